@@ -1,0 +1,64 @@
+package conference
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error codes. The HTTP adapter maps each to one status; nothing else does.
+const (
+	EINVALID      = "invalid"      // the input breaks a rule
+	ENOTFOUND     = "not_found"    // no such thing, or the reader may not know it exists
+	ECONFLICT     = "conflict"     // duplicate, or a stale version
+	EUNAUTHORIZED = "unauthorized" // not signed in, or bad credentials
+	EFORBIDDEN    = "forbidden"    // signed in, but the role does not allow it
+	ERATELIMITED  = "rate_limited" // too many attempts
+	EINTERNAL     = "internal"     // our fault; details are logged, never shown
+)
+
+// Error is a domain error: a code, a message meant for the user, and the field
+// at fault when there is one.
+type Error struct {
+	Code    string
+	Message string
+	Field   string
+	// Current carries the current state of the entity on a version conflict, so
+	// that a client can show what changed.
+	Current any
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("%s: %s", e.Code, e.Message)
+}
+
+// Errorf returns an *Error with a formatted message.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// Invalid returns an EINVALID error naming the field at fault.
+func Invalid(field, format string, args ...any) *Error {
+	return &Error{Code: EINVALID, Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of err, EINTERNAL for errors that are not ours.
+func ErrorCode(err error) string {
+	var e *Error
+	if err == nil {
+		return ""
+	}
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return EINTERNAL
+}
+
+// ErrorMessage returns the user-facing message of err; internal errors say
+// only "Internal error." so that no detail leaks.
+func ErrorMessage(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return "Internal error."
+}

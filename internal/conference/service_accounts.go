@@ -1,0 +1,242 @@
+package conference
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"strings"
+)
+
+// SystemActor is who acts for the command line and the seed: the operator
+// with shell access to the server is trusted like the secretariat.
+var SystemActor = &User{ID: "system", Name: "System", Roles: []Role{RoleAdmin}}
+
+// UserInput is what it takes to create an account.
+type UserInput struct {
+	Email      string `json:"email"`
+	Name       string `json:"name"`
+	Roles      []Role `json:"roles"`
+	Delegation string `json:"delegation"`
+	Password   string `json:"password"`
+}
+
+// Users returns every account, by name. Only the secretariat sees accounts.
+func (s *Service) Users(ctx context.Context, actor *User) ([]*User, error) {
+	if err := s.requireUserManager(actor); err != nil {
+		return nil, err
+	}
+	var out []*User
+	s.read(func(st *state) { out = st.sortedUsers() })
+	return out, nil
+}
+
+// Directory is what every signed-in user may know of the others: names,
+// delegations and roles, so that the agenda can name chairs and rapporteurs.
+func (s *Service) Directory(ctx context.Context, actor *User) ([]PublicUser, error) {
+	if err := requireActor(actor); err != nil {
+		return nil, err
+	}
+	var out []PublicUser
+	s.read(func(st *state) {
+		for _, u := range st.sortedUsers() {
+			if !u.Disabled {
+				out = append(out, u.Public())
+			}
+		}
+	})
+	return nonNil(out), nil
+}
+
+func (st *state) sortedUsers() []*User {
+	out := make([]*User, 0, len(st.users))
+	for _, u := range st.users {
+		out = append(out, u)
+	}
+	slices.SortFunc(out, func(a, b *User) int {
+		return cmp.Or(cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)), cmp.Compare(a.ID, b.ID))
+	})
+	return out
+}
+
+func (s *Service) User(ctx context.Context, actor *User, id string) (*User, error) {
+	if err := s.requireUserManager(actor); err != nil {
+		return nil, err
+	}
+	var u *User
+	s.read(func(st *state) { u = st.users[id] })
+	if u == nil {
+		return nil, Errorf(ENOTFOUND, "No user %q.", id)
+	}
+	return u, nil
+}
+
+// UserByEmail finds an account by its address, for the command line.
+func (s *Service) UserByEmail(ctx context.Context, actor *User, email string) (*User, error) {
+	if err := s.requireUserManager(actor); err != nil {
+		return nil, err
+	}
+	var u *User
+	s.read(func(st *state) { u = st.usersByEmail[NormalizeEmail(email)] })
+	if u == nil {
+		return nil, Errorf(ENOTFOUND, "No user with email %q.", email)
+	}
+	return u, nil
+}
+
+// CreateUser opens an account.
+func (s *Service) CreateUser(ctx context.Context, actor *User, in UserInput) (*User, error) {
+	if err := s.requireUserManager(actor); err != nil {
+		return nil, err
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	return s.createUser(ctx, in)
+}
+
+// createUser expects writeMu held.
+func (s *Service) createUser(ctx context.Context, in UserInput) (*User, error) {
+	now := s.Now()
+	u := User{
+		ID:         s.NewID(),
+		Email:      NormalizeEmail(in.Email),
+		Name:       strings.TrimSpace(in.Name),
+		Roles:      slices.Compact(slices.Sorted(slices.Values(nonNil(in.Roles)))),
+		Delegation: strings.ToUpper(strings.TrimSpace(in.Delegation)),
+		CreatedAt:  now,
+		UpdatedAt:  now,
+	}
+	if err := u.Validate(); err != nil {
+		return nil, err
+	}
+	if err := validatePassword(in.Password); err != nil {
+		return nil, err
+	}
+	var err error
+	s.read(func(st *state) { err = st.checkUserRefs(&u) })
+	if err != nil {
+		return nil, err
+	}
+	if u.PasswordHash, err = s.hasher.Hash(in.Password); err != nil {
+		return nil, err
+	}
+	if err := s.insert(ctx, Users, u.ID, &u); err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
+
+func (st *state) checkUserRefs(u *User) error {
+	if other := st.usersByEmail[u.Email]; other != nil && other.ID != u.ID {
+		return &Error{Code: ECONFLICT, Field: "email", Message: "An account with email " + u.Email + " already exists."}
+	}
+	if u.Delegation != "" && st.delegations[u.Delegation] == nil {
+		return Invalid("delegation", "unknown delegation %q", u.Delegation)
+	}
+	return nil
+}
+
+// UserUpdate changes some fields of an account; nil fields stay.
+type UserUpdate struct {
+	Name       *string `json:"name"`
+	Roles      *[]Role `json:"roles"`
+	Delegation *string `json:"delegation"`
+	Disabled   *bool   `json:"disabled"`
+	Password   *string `json:"password"`
+}
+
+// UpdateUser changes an account. Disabling an account, or changing its roles,
+// delegation or password, signs it out everywhere at once.
+func (s *Service) UpdateUser(ctx context.Context, actor *User, id string, upd UserUpdate) (*User, error) {
+	if err := s.requireUserManager(actor); err != nil {
+		return nil, err
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	old, err := s.User(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	if old.ID == actor.ID && ((upd.Disabled != nil && *upd.Disabled) ||
+		(upd.Roles != nil && !slices.Contains(*upd.Roles, RoleAdmin))) {
+		return nil, Invalid("roles", "you cannot disable your own account or give up your own admin role")
+	}
+	u := *old
+	if upd.Name != nil {
+		u.Name = strings.TrimSpace(*upd.Name)
+	}
+	if upd.Roles != nil {
+		u.Roles = slices.Compact(slices.Sorted(slices.Values(*upd.Roles)))
+	}
+	if upd.Delegation != nil {
+		u.Delegation = strings.ToUpper(strings.TrimSpace(*upd.Delegation))
+	}
+	setIf(&u.Disabled, upd.Disabled)
+	u.UpdatedAt = s.Now()
+	if err := u.Validate(); err != nil {
+		return nil, err
+	}
+	s.read(func(st *state) { err = st.checkUserRefs(&u) })
+	if err != nil {
+		return nil, err
+	}
+	if upd.Password != nil {
+		if err := validatePassword(*upd.Password); err != nil {
+			return nil, err
+		}
+		if u.PasswordHash, err = s.hasher.Hash(*upd.Password); err != nil {
+			return nil, err
+		}
+	}
+	revoke := u.Disabled != old.Disabled || !slices.Equal(u.Roles, old.Roles) ||
+		u.Delegation != old.Delegation || upd.Password != nil
+	if err := s.replace(ctx, Users, u.ID, &u); err != nil {
+		return nil, err
+	}
+	if revoke {
+		if err := s.revokeLogins(ctx, u.ID, u.Disabled); err != nil {
+			return nil, err
+		}
+	}
+	return &u, nil
+}
+
+// revokeLogins ends every login of a user, and their API tokens too when the
+// account is disabled. It expects writeMu held.
+func (s *Service) revokeLogins(ctx context.Context, userID string, tokensToo bool) error {
+	var logins, tokens []string
+	s.read(func(st *state) {
+		for id, l := range st.logins {
+			if l.UserID == userID {
+				logins = append(logins, id)
+			}
+		}
+		for id, t := range st.tokens {
+			if t.UserID == userID {
+				tokens = append(tokens, id)
+			}
+		}
+	})
+	for _, id := range logins {
+		if err := s.delete(ctx, Logins, id); err != nil {
+			return err
+		}
+	}
+	if tokensToo {
+		for _, id := range tokens {
+			if err := s.delete(ctx, Tokens, id); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (s *Service) requireUserManager(actor *User) error {
+	if err := requireActor(actor); err != nil {
+		return err
+	}
+	if !actor.CanManageUsers() {
+		return Errorf(EFORBIDDEN, "Only the secretariat may manage accounts.")
+	}
+	return nil
+}

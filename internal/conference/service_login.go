@@ -1,0 +1,192 @@
+package conference
+
+import (
+	"context"
+	"crypto/subtle"
+	"strings"
+)
+
+// Authenticate checks an email and password. Whatever is wrong, the answer is
+// the same, so that it does not tell which accounts exist.
+func (s *Service) Authenticate(ctx context.Context, email, password string) (*User, error) {
+	var u *User
+	s.read(func(st *state) { u = st.usersByEmail[NormalizeEmail(email)] })
+	if u == nil {
+		// Spend the same time as a real check, so that timing does not tell either.
+		s.hasher.Verify(s.dummyHash(), password)
+		return nil, Errorf(EUNAUTHORIZED, "Wrong email or password.")
+	}
+	if !s.hasher.Verify(u.PasswordHash, password) || u.Disabled {
+		return nil, Errorf(EUNAUTHORIZED, "Wrong email or password.")
+	}
+	return u, nil
+}
+
+// dummyHash is a hash of a random password, computed once, used to keep the
+// failure path as slow as the success path.
+func (s *Service) dummyHash() string {
+	s.dummyOnce.Do(func() { s.dummy, _ = s.hasher.Hash(NewSecret()) })
+	return s.dummy
+}
+
+// SignIn authenticates and opens a login; it returns the secret token the
+// browser keeps in its cookie.
+func (s *Service) SignIn(ctx context.Context, email, password string) (string, *User, error) {
+	u, err := s.Authenticate(ctx, email, password)
+	if err != nil {
+		return "", nil, err
+	}
+	secret := NewSecret()
+	now := s.Now()
+	l := Login{ID: HashSecret(secret), UserID: u.ID, CreatedAt: now, LastSeen: now, ExpiresAt: now.Add(MaxLoginAge)}
+	if err := s.insert(ctx, Logins, l.ID, &l); err != nil {
+		return "", nil, err
+	}
+	return secret, u, nil
+}
+
+// LoginUser returns the user of a login token, and keeps the login alive.
+// An expired login is removed.
+func (s *Service) LoginUser(ctx context.Context, secret string) (*User, error) {
+	id := HashSecret(secret)
+	var l *Login
+	var u *User
+	s.read(func(st *state) {
+		if l = st.logins[id]; l != nil {
+			u = st.users[l.UserID]
+		}
+	})
+	unauthorized := Errorf(EUNAUTHORIZED, "Your sign-in has expired; sign in again.")
+	if l == nil || u == nil || u.Disabled {
+		return nil, unauthorized
+	}
+	now := s.Now()
+	if now.After(l.ExpiresAt) || now.Sub(l.LastSeen) > IdleTimeout {
+		_ = s.delete(ctx, Logins, id)
+		return nil, unauthorized
+	}
+	// Write last-seen back at most once a minute: the idle limit is hours, and
+	// a write per request would put the store on the hot path.
+	if now.Sub(l.LastSeen) > lastSeenGranularity {
+		fresh := *l
+		fresh.LastSeen = now
+		if err := s.replace(ctx, Logins, id, &fresh); err != nil {
+			return nil, err
+		}
+	}
+	return u, nil
+}
+
+// LoginExists reports whether a login token still signs somebody in; live
+// connections poll it to notice revocation.
+func (s *Service) LoginExists(secret string) bool {
+	var ok bool
+	s.read(func(st *state) { ok = st.logins[HashSecret(secret)] != nil })
+	return ok
+}
+
+// SignOut ends a login at once.
+func (s *Service) SignOut(ctx context.Context, secret string) error {
+	id := HashSecret(secret)
+	var exists bool
+	s.read(func(st *state) { exists = st.logins[id] != nil })
+	if !exists {
+		return nil
+	}
+	return s.delete(ctx, Logins, id)
+}
+
+// CreateToken issues a personal API token; the secret is returned once and
+// only its hash is kept.
+func (s *Service) CreateToken(ctx context.Context, actor *User, userID, name string) (string, error) {
+	if err := requireActor(actor); err != nil {
+		return "", err
+	}
+	if actor.ID != userID && !actor.CanManageUsers() {
+		return "", Errorf(EFORBIDDEN, "You may create tokens only for yourself.")
+	}
+	name = strings.TrimSpace(name)
+	if name == "" {
+		name = "token"
+	}
+	if len(name) > 100 {
+		return "", Invalid("name", "token name is longer than 100 characters")
+	}
+	var u *User
+	s.read(func(st *state) { u = st.users[userID] })
+	if u == nil {
+		return "", Errorf(ENOTFOUND, "No user %q.", userID)
+	}
+	// "qt_" makes a leaked token recognisable to secret scanners.
+	secret := "qt_" + NewSecret()
+	t := Token{ID: HashSecret(secret), UserID: userID, Name: name, CreatedAt: s.Now()}
+	if err := s.insert(ctx, Tokens, t.ID, &t); err != nil {
+		return "", err
+	}
+	return secret, nil
+}
+
+// TokenUser returns the user of a personal API token.
+func (s *Service) TokenUser(ctx context.Context, secret string) (*User, error) {
+	var u *User
+	s.read(func(st *state) {
+		if t := st.tokens[HashSecret(secret)]; t != nil {
+			u = st.users[t.UserID]
+		}
+	})
+	if u == nil || u.Disabled {
+		return nil, Errorf(EUNAUTHORIZED, "Unknown or revoked API token.")
+	}
+	return u, nil
+}
+
+// TokenExists reports whether an API token still works.
+func (s *Service) TokenExists(secret string) bool {
+	var ok bool
+	s.read(func(st *state) {
+		t := st.tokens[HashSecret(secret)]
+		ok = t != nil && st.users[t.UserID] != nil && !st.users[t.UserID].Disabled
+	})
+	return ok
+}
+
+// ---- First start ----
+
+// NeedsSetup reports whether nobody can sign in yet.
+func (s *Service) NeedsSetup() bool {
+	var n int
+	s.read(func(st *state) { n = len(st.users) })
+	return n == 0
+}
+
+// BeginSetup returns a one-time secret that lets whoever holds it create the
+// first admin. There are no default passwords; the secret lives only in
+// memory and is printed once on the console.
+func (s *Service) BeginSetup() string {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	secret := NewSecret()
+	s.setupSecret = HashSecret(secret)
+	return secret
+}
+
+// CompleteSetup creates the first admin with the one-time secret.
+func (s *Service) CompleteSetup(ctx context.Context, secret string, in UserInput) (*User, error) {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	if s.setupSecret == "" || subtle.ConstantTimeCompare([]byte(s.setupSecret), []byte(HashSecret(secret))) != 1 {
+		return nil, Errorf(EFORBIDDEN, "This set-up link is not valid (it works once, and only before the first account exists).")
+	}
+	var n int
+	s.read(func(st *state) { n = len(st.users) })
+	if n > 0 {
+		return nil, Errorf(EFORBIDDEN, "Quintet is already set up.")
+	}
+	in.Roles = []Role{RoleAdmin}
+	u, err := s.createUser(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	s.setupSecret = ""
+	return u, nil
+}

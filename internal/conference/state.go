@@ -1,0 +1,124 @@
+package conference
+
+import (
+	"cmp"
+	"slices"
+)
+
+// state is the working set. Only apply changes it.
+type state struct {
+	meetings          map[string]*Meeting
+	delegations       map[string]*Delegation
+	topics            map[string]*Topic
+	sessions          map[string]*Session
+	sessionsByMeeting map[string][]*Session // agenda order
+	users             map[string]*User
+	usersByEmail      map[string]*User
+	logins            map[string]*Login
+	tokens            map[string]*Token
+}
+
+func newState() *state {
+	return &state{
+		meetings:          map[string]*Meeting{},
+		delegations:       map[string]*Delegation{},
+		topics:            map[string]*Topic{},
+		sessions:          map[string]*Session{},
+		sessionsByMeeting: map[string][]*Session{},
+		users:             map[string]*User{},
+		usersByEmail:      map[string]*User{},
+		logins:            map[string]*Login{},
+		tokens:            map[string]*Token{},
+	}
+}
+
+func (st *state) load(snap *Snapshot) {
+	for i := range snap.Delegations {
+		st.apply(Change{Collection: Delegations, ID: snap.Delegations[i].Code, Doc: &snap.Delegations[i]})
+	}
+	for i := range snap.Topics {
+		st.apply(Change{Collection: Topics, ID: snap.Topics[i].ID, Doc: &snap.Topics[i]})
+	}
+	for i := range snap.Meetings {
+		st.apply(Change{Collection: Meetings, ID: snap.Meetings[i].ID, Doc: &snap.Meetings[i]})
+	}
+	for i := range snap.Users {
+		st.apply(Change{Collection: Users, ID: snap.Users[i].ID, Doc: &snap.Users[i]})
+	}
+	for i := range snap.Logins {
+		st.apply(Change{Collection: Logins, ID: snap.Logins[i].ID, Doc: &snap.Logins[i]})
+	}
+	for i := range snap.Tokens {
+		st.apply(Change{Collection: Tokens, ID: snap.Tokens[i].ID, Doc: &snap.Tokens[i]})
+	}
+	// Sessions last and in bulk: sorting each meeting's agenda once is much
+	// cheaper than keeping it sorted insert by insert.
+	for i := range snap.Sessions {
+		se := &snap.Sessions[i]
+		st.sessions[se.ID] = se
+		st.sessionsByMeeting[se.MeetingID] = append(st.sessionsByMeeting[se.MeetingID], se)
+	}
+	for _, list := range st.sessionsByMeeting {
+		slices.SortFunc(list, compareSessions)
+	}
+}
+
+func compareSessions(a, b *Session) int {
+	if c := a.Start.Compare(b.Start); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Title, b.Title); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.ID, b.ID)
+}
+
+func (st *state) apply(ch Change) {
+	switch ch.Collection {
+	case Meetings:
+		putOrDelete(st.meetings, ch)
+	case Delegations:
+		putOrDelete(st.delegations, ch)
+	case Topics:
+		putOrDelete(st.topics, ch)
+	case Sessions:
+		st.applySession(ch)
+	case Users:
+		if old := st.users[ch.ID]; old != nil {
+			delete(st.usersByEmail, old.Email)
+		}
+		putOrDelete(st.users, ch)
+		if u := st.users[ch.ID]; u != nil {
+			st.usersByEmail[u.Email] = u
+		}
+	case Logins:
+		putOrDelete(st.logins, ch)
+	case Tokens:
+		putOrDelete(st.tokens, ch)
+	}
+}
+
+func putOrDelete[T any](m map[string]*T, ch Change) {
+	if ch.Doc == nil {
+		delete(m, ch.ID)
+		return
+	}
+	m[ch.ID] = ch.Doc.(*T)
+}
+
+func (st *state) applySession(ch Change) {
+	if old := st.sessions[ch.ID]; old != nil {
+		st.sessionsByMeeting[old.MeetingID] = slices.DeleteFunc(
+			slices.Clone(st.sessionsByMeeting[old.MeetingID]),
+			func(x *Session) bool { return x.ID == ch.ID })
+	}
+	putOrDelete(st.sessions, ch)
+	se := st.sessions[ch.ID]
+	if se == nil {
+		return
+	}
+	// A fresh slice each time: readers may hold the old one without a lock.
+	list := slices.Clone(st.sessionsByMeeting[se.MeetingID])
+	i, _ := slices.BinarySearchFunc(list, se, compareSessions)
+	st.sessionsByMeeting[se.MeetingID] = slices.Insert(list, i, se)
+}

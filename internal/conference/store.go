@@ -1,0 +1,44 @@
+package conference
+
+import "context"
+
+// Collection names a kind of persisted document; the names are the vocabulary's.
+type Collection string
+
+const (
+	Meetings    Collection = "meetings"
+	Delegations Collection = "delegations"
+	Topics      Collection = "topics"
+	Sessions    Collection = "sessions"
+	Users       Collection = "users"
+	Logins      Collection = "logins"
+	Tokens      Collection = "tokens"
+	Notes       Collection = "notes"
+)
+
+// Collections lists every collection, in the order they are loaded.
+var Collections = []Collection{Delegations, Topics, Meetings, Sessions, Users, Logins, Tokens, Notes}
+
+// Snapshot is every persisted document, as loaded at start.
+type Snapshot struct {
+	Meetings    []Meeting
+	Delegations []Delegation
+	Topics      []Topic
+	Sessions    []Session
+	Users       []User
+	Logins      []Login
+	Tokens      []Token
+	Notes       []Note
+}
+
+// Store is the system of record. The Service calls it before it changes its
+// in-memory state, and acknowledges a write only after the Store did.
+//
+// Insert fails with ECONFLICT when a unique key is taken. Replace writes the
+// whole document with that id, inserting it when absent.
+type Store interface {
+	Load(ctx context.Context) (*Snapshot, error)
+	Insert(ctx context.Context, c Collection, doc any) error
+	Replace(ctx context.Context, c Collection, id string, doc any) error
+	Delete(ctx context.Context, c Collection, id string) error
+}
