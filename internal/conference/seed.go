@@ -62,7 +62,7 @@ func (s *Service) Seed(ctx context.Context, data SeedData) (int, error) {
 	}
 	for i := range data.Sessions {
 		se := data.Sessions[i]
-		se.Start, se.End = se.Start.UTC(), se.End.UTC()
+		se.Start, se.End = utcMillis(se.Start), utcMillis(se.End)
 		se.Rapporteurs, se.Topics = nonNil(se.Rapporteurs), nonNil(se.Topics)
 		if se.Status == "" {
 			se.Status = SessionScheduled

@@ -30,8 +30,10 @@ type Service struct {
 	// writeMu serialises writers, so that a rule checked against the state
 	// still holds when the write lands. Readers never take it.
 	writeMu sync.Mutex
-	mu      sync.RWMutex // guards st
-	st      *state
+	// sessionLocks holds one *sync.Mutex per session: see sessionLock.
+	sessionLocks sync.Map
+	mu           sync.RWMutex // guards st
+	st           *state
 	// gen counts applied changes; adapters use it to cache encoded reads.
 	gen atomic.Uint64
 
@@ -46,9 +48,10 @@ func NewService(store Store, hasher PasswordHasher) *Service {
 	return &Service{
 		store:  store,
 		hasher: hasher,
-		Now:    func() time.Time { return time.Now().UTC() },
-		NewID:  NewID,
-		st:     newState(),
+		// Milliseconds: what BSON keeps, so that a reload equals what was served.
+		Now:   func() time.Time { return time.Now().UTC().Truncate(time.Millisecond) },
+		NewID: NewID,
+		st:    newState(),
 	}
 }
 
@@ -127,4 +130,12 @@ func requireActor(actor *User) error {
 		return Errorf(EUNAUTHORIZED, "Sign in first.")
 	}
 	return nil
+}
+
+// Empty reports whether the working set holds no meeting, delegation or
+// topic: a first start.
+func (s *Service) Empty() bool {
+	var empty bool
+	s.read(func(st *state) { empty = len(st.meetings) == 0 && len(st.delegations) == 0 && len(st.topics) == 0 })
+	return empty
 }

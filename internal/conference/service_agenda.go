@@ -375,8 +375,8 @@ func (s *Service) CreateSession(ctx context.Context, actor *User, meetingID stri
 		ID:          s.NewID(),
 		MeetingID:   meetingID,
 		Title:       strings.TrimSpace(in.Title),
-		Start:       in.Start.UTC(),
-		End:         in.End.UTC(),
+		Start:       utcMillis(in.Start),
+		End:         utcMillis(in.End),
 		Room:        strings.TrimSpace(in.Room),
 		Chair:       in.Chair,
 		Rapporteurs: nonNil(in.Rapporteurs),
@@ -462,10 +462,10 @@ func (s *Service) UpdateSession(ctx context.Context, actor *User, id string, upd
 		se.Title = strings.TrimSpace(*upd.Title)
 	}
 	if upd.Start != nil {
-		se.Start = upd.Start.UTC()
+		se.Start = utcMillis(*upd.Start)
 	}
 	if upd.End != nil {
-		se.End = upd.End.UTC()
+		se.End = utcMillis(*upd.End)
 	}
 	setIf(&se.Room, upd.Room)
 	setIf(&se.Chair, upd.Chair)
@@ -540,3 +540,6 @@ func nonNil[T any](xs []T) []T {
 	}
 	return xs
 }
+
+// utcMillis is how instants are kept: UTC, to the millisecond BSON stores.
+func utcMillis(t time.Time) time.Time { return t.UTC().Truncate(time.Millisecond) }

@@ -16,6 +16,8 @@ type state struct {
 	usersByEmail      map[string]*User
 	logins            map[string]*Login
 	tokens            map[string]*Token
+	notes             map[string][]*Note // by session, in seq order: notes[s][i].Seq == i+1
+	noteByClientID    map[string]*Note
 }
 
 func newState() *state {
@@ -29,6 +31,8 @@ func newState() *state {
 		usersByEmail:      map[string]*User{},
 		logins:            map[string]*Login{},
 		tokens:            map[string]*Token{},
+		notes:             map[string][]*Note{},
+		noteByClientID:    map[string]*Note{},
 	}
 }
 
@@ -50,6 +54,14 @@ func (st *state) load(snap *Snapshot) {
 	}
 	for i := range snap.Tokens {
 		st.apply(Change{Collection: Tokens, ID: snap.Tokens[i].ID, Doc: &snap.Tokens[i]})
+	}
+	for i := range snap.Notes {
+		n := &snap.Notes[i]
+		st.notes[n.SessionID] = append(st.notes[n.SessionID], n)
+		st.noteByClientID[n.ClientID] = n
+	}
+	for _, list := range st.notes {
+		slices.SortFunc(list, func(a, b *Note) int { return cmp.Compare(a.Seq, b.Seq) })
 	}
 	// Sessions last and in bulk: sorting each meeting's agenda once is much
 	// cheaper than keeping it sorted insert by insert.
@@ -95,6 +107,13 @@ func (st *state) apply(ch Change) {
 		putOrDelete(st.logins, ch)
 	case Tokens:
 		putOrDelete(st.tokens, ch)
+	case Notes:
+		// Notes are append-only and arrive in seq order per session. Appending
+		// may share the backing array with a slice a reader holds, but only
+		// beyond that reader's length, which it never reads.
+		n := ch.Doc.(*Note)
+		st.notes[n.SessionID] = append(st.notes[n.SessionID], n)
+		st.noteByClientID[n.ClientID] = n
 	}
 }
 

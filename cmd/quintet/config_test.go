@@ -1,0 +1,88 @@
+package main
+
+import (
+	"bufio"
+	"os"
+	"strings"
+	"testing"
+)
+
+// The example environment file is the operator's reference: it must list
+// exactly the declared settings, with their defaults.
+func TestExampleEnvMatchesSettings(t *testing.T) {
+	f, err := os.Open("../../config/quintet.example.env")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	listed := map[string]string{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		name, value, ok := strings.Cut(line, "=")
+		if !ok {
+			t.Fatalf("line %q is not NAME=value", line)
+		}
+		if _, dup := listed[name]; dup {
+			t.Errorf("%s is listed twice", name)
+		}
+		listed[name] = value
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range settings {
+		value, ok := listed[s.Name]
+		if !ok {
+			t.Errorf("%s is declared but missing from config/quintet.example.env", s.Name)
+			continue
+		}
+		if value != s.Default {
+			t.Errorf("%s=%q in the example, but its default is %q", s.Name, value, s.Default)
+		}
+		delete(listed, s.Name)
+	}
+	for name := range listed {
+		t.Errorf("%s is in config/quintet.example.env but not declared in settings", name)
+	}
+}
+
+func TestLoadConfigRejectsBadValues(t *testing.T) {
+	for _, tt := range []struct{ name, value string }{
+		{"QUINTET_ADDR", "8080"},
+		{"QUINTET_PUBLIC_URL", "ftp://example.org"},
+		{"QUINTET_TRUSTED_PROXIES", "10.0.0.0/33"},
+		{"QUINTET_LOG_LEVEL", "loud"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := loadConfig(func(k string) string {
+				if k == tt.name {
+					return tt.value
+				}
+				return ""
+			})
+			if err == nil || !strings.Contains(err.Error(), tt.name) {
+				t.Fatalf("err = %v, want an error naming %s", err, tt.name)
+			}
+		})
+	}
+}
+
+func TestLoadConfigDefaults(t *testing.T) {
+	cfg, err := loadConfig(func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := cfg.Addr, "127.0.0.1:8080"; got != want {
+		t.Fatalf("Addr = %q, want %q", got, want)
+	}
+	if got, want := cfg.DataDir, "./data"; got != want {
+		t.Fatalf("DataDir = %q, want %q", got, want)
+	}
+	if cfg.MongoDBURI != "" || cfg.Database != "quintet" || len(cfg.TrustedProxies) != 0 {
+		t.Fatalf("unexpected defaults %+v", cfg)
+	}
+}

@@ -1,0 +1,83 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/quintet-ag/quintet/config"
+	"github.com/quintet-ag/quintet/internal/conference"
+	"github.com/quintet-ag/quintet/internal/embedded"
+	"github.com/quintet-ag/quintet/internal/mongostore"
+	"github.com/quintet-ag/quintet/internal/password"
+)
+
+// backend is an open store and how to close it, in order.
+type backend struct {
+	store *mongostore.Store
+	close func(ctx context.Context) error
+}
+
+// openBackend connects to MongoDB when a URI is configured, and otherwise
+// starts the embedded store in the data directory.
+func openBackend(ctx context.Context, cfg Config, logger *slog.Logger) (*backend, error) {
+	uri := cfg.MongoDBURI
+	var emb *embedded.Server
+	if uri == "" {
+		var err error
+		if emb, err = embedded.Open(ctx, cfg.DataDir, logger); err != nil {
+			return nil, err
+		}
+		uri = emb.URI()
+	}
+	store, err := mongostore.Open(ctx, uri, cfg.Database)
+	if err == nil {
+		err = store.EnsureIndexes(ctx)
+	}
+	if err != nil {
+		if emb != nil {
+			_ = emb.Close()
+		}
+		return nil, err
+	}
+	return &backend{store: store, close: func(ctx context.Context) error {
+		err := store.Close(ctx)
+		if emb != nil {
+			err = errors.Join(err, emb.Close())
+		}
+		return err
+	}}, nil
+}
+
+// openService opens the backend and loads the working set.
+func openService(ctx context.Context, cfg Config, logger *slog.Logger) (*conference.Service, *backend, error) {
+	b, err := openBackend(ctx, cfg, logger)
+	if err != nil {
+		return nil, nil, err
+	}
+	svc := conference.NewService(b.store, password.New())
+	if err := svc.Load(ctx); err != nil {
+		_ = b.close(context.WithoutCancel(ctx))
+		return nil, nil, err
+	}
+	return svc, b, nil
+}
+
+// seedIfEmpty loads config/seed on the first start: once the database holds
+// anything, the secretariat's edits rule, and a removed session stays removed.
+func seedIfEmpty(ctx context.Context, svc *conference.Service, logger *slog.Logger) error {
+	if !svc.Empty() {
+		return nil
+	}
+	data, err := config.LoadSeed(config.Seed)
+	if err != nil {
+		return err
+	}
+	n, err := svc.Seed(ctx, data)
+	if err != nil {
+		return fmt.Errorf("seed: %w", err)
+	}
+	logger.Info("loaded the seed data", slog.Int("documents", n))
+	return nil
+}

@@ -1,0 +1,238 @@
+package httpapi
+
+import (
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/quintet-ag/quintet/internal/conference"
+)
+
+// CookieName is the login cookie.
+const CookieName = "quintet_session"
+
+const actorKey = "quintet.actor"
+
+// authenticate finds who is calling, by login cookie or bearer token, and
+// refuses the request with 401 when nobody is.
+func (a *api) authenticate(c *gin.Context) {
+	u, via, err := a.caller(c)
+	if err != nil {
+		a.writeError(c, err)
+		return
+	}
+	// A cookie is sent by the browser whatever page asks, so a write that rides
+	// on one must come from one of our own pages. Bearer tokens are not sent
+	// automatically and need no such check.
+	if via == viaCookie && !safeMethod(c.Request.Method) {
+		if origin := c.GetHeader("Origin"); origin != "" && !a.originAllowed(origin) {
+			abortWith(c, http.StatusForbidden, conference.EFORBIDDEN, "Requests from origin "+origin+" are not allowed.")
+			return
+		}
+	}
+	c.Set(actorKey, u)
+	c.Next()
+}
+
+type credentialKind int
+
+const (
+	viaNone credentialKind = iota
+	viaCookie
+	viaToken
+)
+
+func (a *api) caller(c *gin.Context) (*conference.User, credentialKind, error) {
+	if h := c.GetHeader("Authorization"); h != "" {
+		scheme, token, ok := strings.Cut(h, " ")
+		if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {
+			return nil, viaNone, conference.Errorf(conference.EUNAUTHORIZED, "The Authorization header must be \"Bearer <token>\".")
+		}
+		u, err := a.svc.TokenUser(c, strings.TrimSpace(token))
+		return u, viaToken, err
+	}
+	if secret, err := c.Cookie(CookieName); err == nil && secret != "" {
+		u, err := a.svc.LoginUser(c, secret)
+		return u, viaCookie, err
+	}
+	return nil, viaNone, conference.Errorf(conference.EUNAUTHORIZED, "Sign in first.")
+}
+
+// Credential returns the secret that authenticated the request, so that the
+// live endpoint can notice when it is revoked.
+func credential(c *gin.Context) string {
+	if h := c.GetHeader("Authorization"); h != "" {
+		_, token, _ := strings.Cut(h, " ")
+		return strings.TrimSpace(token)
+	}
+	secret, _ := c.Cookie(CookieName)
+	return secret
+}
+
+func safeMethod(m string) bool {
+	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
+}
+
+func actor(c *gin.Context) *conference.User {
+	u, _ := c.Get(actorKey)
+	actor, _ := u.(*conference.User)
+	return actor
+}
+
+// Me is what the signed-in user learns about themselves.
+type Me struct {
+	User      *conference.User   `json:"user"`
+	Clearance conference.Marking `json:"clearance"`
+}
+
+type loginRequest struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
+func (a *api) login(c *gin.Context) {
+	var req loginRequest
+	if !a.bind(c, &req) {
+		return
+	}
+	if origin := c.GetHeader("Origin"); origin != "" && !a.originAllowed(origin) {
+		abortWith(c, http.StatusForbidden, conference.EFORBIDDEN, "Requests from origin "+origin+" are not allowed.")
+		return
+	}
+	if req.Email == "" {
+		a.writeError(c, conference.Invalid("email", "email is required"))
+		return
+	}
+	if req.Password == "" {
+		a.writeError(c, conference.Invalid("password", "password is required"))
+		return
+	}
+	if !a.limits.allow(conference.NormalizeEmail(req.Email), c.ClientIP(), time.Now()) {
+		c.Header("Retry-After", "60")
+		a.writeError(c, conference.Errorf(conference.ERATELIMITED, "Too many sign-in attempts; wait a minute and try again."))
+		return
+	}
+	secret, u, err := a.svc.SignIn(c, req.Email, req.Password)
+	if err != nil {
+		a.writeError(c, err)
+		return
+	}
+	a.setLoginCookie(c, secret, int(conference.MaxLoginAge.Seconds()))
+	c.JSON(http.StatusOK, Me{User: u, Clearance: u.Clearance()})
+}
+
+func (a *api) setLoginCookie(c *gin.Context, value string, maxAge int) {
+	http.SetCookie(c.Writer, &http.Cookie{
+		Name:     CookieName,
+		Value:    value,
+		Path:     "/",
+		MaxAge:   maxAge,
+		HttpOnly: true,
+		Secure:   a.cfg.SecureCookies,
+		SameSite: http.SameSiteLaxMode,
+	})
+}
+
+func (a *api) logout(c *gin.Context) {
+	if secret, err := c.Cookie(CookieName); err == nil {
+		if err := a.svc.SignOut(c, secret); err != nil {
+			a.writeError(c, err)
+			return
+		}
+	}
+	a.setLoginCookie(c, "", -1)
+	c.Status(http.StatusNoContent)
+}
+
+func (a *api) me(c *gin.Context) {
+	u := actor(c)
+	c.JSON(http.StatusOK, Me{User: u, Clearance: u.Clearance()})
+}
+
+// SetupState tells the web app whether the first admin is still to be created.
+type SetupState struct {
+	Needed bool `json:"needed"`
+}
+
+type setupRequest struct {
+	Secret   string `json:"secret"`
+	Email    string `json:"email"`
+	Name     string `json:"name"`
+	Password string `json:"password"`
+}
+
+func (a *api) setupState(c *gin.Context) {
+	c.JSON(http.StatusOK, SetupState{Needed: a.svc.NeedsSetup()})
+}
+
+func (a *api) setup(c *gin.Context) {
+	var req setupRequest
+	if !a.bind(c, &req) {
+		return
+	}
+	if !a.limits.allow("setup", c.ClientIP(), time.Now()) {
+		a.writeError(c, conference.Errorf(conference.ERATELIMITED, "Too many attempts; wait a minute and try again."))
+		return
+	}
+	u, err := a.svc.CompleteSetup(c, req.Secret, conference.UserInput{Email: req.Email, Name: req.Name, Password: req.Password})
+	if err != nil {
+		a.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, u)
+}
+
+// loginLimits bounds sign-in attempts per account and per client address, so
+// that neither one account nor one machine can guess passwords at speed.
+type loginLimits struct {
+	mu        sync.Mutex
+	byAccount map[string]*bucket
+	byAddress map[string]*bucket
+}
+
+// A bucket holds up to burst attempts and gains one back every refill.
+type bucket struct {
+	tokens float64
+	last   time.Time
+}
+
+const (
+	accountBurst  = 10
+	accountRefill = 30 * time.Second
+	addressBurst  = 30
+	addressRefill = 2 * time.Second
+	maxBuckets    = 100_000
+)
+
+func newLoginLimits() *loginLimits {
+	return &loginLimits{byAccount: map[string]*bucket{}, byAddress: map[string]*bucket{}}
+}
+
+func (l *loginLimits) allow(account, address string, now time.Time) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	a := take(l.byAccount, account, accountBurst, accountRefill, now)
+	b := take(l.byAddress, address, addressBurst, addressRefill, now)
+	return a && b
+}
+
+func take(m map[string]*bucket, key string, burst float64, refill time.Duration, now time.Time) bool {
+	if len(m) > maxBuckets { // under a flood of distinct keys, forget rather than grow
+		clear(m)
+	}
+	b := m[key]
+	if b == nil {
+		b = &bucket{tokens: burst, last: now}
+		m[key] = b
+	}
+	b.tokens = min(burst, b.tokens+float64(now.Sub(b.last))/float64(refill))
+	b.last = now
+	if b.tokens < 1 {
+		return false
+	}
+	b.tokens--
+	return true
+}

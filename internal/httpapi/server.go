@@ -1,0 +1,158 @@
+// Package httpapi is Quintet's HTTP interface: the Gin engine, every route in
+// routes.go, thin handlers that bind, call the conference Service and encode,
+// authentication, the error-to-status table and the OpenAPI document.
+package httpapi
+
+import (
+	"context"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/quintet-ag/quintet/internal/conference"
+)
+
+// Config is what the HTTP layer needs from its surroundings.
+type Config struct {
+	// AllowedOrigins are the exact origins (scheme://host[:port]) browsers may
+	// call from; cookie-authenticated writes from any other origin are refused.
+	AllowedOrigins []string
+	// SecureCookies marks the login cookie Secure (when served over https).
+	SecureCookies bool
+	// TrustedProxies are the CIDRs whose X-Forwarded-For is believed; none by default.
+	TrustedProxies []string
+	// Frontend is the built web app (index.html and assets); nil serves none.
+	Frontend fs.FS
+	// Health reports the store's health for /healthz.
+	Health func(ctx context.Context) error
+	// Live, when set, serves GET /api/v1/live (the WebSocket endpoint) once
+	// the caller is authenticated and its Origin checked. credential is the
+	// secret that signed the caller in, so that the hub can notice its revocation.
+	Live   func(w http.ResponseWriter, r *http.Request, actor *conference.User, credential string)
+	Logger *slog.Logger
+}
+
+type api struct {
+	svc     *conference.Service
+	cfg     Config
+	log     *slog.Logger
+	origins map[string]bool
+	limits  *loginLimits
+	agendas *encodedCache
+}
+
+// New returns the HTTP handler for the whole service.
+func New(svc *conference.Service, cfg Config) (*gin.Engine, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	a := &api{
+		svc:     svc,
+		cfg:     cfg,
+		log:     cfg.Logger,
+		origins: map[string]bool{},
+		limits:  newLoginLimits(),
+		agendas: newEncodedCache(),
+	}
+	for _, o := range cfg.AllowedOrigins {
+		a.origins[strings.TrimRight(o, "/")] = true
+	}
+	gin.SetMode(gin.ReleaseMode)
+	e := gin.New()
+	e.HandleMethodNotAllowed = true
+	e.ContextWithFallback = true
+	if err := e.SetTrustedProxies(cfg.TrustedProxies); err != nil {
+		return nil, err
+	}
+	if len(cfg.TrustedProxies) == 0 {
+		e.ForwardedByClientIP = false
+	}
+	e.Use(a.recovery, securityHeaders(cfg.SecureCookies))
+	a.register(e)
+	e.NoRoute(a.noRoute)
+	e.NoMethod(func(c *gin.Context) {
+		abortWith(c, http.StatusMethodNotAllowed, "method_not_allowed", "Method "+c.Request.Method+" is not allowed here.")
+	})
+	return e, nil
+}
+
+// recovery turns a panic into a plain 500: the stack goes to the log, never
+// to the client.
+func (a *api) recovery(c *gin.Context) {
+	defer func() {
+		if r := recover(); r != nil {
+			if r == http.ErrAbortHandler {
+				panic(r)
+			}
+			a.log.Error("panic serving request", slog.String("path", c.Request.URL.Path), slog.Any("panic", r))
+			abortWith(c, http.StatusInternalServerError, conference.EINTERNAL, "Internal error.")
+		}
+	}()
+	c.Next()
+}
+
+// securityHeaders sets the headers every answer carries.
+func securityHeaders(https bool) gin.HandlerFunc {
+	const csp = "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; " +
+		"form-action 'self'; img-src 'self' data:; connect-src 'self'"
+	return func(c *gin.Context) {
+		h := c.Writer.Header()
+		h.Set("Content-Security-Policy", csp)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+		if https {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
+		if strings.HasPrefix(c.Request.URL.Path, "/api/") || c.Request.URL.Path == "/healthz" {
+			h.Set("Cache-Control", "no-store")
+		}
+		c.Next()
+	}
+}
+
+// originAllowed reports whether an Origin header names one of the allowed
+// origins exactly: scheme, host and port.
+func (a *api) originAllowed(origin string) bool {
+	if origin == "" || origin == "null" {
+		return false
+	}
+	u, err := url.Parse(origin)
+	if err != nil || u.Scheme == "" || u.Host == "" || u.Path != "" || u.User != nil {
+		return false
+	}
+	return a.origins[origin]
+}
+
+// live checks the Origin of a WebSocket handshake before handing it to the
+// hub. A browser always sends Origin on a handshake, so a cookie-authenticated
+// one without it is refused; a script with a bearer token need not send one.
+func (a *api) live(c *gin.Context) {
+	origin := c.GetHeader("Origin")
+	switch {
+	case origin != "" && !a.originAllowed(origin):
+		abortWith(c, http.StatusForbidden, conference.EFORBIDDEN, "WebSocket connections from origin "+origin+" are not allowed.")
+		return
+	case origin == "" && c.GetHeader("Authorization") == "":
+		abortWith(c, http.StatusForbidden, conference.EFORBIDDEN, "A browser WebSocket connection must send an Origin header.")
+		return
+	}
+	a.cfg.Live(c.Writer, c.Request, actor(c), credential(c))
+}
+
+func (a *api) health(c *gin.Context) {
+	status, store := http.StatusOK, "ok"
+	if a.cfg.Health != nil {
+		if err := a.cfg.Health(c.Request.Context()); err != nil {
+			a.log.Warn("health check failed", slog.Any("err", err))
+			status, store = http.StatusServiceUnavailable, "unavailable"
+		}
+	}
+	c.JSON(status, gin.H{"status": map[bool]string{true: "ok", false: "degraded"}[status == http.StatusOK], "store": store})
+}
