@@ -18,6 +18,9 @@ type state struct {
 	tokens            map[string]*Token
 	notes             map[string][]*Note // by session, in seq order: notes[s][i].Seq == i+1
 	noteByClientID    map[string]*Note
+
+	followupState // outcomes and actions: state_followup.go
+	registerState // register entries and links: state_register.go
 }
 
 func newState() *state {
@@ -33,6 +36,8 @@ func newState() *state {
 		tokens:            map[string]*Token{},
 		notes:             map[string][]*Note{},
 		noteByClientID:    map[string]*Note{},
+		followupState:     newFollowupState(),
+		registerState:     newRegisterState(),
 	}
 }
 
@@ -63,6 +68,8 @@ func (st *state) load(snap *Snapshot) {
 	for _, list := range st.notes {
 		slices.SortFunc(list, func(a, b *Note) int { return cmp.Compare(a.Seq, b.Seq) })
 	}
+	st.loadFollowup(snap)
+	st.loadRegister(snap)
 	// Sessions last and in bulk: sorting each meeting's agenda once is much
 	// cheaper than keeping it sorted insert by insert.
 	for i := range snap.Sessions {
@@ -114,6 +121,10 @@ func (st *state) apply(ch Change) {
 		n := ch.Doc.(*Note)
 		st.notes[n.SessionID] = append(st.notes[n.SessionID], n)
 		st.noteByClientID[n.ClientID] = n
+	case Outcomes, Actions:
+		st.applyFollowup(ch)
+	case Register, Links:
+		st.applyRegister(ch)
 	}
 }
 

@@ -14,10 +14,14 @@ const (
 	Logins      Collection = "logins"
 	Tokens      Collection = "tokens"
 	Notes       Collection = "notes"
+	Outcomes    Collection = "outcomes"
+	Actions     Collection = "actions"
+	Register    Collection = "register"
+	Links       Collection = "links"
 )
 
 // Collections lists every collection, in the order they are loaded.
-var Collections = []Collection{Delegations, Topics, Meetings, Sessions, Users, Logins, Tokens, Notes}
+var Collections = []Collection{Delegations, Topics, Meetings, Sessions, Users, Logins, Tokens, Notes, Outcomes, Actions, Register, Links}
 
 // Snapshot is every persisted document, as loaded at start.
 type Snapshot struct {
@@ -29,6 +33,10 @@ type Snapshot struct {
 	Logins      []Login
 	Tokens      []Token
 	Notes       []Note
+	Outcomes    []Outcome
+	Actions     []Action
+	Register    []RegisterEntry
+	Links       []Link
 }
 
 // Store is the system of record. The Service calls it before it changes its

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/http"
+	"slices"
 
 	"github.com/gin-gonic/gin"
 
@@ -33,8 +34,13 @@ type route struct {
 const v1 = "/api/v1"
 
 // routes is every route the service answers. Registration and the OpenAPI
-// document are both made from it.
+// document are both made from it. Each feature keeps its routes in its own
+// file: routes_followup.go, routes_register.go.
 func (a *api) routes() []route {
+	return slices.Concat(a.coreRoutes(), a.followupRoutes(), a.registerRoutes())
+}
+
+func (a *api) coreRoutes() []route {
 	return []route{
 		{"GET", "/healthz", "Report the service and its store", public, nil, healthReply{}, 200, a.health},
 		{"GET", v1 + "/openapi.json", "This document", public, nil, map[string]any{}, 200, a.openapi},

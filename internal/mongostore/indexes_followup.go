@@ -1,0 +1,4 @@
+package mongostore
+
+// followupIndexes are the indexes of outcomes and actions.
+var followupIndexes = []index{}

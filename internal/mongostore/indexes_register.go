@@ -1,0 +1,4 @@
+package mongostore
+
+// registerIndexes are the indexes of the register and its links.
+var registerIndexes = []index{}
