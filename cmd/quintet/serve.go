@@ -12,6 +12,7 @@ import (
 
 	"github.com/quintet-ag/quintet/frontend"
 	"github.com/quintet-ag/quintet/internal/httpapi"
+	"github.com/quintet-ag/quintet/internal/live"
 )
 
 func serveCommand(ctx context.Context, cfg Config, logger *slog.Logger, args []string, stdout io.Writer) error {
@@ -34,6 +35,12 @@ func serveCommand(ctx context.Context, cfg Config, logger *slog.Logger, args []s
 			logger.Error("close store", slog.Any("err", err))
 		}
 	}()
+	// The live hub hears of every stored change. It is closed after the HTTP
+	// server's Shutdown (which leaves hijacked WebSockets open) and, deferred
+	// after the store's close, before the store closes.
+	hub := live.NewHub(svc, live.Options{Logger: logger})
+	svc.OnChange = hub.Changed
+	defer hub.Close()
 	if err := seedIfEmpty(ctx, svc, logger); err != nil {
 		return err
 	}
@@ -58,6 +65,7 @@ func serveCommand(ctx context.Context, cfg Config, logger *slog.Logger, args []s
 		TrustedProxies: cfg.TrustedProxies,
 		Frontend:       app,
 		Health:         b.store.Ping,
+		Live:           hub.Serve,
 		Logger:         logger,
 	})
 	if err != nil {

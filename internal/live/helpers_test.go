@@ -1,0 +1,248 @@
+package live
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/quintet-ag/quintet/internal/conference"
+)
+
+// memStore is an in-memory conference.Store: the hub's tests need the
+// Service's rules, not persistence (cmd/quintet's tests run the real store).
+type memStore struct {
+	mu   sync.Mutex
+	snap conference.Snapshot
+}
+
+func (m *memStore) Load(context.Context) (*conference.Snapshot, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	s := m.snap
+	return &s, nil
+}
+func (m *memStore) Insert(context.Context, conference.Collection, any) error { return nil }
+func (m *memStore) Replace(context.Context, conference.Collection, string, any) error {
+	return nil
+}
+func (m *memStore) Delete(context.Context, conference.Collection, string) error { return nil }
+
+type plainHasher struct{}
+
+func (plainHasher) Hash(pw string) (string, error) { return "plain:" + pw, nil }
+func (plainHasher) Verify(h, pw string) bool     { return h == "plain:"+pw }
+
+// fixture is a Service with one meeting, a live session s1 (rapporteur rap),
+// a scheduled session s2, and one user per clearance, each signed in with
+// the secret "secret-<id>".
+type fixture struct {
+	svc   *conference.Service
+	hub   *Hub
+	users map[string]*conference.User
+	srv   *httptest.Server
+	url   string
+}
+
+const (
+	meetingID = "m1"
+	liveID    = "s1"
+	laterID   = "s2"
+)
+
+func newFixture(t *testing.T, opts Options) *fixture {
+	t.Helper()
+	start := time.Date(2014, 7, 9, 9, 0, 0, 0, time.UTC)
+	st := &memStore{}
+	st.snap.Delegations = []conference.Delegation{{Code: "GB", Name: "United Kingdom", Agencies: []string{}}}
+	st.snap.Meetings = []conference.Meeting{{ID: meetingID, Title: "London 2014", Host: "GB", City: "London",
+		TimeZone: "Europe/London", StartDate: "2014-07-09", EndDate: "2014-07-11", Status: conference.MeetingInSession}}
+	st.snap.Sessions = []conference.Session{
+		{ID: liveID, MeetingID: meetingID, Title: "Opening", Start: start, End: start.Add(time.Hour),
+			Rapporteurs: []string{"rap"}, Status: conference.SessionLive, Version: 1},
+		{ID: laterID, MeetingID: meetingID, Title: "Cyberbullying", Start: start.Add(2 * time.Hour), End: start.Add(3 * time.Hour),
+			Rapporteurs: []string{"rap"}, Status: conference.SessionScheduled, Version: 1},
+	}
+	roles := map[string][]conference.Role{
+		"admin": {conference.RoleAdmin},
+		"rap":   {conference.RoleRapporteur},
+		"obs":   {conference.RoleObserver},
+		"del":   {conference.RoleDelegate},
+		"head":  {conference.RoleHead},
+	}
+	for id, r := range roles {
+		u := conference.User{ID: id, Email: id + "@example.org", Name: id, Roles: r}
+		if id == "del" || id == "head" {
+			u.Delegation = "GB"
+		}
+		st.snap.Users = append(st.snap.Users, u)
+		st.snap.Logins = append(st.snap.Logins, conference.Login{ID: conference.HashSecret("secret-" + id), UserID: id,
+			CreatedAt: time.Now(), LastSeen: time.Now(), ExpiresAt: time.Now().Add(time.Hour)})
+	}
+	svc := conference.NewService(st, plainHasher{})
+	if err := svc.Load(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	hub := NewHub(svc, opts)
+	svc.OnChange = hub.Changed
+	f := &fixture{svc: svc, hub: hub, users: map[string]*conference.User{}}
+	for id := range roles {
+		u, err := svc.LoginUser(context.Background(), "secret-"+id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.users[id] = u
+	}
+	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		secret := r.Header.Get("X-Secret")
+		u, err := svc.LoginUser(r.Context(), secret)
+		if err != nil {
+			http.Error(w, "sign in", http.StatusUnauthorized)
+			return
+		}
+		hub.Serve(w, r, u, secret)
+	}))
+	f.url = "ws" + strings.TrimPrefix(f.srv.URL, "http")
+	t.Cleanup(func() {
+		f.srv.Close()
+		hub.Close()
+	})
+	return f
+}
+
+// msg is any server message, decoded loosely.
+type msg struct {
+	Type      string              `json:"type"`
+	Ref       string              `json:"ref"`
+	Channel   string              `json:"channel"`
+	After     int64               `json:"after"`
+	Reset     bool                `json:"reset"`
+	LastSeq   int64               `json:"last_seq"`
+	NewNotes  int                 `json:"new_notes"`
+	Sessions  int                 `json:"sessions"`
+	Note      *conference.Note    `json:"note"`
+	Session   *conference.Session `json:"session"`
+	SessionID string              `json:"session_id"`
+	ClientID  string              `json:"client_id"`
+	Seq       int64               `json:"seq"`
+	Created   bool                `json:"created"`
+	Code      string              `json:"code"`
+	Message   string              `json:"message"`
+	Field     string              `json:"field"`
+	Clearance conference.Marking  `json:"clearance"`
+}
+
+type client struct {
+	t       *testing.T
+	ws      *websocket.Conn
+	pending []msg
+}
+
+func (f *fixture) dial(t *testing.T, user string) *client {
+	t.Helper()
+	h := http.Header{"X-Secret": {"secret-" + user}}
+	ws, resp, err := websocket.DefaultDialer.Dial(f.url, h)
+	if err != nil {
+		t.Fatalf("dial as %s: %v", user, err)
+	}
+	resp.Body.Close()
+	c := &client{t: t, ws: ws}
+	t.Cleanup(func() { ws.Close() })
+	if m := c.next(); m.Type != typeHello {
+		t.Fatalf("first message %+v, want hello", m)
+	}
+	return c
+}
+
+func (c *client) sendJSON(v any) {
+	c.t.Helper()
+	if err := c.ws.WriteJSON(v); err != nil {
+		c.t.Fatalf("send: %v", err)
+	}
+}
+
+// read returns the next message or the read error.
+func (c *client) read(timeout time.Duration) (msg, error) {
+	if len(c.pending) == 0 {
+		_ = c.ws.SetReadDeadline(time.Now().Add(timeout))
+		_, data, err := c.ws.ReadMessage()
+		if err != nil {
+			return msg{}, err
+		}
+		for _, line := range strings.Split(string(data), "\n") {
+			var m msg
+			if err := json.Unmarshal([]byte(line), &m); err != nil {
+				c.t.Fatalf("bad message %q: %v", line, err)
+			}
+			c.pending = append(c.pending, m)
+		}
+	}
+	m := c.pending[0]
+	c.pending = c.pending[1:]
+	return m, nil
+}
+
+func (c *client) next() msg {
+	c.t.Helper()
+	m, err := c.read(10 * time.Second)
+	if err != nil {
+		c.t.Fatalf("read: %v", err)
+	}
+	return m
+}
+
+// until reads messages until one of type typ arrives, returning it and the
+// messages before it.
+func (c *client) until(typ string) (msg, []msg) {
+	c.t.Helper()
+	var before []msg
+	for {
+		m := c.next()
+		if m.Type == typ {
+			return m, before
+		}
+		before = append(before, m)
+	}
+}
+
+// closeCode reads until the connection closes and returns the close code.
+func (c *client) closeCode(timeout time.Duration) int {
+	c.t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		_, err := c.read(time.Until(deadline))
+		if err == nil {
+			continue
+		}
+		if ce, ok := err.(*websocket.CloseError); ok {
+			return ce.Code
+		}
+		c.t.Fatalf("connection ended without a close frame: %v", err)
+	}
+}
+
+func (c *client) subscribe(channel string, after int64) (caughtUp msg, notes []msg) {
+	c.t.Helper()
+	c.sendJSON(map[string]any{"type": "subscribe", "channel": channel, "after": after})
+	m, before := c.until(typeCaughtUp)
+	if len(before) == 0 || before[0].Type != typeSubscribed {
+		c.t.Fatalf("catch-up began with %+v, want subscribed", before)
+	}
+	for _, b := range before {
+		if b.Type == typeNote {
+			notes = append(notes, b)
+		}
+	}
+	return m, notes
+}

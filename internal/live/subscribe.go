@@ -1,0 +1,313 @@
+package live
+
+import (
+	"errors"
+	"sync"
+
+	"github.com/quintet-ag/quintet/internal/conference"
+)
+
+// sub is one connection's subscription to one channel.
+//
+// A subscription is registered with the hub before its catch-up is read, so
+// that no event can fall between the two: while it catches up, Changed puts
+// the channel's events in buf; once the catch-up is sent, the reader sends
+// what buf holds that the catch-up did not, and only then marks the
+// subscription live, after which Changed queues events directly.
+//
+// The Service applies a change to its memory before it calls Changed, so an
+// event can reach a live subscription after the catch-up already read it:
+// the cursor, kept after going live, skips those too.
+type sub struct {
+	conn    *conn
+	channel string
+
+	mu       sync.Mutex
+	live     bool
+	removed  bool     // unsubscribed: deliver nothing more
+	buf      []*event // events that arrived during catch-up
+	bufBytes int
+	overflow bool   // buf outgrew its bound and was dropped: read the catch-up again
+	cur      cursor // once live: what the client has been sent
+}
+
+// deliver is called by Changed for each event of the channel. It never waits.
+func (s *sub) deliver(ev *event) {
+	b := ev.data[s.conn.level]
+	if b == nil {
+		return // above the subscriber's clearance
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch {
+	case s.removed:
+	case s.live:
+		if s.cur.fresh(ev) {
+			s.cur.advance(ev)
+			s.conn.enqueue(b)
+		}
+	case s.overflow:
+		// Dropped: the next catch-up round reads these from the Service.
+	case s.bufBytes+len(b) > s.conn.hub.opts.QueueBytes/2:
+		s.overflow, s.buf, s.bufBytes = true, nil, 0
+	default:
+		s.buf = append(s.buf, ev)
+		s.bufBytes += len(b)
+	}
+}
+
+// cursor is what a subscription's catch-up has sent so far, so that the
+// events buffered meanwhile are sent only when they are new.
+type cursor struct {
+	seq      int64            // notes up to this seq were sent or are not for this reader
+	versions map[string]int64 // sessions sent, by id, at this version
+}
+
+// fresh reports whether the client has not yet received ev.
+func (c *cursor) fresh(ev *event) bool {
+	switch ev.kind {
+	case kindNote:
+		return ev.seq > c.seq
+	case kindSession:
+		v, ok := c.versions[ev.id]
+		return !ok || ev.version > v
+	case kindSessionDeleted:
+		_, ok := c.versions[ev.id]
+		return ok
+	}
+	return true // kinds without a catch-up
+}
+
+func (c *cursor) advance(ev *event) {
+	switch ev.kind {
+	case kindNote:
+		c.seq = max(c.seq, ev.seq)
+	case kindSession:
+		c.versions[ev.id] = ev.version
+	case kindSessionDeleted:
+		delete(c.versions, ev.id)
+	}
+}
+
+// maxCatchUpRounds bounds how often a catch-up starts over because events
+// arrived faster than the client read them. Past it, the client is too slow.
+const maxCatchUpRounds = 5
+
+var errClosing = errors.New("connection closing")
+
+func (c *conn) subscribe(m inbound) {
+	fail := func(err error) {
+		c.replyError(m.Ref, err, func(e *errorMsg) { e.Channel = m.Channel })
+	}
+	prefix, id, ok := parseChannel(m.Channel)
+	if !ok {
+		fail(conference.Invalid("channel", "channel must be session:<id> or meeting:<id>"))
+		return
+	}
+	if c.subs[m.Channel] != nil {
+		fail(&conference.Error{Code: conference.ECONFLICT, Field: "channel", Message: "Already subscribed to " + m.Channel + "; unsubscribe first to start over."})
+		return
+	}
+	if len(c.subs) >= c.hub.opts.MaxSubscriptions {
+		fail(conference.Invalid("channel", "a connection may follow at most %d channels", c.hub.opts.MaxSubscriptions))
+		return
+	}
+	var after int64
+	if m.After != nil {
+		after = *m.After
+	}
+	if after < 0 {
+		fail(conference.Invalid("after", "after must be 0 or more"))
+		return
+	}
+	// Refuse a channel the user may not see before registering anything.
+	switch prefix {
+	case sessionPrefix:
+		se, err := c.hub.src.Session(c.ctx, c.actor, id)
+		if err != nil {
+			fail(err)
+			return
+		}
+		c.hub.rememberSessions(se)
+	case meetingPrefix:
+		if _, err := c.hub.src.Meeting(c.ctx, c.actor, id); err != nil {
+			fail(err)
+			return
+		}
+	}
+	s := &sub{conn: c, channel: m.Channel}
+	c.subs[m.Channel] = s
+	c.hub.addSub(s)
+	if err := c.catchUp(s, prefix, id, after, m.Ref); err != nil {
+		delete(c.subs, m.Channel)
+		s.mu.Lock()
+		s.removed = true
+		s.mu.Unlock()
+		c.hub.removeSub(s)
+		if !errors.Is(err, errClosing) {
+			fail(err)
+		}
+	}
+}
+
+// catchUp sends what the client missed on a freshly registered subscription,
+// then what arrived meanwhile, then caught_up, and makes the subscription live.
+func (c *conn) catchUp(s *sub, prefix, id string, after int64, ref string) error {
+	cur := cursor{seq: after, versions: map[string]int64{}}
+	newNotes, sessions := 0, 0
+	for round := 0; ; round++ {
+		if round >= maxCatchUpRounds {
+			c.closeWith(CloseTooSlow, "too slow: reconnect and catch up")
+			return errClosing
+		}
+		var err error
+		var n, m int
+		switch prefix {
+		case sessionPrefix:
+			n, m, err = c.sessionCatchUp(&cur, id, round == 0, ref)
+		case meetingPrefix:
+			n, m, err = c.meetingCatchUp(&cur, id, round == 0, ref)
+		}
+		if err != nil {
+			return err
+		}
+		newNotes += n
+		sessions += m
+		for {
+			s.mu.Lock()
+			if s.overflow {
+				s.overflow = false
+				s.mu.Unlock()
+				break // read the catch-up again from where the cursor is
+			}
+			evs := s.buf
+			s.buf, s.bufBytes = nil, 0
+			if len(evs) == 0 {
+				// Under the lock, so that caught_up precedes every live event.
+				s.live, s.cur = true, cur
+				c.enqueue(encode(caughtUpMsg{Type: typeCaughtUp, Ref: ref, Channel: s.channel,
+					LastSeq: cur.seq, NewNotes: newNotes, Sessions: sessions}))
+				s.mu.Unlock()
+				return nil
+			}
+			s.mu.Unlock()
+			for _, ev := range evs {
+				if !cur.fresh(ev) {
+					continue
+				}
+				if !c.sendBytes(ev.data[c.level]) {
+					return errClosing
+				}
+				cur.advance(ev)
+				switch ev.kind {
+				case kindNote:
+					newNotes++
+				case kindSession:
+					sessions++
+				}
+			}
+		}
+	}
+}
+
+// sessionCatchUp sends the session as it stands (when the client does not
+// have this version) and the notes after the cursor that the reader may read.
+func (c *conn) sessionCatchUp(cur *cursor, id string, first bool, ref string) (notes, sessions int, err error) {
+	channel := sessionChannel(id)
+	se, err := c.hub.src.Session(c.ctx, c.actor, id)
+	if err != nil {
+		return 0, 0, err
+	}
+	list, last, err := c.hub.src.Notes(c.ctx, c.actor, id, cur.seq)
+	if err != nil {
+		return 0, 0, err
+	}
+	if first {
+		reset := cur.seq > last
+		if reset {
+			// The client's cursor is beyond the record: it holds notes of
+			// another record (a restored database). Start it over.
+			cur.seq = 0
+			if list, last, err = c.hub.src.Notes(c.ctx, c.actor, id, 0); err != nil {
+				return 0, 0, err
+			}
+		}
+		if !c.send(subscribedMsg{Type: typeSubscribed, Ref: ref, Channel: channel, After: cur.seq, Reset: reset}) {
+			return 0, 0, errClosing
+		}
+	}
+	if v, ok := cur.versions[se.ID]; !ok || se.Version > v {
+		if !c.send(sessionMsg{Type: typeSession, Channel: channel, Session: se}) {
+			return 0, 0, errClosing
+		}
+		cur.versions[se.ID] = se.Version
+		sessions++
+	}
+	for _, n := range list {
+		if !c.send(noteMsg{Type: typeNote, Channel: channel, Note: n}) {
+			return 0, 0, errClosing
+		}
+	}
+	cur.seq = max(cur.seq, last)
+	return len(list), sessions, nil
+}
+
+// meetingCatchUp sends the meeting's agenda: every session the client does
+// not have at its current version, and the removal of those gone.
+func (c *conn) meetingCatchUp(cur *cursor, id string, first bool, ref string) (notes, sessions int, err error) {
+	channel := meetingChannel(id)
+	agenda, err := c.hub.src.Agenda(c.ctx, c.actor, id)
+	if err != nil {
+		return 0, 0, err
+	}
+	c.hub.rememberSessions(agenda...)
+	if first && !c.send(subscribedMsg{Type: typeSubscribed, Ref: ref, Channel: channel}) {
+		return 0, 0, errClosing
+	}
+	present := make(map[string]bool, len(agenda))
+	for _, se := range agenda {
+		present[se.ID] = true
+		if v, ok := cur.versions[se.ID]; ok && se.Version <= v {
+			continue
+		}
+		if !c.send(sessionMsg{Type: typeSession, Channel: channel, Session: se}) {
+			return 0, 0, errClosing
+		}
+		cur.versions[se.ID] = se.Version
+		sessions++
+	}
+	for sid := range cur.versions {
+		if !present[sid] {
+			if !c.send(sessionDeletedMsg{Type: typeSessionDeleted, Channel: channel, SessionID: sid}) {
+				return 0, 0, errClosing
+			}
+			delete(cur.versions, sid)
+		}
+	}
+	return 0, sessions, nil
+}
+
+func (c *conn) unsubscribe(m inbound) {
+	s := c.subs[m.Channel]
+	if s == nil {
+		c.replyError(m.Ref, &conference.Error{Code: conference.ENOTFOUND, Field: "channel",
+			Message: "Not subscribed to " + quote(m.Channel) + "."}, func(e *errorMsg) { e.Channel = m.Channel })
+		return
+	}
+	delete(c.subs, m.Channel)
+	s.mu.Lock()
+	s.removed = true // nothing more is queued for it, so nothing follows the answer
+	s.mu.Unlock()
+	c.hub.removeSub(s)
+	c.send(unsubscribedMsg{Type: typeUnsubscribed, Ref: m.Ref, Channel: m.Channel})
+}
+
+// rememberSessions records each session's meeting, so that the deletion of a
+// session (a Change without a document) reaches its meeting's channel.
+func (h *Hub) rememberSessions(list ...*conference.Session) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, se := range list {
+		h.sessionMeeting[se.ID] = se.MeetingID
+	}
+}
