@@ -1,0 +1,53 @@
+import { defineConfig } from '@playwright/test';
+import { BASE_URL, PASSWORD, PORT } from './e2e/accounts';
+
+// Browser tests drive Debian's Chromium (/usr/bin/chromium) against the real
+// Go server, which e2e/server.sh builds and starts with a fresh data directory.
+// Playwright's own browser builds are never downloaded.
+export default defineConfig({
+  testDir: './e2e',
+  outputDir: './test-results',
+  // One server, one data set: tests run one after another.
+  workers: 1,
+  fullyParallel: false,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: [['list']],
+  use: {
+    baseURL: BASE_URL,
+    browserName: 'chromium',
+    headless: true,
+    viewport: { width: 1280, height: 900 },
+    locale: 'en-GB',
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  },
+  webServer: {
+    command: 'bash e2e/server.sh',
+    url: `${BASE_URL}/healthz`,
+    // A cold `go build` of the server on a two-core machine takes minutes.
+    timeout: 600_000,
+    // QUINTET_E2E_REUSE=1 runs against a server you started yourself on the port.
+    reuseExistingServer: !!process.env.QUINTET_E2E_REUSE,
+    stdout: 'pipe',
+    stderr: 'pipe',
+    env: {
+      QUINTET_E2E_PORT: String(PORT),
+      QUINTET_E2E_PASSWORD: PASSWORD,
+    },
+  },
+});

@@ -1,0 +1,132 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ApiError, createSession, login, me, onUnauthorized, parseError, request, updateSession } from './api';
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(body === undefined ? null : JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': 'application/json', ...headers },
+  });
+}
+
+function mockFetch(res: Response | (() => Promise<Response>)) {
+  const f = vi.fn(typeof res === 'function' ? res : async () => res);
+  vi.stubGlobal('fetch', f);
+  return f;
+}
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+  onUnauthorized(undefined);
+});
+
+describe('parseError', () => {
+  it('reads code, message and field from the error body', async () => {
+    const err = await parseError(
+      json(400, { error: { code: 'invalid', message: 'end must be after start', field: 'end' } }),
+    );
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err.status).toBe(400);
+    expect(err.code).toBe('invalid');
+    expect(err.message).toBe('end must be after start');
+    expect(err.field).toBe('end');
+  });
+
+  it('keeps the current entity of a version conflict', async () => {
+    const current = { id: 's1', title: 'Moved', version: 4 };
+    const err = await parseError(
+      json(409, { error: { code: 'conflict', message: 'changed', field: 'version', current } }),
+    );
+    expect(err.isConflict).toBe(true);
+    expect(err.current).toEqual(current);
+  });
+
+  it('reads Retry-After on 429', async () => {
+    const err = await parseError(
+      json(429, { error: { code: 'rate_limited', message: 'Too many sign-in attempts.' } }, { 'Retry-After': '30' }),
+    );
+    expect(err.isRateLimited).toBe(true);
+    expect(err.retryAfter).toBe(30);
+    expect(err.message).toBe('Too many sign-in attempts.');
+  });
+
+  it('falls back on the status when the body is not JSON', async () => {
+    const err = await parseError(new Response('<html>Bad Gateway</html>', { status: 502, statusText: 'Bad Gateway' }));
+    expect(err.code).toBe('internal');
+    expect(err.field).toBeUndefined();
+    expect(err.message).toMatch(/internal error/i);
+  });
+
+  it('falls back on the status when the body has no error object', async () => {
+    const err = await parseError(json(404, { message: 'nope' }));
+    expect(err.code).toBe('not_found');
+    expect(err.message).toBe('Not found.');
+  });
+
+  it('fills in an empty message and ignores an empty field', async () => {
+    const err = await parseError(json(403, { error: { code: 'forbidden', message: '', field: '' } }));
+    expect(err.message).toBe('You are not allowed to do this.');
+    expect(err.field).toBeUndefined();
+  });
+});
+
+describe('request', () => {
+  it('sends JSON with same-origin credentials and decodes the answer', async () => {
+    const f = mockFetch(json(201, { id: 's1', title: 'Opening' }));
+    const got = await createSession('london-2014', {
+      title: 'Opening',
+      start: '2014-07-09T08:30:00Z',
+      end: '2014-07-09T09:30:00Z',
+      room: '',
+      chair: '',
+      rapporteurs: [],
+      topics: [],
+    });
+    expect(got).toEqual({ id: 's1', title: 'Opening' });
+    const [url, init] = f.mock.calls[0] as unknown as [string, RequestInit];
+    expect(url).toBe('/api/v1/meetings/london-2014/sessions');
+    expect(init.method).toBe('POST');
+    expect(init.credentials).toBe('same-origin');
+    expect((init.headers as Record<string, string>)['Content-Type']).toBe('application/json');
+    expect(JSON.parse(init.body as string).start).toBe('2014-07-09T08:30:00Z');
+  });
+
+  it('escapes ids in paths', async () => {
+    const f = mockFetch(json(200, {}));
+    await updateSession('a/b?c', { version: 2 });
+    expect((f.mock.calls[0] as unknown as [string])[0]).toBe('/api/v1/sessions/a%2Fb%3Fc');
+  });
+
+  it('returns undefined for 204', async () => {
+    mockFetch(new Response(null, { status: 204 }));
+    await expect(request('DELETE', '/sessions/x')).resolves.toBeUndefined();
+  });
+
+  it('throws ApiError with the field for a 400', async () => {
+    mockFetch(json(400, { error: { code: 'invalid', message: 'title is required', field: 'title' } }));
+    await expect(updateSession('s1', { title: '' })).rejects.toMatchObject({
+      status: 400,
+      code: 'invalid',
+      field: 'title',
+      message: 'title is required',
+    });
+  });
+
+  it('turns a network failure into a status-0 ApiError', async () => {
+    mockFetch(async () => {
+      throw new TypeError('Failed to fetch');
+    });
+    await expect(request('GET', '/meetings')).rejects.toMatchObject({ status: 0, code: 'network' });
+  });
+
+  it('calls the unauthorized handler on 401, but not for sign-in or /me', async () => {
+    const handler = vi.fn();
+    onUnauthorized(handler);
+    mockFetch(json(401, { error: { code: 'unauthorized', message: 'Please sign in.' } }));
+    await expect(request('GET', '/meetings')).rejects.toBeInstanceOf(ApiError);
+    expect(handler).toHaveBeenCalledTimes(1);
+    mockFetch(async () => json(401, { error: { code: 'unauthorized', message: 'Wrong email or password.' } }));
+    await expect(login('a@example.org', 'wrong')).rejects.toMatchObject({ message: 'Wrong email or password.' });
+    await expect(me()).rejects.toMatchObject({ status: 401 });
+    expect(handler).toHaveBeenCalledTimes(1);
+  });
+});

@@ -1,0 +1,204 @@
+// The one way the frontend talks to the server. Every request goes through
+// request(): same-origin credentials (the quintet_session cookie), JSON in and
+// out, and errors turned into ApiError carrying the server's code, message and
+// field, so that a view can show a message next to the field at fault.
+
+import type {
+  Delegation,
+  ErrorBody,
+  Me,
+  Meeting,
+  PublicUser,
+  Session,
+  SessionInput,
+  SessionUpdate,
+  SetupInput,
+  SetupStatus,
+  Topic,
+  User,
+  UserInput,
+  UserUpdate,
+} from './types';
+
+export const API_BASE = '/api/v1';
+
+/** An error answer from the API, or a failure to reach it (status 0). */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(
+    /** HTTP status; 0 when the server could not be reached. */
+    readonly status: number,
+    /** The server's code (invalid, not_found, conflict, …), or "network". */
+    readonly code: string,
+    message: string,
+    /** The input field at fault, when the server names one. */
+    readonly field?: string,
+    /** On a version conflict, the entity as it is now, when the server sends it. */
+    readonly current?: unknown,
+    /** Seconds to wait, from Retry-After, on 429 and 503. */
+    readonly retryAfter?: number,
+  ) {
+    super(message);
+  }
+
+  get isConflict(): boolean {
+    return this.status === 409 || this.code === 'conflict';
+  }
+  get isUnauthorized(): boolean {
+    return this.status === 401;
+  }
+  get isRateLimited(): boolean {
+    return this.status === 429 || this.code === 'rate_limited';
+  }
+}
+
+const CODE_BY_STATUS: Record<number, string> = {
+  400: 'invalid',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'conflict',
+  413: 'too_large',
+  422: 'invalid',
+  429: 'rate_limited',
+};
+
+const FALLBACK_MESSAGE: Record<string, string> = {
+  invalid: 'The request was not valid.',
+  unauthorized: 'Please sign in.',
+  forbidden: 'You are not allowed to do this.',
+  not_found: 'Not found.',
+  conflict: 'This was changed by someone else.',
+  too_large: 'The request is too large.',
+  rate_limited: 'Too many attempts. Please wait and try again.',
+  internal: 'Internal error. Please try again later.',
+};
+
+function isErrorBody(x: unknown): x is ErrorBody {
+  if (typeof x !== 'object' || x === null || !('error' in x)) return false;
+  const e = (x as { error: unknown }).error;
+  return typeof e === 'object' && e !== null;
+}
+
+function parseRetryAfter(value: string | null): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds);
+  const date = Date.parse(value);
+  if (!Number.isNaN(date)) return Math.max(0, Math.ceil((date - Date.now()) / 1000));
+  return undefined;
+}
+
+/**
+ * Turns an error answer into an ApiError. It trusts the {"error": {...}} body
+ * when there is one and falls back on the status when the body is not ours
+ * (a proxy's HTML page, an empty body).
+ */
+export async function parseError(res: Response): Promise<ApiError> {
+  const fallbackCode = CODE_BY_STATUS[res.status] ?? (res.status >= 500 ? 'internal' : 'error');
+  const retryAfter = parseRetryAfter(res.headers.get('Retry-After'));
+  let body: unknown;
+  try {
+    body = JSON.parse(await res.text());
+  } catch {
+    body = undefined;
+  }
+  if (isErrorBody(body)) {
+    const e = body.error as Record<string, unknown>;
+    const code = typeof e.code === 'string' && e.code !== '' ? e.code : fallbackCode;
+    const message =
+      typeof e.message === 'string' && e.message !== ''
+        ? e.message
+        : (FALLBACK_MESSAGE[code] ?? `The server answered ${res.status}.`);
+    const field = typeof e.field === 'string' && e.field !== '' ? e.field : undefined;
+    return new ApiError(res.status, code, message, field, e.current, retryAfter);
+  }
+  const message = FALLBACK_MESSAGE[fallbackCode] ?? `The server answered ${res.status} ${res.statusText}.`;
+  return new ApiError(res.status, fallbackCode, message, undefined, undefined, retryAfter);
+}
+
+type UnauthorizedHandler = () => void;
+let unauthorizedHandler: UnauthorizedHandler | undefined;
+
+/**
+ * Registers what to do when a request finds the login gone (401), such as
+ * after an idle timeout or when the secretariat disabled the account.
+ */
+export function onUnauthorized(handler: UnauthorizedHandler | undefined): void {
+  unauthorizedHandler = handler;
+}
+
+interface RequestOptions {
+  /** Do not call the unauthorized handler on 401 (sign-in, /me at start). */
+  quiet401?: boolean;
+  signal?: AbortSignal;
+}
+
+/** Sends one request to the API and decodes its JSON answer. */
+export async function request<T>(
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+  path: string,
+  body?: unknown,
+  opts: RequestOptions = {},
+): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  const init: RequestInit = { method, headers, credentials: 'same-origin', signal: opts.signal };
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  let res: Response;
+  try {
+    res = await fetch(API_BASE + path, init);
+  } catch (err) {
+    if (err instanceof DOMException && err.name === 'AbortError') throw err;
+    throw new ApiError(0, 'network', 'Cannot reach the server. Check your connection and try again.');
+  }
+  if (!res.ok) {
+    const error = await parseError(res);
+    if (error.isUnauthorized && !opts.quiet401) unauthorizedHandler?.();
+    throw error;
+  }
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  if (text === '') return undefined as T;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new ApiError(res.status, 'internal', 'The server sent an answer that could not be read.');
+  }
+}
+
+const enc = encodeURIComponent;
+
+// ---- accounts and sign-in ----
+
+export const login = (email: string, password: string) =>
+  request<Me>('POST', '/login', { email, password }, { quiet401: true });
+export const logout = () => request<void>('POST', '/logout', undefined, { quiet401: true });
+export const me = () => request<Me>('GET', '/me', undefined, { quiet401: true });
+export const setupStatus = () => request<SetupStatus>('GET', '/setup', undefined, { quiet401: true });
+export const setup = (input: SetupInput) => request<User>('POST', '/setup', input, { quiet401: true });
+
+// ---- users ----
+
+/** Names, delegations and roles of everyone: enough to name chairs and rapporteurs. */
+export const listUsers = () => request<PublicUser[]>('GET', '/users');
+/** Full accounts: only for the secretariat. */
+export const listAccounts = () => request<User[]>('GET', '/users');
+export const createUser = (input: UserInput) => request<User>('POST', '/users', input);
+export const updateUser = (id: string, update: UserUpdate) => request<User>('PATCH', `/users/${enc(id)}`, update);
+
+// ---- agenda ----
+
+export const listMeetings = () => request<Meeting[]>('GET', '/meetings');
+export const getMeeting = (id: string) => request<Meeting>('GET', `/meetings/${enc(id)}`);
+export const listSessions = (meetingId: string) => request<Session[]>('GET', `/meetings/${enc(meetingId)}/sessions`);
+export const getSession = (id: string) => request<Session>('GET', `/sessions/${enc(id)}`);
+export const createSession = (meetingId: string, input: SessionInput) =>
+  request<Session>('POST', `/meetings/${enc(meetingId)}/sessions`, input);
+export const updateSession = (id: string, update: SessionUpdate) =>
+  request<Session>('PATCH', `/sessions/${enc(id)}`, update);
+export const deleteSession = (id: string) => request<void>('DELETE', `/sessions/${enc(id)}`);
+export const listTopics = () => request<Topic[]>('GET', '/topics');
+export const listDelegations = () => request<Delegation[]>('GET', '/delegations');

@@ -1,0 +1,67 @@
+// The signed-in user, shared by every view. It is loaded once at start from
+// GET /me, set by sign-in and set-up, and cleared by sign-out or when any
+// request finds the login gone (401).
+import * as api from './api';
+import type { Me, Role } from './types';
+
+type Status = 'loading' | 'signed-in' | 'signed-out' | 'unreachable';
+
+class CurrentUser {
+  me: Me | null = $state(null);
+  status: Status = $state('loading');
+  /** Why the user was signed out, when it was not their choice. */
+  notice = $state('');
+
+  get user() {
+    return this.me?.user ?? null;
+  }
+
+  has(role: Role): boolean {
+    return this.me?.user.roles.includes(role) ?? false;
+  }
+
+  get isAdmin(): boolean {
+    return this.has('admin');
+  }
+
+  async load(): Promise<void> {
+    this.status = 'loading';
+    try {
+      this.set(await api.me());
+    } catch (err) {
+      if (err instanceof api.ApiError && err.status === 0) {
+        this.status = 'unreachable';
+        return;
+      }
+      this.set(null);
+    }
+  }
+
+  async signIn(email: string, password: string): Promise<void> {
+    this.set(await api.login(email, password));
+  }
+
+  async signOut(): Promise<void> {
+    try {
+      await api.logout();
+    } finally {
+      this.set(null);
+    }
+  }
+
+  /** The server no longer knows this login: idle too long, or disabled. */
+  expired(): void {
+    if (this.me) this.notice = 'Your sign-in has ended. Please sign in again.';
+    this.set(null);
+  }
+
+  set(me: Me | null): void {
+    this.me = me;
+    this.status = me ? 'signed-in' : 'signed-out';
+    if (me) this.notice = '';
+  }
+}
+
+export const currentUser = new CurrentUser();
+
+api.onUnauthorized(() => currentUser.expired());

@@ -1,0 +1,47 @@
+// The hash routes of the app. The Go server serves only index.html and the
+// assets, so every page lives after the "#": #/meetings/london-2014.
+
+export type Route =
+  | { name: 'home' }
+  | { name: 'signin' }
+  | { name: 'setup'; secret: string }
+  | { name: 'meetings' }
+  | { name: 'meeting'; id: string }
+  | { name: 'users' }
+  | { name: 'notfound'; path: string };
+
+/** Reads a location hash ("#/meetings/london-2014?x=1") as a route. */
+export function parseHash(hash: string): Route {
+  const raw = hash.replace(/^#/, '') || '/';
+  const q = raw.indexOf('?');
+  const path = (q >= 0 ? raw.slice(0, q) : raw).replace(/\/+$/, '') || '/';
+  const query = new URLSearchParams(q >= 0 ? raw.slice(q + 1) : '');
+  const parts = path.split('/').filter(Boolean).map(safeDecode);
+  switch (parts.length) {
+    case 0:
+      return { name: 'home' };
+    case 1:
+      if (parts[0] === 'signin') return { name: 'signin' };
+      if (parts[0] === 'setup') return { name: 'setup', secret: query.get('secret') ?? '' };
+      if (parts[0] === 'meetings') return { name: 'meetings' };
+      if (parts[0] === 'users') return { name: 'users' };
+      break;
+    case 2:
+      if (parts[0] === 'meetings' && parts[1]) return { name: 'meeting', id: parts[1] };
+      break;
+  }
+  return { name: 'notfound', path };
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+/** The href of a page: href('meetings', 'london-2014') → "#/meetings/london-2014". */
+export function href(...parts: string[]): string {
+  return '#/' + parts.map(encodeURIComponent).join('/');
+}
