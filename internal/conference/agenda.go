@@ -12,6 +12,9 @@ type Delegation struct {
 	Code     string   `json:"code" bson:"_id"` // AU CA GB NZ US
 	Name     string   `json:"name" bson:"name"`
 	Agencies []string `json:"agencies" bson:"agencies"`
+	// FeedKey is the hash of the secret in the URL of the delegation's
+	// calendar feed of action due dates (issue 4); empty when none is issued.
+	FeedKey string `json:"-" bson:"feed_key,omitempty"`
 }
 
 var delegationCode = regexp.MustCompile(`^[A-Z]{2}$`)

@@ -1,0 +1,568 @@
+package conference
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// ActionInput is what it takes to create an action. The origin is one of:
+// an outcome (outcome_id), a note (session_id and note_seq), a session
+// (session_id), or the meeting alone (meeting_id).
+type ActionInput struct {
+	Title       string   `json:"title"`
+	Description string   `json:"description"`
+	Owner       string   `json:"owner"`
+	Agency      string   `json:"agency"`
+	Contact     string   `json:"contact"`
+	Due         string   `json:"due"`
+	Topics      []string `json:"topics"` // defaults to the origin session's topics
+	Marking     Marking  `json:"marking"`
+	MeetingID   string   `json:"meeting_id"`
+	SessionID   string   `json:"session_id"`
+	NoteSeq     int64    `json:"note_seq"`
+	OutcomeID   string   `json:"outcome_id"`
+}
+
+// ActionUpdate changes some fields of an action; nil fields stay. Version is
+// the version the editor saw and is required: a stale one gets ECONFLICT
+// with the current action, never a silent overwrite.
+type ActionUpdate struct {
+	Title       *string       `json:"title"`
+	Description *string       `json:"description"`
+	Owner       *string       `json:"owner"`
+	Agency      *string       `json:"agency"`
+	Contact     *string       `json:"contact"`
+	Due         *string       `json:"due"`
+	Status      *ActionStatus `json:"status"`
+	Reason      *string       `json:"reason"`
+	Progress    *int          `json:"progress"`
+	Topics      *[]string     `json:"topics"`
+	Marking     *Marking      `json:"marking"`
+	Version     *int64        `json:"version"`
+}
+
+// ReportInput is a progress report; it may move the status and progress on
+// in the same step. A report that blocks or drops the action without a
+// reason gives its text as the reason.
+type ReportInput struct {
+	Text     string        `json:"text"`
+	Status   *ActionStatus `json:"status"`
+	Progress *int          `json:"progress"`
+	Reason   *string       `json:"reason"`
+	Version  *int64        `json:"version"`
+}
+
+// ---- reading ----
+
+// ActionFilter narrows the action list. Zero fields do not filter.
+type ActionFilter struct {
+	MeetingID    string         // origin meeting
+	Topic        string         // topic id or slug
+	Owner        string         // delegation code
+	Status       []ActionStatus // any of these
+	Overdue      bool           // pending and due before today
+	DueBefore    string         // YYYY-MM-DD, exclusive
+	ChangedSince time.Time      // updated at or after
+}
+
+// Validate checks the filter's values, naming the query parameter at fault.
+func (f *ActionFilter) Validate() error {
+	for _, st := range f.Status {
+		if !st.Valid() {
+			return Invalid("status", "unknown status %q (one of open, in-progress, done, blocked, dropped)", st)
+		}
+	}
+	if f.DueBefore != "" {
+		if err := ValidateDate("due_before", f.DueBefore); err != nil {
+			return err
+		}
+	}
+	if f.Owner != "" && !delegationCode.MatchString(f.Owner) {
+		return Invalid("owner", "owner %q is not a delegation code (two capital letters)", f.Owner)
+	}
+	return nil
+}
+
+// Today returns the calendar day of now and the last day counted as "due
+// soon". Due dates are calendar days without a time zone: the day is UTC's,
+// the same for every delegation, so that two readers never see one action
+// classed differently.
+func (s *Service) Today() (today, soon string) {
+	now := s.Now().UTC()
+	return now.Format(DateLayout), now.AddDate(0, 0, DueSoonDays).Format(DateLayout)
+}
+
+// Actions returns the actions that match f and that actor may read, by due
+// date, then owner, then creation.
+func (s *Service) Actions(ctx context.Context, actor *User, f ActionFilter) ([]*Action, error) {
+	if err := requireActor(actor); err != nil {
+		return nil, err
+	}
+	if err := f.Validate(); err != nil {
+		return nil, err
+	}
+	today, _ := s.Today()
+	var out []*Action
+	var err error
+	s.read(func(st *state) {
+		topicID := ""
+		if f.Topic != "" {
+			t := st.topicByIDOrSlug(f.Topic)
+			if t == nil {
+				err = Invalid("topic", "unknown topic %q", f.Topic)
+				return
+			}
+			topicID = t.ID
+		}
+		out = make([]*Action, 0, 64)
+		for _, a := range st.actions {
+			if f.matches(a, topicID, today) && actor.CanRead(a.Marking) {
+				out = append(out, a)
+			}
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(out, compareActions)
+	return out, nil
+}
+
+func (f *ActionFilter) matches(a *Action, topicID, today string) bool {
+	switch {
+	case f.MeetingID != "" && a.MeetingID != f.MeetingID,
+		f.Owner != "" && a.Owner != f.Owner,
+		topicID != "" && !slices.Contains(a.Topics, topicID),
+		len(f.Status) > 0 && !slices.Contains(f.Status, a.Status),
+		f.Overdue && !(a.Status.Pending() && a.Due < today),
+		f.DueBefore != "" && !(a.Due < f.DueBefore),
+		!f.ChangedSince.IsZero() && a.UpdatedAt.Before(f.ChangedSince):
+		return false
+	}
+	return true
+}
+
+func compareActions(a, b *Action) int {
+	return cmp.Or(cmp.Compare(a.Due, b.Due), cmp.Compare(a.Owner, b.Owner),
+		a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.ID, b.ID))
+}
+
+// Action returns one action, when actor may read it; one above the reader's
+// clearance is "not found".
+func (s *Service) Action(ctx context.Context, actor *User, id string) (*Action, error) {
+	if err := requireActor(actor); err != nil {
+		return nil, err
+	}
+	var a *Action
+	s.read(func(st *state) { a = st.actions[id] })
+	if a == nil || !actor.CanRead(a.Marking) {
+		return nil, Errorf(ENOTFOUND, "No action %q.", id)
+	}
+	return a, nil
+}
+
+// ---- writing ----
+
+// CreateAction records follow-up work. The secretariat creates any action;
+// a session's rapporteurs (and chair) create actions from its notes and
+// outcomes; a follow-up team creates its own delegation's actions.
+func (s *Service) CreateAction(ctx context.Context, actor *User, in ActionInput) (*Action, error) {
+	if err := requireActor(actor); err != nil {
+		return nil, err
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	return s.createAction(ctx, actor, in)
+}
+
+// PromoteNoteToAction creates an action from one note in one step; the
+// note's text is the default title and its marking the least the action
+// carries.
+func (s *Service) PromoteNoteToAction(ctx context.Context, actor *User, sessionID string, seq int64, in ActionInput) (*Action, error) {
+	if err := requireActor(actor); err != nil {
+		return nil, err
+	}
+	if in.SessionID != "" && in.SessionID != sessionID {
+		return nil, Invalid("session_id", "session_id does not match the note's session")
+	}
+	if in.NoteSeq != 0 && in.NoteSeq != seq {
+		return nil, Invalid("note_seq", "note_seq does not match the note")
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	n, err := s.readableNote(actor, sessionID, seq)
+	if err != nil {
+		return nil, err
+	}
+	in.SessionID, in.NoteSeq = sessionID, seq
+	if strings.TrimSpace(in.Title) == "" {
+		in.Title = headline(n.Text, MaxActionTitle)
+		if in.Description == "" && in.Title != strings.TrimSpace(n.Text) {
+			in.Description = n.Text
+		}
+	}
+	return s.createAction(ctx, actor, in)
+}
+
+// headline returns the first line of text, cut to at most n characters.
+func headline(text string, n int) string {
+	line, _, _ := strings.Cut(strings.TrimSpace(text), "\n")
+	line = strings.TrimSpace(line)
+	if utf8.RuneCountInString(line) <= n {
+		return line
+	}
+	r := []rune(line)
+	return strings.TrimSpace(string(r[:n-1])) + "…"
+}
+
+// createAction expects writeMu held.
+func (s *Service) createAction(ctx context.Context, actor *User, in ActionInput) (*Action, error) {
+	now := s.Now()
+	a := Action{
+		ID:          s.NewID(),
+		MeetingID:   strings.TrimSpace(in.MeetingID),
+		SessionID:   strings.TrimSpace(in.SessionID),
+		OutcomeID:   strings.TrimSpace(in.OutcomeID),
+		NoteSeq:     in.NoteSeq,
+		Title:       strings.TrimSpace(in.Title),
+		Description: strings.TrimSpace(in.Description),
+		Owner:       strings.ToUpper(strings.TrimSpace(in.Owner)),
+		Agency:      strings.TrimSpace(in.Agency),
+		Contact:     strings.TrimSpace(in.Contact),
+		Due:         strings.TrimSpace(in.Due),
+		Status:      ActionOpen,
+		Topics:      in.Topics,
+		Marking:     in.Marking,
+		Reports:     []ProgressReport{},
+		CreatedBy:   actor.ID,
+		CreatedAt:   now,
+		UpdatedBy:   actor.ID,
+		UpdatedName: actor.Name,
+		UpdatedAt:   now,
+		Version:     1,
+	}
+	origin, err := s.resolveOrigin(actor, &a)
+	if err != nil {
+		return nil, err
+	}
+	if a.Topics == nil {
+		a.Topics = slices.Clone(origin.topics)
+	}
+	a.Topics = nonNil(a.Topics)
+	if a.Marking == "" {
+		a.Marking = mostRestricted(origin.floor, MarkingAll)
+	}
+	if err := a.Validate(); err != nil {
+		return nil, err
+	}
+	if err := checkMarkingFloor(a.Marking, origin.floor, "its "+origin.what); err != nil {
+		return nil, err
+	}
+	if err := checkMarkingCeiling(actor, a.Marking); err != nil {
+		return nil, err
+	}
+	if err := s.checkActionRefs(&a); err != nil {
+		return nil, err
+	}
+	// Who may create depends on the origin, known only now.
+	switch {
+	case actor.IsAdmin():
+	case origin.session != nil && origin.session.MayPost(actor):
+	case actor.Has(RoleFollowup) && actor.Delegation == a.Owner:
+	case actor.Has(RoleFollowup):
+		return nil, Errorf(EFORBIDDEN, "A follow-up team creates actions for its own delegation (%s) only.", actor.Delegation)
+	case actor.Has(RoleRapporteur):
+		return nil, Errorf(EFORBIDDEN, "A rapporteur creates actions from the notes and outcomes of their own sessions.")
+	default:
+		return nil, Errorf(EFORBIDDEN, "Your role may read actions but not create them.")
+	}
+	if err := s.insert(ctx, Actions, a.ID, &a); err != nil {
+		return nil, err
+	}
+	return &a, nil
+}
+
+type actionOrigin struct {
+	session *Session
+	topics  []string
+	floor   Marking // the least marking the action may carry
+	what    string  // what it came from, for messages
+}
+
+// resolveOrigin fills the action's meeting and session from its outcome or
+// session, and checks that what it names exists and that actor may read it.
+func (s *Service) resolveOrigin(actor *User, a *Action) (actionOrigin, error) {
+	var o actionOrigin
+	if a.OutcomeID != "" {
+		var oc *Outcome
+		s.read(func(st *state) { oc = st.outcomes[a.OutcomeID] })
+		if oc == nil || !actor.CanRead(oc.Marking) {
+			return o, Invalid("outcome_id", "unknown outcome %q", a.OutcomeID)
+		}
+		if a.SessionID != "" && a.SessionID != oc.SessionID {
+			return o, Invalid("session_id", "session_id does not match the outcome's session")
+		}
+		if a.MeetingID != "" && a.MeetingID != oc.MeetingID {
+			return o, Invalid("meeting_id", "meeting_id does not match the outcome's meeting")
+		}
+		a.SessionID, a.MeetingID = oc.SessionID, oc.MeetingID
+		o.floor, o.what = oc.Marking, "outcome"
+	}
+	if a.SessionID != "" {
+		var se *Session
+		s.read(func(st *state) { se = st.sessions[a.SessionID] })
+		if se == nil {
+			return o, Invalid("session_id", "unknown session %q", a.SessionID)
+		}
+		if a.MeetingID != "" && a.MeetingID != se.MeetingID {
+			return o, Invalid("meeting_id", "meeting_id does not match the session's meeting")
+		}
+		a.MeetingID = se.MeetingID
+		o.session, o.topics = se, se.Topics
+		if o.what == "" {
+			o.what = "session"
+		}
+	}
+	if a.NoteSeq != 0 {
+		if a.SessionID == "" {
+			return o, Invalid("session_id", "a note is named by its session and seq: session_id is required")
+		}
+		n, err := s.readableNote(actor, a.SessionID, a.NoteSeq)
+		if err != nil {
+			return o, Invalid("note_seq", "note %d is not in this session's record", a.NoteSeq)
+		}
+		o.floor = mostRestricted(o.floor, n.Marking)
+		if o.what == "session" {
+			o.what = "note"
+		}
+	}
+	if a.MeetingID == "" {
+		return o, Invalid("meeting_id", "meeting_id is required (or the session_id or outcome_id the action comes from)")
+	}
+	var m *Meeting
+	s.read(func(st *state) { m = st.meetings[a.MeetingID] })
+	if m == nil {
+		return o, Invalid("meeting_id", "unknown meeting %q", a.MeetingID)
+	}
+	if o.what == "" {
+		o.what = "meeting"
+	}
+	return o, nil
+}
+
+func (s *Service) checkActionRefs(a *Action) error {
+	var err error
+	s.read(func(st *state) {
+		if st.delegations[a.Owner] == nil {
+			err = Invalid("owner", "unknown owner delegation %q", a.Owner)
+			return
+		}
+		for _, id := range a.Topics {
+			if st.topics[id] == nil {
+				err = Invalid("topics", "unknown topic %q", id)
+				return
+			}
+		}
+	})
+	return err
+}
+
+// UpdateAction edits an action. The secretariat edits every action; a
+// follow-up team only its own delegation's. A stale version is refused with
+// the current action; status changes follow CheckTransition; done sets the
+// progress to 100.
+func (s *Service) UpdateAction(ctx context.Context, actor *User, id string, upd ActionUpdate) (*Action, error) {
+	if err := requireActor(actor); err != nil {
+		return nil, err
+	}
+	if upd.Version == nil {
+		return nil, Invalid("version", "version is required: send the version you edited")
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	old, err := s.editableAction(actor, id, *upd.Version)
+	if err != nil {
+		return nil, err
+	}
+	a := *old
+	if upd.Title != nil {
+		a.Title = strings.TrimSpace(*upd.Title)
+	}
+	if upd.Description != nil {
+		a.Description = strings.TrimSpace(*upd.Description)
+	}
+	if upd.Owner != nil {
+		a.Owner = strings.ToUpper(strings.TrimSpace(*upd.Owner))
+	}
+	if upd.Agency != nil {
+		a.Agency = strings.TrimSpace(*upd.Agency)
+	}
+	if upd.Contact != nil {
+		a.Contact = strings.TrimSpace(*upd.Contact)
+	}
+	if upd.Due != nil {
+		a.Due = strings.TrimSpace(*upd.Due)
+	}
+	if upd.Topics != nil {
+		a.Topics = nonNil(*upd.Topics)
+	}
+	if upd.Marking != nil {
+		a.Marking = *upd.Marking
+	}
+	if err := applyStatus(&a, old, upd.Status, upd.Progress, upd.Reason); err != nil {
+		return nil, err
+	}
+	if a.Owner != old.Owner && !actor.IsAdmin() {
+		// Handing an action to another delegation would take it out of the
+		// editor's own reach; only the secretariat reassigns.
+		return nil, &Error{Code: EFORBIDDEN, Field: "owner", Message: "Only the secretariat hands an action to another delegation."}
+	}
+	if sameAction(&a, old) {
+		return old, nil // nothing to change: no new version, nothing written
+	}
+	return s.saveAction(ctx, actor, old, &a)
+}
+
+// ReportProgress appends a dated report to the action's trail and, in the
+// same step, moves its status and progress on when asked.
+func (s *Service) ReportProgress(ctx context.Context, actor *User, id string, in ReportInput) (*Action, error) {
+	if err := requireActor(actor); err != nil {
+		return nil, err
+	}
+	text := strings.TrimSpace(in.Text)
+	if text == "" {
+		return nil, Invalid("text", "a progress report needs text")
+	}
+	if utf8.RuneCountInString(text) > MaxReportLength {
+		return nil, Invalid("text", "text is longer than %d characters", MaxReportLength)
+	}
+	if in.Version == nil {
+		return nil, Invalid("version", "version is required: send the version you reported on")
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	old, err := s.editableAction(actor, id, *in.Version)
+	if err != nil {
+		return nil, err
+	}
+	a := *old
+	reason := in.Reason
+	if in.Status != nil && (*in.Status == ActionBlocked || *in.Status == ActionDropped) && reason == nil {
+		reason = &text
+	}
+	if err := applyStatus(&a, old, in.Status, in.Progress, reason); err != nil {
+		return nil, err
+	}
+	if len(old.Reports) >= MaxReports {
+		return nil, Errorf(ECONFLICT, "The action has %d progress reports, the most one action keeps.", MaxReports)
+	}
+	a.Reports = append(slices.Clone(old.Reports), ProgressReport{
+		At: s.Now(), Author: actor.ID, AuthorName: actor.Name, Text: text, Status: a.Status, Progress: a.Progress,
+	})
+	return s.saveAction(ctx, actor, old, &a)
+}
+
+// sameAction reports whether an edit left every editable field as it was.
+func sameAction(a, b *Action) bool {
+	return a.Title == b.Title && a.Description == b.Description && a.Owner == b.Owner &&
+		a.Agency == b.Agency && a.Contact == b.Contact && a.Due == b.Due && a.Status == b.Status &&
+		a.Reason == b.Reason && a.Progress == b.Progress && a.Marking == b.Marking && slices.Equal(a.Topics, b.Topics)
+}
+
+// editableAction returns the action when actor may edit it and version is
+// current. It expects writeMu held, so that the version cannot move between
+// this check and the write.
+func (s *Service) editableAction(actor *User, id string, version int64) (*Action, error) {
+	var old *Action
+	s.read(func(st *state) { old = st.actions[id] })
+	if old == nil || !actor.CanRead(old.Marking) {
+		return nil, Errorf(ENOTFOUND, "No action %q.", id)
+	}
+	if !actor.MayEditAction(old) {
+		if actor.Has(RoleFollowup) {
+			return nil, Errorf(EFORBIDDEN, "This action belongs to %s; a follow-up team edits its own delegation's (%s) actions only.", old.Owner, actor.Delegation)
+		}
+		return nil, Errorf(EFORBIDDEN, "Only the owner delegation's follow-up team and the secretariat edit an action.")
+	}
+	if version != old.Version {
+		return nil, &Error{Code: ECONFLICT, Field: "version", Current: old,
+			Message: "The action was updated by " + nameOr(old.UpdatedName, "someone else") + " at " +
+				old.UpdatedAt.UTC().Format("15:04 MST") + "; review their change, then save again."}
+	}
+	return old, nil
+}
+
+// applyStatus moves a's status, progress and reason as asked, by the rules:
+// the transition must be allowed, done means 100%, blocked and dropped need
+// a reason, and the reason goes when the action is neither.
+func applyStatus(a, old *Action, status *ActionStatus, progress *int, reason *string) error {
+	if status != nil {
+		if err := CheckTransition(old.Status, *status); err != nil {
+			return err
+		}
+		a.Status = *status
+	}
+	if progress != nil {
+		a.Progress = *progress
+	}
+	if reason != nil {
+		a.Reason = strings.TrimSpace(*reason)
+	}
+	if a.Status == ActionDone && a.Status != old.Status && progress == nil {
+		a.Progress = 100
+	}
+	if a.Status != ActionBlocked && a.Status != ActionDropped {
+		a.Reason = ""
+	} else if a.Status != old.Status && reason == nil {
+		// A new block or drop needs its own reason, not a stale one.
+		a.Reason = ""
+	}
+	return nil
+}
+
+// saveAction validates a, checks its references and writes it as the next
+// version. It expects writeMu held.
+func (s *Service) saveAction(ctx context.Context, actor *User, old, a *Action) (*Action, error) {
+	if err := a.Validate(); err != nil {
+		return nil, err
+	}
+	if err := s.checkActionRefs(a); err != nil {
+		return nil, err
+	}
+	if a.Marking != old.Marking {
+		floor, what := s.originFloor(a)
+		if err := checkMarkingFloor(a.Marking, floor, "its "+what); err != nil {
+			return nil, err
+		}
+		if err := checkMarkingCeiling(actor, a.Marking); err != nil {
+			return nil, err
+		}
+	}
+	a.Version = old.Version + 1
+	a.UpdatedBy, a.UpdatedName, a.UpdatedAt = actor.ID, actor.Name, s.Now()
+	if err := s.replace(ctx, Actions, a.ID, a); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// originFloor is the marking of what the action came from, read without
+// regard to the editor's clearance: the floor holds for everyone.
+func (s *Service) originFloor(a *Action) (Marking, string) {
+	floor, what := Marking(""), "origin"
+	s.read(func(st *state) {
+		if oc := st.outcomes[a.OutcomeID]; oc != nil {
+			floor, what = oc.Marking, "outcome"
+		}
+		if notes := st.notes[a.SessionID]; a.NoteSeq > 0 && a.NoteSeq <= int64(len(notes)) {
+			if m := notes[a.NoteSeq-1].Marking; m.Level() > floor.Level() {
+				floor, what = m, "note"
+			}
+		}
+	})
+	return floor, what
+}

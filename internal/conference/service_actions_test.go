@@ -1,0 +1,577 @@
+package conference_test
+
+import (
+	"slices"
+	"sync"
+	"testing"
+
+	"github.com/quintet-ag/quintet/internal/conference"
+)
+
+func TestService_CreateAction_Permissions(t *testing.T) {
+	w := newFuWorld(t)
+	oc, err := w.svc.CreateOutcome(w.ctx, w.rapporteur, w.session.ID, conference.OutcomeInput{Kind: conference.OutcomeDecision, Text: "Share materials."})
+	fuMust(t, err)
+	direct := conference.ActionInput{Title: "Direct", Owner: "CA", Due: "2015-06-30", MeetingID: w.london.ID}
+	fromNote := conference.ActionInput{Title: "From a note", Owner: "CA", Due: "2015-06-30", SessionID: w.session.ID, NoteSeq: 1}
+	fromOutcome := conference.ActionInput{Title: "From an outcome", Owner: "US", Due: "2015-06-30", OutcomeID: oc.ID}
+	otherSession := conference.ActionInput{Title: "Another session", Owner: "CA", Due: "2015-06-30", SessionID: w.other.ID}
+	for _, tt := range []struct {
+		name  string
+		actor *conference.User
+		in    conference.ActionInput
+		code  string
+	}{
+		{"secretariat, directly", w.admin, direct, ""},
+		{"rapporteur, from their session's note", w.rapporteur, fromNote, ""},
+		{"rapporteur, from their session's outcome", w.rapporteur, fromOutcome, ""},
+		{"rapporteur, directly", w.rapporteur, direct, conference.EFORBIDDEN},
+		{"rapporteur, from another session", w.rapporteur, otherSession, conference.EFORBIDDEN},
+		{"follow-up, own delegation", w.followupCA, direct, ""},
+		{"follow-up, another delegation", w.followupNZ, direct, conference.EFORBIDDEN},
+		{"delegate", w.delegateAU, direct, conference.EFORBIDDEN},
+		{"head", w.headCA, direct, conference.EFORBIDDEN},
+		{"observer", w.observer, direct, conference.EFORBIDDEN},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.code != "" {
+				w.fuUnchanged(t, func() {
+					_, err := w.svc.CreateAction(w.ctx, tt.actor, tt.in)
+					fuCode(t, err, tt.code, "")
+				})
+				return
+			}
+			a, err := w.svc.CreateAction(w.ctx, tt.actor, tt.in)
+			fuMust(t, err)
+			if a.Status != conference.ActionOpen || a.Version != 1 || a.MeetingID != w.london.ID || a.CreatedBy != tt.actor.ID {
+				t.Fatalf("action=%+v", a)
+			}
+		})
+	}
+}
+
+func TestService_CreateAction_BadInput(t *testing.T) {
+	w := newFuWorld(t)
+	base := func() conference.ActionInput {
+		return conference.ActionInput{Title: "Train judges", Owner: "CA", Due: "2015-06-30", MeetingID: w.london.ID}
+	}
+	for _, tt := range []struct {
+		name  string
+		edit  func(in *conference.ActionInput)
+		field string
+	}{
+		{"no title", func(in *conference.ActionInput) { in.Title = "" }, "title"},
+		{"unknown owner", func(in *conference.ActionInput) { in.Owner = "ZZ" }, "owner"},
+		{"owner not a code", func(in *conference.ActionInput) { in.Owner = "Canada" }, "owner"},
+		{"due not a date", func(in *conference.ActionInput) { in.Due = "31/12/2015" }, "due"},
+		{"no due date", func(in *conference.ActionInput) { in.Due = "" }, "due"},
+		{"no origin", func(in *conference.ActionInput) { in.MeetingID = "" }, "meeting_id"},
+		{"unknown meeting", func(in *conference.ActionInput) { in.MeetingID = "paris-2099" }, "meeting_id"},
+		{"unknown session", func(in *conference.ActionInput) { in.SessionID = "nope" }, "session_id"},
+		{"session of another meeting", func(in *conference.ActionInput) { in.MeetingID, in.SessionID = w.washington.ID, w.session.ID }, "meeting_id"},
+		{"note without session", func(in *conference.ActionInput) { in.NoteSeq = 1 }, "session_id"},
+		{"unknown note", func(in *conference.ActionInput) { in.SessionID, in.NoteSeq = w.session.ID, 99 }, "note_seq"},
+		{"unknown outcome", func(in *conference.ActionInput) { in.OutcomeID = "nope" }, "outcome_id"},
+		{"unknown topic", func(in *conference.ActionInput) { in.Topics = []string{"nope"} }, "topics"},
+		{"unknown marking", func(in *conference.ActionInput) { in.Marking = "top" }, "marking"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			in := base()
+			tt.edit(&in)
+			w.fuUnchanged(t, func() {
+				_, err := w.svc.CreateAction(w.ctx, w.admin, in)
+				fuCode(t, err, conference.EINVALID, tt.field)
+			})
+		})
+	}
+}
+
+func TestService_PromoteNoteToAction_Marking(t *testing.T) {
+	w := newFuWorld(t)
+	// A note marked heads: its action is marked heads too, and only heads
+	// and the secretariat see it.
+	a, err := w.svc.PromoteNoteToAction(w.ctx, w.admin, w.session.ID, 3, conference.ActionInput{Owner: "CA", Due: "2015-06-30"})
+	fuMust(t, err)
+	if a.Marking != conference.MarkingHeads || a.Title != "Note marked heads" || a.NoteSeq != 3 || a.SessionID != w.session.ID ||
+		!slices.Equal(a.Topics, []string{w.cyber.ID}) {
+		t.Fatalf("action=%+v, want marked heads, titled by the note, linked to note 3, under the session's topic", a)
+	}
+	for _, u := range []*conference.User{w.followupCA, w.delegateAU, w.observer, w.rapporteur} {
+		list, err := w.svc.Actions(w.ctx, u, conference.ActionFilter{})
+		fuMust(t, err)
+		if len(list) != 0 {
+			t.Errorf("%s sees %d actions, want none above their clearance", u.Name, len(list))
+		}
+		_, err = w.svc.Action(w.ctx, u, a.ID)
+		fuCode(t, err, conference.ENOTFOUND, "")
+	}
+	_, err = w.svc.Action(w.ctx, w.headCA, a.ID)
+	fuMust(t, err)
+	// Its marking cannot be lowered below the note's.
+	w.fuUnchanged(t, func() {
+		_, err := w.svc.UpdateAction(w.ctx, w.admin, a.ID, conference.ActionUpdate{Marking: fuPtr(conference.MarkingAll), Version: fuPtr(a.Version)})
+		fuCode(t, err, conference.EINVALID, "marking")
+	})
+	w.fuUnchanged(t, func() {
+		_, err := w.svc.PromoteNoteToAction(w.ctx, w.admin, w.session.ID, 3, conference.ActionInput{Owner: "CA", Due: "2015-06-30", Marking: conference.MarkingAll})
+		fuCode(t, err, conference.EINVALID, "marking")
+	})
+	// A rapporteur promotes a note of their session owned by Canada.
+	b, err := w.svc.PromoteNoteToAction(w.ctx, w.rapporteur, w.session.ID, 1, conference.ActionInput{Owner: "CA", Due: "2015-06-30"})
+	fuMust(t, err)
+	if b.Marking != conference.MarkingAll || b.Owner != "CA" {
+		t.Fatalf("action=%+v", b)
+	}
+}
+
+func TestService_UpdateAction_Rules(t *testing.T) {
+	w := newFuWorld(t)
+	a := w.fuAction(t, "CA", "2015-06-30")
+	v := a.Version
+	update := func(tb testing.TB, actor *conference.User, upd conference.ActionUpdate) (*conference.Action, error) {
+		tb.Helper()
+		upd.Version = fuPtr(v)
+		got, err := w.svc.UpdateAction(w.ctx, actor, a.ID, upd)
+		if err == nil {
+			v = got.Version
+		}
+		return got, err
+	}
+	refused := func(name string, actor *conference.User, upd conference.ActionUpdate, code, field string) {
+		t.Run(name, func(t *testing.T) {
+			w.fuUnchanged(t, func() {
+				_, err := update(t, actor, upd)
+				fuCode(t, err, code, field)
+			})
+		})
+	}
+	refused("another delegation's follow-up", w.followupNZ, conference.ActionUpdate{Progress: fuPtr(10)}, conference.EFORBIDDEN, "")
+	refused("a delegate", w.delegateAU, conference.ActionUpdate{Progress: fuPtr(10)}, conference.EFORBIDDEN, "")
+	refused("a head", w.headCA, conference.ActionUpdate{Progress: fuPtr(10)}, conference.EFORBIDDEN, "")
+	refused("a rapporteur", w.rapporteur, conference.ActionUpdate{Progress: fuPtr(10)}, conference.EFORBIDDEN, "")
+	refused("an observer", w.observer, conference.ActionUpdate{Progress: fuPtr(10)}, conference.EFORBIDDEN, "")
+	refused("progress above 100", w.followupCA, conference.ActionUpdate{Progress: fuPtr(101)}, conference.EINVALID, "progress")
+	refused("progress below 0", w.followupCA, conference.ActionUpdate{Progress: fuPtr(-5)}, conference.EINVALID, "progress")
+	refused("due not a date", w.followupCA, conference.ActionUpdate{Due: fuPtr("soon")}, conference.EINVALID, "due")
+	refused("unknown owner", w.admin, conference.ActionUpdate{Owner: fuPtr("XX")}, conference.EINVALID, "owner")
+	refused("follow-up hands it to another delegation", w.followupCA, conference.ActionUpdate{Owner: fuPtr("NZ")}, conference.EFORBIDDEN, "owner")
+	refused("blocked without reason", w.followupCA, conference.ActionUpdate{Status: fuPtr(conference.ActionBlocked)}, conference.EINVALID, "reason")
+	refused("dropped without reason", w.followupCA, conference.ActionUpdate{Status: fuPtr(conference.ActionDropped)}, conference.EINVALID, "reason")
+	refused("unknown status", w.followupCA, conference.ActionUpdate{Status: fuPtr(conference.ActionStatus("closed"))}, conference.EINVALID, "status")
+	t.Run("no version", func(t *testing.T) {
+		_, err := w.svc.UpdateAction(w.ctx, w.followupCA, a.ID, conference.ActionUpdate{Progress: fuPtr(5)})
+		fuCode(t, err, conference.EINVALID, "version")
+	})
+
+	t.Run("an update that changes nothing writes nothing", func(t *testing.T) {
+		w.fuUnchanged(t, func() {
+			got, err := update(t, w.followupCA, conference.ActionUpdate{Title: fuPtr(a.Title)})
+			fuMust(t, err)
+			if got.Version != a.Version {
+				t.Fatalf("version=%d, want %d", got.Version, a.Version)
+			}
+		})
+	})
+	got, err := update(t, w.followupCA, conference.ActionUpdate{Status: fuPtr(conference.ActionInProgress), Progress: fuPtr(40)})
+	fuMust(t, err)
+	if got.Status != conference.ActionInProgress || got.Progress != 40 || got.Version != 2 || got.UpdatedBy != w.followupCA.ID {
+		t.Fatalf("action=%+v", got)
+	}
+	got, err = update(t, w.followupCA, conference.ActionUpdate{Status: fuPtr(conference.ActionDone)})
+	fuMust(t, err)
+	if got.Progress != 100 {
+		t.Fatalf("done: progress=%d, want 100", got.Progress)
+	}
+	refused("done, then blocked", w.admin, conference.ActionUpdate{Status: fuPtr(conference.ActionBlocked), Reason: fuPtr("x")}, conference.ECONFLICT, "status")
+	refused("done below 100%", w.admin, conference.ActionUpdate{Progress: fuPtr(50)}, conference.EINVALID, "progress")
+	got, err = update(t, w.admin, conference.ActionUpdate{Status: fuPtr(conference.ActionOpen)})
+	fuMust(t, err)
+	got, err = update(t, w.admin, conference.ActionUpdate{Status: fuPtr(conference.ActionDropped), Reason: fuPtr("Superseded by the register")})
+	fuMust(t, err)
+	if got.Reason != "Superseded by the register" {
+		t.Fatalf("reason=%q", got.Reason)
+	}
+	refused("dropped, then in progress", w.admin, conference.ActionUpdate{Status: fuPtr(conference.ActionInProgress)}, conference.ECONFLICT, "status")
+	got, err = update(t, w.admin, conference.ActionUpdate{Status: fuPtr(conference.ActionOpen)})
+	fuMust(t, err)
+	if got.Reason != "" {
+		t.Fatalf("reopened: reason=%q, want it gone", got.Reason)
+	}
+
+	t.Run("a stale version gets the current action", func(t *testing.T) {
+		w.fuUnchanged(t, func() {
+			_, err := w.svc.UpdateAction(w.ctx, w.followupCA, a.ID, conference.ActionUpdate{Progress: fuPtr(5), Version: fuPtr(int64(1))})
+			e := fuCode(t, err, conference.ECONFLICT, "version")
+			cur, ok := e.Current.(*conference.Action)
+			if !ok || cur.Version != v {
+				t.Fatalf("Current=%#v, want the action at version %d", e.Current, v)
+			}
+		})
+	})
+}
+
+func TestService_ReportProgress(t *testing.T) {
+	w := newFuWorld(t)
+	a := w.fuAction(t, "CA", "2015-06-30")
+	for _, tt := range []struct {
+		name  string
+		actor *conference.User
+		in    conference.ReportInput
+		code  string
+		field string
+	}{
+		{"no text", w.followupCA, conference.ReportInput{Text: " ", Version: fuPtr(a.Version)}, conference.EINVALID, "text"},
+		{"no version", w.followupCA, conference.ReportInput{Text: "x"}, conference.EINVALID, "version"},
+		{"stale version", w.followupCA, conference.ReportInput{Text: "x", Version: fuPtr(a.Version + 1)}, conference.ECONFLICT, "version"},
+		{"another delegation", w.followupNZ, conference.ReportInput{Text: "x", Version: fuPtr(a.Version)}, conference.EFORBIDDEN, ""},
+		{"progress out of range", w.followupCA, conference.ReportInput{Text: "x", Progress: fuPtr(150), Version: fuPtr(a.Version)}, conference.EINVALID, "progress"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			w.fuUnchanged(t, func() {
+				_, err := w.svc.ReportProgress(w.ctx, tt.actor, a.ID, tt.in)
+				fuCode(t, err, tt.code, tt.field)
+			})
+		})
+	}
+	w.clock.Set(fuTime("2014-09-01T10:00:00Z"))
+	got, err := w.svc.ReportProgress(w.ctx, w.followupCA, a.ID, conference.ReportInput{
+		Text: "Curriculum drafted.", Status: fuPtr(conference.ActionInProgress), Progress: fuPtr(30), Version: fuPtr(a.Version)})
+	fuMust(t, err)
+	if len(got.Reports) != 1 || got.Status != conference.ActionInProgress || got.Progress != 30 {
+		t.Fatalf("action=%+v", got)
+	}
+	r := got.Reports[0]
+	if r.Author != w.followupCA.ID || r.AuthorName != "Follow-up CA" || !r.At.Equal(fuTime("2014-09-01T10:00:00Z")) ||
+		r.Status != conference.ActionInProgress || r.Progress != 30 {
+		t.Fatalf("report=%+v", r)
+	}
+	// A report that blocks the action gives its text as the reason.
+	got, err = w.svc.ReportProgress(w.ctx, w.admin, a.ID, conference.ReportInput{
+		Text: "Waiting for the new law.", Status: fuPtr(conference.ActionBlocked), Version: fuPtr(got.Version)})
+	fuMust(t, err)
+	if got.Reason != "Waiting for the new law." || len(got.Reports) != 2 || got.Reports[0].Text != "Curriculum drafted." {
+		t.Fatalf("action=%+v", got)
+	}
+}
+
+// Fifty editors who saw the same version: exactly one update lands, the
+// others are told of the conflict with the current action, and nothing is
+// lost: the stored action is the winner's.
+func TestService_UpdateAction_Concurrent(t *testing.T) {
+	w := newFuWorld(t)
+	a := w.fuAction(t, "CA", "2015-06-30")
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	wins, conflicts := []int{}, 0
+	for i := range 50 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			actor := w.followupCA
+			if i%2 == 0 {
+				actor = w.admin
+			}
+			_, err := w.svc.UpdateAction(w.ctx, actor, a.ID, conference.ActionUpdate{Progress: fuPtr(i + 1), Version: fuPtr(a.Version)})
+			mu.Lock()
+			defer mu.Unlock()
+			if err == nil {
+				wins = append(wins, i+1)
+				return
+			}
+			if e := fuCode(t, err, conference.ECONFLICT, "version"); e.Current == nil {
+				t.Errorf("conflict without the current action")
+			}
+			conflicts++
+		}()
+	}
+	wg.Wait()
+	if len(wins) != 1 || conflicts != 49 {
+		t.Fatalf("wins=%v conflicts=%d, want 1 and 49", wins, conflicts)
+	}
+	got, err := w.svc.Action(w.ctx, w.admin, a.ID)
+	fuMust(t, err)
+	if got.Version != a.Version+1 || got.Progress != wins[0] {
+		t.Fatalf("stored version %d progress %d, want %d and the winner's %d", got.Version, got.Progress, a.Version+1, wins[0])
+	}
+	// Reload from the store: the same.
+	svc := conference.NewService(w.store, fuHasher{})
+	fuMust(t, svc.Load(w.ctx))
+	again, err := svc.Action(w.ctx, w.admin, a.ID)
+	fuMust(t, err)
+	if again.Version != got.Version || again.Progress != got.Progress {
+		t.Fatalf("after reload: %+v, want %+v", again, got)
+	}
+}
+
+func TestService_UpdateAction_StoreFails(t *testing.T) {
+	w := newFuWorld(t)
+	a := w.fuAction(t, "CA", "2015-06-30")
+	w.store.Fail(true)
+	gen := w.svc.Generation()
+	_, err := w.svc.UpdateAction(w.ctx, w.admin, a.ID, conference.ActionUpdate{Progress: fuPtr(50), Version: fuPtr(a.Version)})
+	if err == nil || conference.ErrorCode(err) != conference.EINTERNAL {
+		t.Fatalf("err=%v, want an internal error", err)
+	}
+	w.store.Fail(false)
+	got, _ := w.svc.Action(w.ctx, w.admin, a.ID)
+	if got.Progress != 0 || got.Version != a.Version || w.svc.Generation() != gen {
+		t.Fatalf("after a failed write: %+v, want the action unchanged", got)
+	}
+}
+
+func TestService_Actions_Filters(t *testing.T) {
+	w := newFuWorld(t)
+	w.clock.Set(fuTime("2015-01-10T12:00:00Z"))
+	mk := func(owner, due string, topics []string, marking conference.Marking) *conference.Action {
+		a, err := w.svc.CreateAction(w.ctx, w.admin, conference.ActionInput{Title: owner + " " + due, Owner: owner, Due: due,
+			MeetingID: w.london.ID, Topics: topics, Marking: marking})
+		fuMust(t, err)
+		return a
+	}
+	overdue := mk("CA", "2014-12-01", []string{w.cyber.ID}, conference.MarkingAll)
+	soon := mk("CA", "2015-01-20", []string{w.prosecutors.ID}, conference.MarkingAll)
+	later := mk("NZ", "2015-06-30", nil, conference.MarkingDelegations)
+	secret := mk("US", "2015-03-01", nil, conference.MarkingHeads)
+	w.clock.Set(fuTime("2015-01-11T12:00:00Z"))
+	done, err := w.svc.UpdateAction(w.ctx, w.admin, mk("AU", "2014-11-01", nil, conference.MarkingAll).ID,
+		conference.ActionUpdate{Status: fuPtr(conference.ActionDone), Version: fuPtr(int64(1))})
+	fuMust(t, err)
+	w.clock.Set(fuTime("2015-01-12T12:00:00Z"))
+
+	ids := func(as []*conference.Action) []string {
+		out := []string{}
+		for _, a := range as {
+			out = append(out, a.ID)
+		}
+		return out
+	}
+	for _, tt := range []struct {
+		name  string
+		actor *conference.User
+		f     conference.ActionFilter
+		want  []*conference.Action
+	}{
+		{"all, by due date", w.admin, conference.ActionFilter{}, []*conference.Action{done, overdue, soon, secret, later}},
+		{"observer reads only all", w.observer, conference.ActionFilter{}, []*conference.Action{done, overdue, soon}},
+		{"delegate reads delegations", w.delegateAU, conference.ActionFilter{}, []*conference.Action{done, overdue, soon, later}},
+		{"owner", w.admin, conference.ActionFilter{Owner: "CA"}, []*conference.Action{overdue, soon}},
+		{"topic by slug", w.admin, conference.ActionFilter{Topic: "cyberbullying"}, []*conference.Action{overdue}},
+		{"topic by id", w.admin, conference.ActionFilter{Topic: w.prosecutors.ID}, []*conference.Action{soon}},
+		{"status", w.admin, conference.ActionFilter{Status: []conference.ActionStatus{conference.ActionDone}}, []*conference.Action{done}},
+		{"overdue leaves done out", w.admin, conference.ActionFilter{Overdue: true}, []*conference.Action{overdue}},
+		{"due before", w.admin, conference.ActionFilter{DueBefore: "2015-03-01"}, []*conference.Action{done, overdue, soon}},
+		{"changed since", w.admin, conference.ActionFilter{ChangedSince: fuTime("2015-01-11T00:00:00Z")}, []*conference.Action{done}},
+		{"meeting", w.admin, conference.ActionFilter{MeetingID: w.washington.ID}, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := w.svc.Actions(w.ctx, tt.actor, tt.f)
+			fuMust(t, err)
+			if !slices.Equal(ids(got), ids(tt.want)) {
+				t.Fatalf("got %v, want %v", ids(got), ids(tt.want))
+			}
+		})
+	}
+	for _, tt := range []struct {
+		f     conference.ActionFilter
+		field string
+	}{
+		{conference.ActionFilter{Status: []conference.ActionStatus{"closed"}}, "status"},
+		{conference.ActionFilter{DueBefore: "June"}, "due_before"},
+		{conference.ActionFilter{Owner: "canada"}, "owner"},
+		{conference.ActionFilter{Topic: "nope"}, "topic"},
+	} {
+		_, err := w.svc.Actions(w.ctx, w.admin, tt.f)
+		fuCode(t, err, conference.EINVALID, tt.field)
+	}
+
+	// The board: one column per delegation, counted as of today.
+	b, err := w.svc.ActionBoard(w.ctx, w.admin, conference.ActionFilter{})
+	fuMust(t, err)
+	col := func(code string) conference.DueCounts {
+		for _, c := range b.Columns {
+			if c.Delegation == code {
+				return c.Counts
+			}
+		}
+		t.Fatalf("no column %s", code)
+		return conference.DueCounts{}
+	}
+	if got := col("CA"); got.Overdue != 1 || got.DueSoon != 1 || got.Total != 2 {
+		t.Errorf("CA=%+v", got)
+	}
+	if got := col("AU"); got.Done != 1 || got.Total != 1 {
+		t.Errorf("AU=%+v", got)
+	}
+	if got := col("NZ"); got.OnTrack != 1 {
+		t.Errorf("NZ=%+v", got)
+	}
+	if got := col("US"); got.OnTrack != 1 {
+		t.Errorf("US=%+v (the secretariat reads heads)", got)
+	}
+	if b.Today != "2015-01-12" || b.Totals.Total != 5 || len(b.Columns) != 6 {
+		t.Errorf("board=%+v", b)
+	}
+	ob, err := w.svc.ActionBoard(w.ctx, w.observer, conference.ActionFilter{})
+	fuMust(t, err)
+	if ob.Totals.Total != 3 {
+		t.Errorf("observer's board counts %d, want 3", ob.Totals.Total)
+	}
+
+	// "My delegation".
+	mine, err := w.svc.MyActions(w.ctx, w.followupCA)
+	fuMust(t, err)
+	if mine.Delegation != "CA" || len(mine.Actions) != 2 || mine.Counts.Overdue != 1 {
+		t.Errorf("mine=%+v", mine)
+	}
+	_, err = w.svc.MyActions(w.ctx, w.observer)
+	fuCode(t, err, conference.ENOTFOUND, "")
+}
+
+func TestService_ProgressAndCarryOver(t *testing.T) {
+	w := newFuWorld(t)
+	early := w.fuAction(t, "CA", "2015-06-30")
+	a, err := w.svc.CreateAction(w.ctx, w.admin, conference.ActionInput{Title: "Cyber", Owner: "NZ", Due: "2015-05-01", SessionID: w.session.ID})
+	fuMust(t, err)
+	closed, err := w.svc.CreateAction(w.ctx, w.admin, conference.ActionInput{Title: "Closed", Owner: "AU", Due: "2015-05-01", SessionID: w.other.ID})
+	fuMust(t, err)
+	later, err := w.svc.CreateAction(w.ctx, w.admin, conference.ActionInput{Title: "Of Washington", Owner: "US", Due: "2016-05-01", MeetingID: w.washington.ID, Topics: []string{w.cyber.ID}})
+	fuMust(t, err)
+
+	w.clock.Set(fuTime("2014-07-11T15:00:00Z")) // during the meeting: not "since"
+	_, err = w.svc.ReportProgress(w.ctx, w.admin, a.ID, conference.ReportInput{Text: "Kick-off.", Version: fuPtr(a.Version)})
+	fuMust(t, err)
+	w.clock.Set(fuTime("2014-10-01T09:00:00Z"))
+	a2, err := w.svc.Action(w.ctx, w.admin, a.ID)
+	fuMust(t, err)
+	_, err = w.svc.ReportProgress(w.ctx, w.followupNZ, a.ID, conference.ReportInput{Text: "Half done.", Progress: fuPtr(50), Version: fuPtr(a2.Version)})
+	fuMust(t, err)
+	_, err = w.svc.UpdateAction(w.ctx, w.admin, closed.ID, conference.ActionUpdate{Status: fuPtr(conference.ActionDone), Version: fuPtr(closed.Version)})
+	fuMust(t, err)
+
+	p, err := w.svc.ProgressSince(w.ctx, w.admin, "", "")
+	fuMust(t, err)
+	if p.Since != "2014-07-12" || p.LastMeeting == nil || p.LastMeeting.ID != w.london.ID {
+		t.Fatalf("since=%s last=%v, want the day after London", p.Since, p.LastMeeting)
+	}
+	if len(p.Actions) != 2 {
+		t.Fatalf("progress lists %d actions, want 2", len(p.Actions))
+	}
+	for _, ap := range p.Actions {
+		if ap.Action.ID == a.ID && (len(ap.Reports) != 1 || ap.Reports[0].Text != "Half done.") {
+			t.Fatalf("reports since=%+v, want only the one after the meeting", ap.Reports)
+		}
+	}
+	pn, err := w.svc.ProgressSince(w.ctx, w.admin, "2014-01-01", "NZ")
+	fuMust(t, err)
+	if len(pn.Actions) != 1 || len(pn.Actions[0].Reports) != 2 {
+		t.Fatalf("NZ since 2014: %+v", pn)
+	}
+	_, err = w.svc.ProgressSince(w.ctx, w.admin, "last year", "")
+	fuCode(t, err, conference.EINVALID, "since")
+
+	groups, err := w.svc.CarryOver(w.ctx, w.delegateAU, w.washington.ID)
+	fuMust(t, err)
+	// Washington's agenda: prosecutors, then cyberbullying; then no topic.
+	if len(groups) != 3 || groups[0].Topic.ID != w.prosecutors.ID || groups[1].Topic.ID != w.cyber.ID || groups[2].Topic != nil {
+		t.Fatalf("groups=%+v", groups)
+	}
+	if len(groups[0].Actions) != 0 || len(groups[1].Actions) != 1 || groups[1].Actions[0].ID != a.ID ||
+		len(groups[2].Actions) != 1 || groups[2].Actions[0].ID != early.ID {
+		t.Fatalf("carry-over=%+v", groups)
+	}
+	for _, g := range groups {
+		for _, x := range g.Actions {
+			if x.ID == later.ID || x.ID == closed.ID {
+				t.Fatalf("carried over %s, which is of the same meeting or done", x.Title)
+			}
+		}
+	}
+	// Computed, never copied: closing the action takes it off at once.
+	cur, _ := w.svc.Action(w.ctx, w.admin, early.ID)
+	_, err = w.svc.UpdateAction(w.ctx, w.admin, early.ID, conference.ActionUpdate{Status: fuPtr(conference.ActionDone), Version: fuPtr(cur.Version)})
+	fuMust(t, err)
+	groups, err = w.svc.CarryOver(w.ctx, w.delegateAU, w.washington.ID)
+	fuMust(t, err)
+	if len(groups) != 2 {
+		t.Fatalf("after closing: %d groups, want 2 (no topic-less group)", len(groups))
+	}
+	london, err := w.svc.CarryOver(w.ctx, w.delegateAU, w.london.ID)
+	fuMust(t, err)
+	for _, g := range london {
+		if len(g.Actions) != 0 {
+			t.Fatalf("London carries over %d actions, want none (no earlier meeting)", len(g.Actions))
+		}
+	}
+}
+
+func TestService_CalendarFeed(t *testing.T) {
+	w := newFuWorld(t)
+	w.fuAction(t, "CA", "2015-06-30")
+	_, err := w.svc.PromoteNoteToAction(w.ctx, w.admin, w.session.ID, 3, conference.ActionInput{Owner: "CA", Due: "2015-05-01"})
+	fuMust(t, err)
+	w.fuAction(t, "NZ", "2015-06-30")
+
+	for _, u := range []*conference.User{w.followupNZ, w.delegateAU, w.observer, w.rapporteur} {
+		_, err := w.svc.IssueCalendarFeed(w.ctx, u, "CA")
+		fuCode(t, err, conference.EFORBIDDEN, "")
+	}
+	secret, err := w.svc.IssueCalendarFeed(w.ctx, w.followupCA, "CA")
+	fuMust(t, err)
+	d, actions, err := w.svc.CalendarFeed(w.ctx, secret)
+	fuMust(t, err)
+	if d.Code != "CA" || len(actions) != 1 || actions[0].Marking == conference.MarkingHeads {
+		t.Fatalf("feed of %s with %d actions, want CA's one action below heads", d.Code, len(actions))
+	}
+	// Survives a reload: only the hash is kept, in the delegation.
+	svc := conference.NewService(w.store, fuHasher{})
+	fuMust(t, svc.Load(w.ctx))
+	if _, _, err := svc.CalendarFeed(w.ctx, secret); err != nil {
+		t.Fatalf("after reload: %v", err)
+	}
+	// Rotating revokes the old secret; revoking ends the feed.
+	secret2, err := w.svc.IssueCalendarFeed(w.ctx, w.headCA, "CA")
+	fuMust(t, err)
+	_, _, err = w.svc.CalendarFeed(w.ctx, secret)
+	fuCode(t, err, conference.ENOTFOUND, "")
+	fuMust(t, w.svc.RevokeCalendarFeed(w.ctx, w.admin, "CA"))
+	_, _, err = w.svc.CalendarFeed(w.ctx, secret2)
+	fuCode(t, err, conference.ENOTFOUND, "")
+	_, _, err = w.svc.CalendarFeed(w.ctx, "")
+	fuCode(t, err, conference.ENOTFOUND, "")
+}
+
+func TestService_MeetingRecord(t *testing.T) {
+	w := newFuWorld(t)
+	mk := func(text string, m conference.Marking, agree bool) *conference.Outcome {
+		o, err := w.svc.CreateOutcome(w.ctx, w.admin, w.session.ID, conference.OutcomeInput{Kind: conference.OutcomeDecision, Text: text, Marking: m})
+		fuMust(t, err)
+		if agree {
+			o, err = w.svc.UpdateOutcome(w.ctx, w.admin, o.ID, conference.OutcomeUpdate{Status: fuPtr(conference.OutcomeAgreed), Version: fuPtr(o.Version)})
+			fuMust(t, err)
+		}
+		return o
+	}
+	mk("Agreed for all", conference.MarkingAll, true)
+	mk("Agreed for heads", conference.MarkingHeads, true)
+	mk("Still a draft", conference.MarkingAll, false)
+	_, err := w.svc.SignOff(w.ctx, w.headCA, mk("Signed", conference.MarkingAll, true).ID)
+	fuMust(t, err)
+	w.fuAction(t, "CA", "2015-06-30")
+
+	for _, tt := range []struct {
+		actor    *conference.User
+		outcomes int
+	}{{w.observer, 2}, {w.headCA, 3}} {
+		r, err := w.svc.MeetingRecord(w.ctx, tt.actor, w.london.ID)
+		fuMust(t, err)
+		if len(r.Sessions) != 2 || len(r.Sessions[0].Outcomes) != tt.outcomes || len(r.Actions) != 1 || len(r.Delegations) != 5 {
+			t.Fatalf("%s: record with %d sessions, %d outcomes, %d actions, %d delegations",
+				tt.actor.Name, len(r.Sessions), len(r.Sessions[0].Outcomes), len(r.Actions), len(r.Delegations))
+		}
+		for _, o := range r.Sessions[0].Outcomes {
+			if o.Status != conference.OutcomeAgreed || !tt.actor.CanRead(o.Marking) {
+				t.Fatalf("%s's record holds %+v", tt.actor.Name, o)
+			}
+		}
+	}
+}

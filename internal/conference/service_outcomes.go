@@ -1,0 +1,420 @@
+package conference
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"strings"
+)
+
+// OutcomeInput is what a rapporteur sends to draft an outcome.
+type OutcomeInput struct {
+	Kind    OutcomeKind `json:"kind"`
+	Text    string      `json:"text"`
+	Sources []int64     `json:"sources"` // seqs of the session's notes
+	Marking Marking     `json:"marking"` // defaults to the most restricted of the sources
+}
+
+// OutcomeUpdate changes some fields of an outcome; nil fields stay. Version
+// is the version the editor saw and is required: a stale one is refused.
+type OutcomeUpdate struct {
+	Kind    *OutcomeKind   `json:"kind"`
+	Text    *string        `json:"text"`
+	Sources *[]int64       `json:"sources"`
+	Marking *Marking       `json:"marking"`
+	Status  *OutcomeStatus `json:"status"`
+	Version *int64         `json:"version"`
+}
+
+// Outcomes returns the outcomes of a session that actor may read, in the
+// order they were drafted.
+func (s *Service) Outcomes(ctx context.Context, actor *User, sessionID string) ([]*Outcome, error) {
+	if err := requireActor(actor); err != nil {
+		return nil, err
+	}
+	var se *Session
+	var out []*Outcome
+	s.read(func(st *state) {
+		if se = st.sessions[sessionID]; se == nil {
+			return
+		}
+		out = st.readableOutcomes(actor, func(o *Outcome) bool { return o.SessionID == sessionID })
+	})
+	if se == nil {
+		return nil, Errorf(ENOTFOUND, "No session %q.", sessionID)
+	}
+	return out, nil
+}
+
+// MeetingOutcomes returns the outcomes of every session of a meeting that
+// actor may read, in the order they were drafted.
+func (s *Service) MeetingOutcomes(ctx context.Context, actor *User, meetingID string) ([]*Outcome, error) {
+	if _, err := s.Meeting(ctx, actor, meetingID); err != nil {
+		return nil, err
+	}
+	var out []*Outcome
+	s.read(func(st *state) {
+		out = st.readableOutcomes(actor, func(o *Outcome) bool { return o.MeetingID == meetingID })
+	})
+	return out, nil
+}
+
+func (st *state) readableOutcomes(actor *User, keep func(*Outcome) bool) []*Outcome {
+	out := []*Outcome{}
+	for _, o := range st.outcomes {
+		if keep(o) && actor.CanRead(o.Marking) {
+			out = append(out, o.withAgreement(st.meetings[o.MeetingID]))
+		}
+	}
+	slices.SortFunc(out, compareOutcomes)
+	return out
+}
+
+func compareOutcomes(a, b *Outcome) int {
+	return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.ID, b.ID))
+}
+
+// Outcome returns one outcome, when actor may read it. An outcome above the
+// reader's clearance is "not found": its existence is not theirs to know.
+func (s *Service) Outcome(ctx context.Context, actor *User, id string) (*Outcome, error) {
+	if err := requireActor(actor); err != nil {
+		return nil, err
+	}
+	var o *Outcome
+	s.read(func(st *state) {
+		if o = st.outcomes[id]; o != nil && actor.CanRead(o.Marking) {
+			o = o.withAgreement(st.meetings[o.MeetingID])
+		}
+	})
+	if o == nil || !actor.CanRead(o.Marking) {
+		return nil, Errorf(ENOTFOUND, "No outcome %q.", id)
+	}
+	return o, nil
+}
+
+// CreateOutcome drafts an outcome of a session. The session's rapporteurs,
+// its chair and the secretariat may draft.
+func (s *Service) CreateOutcome(ctx context.Context, actor *User, sessionID string, in OutcomeInput) (*Outcome, error) {
+	if err := requireActor(actor); err != nil {
+		return nil, err
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	return s.createOutcome(ctx, actor, sessionID, in)
+}
+
+// PromoteNoteToOutcome drafts an outcome from one note in one step: the
+// note is its source, and its text and marking are the defaults.
+func (s *Service) PromoteNoteToOutcome(ctx context.Context, actor *User, sessionID string, seq int64, in OutcomeInput) (*Outcome, error) {
+	if err := requireActor(actor); err != nil {
+		return nil, err
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	n, err := s.readableNote(actor, sessionID, seq)
+	if err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(in.Text) == "" {
+		in.Text = n.Text
+	}
+	if !slices.Contains(in.Sources, seq) {
+		in.Sources = append(in.Sources, seq)
+	}
+	return s.createOutcome(ctx, actor, sessionID, in)
+}
+
+// createOutcome expects writeMu held.
+func (s *Service) createOutcome(ctx context.Context, actor *User, sessionID string, in OutcomeInput) (*Outcome, error) {
+	se, err := s.Session(ctx, actor, sessionID)
+	if err != nil {
+		return nil, err
+	}
+	if !se.MayPost(actor) {
+		return nil, Errorf(EFORBIDDEN, "Only the session's rapporteurs, its chair and the secretariat may draft its outcomes.")
+	}
+	now := s.Now()
+	o := Outcome{
+		ID:            s.NewID(),
+		MeetingID:     se.MeetingID,
+		SessionID:     se.ID,
+		Kind:          in.Kind,
+		Text:          strings.TrimSpace(in.Text),
+		Sources:       normaliseSources(in.Sources),
+		Marking:       in.Marking,
+		Status:        OutcomeDraft,
+		SignOffs:      []SignOff{},
+		History:       []OutcomeRevision{},
+		CreatedBy:     actor.ID,
+		CreatedAt:     now,
+		UpdatedBy:     actor.ID,
+		UpdatedByName: actor.Name,
+		UpdatedAt:     now,
+		Version:       1,
+	}
+	floor, err := s.sourcesFloor(actor, se.ID, o.Sources)
+	if err != nil {
+		return nil, err
+	}
+	if o.Marking == "" {
+		o.Marking = mostRestricted(floor, MarkingAll)
+	}
+	if err := o.Validate(); err != nil {
+		return nil, err
+	}
+	if err := checkMarkingFloor(o.Marking, floor, "a source note"); err != nil {
+		return nil, err
+	}
+	if err := checkMarkingCeiling(actor, o.Marking); err != nil {
+		return nil, err
+	}
+	if err := s.insert(ctx, Outcomes, o.ID, &o); err != nil {
+		return nil, err
+	}
+	return s.Outcome(ctx, actor, o.ID)
+}
+
+// mostRestricted returns the higher of two markings; an empty one counts
+// for nothing.
+func mostRestricted(a, b Marking) Marking {
+	if a.Level() >= b.Level() {
+		return a
+	}
+	return b
+}
+
+func normaliseSources(xs []int64) []int64 {
+	out := slices.Clone(nonNil(xs))
+	slices.Sort(out)
+	// Duplicates are left for Validate to name.
+	return out
+}
+
+// sourcesFloor checks that every source is a note of the session that actor
+// may read, and returns the most restricted marking among them: the lowest
+// marking an outcome or action drawn from them may carry. A note the reader
+// may not read is answered as absent, so that its existence does not leak.
+func (s *Service) sourcesFloor(actor *User, sessionID string, seqs []int64) (Marking, error) {
+	var notes []*Note
+	s.read(func(st *state) { notes = st.notes[sessionID] })
+	floor := Marking("")
+	for _, seq := range seqs {
+		if seq < 1 || seq > int64(len(notes)) || !actor.CanRead(notes[seq-1].Marking) {
+			return "", Invalid("sources", "note %d is not in this session's record", seq)
+		}
+		if m := notes[seq-1].Marking; floor == "" || m.Level() > floor.Level() {
+			floor = m
+		}
+	}
+	return floor, nil
+}
+
+// readableNote returns note seq of the session when actor may read it.
+func (s *Service) readableNote(actor *User, sessionID string, seq int64) (*Note, error) {
+	var se *Session
+	var notes []*Note
+	s.read(func(st *state) {
+		se = st.sessions[sessionID]
+		notes = st.notes[sessionID]
+	})
+	if se == nil {
+		return nil, Errorf(ENOTFOUND, "No session %q.", sessionID)
+	}
+	if seq < 1 || seq > int64(len(notes)) || !actor.CanRead(notes[seq-1].Marking) {
+		return nil, Errorf(ENOTFOUND, "No note %d in this session's record.", seq)
+	}
+	return notes[seq-1], nil
+}
+
+// checkMarkingCeiling refuses a marking above the writer's own clearance:
+// they could not read back, nor edit, what they wrote.
+func checkMarkingCeiling(actor *User, m Marking) error {
+	if m.Valid() && !actor.CanRead(m) {
+		return Invalid("marking", "you may mark only up to your own clearance (%s)", actor.Clearance())
+	}
+	return nil
+}
+
+// checkMarkingFloor refuses a marking below the marking of what the thing
+// was drawn from: that would show the source's content to readers who may
+// not read the source.
+func checkMarkingFloor(m, floor Marking, what string) error {
+	if floor != "" && m.Level() < floor.Level() {
+		return Invalid("marking", "%s is marked %s; this cannot be marked less restricted than %s", what, floor, floor)
+	}
+	return nil
+}
+
+// UpdateOutcome edits an outcome and keeps the state it replaces in its
+// history. The session's rapporteurs and chair edit drafts; only the
+// secretariat marks an outcome agreed, and reopens it (back to draft, which
+// clears the sign-offs given to the earlier text). An agreed outcome's text
+// is not edited in place: it is reopened first, so that no sign-off ever
+// stands under a text it was not given to.
+func (s *Service) UpdateOutcome(ctx context.Context, actor *User, id string, upd OutcomeUpdate) (*Outcome, error) {
+	if err := requireActor(actor); err != nil {
+		return nil, err
+	}
+	if upd.Version == nil {
+		return nil, Invalid("version", "version is required: send the version you edited")
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	old, err := s.Outcome(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	se, err := s.Session(ctx, actor, old.SessionID)
+	if err != nil {
+		return nil, err
+	}
+	if !se.MayPost(actor) {
+		return nil, Errorf(EFORBIDDEN, "Only the session's rapporteurs, its chair and the secretariat may edit its outcomes.")
+	}
+	if *upd.Version != old.Version {
+		return nil, staleOutcome(old)
+	}
+	o := *old
+	o.SignedOff, o.Delegations, o.Agreement = 0, 0, ""
+	contentChanged := false
+	if upd.Kind != nil && *upd.Kind != o.Kind {
+		o.Kind, contentChanged = *upd.Kind, true
+	}
+	if upd.Text != nil && strings.TrimSpace(*upd.Text) != o.Text {
+		o.Text, contentChanged = strings.TrimSpace(*upd.Text), true
+	}
+	if upd.Sources != nil {
+		if src := normaliseSources(*upd.Sources); !slices.Equal(src, o.Sources) {
+			o.Sources, contentChanged = src, true
+		}
+	}
+	if upd.Marking != nil && *upd.Marking != o.Marking {
+		o.Marking, contentChanged = *upd.Marking, true
+	}
+	if upd.Status != nil && *upd.Status != o.Status {
+		if !upd.Status.Valid() {
+			return nil, Invalid("status", "unknown status %q (one of draft, agreed)", *upd.Status)
+		}
+		if !actor.IsAdmin() {
+			return nil, Errorf(EFORBIDDEN, "Only the secretariat marks an outcome agreed or reopens it.")
+		}
+		o.Status = *upd.Status
+		if o.Status == OutcomeDraft {
+			o.SignOffs = []SignOff{}
+		}
+	} else if contentChanged && o.Status == OutcomeAgreed {
+		return nil, &Error{Code: ECONFLICT, Field: "status",
+			Message: "The outcome is agreed; the secretariat reopens it (status draft) before its text changes."}
+	}
+	if o.Status == old.Status && !contentChanged {
+		return old, nil // nothing to change: no new version, no history entry
+	}
+	if err := o.Validate(); err != nil {
+		return nil, err
+	}
+	floor, err := s.sourcesFloor(actor, o.SessionID, o.Sources)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkMarkingFloor(o.Marking, floor, "a source note"); err != nil {
+		return nil, err
+	}
+	if err := checkMarkingCeiling(actor, o.Marking); err != nil {
+		return nil, err
+	}
+	// The history is a copy: the stored value that old points to is shared
+	// with readers and is never changed.
+	o.History = append(slices.Clone(old.History), OutcomeRevision{
+		Version: old.Version, Kind: old.Kind, Text: old.Text, Sources: old.Sources,
+		Marking: old.Marking, Status: old.Status,
+		ReplacedBy: actor.ID, ReplacedName: actor.Name, ReplacedAt: s.Now(),
+	})
+	if len(o.History) > MaxOutcomeRevisions {
+		o.History = o.History[len(o.History)-MaxOutcomeRevisions:]
+	}
+	o.Version++
+	o.UpdatedBy, o.UpdatedByName, o.UpdatedAt = actor.ID, actor.Name, s.Now()
+	if err := s.replace(ctx, Outcomes, o.ID, &o); err != nil {
+		return nil, err
+	}
+	return s.Outcome(ctx, actor, o.ID)
+}
+
+func staleOutcome(current *Outcome) error {
+	return &Error{Code: ECONFLICT, Field: "version", Current: current,
+		Message: "The outcome was changed by " + nameOr(current.UpdatedByName, "someone else") + " at " +
+			current.UpdatedAt.UTC().Format("15:04 MST") + "; review their change, then save again."}
+}
+
+func nameOr(name, fallback string) string {
+	if strings.TrimSpace(name) == "" {
+		return fallback
+	}
+	return name
+}
+
+// SignOff records the sign-off of the actor's delegation under an agreed
+// outcome. Only a head of delegation signs, and only for their own
+// delegation, which must take part in the meeting. Signing twice is harmless.
+func (s *Service) SignOff(ctx context.Context, actor *User, id string) (*Outcome, error) {
+	if err := requireActor(actor); err != nil {
+		return nil, err
+	}
+	if !actor.MaySignOff(actor.Delegation) {
+		return nil, Errorf(EFORBIDDEN, "Only a head of delegation signs an outcome off, for their own delegation.")
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	old, err := s.Outcome(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	m, err := s.Meeting(ctx, actor, old.MeetingID)
+	if err != nil {
+		return nil, err
+	}
+	if !slices.Contains(m.Delegations, actor.Delegation) {
+		return nil, Errorf(EFORBIDDEN, "Delegation %s does not take part in this meeting.", actor.Delegation)
+	}
+	if old.Status != OutcomeAgreed {
+		return nil, &Error{Code: ECONFLICT, Field: "status", Message: "Only an agreed outcome is signed off; this one is a draft."}
+	}
+	if slices.ContainsFunc(old.SignOffs, func(so SignOff) bool { return so.Delegation == actor.Delegation }) {
+		return old, nil
+	}
+	o := *old
+	o.SignOffs = append(slices.Clone(old.SignOffs), SignOff{Delegation: actor.Delegation, By: actor.ID, ByName: actor.Name, At: s.Now()})
+	slices.SortFunc(o.SignOffs, func(a, b SignOff) int { return cmp.Compare(a.Delegation, b.Delegation) })
+	o.Version++
+	if err := s.replace(ctx, Outcomes, o.ID, &o); err != nil {
+		return nil, err
+	}
+	return s.Outcome(ctx, actor, o.ID)
+}
+
+// WithdrawSignOff removes delegation code's sign-off; its head may.
+func (s *Service) WithdrawSignOff(ctx context.Context, actor *User, id, code string) (*Outcome, error) {
+	if err := requireActor(actor); err != nil {
+		return nil, err
+	}
+	if !actor.MaySignOff(code) {
+		return nil, Errorf(EFORBIDDEN, "Only the head of delegation %s withdraws its sign-off.", code)
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	old, err := s.Outcome(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	i := slices.IndexFunc(old.SignOffs, func(so SignOff) bool { return so.Delegation == code })
+	if i < 0 {
+		return old, nil
+	}
+	o := *old
+	o.SignOffs = slices.Delete(slices.Clone(old.SignOffs), i, i+1)
+	o.Version++
+	if err := s.replace(ctx, Outcomes, o.ID, &o); err != nil {
+		return nil, err
+	}
+	return s.Outcome(ctx, actor, o.ID)
+}

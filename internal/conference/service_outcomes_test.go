@@ -1,0 +1,260 @@
+package conference_test
+
+import (
+	"testing"
+
+	"github.com/quintet-ag/quintet/internal/conference"
+)
+
+func TestService_CreateOutcome_Permissions(t *testing.T) {
+	w := newFuWorld(t)
+	for _, tt := range []struct {
+		name  string
+		actor *conference.User
+		code  string // "" when allowed
+	}{
+		{"the session's rapporteur", w.rapporteur, ""},
+		{"the secretariat", w.admin, ""},
+		{"another session's rapporteur", w.otherRapporteur, conference.EFORBIDDEN},
+		{"a delegate", w.delegateAU, conference.EFORBIDDEN},
+		{"a head", w.headCA, conference.EFORBIDDEN},
+		{"a follow-up team", w.followupCA, conference.EFORBIDDEN},
+		{"an observer", w.observer, conference.EFORBIDDEN},
+		{"nobody", nil, conference.EUNAUTHORIZED},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			in := conference.OutcomeInput{Kind: conference.OutcomeFinding, Text: "Prevalence is rising.", Sources: []int64{1}}
+			if tt.code == "" {
+				o, err := w.svc.CreateOutcome(w.ctx, tt.actor, w.session.ID, in)
+				fuMust(t, err)
+				if o.Status != conference.OutcomeDraft || o.Version != 1 || o.MeetingID != w.london.ID {
+					t.Fatalf("outcome=%+v, want a draft at version 1 of London", o)
+				}
+				return
+			}
+			w.fuUnchanged(t, func() {
+				_, err := w.svc.CreateOutcome(w.ctx, tt.actor, w.session.ID, in)
+				fuCode(t, err, tt.code, "")
+			})
+		})
+	}
+}
+
+func TestService_CreateOutcome_SourcesAndMarking(t *testing.T) {
+	w := newFuWorld(t)
+	for _, tt := range []struct {
+		name        string
+		actor       *conference.User
+		sources     []int64
+		marking     conference.Marking
+		field       string // "" when accepted
+		wantMarking conference.Marking
+	}{
+		{"no sources, default marking", w.rapporteur, nil, "", "", conference.MarkingAll},
+		{"marking follows the most restricted source", w.rapporteur, []int64{1, 2}, "", "", conference.MarkingDelegations},
+		{"a higher marking is kept", w.rapporteur, []int64{1}, conference.MarkingDelegations, "", conference.MarkingDelegations},
+		{"no marking above the writer's clearance", w.rapporteur, []int64{1}, conference.MarkingHeads, "marking", ""},
+		{"a lower marking than a source is refused", w.rapporteur, []int64{2}, conference.MarkingAll, "marking", ""},
+		{"the secretariat cites a heads note", w.admin, []int64{3}, "", "", conference.MarkingHeads},
+		{"the rapporteur cannot cite a note above their clearance", w.rapporteur, []int64{3}, "", "sources", ""},
+		{"unknown note", w.rapporteur, []int64{9}, "", "sources", ""},
+		{"note zero", w.rapporteur, []int64{0}, "", "sources", ""},
+		{"note twice", w.rapporteur, []int64{1, 1}, "", "sources", ""},
+		{"unknown marking", w.rapporteur, nil, "secret", "marking", ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			in := conference.OutcomeInput{Kind: conference.OutcomeDecision, Text: "Agreed to share materials.", Sources: tt.sources, Marking: tt.marking}
+			if tt.field != "" {
+				w.fuUnchanged(t, func() {
+					_, err := w.svc.CreateOutcome(w.ctx, tt.actor, w.session.ID, in)
+					fuCode(t, err, conference.EINVALID, tt.field)
+				})
+				return
+			}
+			o, err := w.svc.CreateOutcome(w.ctx, tt.actor, w.session.ID, in)
+			fuMust(t, err)
+			if o.Marking != tt.wantMarking {
+				t.Fatalf("marking=%s, want %s", o.Marking, tt.wantMarking)
+			}
+		})
+	}
+	_, err := w.svc.CreateOutcome(w.ctx, w.rapporteur, w.session.ID, conference.OutcomeInput{Kind: "motion", Text: "x"})
+	fuCode(t, err, conference.EINVALID, "kind")
+	_, err = w.svc.CreateOutcome(w.ctx, w.rapporteur, "nope", conference.OutcomeInput{Kind: conference.OutcomeFinding, Text: "x"})
+	fuCode(t, err, conference.ENOTFOUND, "")
+}
+
+func TestService_PromoteNoteToOutcome(t *testing.T) {
+	w := newFuWorld(t)
+	o, err := w.svc.PromoteNoteToOutcome(w.ctx, w.rapporteur, w.session.ID, 2, conference.OutcomeInput{Kind: conference.OutcomeRecommendation})
+	fuMust(t, err)
+	if o.Text != "Note marked delegations" || len(o.Sources) != 1 || o.Sources[0] != 2 || o.Marking != conference.MarkingDelegations {
+		t.Fatalf("outcome=%+v, want the note's text, source 2 and its marking", o)
+	}
+	// A note the rapporteur may not read is not theirs to promote.
+	_, err = w.svc.PromoteNoteToOutcome(w.ctx, w.rapporteur, w.session.ID, 3, conference.OutcomeInput{Kind: conference.OutcomeFinding})
+	fuCode(t, err, conference.ENOTFOUND, "")
+	_, err = w.svc.PromoteNoteToOutcome(w.ctx, w.rapporteur, w.session.ID, 42, conference.OutcomeInput{Kind: conference.OutcomeFinding})
+	fuCode(t, err, conference.ENOTFOUND, "")
+}
+
+func TestService_Outcomes_Markings(t *testing.T) {
+	w := newFuWorld(t)
+	for _, m := range []conference.Marking{conference.MarkingAll, conference.MarkingDelegations, conference.MarkingHeads} {
+		_, err := w.svc.CreateOutcome(w.ctx, w.admin, w.session.ID, conference.OutcomeInput{Kind: conference.OutcomeFinding, Text: "Marked " + string(m), Marking: m})
+		fuMust(t, err)
+	}
+	for _, tt := range []struct {
+		actor *conference.User
+		want  int
+	}{
+		{w.observer, 1}, {w.delegateAU, 2}, {w.followupCA, 2}, {w.rapporteur, 2}, {w.headCA, 3}, {w.admin, 3},
+	} {
+		list, err := w.svc.Outcomes(w.ctx, tt.actor, w.session.ID)
+		fuMust(t, err)
+		if len(list) != tt.want {
+			t.Errorf("%s reads %d outcomes, want %d", tt.actor.Name, len(list), tt.want)
+		}
+		for _, o := range list {
+			if !tt.actor.CanRead(o.Marking) {
+				t.Errorf("%s reads an outcome marked %s", tt.actor.Name, o.Marking)
+			}
+		}
+		all, err := w.svc.MeetingOutcomes(w.ctx, tt.actor, w.london.ID)
+		fuMust(t, err)
+		if len(all) != tt.want {
+			t.Errorf("%s reads %d outcomes of the meeting, want %d", tt.actor.Name, len(all), tt.want)
+		}
+	}
+	heads, err := w.svc.MeetingOutcomes(w.ctx, w.admin, w.london.ID)
+	fuMust(t, err)
+	_, err = w.svc.Outcome(w.ctx, w.observer, heads[2].ID)
+	fuCode(t, err, conference.ENOTFOUND, "")
+}
+
+func TestService_UpdateOutcome(t *testing.T) {
+	w := newFuWorld(t)
+	o, err := w.svc.CreateOutcome(w.ctx, w.rapporteur, w.session.ID, conference.OutcomeInput{Kind: conference.OutcomeFinding, Text: "First draft.", Sources: []int64{1}})
+	fuMust(t, err)
+
+	t.Run("version is required", func(t *testing.T) {
+		w.fuUnchanged(t, func() {
+			_, err := w.svc.UpdateOutcome(w.ctx, w.rapporteur, o.ID, conference.OutcomeUpdate{Text: fuPtr("x")})
+			fuCode(t, err, conference.EINVALID, "version")
+		})
+	})
+	o2, err := w.svc.UpdateOutcome(w.ctx, w.rapporteur, o.ID, conference.OutcomeUpdate{Text: fuPtr("Second draft."), Version: fuPtr(o.Version)})
+	fuMust(t, err)
+	if o2.Version != 2 || o2.Text != "Second draft." || len(o2.History) != 1 || o2.History[0].Text != "First draft." || o2.History[0].ReplacedBy != w.rapporteur.ID {
+		t.Fatalf("after edit: %+v, want version 2 with the first draft in its history", o2)
+	}
+	t.Run("a stale version gets the current outcome", func(t *testing.T) {
+		w.fuUnchanged(t, func() {
+			_, err := w.svc.UpdateOutcome(w.ctx, w.admin, o.ID, conference.OutcomeUpdate{Text: fuPtr("Third."), Version: fuPtr(int64(1))})
+			e := fuCode(t, err, conference.ECONFLICT, "version")
+			if cur, ok := e.Current.(*conference.Outcome); !ok || cur.Version != 2 {
+				t.Fatalf("Current=%#v, want the outcome at version 2", e.Current)
+			}
+		})
+	})
+	t.Run("only the secretariat agrees", func(t *testing.T) {
+		w.fuUnchanged(t, func() {
+			_, err := w.svc.UpdateOutcome(w.ctx, w.rapporteur, o.ID, conference.OutcomeUpdate{Status: fuPtr(conference.OutcomeAgreed), Version: fuPtr(int64(2))})
+			fuCode(t, err, conference.EFORBIDDEN, "")
+		})
+	})
+	agreed, err := w.svc.UpdateOutcome(w.ctx, w.admin, o.ID, conference.OutcomeUpdate{Status: fuPtr(conference.OutcomeAgreed), Version: fuPtr(int64(2))})
+	fuMust(t, err)
+	if agreed.Agreement != "agreed — 0 of 5 delegations" {
+		t.Fatalf("agreement=%q", agreed.Agreement)
+	}
+	t.Run("an agreed text is not edited in place", func(t *testing.T) {
+		w.fuUnchanged(t, func() {
+			_, err := w.svc.UpdateOutcome(w.ctx, w.admin, o.ID, conference.OutcomeUpdate{Text: fuPtr("Changed."), Version: fuPtr(agreed.Version)})
+			fuCode(t, err, conference.ECONFLICT, "status")
+		})
+	})
+
+	// Sign-offs: each head for their own delegation, five of five.
+	heads := []*conference.User{w.headCA, w.headUS}
+	for _, code := range []string{"AU", "GB", "NZ"} {
+		u, err := w.svc.CreateUser(w.ctx, conference.SystemActor, conference.UserInput{Email: "head." + code + "@example.org",
+			Name: "Head " + code, Roles: []conference.Role{conference.RoleHead}, Delegation: code, Password: "correct horse battery"})
+		fuMust(t, err)
+		heads = append(heads, u)
+	}
+	var last *conference.Outcome
+	for _, h := range heads {
+		last, err = w.svc.SignOff(w.ctx, h, o.ID)
+		fuMust(t, err)
+	}
+	if last.Agreement != "agreed — 5 of 5 delegations" || len(last.SignOffs) != 5 {
+		t.Fatalf("agreement=%q with %d sign-offs, want 5 of 5", last.Agreement, len(last.SignOffs))
+	}
+	again, err := w.svc.SignOff(w.ctx, w.headCA, o.ID)
+	fuMust(t, err)
+	if again.Version != last.Version {
+		t.Fatalf("signing twice made version %d, want %d unchanged", again.Version, last.Version)
+	}
+	withdrawn, err := w.svc.WithdrawSignOff(w.ctx, w.headCA, o.ID, "CA")
+	fuMust(t, err)
+	if withdrawn.Agreement != "agreed — 4 of 5 delegations" {
+		t.Fatalf("after withdrawal: %q", withdrawn.Agreement)
+	}
+	_, err = w.svc.WithdrawSignOff(w.ctx, w.headCA, o.ID, "US")
+	fuCode(t, err, conference.EFORBIDDEN, "")
+
+	// Reopening clears the sign-offs given to the agreed text, and the
+	// history shows it was agreed.
+	reopened, err := w.svc.UpdateOutcome(w.ctx, w.admin, o.ID, conference.OutcomeUpdate{Status: fuPtr(conference.OutcomeDraft), Version: fuPtr(withdrawn.Version)})
+	fuMust(t, err)
+	if len(reopened.SignOffs) != 0 || reopened.Status != conference.OutcomeDraft ||
+		reopened.History[len(reopened.History)-1].Status != conference.OutcomeAgreed {
+		t.Fatalf("reopened=%+v", reopened)
+	}
+}
+
+func TestService_SignOff_Rules(t *testing.T) {
+	w := newFuWorld(t)
+	o, err := w.svc.CreateOutcome(w.ctx, w.admin, w.session.ID, conference.OutcomeInput{Kind: conference.OutcomeDecision, Text: "Decided."})
+	fuMust(t, err)
+	headFR, err := w.svc.CreateUser(w.ctx, conference.SystemActor, conference.UserInput{Email: "head.fr@example.org",
+		Name: "Head FR", Roles: []conference.Role{conference.RoleHead}, Delegation: "FR", Password: "correct horse battery"})
+	fuMust(t, err)
+
+	t.Run("a draft is not signed off", func(t *testing.T) {
+		w.fuUnchanged(t, func() {
+			_, err := w.svc.SignOff(w.ctx, w.headCA, o.ID)
+			fuCode(t, err, conference.ECONFLICT, "status")
+		})
+	})
+	_, err = w.svc.UpdateOutcome(w.ctx, w.admin, o.ID, conference.OutcomeUpdate{Status: fuPtr(conference.OutcomeAgreed), Version: fuPtr(o.Version)})
+	fuMust(t, err)
+	for _, tt := range []struct {
+		name  string
+		actor *conference.User
+		code  string
+	}{
+		{"a delegate is not a head", w.delegateAU, conference.EFORBIDDEN},
+		{"a follow-up team is not a head", w.followupCA, conference.EFORBIDDEN},
+		{"the secretariat is not a head", w.admin, conference.EFORBIDDEN},
+		{"an observer", w.observer, conference.EFORBIDDEN},
+		{"a head of a delegation outside the meeting", headFR, conference.EFORBIDDEN},
+		{"a head of delegation", w.headCA, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.code == "" {
+				got, err := w.svc.SignOff(w.ctx, tt.actor, o.ID)
+				fuMust(t, err)
+				if got.SignOffs[0].Delegation != tt.actor.Delegation || got.SignOffs[0].By != tt.actor.ID {
+					t.Fatalf("sign-offs=%+v", got.SignOffs)
+				}
+				return
+			}
+			w.fuUnchanged(t, func() {
+				_, err := w.svc.SignOff(w.ctx, tt.actor, o.ID)
+				fuCode(t, err, tt.code, "")
+			})
+		})
+	}
+}
