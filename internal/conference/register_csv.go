@@ -1,0 +1,403 @@
+package conference
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ---- register.csv: export and bulk import ----
+
+// The CSV form of the register: one entry per row, lists separated by
+// semicolons, references one per line as "url | catalogue | identifier",
+// topics by slug. Export writes every column; import reads the columns it
+// is given, in any order, by their header.
+
+// csvColumns is the export's columns, in order.
+var csvColumns = []string{
+	"id", "title", "summary", "lead_delegation", "lead_agency", "partner_delegations",
+	"audiences", "format", "status", "start_date", "end_date", "topics", "references",
+	"example", "archived", "version", "updated_at",
+}
+
+// csvRequired are the columns an import must have.
+var csvRequired = []string{"title", "lead_delegation", "audiences", "format", "status", "start_date"}
+
+// csvIgnored are export columns that an import accepts and ignores: the
+// register sets them.
+var csvIgnored = []string{"version", "updated_at"}
+
+// MaxImportRows bounds one import.
+const MaxImportRows = 5000
+
+// utf8BOM starts the export, so that spreadsheet programs read it as UTF-8
+// (a Māori place name must not come out as mojibake).
+const utf8BOM = "\uFEFF"
+
+// WriteRegisterCSV writes entries as CSV. Cells that a spreadsheet would
+// take for a formula are defused (see csvSafe).
+func (s *Service) WriteRegisterCSV(ctx context.Context, actor *User, w io.Writer, entries []*RegisterEntry) error {
+	if err := requireActor(actor); err != nil {
+		return err
+	}
+	slugs := map[string]string{}
+	s.read(func(st *state) {
+		for id, t := range st.topics {
+			slugs[id] = t.Slug
+		}
+	})
+	if _, err := io.WriteString(w, utf8BOM); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	cw.UseCRLF = true // RFC 4180, and what spreadsheet programs expect
+	if err := cw.Write(csvColumns); err != nil {
+		return err
+	}
+	row := make([]string, len(csvColumns))
+	for _, e := range entries {
+		topics := make([]string, len(e.Topics))
+		for i, id := range e.Topics {
+			topics[i] = cmpOr(slugs[id], id)
+		}
+		row = append(row[:0],
+			e.ID, e.Title, e.Summary, e.LeadDelegation, e.LeadAgency, strings.Join(e.PartnerDelegations, "; "),
+			joinAny(e.Audiences), string(e.Format), string(e.Status), e.StartDate, e.EndDate, strings.Join(topics, "; "),
+			referencesText(e.References), strconv.FormatBool(e.Example), strconv.FormatBool(e.Archived),
+			strconv.FormatInt(e.Version, 10), e.UpdatedAt.UTC().Format(time.RFC3339),
+		)
+		for i := range row {
+			row[i] = csvSafe(row[i])
+		}
+		if err := cw.Write(row); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// csvSafe defuses a cell that a spreadsheet program would evaluate: one
+// that starts with = + - @, a tab or a carriage return is prefixed with a
+// single quote, which the program shows as text (OWASP's advice on CSV
+// injection). Import takes the quote off again.
+func csvSafe(cell string) string {
+	if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+		return "'" + cell
+	}
+	return cell
+}
+
+// csvUnsafe undoes csvSafe.
+func csvUnsafe(cell string) string {
+	if len(cell) >= 2 && cell[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(cell[1])) {
+		return cell[1:]
+	}
+	return cell
+}
+
+// ImportProblem is one thing wrong with an import: the row (as a
+// spreadsheet numbers it, the header being row 1), the line of the file it
+// starts on (they differ when a cell holds line breaks), the column and
+// what is wrong.
+type ImportProblem struct {
+	Row     int    `json:"row"`
+	Line    int    `json:"line,omitempty"`
+	Field   string `json:"field,omitempty"`
+	Message string `json:"message"`
+}
+
+// ImportReport says what an import did, or would do.
+type ImportReport struct {
+	Rows     int             `json:"rows"`     // data rows read
+	Created  []string        `json:"created"`  // ids of the entries added
+	DryRun   bool            `json:"dry_run"`  // checked only, nothing written
+	Problems []ImportProblem `json:"problems"` // every problem found; none when the import went through
+}
+
+// ImportRegisterCSV adds one entry per row of r. It is all or nothing: every
+// row is checked first, and a single problem refuses the whole file, with a
+// report that names every problem of every row. With dryRun it only checks.
+func (s *Service) ImportRegisterCSV(ctx context.Context, actor *User, r io.Reader, dryRun bool) (*ImportReport, error) {
+	if err := requireActor(actor); err != nil {
+		return nil, err
+	}
+	if !actor.IsAdmin() && !actor.Has(RoleFollowup) {
+		return nil, Errorf(EFORBIDDEN, "Only the secretariat and follow-up teams may import register entries.")
+	}
+	rep := &ImportReport{DryRun: dryRun, Created: []string{}, Problems: []ImportProblem{}}
+	header, rows, problem := readCSV(r)
+	if problem != nil {
+		rep.Problems = append(rep.Problems, *problem)
+		return rep, importRefused(rep)
+	}
+	rep.Rows = len(rows)
+	cols, problems := csvHeader(header)
+	rep.Problems = append(rep.Problems, problems...)
+	if len(problems) > 0 {
+		return rep, importRefused(rep)
+	}
+	if len(rows) == 0 {
+		rep.Problems = append(rep.Problems, ImportProblem{Row: 2, Message: "the file has a header but no entries"})
+		return rep, importRefused(rep)
+	}
+	if len(rows) > MaxImportRows {
+		rep.Problems = append(rep.Problems, ImportProblem{Row: rows[MaxImportRows].row,
+			Message: fmt.Sprintf("at most %d entries per import; split the file", MaxImportRows)})
+		return rep, importRefused(rep)
+	}
+
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	entries := make([]*RegisterEntry, 0, len(rows))
+	s.read(func(st *state) {
+		for _, rec := range rows {
+			if len(rec.cells) != len(header) {
+				rep.Problems = append(rep.Problems, ImportProblem{Row: rec.row, Line: rec.line,
+					Message: fmt.Sprintf("the row has %d cells; the header has %d", len(rec.cells), len(header))})
+				continue
+			}
+			e, ps := s.entryFromRow(st, actor, cols, rec.cells)
+			for _, p := range ps {
+				rep.Problems = append(rep.Problems, ImportProblem{Row: rec.row, Line: rec.line, Field: p.Field, Message: p.Message})
+			}
+			entries = append(entries, e)
+		}
+	})
+	if len(rep.Problems) > 0 {
+		return rep, importRefused(rep)
+	}
+	if dryRun {
+		return rep, nil
+	}
+	for _, e := range entries {
+		if err := s.insert(ctx, Register, e.ID, e); err != nil {
+			// Undo what went in, so that the import stays all or nothing.
+			// Nobody can have linked to these entries meanwhile: linking
+			// takes the write lock this import holds.
+			for _, id := range rep.Created {
+				if derr := s.delete(context.WithoutCancel(ctx), Register, id); derr != nil {
+					return rep, fmt.Errorf("import register: %w; and undoing it failed: %v", err, derr)
+				}
+			}
+			rep.Created = []string{}
+			return rep, fmt.Errorf("import register: %w", err)
+		}
+		rep.Created = append(rep.Created, e.ID)
+	}
+	return rep, nil
+}
+
+func importRefused(rep *ImportReport) error {
+	rows := map[int]bool{}
+	for _, p := range rep.Problems {
+		rows[p.Row] = true
+	}
+	field := ""
+	if len(rep.Problems) > 0 {
+		field = rep.Problems[0].Field
+	}
+	return &Error{Code: EINVALID, Field: field, Message: fmt.Sprintf(
+		"The file was not imported: %d problem(s) in %d row(s); nothing was added. The first: row %d: %s.",
+		len(rep.Problems), len(rows), rep.Problems[0].Row, rep.Problems[0].Message)}
+}
+
+type csvRow struct {
+	row   int // the record's number, header = 1
+	line  int // the line it starts on
+	cells []string
+}
+
+// readCSV reads a whole CSV file: its header and its non-empty rows. A
+// syntax error ends the reading; it is reported with its row.
+func readCSV(r io.Reader) ([]string, []csvRow, *ImportProblem) {
+	raw, err := io.ReadAll(r)
+	if err != nil {
+		return nil, nil, &ImportProblem{Row: 0, Message: "could not read the file"}
+	}
+	raw = bytes.TrimPrefix(raw, []byte(utf8BOM))
+	cr := csv.NewReader(bytes.NewReader(raw))
+	cr.FieldsPerRecord = -1 // rows of the wrong length are reported with the others, not fatal
+	header, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, nil, &ImportProblem{Row: 1, Message: "the file is empty; it needs a header row"}
+	}
+	if err != nil {
+		return nil, nil, csvSyntax(err)
+	}
+	var rows []csvRow
+	for n := 2; ; n++ {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, nil, csvSyntax(err)
+		}
+		if len(rows) > MaxImportRows {
+			break // enough to say there are too many
+		}
+		line, _ := cr.FieldPos(0)
+		if slices.IndexFunc(rec, func(c string) bool { return strings.TrimSpace(c) != "" }) < 0 {
+			continue // a blank line, as spreadsheets leave at the end
+		}
+		rows = append(rows, csvRow{row: n, line: line, cells: rec})
+	}
+	return header, rows, nil
+}
+
+func csvSyntax(err error) *ImportProblem {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return &ImportProblem{Row: pe.StartLine, Message: fmt.Sprintf("malformed CSV at line %d, column %d: %v", pe.Line, pe.Column, pe.Err)}
+	}
+	return &ImportProblem{Message: "malformed CSV: " + err.Error()}
+}
+
+// csvHeader maps column names to their index, and reports unknown,
+// repeated and missing columns.
+func csvHeader(header []string) (map[string]int, []ImportProblem) {
+	cols := map[string]int{}
+	var problems []ImportProblem
+	for i, name := range header {
+		name = strings.ToLower(strings.TrimSpace(name))
+		switch {
+		case name == "":
+			problems = append(problems, ImportProblem{Row: 1, Message: fmt.Sprintf("column %d has no name", i+1)})
+		case !slices.Contains(csvColumns, name):
+			problems = append(problems, ImportProblem{Row: 1, Field: name,
+				Message: fmt.Sprintf("unknown column %q (columns: %s)", name, strings.Join(csvColumns, ", "))})
+		case cols[name] != 0:
+			problems = append(problems, ImportProblem{Row: 1, Field: name, Message: fmt.Sprintf("column %q appears twice", name)})
+		default:
+			cols[name] = i + 1 // +1: zero means absent
+		}
+	}
+	for _, name := range csvRequired {
+		if cols[name] == 0 {
+			problems = append(problems, ImportProblem{Row: 1, Field: name, Message: fmt.Sprintf("the required column %q is missing", name)})
+		}
+	}
+	return cols, problems
+}
+
+// entryFromRow makes an entry of one row and reports every field at fault.
+func (s *Service) entryFromRow(st *state, actor *User, cols map[string]int, cells []string) (*RegisterEntry, []*Error) {
+	get := func(name string) string {
+		if i := cols[name]; i > 0 {
+			return strings.TrimSpace(csvUnsafe(cells[i-1]))
+		}
+		return ""
+	}
+	var problems []*Error
+	in := RegisterEntryInput{
+		Title:              get("title"),
+		Summary:            get("summary"),
+		LeadDelegation:     get("lead_delegation"),
+		LeadAgency:         get("lead_agency"),
+		PartnerDelegations: splitList(get("partner_delegations")),
+		Format:             Format(strings.ToLower(get("format"))),
+		Status:             EntryStatus(strings.ToLower(get("status"))),
+		StartDate:          get("start_date"),
+		EndDate:            get("end_date"),
+		Topics:             splitList(get("topics")),
+	}
+	for _, a := range splitList(get("audiences")) {
+		in.Audiences = append(in.Audiences, Audience(strings.ToLower(a)))
+	}
+	refs, err := parseReferences(get("references"))
+	if err != nil {
+		problems = append(problems, err)
+	}
+	in.References = refs
+	if id := get("id"); id != "" {
+		problems = append(problems, Invalid("id", "import adds new entries: leave id empty (entry %s is edited in the register)", id))
+	}
+	if v := strings.ToLower(get("archived")); v != "" && v != "false" {
+		problems = append(problems, Invalid("archived", "import adds active entries: leave archived empty or false"))
+	}
+	switch v := strings.ToLower(get("example")); v {
+	case "", "false":
+	case "true":
+		in.Example = true
+	default:
+		problems = append(problems, Invalid("example", "example must be true or false, not %q", v))
+	}
+	e := s.newEntry(actor, in, "imported")
+	problems = append(problems, e.Problems()...)
+	problems = append(problems, st.entryRefProblems(e)...)
+	if err := mayCreateEntry(actor, e); err != nil {
+		var de *Error
+		if errors.As(err, &de) {
+			if de.Field == "" {
+				de = &Error{Code: de.Code, Field: "lead_delegation", Message: de.Message}
+			}
+			problems = append(problems, de)
+		}
+	}
+	return e, uniqueFields(problems)
+}
+
+// uniqueFields keeps the first problem of each field: the others usually
+// follow from it.
+func uniqueFields(ps []*Error) []*Error {
+	seen := map[string]bool{}
+	out := ps[:0]
+	for _, p := range ps {
+		if seen[p.Field] {
+			continue
+		}
+		seen[p.Field] = true
+		out = append(out, p)
+	}
+	return out
+}
+
+// splitList splits a cell holding a list: "CA; NZ", "CA, NZ" or one per line.
+func splitList(cell string) []string {
+	out := []string{}
+	for _, part := range strings.FieldsFunc(cell, func(r rune) bool { return r == ';' || r == ',' || r == '\n' || r == '\r' }) {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
+}
+
+// parseReferences reads references one per line: "url", "url | catalogue"
+// or "url | catalogue | identifier".
+func parseReferences(cell string) ([]Reference, *Error) {
+	out := []Reference{}
+	for line := range strings.SplitSeq(strings.ReplaceAll(cell, "\r\n", "\n"), "\n") {
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		parts := strings.Split(line, "|")
+		if len(parts) > 3 {
+			return out, Invalid("references", "a reference is \"url | catalogue | identifier\", one per line; %q has too many parts", line)
+		}
+		r := Reference{URL: strings.TrimSpace(parts[0])}
+		if len(parts) > 1 {
+			r.Catalogue = strings.TrimSpace(parts[1])
+		}
+		if len(parts) > 2 {
+			r.Identifier = strings.TrimSpace(parts[2])
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
