@@ -172,6 +172,8 @@ func (s *Service) ImportRegisterCSV(ctx context.Context, actor *User, r io.Reade
 				continue
 			}
 			e, ps := s.entryFromRow(st, actor, cols, rec.cells)
+			// In the order of the file's columns, as the reader will look.
+			slices.SortStableFunc(ps, func(a, b *Error) int { return columnOf(cols, a.Field) - columnOf(cols, b.Field) })
 			for _, p := range ps {
 				rep.Problems = append(rep.Problems, ImportProblem{Row: rec.row, Line: rec.line, Field: p.Field, Message: p.Message})
 			}
@@ -293,6 +295,13 @@ func csvHeader(header []string) (map[string]int, []ImportProblem) {
 		}
 	}
 	return cols, problems
+}
+
+// columnOf is the position of the column a field comes from
+// ("references[0].url" comes from "references").
+func columnOf(cols map[string]int, field string) int {
+	name, _, _ := strings.Cut(field, "[")
+	return cols[name]
 }
 
 // entryFromRow makes an entry of one row and reports every field at fault.

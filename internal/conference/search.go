@@ -198,14 +198,16 @@ const (
 
 func (st *state) search(actor *User, level int, terms []queryTerm, q SearchQuery, res *SearchResults) {
 	ix := st.searchIx
-	var n float64
+	// Statistics over what the reader may read only.
+	var n, lenSum float64
 	for l := 0; l <= level; l++ {
 		n += float64(ix.live[l])
+		lenSum += ix.lenSum[l]
 	}
 	if n == 0 {
 		return
 	}
-	avgLen := ix.lenSum / float64(max(1, ix.live[0]+ix.live[1]+ix.live[2]))
+	avgLen := max(lenSum/n, 1)
 
 	exps := make([]expansion, len(terms))
 	for i, t := range terms {
@@ -350,6 +352,12 @@ func (st *state) mayFind(actor *User, d *searchDoc) bool {
 	case SearchNote:
 		n := st.noteByID[d.id]
 		return n != nil && actor.CanRead(n.Marking)
+	case SearchOutcome:
+		o := st.outcomes[d.id]
+		return o != nil && actor.CanRead(o.Marking)
+	case SearchAction:
+		a := st.actions[d.id]
+		return a != nil && actor.CanRead(a.Marking)
 	default:
 		return true
 	}

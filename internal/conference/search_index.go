@@ -80,8 +80,8 @@ type searchIndex struct {
 	// new terms are appended and sorted once at the end.
 	vocab    []string
 	unsorted bool
-	live     [3]int32 // live documents per marking level
-	lenSum   float64  // total weighted length of live documents
+	live     [3]int32   // live documents per marking level
+	lenSum   [3]float64 // total weighted length of live documents per marking level
 	dead     int
 }
 
@@ -136,7 +136,7 @@ func (ix *searchIndex) put(t indexText, src any) {
 	})
 	ix.byKey[key] = doc
 	ix.live[level]++
-	ix.lenSum += float64(length)
+	ix.lenSum[level] += float64(length)
 }
 
 // remove takes a document out. Its postings stay until the next compaction
@@ -153,7 +153,7 @@ func (ix *searchIndex) remove(kind SearchKind, id string) {
 	}
 	doc.dead, doc.terms, doc.src = true, nil, nil
 	ix.live[doc.level]--
-	ix.lenSum -= float64(doc.length)
+	ix.lenSum[doc.level] -= float64(doc.length)
 	delete(ix.byKey, key)
 	ix.dead++
 	if ix.dead > 1024 && ix.dead*4 > len(ix.docs) {

@@ -1,0 +1,187 @@
+package conference_test
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/quintet-ag/quintet/internal/conference"
+)
+
+const csvHeader = "title,summary,lead_delegation,lead_agency,partner_delegations,audiences,format,status,start_date,end_date,topics,references\n"
+
+func TestService_ImportRegisterCSV(t *testing.T) {
+	good := `Judicial training,Electronic evidence for judges,NZ,IJS,AU; CA,judiciary,training,planned,2015-03-02,2015-03-03,cyberbullying,"https://example.org/a | IJS calendar | 7"` + "\n"
+	for _, tt := range []struct {
+		name  string
+		actor func(l *london) *conference.User
+		file  string
+		want  []conference.ImportProblem // nil: imported
+		rows  int
+	}{
+		{"one good row", nil, csvHeader + good, nil, 1},
+		{"with a BOM, CRLF and a blank line", nil, "\uFEFF" + strings.ReplaceAll(csvHeader+good+"\n"+good, "\n", "\r\n"), nil, 2},
+		{"columns in any order, only the required ones", nil,
+			"status,format,audiences,lead_delegation,title,start_date\nongoing,exchange,prosecutors,NZ,Exchange,2014-09-01\n", nil, 1},
+		{"a defused formula is read back", nil, csvHeader + `'=1+1,,NZ,,,judiciary,training,planned,2015-01-01,,,` + "\n", nil, 1},
+		{"every problem of every row is named", nil, csvHeader + good +
+			`,,FR,,XX,judges,webinar,done,2015-13-01,2014-01-01,astrology,javascript:alert(1)` + "\n" +
+			`Fine title,,NZ,,,judiciary,training,planned,2015-01-01,2014-12-31,,` + "\n",
+			[]conference.ImportProblem{
+				{Row: 3, Line: 3, Field: "title", Message: "title is required"},
+				{Row: 3, Line: 3, Field: "lead_delegation", Message: `unknown delegation "FR"`},
+				{Row: 3, Line: 3, Field: "partner_delegations", Message: `unknown delegation "XX"`},
+				{Row: 3, Line: 3, Field: "audiences", Message: `unknown audience "judges" (one of prosecutors, judiciary, investigators, policy, other)`},
+				{Row: 3, Line: 3, Field: "format", Message: `unknown format "webinar" (one of training, exchange, guidance, conference, tool, other)`},
+				{Row: 3, Line: 3, Field: "status", Message: `unknown status "done" (one of planned, ongoing, completed)`},
+				{Row: 3, Line: 3, Field: "start_date", Message: `start_date "2015-13-01" is not a date (YYYY-MM-DD)`},
+				{Row: 3, Line: 3, Field: "topics", Message: `unknown topic "astrology"`},
+				{Row: 3, Line: 3, Field: "references[0].url", Message: `url "javascript:alert(1)" must be an http or https address`},
+				{Row: 4, Line: 4, Field: "end_date", Message: "end_date 2014-12-31 is before start_date 2015-01-01"},
+			}, 3},
+		{"a row of the wrong length", nil, csvHeader + good + "a,b,c\n",
+			[]conference.ImportProblem{{Row: 3, Line: 3, Message: "the row has 3 cells; the header has 12"}}, 2},
+		{"unknown and missing columns", nil, "title,colour\nx,red\n", []conference.ImportProblem{
+			{Row: 1, Field: "colour", Message: "unknown column \"colour\" (columns: id, title, summary, lead_delegation, lead_agency, partner_delegations, audiences, format, status, start_date, end_date, topics, references, example, archived, version, updated_at)"},
+			{Row: 1, Field: "lead_delegation", Message: `the required column "lead_delegation" is missing`},
+			{Row: 1, Field: "audiences", Message: `the required column "audiences" is missing`},
+			{Row: 1, Field: "format", Message: `the required column "format" is missing`},
+			{Row: 1, Field: "status", Message: `the required column "status" is missing`},
+			{Row: 1, Field: "start_date", Message: `the required column "start_date" is missing`},
+		}, 1},
+		{"a column twice", nil, "title,title,lead_delegation,audiences,format,status,start_date\n", []conference.ImportProblem{
+			{Row: 1, Field: "title", Message: `column "title" appears twice`}}, 0},
+		{"empty file", nil, "", []conference.ImportProblem{{Row: 1, Message: "the file is empty; it needs a header row"}}, 0},
+		{"header only", nil, csvHeader, []conference.ImportProblem{{Row: 2, Message: "the file has a header but no entries"}}, 0},
+		{"malformed quotes", nil, csvHeader + `"unclosed,NZ` + "\n", []conference.ImportProblem{
+			{Row: 2, Message: `malformed CSV at line 2, column 14: extraneous or missing " in quoted-field`}}, 0},
+		{"an id is refused: import only adds", nil,
+			"id,title,lead_delegation,audiences,format,status,start_date\nabc,T,NZ,judiciary,training,planned,2015-01-01\n",
+			[]conference.ImportProblem{{Row: 2, Line: 2, Field: "id", Message: "import adds new entries: leave id empty (entry abc is edited in the register)"}}, 1},
+		{"a follow-up team imports its own delegation's entries only", func(l *london) *conference.User { return l.followup },
+			csvHeader + good + `Other,,GB,,,judiciary,training,planned,2015-01-01,,,` + "\n",
+			[]conference.ImportProblem{{Row: 3, Line: 3, Field: "lead_delegation", Message: "A follow-up team adds entries led by its own delegation (NZ) only."}}, 2},
+		{"examples are the secretariat's", func(l *london) *conference.User { return l.followup },
+			"title,lead_delegation,audiences,format,status,start_date,example\nT,NZ,judiciary,training,planned,2015-01-01,true\n",
+			[]conference.ImportProblem{{Row: 2, Line: 2, Field: "example", Message: "Only the secretariat may mark an entry as an example."}}, 1},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			l := newLondon(t)
+			actor := l.admin
+			if tt.actor != nil {
+				actor = tt.actor(l)
+			}
+			before := l.store.Dump()
+			rep, err := l.svc.ImportRegisterCSV(ctx, actor, strings.NewReader(tt.file), false)
+			if tt.want == nil {
+				assertNoError(t, err)
+				if len(rep.Created) != tt.rows || l.store.Count(conference.Register) != tt.rows {
+					t.Fatalf("created %d (stored %d), want %d", len(rep.Created), l.store.Count(conference.Register), tt.rows)
+				}
+				return
+			}
+			assertCode(t, err, conference.EINVALID)
+			if !reflect.DeepEqual(rep.Problems, tt.want) {
+				t.Fatalf("problems:\n%s\nwant:\n%s", dumpProblems(rep.Problems), dumpProblems(tt.want))
+			}
+			if rep.Rows != tt.rows {
+				t.Fatalf("rows=%d, want %d", rep.Rows, tt.rows)
+			}
+			if !reflect.DeepEqual(l.store.Dump(), before) {
+				t.Fatalf("a refused import changed the store")
+			}
+		})
+	}
+}
+
+func dumpProblems(ps []conference.ImportProblem) string {
+	var b strings.Builder
+	for _, p := range ps {
+		fmt.Fprintf(&b, "  row %d line %d %s: %s\n", p.Row, p.Line, p.Field, p.Message)
+	}
+	return b.String()
+}
+
+func TestService_ImportRegisterCSV_DryRunAndRights(t *testing.T) {
+	l := newLondon(t)
+	file := csvHeader + "T,,NZ,,,judiciary,training,planned,2015-01-01,,,\n"
+	rep, err := l.svc.ImportRegisterCSV(ctx, l.admin, strings.NewReader(file), true)
+	assertNoError(t, err)
+	if !rep.DryRun || len(rep.Created) != 0 || l.store.Count(conference.Register) != 0 {
+		t.Fatalf("a dry run wrote: %+v", rep)
+	}
+	for _, u := range []*conference.User{l.observer, l.delegate, l.head, l.rapporteur} {
+		_, err := l.svc.ImportRegisterCSV(ctx, u, strings.NewReader(file), false)
+		assertCode(t, err, conference.EFORBIDDEN)
+	}
+}
+
+// A store failure half-way through an import takes back what went in.
+func TestService_ImportRegisterCSV_StoreFailure(t *testing.T) {
+	l := newLondon(t)
+	row := "T,,NZ,,,judiciary,training,planned,2015-01-01,,,\n"
+	l.store.FailWrite(3)
+	_, err := l.svc.ImportRegisterCSV(ctx, l.admin, strings.NewReader(csvHeader+row+row+row+row), false)
+	if err == nil {
+		t.Fatalf("the import succeeded despite the store failing")
+	}
+	if n := l.store.Count(conference.Register); n != 0 {
+		t.Fatalf("%d entries left in the store", n)
+	}
+	page, err := l.svc.Register(ctx, l.admin, conference.RegisterFilter{Archived: "any"})
+	assertNoError(t, err)
+	if page.Total != 0 {
+		t.Fatalf("%d entries left in memory", page.Total)
+	}
+}
+
+func TestService_WriteRegisterCSV(t *testing.T) {
+	l := newLondon(t)
+	in := entryInput(l)
+	in.Title = "=HYPERLINK(\"http://evil.example\",\"click\")"
+	in.Summary = "-2+3 judges, Māori Land Court\nsecond line"
+	in.LeadAgency = "@agency"
+	in.References = []conference.Reference{{URL: "https://example.org/a", Catalogue: "IJS", Identifier: "+7"}}
+	_, err := l.svc.CreateRegisterEntry(ctx, l.followup, in)
+	assertNoError(t, err)
+	page, err := l.svc.Register(ctx, l.observer, conference.RegisterFilter{})
+	assertNoError(t, err)
+	var buf bytes.Buffer
+	assertNoError(t, l.svc.WriteRegisterCSV(ctx, l.observer, &buf, page.Entries))
+	out := buf.String()
+	if !strings.HasPrefix(out, "\uFEFFid,title,") {
+		t.Fatalf("the export does not start with a BOM and the header: %q", out[:20])
+	}
+	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(out, "\uFEFF"))).ReadAll()
+	assertNoError(t, err)
+	row := recs[1]
+	for i, cell := range row {
+		if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+			t.Errorf("column %s starts with %q: a spreadsheet would run it", recs[0][i], cell[:1])
+		}
+	}
+	if got, want := row[1], "'"+in.Title; got != want {
+		t.Fatalf("title cell=%q, want %q", got, want)
+	}
+	if got, want := row[11], "cyberbullying"; got != want {
+		t.Fatalf("topics cell=%q, want the slug %q", got, want)
+	}
+
+	// The export imports back (less its id) into the same entry.
+	recs[0] = recs[0][1:]
+	recs[1] = recs[1][1:]
+	var back bytes.Buffer
+	w := csv.NewWriter(&back)
+	assertNoError(t, w.WriteAll(recs))
+	l2 := newLondon(t)
+	rep, err := l2.svc.ImportRegisterCSV(ctx, l2.followup, &back, false)
+	assertNoError(t, err)
+	e, err := l2.svc.RegisterEntry(ctx, l2.observer, rep.Created[0])
+	assertNoError(t, err)
+	if e.Title != in.Title || e.Summary != in.Summary || e.LeadAgency != in.LeadAgency || !reflect.DeepEqual(e.References, in.References) {
+		t.Fatalf("round trip: %+v", e)
+	}
+}
