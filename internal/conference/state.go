@@ -126,6 +126,7 @@ func (st *state) apply(ch Change) {
 	case Register, Links:
 		st.applyRegister(ch)
 	}
+	st.indexChange(ch) // search index and notes by id: state_register.go
 }
 
 func putOrDelete[T any](m map[string]*T, ch Change) {
