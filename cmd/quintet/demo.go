@@ -24,6 +24,9 @@ func createDemoAccounts(ctx context.Context, svc *conference.Service, out io.Wri
 		{"rapporteur@example.org", "Rapporteur", conference.RoleRapporteur, ""},
 		{"observer@example.org", "Observer", conference.RoleObserver, ""},
 	}
+	if err := createDemoRegister(ctx, svc, out); err != nil { // example register entries: demo_register.go
+		return err
+	}
 	delegations, err := svc.Delegations(ctx, conference.SystemActor)
 	if err != nil {
 		return err

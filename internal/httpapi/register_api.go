@@ -1,0 +1,281 @@
+package httpapi
+
+import (
+	"bytes"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/quintet-ag/quintet/internal/conference"
+)
+
+// Handlers of the register, its links, coverage and search: they read the
+// query or body, call the Service and encode; the rules live in conference.
+
+// listParam returns the values of a query parameter, given repeated
+// (?audience=a&audience=b) or comma-separated (?audience=a,b).
+func listParam(c *gin.Context, name string) []string {
+	var out []string
+	for _, v := range c.QueryArray(name) {
+		for part := range strings.SplitSeq(v, ",") {
+			if part = strings.TrimSpace(part); part != "" {
+				out = append(out, part)
+			}
+		}
+	}
+	return out
+}
+
+// intParam reads a whole-number query parameter; absent is 0.
+func intParam(c *gin.Context, name string) (int, error) {
+	s := strings.TrimSpace(c.Query(name))
+	if s == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return 0, conference.Invalid(name, "%s must be a whole number, not %q", name, s)
+	}
+	return n, nil
+}
+
+func boolParam(c *gin.Context, name string) (bool, error) {
+	s := strings.TrimSpace(c.Query(name))
+	if s == "" {
+		return false, nil
+	}
+	b, err := strconv.ParseBool(s)
+	if err != nil {
+		return false, conference.Invalid(name, "%s must be true or false, not %q", name, s)
+	}
+	return b, nil
+}
+
+func typed[T ~string](xs []string) []T {
+	out := make([]T, len(xs))
+	for i, x := range xs {
+		out[i] = T(strings.ToLower(x))
+	}
+	return out
+}
+
+// registerFilter reads the register list's filters from the query.
+func registerFilter(c *gin.Context) (conference.RegisterFilter, error) {
+	f := conference.RegisterFilter{
+		Delegations: listParam(c, "delegation"),
+		Audiences:   typed[conference.Audience](listParam(c, "audience")),
+		Formats:     typed[conference.Format](listParam(c, "format")),
+		Statuses:    typed[conference.EntryStatus](listParam(c, "status")),
+		Topics:      listParam(c, "topic"),
+		Archived:    strings.ToLower(strings.TrimSpace(c.Query("archived"))),
+	}
+	var err error
+	if f.Year, err = intParam(c, "year"); err != nil {
+		return f, err
+	}
+	if f.Limit, err = intParam(c, "limit"); err != nil {
+		return f, err
+	}
+	if f.Offset, err = intParam(c, "offset"); err != nil {
+		return f, err
+	}
+	return f, nil
+}
+
+func (a *api) listRegister(c *gin.Context) {
+	f, err := registerFilter(c)
+	if err != nil {
+		a.writeError(c, err)
+		return
+	}
+	page, err := a.svc.Register(c, actor(c), f)
+	if err != nil {
+		a.writeError(c, err)
+		return
+	}
+	c.Header("X-Total-Count", strconv.Itoa(page.Total))
+	c.JSON(http.StatusOK, page.Entries)
+}
+
+func (a *api) createRegisterEntry(c *gin.Context) {
+	var in conference.RegisterEntryInput
+	if !a.bind(c, &in) {
+		return
+	}
+	v, err := a.svc.CreateRegisterEntry(c, actor(c), in)
+	a.respond(c, http.StatusCreated, v, err)
+}
+
+func (a *api) getRegisterEntry(c *gin.Context) {
+	v, err := a.svc.RegisterEntry(c, actor(c), c.Param("id"))
+	a.respond(c, http.StatusOK, v, err)
+}
+
+func (a *api) updateRegisterEntry(c *gin.Context) {
+	var in conference.RegisterEntryUpdate
+	if !a.bind(c, &in) {
+		return
+	}
+	v, err := a.svc.UpdateRegisterEntry(c, actor(c), c.Param("id"), in)
+	a.respond(c, http.StatusOK, v, err)
+}
+
+func (a *api) registerHistory(c *gin.Context) {
+	v, err := a.svc.RegisterHistory(c, actor(c), c.Param("id"))
+	a.respond(c, http.StatusOK, v, err)
+}
+
+func (a *api) registerBacklinks(c *gin.Context) {
+	v, err := a.svc.Backlinks(c, actor(c), c.Param("id"))
+	a.respond(c, http.StatusOK, v, err)
+}
+
+// exportRegisterCSV writes every entry the filters select, page by page.
+func (a *api) exportRegisterCSV(c *gin.Context) {
+	f, err := registerFilter(c)
+	if err != nil {
+		a.writeError(c, err)
+		return
+	}
+	if f.Limit != 0 || f.Offset != 0 {
+		a.writeError(c, conference.Invalid("limit", "the export takes every entry the filters select: no limit or offset"))
+		return
+	}
+	var entries []*conference.RegisterEntry
+	for {
+		f.Offset = len(entries)
+		page, err := a.svc.Register(c, actor(c), f)
+		if err != nil {
+			a.writeError(c, err)
+			return
+		}
+		entries = append(entries, page.Entries...)
+		if len(page.Entries) == 0 || len(entries) >= page.Total {
+			break
+		}
+	}
+	var buf bytes.Buffer
+	if err := a.svc.WriteRegisterCSV(c, actor(c), &buf, entries); err != nil {
+		a.writeError(c, err)
+		return
+	}
+	c.Header("Content-Disposition", `attachment; filename="register.csv"`)
+	c.Data(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+}
+
+// ImportRefusal is the answer to an import that was refused: the error, and
+// every problem found, by row and field.
+type ImportRefusal struct {
+	Error    ErrorDetail                `json:"error"`
+	Rows     int                        `json:"rows"`
+	Problems []conference.ImportProblem `json:"problems"`
+}
+
+func (a *api) importRegisterCSV(c *gin.Context) {
+	dry, err := boolParam(c, "dry_run")
+	if err != nil {
+		a.writeError(c, err)
+		return
+	}
+	if c.Request.Body == nil || c.Request.Body == http.NoBody {
+		a.writeError(c, conference.Invalid("file", "send the CSV file as the request body (Content-Type: text/csv)"))
+		return
+	}
+	rep, err := a.svc.ImportRegisterCSV(c, actor(c), c.Request.Body, dry)
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooLarge):
+		a.writeError(c, &conference.Error{Code: ETOOLARGE, Message: "The file is larger than 1 MiB; split it."})
+	case err != nil && rep != nil && len(rep.Problems) > 0:
+		c.AbortWithStatusJSON(http.StatusBadRequest, ImportRefusal{
+			Error: ErrorDetail{Code: conference.ErrorCode(err), Message: conference.ErrorMessage(err), Field: fieldOf(err)},
+			Rows:  rep.Rows, Problems: rep.Problems,
+		})
+	case err != nil:
+		a.writeError(c, err)
+	case dry:
+		c.JSON(http.StatusOK, rep)
+	default:
+		c.JSON(http.StatusCreated, rep)
+	}
+}
+
+func fieldOf(err error) string {
+	var e *conference.Error
+	if errors.As(err, &e) {
+		return e.Field
+	}
+	return ""
+}
+
+// ---- links ----
+
+func (a *api) listLinks(c *gin.Context) {
+	kind := conference.LinkKind(c.Query("from_kind"))
+	id := c.Query("from_id")
+	if id == "" {
+		a.writeError(c, conference.Invalid("from_id", "from_id is required"))
+		return
+	}
+	v, err := a.svc.LinksFrom(c, actor(c), kind, id)
+	a.respond(c, http.StatusOK, v, err)
+}
+
+// createLink answers 201 for a new link and 200 for one already made.
+func (a *api) createLink(c *gin.Context) {
+	var in conference.LinkInput
+	if !a.bind(c, &in) {
+		return
+	}
+	l, created, err := a.svc.CreateLink(c, actor(c), in)
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+	}
+	a.respond(c, status, l, err)
+}
+
+func (a *api) deleteLink(c *gin.Context) {
+	err := a.svc.DeleteLink(c, actor(c), c.Param("id"))
+	a.respond(c, http.StatusNoContent, nil, err)
+}
+
+func (a *api) topicRegister(c *gin.Context) {
+	v, err := a.svc.LinksFrom(c, actor(c), conference.LinkTopic, c.Param("id"))
+	a.respond(c, http.StatusOK, v, err)
+}
+
+// ---- coverage and search ----
+
+func (a *api) coverage(c *gin.Context) {
+	f := conference.CoverageFilter{
+		Statuses: typed[conference.EntryStatus](listParam(c, "status")),
+		Formats:  typed[conference.Format](listParam(c, "format")),
+		Meeting:  c.Query("meeting"),
+	}
+	var err error
+	if f.Year, err = intParam(c, "year"); err != nil {
+		a.writeError(c, err)
+		return
+	}
+	v, err := a.svc.Coverage(c, actor(c), f)
+	a.respond(c, http.StatusOK, v, err)
+}
+
+func (a *api) search(c *gin.Context) {
+	q := conference.SearchQuery{
+		Q:       c.Query("q"),
+		Kinds:   typed[conference.SearchKind](listParam(c, "kind")),
+		Meeting: c.Query("meeting"),
+	}
+	var err error
+	if q.Limit, err = intParam(c, "limit"); err != nil {
+		a.writeError(c, err)
+		return
+	}
+	v, err := a.svc.Search(c, actor(c), q)
+	a.respond(c, http.StatusOK, v, err)
+}
