@@ -102,6 +102,17 @@ func (s *Service) Actions(ctx context.Context, actor *User, f ActionFilter) ([]*
 	if err := requireActor(actor); err != nil {
 		return nil, err
 	}
+	out, err := s.filterActions(actor, f)
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(out, compareActions)
+	return out, nil
+}
+
+// filterActions returns the actions that match f and that actor may read,
+// in no particular order.
+func (s *Service) filterActions(actor *User, f ActionFilter) ([]*Action, error) {
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
@@ -128,7 +139,6 @@ func (s *Service) Actions(ctx context.Context, actor *User, f ActionFilter) ([]*
 	if err != nil {
 		return nil, err
 	}
-	slices.SortFunc(out, compareActions)
 	return out, nil
 }
 
@@ -146,9 +156,20 @@ func (f *ActionFilter) matches(a *Action, topicID, today string) bool {
 	return true
 }
 
+// compareActions orders by due date, owner, creation and id. It returns at
+// the first difference: cmp.Or would compute every comparison, and sorting
+// ten thousand actions makes a hundred thousand calls.
 func compareActions(a, b *Action) int {
-	return cmp.Or(cmp.Compare(a.Due, b.Due), cmp.Compare(a.Owner, b.Owner),
-		a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.ID, b.ID))
+	if a.Due != b.Due {
+		return strings.Compare(a.Due, b.Due)
+	}
+	if a.Owner != b.Owner {
+		return strings.Compare(a.Owner, b.Owner)
+	}
+	if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.ID, b.ID)
 }
 
 // Action returns one action, when actor may read it; one above the reader's

@@ -399,6 +399,14 @@ func TestService_Actions_Filters(t *testing.T) {
 	if got := col("CA"); got.Overdue != 1 || got.DueSoon != 1 || got.Total != 2 {
 		t.Errorf("CA=%+v", got)
 	}
+	for _, c := range b.Columns {
+		if c.Delegation == "CA" && (len(c.Attention) != 2 || c.Attention[0].ID != overdue.ID || c.Attention[1].ID != soon.ID) {
+			t.Errorf("CA's attention list=%v, want the overdue then the due-soon action", ids(c.Attention))
+		}
+		if c.Delegation == "NZ" && len(c.Attention) != 0 {
+			t.Errorf("NZ's attention list=%v, want none (on track)", ids(c.Attention))
+		}
+	}
 	if got := col("AU"); got.Done != 1 || got.Total != 1 {
 		t.Errorf("AU=%+v", got)
 	}

@@ -38,12 +38,19 @@ func (c *DueCounts) add(class DueClass) {
 	}
 }
 
-// BoardColumn is one delegation's column of the board.
+// BoardColumn is one delegation's column of the board: its counts, and the
+// actions that need attention first (overdue or due soon, by due date, at
+// most BoardAttention), so that the board shows what to chase without a
+// second request.
 type BoardColumn struct {
 	Delegation string    `json:"delegation"`
 	Name       string    `json:"name"`
 	Counts     DueCounts `json:"counts"`
+	Attention  []*Action `json:"attention"`
 }
+
+// BoardAttention bounds the actions listed under each column of the board.
+const BoardAttention = 10
 
 // Board is the delegations side by side, as of Today.
 type Board struct {
@@ -55,7 +62,12 @@ type Board struct {
 // ActionBoard counts the actions matching f that actor may read, per
 // delegation: every delegation gets a column, by code, even with nothing in it.
 func (s *Service) ActionBoard(ctx context.Context, actor *User, f ActionFilter) (*Board, error) {
-	actions, err := s.Actions(ctx, actor, f)
+	if err := requireActor(actor); err != nil {
+		return nil, err
+	}
+	// Counting needs no order; only the actions that need attention are
+	// sorted, so that the board costs one pass, not a sort of everything.
+	actions, err := s.filterActions(actor, f)
 	if err != nil {
 		return nil, err
 	}
@@ -65,15 +77,24 @@ func (s *Service) ActionBoard(ctx context.Context, actor *User, f ActionFilter) 
 	s.read(func(st *state) {
 		for _, d := range sortedValues(st.delegations, func(d *Delegation) string { return d.Code }) {
 			index[d.Code] = len(b.Columns)
-			b.Columns = append(b.Columns, BoardColumn{Delegation: d.Code, Name: d.Name})
+			b.Columns = append(b.Columns, BoardColumn{Delegation: d.Code, Name: d.Name, Attention: []*Action{}})
 		}
 	})
 	for _, a := range actions {
 		class := a.Class(today, soon)
 		b.Totals.add(class)
 		if i, ok := index[a.Owner]; ok {
-			b.Columns[i].Counts.add(class)
+			col := &b.Columns[i]
+			col.Counts.add(class)
+			if class == DueOverdue || class == DueSoon {
+				col.Attention = append(col.Attention, a)
+			}
 		}
+	}
+	for i := range b.Columns {
+		col := &b.Columns[i]
+		slices.SortFunc(col.Attention, compareActions)
+		col.Attention = col.Attention[:min(len(col.Attention), BoardAttention):min(len(col.Attention), BoardAttention)]
 	}
 	return b, nil
 }

@@ -1,0 +1,173 @@
+package main
+
+import (
+	"bytes"
+	"encoding/csv"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	goical "github.com/emersion/go-ical"
+)
+
+// Hostile cells go into actions.csv through the API and come back out of a
+// CSV reader exactly as typed, with formulas defused by a leading apostrophe.
+func TestFollowup_CSV_RoundTrip(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the server")
+	}
+	_, who := fuSetUp(t)
+	hostile := []struct{ title, description string }{
+		{"=cmd|' /C calc'!A0", "plain"},
+		{"+1+1", "-2+3"},
+		{"@SUM(A1:A9)", "\tleading tab, then =1+1"},
+		{"Commas, \"quotes\" and\nnew lines", "line one\r\nline two, \"quoted\""},
+		{"Ünïcödé — 日本語 ✓", "\rcarriage return first"},
+	}
+	ids := map[string]int{}
+	for i, h := range hostile {
+		var a fuAction
+		who["followupCA"].do("POST", "/api/v1/actions", map[string]any{"title": h.title, "description": h.description,
+			"owner": "CA", "due": "2015-06-30", "meeting_id": "london-2014"}).want(201).into(&a)
+		ids[a.ID] = i
+	}
+	res := who["followupCA"].do("GET", "/api/v1/actions.csv?owner=CA", nil).want(http.StatusOK)
+	if ct := res.Header.Get("Content-Type"); ct != "text/csv; charset=utf-8" {
+		t.Fatalf("Content-Type=%q", ct)
+	}
+	if cd := res.Header.Get("Content-Disposition"); !strings.Contains(cd, `filename="actions.csv"`) {
+		t.Fatalf("Content-Disposition=%q", cd)
+	}
+	body, ok := bytes.CutPrefix(res.Body, []byte("\ufeff"))
+	if !ok {
+		t.Fatalf("actions.csv does not start with a UTF-8 byte order mark")
+	}
+	rows, err := csv.NewReader(bytes.NewReader(body)).ReadAll()
+	if err != nil {
+		t.Fatalf("parse actions.csv: %v", err)
+	}
+	header := rows[0]
+	col := func(name string) int {
+		for i, h := range header {
+			if h == name {
+				return i
+			}
+		}
+		t.Fatalf("no column %q in %v", name, header)
+		return -1
+	}
+	defused := func(s string) string {
+		if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+			return "'" + s
+		}
+		return s
+	}
+	seen := 0
+	for _, row := range rows[1:] {
+		i, ok := ids[row[col("id")]]
+		if !ok {
+			continue
+		}
+		seen++
+		h := hostile[i]
+		// The Service trims what is typed (a leading tab or carriage return
+		// never reaches the export; DefuseCell's own test covers them), and
+		// encoding/csv reads "\r\n" inside a quoted field as "\n".
+		want := func(s string) string { return strings.ReplaceAll(defused(strings.TrimSpace(s)), "\r\n", "\n") }
+		if got := row[col("title")]; got != want(h.title) {
+			t.Errorf("title %q came back as %q, want %q", h.title, got, want(h.title))
+		}
+		if got := row[col("description")]; got != want(h.description) {
+			t.Errorf("description %q came back as %q, want %q", h.description, got, want(h.description))
+		}
+		for j, cell := range row {
+			if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+				t.Errorf("column %s holds a live formula: %q", header[j], cell)
+			}
+		}
+	}
+	if seen != len(hostile) {
+		t.Fatalf("found %d of %d actions in actions.csv", seen, len(hostile))
+	}
+	// The list's filters apply: no NZ action in Canada's export.
+	nz := who["admin"].do("GET", "/api/v1/actions.csv?owner=NZ", nil).want(200)
+	if r, _ := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(nz.Body, []byte("\ufeff")))).ReadAll(); len(r) != 1 {
+		t.Fatalf("owner=NZ exported %d rows, want the header only", len(r))
+	}
+}
+
+// The calendar feed is issued by a delegation's follow-up team, read by a
+// calendar application without a login, parsed back by another iCalendar
+// implementation than the one that wrote it, and stops at revocation.
+func TestFollowup_CalendarFeed(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the server")
+	}
+	_, who := fuSetUp(t)
+	var open, dropped fuAction
+	who["followupCA"].do("POST", "/api/v1/actions", map[string]any{"title": "Guidance; for prosecutors, \"urgent\"",
+		"owner": "CA", "due": "2015-06-30", "meeting_id": "london-2014", "contact": "Jane Roe"}).want(201).into(&open)
+	who["followupCA"].do("POST", "/api/v1/actions", map[string]any{"title": "Dropped one", "owner": "CA", "due": "2015-02-01",
+		"meeting_id": "london-2014"}).want(201).into(&dropped)
+	who["followupCA"].do("PATCH", "/api/v1/actions/"+dropped.ID, map[string]any{"status": "dropped", "reason": "Superseded",
+		"version": dropped.Version}).want(200)
+	who["admin"].do("POST", "/api/v1/sessions/"+fuSession+"/notes/3/action", map[string]any{"owner": "CA", "due": "2015-03-01"}).want(201)
+	who["followupNZ"].do("POST", "/api/v1/actions", map[string]any{"title": "NZ's", "owner": "NZ", "due": "2015-06-30",
+		"meeting_id": "london-2014"}).want(201)
+
+	who["followupNZ"].do("POST", "/api/v1/delegations/CA/calendar", nil).wantError(403, "")
+	who["delegateAU"].do("POST", "/api/v1/delegations/CA/calendar", nil).wantError(403, "")
+	var feed struct{ Path, Secret string }
+	who["followupCA"].do("POST", "/api/v1/delegations/CA/calendar", nil).want(201).into(&feed)
+	if !strings.HasPrefix(feed.Path, "/api/v1/calendar/") || !strings.HasSuffix(feed.Path, ".ics") || len(feed.Secret) < 40 {
+		t.Fatalf("feed=%+v", feed)
+	}
+	res := who["anonymous"].do("GET", feed.Path, nil).want(200)
+	if ct := res.Header.Get("Content-Type"); ct != "text/calendar; charset=utf-8" {
+		t.Fatalf("Content-Type=%q", ct)
+	}
+	cal, err := goical.NewDecoder(bytes.NewReader(res.Body)).Decode()
+	if err != nil {
+		t.Fatalf("parse the feed: %v\n%s", err, res.Body)
+	}
+	events := cal.Events()
+	if len(events) != 2 {
+		t.Fatalf("%d events, want CA's two actions below heads:\n%s", len(events), res.Body)
+	}
+	byUID := map[string]goical.Event{}
+	for _, e := range events {
+		uid, _ := e.Props.Text(goical.PropUID)
+		byUID[uid] = e
+	}
+	e, ok := byUID[open.ID+"@quintet"]
+	if !ok {
+		t.Fatalf("no event for %s in %v", open.ID, byUID)
+	}
+	start, err := e.DateTimeStart(time.UTC)
+	if err != nil || start.Format("2006-01-02") != "2015-06-30" {
+		t.Fatalf("DTSTART=%v (%v), want 2015-06-30", start, err)
+	}
+	if vt := e.Props.Get(goical.PropDateTimeStart).ValueType(); vt != goical.ValueDate {
+		t.Fatalf("DTSTART value type=%v, want DATE (an all-day event)", vt)
+	}
+	summary, _ := e.Props.Text(goical.PropSummary)
+	if !strings.Contains(summary, `Guidance; for prosecutors, "urgent"`) {
+		t.Fatalf("SUMMARY=%q: the title did not survive escaping", summary)
+	}
+	if desc, _ := e.Props.Text(goical.PropDescription); !strings.Contains(desc, "Contact: Jane Roe") {
+		t.Fatalf("DESCRIPTION=%q", desc)
+	}
+	de := byUID[dropped.ID+"@quintet"]
+	if st, _ := de.Status(); st != goical.EventCancelled {
+		t.Fatalf("dropped action's STATUS=%v, want CANCELLED", st)
+	}
+
+	// Rotating revokes the old URL; revoking ends the feed.
+	var again struct{ Path string }
+	who["headCA"].do("POST", "/api/v1/delegations/CA/calendar", nil).want(201).into(&again)
+	who["anonymous"].do("GET", feed.Path, nil).wantError(404, "")
+	who["anonymous"].do("GET", again.Path, nil).want(200)
+	who["followupCA"].do("DELETE", "/api/v1/delegations/CA/calendar", nil).want(204)
+	who["anonymous"].do("GET", again.Path, nil).wantError(404, "")
+}

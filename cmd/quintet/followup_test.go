@@ -1,0 +1,499 @@
+package main
+
+// End-to-end tests of outcomes and actions: the real program through run on
+// port 0, over the embedded store, with the demo accounts of every role.
+// Helpers here carry an "fu" prefix so that they never collide with the
+// shared harness of this package's other tests.
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// fuLockedBuffer is what the running server writes to, read by the test.
+type fuLockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *fuLockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *fuLockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// fuServer is `quintet serve --demo` on port 0 with its demo passwords.
+type fuServer struct {
+	URL       string
+	passwords map[string]string // email → password
+}
+
+var (
+	fuListening = regexp.MustCompile(`Quintet is listening on (http://\S+)`)
+	fuDemoLine  = regexp.MustCompile(`(?m)^\s+(\S+@example\.org)\s+\S+\s+(?:\S+\s+)?(\S+)\s*$`)
+)
+
+func fuStartServer(t *testing.T) *fuServer {
+	t.Helper()
+	dir, err := os.MkdirTemp("/tmp", "qtfu") // short: the store's Unix socket path is bounded
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	env := map[string]string{
+		"QUINTET_ADDR":      "127.0.0.1:0",
+		"QUINTET_DATA_DIR":  filepath.Join(dir, "data"),
+		"QUINTET_LOG_LEVEL": "warn",
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	stdout, stderr := &fuLockedBuffer{}, &fuLockedBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"quintet", "serve", "--demo"}, func(k string) string { return env[k] }, strings.NewReader(""), stdout, stderr)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("run: %v", err)
+			}
+		case <-time.After(time.Minute):
+			t.Errorf("run did not return within a minute of its context ending")
+		}
+		if t.Failed() {
+			t.Logf("server log:\n%s", stderr.String())
+		}
+	})
+	s := &fuServer{passwords: map[string]string{}}
+	deadline := time.Now().Add(time.Minute)
+	for s.URL == "" {
+		if m := fuListening.FindStringSubmatch(stdout.String()); m != nil {
+			s.URL = m[1]
+			break
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("server ended before listening: %v\n%s\n%s", err, stdout.String(), stderr.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("server did not listen within a minute:\n%s", stdout.String())
+		}
+	}
+	for _, m := range fuDemoLine.FindAllStringSubmatch(stdout.String(), -1) {
+		s.passwords[m[1]] = m[2]
+	}
+	if len(s.passwords) < 10 {
+		t.Fatalf("found %d demo accounts in:\n%s", len(s.passwords), stdout.String())
+	}
+	return s
+}
+
+// fuClient is a browser signed in as one demo account.
+type fuClient struct {
+	t    *testing.T
+	srv  *fuServer
+	hc   *http.Client
+	name string
+}
+
+func (s *fuServer) as(t *testing.T, email string) *fuClient {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	c := &fuClient{t: t, srv: s, hc: &http.Client{Jar: jar, Timeout: time.Minute}, name: email}
+	if email != "" {
+		pw, ok := s.passwords[email]
+		if !ok {
+			t.Fatalf("no demo account %s", email)
+		}
+		c.do("POST", "/api/v1/login", map[string]string{"email": email, "password": pw}).want(http.StatusOK)
+	}
+	return c
+}
+
+type fuResponse struct {
+	t      *testing.T
+	what   string
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+func (c *fuClient) do(method, path string, body any) *fuResponse {
+	c.t.Helper()
+	var r io.Reader
+	if body != nil {
+		raw, err := json.Marshal(body)
+		if err != nil {
+			c.t.Fatal(err)
+		}
+		r = bytes.NewReader(raw)
+	}
+	req, err := http.NewRequest(method, c.srv.URL+path, r)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	req.Header.Set("Origin", c.srv.URL) // as the web app sends
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		c.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	return &fuResponse{t: c.t, what: c.name + ": " + method + " " + path, Status: resp.StatusCode, Header: resp.Header, Body: raw}
+}
+
+func (r *fuResponse) want(status int) *fuResponse {
+	r.t.Helper()
+	if r.Status != status {
+		r.t.Fatalf("%s: status %d, want %d: %s", r.what, r.Status, status, r.Body)
+	}
+	return r
+}
+
+// wantError checks an error answer's status and the field it names.
+func (r *fuResponse) wantError(status int, field string) *fuResponse {
+	r.t.Helper()
+	r.want(status)
+	var e struct {
+		Error struct {
+			Code, Message, Field string
+		}
+	}
+	if err := json.Unmarshal(r.Body, &e); err != nil || e.Error.Message == "" {
+		r.t.Fatalf("%s: error body %s, want {error:{code,message}}", r.what, r.Body)
+	}
+	if field != "" && e.Error.Field != field {
+		r.t.Fatalf("%s: error names field %q, want %q: %s", r.what, e.Error.Field, field, r.Body)
+	}
+	return r
+}
+
+func (r *fuResponse) into(v any) {
+	r.t.Helper()
+	if err := json.Unmarshal(r.Body, v); err != nil {
+		r.t.Fatalf("%s: decode %T: %v\n%s", r.what, v, err, r.Body)
+	}
+}
+
+// The few fields of the answers the tests look at.
+type fuAction struct {
+	ID       string `json:"id"`
+	Title    string `json:"title"`
+	Owner    string `json:"owner"`
+	Status   string `json:"status"`
+	Progress int    `json:"progress"`
+	Marking  string `json:"marking"`
+	Version  int64  `json:"version"`
+	NoteSeq  int64  `json:"note_seq"`
+	Session  string `json:"session_id"`
+	Reports  []struct {
+		Text       string `json:"text"`
+		AuthorName string `json:"author_name"`
+	} `json:"reports"`
+	UpdatedName string `json:"updated_by_name"`
+}
+
+type fuOutcome struct {
+	ID        string `json:"id"`
+	Status    string `json:"status"`
+	Version   int64  `json:"version"`
+	Agreement string `json:"agreement"`
+	Marking   string `json:"marking"`
+}
+
+const fuSession = "london-2014-d1-trends"
+
+// fuSetUp starts the server, opens the session's record and writes three
+// notes, one of each marking, as the rapporteur.
+func fuSetUp(t *testing.T) (*fuServer, map[string]*fuClient) {
+	t.Helper()
+	s := fuStartServer(t)
+	who := map[string]*fuClient{}
+	for role, email := range map[string]string{
+		"admin": "secretariat@example.org", "rapporteur": "rapporteur@example.org", "observer": "observer@example.org",
+		"followupCA": "followup.ca@example.org", "followupNZ": "followup.nz@example.org", "headCA": "head.ca@example.org",
+		"headUS": "head.us@example.org", "delegateAU": "delegate.au@example.org",
+	} {
+		who[role] = s.as(t, email)
+	}
+	who["anonymous"] = s.as(t, "")
+	who["rapporteur"].do("POST", "/api/v1/sessions/"+fuSession+"/start", nil).want(http.StatusOK)
+	for i, m := range []string{"all", "delegations", "heads"} {
+		who["admin"].do("POST", "/api/v1/sessions/"+fuSession+"/notes", map[string]any{
+			"client_id": fmt.Sprintf("fu-%d", i), "text": "Canada to publish guidance, note marked " + m, "marking": m,
+		}).want(http.StatusCreated)
+	}
+	return s, who
+}
+
+func TestFollowup_HTTP(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the server")
+	}
+	_, who := fuSetUp(t)
+
+	// A rapporteur promotes a note to an action owned by Canada.
+	var act fuAction
+	who["rapporteur"].do("POST", "/api/v1/sessions/"+fuSession+"/notes/1/action", map[string]any{
+		"owner": "CA", "due": "2015-06-30", "agency": "Public Prosecution Service of Canada"}).want(http.StatusCreated).into(&act)
+	if act.Owner != "CA" || act.NoteSeq != 1 || act.Session != fuSession || act.Marking != "all" || act.Version != 1 {
+		t.Fatalf("promoted action=%+v", act)
+	}
+	path := "/api/v1/actions/" + act.ID
+
+	t.Run("bad input names the field and changes nothing", func(t *testing.T) {
+		fu := who["followupCA"]
+		for _, tt := range []struct {
+			body   map[string]any
+			status int
+			field  string
+		}{
+			{map[string]any{"progress": 120, "version": act.Version}, 400, "progress"},
+			{map[string]any{"due": "30/06/2015", "version": act.Version}, 400, "due"},
+			{map[string]any{"status": "blocked", "version": act.Version}, 400, "reason"},
+			{map[string]any{"status": "finished", "version": act.Version}, 400, "status"},
+			{map[string]any{"progress": 10}, 400, "version"},
+			{map[string]any{"progress": "ten", "version": act.Version}, 400, "progress"},
+			{map[string]any{"colour": "red", "version": act.Version}, 400, "colour"},
+			{map[string]any{"owner": "NZ", "version": act.Version}, 403, "owner"},
+			{map[string]any{"progress": 10, "version": act.Version + 7}, 409, "version"},
+		} {
+			fu.do("PATCH", path, tt.body).wantError(tt.status, tt.field)
+		}
+		who["admin"].do("PATCH", path, map[string]any{"owner": "XX", "version": act.Version}).wantError(400, "owner")
+		fu.do("POST", path+"/reports", map[string]any{"text": " ", "version": act.Version}).wantError(400, "text")
+		fu.do("GET", "/api/v1/actions?overdue=maybe", nil).wantError(400, "overdue")
+		fu.do("GET", "/api/v1/actions?due_before=June", nil).wantError(400, "due_before")
+		fu.do("GET", "/api/v1/actions?ownr=CA", nil).wantError(400, "ownr")
+		var now fuAction
+		fu.do("GET", path, nil).want(200).into(&now)
+		if now.Version != act.Version || now.Progress != 0 || now.Status != "open" {
+			t.Fatalf("after refusals: %+v, want unchanged", now)
+		}
+	})
+
+	t.Run("permissions per role", func(t *testing.T) {
+		var cur fuAction
+		who["admin"].do("GET", path, nil).want(200).into(&cur)
+		for role, status := range map[string]int{
+			"followupNZ": 403, "delegateAU": 403, "headCA": 403, "observer": 403, "rapporteur": 403, "anonymous": 401,
+		} {
+			who[role].do("PATCH", path, map[string]any{"progress": 5, "version": cur.Version}).wantError(status, "")
+			who[role].do("POST", path+"/reports", map[string]any{"text": "x", "version": cur.Version}).wantError(status, "")
+		}
+		for role, status := range map[string]int{
+			"followupCA": 201, "admin": 201, "followupNZ": 403, "delegateAU": 403, "headCA": 403, "observer": 403, "rapporteur": 403,
+		} {
+			who[role].do("POST", "/api/v1/actions", map[string]any{"title": "Direct " + role, "owner": "CA", "due": "2015-09-01",
+				"meeting_id": "london-2014"}).want(status)
+		}
+		for _, role := range []string{"followupCA", "followupNZ", "delegateAU", "headCA", "observer", "rapporteur", "admin"} {
+			who[role].do("GET", path, nil).want(200)
+			who[role].do("GET", "/api/v1/actions", nil).want(200)
+			who[role].do("GET", "/api/v1/actions/board", nil).want(200)
+		}
+		who["anonymous"].do("GET", "/api/v1/actions", nil).wantError(401, "")
+	})
+
+	t.Run("follow-up files a report and marks it in progress", func(t *testing.T) {
+		var cur, got fuAction
+		who["followupCA"].do("GET", path, nil).want(200).into(&cur)
+		who["followupCA"].do("POST", path+"/reports", map[string]any{"text": "Guidance drafted.", "status": "in-progress",
+			"progress": 40, "version": cur.Version}).want(201).into(&got)
+		if got.Status != "in-progress" || got.Progress != 40 || len(got.Reports) != 1 || got.Version != cur.Version+1 {
+			t.Fatalf("after report: %+v", got)
+		}
+		// Done sets 100; done → blocked is refused with 409.
+		who["followupCA"].do("PATCH", path, map[string]any{"status": "done", "version": got.Version}).want(200).into(&got)
+		if got.Progress != 100 {
+			t.Fatalf("done at %d%%", got.Progress)
+		}
+		who["followupCA"].do("PATCH", path, map[string]any{"status": "blocked", "reason": "x", "version": got.Version}).wantError(409, "status")
+		who["followupCA"].do("PATCH", path, map[string]any{"status": "in-progress", "progress": 90, "version": got.Version}).want(200)
+	})
+
+	t.Run("markings: a heads note makes a heads action", func(t *testing.T) {
+		var secret fuAction
+		who["admin"].do("POST", "/api/v1/sessions/"+fuSession+"/notes/3/action", map[string]any{"owner": "US", "due": "2015-03-01"}).
+			want(201).into(&secret)
+		if secret.Marking != "heads" {
+			t.Fatalf("marking=%s, want heads", secret.Marking)
+		}
+		who["rapporteur"].do("POST", "/api/v1/sessions/"+fuSession+"/notes/3/action", map[string]any{"owner": "US", "due": "2015-03-01"}).
+			wantError(404, "")
+		for role, sees := range map[string]bool{"observer": false, "delegateAU": false, "followupCA": false, "headCA": true, "admin": true} {
+			var list []fuAction
+			who[role].do("GET", "/api/v1/actions?owner=US", nil).want(200).into(&list)
+			if got := len(list) == 1; got != sees {
+				t.Errorf("%s sees the heads action in the list: %v, want %v", role, got, sees)
+			}
+			status := map[bool]int{true: 200, false: 404}[sees]
+			who[role].do("GET", "/api/v1/actions/"+secret.ID, nil).want(status)
+			csv := who[role].do("GET", "/api/v1/actions.csv", nil).want(200)
+			if got := bytes.Contains(csv.Body, []byte(secret.ID)); got != sees {
+				t.Errorf("%s sees the heads action in actions.csv: %v, want %v", role, got, sees)
+			}
+			rec := who[role].do("GET", "/api/v1/meetings/london-2014/record.md", nil).want(200)
+			if got := bytes.Contains(rec.Body, []byte("note marked heads")); got != sees {
+				t.Errorf("%s sees the heads action in the record: %v, want %v", role, got, sees)
+			}
+			var board struct {
+				Columns []struct {
+					Delegation string
+					Counts     struct{ Total int }
+				}
+			}
+			who[role].do("GET", "/api/v1/actions/board", nil).want(200).into(&board)
+			for _, c := range board.Columns {
+				if c.Delegation == "US" && (c.Counts.Total == 1) != sees {
+					t.Errorf("%s's board counts %d US actions", role, c.Counts.Total)
+				}
+			}
+		}
+	})
+
+	t.Run("outcomes: draft, agree, five of five", func(t *testing.T) {
+		var o fuOutcome
+		who["rapporteur"].do("POST", "/api/v1/sessions/"+fuSession+"/notes/2/outcome", map[string]any{"kind": "decision"}).want(201).into(&o)
+		if o.Status != "draft" || o.Marking != "delegations" {
+			t.Fatalf("outcome=%+v", o)
+		}
+		who["observer"].do("GET", "/api/v1/outcomes/"+o.ID, nil).want(404)
+		who["headCA"].do("POST", "/api/v1/outcomes/"+o.ID+"/sign-offs", nil).wantError(409, "status")
+		who["rapporteur"].do("PATCH", "/api/v1/outcomes/"+o.ID, map[string]any{"status": "agreed", "version": o.Version}).wantError(403, "")
+		who["admin"].do("PATCH", "/api/v1/outcomes/"+o.ID, map[string]any{"status": "agreed", "version": o.Version}).want(200).into(&o)
+		who["delegateAU"].do("POST", "/api/v1/outcomes/"+o.ID+"/sign-offs", nil).wantError(403, "")
+		who["followupCA"].do("POST", "/api/v1/outcomes/"+o.ID+"/sign-offs", nil).wantError(403, "")
+		who["headCA"].do("DELETE", "/api/v1/outcomes/"+o.ID+"/sign-offs/US", nil).wantError(403, "")
+		for _, code := range []string{"au", "ca", "gb", "nz", "us"} {
+			s := who["headCA"].srv
+			s.as(t, "head."+code+"@example.org").do("POST", "/api/v1/outcomes/"+o.ID+"/sign-offs", nil).want(200).into(&o)
+		}
+		if o.Agreement != "agreed — 5 of 5 delegations" {
+			t.Fatalf("agreement=%q", o.Agreement)
+		}
+		rec := who["headUS"].do("GET", "/api/v1/meetings/london-2014/record.html", nil).want(200)
+		if !bytes.Contains(rec.Body, []byte("agreed — 5 of 5 delegations")) {
+			t.Fatalf("record.html does not show the agreement:\n%s", rec.Body)
+		}
+		if csp := rec.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "style-src 'sha256-") || strings.Contains(csp, "script") {
+			t.Fatalf("record.html CSP=%q", csp)
+		}
+		obs := who["observer"].do("GET", "/api/v1/meetings/london-2014/record.html", nil).want(200)
+		if bytes.Contains(obs.Body, []byte("note marked delegations")) {
+			t.Fatalf("the observer's record shows a delegations outcome")
+		}
+	})
+
+	t.Run("carry-over and progress", func(t *testing.T) {
+		var groups []struct {
+			Topic   *struct{ ID string }
+			Actions []fuAction
+		}
+		who["delegateAU"].do("GET", "/api/v1/meetings/london-2014/carry-over", nil).want(200).into(&groups)
+		for _, g := range groups {
+			if len(g.Actions) > 0 {
+				t.Fatalf("London carries over actions of its own: %+v", g)
+			}
+		}
+		who["followupCA"].do("GET", "/api/v1/actions/progress?since=2014-01-01", nil).want(200)
+		who["followupCA"].do("GET", "/api/v1/actions/progress?since=soon", nil).wantError(400, "since")
+		var mine struct {
+			Delegation string
+			Actions    []fuAction
+		}
+		who["followupCA"].do("GET", "/api/v1/actions/mine", nil).want(200).into(&mine)
+		if mine.Delegation != "CA" || len(mine.Actions) < 2 {
+			t.Fatalf("mine=%+v", mine)
+		}
+		who["observer"].do("GET", "/api/v1/actions/mine", nil).want(404)
+	})
+}
+
+// Fifty follow-up editors send an update on the version they all saw: one
+// lands, the others get 409 with the current action, and the one that
+// landed is what the store keeps.
+func TestFollowup_HTTP_ConcurrentUpdates(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the server")
+	}
+	_, who := fuSetUp(t)
+	var act fuAction
+	who["followupCA"].do("POST", "/api/v1/actions", map[string]any{"title": "Contended", "owner": "CA", "due": "2015-06-30",
+		"meeting_id": "london-2014"}).want(201).into(&act)
+	clients := []*fuClient{who["followupCA"], who["admin"]}
+	type result struct {
+		status   int
+		progress int
+		current  int64
+	}
+	results := make([]result, 50)
+	var wg sync.WaitGroup
+	for i := range results {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := clients[i%2].do("PATCH", "/api/v1/actions/"+act.ID, map[string]any{"progress": i + 1, "version": act.Version})
+			results[i] = result{status: r.Status, progress: i + 1}
+			if r.Status == http.StatusConflict {
+				var e struct {
+					Error struct {
+						Field   string
+						Current fuAction
+					}
+				}
+				if err := json.Unmarshal(r.Body, &e); err == nil && e.Error.Field == "version" {
+					results[i].current = e.Error.Current.Version
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	won := -1
+	for i, r := range results {
+		switch r.status {
+		case http.StatusOK:
+			if won >= 0 {
+				t.Fatalf("updates %d and %d both succeeded", won, i)
+			}
+			won = i
+		case http.StatusConflict:
+			if r.current != act.Version+1 {
+				t.Errorf("update %d: 409 with current version %d, want %d", i, r.current, act.Version+1)
+			}
+		default:
+			t.Errorf("update %d: status %d", i, r.status)
+		}
+	}
+	if won < 0 {
+		t.Fatal("no update succeeded")
+	}
+	var got fuAction
+	who["admin"].do("GET", "/api/v1/actions/"+act.ID, nil).want(200).into(&got)
+	if got.Version != act.Version+1 || got.Progress != results[won].progress {
+		t.Fatalf("stored version %d progress %d, want %d and the winner's %d", got.Version, got.Progress, act.Version+1, results[won].progress)
+	}
+}
