@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Login is a signed-in browser: a server-side session. Only the hash of its
@@ -50,10 +51,10 @@ type PasswordHasher interface {
 }
 
 func validatePassword(pw string) error {
-	if len(pw) < MinPasswordLength {
+	if utf8.RuneCountInString(pw) < MinPasswordLength {
 		return Invalid("password", "password must be at least %d characters", MinPasswordLength)
 	}
-	if len(pw) > MaxPasswordLength {
+	if utf8.RuneCountInString(pw) > MaxPasswordLength {
 		return Invalid("password", "password must be at most %d characters", MaxPasswordLength)
 	}
 	return nil

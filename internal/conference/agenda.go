@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Delegation is a party to the Quintet. It lives across meetings.
@@ -52,10 +53,10 @@ func (t *Topic) Validate() error {
 	if strings.TrimSpace(t.Title) == "" {
 		return Invalid("title", "title is required")
 	}
-	if len(t.Title) > 200 {
+	if utf8.RuneCountInString(t.Title) > 200 {
 		return Invalid("title", "title is longer than 200 characters")
 	}
-	if len(t.Description) > 5000 {
+	if utf8.RuneCountInString(t.Description) > 5000 {
 		return Invalid("description", "description is longer than 5000 characters")
 	}
 	return nil
@@ -103,7 +104,7 @@ func (m *Meeting) Validate() error {
 	if strings.TrimSpace(m.Title) == "" {
 		return Invalid("title", "title is required")
 	}
-	if len(m.Title) > 200 {
+	if utf8.RuneCountInString(m.Title) > 200 {
 		return Invalid("title", "title is longer than 200 characters")
 	}
 	if m.Host == "" {
@@ -129,7 +130,7 @@ func (m *Meeting) Validate() error {
 	if end.Before(start) {
 		return Invalid("end_date", "end_date %s is before start_date %s", m.EndDate, m.StartDate)
 	}
-	if end.Sub(start) > 31*24*time.Hour {
+	if end.AddDate(0, 0, 1).Sub(start) > 31*24*time.Hour {
 		return Invalid("end_date", "a meeting lasts at most 31 days")
 	}
 	switch m.Status {
@@ -182,7 +183,7 @@ func (s *Session) Validate() error {
 	if strings.TrimSpace(s.Title) == "" {
 		return Invalid("title", "title is required")
 	}
-	if len(s.Title) > 200 {
+	if utf8.RuneCountInString(s.Title) > 200 {
 		return Invalid("title", "title is longer than 200 characters")
 	}
 	if s.Start.IsZero() {
@@ -197,7 +198,7 @@ func (s *Session) Validate() error {
 	if s.End.Sub(s.Start) > 12*time.Hour {
 		return Invalid("end", "a session lasts at most 12 hours")
 	}
-	if len(s.Room) > 200 {
+	if utf8.RuneCountInString(s.Room) > 200 {
 		return Invalid("room", "room is longer than 200 characters")
 	}
 	switch s.Status {

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Role is what a user may do. A user may hold several.
@@ -68,7 +69,7 @@ func (u *User) Validate() error {
 	if strings.TrimSpace(u.Name) == "" {
 		return Invalid("name", "name is required")
 	}
-	if len(u.Name) > 200 {
+	if utf8.RuneCountInString(u.Name) > 200 {
 		return Invalid("name", "name is longer than 200 characters")
 	}
 	if len(u.Roles) == 0 {

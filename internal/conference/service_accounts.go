@@ -156,9 +156,11 @@ func (s *Service) UpdateUser(ctx context.Context, actor *User, id string, upd Us
 	if err != nil {
 		return nil, err
 	}
-	if old.ID == actor.ID && ((upd.Disabled != nil && *upd.Disabled) ||
-		(upd.Roles != nil && !slices.Contains(*upd.Roles, RoleAdmin))) {
-		return nil, Invalid("roles", "you cannot disable your own account or give up your own admin role")
+	if old.ID == actor.ID && upd.Disabled != nil && *upd.Disabled {
+		return nil, Invalid("disabled", "you cannot disable your own account")
+	}
+	if old.ID == actor.ID && upd.Roles != nil && !slices.Contains(*upd.Roles, RoleAdmin) {
+		return nil, Invalid("roles", "you cannot give up your own admin role")
 	}
 	u := *old
 	if upd.Name != nil {
@@ -189,13 +191,15 @@ func (s *Service) UpdateUser(ctx context.Context, actor *User, id string, upd Us
 	}
 	revoke := u.Disabled != old.Disabled || !slices.Equal(u.Roles, old.Roles) ||
 		u.Delegation != old.Delegation || upd.Password != nil
-	if err := s.replace(ctx, Users, u.ID, &u); err != nil {
-		return nil, err
-	}
+	// Revoke first: if the store fails halfway, the account keeps its old
+	// rights with fewer logins, never its new rights with old logins.
 	if revoke {
 		if err := s.revokeLogins(ctx, u.ID, u.Disabled); err != nil {
 			return nil, err
 		}
+	}
+	if err := s.replace(ctx, Users, u.ID, &u); err != nil {
+		return nil, err
 	}
 	return &u, nil
 }

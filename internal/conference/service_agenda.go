@@ -319,7 +319,18 @@ func (s *Service) UpdateMeeting(ctx context.Context, actor *User, id string, upd
 	if err := m.Validate(); err != nil {
 		return nil, err
 	}
-	s.read(func(st *state) { err = st.checkMeetingRefs(&m) })
+	s.read(func(st *state) {
+		if err = st.checkMeetingRefs(&m); err != nil {
+			return
+		}
+		from, until := m.Span()
+		for _, se := range st.sessionsByMeeting[m.ID] {
+			if se.Start.Before(from) || se.End.After(until) {
+				err = Invalid("start_date", "session %q would fall outside the meeting's new dates; move it first", se.Title)
+				return
+			}
+		}
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -519,12 +530,18 @@ func (s *Service) requireAgendaEditor(actor *User) error {
 	return nil
 }
 
+// sortedValues returns the map's values ordered by key, ties broken by id, so
+// that lists come out the same on every call.
 func sortedValues[T any](m map[string]*T, key func(*T) string) []*T {
-	out := make([]*T, 0, len(m))
-	for _, v := range m {
-		out = append(out, v)
+	ids := make([]string, 0, len(m))
+	for id := range m {
+		ids = append(ids, id)
 	}
-	slices.SortFunc(out, func(a, b *T) int { return cmp.Compare(key(a), key(b)) })
+	slices.SortFunc(ids, func(a, b string) int { return cmp.Or(cmp.Compare(key(m[a]), key(m[b])), cmp.Compare(a, b)) })
+	out := make([]*T, len(ids))
+	for i, id := range ids {
+		out[i] = m[id]
+	}
 	return out
 }
 
@@ -534,11 +551,13 @@ func setIf[T any](dst *T, v *T) {
 	}
 }
 
+// nonNil returns a copy of xs, never nil: stored values must not share
+// memory with what a caller may change afterwards.
 func nonNil[T any](xs []T) []T {
 	if xs == nil {
 		return []T{}
 	}
-	return xs
+	return slices.Clone(xs)
 }
 
 // utcMillis is how instants are kept: UTC, to the millisecond BSON stores.

@@ -36,13 +36,22 @@ func (s *Service) SignIn(ctx context.Context, email, password string) (string, *
 	if err != nil {
 		return "", nil, err
 	}
+	// Under the writers' lock, and only if the account is still as it was
+	// checked: a password change or a disabling that landed meanwhile wins.
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	var current *User
+	s.read(func(st *state) { current = st.users[u.ID] })
+	if current == nil || current.Disabled || current.PasswordHash != u.PasswordHash {
+		return "", nil, Errorf(EUNAUTHORIZED, "Wrong email or password.")
+	}
 	secret := NewSecret()
 	now := s.Now()
 	l := Login{ID: HashSecret(secret), UserID: u.ID, CreatedAt: now, LastSeen: now, ExpiresAt: now.Add(MaxLoginAge)}
 	if err := s.insert(ctx, Logins, l.ID, &l); err != nil {
 		return "", nil, err
 	}
-	return secret, u, nil
+	return secret, current, nil
 }
 
 // LoginUser returns the user of a login token, and keeps the login alive.
@@ -61,18 +70,30 @@ func (s *Service) LoginUser(ctx context.Context, secret string) (*User, error) {
 		return nil, unauthorized
 	}
 	now := s.Now()
-	if now.After(l.ExpiresAt) || now.Sub(l.LastSeen) > IdleTimeout {
-		_ = s.delete(ctx, Logins, id)
-		return nil, unauthorized
-	}
+	expired := now.After(l.ExpiresAt) || now.Sub(l.LastSeen) > IdleTimeout
 	// Write last-seen back at most once a minute: the idle limit is hours, and
 	// a write per request would put the store on the hot path.
-	if now.Sub(l.LastSeen) > lastSeenGranularity {
-		fresh := *l
-		fresh.LastSeen = now
-		if err := s.replace(ctx, Logins, id, &fresh); err != nil {
+	if !expired && now.Sub(l.LastSeen) <= lastSeenGranularity {
+		return u, nil
+	}
+	// Writes to logins go under the writers' lock and re-check the login, so
+	// that a refresh can never bring back a login that was just revoked.
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	s.read(func(st *state) { l = st.logins[id] })
+	if l == nil {
+		return nil, unauthorized
+	}
+	if expired {
+		if err := s.delete(ctx, Logins, id); err != nil {
 			return nil, err
 		}
+		return nil, unauthorized
+	}
+	fresh := *l
+	fresh.LastSeen = now
+	if err := s.replace(ctx, Logins, id, &fresh); err != nil {
+		return nil, err
 	}
 	return u, nil
 }
@@ -88,6 +109,8 @@ func (s *Service) LoginExists(secret string) bool {
 // SignOut ends a login at once.
 func (s *Service) SignOut(ctx context.Context, secret string) error {
 	id := HashSecret(secret)
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
 	var exists bool
 	s.read(func(st *state) { exists = st.logins[id] != nil })
 	if !exists {
@@ -112,10 +135,15 @@ func (s *Service) CreateToken(ctx context.Context, actor *User, userID, name str
 	if len(name) > 100 {
 		return "", Invalid("name", "token name is longer than 100 characters")
 	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
 	var u *User
 	s.read(func(st *state) { u = st.users[userID] })
 	if u == nil {
 		return "", Errorf(ENOTFOUND, "No user %q.", userID)
+	}
+	if u.Disabled {
+		return "", Errorf(ECONFLICT, "The account %s is disabled.", u.Email)
 	}
 	// "qt_" makes a leaked token recognisable to secret scanners.
 	secret := "qt_" + NewSecret()

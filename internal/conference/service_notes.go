@@ -21,7 +21,14 @@ func (se *Session) MayPost(u *User) bool {
 	if u == nil || u.Disabled {
 		return false
 	}
-	return u.IsAdmin() || (se.Chair != "" && se.Chair == u.ID) || slices.Contains(se.Rapporteurs, u.ID)
+	return u.IsAdmin() || (se.Chair != "" && se.Chair == u.ID) ||
+		(u.Has(RoleRapporteur) && slices.Contains(se.Rapporteurs, u.ID))
+}
+
+func (s *Service) sessionExists(id string) bool {
+	var ok bool
+	s.read(func(st *state) { ok = st.sessions[id] != nil })
+	return ok
 }
 
 // sessionLock returns the lock that serialises the record of one session:
@@ -40,8 +47,8 @@ func (s *Service) PostNote(ctx context.Context, actor *User, sessionID string, i
 		return nil, false, err
 	}
 	in.ClientID = strings.TrimSpace(in.ClientID)
-	if in.Marking == "" {
-		in.Marking = MarkingAll
+	if !s.sessionExists(sessionID) {
+		return nil, false, Errorf(ENOTFOUND, "No session %q.", sessionID)
 	}
 	lock := s.sessionLock(sessionID)
 	lock.Lock()
@@ -66,6 +73,10 @@ func (s *Service) PostNote(ctx context.Context, actor *User, sessionID string, i
 			return nil, false, &Error{Code: ECONFLICT, Field: "client_id", Message: "This client_id belongs to another note."}
 		}
 		return prior, false, nil
+	}
+	// No default marking: a forgotten one must not publish a note to observers.
+	if in.Marking == "" {
+		return nil, false, Invalid("marking", "marking is required (all, delegations or heads)")
 	}
 	note := Note{
 		ID:        s.NewID(),
@@ -145,6 +156,9 @@ func (s *Service) setSessionStatus(ctx context.Context, actor *User, id string, 
 	// that no note slips in between a check of the status and its change.
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
+	if !s.sessionExists(id) {
+		return nil, Errorf(ENOTFOUND, "No session %q.", id)
+	}
 	lock := s.sessionLock(id)
 	lock.Lock()
 	defer lock.Unlock()

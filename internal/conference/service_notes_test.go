@@ -245,7 +245,7 @@ func TestService_PostNote(t *testing.T) {
 		assertCode(t, err, conference.ECONFLICT)
 		l.assertUnchanged(t, b)
 		// A retry of a note stored before the end is still acknowledged.
-		n, created, err := l.svc.PostNote(ctx, l.rapporteur, se.ID, conference.NoteInput{ClientID: "seq-3", Text: "x"})
+		n, created, err := l.svc.PostNote(ctx, l.rapporteur, se.ID, conference.NoteInput{ClientID: "seq-3", Text: "x", Marking: conference.MarkingAll})
 		assertNoError(t, err)
 		if created || n.Seq != 3 {
 			t.Fatalf("retry after the end: created=%v seq=%d", created, n.Seq)
@@ -532,9 +532,6 @@ func TestService_Notes_Load(t *testing.T) {
 // Apply is the path by which a change stream will feed other instances; a
 // change delivered twice must not put a note twice in the record.
 func TestService_Apply_NoteTwice(t *testing.T) {
-	skipBug(t, "state.go apply(Notes) appends unconditionally: applying a stored note again (a change stream "+
-		"replaying an insert) duplicates it and breaks notes[s][i].Seq == i+1; a nil Doc (a delete) panics. "+
-		"Ignore a note whose seq is not len+1 (or whose id is known)")
 	l := newLondon(t)
 	se := l.liveSession(t)
 	l.mustPost(t, l.rapporteur, se.ID, "n1", conference.MarkingAll)
@@ -550,9 +547,6 @@ func TestService_Apply_NoteTwice(t *testing.T) {
 // A rapporteur writes for the sessions assigned to them while they hold the
 // role; CreateSession and UpdateSession refuse a rapporteur without it.
 func TestService_PostNote_RapporteurRoleWithdrawn(t *testing.T) {
-	skipBug(t, "service_notes.go Session.MayPost checks only that the user is listed in se.Rapporteurs, not that "+
-		"they still hold RoleRapporteur; a user whose role was withdrawn keeps writing notes and starting/ending "+
-		"sessions. Check u.Has(RoleRapporteur) in MayPost (and consider dropping them from sessions in UpdateUser)")
 	l := newLondon(t)
 	se := l.liveSession(t)
 	_, err := l.svc.UpdateUser(ctx, l.admin, l.rapporteur.ID, conference.UserUpdate{

@@ -118,7 +118,12 @@ func (st *state) apply(ch Change) {
 		// Notes are append-only and arrive in seq order per session. Appending
 		// may share the backing array with a slice a reader holds, but only
 		// beyond that reader's length, which it never reads.
-		n := ch.Doc.(*Note)
+		// A replayed change (say, from a change stream) must not number the
+		// record twice; notes are never deleted.
+		n, _ := ch.Doc.(*Note)
+		if n == nil || n.Seq != int64(len(st.notes[n.SessionID]))+1 {
+			return
+		}
 		st.notes[n.SessionID] = append(st.notes[n.SessionID], n)
 		st.noteByClientID[n.ClientID] = n
 	case Outcomes, Actions:
