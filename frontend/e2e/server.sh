@@ -24,11 +24,11 @@ if [ ! -f dist/index.html ] || [ -n "$(find src public index.html vite.config.ts
 	npm run build >&2
 fi
 
-# 2. A fresh data directory per run, under one parent so that old runs are
-# cleared away (the server replaces this shell, so no trap could do it).
+# 2. A fresh data directory per run, under one parent where only the few
+# latest runs are kept (the server replaces this shell, so no trap can clean up).
 parent="${TMPDIR:-/tmp}/quintet-e2e"
 mkdir -p "$parent"
-find "$parent" -mindepth 1 -maxdepth 1 -type d -mmin +120 -exec rm -rf {} + 2>/dev/null || true
+{ ls -1dt "$parent"/run.* 2>/dev/null || true; } | tail -n +3 | xargs -r rm -rf
 run="$(mktemp -d "$parent/run.XXXXXX")"
 export QUINTET_DATA_DIR="$run/data"
 export QUINTET_ADDR="127.0.0.1:$port"
@@ -38,7 +38,7 @@ unset QUINTET_MONGODB_URI QUINTET_PUBLIC_URL
 # 3. The binary.
 bin="${QUINTET_BIN:-}"
 if [ -z "$bin" ]; then
-	bin="$run/quintet"
+	bin="$parent/quintet"
 	log "building the server"
 	(cd "$root" && go build -o "$bin" ./cmd/quintet)
 fi
