@@ -39,7 +39,7 @@ func (m *memStore) Delete(context.Context, conference.Collection, string) error 
 type plainHasher struct{}
 
 func (plainHasher) Hash(pw string) (string, error) { return "plain:" + pw, nil }
-func (plainHasher) Verify(h, pw string) bool     { return h == "plain:"+pw }
+func (plainHasher) Verify(h, pw string) bool       { return h == "plain:"+pw }
 
 // fixture is a Service with one meeting, a live session s1 (rapporteur rap),
 // a scheduled session s2, and one user per clearance, each signed in with

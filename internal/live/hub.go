@@ -152,6 +152,9 @@ func NewHub(src Source, opts Options) *Hub {
 		// The HTTP layer checked the Origin against the allow-list before
 		// calling Serve; the upgrader need not check again.
 		CheckOrigin: func(*http.Request) bool { return true },
+		Error: func(w http.ResponseWriter, _ *http.Request, status int, reason error) {
+			httpError(w, status, conference.EINVALID, "Not a WebSocket handshake: "+reason.Error()+".")
+		},
 	}
 	return h
 }
@@ -169,13 +172,13 @@ func (h *Hub) Connections() int {
 // It returns once the connection's goroutines are started.
 func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, actor *conference.User, credential string) {
 	if actor == nil || actor.Clearance() == "" {
-		http.Error(w, "Sign in first.", http.StatusUnauthorized)
+		httpError(w, http.StatusUnauthorized, conference.EUNAUTHORIZED, "Sign in first.")
 		return
 	}
 	h.mu.Lock()
 	if h.closed {
 		h.mu.Unlock()
-		http.Error(w, "The server is shutting down; reconnect in a moment.", http.StatusServiceUnavailable)
+		httpError(w, http.StatusServiceUnavailable, "unavailable", "The server is shutting down; reconnect in a moment.")
 		return
 	}
 	h.wg.Add(1) // this handshake, so that Close waits for it
@@ -203,6 +206,14 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, actor *conference.Us
 	if !h.stillValid(c, credential) {
 		c.closeWith(CloseSignInAgain, "sign in again")
 	}
+}
+
+// httpError refuses a handshake with the API's error body.
+func httpError(w http.ResponseWriter, status int, code, message string) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write(encode(map[string]any{"error": map[string]string{"code": code, "message": message}}))
 }
 
 // stillValid reports whether the connection's credential still signs its user
@@ -396,6 +407,9 @@ func (h *Hub) Changed(ch conference.Change) {
 			h.publish(channel, &event{kind: kindSession, id: se.ID, version: se.Version,
 				data: forLevels(conference.MarkingAll, encode(sessionMsg{Type: typeSession, Channel: channel, Session: se}))})
 		}
+
+	case conference.Outcomes, conference.Actions:
+		h.followupChanged(ch) // followup.go
 
 	case conference.Logins, conference.Tokens:
 		if ch.Doc == nil { // a login ended or a token was deleted

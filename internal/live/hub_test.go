@@ -234,8 +234,8 @@ func TestBadInputIsAnsweredAndTheConnectionStaysUsable(t *testing.T) {
 		{"no such meeting", `{"type":"subscribe","channel":"meeting:nope"}`, conference.ENOTFOUND, ""},
 		{"negative after", `{"type":"subscribe","channel":"session:s1","after":-1}`, conference.EINVALID, "after"},
 		{"unsubscribe unknown", `{"type":"unsubscribe","channel":"session:s1"}`, conference.ENOTFOUND, "channel"},
-		{"post without the role", `{"type":"post","session_id":"s1","client_id":"x","text":"hi"}`, conference.EFORBIDDEN, ""},
-		{"post without session", `{"type":"post","client_id":"x","text":"hi"}`, conference.EINVALID, "session_id"},
+		{"post without the role", `{"type":"post","session_id":"s1","client_id":"x","text":"hi","marking":"all"}`, conference.EFORBIDDEN, ""},
+		{"post without session", `{"type":"post","client_id":"x","text":"hi","marking":"all"}`, conference.EINVALID, "session_id"},
 	}
 	for _, tc := range cases {
 		if err := c.ws.WriteMessage(websocket.TextMessage, []byte(tc.send)); err != nil {
@@ -387,7 +387,7 @@ func TestSlowSubscriberIsDroppedWithoutHoldingUpOthers(t *testing.T) {
 	text := strings.Repeat("<", conference.MaxNoteLength) // 6 bytes each once JSON-escaped
 	for seq := int64(1); ; seq++ {
 		if _, _, err := f.svc.PostNote(context.Background(), f.users["rap"], liveID,
-			conference.NoteInput{ClientID: fmt.Sprint("big-", seq), Text: text}); err != nil {
+			conference.NoteInput{ClientID: fmt.Sprint("big-", seq), Text: text, Marking: conference.MarkingAll}); err != nil {
 			t.Fatal(err)
 		}
 		if m := fast.next(); m.Type != typeNote || m.Note.Seq != seq {

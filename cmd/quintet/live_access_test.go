@@ -1,0 +1,149 @@
+package main
+
+import (
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/quintet-ag/quintet/internal/conference"
+)
+
+// The live endpoint accepts a cookie-authenticated handshake only from an
+// allowed origin, exactly; anything else is refused with 403 before the
+// upgrade. Scripts with a bearer token need not send an Origin.
+func TestLiveOriginAllowList(t *testing.T) {
+	var token string
+	s := startLiveServerWith(t, func(cli func(string, ...string) string) {
+		token = strings.TrimSpace(cli("", "token", "create", "--email", "admin@example.org", "--name", "script"))
+	})
+	_, portStr, _ := net.SplitHostPort(strings.TrimPrefix(s.base, "http://"))
+	port, _ := strconv.Atoi(portStr)
+	otherPort := strconv.Itoa(port + 1)
+	cookie := "quintet_session=" + s.admin.Cookie
+
+	cases := []struct {
+		name   string
+		header http.Header
+		want   int
+	}{
+		{"allowed origin", http.Header{"Origin": {s.origin}, "Cookie": {cookie}}, http.StatusSwitchingProtocols},
+		{"allowed origin by name", http.Header{"Origin": {"http://localhost:" + portStr}, "Cookie": {cookie}}, http.StatusSwitchingProtocols},
+		{"missing origin", http.Header{"Cookie": {cookie}}, http.StatusForbidden},
+		{"null origin", http.Header{"Origin": {"null"}, "Cookie": {cookie}}, http.StatusForbidden},
+		{"other host", http.Header{"Origin": {"http://evil.example:" + portStr}, "Cookie": {cookie}}, http.StatusForbidden},
+		{"other scheme", http.Header{"Origin": {"https://127.0.0.1:" + portStr}, "Cookie": {cookie}}, http.StatusForbidden},
+		{"other port", http.Header{"Origin": {"http://127.0.0.1:" + otherPort}, "Cookie": {cookie}}, http.StatusForbidden},
+		{"no port", http.Header{"Origin": {"http://127.0.0.1"}, "Cookie": {cookie}}, http.StatusForbidden},
+		{"look-alike port suffix", http.Header{"Origin": {"http://127.0.0.1:" + portStr + ".evil.example"}, "Cookie": {cookie}}, http.StatusForbidden},
+		{"look-alike host suffix", http.Header{"Origin": {"http://127.0.0.1.evil.example:" + portStr}, "Cookie": {cookie}}, http.StatusForbidden},
+		{"trailing path", http.Header{"Origin": {s.origin + "/"}, "Cookie": {cookie}}, http.StatusForbidden},
+		{"user info", http.Header{"Origin": {"http://admin@127.0.0.1:" + portStr}, "Cookie": {cookie}}, http.StatusForbidden},
+		{"not signed in", http.Header{"Origin": {s.origin}}, http.StatusUnauthorized},
+		{"expired cookie", http.Header{"Origin": {s.origin}, "Cookie": {"quintet_session=nope"}}, http.StatusUnauthorized},
+		{"token without origin", http.Header{"Authorization": {"Bearer " + token}}, http.StatusSwitchingProtocols},
+		{"token from another origin", http.Header{"Authorization": {"Bearer " + token}, "Origin": {"http://evil.example"}}, http.StatusForbidden},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ws, status, err := s.dialHeader(tc.header)
+			if status != tc.want {
+				t.Fatalf("handshake answered %d (%v), want %d", status, err, tc.want)
+			}
+			if tc.want != http.StatusSwitchingProtocols {
+				if ws != nil {
+					ws.Close()
+					t.Fatal("upgraded anyway")
+				}
+				return
+			}
+			c := &wsClient{t: t, ws: ws}
+			defer ws.Close()
+			if m := c.next(); m.Type != "hello" || m.Clearance != conference.MarkingHeads {
+				t.Fatalf("first message %+v, want hello with clearance heads", m)
+			}
+		})
+	}
+}
+
+// Revoking access closes the user's sockets with 4001 within 5 seconds:
+// signing out, being disabled, a change of role, and the deletion of an API
+// token (disabling its user deletes it). Other users' sockets stay open.
+func TestLiveRevocationClosesSockets(t *testing.T) {
+	var token string
+	s := startLiveServerWith(t, func(cli func(string, ...string) string) {
+		cli(testPassword+"\n", "user", "add", "--email", "script@example.org", "--name", "Script", "--role", "observer")
+		token = strings.TrimSpace(cli("", "token", "create", "--email", "script@example.org"))
+	})
+	rap := s.addUser("rap", "", conference.RoleRapporteur)
+	sid := s.liveSession(rap)
+	leaving := s.addUser("leaving", "GB", conference.RoleDelegate)
+	disabled := s.addUser("disabled", "GB", conference.RoleDelegate)
+	promoted := s.addUser("promoted", "GB", conference.RoleDelegate)
+	staying := s.addUser("staying", "GB", conference.RoleHead)
+	script := &liveUser{Email: "script@example.org", Password: testPassword}
+	s.login(script) // for its id
+
+	open := func(u *liveUser) *wsClient {
+		c := s.dial(u)
+		c.subscribe("session:"+sid, 0)
+		return c
+	}
+	stay := open(staying)
+	// The leaving user is signed in twice (two browsers): signing out ends
+	// only the login it is sent with.
+	leavingTab := open(leaving)
+	other := &liveUser{Email: leaving.Email, Password: testPassword}
+	s.login(other)
+	leavingOtherLogin := open(other)
+
+	expectClosed := func(what string, c *wsClient, start time.Time) {
+		t.Helper()
+		if code := c.closeCode(5 * time.Second); code != 4001 {
+			t.Fatalf("%s: closed with %d, want 4001", what, code)
+		}
+		if d := time.Since(start); d > 5*time.Second {
+			t.Fatalf("%s: closed after %v, want within 5 s", what, d)
+		}
+		t.Logf("%s: closed %v after the change", what, time.Since(start).Round(time.Millisecond))
+	}
+
+	start := time.Now()
+	s.call("POST", "/api/v1/logout", leaving, nil, nil, http.StatusNoContent)
+	expectClosed("logout", leavingTab, start)
+	if got := leavingOtherLogin.sync(); len(got) != 0 {
+		t.Fatalf("the user's other login got %+v", got)
+	}
+
+	c := open(disabled)
+	start = time.Now()
+	s.call("PATCH", "/api/v1/users/"+disabled.ID, s.admin, map[string]any{"disabled": true}, nil, http.StatusOK)
+	expectClosed("disable", c, start)
+
+	c = open(promoted)
+	start = time.Now()
+	s.call("PATCH", "/api/v1/users/"+promoted.ID, s.admin, map[string]any{"roles": []string{"head"}}, nil, http.StatusOK)
+	expectClosed("role change", c, start)
+
+	ws, status, err := s.dialHeader(http.Header{"Authorization": {"Bearer " + token}})
+	if err != nil {
+		t.Fatalf("dial with token: %v (%d)", err, status)
+	}
+	c = &wsClient{t: t, ws: ws}
+	c.next() // hello
+	start = time.Now()
+	s.call("PATCH", "/api/v1/users/"+script.ID, s.admin, map[string]any{"disabled": true}, nil, http.StatusOK)
+	expectClosed("token revoked", c, start)
+
+	// Someone else's socket was left alone, and still receives notes.
+	s.postNote(rap, sid, "after", "still here", conference.MarkingAll)
+	if m, _ := stay.until("note"); m.Note.ClientID != "after" {
+		t.Fatalf("the other user's socket got %+v", m)
+	}
+	// A revoked credential cannot open a new socket.
+	if _, status, _ := s.dialHeader(http.Header{"Origin": {s.origin}, "Cookie": {"quintet_session=" + leaving.Cookie}}); status != http.StatusUnauthorized {
+		t.Fatalf("dial with a signed-out cookie answered %d, want 401", status)
+	}
+}

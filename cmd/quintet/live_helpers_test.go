@@ -1,0 +1,426 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/quintet-ag/quintet/internal/conference"
+)
+
+// These helpers run the real server through run(), on the embedded store in a
+// temporary directory, and talk to it as a browser or script would: REST for
+// sign-in and set-up, gorilla's Dialer for the live endpoint.
+
+// lockedBuffer collects the server's log; tests look in it for the events
+// they wait for.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) Contains(s string) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return strings.Contains(b.buf.String(), s)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+type liveServer struct {
+	t       testing.TB
+	base    string // http://127.0.0.1:<port>
+	origin  string // the allowed origin: the same
+	log     *lockedBuffer
+	cancel  context.CancelFunc
+	done    chan error
+	http    *http.Client
+	admin   *liveUser
+	meeting string
+	// sessions counts the sessions this test created, to give each its own slot.
+	sessions int
+}
+
+type liveUser struct {
+	ID       string
+	Email    string
+	Password string
+	Cookie   string // value of the login cookie
+}
+
+const testPassword = "correct horse battery staple"
+
+// startLiveServer opens an account for the secretariat through the command
+// line, then serves on a free loopback port until the test ends.
+func startLiveServer(t testing.TB) *liveServer {
+	t.Helper()
+	return startLiveServerWith(t, nil)
+}
+
+// startLiveServerWith runs before(cli) before serving, where cli runs a
+// command of the quintet program (stdin, then arguments) and returns its
+// standard output: for accounts and tokens made on the command line.
+func startLiveServerWith(t testing.TB, before func(cli func(stdin string, args ...string) string)) *liveServer {
+	t.Helper()
+	// A short path: the embedded store's Unix socket lives under it, and
+	// socket paths are limited to about 100 bytes.
+	dir, err := os.MkdirTemp("", "ql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	env := map[string]string{"QUINTET_ADDR": "127.0.0.1:0", "QUINTET_DATA_DIR": dir, "QUINTET_LOG_LEVEL": "info"}
+	getenv := func(k string) string { return env[k] }
+	log := &lockedBuffer{}
+
+	ctx := context.Background()
+	if err := run(ctx, []string{"quintet", "user", "add", "--email", "admin@example.org", "--name", "Secretariat", "--role", "admin"},
+		getenv, strings.NewReader(testPassword+"\n"), io.Discard, log); err != nil {
+		t.Fatalf("user add: %v\n%s", err, log)
+	}
+	if before != nil {
+		before(func(stdin string, args ...string) string {
+			var out bytes.Buffer
+			if err := run(ctx, append([]string{"quintet"}, args...), getenv, strings.NewReader(stdin), &out, log); err != nil {
+				t.Fatalf("quintet %s: %v\n%s", strings.Join(args, " "), err, log)
+			}
+			return out.String()
+		})
+	}
+
+	ctx, cancel := context.WithCancel(ctx)
+	pr, pw := io.Pipe()
+	s := &liveServer{t: t, log: log, cancel: cancel, done: make(chan error, 1),
+		http: &http.Client{Timeout: 30 * time.Second}}
+	go func() {
+		err := run(ctx, []string{"quintet", "serve"}, getenv, strings.NewReader(""), pw, log)
+		pw.CloseWithError(errors.New("server stopped"))
+		s.done <- err
+	}()
+	addr := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(pr)
+		for sc.Scan() {
+			if rest, ok := strings.CutPrefix(sc.Text(), "Quintet is listening on "); ok {
+				addr <- strings.TrimSpace(rest)
+			}
+		}
+		close(addr)
+	}()
+	select {
+	case a, ok := <-addr:
+		if !ok {
+			t.Fatalf("the server stopped before listening: %v\n%s", <-s.done, log)
+		}
+		s.base, s.origin = a, a
+	case <-time.After(60 * time.Second):
+		t.Fatalf("the server did not start listening\n%s", log)
+	}
+	t.Cleanup(s.stop)
+
+	s.admin = &liveUser{Email: "admin@example.org", Password: testPassword}
+	s.login(s.admin)
+	var meetings []conference.Meeting
+	s.call("GET", "/api/v1/meetings", s.admin, nil, &meetings, http.StatusOK)
+	if len(meetings) == 0 {
+		t.Fatal("the seed holds no meeting")
+	}
+	s.meeting = meetings[0].ID
+	return s
+}
+
+// stop cancels run's context and waits for run to return; it may be called
+// more than once.
+func (s *liveServer) stop() {
+	s.cancel()
+	if s.done == nil {
+		return
+	}
+	select {
+	case err := <-s.done:
+		if err != nil {
+			s.t.Errorf("run: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		s.t.Errorf("the server did not stop within 30 s")
+	}
+	s.done = nil
+	s.http.CloseIdleConnections()
+}
+
+// call makes an API request as u (nil: anonymous) and decodes the answer
+// into out, failing unless the status is want.
+func (s *liveServer) call(method, path string, u *liveUser, body, out any, want int) {
+	s.t.Helper()
+	if got := s.do(method, path, u, body, out); got != want {
+		s.t.Fatalf("%s %s answered %d, want %d", method, path, got, want)
+	}
+}
+
+func (s *liveServer) do(method, path string, u *liveUser, body, out any) int {
+	s.t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, s.base+path, rd)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	req.Header.Set("Origin", s.origin)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if u != nil && u.Cookie != "" {
+		req.AddCookie(&http.Cookie{Name: "quintet_session", Value: u.Cookie})
+	}
+	resp, err := s.http.Do(req)
+	if err != nil {
+		s.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	if out != nil && resp.StatusCode < 300 {
+		if err := json.Unmarshal(data, out); err != nil {
+			s.t.Fatalf("%s %s: decode %q: %v", method, path, data, err)
+		}
+	}
+	if resp.StatusCode >= 300 && out == nil {
+		s.t.Logf("%s %s: %d %s", method, path, resp.StatusCode, data)
+	}
+	for _, c := range resp.Cookies() {
+		if c.Name == "quintet_session" && u != nil && c.Value != "" {
+			u.Cookie = c.Value
+		}
+	}
+	return resp.StatusCode
+}
+
+func (s *liveServer) login(u *liveUser) {
+	s.t.Helper()
+	var me struct {
+		User conference.User `json:"user"`
+	}
+	s.call("POST", "/api/v1/login", u, map[string]string{"email": u.Email, "password": u.Password}, &me, http.StatusOK)
+	u.ID = me.User.ID
+	if u.Cookie == "" {
+		s.t.Fatal("login set no cookie")
+	}
+}
+
+// addUser opens an account through the API and signs it in.
+func (s *liveServer) addUser(name string, delegation string, roles ...conference.Role) *liveUser {
+	s.t.Helper()
+	u := &liveUser{Email: name + "@example.org", Password: testPassword}
+	var created conference.User
+	s.call("POST", "/api/v1/users", s.admin, conference.UserInput{Email: u.Email, Name: name, Roles: roles,
+		Delegation: delegation, Password: testPassword}, &created, http.StatusCreated)
+	s.login(u)
+	return u
+}
+
+// liveSession adds a session to the meeting with these rapporteurs and starts it.
+func (s *liveServer) liveSession(rapporteurs ...*liveUser) string {
+	s.t.Helper()
+	s.sessions++
+	// London 2014 runs 9–11 July; each test session gets its own ten minutes.
+	start := time.Date(2014, 7, 10, 8, 0, 0, 0, time.UTC).Add(time.Duration(s.sessions) * 10 * time.Minute)
+	in := conference.SessionInput{Title: fmt.Sprintf("Live test %d", s.sessions), Start: start, End: start.Add(10 * time.Minute), Room: "Room 1"}
+	for _, r := range rapporteurs {
+		in.Rapporteurs = append(in.Rapporteurs, r.ID)
+	}
+	var se conference.Session
+	s.call("POST", "/api/v1/meetings/"+s.meeting+"/sessions", s.admin, in, &se, http.StatusCreated)
+	s.call("POST", "/api/v1/sessions/"+se.ID+"/start", s.admin, nil, nil, http.StatusOK)
+	return se.ID
+}
+
+// postNote posts over REST and returns the stored note.
+func (s *liveServer) postNote(u *liveUser, sessionID, clientID, text string, m conference.Marking) *conference.Note {
+	s.t.Helper()
+	var n conference.Note
+	got := s.do("POST", "/api/v1/sessions/"+sessionID+"/notes", u, conference.NoteInput{ClientID: clientID, Text: text, Marking: m}, &n)
+	if got != http.StatusCreated && got != http.StatusOK {
+		s.t.Fatalf("post note %s: status %d", clientID, got)
+	}
+	return &n
+}
+
+func (s *liveServer) wsURL() string {
+	return "ws" + strings.TrimPrefix(s.base, "http") + "/api/v1/live"
+}
+
+// dialHeader opens the live endpoint with these headers; it returns the
+// connection (nil when refused) and the handshake's HTTP status.
+func (s *liveServer) dialHeader(h http.Header) (*websocket.Conn, int, error) {
+	d := websocket.Dialer{HandshakeTimeout: 10 * time.Second}
+	ws, resp, err := d.Dial(s.wsURL(), h)
+	status := 0
+	if resp != nil {
+		status = resp.StatusCode
+		resp.Body.Close()
+	}
+	return ws, status, err
+}
+
+// dial connects as u, the way a browser on the allowed origin does.
+func (s *liveServer) dial(u *liveUser) *wsClient {
+	s.t.Helper()
+	h := http.Header{"Origin": {s.origin}, "Cookie": {"quintet_session=" + u.Cookie}}
+	ws, status, err := s.dialHeader(h)
+	if err != nil {
+		s.t.Fatalf("dial as %s: %v (status %d)", u.Email, err, status)
+	}
+	c := &wsClient{t: s.t, ws: ws}
+	s.t.Cleanup(func() { ws.Close() })
+	if m := c.next(); m.Type != "hello" {
+		s.t.Fatalf("first message %+v, want hello", m)
+	}
+	return c
+}
+
+// wsMsg is any server message, decoded loosely.
+type wsMsg struct {
+	Type      string              `json:"type"`
+	Ref       string              `json:"ref"`
+	Channel   string              `json:"channel"`
+	Reset     bool                `json:"reset"`
+	LastSeq   int64               `json:"last_seq"`
+	NewNotes  int                 `json:"new_notes"`
+	Note      *conference.Note    `json:"note"`
+	Session   *conference.Session `json:"session"`
+	SessionID string              `json:"session_id"`
+	ClientID  string              `json:"client_id"`
+	Seq       int64               `json:"seq"`
+	Created   bool                `json:"created"`
+	Code      string              `json:"code"`
+	Message   string              `json:"message"`
+	Field     string              `json:"field"`
+	Clearance conference.Marking  `json:"clearance"`
+}
+
+// wsClient reads frames, each holding one or more messages separated by
+// newlines, as docs/live-protocol.md says.
+type wsClient struct {
+	t       testing.TB
+	ws      *websocket.Conn
+	pending []wsMsg
+}
+
+func (c *wsClient) send(v any) {
+	c.t.Helper()
+	if err := c.ws.WriteJSON(v); err != nil {
+		c.t.Fatalf("send: %v", err)
+	}
+}
+
+func (c *wsClient) read(timeout time.Duration) (wsMsg, error) {
+	if len(c.pending) == 0 {
+		_ = c.ws.SetReadDeadline(time.Now().Add(timeout))
+		_, data, err := c.ws.ReadMessage()
+		if err != nil {
+			return wsMsg{}, err
+		}
+		for _, line := range bytes.Split(data, []byte("\n")) {
+			var m wsMsg
+			if err := json.Unmarshal(line, &m); err != nil {
+				return wsMsg{}, fmt.Errorf("bad message %q: %w", line, err)
+			}
+			c.pending = append(c.pending, m)
+		}
+	}
+	m := c.pending[0]
+	c.pending = c.pending[1:]
+	return m, nil
+}
+
+func (c *wsClient) next() wsMsg {
+	c.t.Helper()
+	m, err := c.read(20 * time.Second)
+	if err != nil {
+		c.t.Fatalf("read: %v", err)
+	}
+	return m
+}
+
+// until reads until a message of type typ, returning it and those before it.
+func (c *wsClient) until(typ string) (wsMsg, []wsMsg) {
+	c.t.Helper()
+	var before []wsMsg
+	for {
+		m := c.next()
+		if m.Type == typ {
+			return m, before
+		}
+		before = append(before, m)
+	}
+}
+
+// subscribe follows a channel from seq after and returns the catch-up's notes
+// and its caught_up message.
+func (c *wsClient) subscribe(channel string, after int64) (wsMsg, []*conference.Note) {
+	c.t.Helper()
+	c.send(map[string]any{"type": "subscribe", "channel": channel, "after": after})
+	caught, before := c.until("caught_up")
+	var notes []*conference.Note
+	for _, m := range before {
+		switch m.Type {
+		case "note":
+			notes = append(notes, m.Note)
+		case "error":
+			c.t.Fatalf("subscribe %s: %s", channel, m.Message)
+		}
+	}
+	return caught, notes
+}
+
+// closeCode reads until the server closes the connection and returns the code.
+func (c *wsClient) closeCode(timeout time.Duration) int {
+	c.t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		_, err := c.read(time.Until(deadline))
+		if err == nil {
+			continue
+		}
+		var ce *websocket.CloseError
+		if errors.As(err, &ce) {
+			return ce.Code
+		}
+		c.t.Fatalf("the connection ended without a close frame: %v", err)
+	}
+}
+
+// sync makes a round trip, so that everything sent before it was handled.
+func (c *wsClient) sync() []wsMsg {
+	c.t.Helper()
+	c.send(map[string]any{"type": "ping", "ref": "sync"})
+	_, before := c.until("pong")
+	return before
+}
