@@ -125,7 +125,6 @@ func noteSeqs(notes []*conference.Note) []int64 {
 	return out
 }
 
-
 // The central test: two rapporteurs post 500 notes each, at once, one
 // over REST and one over the socket, with the three markings mixed, while
 // five subscribers of different clearances have their connections killed
