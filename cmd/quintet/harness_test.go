@@ -1,0 +1,571 @@
+package main
+
+// The shared harness of the end-to-end tests: the real program started
+// through run on port 0 over the embedded store, the command line, and HTTP
+// clients that sign in as each role. Names carry an "api" prefix so that other
+// test files of this package can keep their own helpers.
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/quintet-ag/quintet/internal/embedded"
+	"github.com/quintet-ag/quintet/internal/httpapi"
+)
+
+// apiBuffer collects what a running command writes, safely for the
+// goroutine writing and the test reading, and signals each write.
+type apiBuffer struct {
+	mu      sync.Mutex
+	buf     bytes.Buffer
+	written chan struct{} // has a value after a write nobody waited for yet
+}
+
+func newAPIBuffer() *apiBuffer { return &apiBuffer{written: make(chan struct{}, 1)} }
+
+func (b *apiBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	select {
+	case b.written <- struct{}{}:
+	default:
+	}
+	return b.buf.Write(p)
+}
+
+func (b *apiBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// apiDataDir returns a fresh data directory for the embedded store: under
+// t.TempDir() when the store's socket path fits there, or else under a short
+// directory of /tmp (as storetest does).
+func apiDataDir(t testing.TB) string {
+	t.Helper()
+	d := filepath.Join(t.TempDir(), "data")
+	if _, err := embedded.SocketPath(d); err == nil {
+		return d
+	}
+	short, err := os.MkdirTemp("/tmp", "qt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(short) })
+	return filepath.Join(short, "data")
+}
+
+// apiEnv is the environment a command under test sees: the given settings
+// over port 0 and dataDir, and nothing from the test process's environment
+// (a QUINTET_MONGODB_URI there must not redirect the tests).
+func apiEnv(dataDir string, extra map[string]string) func(string) string {
+	env := map[string]string{
+		"QUINTET_ADDR":      "127.0.0.1:0",
+		"QUINTET_DATA_DIR":  dataDir,
+		"QUINTET_LOG_LEVEL": "warn",
+	}
+	for k, v := range extra {
+		env[k] = v
+	}
+	return func(k string) string { return env[k] }
+}
+
+// runAPICLI runs `quintet args…` to completion with stdin, and returns what
+// it printed and its error. Its log goes to the test log when the test fails.
+func runAPICLI(t testing.TB, dataDir string, extra map[string]string, stdin string, args ...string) (string, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	var stdout, stderr bytes.Buffer
+	err := run(ctx, append([]string{"quintet"}, args...), apiEnv(dataDir, extra), strings.NewReader(stdin), &stdout, &stderr)
+	if stderr.Len() > 0 {
+		log := stderr.String()
+		t.Cleanup(func() {
+			if t.Failed() {
+				t.Logf("log of quintet %s:\n%s", strings.Join(args, " "), log)
+			}
+		})
+	}
+	return stdout.String(), err
+}
+
+// mustAPICLI is runAPICLI for commands that must succeed.
+func mustAPICLI(t testing.TB, dataDir string, extra map[string]string, stdin string, args ...string) string {
+	t.Helper()
+	out, err := runAPICLI(t, dataDir, extra, stdin, args...)
+	if err != nil {
+		t.Fatalf("quintet %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return out
+}
+
+// apiServer is `quintet serve` running in this process.
+type apiServer struct {
+	DataDir string
+	URL     string // http://127.0.0.1:port, also the origin browsers would send
+	Stdout  *apiBuffer
+	Stderr  *apiBuffer
+
+	cancel   context.CancelFunc
+	done     chan struct{}
+	err      error // run's answer, once done is closed
+	stopOnce sync.Once
+}
+
+var apiListening = regexp.MustCompile(`Quintet is listening on (http://\S+)`)
+
+// startAPIServer runs `quintet serve args…` on port 0 over dataDir and
+// returns once it answers /healthz. It is stopped when t ends, if not before.
+func startAPIServer(t testing.TB, dataDir string, extra map[string]string, args ...string) *apiServer {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &apiServer{DataDir: dataDir, Stdout: newAPIBuffer(), Stderr: newAPIBuffer(), cancel: cancel, done: make(chan struct{})}
+	go func() {
+		defer close(s.done)
+		s.err = run(ctx, append([]string{"quintet", "serve"}, args...), apiEnv(dataDir, extra), strings.NewReader(""), s.Stdout, s.Stderr)
+	}()
+	t.Cleanup(func() {
+		if err := s.Stop(); err != nil {
+			t.Errorf("stop server: %v", err)
+		}
+		if t.Failed() {
+			t.Logf("server log:\n%s", s.Stderr.String())
+		}
+	})
+
+	deadline := time.After(time.Minute)
+	for s.URL == "" {
+		if m := apiListening.FindStringSubmatch(s.Stdout.String()); m != nil {
+			s.URL = m[1]
+			break
+		}
+		select {
+		case <-s.Stdout.written:
+		case <-s.done:
+			t.Fatalf("quintet serve ended before listening: %v\nstdout:\n%s\nlog:\n%s", s.err, s.Stdout.String(), s.Stderr.String())
+		case <-deadline:
+			t.Fatalf("quintet serve did not say it listens within a minute\nstdout:\n%s\nlog:\n%s", s.Stdout.String(), s.Stderr.String())
+		}
+	}
+	// The listener is open before the line is printed, so /healthz answers
+	// at once; a few tries cover a slow machine all the same.
+	var last error
+	for range 50 {
+		resp, err := http.Get(s.URL + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return s
+			}
+			err = fmt.Errorf("/healthz answered %s", resp.Status)
+		}
+		last = err
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("server at %s is not healthy: %v", s.URL, last)
+	return nil
+}
+
+// Stop cancels the server's context, as SIGINT would, and waits for run to
+// return its answer. It may be called more than once.
+func (s *apiServer) Stop() error {
+	s.stopOnce.Do(func() {
+		s.cancel()
+		select {
+		case <-s.done:
+		case <-time.After(time.Minute):
+			s.err = fmt.Errorf("run did not return within a minute of its context ending")
+		}
+	})
+	return s.err
+}
+
+// apiClient is one caller: a browser with a cookie jar, or a script with a
+// bearer token.
+type apiClient struct {
+	srv    *apiServer
+	hc     *http.Client
+	bearer string
+}
+
+func (s *apiServer) client() *apiClient {
+	jar, _ := cookiejar.New(nil)
+	return &apiClient{srv: s, hc: &http.Client{Jar: jar, Timeout: time.Minute,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+// tokenClient is a script that authenticates with a personal API token.
+func (s *apiServer) tokenClient(token string) *apiClient {
+	c := s.client()
+	c.bearer = token
+	return c
+}
+
+// apiResponse is an answer, read in full.
+type apiResponse struct {
+	Method, Path string
+	Status       int
+	Header       http.Header
+	Body         []byte
+}
+
+// apiOption changes a request before it is sent.
+type apiOption func(*http.Request)
+
+func apiHeader(name, value string) apiOption {
+	return func(r *http.Request) {
+		if value == "" {
+			r.Header.Del(name)
+		} else {
+			r.Header.Set(name, value)
+		}
+	}
+}
+
+// do sends a request. body is sent as it is when it is a string or []byte,
+// and as JSON otherwise. Writes carry the server's own Origin, as a browser
+// on the web app would send. Every answer is checked for the security
+// headers that every answer must carry.
+func (c *apiClient) do(t testing.TB, method, path string, body any, opts ...apiOption) *apiResponse {
+	t.Helper()
+	var r io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		r = strings.NewReader(b)
+	case []byte:
+		r = bytes.NewReader(b)
+	default:
+		raw, err := json.Marshal(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r = bytes.NewReader(raw)
+	}
+	req, err := http.NewRequest(method, c.srv.URL+path, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if method != http.MethodGet && method != http.MethodHead {
+		req.Header.Set("Origin", c.srv.URL)
+	}
+	if c.bearer != "" {
+		req.Header.Set("Authorization", "Bearer "+c.bearer)
+	}
+	for _, o := range opts {
+		o(req)
+	}
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("%s %s: read answer: %v", method, path, err)
+	}
+	res := &apiResponse{Method: method, Path: path, Status: resp.StatusCode, Header: resp.Header, Body: raw}
+	checkAPISecurityHeaders(t, res)
+	return res
+}
+
+// get, post, patch and del are do for one method.
+func (c *apiClient) get(t testing.TB, path string, opts ...apiOption) *apiResponse {
+	t.Helper()
+	return c.do(t, http.MethodGet, path, nil, opts...)
+}
+
+func (c *apiClient) post(t testing.TB, path string, body any, opts ...apiOption) *apiResponse {
+	t.Helper()
+	return c.do(t, http.MethodPost, path, body, opts...)
+}
+
+func (c *apiClient) patch(t testing.TB, path string, body any, opts ...apiOption) *apiResponse {
+	t.Helper()
+	return c.do(t, http.MethodPatch, path, body, opts...)
+}
+
+// login signs the client in and fails the test when it cannot.
+func (c *apiClient) login(t testing.TB, email, password string) {
+	t.Helper()
+	c.post(t, "/api/v1/login", map[string]string{"email": email, "password": password}).want(t, http.StatusOK)
+}
+
+// cookie returns the login cookie the client holds, or "".
+func (c *apiClient) cookie() string {
+	for _, ck := range c.hc.Jar.Cookies(apiParseURL(c.srv.URL)) {
+		if ck.Name == httpapi.CookieName {
+			return ck.Value
+		}
+	}
+	return ""
+}
+
+// want fails the test unless the answer has the status; it returns r.
+func (r *apiResponse) want(t testing.TB, status int) *apiResponse {
+	t.Helper()
+	if r.Status != status {
+		t.Fatalf("%s %s: status %d, want %d; body: %s", r.Method, r.Path, r.Status, status, apiClip(r.Body))
+	}
+	return r
+}
+
+// decode decodes the answer's JSON body into v.
+func (r *apiResponse) decode(t testing.TB, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.Body, v); err != nil {
+		t.Fatalf("%s %s: decode %s: %v", r.Method, r.Path, apiClip(r.Body), err)
+	}
+}
+
+// apiJSON is the answer's body decoded into any, for comparisons.
+func (r *apiResponse) json(t testing.TB) any {
+	t.Helper()
+	var v any
+	r.decode(t, &v)
+	return v
+}
+
+// apiErrorAnswer is the body of an error answer.
+type apiErrorAnswer struct {
+	Error struct {
+		Code    string          `json:"code"`
+		Message string          `json:"message"`
+		Field   string          `json:"field"`
+		Current json.RawMessage `json:"current"`
+	} `json:"error"`
+}
+
+// errorAnswer checks that the answer is a JSON error and returns it.
+func (r *apiResponse) errorAnswer(t testing.TB) apiErrorAnswer {
+	t.Helper()
+	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		t.Errorf("%s %s: error answer of type %q, want application/json", r.Method, r.Path, ct)
+	}
+	var e apiErrorAnswer
+	r.decode(t, &e)
+	if e.Error.Code == "" || e.Error.Message == "" {
+		t.Errorf("%s %s: error answer without code or message: %s", r.Method, r.Path, apiClip(r.Body))
+	}
+	return e
+}
+
+// checkAPISecurityHeaders checks the headers every answer must carry.
+func checkAPISecurityHeaders(t testing.TB, r *apiResponse) {
+	t.Helper()
+	// A page may tighten the policy (the printable meeting record allows
+	// nothing but its own stylesheet), never loosen it.
+	csp := r.Header.Get("Content-Security-Policy")
+	directives := cspDirectives(csp)
+	want := []string{"default-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"}
+	if slices.Contains(directives, "default-src 'none'") {
+		want = want[2:] // object-src falls back to default-src 'none'
+	}
+	for _, d := range want {
+		if !slices.Contains(directives, d) {
+			t.Errorf("%s %s (%d): Content-Security-Policy %q lacks %q", r.Method, r.Path, r.Status, csp, d)
+		}
+	}
+	if got := r.Header.Get("X-Content-Type-Options"); got != "nosniff" {
+		t.Errorf("%s %s (%d): X-Content-Type-Options %q, want nosniff", r.Method, r.Path, r.Status, got)
+	}
+	if got := r.Header.Get("Referrer-Policy"); got == "" {
+		t.Errorf("%s %s (%d): no Referrer-Policy", r.Method, r.Path, r.Status)
+	}
+	p := strings.SplitN(r.Path, "?", 2)[0]
+	if strings.HasPrefix(p, "/api/") || p == "/healthz" {
+		if got := r.Header.Get("Cache-Control"); !slices.Contains(strings.Split(strings.ReplaceAll(got, " ", ""), ","), "no-store") {
+			t.Errorf("%s %s (%d): Cache-Control %q, want no-store", r.Method, r.Path, r.Status, got)
+		}
+	}
+}
+
+// cspDirectives splits a policy into its directives, spaces normalised.
+func cspDirectives(csp string) []string {
+	var out []string
+	for _, d := range strings.Split(csp, ";") {
+		if d = strings.Join(strings.Fields(d), " "); d != "" {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+func apiClip(b []byte) string {
+	if len(b) > 600 {
+		return string(b[:600]) + "…"
+	}
+	return string(b)
+}
+
+// ---- a server with one account per role ----
+
+// The callers of the route matrix: the six roles and nobody.
+const (
+	callerAnonymous  = "anonymous"
+	callerAdmin      = "admin"
+	callerRapporteur = "rapporteur"
+	callerDelegate   = "delegate"
+	callerHead       = "head"
+	callerFollowup   = "followup"
+	callerObserver   = "observer"
+)
+
+var apiCallers = []string{callerAnonymous, callerAdmin, callerRapporteur, callerDelegate, callerHead, callerFollowup, callerObserver}
+
+// apiAccount is an account the tests opened, with its password.
+type apiAccount struct {
+	ID, Email, Name, Password string
+	Roles                     []string
+	Delegation                string
+}
+
+// apiFixture is a running server with an account per role, each signed in
+// through POST /api/v1/login in a client of its own.
+type apiFixture struct {
+	srv      *apiServer
+	accounts map[string]*apiAccount // by caller (role)
+	clients  map[string]*apiClient  // by caller, anonymous included
+	live     string                 // a live session the rapporteur is assigned to, made on first use
+}
+
+// apiPassword is the password the tests give an account.
+func apiPassword(name string) string { return "pw-" + name + "-correct-horse" }
+
+// newAPIFixture opens the first admin with `quintet user add` (the embedded
+// store belongs to one process, so before serve starts), starts the server,
+// and opens the other accounts through the API as that admin.
+func newAPIFixture(t testing.TB, extra map[string]string) *apiFixture {
+	t.Helper()
+	srv, admin := startAPIServerWithAdmin(t, extra)
+	f := &apiFixture{srv: srv, accounts: map[string]*apiAccount{callerAdmin: admin}, clients: map[string]*apiClient{}}
+	f.clients[callerAnonymous] = f.srv.client()
+	ac := f.srv.client()
+	ac.login(t, admin.Email, admin.Password)
+	f.clients[callerAdmin] = ac
+	var me struct {
+		User struct{ ID string } `json:"user"`
+	}
+	ac.get(t, "/api/v1/me").want(t, http.StatusOK).decode(t, &me)
+	admin.ID = me.User.ID
+
+	for _, role := range []string{callerRapporteur, callerDelegate, callerHead, callerFollowup, callerObserver} {
+		a := &apiAccount{Email: role + "@example.org", Name: "Test " + role, Password: apiPassword(role), Roles: []string{role}}
+		if role == callerDelegate || role == callerHead || role == callerFollowup {
+			a.Delegation = "GB"
+		}
+		a.ID = f.createUser(t, a)
+		f.accounts[role] = a
+		c := f.srv.client()
+		c.login(t, a.Email, a.Password)
+		f.clients[role] = c
+	}
+	return f
+}
+
+// startAPIServerWithAdmin opens the first admin with `quintet user add`, then
+// starts the server on that data directory.
+func startAPIServerWithAdmin(t testing.TB, extra map[string]string) (*apiServer, *apiAccount) {
+	t.Helper()
+	dir := apiDataDir(t)
+	admin := &apiAccount{Email: "secretariat@example.org", Name: "Secretariat", Password: apiPassword("admin"), Roles: []string{"admin"}}
+	mustAPICLI(t, dir, extra, admin.Password+"\n", "user", "add", "--email", admin.Email, "--name", admin.Name, "--role", "admin")
+	return startAPIServer(t, dir, extra), admin
+}
+
+// createUser opens an account through the API as admin and returns its id.
+func (f *apiFixture) createUser(t testing.TB, a *apiAccount) string {
+	t.Helper()
+	var u struct{ ID string }
+	f.clients[callerAdmin].post(t, "/api/v1/users", map[string]any{
+		"email": a.Email, "name": a.Name, "roles": a.Roles, "delegation": a.Delegation, "password": a.Password,
+	}).want(t, http.StatusCreated).decode(t, &u)
+	if u.ID == "" {
+		t.Fatalf("created user %s without an id", a.Email)
+	}
+	return u.ID
+}
+
+func (f *apiFixture) admin() *apiClient { return f.clients[callerAdmin] }
+
+// apiSeq gives unique suffixes to what the tests create.
+var apiSeq struct {
+	mu sync.Mutex
+	n  int
+}
+
+func apiUnique(prefix string) string {
+	apiSeq.mu.Lock()
+	defer apiSeq.mu.Unlock()
+	apiSeq.n++
+	return fmt.Sprintf("%s-%d", prefix, apiSeq.n)
+}
+
+// apiSessionBody is a valid new session of London 2014.
+func apiSessionBody(title string, rapporteurs ...string) map[string]any {
+	if rapporteurs == nil {
+		rapporteurs = []string{}
+	}
+	return map[string]any{
+		"title":       title,
+		"start":       "2014-07-10T16:00:00+01:00",
+		"end":         "2014-07-10T17:00:00+01:00",
+		"room":        "Committee room 2",
+		"rapporteurs": rapporteurs,
+		"topics":      []string{"cyberbullying"},
+	}
+}
+
+// newSession adds a scheduled session to London 2014 as admin, with the
+// fixture's rapporteur assigned, and returns its id.
+func (f *apiFixture) newSession(t testing.TB) string {
+	t.Helper()
+	var se struct{ ID string }
+	f.admin().post(t, "/api/v1/meetings/london-2014/sessions",
+		apiSessionBody(apiUnique("Test session"), f.accounts[callerRapporteur].ID)).
+		want(t, http.StatusCreated).decode(t, &se)
+	return se.ID
+}
+
+// liveSession returns the fixture's shared live session, made on first use.
+func (f *apiFixture) liveSession(t testing.TB) string {
+	t.Helper()
+	if f.live == "" {
+		f.live = f.newLiveSession(t)
+	}
+	return f.live
+}
+
+// newLiveSession is newSession, started.
+func (f *apiFixture) newLiveSession(t testing.TB) string {
+	t.Helper()
+	id := f.newSession(t)
+	f.admin().post(t, "/api/v1/sessions/"+id+"/start", nil).want(t, http.StatusOK)
+	return id
+}
+
+func apiParseURL(s string) *url.URL {
+	u, err := url.Parse(s)
+	if err != nil {
+		panic(err)
+	}
+	return u
+}
