@@ -2,4 +2,4 @@
 
 package mongostore_test
 
-const raceNote = "without the race detector"
+const raceEnabled = false

@@ -2,4 +2,7 @@
 
 package mongostore_test
 
-const raceNote = "with the race detector: several times slower than a real start"
+// raceEnabled: the race detector slows the embedded store about tenfold
+// (FerretDB also turns on its debug checks), so timings mean little and big
+// fixtures take minutes.
+const raceEnabled = true

@@ -14,9 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"runtime/debug"
 	"strings"
-	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -32,12 +30,6 @@ var _ conference.Store = (*Store)(nil)
 
 // DefaultPingTimeout bounds how long Open waits for the server to answer.
 const DefaultPingTimeout = 10 * time.Second
-
-// loadBatchSize is how many documents one round trip of Load brings. The
-// driver's default first batch is 101 documents, which costs 500 round trips
-// for 50,000 notes; 5,000 notes of a few hundred bytes make a batch of about
-// 2 MB, well under the 16 MiB reply limit.
-const loadBatchSize = 5000
 
 // Store is a conference.Store on one MongoDB database. It is safe for
 // concurrent use.
@@ -115,110 +107,6 @@ func (s *Store) Close(ctx context.Context) error {
 	return nil
 }
 
-// Load reads every collection into a Snapshot.
-func (s *Store) Load(ctx context.Context) (*conference.Snapshot, error) {
-	defer relaxGC()()
-	var snap conference.Snapshot
-	for _, c := range conference.Collections {
-		var err error
-		switch c {
-		case conference.Delegations:
-			err = loadAll(ctx, s.coll(c), &snap.Delegations)
-		case conference.Topics:
-			err = loadAll(ctx, s.coll(c), &snap.Topics)
-		case conference.Meetings:
-			err = loadAll(ctx, s.coll(c), &snap.Meetings)
-		case conference.Sessions:
-			err = loadAll(ctx, s.coll(c), &snap.Sessions)
-		case conference.Users:
-			err = loadAll(ctx, s.coll(c), &snap.Users)
-		case conference.Logins:
-			err = loadAll(ctx, s.coll(c), &snap.Logins)
-		case conference.Tokens:
-			err = loadAll(ctx, s.coll(c), &snap.Tokens)
-		case conference.Notes:
-			err = loadAll(ctx, s.coll(c), &snap.Notes)
-		case conference.Outcomes:
-			err = loadAll(ctx, s.coll(c), &snap.Outcomes)
-		case conference.Actions:
-			err = loadAll(ctx, s.coll(c), &snap.Actions)
-		case conference.Register:
-			err = loadAll(ctx, s.coll(c), &snap.Register)
-		case conference.Links:
-			err = loadAll(ctx, s.coll(c), &snap.Links)
-		default:
-			// A collection added to the domain must be added here too;
-			// silently leaving it out would lose its documents at restart.
-			err = errors.New("the store does not know this collection")
-		}
-		if err != nil {
-			return nil, fmt.Errorf("load %s: %w", c, err)
-		}
-	}
-	return &snap, nil
-}
-
-// loadGCPercent is the garbage collector's target while Load runs. The
-// embedded store allocates about 50 KB per document it serves, in this
-// process, and with the default target of 100 collecting that garbage takes
-// a third of the start-up time (measured: 4.7 s of CPU for 50,000 documents,
-// 3.4 s at 400). The live heap during Load is the snapshot, tens of MB, so
-// the larger target costs a few hundred MB for a few seconds.
-const loadGCPercent = 400
-
-var (
-	gcMu      sync.Mutex
-	gcLoads   int // Loads running
-	gcPercent int // the target to restore when the last one ends
-)
-
-// relaxGC raises the garbage collector's target for the duration of a Load
-// and returns the function that restores it. Concurrent Loads (tests) share
-// one raise, so the last to end restores the original target. A target the
-// operator set higher, or GOGC=off, is left alone.
-func relaxGC() (restore func()) {
-	gcMu.Lock()
-	defer gcMu.Unlock()
-	if gcLoads == 0 {
-		gcPercent = debug.SetGCPercent(loadGCPercent)
-		if gcPercent < 0 || gcPercent > loadGCPercent {
-			debug.SetGCPercent(gcPercent)
-		}
-	}
-	gcLoads++
-	return func() {
-		gcMu.Lock()
-		defer gcMu.Unlock()
-		gcLoads--
-		if gcLoads == 0 {
-			debug.SetGCPercent(gcPercent)
-		}
-	}
-}
-
-// loadAll reads every document of coll into dst, in the store's natural
-// order; the Service orders what it needs in memory.
-func loadAll[T any](ctx context.Context, coll *mongo.Collection, dst *[]T) error {
-	cur, err := coll.Find(ctx, bson.D{}, options.Find().SetBatchSize(loadBatchSize))
-	if err != nil {
-		return err
-	}
-	defer cur.Close(context.WithoutCancel(ctx))
-	out := []T{}
-	for cur.Next(ctx) {
-		var v T
-		if err := cur.Decode(&v); err != nil {
-			return fmt.Errorf("decode document %v: %w", cur.Current.Lookup("_id"), err)
-		}
-		out = append(out, v)
-	}
-	if err := cur.Err(); err != nil {
-		return err
-	}
-	*dst = out
-	return nil
-}
-
 // Insert adds doc to collection c. A taken unique key (the _id, a user's
 // email, a topic's slug, a note's client_id or number) is ECONFLICT.
 func (s *Store) Insert(ctx context.Context, c conference.Collection, doc any) error {
@@ -227,7 +115,7 @@ func (s *Store) Insert(ctx context.Context, c conference.Collection, doc any) er
 		return err
 	}
 	if _, err := coll.InsertOne(ctx, doc); err != nil {
-		return s.writeError(ctx, c, "insert into", doc, err)
+		return s.writeError(ctx, c, "insert into", doc, true, err)
 	}
 	return nil
 }
@@ -241,7 +129,7 @@ func (s *Store) Replace(ctx context.Context, c conference.Collection, id string,
 	}
 	_, err = coll.ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}}, doc, options.Replace().SetUpsert(true))
 	if err != nil {
-		return s.writeError(ctx, c, "replace "+id+" in", doc, err)
+		return s.writeError(ctx, c, "replace "+id+" in", doc, false, err)
 	}
 	return nil
 }

@@ -1,8 +1,11 @@
 package mongostore
 
 import (
+	"context"
 	"errors"
 	"testing"
+
+	"github.com/quintet-ag/quintet/internal/conference"
 )
 
 func TestHostOf(t *testing.T) {
@@ -39,5 +42,28 @@ func TestRedact(t *testing.T) {
 	}
 	if got := passwordOf("mongodb://db:27017/?authSource=a@b"); got != "" {
 		t.Errorf("passwordOf of a URI without user info=%q, want none", got)
+	}
+}
+
+// MongoDB, and FerretDB on replace, name the index that clashed; the
+// conflict then names its field without asking the server anything.
+func TestConflictFromMessage(t *testing.T) {
+	s := &Store{} // no client: a lookup would panic
+	n := &conference.Note{ID: "n1", SessionID: "s1", Seq: 3, ClientID: "c-1"}
+	for _, tt := range []struct {
+		c     conference.Collection
+		msg   string
+		field string
+	}{
+		{conference.Notes, `E11000 duplicate key error collection: quintet.notes index: notes_client_id_unique dup key: { client_id: "c-1" }`, "client_id"},
+		{conference.Notes, `E11000 duplicate key error collection: quintet.notes index: notes_session_id_seq_unique dup key: { session_id: "s1", seq: 3 }`, "seq"},
+		{conference.Notes, `E11000 duplicate key error collection: quintet.notes index: _id_ dup key: { _id: "n1" }`, "id"},
+		{conference.Users, `constraint failed: UNIQUE constraint failed: index 'users_5e7cc513_users_email_unique' (2067)`, "email"},
+	} {
+		err := s.conflict(context.Background(), tt.c, n, true, errors.New(tt.msg))
+		var e *conference.Error
+		if !errors.As(err, &e) || e.Code != conference.ECONFLICT || e.Field != tt.field {
+			t.Errorf("conflict(%q)=%#v, want ECONFLICT on %q", tt.msg, err, tt.field)
+		}
 	}
 }
