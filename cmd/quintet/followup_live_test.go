@@ -1,0 +1,149 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// fuLive is a WebSocket of a signed-in client, subscribed to one channel.
+type fuLive struct {
+	t       *testing.T
+	ws      *websocket.Conn
+	pending [][]byte // messages of the last frame not read yet
+}
+
+func (c *fuClient) live(channel string) *fuLive {
+	c.t.Helper()
+	u := "ws" + strings.TrimPrefix(c.srv.URL, "http") + "/api/v1/live"
+	h := http.Header{"Origin": {c.srv.URL}}
+	base, err := url.Parse(c.srv.URL)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	for _, ck := range c.hc.Jar.Cookies(base) {
+		h.Add("Cookie", ck.Name+"="+ck.Value)
+	}
+	ws, resp, err := websocket.DefaultDialer.Dial(u, h)
+	if err != nil {
+		c.t.Fatalf("dial %s: %v (%v)", u, err, resp)
+	}
+	c.t.Cleanup(func() { ws.Close() })
+	l := &fuLive{t: c.t, ws: ws}
+	if err := ws.WriteJSON(map[string]any{"type": "subscribe", "channel": channel}); err != nil {
+		c.t.Fatal(err)
+	}
+	l.until("caught_up", func(map[string]json.RawMessage) bool { return true })
+	return l
+}
+
+// until reads messages until one of type typ satisfies ok, and returns it.
+func (l *fuLive) until(typ string, ok func(map[string]json.RawMessage) bool) map[string]json.RawMessage {
+	l.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		// The server writes several queued messages into one frame, one
+		// JSON object per line.
+		for len(l.pending) == 0 {
+			_ = l.ws.SetReadDeadline(deadline)
+			_, frame, err := l.ws.ReadMessage()
+			if err != nil {
+				l.t.Fatalf("waiting for %s: %v", typ, err)
+			}
+			for _, line := range bytes.Split(frame, []byte("\n")) {
+				if len(bytes.TrimSpace(line)) > 0 {
+					l.pending = append(l.pending, line)
+				}
+			}
+		}
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal(l.pending[0], &m); err != nil {
+			l.t.Fatalf("message %s: %v", l.pending[0], err)
+		}
+		l.pending = l.pending[1:]
+		var got string
+		_ = json.Unmarshal(m["type"], &got)
+		if got == typ && ok(m) {
+			return m
+		}
+	}
+}
+
+// noneBefore fails if a message of type typ about id arrives before the one
+// about sentinelID, which was sent after it.
+func (l *fuLive) noneBefore(typ, field, id, sentinelID string) {
+	l.t.Helper()
+	l.until(typ, func(m map[string]json.RawMessage) bool {
+		var doc struct{ ID string }
+		_ = json.Unmarshal(m[field], &doc)
+		if doc.ID == id {
+			l.t.Fatalf("received %s %s, which is above this reader's clearance", typ, id)
+		}
+		return doc.ID == sentinelID
+	})
+}
+
+// Outcome and action changes reach the meeting channel's subscribers whose
+// clearance covers their marking, and nobody else.
+func TestFollowup_Live(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the server")
+	}
+	_, who := fuSetUp(t)
+	const channel = "meeting:london-2014"
+	secretariat := who["admin"].live(channel)
+	observer := who["observer"].live(channel)
+	head := who["headCA"].live(channel)
+
+	// A heads-marked action, then an action for everyone (the sentinel).
+	var secret, open fuAction
+	who["admin"].do("POST", "/api/v1/sessions/"+fuSession+"/notes/3/action", map[string]any{"owner": "US", "due": "2015-03-01"}).want(201).into(&secret)
+	who["followupCA"].do("POST", "/api/v1/actions", map[string]any{"title": "For all", "owner": "CA", "due": "2015-06-30",
+		"meeting_id": "london-2014"}).want(201).into(&open)
+
+	byID := func(id string) func(map[string]json.RawMessage) bool {
+		return func(m map[string]json.RawMessage) bool {
+			var a fuAction
+			_ = json.Unmarshal(m["action"], &a)
+			return a.ID == id
+		}
+	}
+	secretariat.until("action", byID(secret.ID))
+	head.until("action", byID(secret.ID))
+	observer.noneBefore("action", "action", secret.ID, open.ID)
+
+	// Canada's follow-up files a report: the board's subscribers see the new
+	// version at once.
+	who["followupCA"].do("POST", "/api/v1/actions/"+open.ID+"/reports", map[string]any{"text": "Started.", "status": "in-progress",
+		"version": open.Version}).want(201)
+	m := secretariat.until("action", func(m map[string]json.RawMessage) bool {
+		var a fuAction
+		_ = json.Unmarshal(m["action"], &a)
+		return a.ID == open.ID && a.Version == open.Version+1
+	})
+	var a fuAction
+	_ = json.Unmarshal(m["action"], &a)
+	if a.Status != "in-progress" || len(a.Reports) != 1 {
+		t.Fatalf("pushed action=%+v", a)
+	}
+
+	// Outcomes likewise: a delegations outcome reaches the head, not the observer.
+	var o, all fuOutcome
+	who["rapporteur"].do("POST", "/api/v1/sessions/"+fuSession+"/notes/2/outcome", map[string]any{"kind": "finding"}).want(201).into(&o)
+	who["rapporteur"].do("POST", "/api/v1/sessions/"+fuSession+"/notes/1/outcome", map[string]any{"kind": "finding"}).want(201).into(&all)
+	outcomeID := func(id string) func(map[string]json.RawMessage) bool {
+		return func(m map[string]json.RawMessage) bool {
+			var x fuOutcome
+			_ = json.Unmarshal(m["outcome"], &x)
+			return x.ID == id
+		}
+	}
+	head.until("outcome", outcomeID(o.ID))
+	observer.noneBefore("outcome", "outcome", o.ID, all.ID)
+}
