@@ -71,6 +71,13 @@ type queryTerm struct {
 	prefix bool // also matches words that start with it
 }
 
+func (t queryTerm) matches(w []byte) bool {
+	if t.prefix {
+		return len(w) >= len(t.word) && string(w[:len(t.word)]) == t.word
+	}
+	return string(w) == t.word
+}
+
 // parseSearchQuery checks q and returns its words, folded and without
 // repeats. One-letter words match only whole words: as prefixes they would
 // match most of the index and rank nothing.
@@ -89,7 +96,8 @@ func parseSearchQuery(q string) ([]queryTerm, error) {
 	seen := map[string]bool{}
 	n := 0
 	var err error
-	addWords(q, func(w string) {
+	scanWords(q, func(b []byte) {
+		w := string(b)
 		n++
 		if n > MaxSearchTerms {
 			err = Invalid("q", "q has more than %d words", MaxSearchTerms)
@@ -236,19 +244,21 @@ func (st *state) search(actor *User, level int, terms []queryTerm, q SearchQuery
 	if q.Meeting != "" {
 		inMeeting = st.topicsOfMeeting(q.Meeting)
 	}
+	// visible says whether the reader may find d at all: alive, within
+	// their clearance, and in the meeting asked for. It runs for the
+	// postings of the first term only; later terms look at its survivors.
+	lvl := uint8(level)
 	visible := func(d *searchDoc) bool {
-		if d.dead || int(d.level) > level {
+		if d.dead || d.level > lvl {
 			return false
 		}
-		if q.Meeting != "" {
-			if d.kind == SearchTopic {
-				return inMeeting[d.id]
-			}
-			if d.meeting != q.Meeting {
-				return false
-			}
+		if q.Meeting == "" {
+			return true
 		}
-		return st.mayFind(actor, d)
+		if d.kind == SearchTopic {
+			return inMeeting[d.id]
+		}
+		return d.meeting == q.Meeting
 	}
 
 	sc := scratchPool.Get().(*scratch)
@@ -256,7 +266,11 @@ func (st *state) search(actor *User, level int, terms []queryTerm, q SearchQuery
 	sc.grow(len(ix.docs))
 	defer sc.reset()
 
+	// BM25's length normalisation, k1·(1−b+b·len/avg), as c1 + c2·len.
+	c1, c2 := float32(bm25K1*(1-bm25B)), float32(bm25K1*bm25B/avgLen)
+	docs := ix.docs
 	for i, e := range exps {
+		mi := uint8(i)
 		for j, ti := range e.terms {
 			var df float64
 			for l := 0; l <= level; l++ {
@@ -265,55 +279,59 @@ func (st *state) search(actor *User, level int, terms []queryTerm, q SearchQuery
 			if df <= 0 {
 				continue // only in what the reader may not read
 			}
-			idf := math.Log(1 + (n-df+0.5)/(df+0.5))
-			factor := 1.0
+			weight := math.Log(1+(n-df+0.5)/(df+0.5)) * (bm25K1 + 1)
 			if !e.exact[j] {
-				factor = prefixFactor
+				weight *= prefixFactor
 			}
+			wt := float32(weight)
 			for _, p := range ti.post {
 				d := p.doc
 				m := sc.matched[d]
-				if i == 0 && m == 0 {
-					doc := &ix.docs[d]
-					if !visible(doc) {
+				if m < mi {
+					continue // missed an earlier term
+				}
+				if m == 0 { // i == 0: a new candidate
+					if !visible(&docs[d]) {
 						continue
 					}
 					sc.touched = append(sc.touched, d)
-				} else if int(m) < i {
-					continue // missed an earlier term
 				}
-				doc := &ix.docs[d]
-				w := float64(p.w)
-				s := float32(factor * idf * w * (bm25K1 + 1) / (w + bm25K1*(1-bm25B+bm25B*float64(doc.length)/avgLen)))
-				switch int(m) {
-				case i: // the first expansion of this term to match d
+				s := wt * p.w / (p.w + c1 + c2*docs[d].length)
+				if m == mi { // the first expansion of this term to match d
 					sc.score[d] += s
 					sc.last[d] = s
-					sc.matched[d] = uint8(i + 1)
-				case i + 1: // another expansion of the same term: keep the best
-					if s > sc.last[d] {
-						sc.score[d] += s - sc.last[d]
-						sc.last[d] = s
-					}
+					sc.matched[d] = mi + 1
+				} else if s > sc.last[d] { // another expansion of it: keep the best
+					sc.score[d] += s - sc.last[d]
+					sc.last[d] = s
 				}
 			}
 		}
 	}
 
-	want := func(k SearchKind) bool { return len(q.Kinds) == 0 || slices.Contains(q.Kinds, k) }
+	var wanted [8]bool // by rank
+	for i, k := range SearchKinds {
+		wanted[i] = len(q.Kinds) == 0 || slices.Contains(q.Kinds, k)
+	}
+	var counts [8]int // by rank
 	top := &hitHeap{docs: ix.docs}
 	all := uint8(len(exps))
 	for _, d := range sc.touched {
 		if sc.matched[d] != all {
 			continue
 		}
-		doc := &ix.docs[d]
-		res.Counts[doc.kind]++
-		if !want(doc.kind) {
+		rank := ix.docs[d].rank
+		counts[rank]++
+		if !wanted[rank] {
 			continue
 		}
 		res.Total++
 		top.offer(scoredDoc{doc: d, score: sc.score[d]}, q.Limit)
+	}
+	for i, k := range SearchKinds {
+		if counts[i] > 0 {
+			res.Counts[k] = counts[i]
+		}
 	}
 	ranked := make([]scoredDoc, top.Len())
 	for i := len(ranked) - 1; i >= 0; i-- {
@@ -321,6 +339,9 @@ func (st *state) search(actor *User, level int, terms []queryTerm, q SearchQuery
 	}
 	for _, r := range ranked {
 		doc := &ix.docs[r.doc]
+		if !st.mayFind(actor, doc) {
+			continue
+		}
 		if hit, ok := st.searchHit(doc, terms); ok {
 			hit.Score = math.Round(float64(r.score)*1000) / 1000
 			res.Hits = append(res.Hits, hit)
@@ -345,8 +366,11 @@ func (st *state) topicsOfMeeting(id string) map[string]bool {
 	return out
 }
 
-// mayFind applies the rules of each kind beyond markings, which the index
-// already holds as levels.
+// mayFind checks a hit against the marking of what it describes. The index
+// already filters by level, which is the marking the document was indexed
+// at, and every change of marking re-indexes the document; this second look
+// at the few hits shown costs nothing and keeps a mistake in the index from
+// showing anything.
 func (st *state) mayFind(actor *User, d *searchDoc) bool {
 	switch d.kind {
 	case SearchNote:
@@ -381,8 +405,8 @@ func (h *hitHeap) better(a, b scoredDoc) bool {
 		return a.score > b.score
 	}
 	da, db := &h.docs[a.doc], &h.docs[b.doc]
-	if da.kind != db.kind {
-		return slices.Index(SearchKinds, da.kind) < slices.Index(SearchKinds, db.kind)
+	if da.rank != db.rank {
+		return da.rank < db.rank
 	}
 	return da.id < db.id
 }
@@ -464,46 +488,52 @@ func (st *state) searchHit(d *searchDoc, terms []queryTerm) (SearchHit, bool) {
 	return hit, true
 }
 
-func matches(w string, terms []queryTerm) bool {
+func matches(w []byte, terms []queryTerm) bool {
 	for _, t := range terms {
-		if w == t.word || (t.prefix && strings.HasPrefix(w, t.word)) {
+		if t.matches(w) {
 			return true
 		}
 	}
 	return false
 }
 
-// snippetWindow picks the stretch of body to show: about snippetBytes around
-// the first matching word, cut at word boundaries.
+// snippetWindow picks the stretch of body to show: about snippetBytes from
+// a little before the first matching word, cut at word boundaries.
 func snippetWindow(body string, terms []queryTerm) (int, int) {
 	if len(body) <= snippetBytes {
 		return 0, len(body)
 	}
-	ws := words(body)
-	first := 0
-	for i, w := range ws {
-		if matches(w.folded, terms) {
-			first = i
-			break
+	// Word starts within the context before the first match, and that match.
+	const before = snippetBytes / 4
+	var starts []int
+	first := -1
+	scanWordsAt(body, func(start, _ int, w []byte) {
+		if first >= 0 {
+			return
 		}
-	}
+		for len(starts) > 0 && start-starts[0] > before {
+			starts = starts[1:]
+		}
+		starts = append(starts, start)
+		if matches(w, terms) {
+			first = start
+		}
+	})
 	from := 0
-	// Some context before the match, whole words only.
-	for i := first; i >= 0; i-- {
-		if ws[first].start-ws[i].start > snippetBytes/4 {
-			break
-		}
-		from = ws[i].start
+	if first > before && len(starts) > 0 {
+		from = starts[0]
 	}
-	to := len(body)
-	for i := first; i < len(ws); i++ {
-		if ws[i].end-from > snippetBytes {
-			break
+	to := from
+	scanWordsAt(body[from:], func(_, end int, _ []byte) {
+		if end <= snippetBytes {
+			to = from + end
 		}
-		to = ws[i].end
-	}
-	if first == 0 && from == ws[0].start {
-		from = 0
+	})
+	if to == from {
+		to = min(len(body), from+snippetBytes)
+		for to < len(body) && !utf8.RuneStart(body[to]) {
+			to++
+		}
 	}
 	return from, to
 }
@@ -512,17 +542,17 @@ func snippetWindow(body string, terms []queryTerm) (int, int) {
 func highlight(s string, terms []queryTerm, from, to int) []Fragment {
 	out := []Fragment{}
 	at := from
-	for _, w := range words(s[from:to]) {
-		start, end := from+w.start, from+w.end
-		if !matches(w.folded, terms) {
-			continue
+	scanWordsAt(s[from:to], func(start, end int, w []byte) {
+		if !matches(w, terms) {
+			return
 		}
+		start, end = from+start, from+end
 		if start > at {
 			out = append(out, Fragment{Text: s[at:start]})
 		}
 		out = append(out, Fragment{Text: s[start:end], Match: true})
 		at = end
-	}
+	})
 	if at < to {
 		out = append(out, Fragment{Text: s[at:to]})
 	}

@@ -63,17 +63,24 @@ type termInfo struct {
 
 type searchDoc struct {
 	kind    SearchKind
-	id      string
-	meeting string
+	rank    uint8 // the kind's place in SearchKinds, for ordering ties
 	level   uint8 // Marking.Level of what is indexed; 0 for unmarked kinds
 	dead    bool
-	length  float32     // weighted word count
-	src     any         // the indexed value; re-indexing the same pointer is a no-op
-	terms   []*termInfo // the terms the document holds, to take it out again
+	length  float32 // weighted word count
+	id      string
+	meeting string
+	src     any // the indexed value; re-indexing the same pointer is a no-op
+	// terms are the terms the document holds, to take it out again. Notes,
+	// which are never changed, keep none: the garbage collector then has a
+	// million fewer pointers to follow, and a note taken out (which does not
+	// happen) is read again instead.
+	terms []*termInfo
+	text  indexText // for notes only: what was indexed, to take it out
 }
 
 type searchIndex struct {
-	docs  []searchDoc
+	weights map[*termInfo]float32 // put's scratch, reused
+	docs    []searchDoc
 	byKey map[string]uint32 // kind + "\x00" + id → doc
 	terms map[string]*termInfo
 	// vocab is every term, sorted, for prefix lookups. During a bulk load
@@ -86,7 +93,7 @@ type searchIndex struct {
 }
 
 func newSearchIndex() *searchIndex {
-	return &searchIndex{byKey: map[string]uint32{}, terms: map[string]*termInfo{}}
+	return &searchIndex{byKey: map[string]uint32{}, terms: map[string]*termInfo{}, weights: map[*termInfo]float32{}}
 }
 
 // indexText is what a document contributes to the index.
@@ -110,33 +117,56 @@ func (ix *searchIndex) put(t indexText, src any) {
 		}
 		ix.remove(t.kind, t.id)
 	}
-	weights := map[string]float32{}
+	weights := ix.weights
+	clear(weights)
 	var length float32
-	addWords(t.title, func(w string) { weights[w] += weightTitle; length += weightTitle })
+	add := func(weight float32) func([]byte) {
+		return func(w []byte) {
+			weights[ix.term(w)] += weight
+			length += weight
+		}
+	}
+	scanWords(t.title, add(weightTitle))
 	for _, b := range t.body {
-		addWords(b, func(w string) { weights[w] += weightBody; length += weightBody })
+		scanWords(b, add(weightBody))
 	}
 	doc := uint32(len(ix.docs))
 	level := max(t.level, 0)
-	terms := make([]*termInfo, 0, len(weights))
-	for w, n := range weights {
-		ti := ix.terms[w]
-		if ti == nil {
-			ti = &termInfo{term: w}
-			ix.terms[w] = ti
-			ix.addToVocab(w)
-		}
+	keep := t.kind != SearchNote
+	var terms []*termInfo
+	if keep {
+		terms = make([]*termInfo, 0, len(weights))
+	}
+	for ti, n := range weights {
 		ti.post = append(ti.post, posting{doc: doc, w: n})
 		ti.df[level]++
-		terms = append(terms, ti)
+		if keep {
+			terms = append(terms, ti)
+		}
 	}
-	ix.docs = append(ix.docs, searchDoc{
-		kind: t.kind, id: t.id, meeting: t.meeting, level: uint8(level),
-		length: length, src: src, terms: terms,
-	})
+	d := searchDoc{
+		kind: t.kind, rank: uint8(slices.Index(SearchKinds, t.kind)), id: t.id, meeting: t.meeting,
+		level: uint8(level), length: length, src: src, terms: terms,
+	}
+	if !keep {
+		d.text = t
+	}
+	ix.docs = append(ix.docs, d)
 	ix.byKey[key] = doc
 	ix.live[level]++
 	ix.lenSum[level] += float64(length)
+}
+
+// term returns the entry of the folded word w, made when new. Looking a
+// []byte up as a string does not allocate; only a new term's string does.
+func (ix *searchIndex) term(w []byte) *termInfo {
+	if ti := ix.terms[string(w)]; ti != nil {
+		return ti
+	}
+	ti := &termInfo{term: string(w)}
+	ix.terms[ti.term] = ti
+	ix.addToVocab(ti.term)
+	return ti
 }
 
 // remove takes a document out. Its postings stay until the next compaction
@@ -148,10 +178,24 @@ func (ix *searchIndex) remove(kind SearchKind, id string) {
 		return
 	}
 	doc := &ix.docs[d]
-	for _, ti := range doc.terms {
+	terms := doc.terms
+	if doc.kind == SearchNote {
+		seen := map[*termInfo]bool{}
+		collect := func(w []byte) {
+			if ti := ix.terms[string(w)]; ti != nil && !seen[ti] {
+				seen[ti] = true
+				terms = append(terms, ti)
+			}
+		}
+		scanWords(doc.text.title, collect)
+		for _, b := range doc.text.body {
+			scanWords(b, collect)
+		}
+	}
+	for _, ti := range terms {
 		ti.df[doc.level]--
 	}
-	doc.dead, doc.terms, doc.src = true, nil, nil
+	doc.dead, doc.terms, doc.src, doc.text = true, nil, nil, indexText{}
 	ix.live[doc.level]--
 	ix.lenSum[doc.level] -= float64(doc.length)
 	delete(ix.byKey, key)
@@ -227,23 +271,35 @@ func (ix *searchIndex) withPrefix(p string) []string {
 	return ix.vocab[i:j]
 }
 
-// addWords calls f with each folded word of s.
-func addWords(s string, f func(string)) {
-	var buf []byte
-	flush := func() {
-		if len(buf) > 0 {
-			f(string(truncateWord(buf)))
-			buf = buf[:0]
-		}
-	}
-	for _, r := range s {
+// scanWords calls f with each word of s, folded, and where it is. The
+// folded word is only valid during the call: the buffer is reused.
+func scanWordsAt(s string, f func(start, end int, folded []byte)) {
+	var buf [2 * maxTermBytes]byte
+	w := buf[:0]
+	start := -1
+	for i, r := range s {
 		if isWordRune(r) {
-			buf = foldRune(buf, r)
+			if start < 0 {
+				start = i
+			}
+			if len(w) < maxTermBytes+utf8.UTFMax { // longer words are cut below
+				w = foldRune(w, r)
+			}
 			continue
 		}
-		flush()
+		if start >= 0 {
+			f(start, i, truncateWord(w))
+			w, start = w[:0], -1
+		}
 	}
-	flush()
+	if start >= 0 {
+		f(start, len(s), truncateWord(w))
+	}
+}
+
+// scanWords calls f with each folded word of s.
+func scanWords(s string, f func(folded []byte)) {
+	scanWordsAt(s, func(_, _ int, w []byte) { f(w) })
 }
 
 // truncateWord cuts a folded word to maxTermBytes on a rune boundary.
@@ -256,34 +312,4 @@ func truncateWord(w []byte) []byte {
 		w = w[:len(w)-1]
 	}
 	return w
-}
-
-// wordSpan is a word of a text: where it is, and its folded form.
-type wordSpan struct {
-	start, end int // byte offsets in the text
-	folded     string
-}
-
-// words returns the words of s with their positions, for highlighting.
-func words(s string) []wordSpan {
-	var out []wordSpan
-	var buf []byte
-	start := -1
-	for i, r := range s {
-		if isWordRune(r) {
-			if start < 0 {
-				start = i
-			}
-			buf = foldRune(buf, r)
-			continue
-		}
-		if start >= 0 {
-			out = append(out, wordSpan{start, i, string(truncateWord(buf))})
-			buf, start = buf[:0], -1
-		}
-	}
-	if start >= 0 {
-		out = append(out, wordSpan{start, len(s), string(truncateWord(buf))})
-	}
-	return out
 }

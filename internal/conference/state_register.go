@@ -15,20 +15,26 @@ type registerState struct {
 	// Like the agenda, it is replaced on change, never changed in place, so
 	// that a reader may keep it after the lock is released.
 	registerList []*RegisterEntry
-	linksByEntry map[string][]*Link // entry id → links to it, oldest first; replaced on change
-	linksByFrom  map[string][]*Link // linkFromKey → links from it, oldest first; replaced on change
-	noteByID     map[string]*Note   // backlinks and search name notes by id
-	searchIx     *searchIndex
+	// registerFacets[i] is registerList[i]'s filter fields as bits, so that
+	// a filtered list of ten thousand entries costs a few comparisons each;
+	// replaced with registerList.
+	registerFacets []entryFacet
+	delegationBit  map[string]uint8   // delegation code → its bit in entryFacet.delegations; never reassigned
+	linksByEntry   map[string][]*Link // entry id → links to it, oldest first; replaced on change
+	linksByFrom    map[string][]*Link // linkFromKey → links from it, oldest first; replaced on change
+	noteByID       map[string]*Note   // backlinks and search name notes by id
+	searchIx       *searchIndex
 }
 
 func newRegisterState() registerState {
 	return registerState{
-		register:     map[string]*RegisterEntry{},
-		links:        map[string]*Link{},
-		linksByEntry: map[string][]*Link{},
-		linksByFrom:  map[string][]*Link{},
-		noteByID:     map[string]*Note{},
-		searchIx:     newSearchIndex(),
+		register:      map[string]*RegisterEntry{},
+		links:         map[string]*Link{},
+		delegationBit: map[string]uint8{},
+		linksByEntry:  map[string][]*Link{},
+		linksByFrom:   map[string][]*Link{},
+		noteByID:      map[string]*Note{},
+		searchIx:      newSearchIndex(),
 	}
 }
 
@@ -56,6 +62,10 @@ func (st *state) loadRegister(snap *Snapshot) {
 		st.registerList = append(st.registerList, e)
 	}
 	slices.SortFunc(st.registerList, compareEntries)
+	st.registerFacets = make([]entryFacet, len(st.registerList))
+	for i, e := range st.registerList {
+		st.registerFacets[i] = st.facetOf(e)
+	}
 	for i := range snap.Links {
 		l := &snap.Links[i]
 		st.links[l.ID] = l
@@ -105,17 +115,17 @@ func (st *state) applyRegister(ch Change) {
 	case Register:
 		old := st.register[ch.ID]
 		putOrDelete(st.register, ch)
-		list := slices.Clone(st.registerList)
+		list, facets := slices.Clone(st.registerList), slices.Clone(st.registerFacets)
 		if old != nil {
 			if i, ok := slices.BinarySearchFunc(list, old, compareEntries); ok {
-				list = slices.Delete(list, i, i+1)
+				list, facets = slices.Delete(list, i, i+1), slices.Delete(facets, i, i+1)
 			}
 		}
 		if e := st.register[ch.ID]; e != nil {
 			i, _ := slices.BinarySearchFunc(list, e, compareEntries)
-			list = slices.Insert(list, i, e)
+			list, facets = slices.Insert(list, i, e), slices.Insert(facets, i, st.facetOf(e))
 		}
-		st.registerList = list
+		st.registerList, st.registerFacets = list, facets
 	case Links:
 		if old := st.links[ch.ID]; old != nil {
 			drop := func(x *Link) bool { return x.ID == ch.ID }
@@ -198,4 +208,54 @@ func (st *state) entryWords(e *RegisterEntry) []string {
 		out = append(out, r.Catalogue, r.Identifier)
 	}
 	return out
+}
+
+// entryFacet is what the register's filters look at, as bits and numbers.
+type entryFacet struct {
+	audiences   uint8  // bit i: Audiences[i]
+	format      uint8  // bit i: Formats[i]
+	status      uint8  // bit i: EntryStatuses[i]
+	archived    bool   //
+	openEnded   bool   // ongoing, with no end date: active until now
+	overflow    bool   // involves a delegation beyond the 64 that have bits
+	delegations uint64 // lead and partners, by delegationBit
+	first, last int16  // years
+}
+
+func (st *state) facetOf(e *RegisterEntry) entryFacet {
+	f := entryFacet{
+		format:    1 << max(slices.Index(Formats, e.Format), 0),
+		status:    1 << max(slices.Index(EntryStatuses, e.Status), 0),
+		archived:  e.Archived,
+		openEnded: e.EndDate == "" && e.Status == EntryOngoing,
+	}
+	for _, a := range e.Audiences {
+		if i := slices.Index(Audiences, a); i >= 0 {
+			f.audiences |= 1 << i
+		}
+	}
+	for _, d := range e.Delegations() {
+		if bit, ok := st.bitOf(d); ok {
+			f.delegations |= 1 << bit
+		} else {
+			f.overflow = true
+		}
+	}
+	first, last := entryYears(e, 0)
+	f.first, f.last = int16(first), int16(last)
+	return f
+}
+
+// bitOf returns the bit of a delegation code, giving it one when new. There
+// are five delegations; sixty-four bits leave room for observers.
+func (st *state) bitOf(code string) (uint8, bool) {
+	if bit, ok := st.delegationBit[code]; ok {
+		return bit, true
+	}
+	if len(st.delegationBit) >= 64 {
+		return 0, false
+	}
+	bit := uint8(len(st.delegationBit))
+	st.delegationBit[code] = bit
+	return bit, true
 }
