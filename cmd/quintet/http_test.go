@@ -639,9 +639,9 @@ func testBadInput(t *testing.T, f *apiFixture) {
 		{"string for a number", "PATCH", "/api/v1/sessions/" + session, map[string]any{"version": "3"}, 400, "invalid", "version", "", ""},
 		{"number for a boolean", "PATCH", "/api/v1/users/" + userID, map[string]any{"disabled": 1}, 400, "invalid", "disabled", "", ""},
 		{"object for a string", "PATCH", "/api/v1/meetings/london-2014", map[string]any{"city": map[string]any{}}, 400, "invalid", "city", "", ""},
-		{"not a time", "POST", sessions, sessionWith(map[string]any{"start": "next Tuesday"}), 400, "invalid", "start", "", "BUG: internal/httpapi/bind.go decodeError: a time field that fails to decode is not named (field is empty)"},
-		{"number for a time", "POST", sessions, sessionWith(map[string]any{"end": 5}), 400, "invalid", "end", "", "BUG: internal/httpapi/bind.go decodeError: a time field that fails to decode is not named (field is empty)"},
-		{"not a time in a change", "PATCH", "/api/v1/sessions/" + session, map[string]any{"start": "9am"}, 400, "invalid", "start", "", "BUG: internal/httpapi/bind.go decodeError: a time field that fails to decode is not named (field is empty)"},
+		{"not a time", "POST", sessions, sessionWith(map[string]any{"start": "next Tuesday"}), 400, "invalid", "start", "", ""},
+		{"number for a time", "POST", sessions, sessionWith(map[string]any{"end": 5}), 400, "invalid", "end", "", ""},
+		{"not a time in a change", "PATCH", "/api/v1/sessions/" + session, map[string]any{"start": "9am"}, 400, "invalid", "start", "", ""},
 
 		// Unknown fields name the field.
 		{"unknown field", "POST", "/api/v1/topics", map[string]any{"slug": "colours", "title": "Colours", "colour": "red"}, 400, "invalid", "colour", "", ""},
@@ -884,8 +884,7 @@ func testSecurityHeaders(t *testing.T, f *apiFixture) {
 		if r.Status/100 == 3 {
 			inner.errors = append(inner.errors, fmt.Sprintf("GET /api/v1/topics/ answered %d → %s, a redirect the middleware never saw", r.Status, r.Header.Get("Location")))
 		}
-		apiKnownBug(t, "BUG: internal/httpapi/server.go New: gin's RedirectTrailingSlash answers /api/v1/topics/ with a 301 "+
-			"without the security headers or Cache-Control: no-store", inner.errors)
+		apiKnownBug(t, "", inner.errors)
 	})
 }
 

@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 
@@ -48,12 +50,41 @@ func decodeJSON(body io.Reader, dst any) error {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
-		return decodeError(err)
+		err = decodeError(err)
+		var e *conference.Error
+		if errors.As(err, &e) && e.Field == "" && e.Code == conference.EINVALID {
+			// Values with their own decoder (times) fail without naming
+			// their field: find it by decoding one member at a time.
+			if e.Field = failingField(raw, dst); e.Field != "" {
+				e.Message = e.Field + ": " + e.Message
+			}
+		}
+		return err
 	}
 	if dec.More() {
 		return conference.Errorf(conference.EINVALID, "The request body holds more than one JSON value.")
 	}
 	return nil
+}
+
+// failingField returns the name of the first member of the JSON object raw
+// that does not decode into a fresh value of dst's type, or "".
+func failingField(raw []byte, dst any) string {
+	var members map[string]json.RawMessage
+	if json.Unmarshal(raw, &members) != nil {
+		return ""
+	}
+	t := reflect.TypeOf(dst)
+	if t.Kind() != reflect.Pointer {
+		return ""
+	}
+	for _, name := range slices.Sorted(maps.Keys(members)) {
+		one, _ := json.Marshal(map[string]json.RawMessage{name: members[name]})
+		if json.Unmarshal(one, reflect.New(t.Elem()).Interface()) != nil {
+			return name
+		}
+	}
+	return ""
 }
 
 func decodeError(err error) error {

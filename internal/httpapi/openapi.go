@@ -7,7 +7,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -36,18 +35,11 @@ func strs[T ~string](xs []T) []string {
 	return out
 }
 
-type openapiDoc struct {
-	once sync.Once
-	body []byte
-}
-
-var docCache openapiDoc
-
 func (a *api) openapi(c *gin.Context) {
-	docCache.once.Do(func() {
-		docCache.body, _ = json.MarshalIndent(a.buildOpenAPI(), "", "  ")
+	a.docOnce.Do(func() {
+		a.doc, _ = json.MarshalIndent(a.buildOpenAPI(), "", "  ")
 	})
-	c.Data(http.StatusOK, "application/json; charset=utf-8", docCache.body)
+	c.Data(http.StatusOK, "application/json; charset=utf-8", a.doc)
 }
 
 // OpenAPIPath turns a Gin path into an OpenAPI one: /meetings/:id → /meetings/{id}.

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 
 	"github.com/gin-gonic/gin"
 
@@ -43,6 +44,9 @@ type api struct {
 	origins map[string]bool
 	limits  *loginLimits
 	agendas *encodedCache
+
+	docOnce sync.Once // the OpenAPI document, made on first request
+	doc     []byte
 }
 
 // New returns the HTTP handler for the whole service.
@@ -64,6 +68,9 @@ func New(svc *conference.Service, cfg Config) (*gin.Engine, error) {
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
 	e.HandleMethodNotAllowed = true
+	// Gin's trailing-slash redirect answers before any middleware, without
+	// the security headers; an unknown path gets the 404 JSON instead.
+	e.RedirectTrailingSlash = false
 	e.ContextWithFallback = true
 	if err := e.SetTrustedProxies(cfg.TrustedProxies); err != nil {
 		return nil, err

@@ -1,0 +1,114 @@
+package httpapi_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/quintet-ag/quintet/internal/conference"
+	"github.com/quintet-ag/quintet/internal/httpapi"
+	"github.com/quintet-ag/quintet/internal/password"
+	"github.com/quintet-ag/quintet/internal/storetest"
+)
+
+// BenchmarkAgenda compares GET of a 300-session agenda through the real
+// router (authentication, security headers, the Service, the cached
+// encoding) with a bare Gin handler that writes the same bytes. The goal is
+// router throughput ≥ 0.8× the bare handler's: see docs/benchmarks.md.
+func BenchmarkAgenda(b *testing.B) {
+	ctx := context.Background()
+	store, _ := storetest.Open(b)
+	svc := conference.NewService(store, password.New())
+	if err := svc.Load(ctx); err != nil {
+		b.Fatal(err)
+	}
+	seedBenchMeeting(b, svc, 300)
+	secret := benchToken(b, svc)
+
+	router, err := httpapi.New(svc, httpapi.Config{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	req := httptest.NewRequest(http.MethodGet, "/api/v1/meetings/bench/sessions", nil)
+	req.Header.Set("Authorization", "Bearer "+secret)
+	first := httptest.NewRecorder()
+	router.ServeHTTP(first, req)
+	if first.Code != http.StatusOK {
+		b.Fatalf("agenda: %d %s", first.Code, first.Body)
+	}
+	body := first.Body.Bytes()
+
+	gin.SetMode(gin.ReleaseMode)
+	bare := gin.New()
+	bare.GET("/api/v1/meetings/:id/sessions", func(c *gin.Context) {
+		c.Data(http.StatusOK, "application/json; charset=utf-8", body)
+	})
+
+	b.Run("router", func(b *testing.B) { serveLoop(b, router, req, len(body)) })
+	b.Run("bare", func(b *testing.B) { serveLoop(b, bare, req, len(body)) })
+}
+
+func serveLoop(b *testing.B, h http.Handler, req *http.Request, size int) {
+	b.ReportAllocs()
+	b.SetBytes(int64(size))
+	for b.Loop() {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		if w.Code != http.StatusOK {
+			b.Fatalf("status %d", w.Code)
+		}
+	}
+}
+
+// seedBenchMeeting makes a five-day meeting with n sessions, as a large
+// meeting's agenda would be.
+func seedBenchMeeting(b *testing.B, svc *conference.Service, n int) {
+	b.Helper()
+	ctx := context.Background()
+	sys := conference.SystemActor
+	if _, err := svc.CreateDelegation(ctx, sys, conference.Delegation{Code: "GB", Name: "United Kingdom"}); err != nil {
+		b.Fatal(err)
+	}
+	topic, err := svc.CreateTopic(ctx, sys, conference.Topic{Slug: "bench", Title: "Benchmarks", Description: "A topic."})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := svc.CreateMeeting(ctx, sys, conference.Meeting{
+		ID: "bench", Title: "Benchmark meeting", Host: "GB", City: "London", TimeZone: "Europe/London",
+		StartDate: "2014-07-07", EndDate: "2014-07-11", Delegations: []string{"GB"},
+	}); err != nil {
+		b.Fatal(err)
+	}
+	day := time.Date(2014, 7, 7, 7, 0, 0, 0, time.UTC)
+	for i := range n {
+		start := day.AddDate(0, 0, i%5).Add(time.Duration(i/5) * 10 * time.Minute)
+		if _, err := svc.CreateSession(ctx, sys, "bench", conference.SessionInput{
+			Title: fmt.Sprintf("Session %03d on international cooperation", i), Start: start, End: start.Add(10 * time.Minute),
+			Room: "Room " + fmt.Sprint(i%4), Topics: []string{topic.ID},
+		}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func benchToken(b *testing.B, svc *conference.Service) string {
+	b.Helper()
+	ctx := context.Background()
+	u, err := svc.CreateUser(ctx, conference.SystemActor, conference.UserInput{
+		Email: "delegate@example.org", Name: "Delegate", Roles: []conference.Role{conference.RoleDelegate},
+		Delegation: "GB", Password: "a long enough password",
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	secret, err := svc.CreateToken(ctx, conference.SystemActor, u.ID, "bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	return secret
+}
