@@ -8,6 +8,9 @@ export type Route =
   | { name: 'meetings' }
   | { name: 'meeting'; id: string }
   | { name: 'users' }
+  | { name: 'actions'; mine: boolean }
+  | { name: 'action'; id: string }
+  | { name: 'sessionRecord'; id: string }
   | { name: 'notfound'; path: string };
 
 /** Reads a location hash ("#/meetings/london-2014?x=1") as a route. */
@@ -25,9 +28,15 @@ export function parseHash(hash: string): Route {
       if (parts[0] === 'setup') return { name: 'setup', secret: query.get('secret') ?? '' };
       if (parts[0] === 'meetings') return { name: 'meetings' };
       if (parts[0] === 'users') return { name: 'users' };
+      if (parts[0] === 'actions') return { name: 'actions', mine: false };
       break;
     case 2:
       if (parts[0] === 'meetings' && parts[1]) return { name: 'meeting', id: parts[1] };
+      if (parts[0] === 'actions' && parts[1] === 'mine') return { name: 'actions', mine: true };
+      if (parts[0] === 'actions' && parts[1]) return { name: 'action', id: parts[1] };
+      break;
+    case 3:
+      if (parts[0] === 'sessions' && parts[1] && parts[2] === 'record') return { name: 'sessionRecord', id: parts[1] };
       break;
   }
   return { name: 'notfound', path };

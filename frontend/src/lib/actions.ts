@@ -1,0 +1,223 @@
+// Outcomes and actions: their types (the JSON of internal/conference) and the
+// typed calls of the API, all through request() in api.ts.
+import { request, ApiError } from './api';
+import type { Marking } from './types';
+
+/** A note of a session's record, as GET /sessions/{id}/notes returns it. */
+export interface Note {
+  id: string;
+  session_id: string;
+  meeting_id: string;
+  seq: number;
+  author: string;
+  text: string;
+  marking: Marking;
+  amends?: number;
+  late?: boolean;
+  created_at: string;
+}
+
+export type OutcomeKind = 'decision' | 'recommendation' | 'finding';
+export const OUTCOME_KINDS: readonly OutcomeKind[] = ['decision', 'recommendation', 'finding'];
+export type OutcomeStatus = 'draft' | 'agreed';
+
+export interface SignOff {
+  delegation: string;
+  by: string;
+  by_name: string;
+  at: string;
+}
+
+export interface Outcome {
+  id: string;
+  meeting_id: string;
+  session_id: string;
+  kind: OutcomeKind;
+  text: string;
+  sources: number[];
+  marking: Marking;
+  status: OutcomeStatus;
+  sign_offs: SignOff[];
+  history: { version: number; text: string; replaced_by_name: string; replaced_at: string }[];
+  updated_by_name: string;
+  updated_at: string;
+  version: number;
+  signed_off: number;
+  delegations: number;
+  agreement: string;
+}
+
+export interface OutcomeInput {
+  kind: OutcomeKind;
+  text?: string;
+  sources?: number[];
+  marking?: Marking;
+}
+
+export type ActionStatus = 'open' | 'in-progress' | 'done' | 'blocked' | 'dropped';
+export const ACTION_STATUSES: readonly ActionStatus[] = ['open', 'in-progress', 'done', 'blocked', 'dropped'];
+export const STATUS_LABELS: Record<ActionStatus, string> = {
+  open: 'Open',
+  'in-progress': 'In progress',
+  done: 'Done',
+  blocked: 'Blocked',
+  dropped: 'Dropped',
+};
+
+export interface ProgressReport {
+  at: string;
+  author: string;
+  author_name: string;
+  text: string;
+  status: ActionStatus;
+  progress: number;
+}
+
+export interface Action {
+  id: string;
+  meeting_id: string;
+  session_id?: string;
+  outcome_id?: string;
+  note_seq?: number;
+  title: string;
+  description: string;
+  owner: string;
+  agency: string;
+  contact: string;
+  due: string;
+  status: ActionStatus;
+  reason?: string;
+  progress: number;
+  topics: string[];
+  marking: Marking;
+  reports: ProgressReport[];
+  created_by: string;
+  created_at: string;
+  updated_by: string;
+  updated_by_name: string;
+  updated_at: string;
+  version: number;
+}
+
+export interface ActionInput {
+  title?: string;
+  description?: string;
+  owner: string;
+  agency?: string;
+  contact?: string;
+  due: string;
+  topics?: string[];
+  marking?: Marking;
+  meeting_id?: string;
+  session_id?: string;
+  note_seq?: number;
+  outcome_id?: string;
+}
+
+export interface ActionUpdate {
+  title?: string;
+  description?: string;
+  owner?: string;
+  agency?: string;
+  contact?: string;
+  due?: string;
+  status?: ActionStatus;
+  reason?: string;
+  progress?: number;
+  version: number;
+}
+
+export interface ReportInput {
+  text: string;
+  status?: ActionStatus;
+  progress?: number;
+  reason?: string;
+  version: number;
+}
+
+export interface DueCounts {
+  overdue: number;
+  due_soon: number;
+  on_track: number;
+  done: number;
+  dropped: number;
+  total: number;
+}
+
+export interface BoardColumn {
+  delegation: string;
+  name: string;
+  counts: DueCounts;
+  attention: Action[];
+}
+
+export interface Board {
+  today: string;
+  columns: BoardColumn[];
+  totals: DueCounts;
+}
+
+export interface ActionFilter {
+  meeting?: string;
+  topic?: string;
+  owner?: string;
+  status?: ActionStatus[];
+  overdue?: boolean;
+  due_before?: string;
+  changed_since?: string;
+}
+
+/** The query string of a filter, with only the parameters that are set. */
+export function filterQuery(f: ActionFilter): string {
+  const q = new URLSearchParams();
+  if (f.meeting) q.set('meeting', f.meeting);
+  if (f.topic) q.set('topic', f.topic);
+  if (f.owner) q.set('owner', f.owner);
+  if (f.status && f.status.length > 0) q.set('status', f.status.join(','));
+  if (f.overdue) q.set('overdue', 'true');
+  if (f.due_before) q.set('due_before', f.due_before);
+  if (f.changed_since) q.set('changed_since', f.changed_since);
+  const s = q.toString();
+  return s ? '?' + s : '';
+}
+
+const enc = encodeURIComponent;
+
+// ---- notes and outcomes ----
+
+export const listNotes = (sessionId: string) =>
+  request<{ notes: Note[]; last_seq: number }>('GET', `/sessions/${enc(sessionId)}/notes`);
+export const listOutcomes = (sessionId: string) => request<Outcome[]>('GET', `/sessions/${enc(sessionId)}/outcomes`);
+export const createOutcome = (sessionId: string, input: OutcomeInput) =>
+  request<Outcome>('POST', `/sessions/${enc(sessionId)}/outcomes`, input);
+export const promoteToOutcome = (sessionId: string, seq: number, input: OutcomeInput) =>
+  request<Outcome>('POST', `/sessions/${enc(sessionId)}/notes/${seq}/outcome`, input);
+export const promoteToAction = (sessionId: string, seq: number, input: ActionInput) =>
+  request<Action>('POST', `/sessions/${enc(sessionId)}/notes/${seq}/action`, input);
+export const updateOutcome = (id: string, update: Partial<OutcomeInput> & { status?: OutcomeStatus; version: number }) =>
+  request<Outcome>('PATCH', `/outcomes/${enc(id)}`, update);
+export const signOff = (id: string) => request<Outcome>('POST', `/outcomes/${enc(id)}/sign-offs`);
+
+// ---- actions ----
+
+export const listActions = (f: ActionFilter = {}) => request<Action[]>('GET', `/actions${filterQuery(f)}`);
+export const getBoard = (f: ActionFilter = {}) => request<Board>('GET', `/actions/board${filterQuery(f)}`);
+export const getAction = (id: string) => request<Action>('GET', `/actions/${enc(id)}`);
+export const createAction = (input: ActionInput) => request<Action>('POST', '/actions', input);
+export const updateAction = (id: string, update: ActionUpdate) => request<Action>('PATCH', `/actions/${enc(id)}`, update);
+export const reportProgress = (id: string, input: ReportInput) =>
+  request<Action>('POST', `/actions/${enc(id)}/reports`, input);
+/** The address of the CSV export of a filter, for a download link. */
+export const actionsCsvHref = (f: ActionFilter = {}) => `/api/v1/actions.csv${filterQuery(f)}`;
+
+/**
+ * The plain words of a version conflict: who changed the action and when, as
+ * the server's 409 carries the current action. Undefined for other errors.
+ */
+export function conflictMessage(err: unknown, timeZone?: string): string | undefined {
+  if (!(err instanceof ApiError) || !err.isConflict || err.field !== 'version') return undefined;
+  const cur = err.current as Partial<Action> | undefined;
+  if (!cur || !cur.updated_at) return err.message;
+  const when = new Date(cur.updated_at).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', timeZone });
+  return `Updated by ${cur.updated_by_name || 'someone else'} at ${when} — review their change, then save again.`;
+}
