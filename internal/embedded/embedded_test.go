@@ -290,3 +290,23 @@ func TestLogsOnlyWarnings(t *testing.T) {
 		}
 	}
 }
+
+// Tests of other packages start stores in parallel (storetest); FerretDB
+// keeps some package-level state, which must not race.
+func TestParallelServers(t *testing.T) {
+	for i := range 3 {
+		t.Run(strconv.Itoa(i), func(t *testing.T) {
+			t.Parallel()
+			s := open(t, filepath.Join(shortDir(t), "data"), nil)
+			c := connect(t, s.URI())
+			ctx := context.Background()
+			if _, err := c.Database("quintet").Collection("things").InsertOne(ctx, bson.D{{Key: "_id", Value: i}}); err != nil {
+				t.Fatal(err)
+			}
+			var info bson.M
+			if err := c.Database("admin").RunCommand(ctx, bson.D{{Key: "buildInfo", Value: 1}}).Decode(&info); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
