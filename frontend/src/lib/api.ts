@@ -8,6 +8,9 @@ import type {
   ErrorBody,
   Me,
   Meeting,
+  Note,
+  NoteInput,
+  NotePage,
   PublicUser,
   Session,
   SessionInput,
@@ -202,3 +205,13 @@ export const updateSession = (id: string, update: SessionUpdate) =>
 export const deleteSession = (id: string) => request<void>('DELETE', `/sessions/${enc(id)}`);
 export const listTopics = () => request<Topic[]>('GET', '/topics');
 export const listDelegations = () => request<Delegation[]>('GET', '/delegations');
+
+// ---- live notes ----
+// The live record arrives over the WebSocket (lib/live.ts); these are its REST twins.
+
+export const listNotes = (sessionId: string, after = 0) =>
+  request<NotePage>('GET', `/sessions/${enc(sessionId)}/notes?after=${after}`);
+export const postNote = (sessionId: string, input: NoteInput) =>
+  request<Note>('POST', `/sessions/${enc(sessionId)}/notes`, input);
+export const startSession = (id: string) => request<Session>('POST', `/sessions/${enc(id)}/start`);
+export const endSession = (id: string) => request<Session>('POST', `/sessions/${enc(id)}/end`);

@@ -155,3 +155,41 @@ export interface ErrorBody {
     current?: unknown;
   };
 }
+
+// ---- live notes (docs/live-protocol.md) ----
+
+/** Marking, from the widest readership to the narrowest. */
+export const MARKINGS: readonly Marking[] = ['all', 'delegations', 'heads'];
+
+/** One entry of a session's live record. Append-only: a correction is a new note that amends an earlier one. */
+export interface Note {
+  id: string;
+  session_id: string;
+  meeting_id: string;
+  /** 1, 2, 3 … per session, without gaps in the record (readers may see holes). */
+  seq: number;
+  client_id: string;
+  /** User id of the writer. */
+  author: string;
+  text: string;
+  marking: Marking;
+  /** Seq of the earlier note this one corrects; absent when none. */
+  amends?: number;
+  /** Added by the secretariat after the session ended. */
+  late?: boolean;
+  created_at: string;
+}
+
+/** Body of POST /sessions/{id}/notes (and of a "post" on the live socket). */
+export interface NoteInput {
+  client_id: string;
+  text: string;
+  marking: Marking;
+  amends?: number;
+}
+
+/** GET /sessions/{id}/notes?after=N: the notes the reader may read, and the record's last seq. */
+export interface NotePage {
+  notes: Note[];
+  last_seq: number;
+}

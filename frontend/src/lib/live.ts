@@ -1,0 +1,877 @@
+// The live connection: one WebSocket per tab to /api/v1/live, carrying every
+// subscription of every view (docs/live-protocol.md). Views never open a
+// socket themselves; they subscribe to a channel here and get its messages.
+//
+// What this module guarantees a view:
+// - every note of a followed session once, in seq order, across dropped links,
+//   sleeps and server restarts: each channel keeps the highest seq it has seen
+//   and subscribes again with it after every reconnect; a note whose seq it
+//   already holds is ignored (the server promises no duplicates; this is the
+//   belt to its braces);
+// - reconnection with capped exponential back-off and jitter, at once when the
+//   browser says it is online again or the page becomes visible, and as the
+//   server's close code asks (4001: stop and sign in again; 4008: at once);
+// - a dead link noticed within seconds: browsers cannot send WebSocket pings,
+//   so the client sends {"type":"ping"} when the line has been quiet and drops
+//   the socket when nothing comes back.
+//
+// Everything that touches the browser (WebSocket, timers, clock, randomness,
+// navigator.onLine) comes in through LiveEnv, so the logic is tested in plain
+// Node (live.test.ts). The app's one instance is in live.svelte.ts.
+
+import type { Marking, Note, PublicUser, Session } from './types';
+
+// ---- wire messages ----
+
+export interface HelloMessage {
+  type: 'hello';
+  user: PublicUser;
+  clearance: Marking;
+  limits?: Record<string, number>;
+}
+
+export interface CaughtUpMessage {
+  type: 'caught_up';
+  channel: string;
+  ref?: string;
+  last_seq: number;
+  new_notes: number;
+  sessions: number;
+}
+
+export interface AckMessage {
+  type: 'ack';
+  ref?: string;
+  session_id: string;
+  client_id: string;
+  seq: number;
+  created: boolean;
+}
+
+export interface ErrorMessage {
+  type: 'error';
+  ref?: string;
+  code: string;
+  message: string;
+  field?: string;
+  channel?: string;
+  session_id?: string;
+  client_id?: string;
+}
+
+/** Any message the server sends; types this client does not know are passed on as they are. */
+export type ServerMessage = { type: string; channel?: string; [key: string]: unknown };
+
+/** What a post carries (docs/live-protocol.md, "post"). */
+export interface PostInput {
+  session_id: string;
+  client_id: string;
+  text: string;
+  marking: Marking;
+  amends?: number;
+}
+
+/** An error answer to a request, or the loss of the connection before its answer. */
+export class LiveError extends Error {
+  override readonly name = 'LiveError';
+  constructor(
+    /** The API's code (invalid, forbidden, conflict, not_found, internal…), or "offline" / "disconnected". */
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+
+  /** Worth trying again unchanged: the request may not have reached the server, or failed on its side. */
+  get retryable(): boolean {
+    return this.code === 'offline' || this.code === 'disconnected' || this.code === 'internal';
+  }
+}
+
+// ---- environment ----
+
+/** The part of a browser WebSocket this module uses. */
+export interface SocketLike {
+  readonly readyState: number;
+  onopen: ((ev: unknown) => void) | null;
+  onmessage: ((ev: { data: unknown }) => void) | null;
+  onclose: ((ev: { code: number; reason?: string }) => void) | null;
+  onerror: ((ev: unknown) => void) | null;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+}
+
+export type TimerHandle = unknown;
+
+export interface LiveEnv {
+  url(): string;
+  createSocket(url: string): SocketLike;
+  setTimeout(fn: () => void, ms: number): TimerHandle;
+  clearTimeout(handle: TimerHandle): void;
+  now(): number;
+  /** In [0, 1). */
+  random(): number;
+  /** navigator.onLine: false means certainly offline; true means perhaps online. */
+  isOnline(): boolean;
+  /**
+   * Asked after connections fail before opening, whose cause a browser
+   * cannot see: false when the server says the user is no longer signed in.
+   */
+  checkSignedIn?(): Promise<boolean>;
+}
+
+// ---- timing ----
+
+export interface BackoffOptions {
+  baseMs: number;
+  capMs: number;
+}
+
+/** 1 s doubling to 30 s, as docs/live-protocol.md suggests. */
+export const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 1000, capMs: 30_000 };
+
+/**
+ * The wait before reconnection attempt number `attempt` (0 for the first
+ * after a drop): exponential, capped, with "equal jitter", a random point in
+ * the upper half of the window, so that a room full of delegates whose Wi-Fi
+ * came back at the same instant does not reconnect in step.
+ */
+export function backoffDelay(attempt: number, random: () => number, opts: BackoffOptions = DEFAULT_BACKOFF): number {
+  const window = Math.min(opts.capMs, opts.baseMs * 2 ** Math.max(0, Math.min(attempt, 30)));
+  return Math.round(window / 2 + (random() * window) / 2);
+}
+
+/** Close codes the server uses (docs/live-protocol.md, "Close codes"). */
+export const CLOSE = {
+  normal: 1000,
+  goingAway: 1001,
+  abnormal: 1006,
+  tooBig: 1009,
+  signInAgain: 4001,
+  tooSlow: 4008,
+} as const;
+
+export type CloseDecision = { reconnect: true; delayMs: number } | { reconnect: false; reason: 'unauthorized' };
+
+/** What to do after the connection closed with `code`, on reconnection attempt `attempt`. */
+export function afterClose(code: number, attempt: number, random: () => number, opts = DEFAULT_BACKOFF): CloseDecision {
+  switch (code) {
+    case CLOSE.signInAgain:
+      // The credential was revoked: the same cookie would be refused again.
+      return { reconnect: false, reason: 'unauthorized' };
+    case CLOSE.tooSlow:
+      // Our queue overflowed; the catch-up brings what was dropped. At once,
+      // unless it keeps happening.
+      return { reconnect: true, delayMs: attempt === 0 ? 0 : backoffDelay(attempt - 1, random, opts) };
+    case CLOSE.goingAway:
+      // The server is restarting: give it 1–5 s, spread over the clients.
+      return { reconnect: true, delayMs: Math.max(1000 + Math.round(random() * 4000), backoffDelay(attempt, random, opts)) };
+    default:
+      return { reconnect: true, delayMs: backoffDelay(attempt, random, opts) };
+  }
+}
+
+/** Send a ping when nothing has arrived for this long… */
+export const HEARTBEAT_MS = 20_000;
+/** …and drop the socket when nothing answers it within this. */
+export const PONG_WAIT_MS = 8_000;
+/** A connection that lived this long after hello was healthy: the back-off starts over. */
+export const STABLE_MS = 5_000;
+/** The server's limit on one client message (docs: 64 KiB; over it, close 1009). */
+export const MAX_MESSAGE_BYTES = 65_536;
+
+// ---- channels ----
+
+export type ConnectionState =
+  /** No subscription wants a connection. */
+  | 'idle'
+  /** The first connection is being opened. */
+  | 'connecting'
+  /** Open, hello received. */
+  | 'connected'
+  /** The link was lost; trying again (with back-off). */
+  | 'reconnecting'
+  /** The browser reports no network; trying again when it comes back. */
+  | 'offline'
+  /** The server no longer accepts this sign-in (4001): sign in again. */
+  | 'unauthorized';
+
+export interface CatchUpInfo {
+  channel: string;
+  /** Notes this catch-up brought that the view did not hold. */
+  newNotes: number;
+  /** The first catch-up of this subscription (the record so far), not a resume. */
+  first: boolean;
+  /** For a resume: when the link was lost (ms since the epoch). */
+  since: number | null;
+  /** The record's last seq (read or not). */
+  lastSeq: number;
+}
+
+/** What a view wants to hear about a channel. Every callback is optional. */
+export interface ChannelHandlers {
+  /** A note of the session, once, in seq order (after a reset, again from 1). */
+  note?(note: Note, live: boolean): void;
+  /** The session as it now stands (session: channel), or a session of the agenda (meeting: channel). */
+  session?(session: Session): void;
+  sessionDeleted?(id: string): void;
+  /** The end of a catch-up: the first one, or one after a reconnect. */
+  caughtUp?(info: CatchUpInfo): void;
+  /** The server re-sends the record from the start: drop the notes held. */
+  reset?(): void;
+  /** The channel was refused (no such session, not allowed). No retry follows. */
+  error?(err: LiveError): void;
+  /** Messages of types this module does not handle (outcomes, actions…), for views that do. */
+  message?(msg: ServerMessage): void;
+}
+
+type Phase = 'waiting' | 'subscribing' | 'catching-up' | 'live' | 'failed';
+
+class Channel {
+  readonly name: string;
+  readonly isSession: boolean;
+  readonly listeners = new Set<ChannelHandlers>();
+  phase: Phase = 'waiting';
+  /** The ref of our latest subscribe: its answers carry it. */
+  subRef = '';
+  /** Highest seq seen, from notes and caught_up: where the next subscribe resumes. */
+  lastSeq = 0;
+  /** The notes held, in seq order, so that a second view of the channel starts complete. */
+  notes: Note[] = [];
+  readonly seen = new Set<number>();
+  readonly sessions = new Map<string, Session>();
+  /** Sessions named by the current catch-up of a meeting: channel. */
+  catchUpSessions: Set<string> | null = null;
+  addedInCatchUp = 0;
+  caughtUpOnce = false;
+  resumeSince: number | null = null;
+  error: LiveError | null = null;
+  /** How many notes were dropped as already held: should stay 0. */
+  duplicates = 0;
+
+  constructor(name: string) {
+    this.name = name;
+    this.isSession = name.startsWith('session:');
+  }
+
+  clearRecord(): void {
+    this.lastSeq = 0;
+    this.notes = [];
+    this.seen.clear();
+  }
+
+  /** Adds a note unless it is held; reports whether it was new. */
+  addNote(n: Note): boolean {
+    if (!Number.isInteger(n.seq) || n.seq < 1 || this.seen.has(n.seq)) {
+      this.duplicates++;
+      return false;
+    }
+    this.seen.add(n.seq);
+    this.lastSeq = Math.max(this.lastSeq, n.seq);
+    const last = this.notes[this.notes.length - 1];
+    if (!last || last.seq < n.seq) this.notes.push(n);
+    else this.notes.splice(insertionIndex(this.notes, n.seq), 0, n);
+    return true;
+  }
+}
+
+/** Where a note of this seq goes in a list sorted by seq. */
+export function insertionIndex(notes: readonly { seq: number }[], seq: number): number {
+  let lo = 0;
+  let hi = notes.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (notes[mid]!.seq < seq) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Splits a frame into its messages: one JSON object per line (docs: "Frames"). */
+export function parseFrame(data: unknown): ServerMessage[] {
+  if (typeof data !== 'string') return [];
+  const out: ServerMessage[] = [];
+  for (const line of data.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      const m: unknown = JSON.parse(line);
+      if (m && typeof m === 'object' && typeof (m as { type?: unknown }).type === 'string') out.push(m as ServerMessage);
+    } catch {
+      // Not JSON: nothing this client can use. The rest of the frame still is.
+    }
+  }
+  return out;
+}
+
+const utf8 = new TextEncoder();
+
+interface PendingPost {
+  resolve(ack: AckMessage): void;
+  reject(err: LiveError): void;
+}
+
+const OPEN = 1;
+
+// ---- the client ----
+
+export class LiveClient {
+  private readonly env: LiveEnv;
+  private readonly backoff: BackoffOptions;
+  private socket: SocketLike | null = null;
+  private ready = false;
+  private state: ConnectionState = 'idle';
+  private readonly channels = new Map<string, Channel>();
+  private readonly stateListeners = new Set<(s: ConnectionState) => void>();
+  private readonly readyListeners = new Set<() => void>();
+  private readonly posts = new Map<string, PendingPost>();
+  private refCounter = 0;
+  private attempt = 0;
+  /** Connections in a row that failed before they opened. */
+  private failedOpens = 0;
+  private reconnectTimer: TimerHandle | null = null;
+  private heartbeatTimer: TimerHandle | null = null;
+  private pongTimer: TimerHandle | null = null;
+  private lastMessageAt = 0;
+  /** Frames received on the current socket: a ping is answered when this moves. */
+  private frames = 0;
+  private helloAt = 0;
+  /** When the link was lost, for "n new notes since 10:42"; null while connected. */
+  private lostAt: number | null = null;
+  private checkingSignIn = false;
+
+  /** Who the server says we are, from hello. */
+  user: PublicUser | null = null;
+  clearance: Marking | null = null;
+
+  constructor(env: LiveEnv, backoff: BackoffOptions = DEFAULT_BACKOFF) {
+    this.env = env;
+    this.backoff = backoff;
+  }
+
+  // ---- what views use ----
+
+  /**
+   * Follows a channel ("session:<id>" or "meeting:<id>") until the returned
+   * function is called. A channel already followed by another view is shared:
+   * the new listener first gets what the channel holds.
+   */
+  subscribe(channel: string, handlers: ChannelHandlers): () => void {
+    let ch = this.channels.get(channel);
+    const isNew = !ch;
+    if (!ch) {
+      ch = new Channel(channel);
+      this.channels.set(channel, ch);
+    }
+    ch.listeners.add(handlers);
+    if (!isNew) this.replay(ch, handlers);
+
+    if (this.state === 'unauthorized') {
+      // A view that subscribes after signing in again starts a new connection.
+      this.setState('idle');
+    }
+    if (this.socket && this.ready && isNew) this.sendSubscribe(ch);
+    else this.ensureConnection();
+
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      this.unsubscribe(ch, handlers);
+    };
+  }
+
+  /** Listens to the connection's state; called at once with the current one. */
+  onState(listener: (s: ConnectionState) => void): () => void {
+    this.stateListeners.add(listener);
+    listener(this.state);
+    return () => this.stateListeners.delete(listener);
+  }
+
+  /** Called each time a connection is ready (hello received, subscriptions sent). */
+  onReady(listener: () => void): () => void {
+    this.readyListeners.add(listener);
+    return () => this.readyListeners.delete(listener);
+  }
+
+  get connectionState(): ConnectionState {
+    return this.state;
+  }
+
+  get isReady(): boolean {
+    return this.ready;
+  }
+
+  /**
+   * Posts a note on the socket. Resolves with the server's ack (the note is
+   * stored); rejects with a LiveError: the server's error (final unless
+   * `retryable`), or "offline" / "disconnected" when it could not be sent or
+   * the link dropped before the answer — then the note may or may not be
+   * stored, and sending it again with the same client_id is safe.
+   */
+  post(input: PostInput): Promise<AckMessage> {
+    if (!this.socket || !this.ready) {
+      return Promise.reject(new LiveError('offline', 'Not connected.'));
+    }
+    const ref = `p${++this.refCounter}`;
+    const body = JSON.stringify({ type: 'post', ref, ...input });
+    if (utf8.encode(body).length > MAX_MESSAGE_BYTES) {
+      // The server would close the connection (1009); refuse it here instead.
+      return Promise.reject(new LiveError('invalid', 'The note is too long to send.', 'text'));
+    }
+    return new Promise<AckMessage>((resolve, reject) => {
+      this.posts.set(ref, { resolve, reject });
+      this.sendRaw(body);
+    });
+  }
+
+  /** The browser's online/offline events. */
+  network(online: boolean): void {
+    if (online) {
+      if (!this.socket && this.wanted() && this.state !== 'unauthorized') {
+        this.attempt = 0;
+        this.connectNow();
+      } else if (this.ready) {
+        this.checkLink();
+      }
+      return;
+    }
+    // The system says there is no network. An open socket is dead or about
+    // to be, and some browsers keep it "open" and hold its messages until the
+    // network returns: drop it now and resume properly when we are back.
+    if (this.socket) this.drop();
+    if (this.state === 'reconnecting') this.setState('offline');
+  }
+
+  /** The page became visible again (or was restored from the back/forward cache). */
+  wake(): void {
+    if (this.state === 'unauthorized') return;
+    if (!this.socket && this.wanted()) {
+      this.attempt = 0;
+      this.connectNow();
+    } else if (this.ready) {
+      // After a sleep the socket may be dead without having said so.
+      this.checkLink();
+    }
+  }
+
+  /** Connects again after "unauthorized", once the user is signed in again. */
+  resume(): void {
+    if (this.state !== 'unauthorized') return;
+    this.setState('idle');
+    this.attempt = 0;
+    if (this.wanted()) this.ensureConnection();
+  }
+
+  /** For tests and diagnostics: notes ignored because they were already held. */
+  duplicatesIgnored(channel: string): number {
+    return this.channels.get(channel)?.duplicates ?? 0;
+  }
+
+  /** For tests: the seq a channel would resume from. */
+  lastSeq(channel: string): number {
+    return this.channels.get(channel)?.lastSeq ?? 0;
+  }
+
+  // ---- connection ----
+
+  private wanted(): boolean {
+    return this.channels.size > 0;
+  }
+
+  private setState(s: ConnectionState): void {
+    if (this.state === s) return;
+    this.state = s;
+    for (const l of [...this.stateListeners]) l(s);
+  }
+
+  private ensureConnection(): void {
+    if (this.socket || this.reconnectTimer !== null || this.state === 'unauthorized') return;
+    this.connectNow();
+  }
+
+  private connectNow(): void {
+    this.clearReconnect();
+    if (this.socket) return;
+    if (this.state === 'idle' || this.state === 'connecting') this.setState('connecting');
+    else this.setState(this.env.isOnline() ? 'reconnecting' : 'offline');
+    let ws: SocketLike;
+    try {
+      ws = this.env.createSocket(this.env.url());
+    } catch {
+      this.scheduleReconnect(CLOSE.abnormal, false);
+      return;
+    }
+    this.socket = ws;
+    this.ready = false;
+    let opened = false;
+    ws.onopen = () => {
+      if (this.socket === ws) opened = true;
+    };
+    ws.onmessage = (ev) => {
+      if (this.socket === ws) this.onFrame(ev.data);
+    };
+    ws.onclose = (ev) => {
+      if (this.socket === ws) this.onLost(ev.code, opened);
+    };
+    ws.onerror = () => {
+      // A close event follows; nothing to do here.
+    };
+  }
+
+  /** Abandons the current socket as dead: its late messages are ignored. */
+  private drop(): void {
+    const ws = this.socket;
+    if (!ws) return;
+    const wasOpen = ws.readyState === OPEN || this.ready;
+    this.detach(ws);
+    try {
+      ws.close(CLOSE.normal, 'reconnecting');
+    } catch {
+      // already closed
+    }
+    this.onLost(CLOSE.abnormal, wasOpen);
+  }
+
+  private detach(ws: SocketLike): void {
+    ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
+    if (this.socket === ws) this.socket = null;
+  }
+
+  private onLost(code: number, opened: boolean): void {
+    const ws = this.socket;
+    if (ws) this.detach(ws);
+    const wasReady = this.ready;
+    this.ready = false;
+    this.clearHeartbeat();
+    for (const ch of this.channels.values()) {
+      if (ch.phase !== 'failed') ch.phase = 'waiting';
+    }
+    this.failPosts();
+
+    if (wasReady && this.lostAt === null) this.lostAt = this.env.now();
+    if (wasReady && this.env.now() - this.helloAt >= STABLE_MS) this.attempt = 0;
+    if (!this.wanted()) {
+      this.setState('idle');
+      return;
+    }
+    this.scheduleReconnect(code, opened);
+  }
+
+  private scheduleReconnect(code: number, opened: boolean): void {
+    const decision = afterClose(code, this.attempt, this.env.random, this.backoff);
+    if (!decision.reconnect) {
+      this.setState('unauthorized');
+      return;
+    }
+    this.attempt++;
+    this.setState(this.env.isOnline() ? 'reconnecting' : 'offline');
+    this.failedOpens = opened ? 0 : this.failedOpens + 1;
+    if (this.failedOpens >= 2) this.checkSignIn();
+    this.clearReconnect();
+    this.reconnectTimer = this.env.setTimeout(() => {
+      this.reconnectTimer = null;
+      if (this.wanted() && !this.socket && this.state !== 'unauthorized') this.connectNow();
+    }, decision.delayMs);
+  }
+
+  /**
+   * A handshake refused with 401 looks, to a browser, like any failed
+   * connection: ask the API whether we are still signed in.
+   */
+  private checkSignIn(): void {
+    const check = this.env.checkSignedIn;
+    if (!check || this.checkingSignIn || !this.env.isOnline()) return;
+    this.checkingSignIn = true;
+    check()
+      .then((signedIn) => {
+        if (!signedIn) {
+          this.clearReconnect();
+          this.setState('unauthorized');
+        }
+      })
+      .catch(() => {})
+      .finally(() => {
+        this.checkingSignIn = false;
+      });
+  }
+
+  private clearReconnect(): void {
+    if (this.reconnectTimer !== null) {
+      this.env.clearTimeout(this.reconnectTimer);
+      this.reconnectTimer = null;
+    }
+  }
+
+  /** Rejects the posts still waiting for an answer: they go again on the next connection. */
+  private failPosts(): void {
+    const pending = [...this.posts.values()];
+    this.posts.clear();
+    for (const p of pending) p.reject(new LiveError('disconnected', 'The connection dropped before the server answered.'));
+  }
+
+  private close(): void {
+    this.failPosts();
+    this.clearReconnect();
+    this.clearHeartbeat();
+    const ws = this.socket;
+    if (ws) {
+      this.detach(ws);
+      try {
+        ws.close(CLOSE.normal, 'done');
+      } catch {
+        // already closed
+      }
+    }
+    this.ready = false;
+    this.attempt = 0;
+    this.failedOpens = 0;
+    this.lostAt = null;
+    if (this.state !== 'unauthorized') this.setState('idle');
+  }
+
+  private sendRaw(text: string): void {
+    try {
+      this.socket?.send(text);
+    } catch {
+      // The close event follows and everything is sent again after it.
+    }
+  }
+
+  private send(msg: Record<string, unknown>): void {
+    this.sendRaw(JSON.stringify(msg));
+  }
+
+  // ---- heartbeat ----
+
+  private startHeartbeat(): void {
+    this.clearHeartbeat();
+    const tick = () => {
+      this.heartbeatTimer = this.env.setTimeout(tick, HEARTBEAT_MS);
+      if (this.ready && this.pongTimer === null && this.env.now() - this.lastMessageAt >= HEARTBEAT_MS) {
+        this.checkLink();
+      }
+    };
+    this.heartbeatTimer = this.env.setTimeout(tick, HEARTBEAT_MS);
+  }
+
+  /** Sends a ping; when nothing at all arrives in PONG_WAIT_MS, the link is dead. */
+  private checkLink(): void {
+    if (!this.ready || this.pongTimer !== null) return;
+    const framesAtPing = this.frames;
+    this.send({ type: 'ping', ref: `k${++this.refCounter}` });
+    this.pongTimer = this.env.setTimeout(() => {
+      this.pongTimer = null;
+      if (this.ready && this.frames === framesAtPing) this.drop();
+    }, PONG_WAIT_MS);
+  }
+
+  private clearHeartbeat(): void {
+    if (this.heartbeatTimer !== null) this.env.clearTimeout(this.heartbeatTimer);
+    if (this.pongTimer !== null) this.env.clearTimeout(this.pongTimer);
+    this.heartbeatTimer = this.pongTimer = null;
+  }
+
+  // ---- messages ----
+
+  private onFrame(data: unknown): void {
+    this.lastMessageAt = this.env.now();
+    this.frames++;
+    if (this.pongTimer !== null) {
+      this.env.clearTimeout(this.pongTimer);
+      this.pongTimer = null;
+    }
+    for (const m of parseFrame(data)) {
+      try {
+        this.handle(m);
+      } catch (err) {
+        // A listener's bug must not break the connection for every other view.
+        console.error('live: a listener failed', err);
+      }
+    }
+  }
+
+  private handle(m: ServerMessage): void {
+    switch (m.type) {
+      case 'hello':
+        return this.onHello(m as unknown as HelloMessage);
+      case 'subscribed':
+        return this.onSubscribed(m);
+      case 'note':
+        return this.onNote(m);
+      case 'session':
+        return this.onSession(m);
+      case 'session_deleted':
+        return this.onSessionDeleted(m);
+      case 'caught_up':
+        return this.onCaughtUp(m as unknown as CaughtUpMessage);
+      case 'ack':
+        return this.onAck(m as unknown as AckMessage);
+      case 'error':
+        return this.onError(m as unknown as ErrorMessage);
+      case 'pong':
+      case 'unsubscribed':
+        return;
+      default: {
+        const ch = typeof m.channel === 'string' ? this.channels.get(m.channel) : undefined;
+        if (ch && (ch.phase === 'catching-up' || ch.phase === 'live')) {
+          for (const l of [...ch.listeners]) l.message?.(m);
+        }
+      }
+    }
+  }
+
+  private onHello(m: HelloMessage): void {
+    this.user = m.user ?? null;
+    this.clearance = m.clearance ?? null;
+    this.ready = true;
+    this.helloAt = this.env.now();
+    this.failedOpens = 0;
+    const since = this.lostAt;
+    this.lostAt = null;
+    for (const ch of this.channels.values()) {
+      if (ch.phase === 'failed') continue;
+      ch.resumeSince = ch.caughtUpOnce ? since : null;
+      this.sendSubscribe(ch);
+    }
+    this.setState('connected');
+    this.startHeartbeat();
+    for (const l of [...this.readyListeners]) l();
+  }
+
+  private sendSubscribe(ch: Channel): void {
+    ch.phase = 'subscribing';
+    ch.subRef = `s${++this.refCounter}`;
+    const msg: Record<string, unknown> = { type: 'subscribe', channel: ch.name, ref: ch.subRef };
+    if (ch.isSession) msg.after = ch.lastSeq;
+    this.send(msg);
+  }
+
+  /** The channel a message belongs to, if it is ours and past its "subscribed". */
+  private active(m: ServerMessage): Channel | undefined {
+    const ch = typeof m.channel === 'string' ? this.channels.get(m.channel) : undefined;
+    // Before "subscribed", a message is left over from an earlier subscription.
+    return ch && (ch.phase === 'catching-up' || ch.phase === 'live') ? ch : undefined;
+  }
+
+  private onSubscribed(m: ServerMessage): void {
+    const ch = typeof m.channel === 'string' ? this.channels.get(m.channel) : undefined;
+    // An answer to an earlier subscribe of the same channel (unsubscribed since) is not ours.
+    if (!ch || ch.phase !== 'subscribing' || (m.ref !== undefined && m.ref !== ch.subRef)) return;
+    ch.phase = 'catching-up';
+    ch.addedInCatchUp = 0;
+    ch.catchUpSessions = ch.isSession ? null : new Set();
+    if (m.reset === true && ch.isSession) {
+      // The record we hold is not the server's (a restored database): start over.
+      ch.clearRecord();
+      for (const l of [...ch.listeners]) l.reset?.();
+    }
+  }
+
+  private onNote(m: ServerMessage): void {
+    const ch = this.active(m);
+    const note = m.note as Note | undefined;
+    if (!ch || !ch.isSession || !note || typeof note !== 'object') return;
+    if (!ch.addNote(note)) return;
+    const live = ch.phase === 'live';
+    if (!live) ch.addedInCatchUp++;
+    for (const l of [...ch.listeners]) l.note?.(note, live);
+  }
+
+  private onSession(m: ServerMessage): void {
+    const ch = this.active(m);
+    const s = m.session as Session | undefined;
+    if (!ch || !s || typeof s !== 'object' || typeof s.id !== 'string') return;
+    ch.catchUpSessions?.add(s.id);
+    const held = ch.sessions.get(s.id);
+    if (held && held.version > s.version) return;
+    ch.sessions.set(s.id, s);
+    for (const l of [...ch.listeners]) l.session?.(s);
+  }
+
+  private onSessionDeleted(m: ServerMessage): void {
+    const ch = this.active(m);
+    const id = m.session_id;
+    if (!ch || typeof id !== 'string') return;
+    ch.sessions.delete(id);
+    for (const l of [...ch.listeners]) l.sessionDeleted?.(id);
+  }
+
+  private onCaughtUp(m: CaughtUpMessage): void {
+    const ch = this.active(m as unknown as ServerMessage);
+    if (!ch || ch.phase !== 'catching-up' || (m.ref !== undefined && m.ref !== ch.subRef)) return;
+    if (typeof m.last_seq === 'number') ch.lastSeq = Math.max(ch.lastSeq, m.last_seq);
+    if (ch.catchUpSessions) {
+      // A meeting's catch-up is its whole agenda: what it did not name is gone.
+      for (const id of [...ch.sessions.keys()]) {
+        if (!ch.catchUpSessions.has(id)) {
+          ch.sessions.delete(id);
+          for (const l of [...ch.listeners]) l.sessionDeleted?.(id);
+        }
+      }
+      ch.catchUpSessions = null;
+    }
+    ch.phase = 'live';
+    const info: CatchUpInfo = {
+      channel: ch.name,
+      newNotes: ch.addedInCatchUp,
+      first: !ch.caughtUpOnce,
+      since: ch.caughtUpOnce ? ch.resumeSince : null,
+      lastSeq: ch.lastSeq,
+    };
+    ch.caughtUpOnce = true;
+    for (const l of [...ch.listeners]) l.caughtUp?.(info);
+  }
+
+  private onAck(m: AckMessage): void {
+    const p = m.ref ? this.posts.get(m.ref) : undefined;
+    if (!p || !m.ref) return;
+    this.posts.delete(m.ref);
+    p.resolve(m);
+  }
+
+  private onError(m: ErrorMessage): void {
+    const err = new LiveError(m.code || 'internal', m.message || 'The server refused the request.', m.field);
+    const p = m.ref ? this.posts.get(m.ref) : undefined;
+    if (p && m.ref) {
+      this.posts.delete(m.ref);
+      p.reject(err);
+      return;
+    }
+    const ch = m.channel ? this.channels.get(m.channel) : undefined;
+    if (ch && ch.phase === 'subscribing' && (m.ref === undefined || m.ref === ch.subRef)) {
+      if (err.code === 'internal') {
+        // Our side of the server failed: try again with the next connection.
+        ch.phase = 'waiting';
+        return;
+      }
+      ch.phase = 'failed';
+      ch.error = err;
+      for (const l of [...ch.listeners]) l.error?.(err);
+    }
+  }
+
+  // ---- subscriptions ----
+
+  private replay(ch: Channel, h: ChannelHandlers): void {
+    if (ch.phase === 'failed' && ch.error) {
+      h.error?.(ch.error);
+      return;
+    }
+    for (const s of ch.sessions.values()) h.session?.(s);
+    for (const n of ch.notes) h.note?.(n, false);
+    if (ch.caughtUpOnce) {
+      h.caughtUp?.({ channel: ch.name, newNotes: ch.notes.length, first: true, since: null, lastSeq: ch.lastSeq });
+    }
+  }
+
+  private unsubscribe(ch: Channel, handlers: ChannelHandlers): void {
+    ch.listeners.delete(handlers);
+    if (ch.listeners.size > 0 || this.channels.get(ch.name) !== ch) return;
+    this.channels.delete(ch.name);
+    if (this.ready && ch.phase !== 'failed' && ch.phase !== 'waiting') {
+      this.send({ type: 'unsubscribe', channel: ch.name, ref: `u${++this.refCounter}` });
+    }
+    if (!this.wanted()) this.close();
+  }
+}
