@@ -1,5 +1,6 @@
 // The hash routes of the app. The Go server serves only index.html and the
 // assets, so every page lives after the "#": #/meetings/london-2014.
+import { parseRegisterRoute, type RegisterRoute } from './registerRoutes';
 
 export type Route =
   | { name: 'home' }
@@ -11,6 +12,7 @@ export type Route =
   | { name: 'actions'; mine: boolean }
   | { name: 'action'; id: string }
   | { name: 'sessionRecord'; id: string }
+  | RegisterRoute // the register, coverage, search and topics: registerRoutes.ts
   | { name: 'notfound'; path: string };
 
 /** Reads a location hash ("#/meetings/london-2014?x=1") as a route. */
@@ -20,6 +22,8 @@ export function parseHash(hash: string): Route {
   const path = (q >= 0 ? raw.slice(0, q) : raw).replace(/\/+$/, '') || '/';
   const query = new URLSearchParams(q >= 0 ? raw.slice(q + 1) : '');
   const parts = path.split('/').filter(Boolean).map(safeDecode);
+  const registerRoute = parseRegisterRoute(parts, query);
+  if (registerRoute) return registerRoute;
   switch (parts.length) {
     case 0:
       return { name: 'home' };

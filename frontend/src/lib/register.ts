@@ -1,0 +1,412 @@
+// The register of capacity-building activity, its links, coverage and
+// search: types mirroring internal/conference's json tags, and typed calls
+// through the one API client (api.ts).
+import { API_BASE, ApiError, parseError, request } from './api';
+import type { Marking, Topic } from './types';
+
+export type Audience = 'prosecutors' | 'judiciary' | 'investigators' | 'policy' | 'other';
+export type Format = 'training' | 'exchange' | 'guidance' | 'conference' | 'tool' | 'other';
+export type EntryStatus = 'planned' | 'ongoing' | 'completed';
+export type LinkKind = 'topic' | 'note' | 'outcome' | 'action';
+export type SearchKind = 'register' | 'topic' | 'session' | 'note' | 'outcome' | 'action';
+
+export const AUDIENCES: readonly Audience[] = ['prosecutors', 'judiciary', 'investigators', 'policy', 'other'];
+export const FORMATS: readonly Format[] = ['training', 'exchange', 'guidance', 'conference', 'tool', 'other'];
+export const ENTRY_STATUSES: readonly EntryStatus[] = ['planned', 'ongoing', 'completed'];
+export const LINK_KINDS: readonly LinkKind[] = ['topic', 'note', 'outcome', 'action'];
+export const SEARCH_KINDS: readonly SearchKind[] = ['register', 'topic', 'session', 'note', 'outcome', 'action'];
+
+export const AUDIENCE_LABELS: Record<Audience, string> = {
+  prosecutors: 'Prosecutors',
+  judiciary: 'Judiciary',
+  investigators: 'Investigators',
+  policy: 'Policy',
+  other: 'Other',
+};
+/** One or two letters per audience, for the coverage matrix's narrow cells. */
+export const AUDIENCE_SHORT: Record<Audience, string> = {
+  prosecutors: 'P',
+  judiciary: 'J',
+  investigators: 'I',
+  policy: 'Po',
+  other: 'O',
+};
+export const FORMAT_LABELS: Record<Format, string> = {
+  training: 'Training',
+  exchange: 'Exchange',
+  guidance: 'Guidance',
+  conference: 'Conference',
+  tool: 'Tool',
+  other: 'Other',
+};
+export const STATUS_LABELS: Record<EntryStatus, string> = {
+  planned: 'Planned',
+  ongoing: 'Ongoing',
+  completed: 'Completed',
+};
+export const LINK_KIND_LABELS: Record<LinkKind, string> = {
+  topic: 'Topics',
+  note: 'Notes',
+  outcome: 'Outcomes',
+  action: 'Actions',
+};
+export const SEARCH_KIND_LABELS: Record<SearchKind, string> = {
+  register: 'Register entries',
+  topic: 'Topics',
+  session: 'Sessions',
+  note: 'Notes',
+  outcome: 'Outcomes',
+  action: 'Actions',
+};
+
+export interface Reference {
+  url: string;
+  catalogue?: string;
+  identifier?: string;
+}
+
+export interface RegisterEntry {
+  id: string;
+  title: string;
+  summary: string;
+  lead_delegation: string;
+  lead_agency: string;
+  partner_delegations: string[];
+  audiences: Audience[];
+  format: Format;
+  status: EntryStatus;
+  start_date: string;
+  end_date?: string;
+  topics: string[];
+  references: Reference[];
+  example: boolean;
+  archived: boolean;
+  version: number;
+  created_by: string;
+  created_at: string;
+  updated_by: string;
+  updated_at: string;
+}
+
+/** Body of POST /register. */
+export interface RegisterEntryInput {
+  title: string;
+  summary: string;
+  lead_delegation: string;
+  lead_agency: string;
+  partner_delegations: string[];
+  audiences: Audience[];
+  format: Format | '';
+  status: EntryStatus | '';
+  start_date: string;
+  end_date: string;
+  topics: string[];
+  references: Reference[];
+}
+
+/** Body of PATCH /register/{id}: any subset, with the version edited. */
+export type RegisterEntryUpdate = Partial<Omit<RegisterEntryInput, 'format' | 'status'>> & {
+  format?: Format;
+  status?: EntryStatus;
+  archived?: boolean;
+  version: number;
+};
+
+export interface FieldChange {
+  field: string;
+  from: string;
+  to: string;
+}
+
+export interface Revision {
+  version: number;
+  action: string;
+  by: string;
+  by_name: string;
+  at: string;
+  changes: FieldChange[];
+}
+
+export interface Backlink {
+  kind: LinkKind;
+  id: string;
+  link_id?: string;
+  title: string;
+  excerpt?: string;
+  meeting_id?: string;
+  session_id?: string;
+  seq?: number;
+  marking?: Marking;
+  linked_by?: string;
+  linked_at?: string;
+}
+
+export interface Backlinks {
+  entry_id: string;
+  topic: Backlink[];
+  note: Backlink[];
+  outcome: Backlink[];
+  action: Backlink[];
+  counts: Record<LinkKind, number>;
+}
+
+export interface Link {
+  id: string;
+  from_kind: LinkKind;
+  from_id: string;
+  entry_id: string;
+  created_by: string;
+  created_at: string;
+}
+
+export interface LinkedEntry {
+  link?: Link;
+  listed?: boolean;
+  entry: RegisterEntry;
+}
+
+export interface CoverageCell {
+  topic: string;
+  delegation: string;
+  entries: number;
+  by_audience: Record<Audience, number>;
+  gap: boolean;
+  missing_focus?: Audience[];
+}
+
+export interface Coverage {
+  topics: { id: string; slug: string; title: string }[];
+  delegations: string[];
+  audiences: Audience[];
+  focus_audiences: Audience[];
+  cells: CoverageCell[];
+  gaps: number;
+  focus_gaps: number;
+  entries: number;
+  no_topic: number;
+}
+
+export interface Fragment {
+  text: string;
+  match?: boolean;
+}
+
+export interface SearchHit {
+  kind: SearchKind;
+  id: string;
+  title: Fragment[];
+  snippet: Fragment[];
+  meeting_id?: string;
+  meeting_title?: string;
+  session_id?: string;
+  seq?: number;
+  marking?: Marking;
+  archived?: boolean;
+  example?: boolean;
+  score: number;
+}
+
+export interface SearchResults {
+  query: string;
+  terms: string[];
+  total: number;
+  counts: Partial<Record<SearchKind, number>>;
+  hits: SearchHit[];
+}
+
+export interface ImportProblem {
+  row: number;
+  line?: number;
+  field?: string;
+  message: string;
+}
+
+export interface ImportReport {
+  rows: number;
+  created: string[];
+  dry_run: boolean;
+  problems: ImportProblem[];
+}
+
+/** The register list's filters, as the URL and the API spell them. */
+export interface RegisterFilter {
+  delegation?: string;
+  audience?: string;
+  format?: string;
+  status?: string;
+  topic?: string;
+  year?: string;
+  archived?: string;
+}
+
+export const FILTER_KEYS: readonly (keyof RegisterFilter)[] = [
+  'delegation',
+  'audience',
+  'format',
+  'status',
+  'topic',
+  'year',
+  'archived',
+];
+
+/** The query string of a filter, without empty values, in a stable order. */
+export function filterQuery(f: RegisterFilter): string {
+  const q = new URLSearchParams();
+  for (const k of FILTER_KEYS) {
+    const v = f[k]?.trim();
+    if (v) q.set(k, v);
+  }
+  return q.toString();
+}
+
+/** Reads a filter from query parameters, keeping only the known keys. */
+export function filterFrom(q: URLSearchParams): RegisterFilter {
+  const f: RegisterFilter = {};
+  for (const k of FILTER_KEYS) {
+    const v = q.get(k);
+    if (v) f[k] = v;
+  }
+  return f;
+}
+
+const enc = encodeURIComponent;
+const withQuery = (path: string, query: string) => (query ? `${path}?${query}` : path);
+
+export const listRegister = (f: RegisterFilter = {}) =>
+  request<RegisterEntry[]>('GET', withQuery('/register', filterQuery(f)));
+export const getEntry = (id: string) => request<RegisterEntry>('GET', `/register/${enc(id)}`);
+export const createEntry = (input: RegisterEntryInput) => request<RegisterEntry>('POST', '/register', input);
+export const updateEntry = (id: string, update: RegisterEntryUpdate) =>
+  request<RegisterEntry>('PATCH', `/register/${enc(id)}`, update);
+export const entryHistory = (id: string) => request<Revision[]>('GET', `/register/${enc(id)}/history`);
+export const backlinks = (id: string) => request<Backlinks>('GET', `/register/${enc(id)}/backlinks`);
+
+/** The URL of the CSV export of the entries a filter selects. */
+export const exportURL = (f: RegisterFilter = {}) => withQuery(`${API_BASE}/register.csv`, filterQuery(f));
+
+export const linksFrom = (kind: LinkKind, id: string) =>
+  request<LinkedEntry[]>('GET', `/links?from_kind=${enc(kind)}&from_id=${enc(id)}`);
+export const topicEntries = (topic: string) => request<LinkedEntry[]>('GET', `/topics/${enc(topic)}/register`);
+export const createLink = (kind: LinkKind, fromId: string, entryId: string) =>
+  request<Link>('POST', '/links', { from_kind: kind, from_id: fromId, entry_id: entryId });
+export const deleteLink = (id: string) => request<void>('DELETE', `/links/${enc(id)}`);
+
+export const coverage = (q: { status?: string; format?: string; year?: string; meeting?: string } = {}) => {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) if (v) p.set(k, v);
+  return request<Coverage>('GET', withQuery('/coverage', p.toString()));
+};
+
+export const search = (q: string, opts: { kind?: string; meeting?: string; limit?: number } = {}, signal?: AbortSignal) => {
+  const p = new URLSearchParams({ q });
+  if (opts.kind) p.set('kind', opts.kind);
+  if (opts.meeting) p.set('meeting', opts.meeting);
+  if (opts.limit) p.set('limit', String(opts.limit));
+  return request<SearchResults>('GET', `/search?${p}`, undefined, { signal });
+};
+
+/** A refused import: the error, and every problem by row and field. */
+export class ImportRefused extends ApiError {
+  constructor(
+    err: ApiError,
+    readonly problems: ImportProblem[],
+  ) {
+    super(err.status, err.code, err.message, err.field);
+  }
+}
+
+/**
+ * Imports a CSV file. The body is the file itself (text/csv), which the JSON
+ * client does not send; errors are read as it reads them, plus the report.
+ */
+export async function importCSV(file: Blob, dryRun: boolean): Promise<ImportReport> {
+  let res: Response;
+  try {
+    res = await fetch(`${API_BASE}/register.csv${dryRun ? '?dry_run=true' : ''}`, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'Content-Type': 'text/csv', Accept: 'application/json' },
+      body: file,
+    });
+  } catch {
+    throw new ApiError(0, 'network', 'Cannot reach the server. Check your connection and try again.');
+  }
+  if (!res.ok) {
+    const text = await res.text();
+    const err = await parseError(new Response(text, { status: res.status, headers: res.headers }));
+    let problems: ImportProblem[] = [];
+    try {
+      const body = JSON.parse(text) as { problems?: ImportProblem[] };
+      problems = body.problems ?? [];
+    } catch {
+      // not our answer: the error alone says what happened
+    }
+    throw new ImportRefused(err, problems);
+  }
+  return (await res.json()) as ImportReport;
+}
+
+/** An empty entry form. */
+export function blankInput(lead = ''): RegisterEntryInput {
+  return {
+    title: '',
+    summary: '',
+    lead_delegation: lead,
+    lead_agency: '',
+    partner_delegations: [],
+    audiences: [],
+    format: '',
+    status: '',
+    start_date: '',
+    end_date: '',
+    topics: [],
+    references: [],
+  };
+}
+
+/** The form's values of an entry, for editing. */
+export function inputOf(e: RegisterEntry): RegisterEntryInput {
+  return {
+    title: e.title,
+    summary: e.summary,
+    lead_delegation: e.lead_delegation,
+    lead_agency: e.lead_agency,
+    partner_delegations: [...e.partner_delegations],
+    audiences: [...e.audiences],
+    format: e.format,
+    status: e.status,
+    start_date: e.start_date,
+    end_date: e.end_date ?? '',
+    topics: [...e.topics],
+    references: e.references.map((r) => ({ ...r })),
+  };
+}
+
+/** The fields of `input` that differ from `e`, as a PATCH body at e's version. */
+export function changesOf(e: RegisterEntry, input: RegisterEntryInput): RegisterEntryUpdate {
+  const before = inputOf(e);
+  const update: RegisterEntryUpdate = { version: e.version };
+  const u = update as Record<string, unknown>;
+  for (const k of Object.keys(input) as (keyof RegisterEntryInput)[]) {
+    if (JSON.stringify(input[k]) !== JSON.stringify(before[k])) u[k] = input[k];
+  }
+  return update;
+}
+
+/** "2015-03-02 – 2015-03-03", "from 2014-10-01", or the single day. */
+export function entryDates(e: Pick<RegisterEntry, 'start_date' | 'end_date' | 'status'>): string {
+  if (!e.end_date) return e.status === 'ongoing' ? `since ${e.start_date}` : e.start_date;
+  if (e.end_date === e.start_date) return e.start_date;
+  return `${e.start_date} – ${e.end_date}`;
+}
+
+const instantFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+
+/** An instant as the reader's clock shows it: "26 Nov 2026, 17:04". */
+export function formatInstant(iso: string): string {
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? iso : instantFormat.format(t);
+}
+
+/** A topic by id or slug (the register's topic pages). */
+export const getTopic = (idOrSlug: string) => request<Topic>('GET', `/topics/${enc(idOrSlug)}`);
