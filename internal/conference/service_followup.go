@@ -87,16 +87,25 @@ func (s *Service) ActionBoard(ctx context.Context, actor *User, f ActionFilter) 
 			col := &b.Columns[i]
 			col.Counts.add(class)
 			if class == DueOverdue || class == DueSoon {
-				col.Attention = append(col.Attention, a)
+				col.Attention = keepFirst(col.Attention, a, BoardAttention)
 			}
 		}
 	}
-	for i := range b.Columns {
-		col := &b.Columns[i]
-		slices.SortFunc(col.Attention, compareActions)
-		col.Attention = col.Attention[:min(len(col.Attention), BoardAttention):min(len(col.Attention), BoardAttention)]
-	}
 	return b, nil
+}
+
+// keepFirst inserts a into list, kept in compareActions order and cut to at
+// most n: the n most urgent of thousands without sorting them all.
+func keepFirst(list []*Action, a *Action, n int) []*Action {
+	if len(list) == n && compareActions(a, list[n-1]) >= 0 {
+		return list
+	}
+	i, _ := slices.BinarySearchFunc(list, a, compareActions)
+	list = slices.Insert(list, i, a)
+	if len(list) > n {
+		list = list[:n]
+	}
+	return list
 }
 
 // DelegationActions is one delegation's follow-up: its counts and actions.

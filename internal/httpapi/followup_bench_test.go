@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"testing"
 	"time"
 
@@ -116,6 +117,64 @@ func BenchmarkFollowup(b *testing.B) {
 		bare.GET("/api/v1/actions/board", func(c *gin.Context) { c.Data(http.StatusOK, "application/json; charset=utf-8", body) })
 		b.Run(tt.name+"/router", func(b *testing.B) { fuServeLoop(b, router, req, body) })
 		b.Run(tt.name+"/bare", func(b *testing.B) { fuServeLoop(b, bare, req, body) })
+	}
+}
+
+// BenchmarkFollowupPaired measures the same pairs as BenchmarkFollowup, but
+// interleaved: rounds of 100 requests through the router and 100 through the
+// bare handler, in alternating order, so that both see the same load of a
+// shared machine. It reports the median over rounds of the ratio of
+// throughputs (bare time / router time; ≥ 0.8 is the goal).
+func BenchmarkFollowupPaired(b *testing.B) {
+	svc, secret := fuBenchService(b, 10_000)
+	router, err := httpapi.New(svc, httpapi.Config{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, tt := range []struct{ name, path string }{
+		{"list", "/api/v1/actions?owner=CA&topic=topic-07"},
+		{"board", "/api/v1/actions/board"},
+	} {
+		req := httptest.NewRequest(http.MethodGet, tt.path, nil)
+		req.Header.Set("Authorization", "Bearer "+secret)
+		first := httptest.NewRecorder()
+		router.ServeHTTP(first, req)
+		body := first.Body.Bytes()
+		bare := gin.New()
+		bare.GET("/api/v1/actions", func(c *gin.Context) { c.Data(http.StatusOK, "application/json; charset=utf-8", body) })
+		bare.GET("/api/v1/actions/board", func(c *gin.Context) { c.Data(http.StatusOK, "application/json; charset=utf-8", body) })
+		b.Run(tt.name, func(b *testing.B) {
+			const per = 100
+			round := func(h http.Handler) time.Duration {
+				start := time.Now()
+				for range per {
+					w := httptest.NewRecorder()
+					h.ServeHTTP(w, req)
+					if w.Code != http.StatusOK {
+						b.Fatalf("status %d", w.Code)
+					}
+				}
+				return time.Since(start)
+			}
+			var ratios []float64
+			var rt, bt time.Duration
+			i := 0
+			for b.Loop() {
+				var r, bb time.Duration
+				if i%2 == 0 {
+					r, bb = round(router), round(bare)
+				} else {
+					bb, r = round(bare), round(router)
+				}
+				i++
+				rt, bt = rt+r, bt+bb
+				ratios = append(ratios, float64(bb)/float64(r))
+			}
+			slices.Sort(ratios)
+			b.ReportMetric(ratios[len(ratios)/2], "ratio")
+			b.ReportMetric(float64(rt.Nanoseconds())/float64(i*per), "router-ns/req")
+			b.ReportMetric(float64(bt.Nanoseconds())/float64(i*per), "bare-ns/req")
+		})
 	}
 }
 
