@@ -58,7 +58,7 @@ const (
 	laterID   = "s2"
 )
 
-func newFixture(t *testing.T, opts Options) *fixture {
+func newFixture(t testing.TB, opts Options) *fixture {
 	t.Helper()
 	start := time.Date(2014, 7, 9, 9, 0, 0, 0, time.UTC)
 	st := &memStore{}

@@ -146,6 +146,7 @@ func NewHub(src Source, opts Options) *Hub {
 	}
 	h.upgrader = websocket.Upgrader{
 		HandshakeTimeout: 10 * time.Second,
+		ReadBufferSize:   1024,
 		// Idle connections hold no write buffer: one is taken from the pool
 		// for the length of a write.
 		WriteBufferPool: &sync.Pool{},
