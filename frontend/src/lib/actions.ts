@@ -207,6 +207,14 @@ export const createAction = (input: ActionInput) => request<Action>('POST', '/ac
 export const updateAction = (id: string, update: ActionUpdate) => request<Action>('PATCH', `/actions/${enc(id)}`, update);
 export const reportProgress = (id: string, input: ReportInput) =>
   request<Action>('POST', `/actions/${enc(id)}/reports`, input);
+export interface CarryOverGroup {
+  topic: { id: string; title: string } | null;
+  actions: Action[];
+}
+
+export const carryOver = (meetingId: string) =>
+  request<CarryOverGroup[]>('GET', `/meetings/${enc(meetingId)}/carry-over`);
+
 /** The address of the CSV export of a filter, for a download link. */
 export const actionsCsvHref = (f: ActionFilter = {}) => `/api/v1/actions.csv${filterQuery(f)}`;
 
