@@ -62,6 +62,14 @@ test.beforeAll(async () => {
   await rap.dispose();
 });
 
+// End the session this spec opened, so that no other spec finds it live.
+test.afterAll(async () => {
+  if (!sessionId) return;
+  const rap = await apiAs(RAPPORTEUR);
+  await rap.post(`/api/v1/sessions/${sessionId}/end`);
+  await rap.dispose();
+});
+
 test('a rapporteur promotes a note to an action owned by Canada', async ({ browser }) => {
   const { context, page } = await contextFor(browser, RAPPORTEUR);
   const problems = watchConsole(page);
