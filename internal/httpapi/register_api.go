@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -93,6 +95,17 @@ func (a *api) listRegister(c *gin.Context) {
 		a.writeError(c, err)
 		return
 	}
+	// The list is the same for every reader (entries carry no marking), so
+	// its encoding is kept until the working set changes: the generation is
+	// read before the list is made, so that a change while making it leaves
+	// the stored answer stale rather than wrong.
+	key := registerListKey(a.svc, f)
+	gen := a.svc.Generation()
+	if l, ok := registerLists.get(key, gen); ok {
+		c.Header("X-Total-Count", strconv.Itoa(l.total))
+		c.Data(http.StatusOK, "application/json; charset=utf-8", l.body)
+		return
+	}
 	page, err := a.svc.Register(c, actor(c), f)
 	if err != nil {
 		a.writeError(c, err)
@@ -103,25 +116,84 @@ func (a *api) listRegister(c *gin.Context) {
 		a.writeError(c, err)
 		return
 	}
-	// Joined in a pooled buffer and written at once: a list of a few hundred
-	// entries is a few hundred kilobytes, which need not be allocated (and
-	// collected) afresh per request.
-	buf := listBuffers.Get().(*bytes.Buffer)
-	defer listBuffers.Put(buf)
-	buf.Reset()
-	buf.WriteByte('[')
+	size := 2 + len(parts)
+	for _, p := range parts {
+		size += len(p)
+	}
+	body := make([]byte, 0, size)
+	body = append(body, '[')
 	for i, p := range parts {
 		if i > 0 {
-			buf.WriteByte(',')
+			body = append(body, ',')
 		}
-		buf.Write(p)
+		body = append(body, p...)
 	}
-	buf.WriteByte(']')
+	body = append(body, ']')
+	registerLists.put(key, encodedList{gen: gen, total: page.Total, body: body})
 	c.Header("X-Total-Count", strconv.Itoa(page.Total))
-	c.Data(http.StatusOK, "application/json; charset=utf-8", buf.Bytes())
+	c.Data(http.StatusOK, "application/json; charset=utf-8", body)
 }
 
-var listBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+// registerListKey names a list: the Service (tests run several in one
+// process), the filter in a canonical form, and the year, on which "active
+// in a year" depends for ongoing entries.
+func registerListKey(svc *conference.Service, f conference.RegisterFilter) string {
+	norm := func(xs []string) string {
+		ys := make([]string, len(xs))
+		for i, x := range xs {
+			ys[i] = strings.ToLower(x)
+		}
+		slices.Sort(ys)
+		return strings.Join(ys, ",")
+	}
+	return fmt.Sprintf("%p|%s|%s|%s|%s|%s|%d|%s|%d|%d|%d", svc, norm(f.Delegations), norm(strs(f.Audiences)),
+		norm(strs(f.Formats)), norm(strs(f.Statuses)), norm(f.Topics), f.Year, f.Archived, f.Limit, f.Offset, svc.Now().Year())
+}
+
+// encodedLists keeps encoded register lists, up to a number of bytes: a
+// few filters are asked for again and again (the unfiltered register, the
+// lists behind the coverage matrix's counts), most others once.
+type encodedLists struct {
+	mu      sync.Mutex
+	entries map[string]encodedList
+	bytes   int
+}
+
+type encodedList struct {
+	gen   uint64
+	total int
+	body  []byte
+}
+
+const maxListCacheBytes = 32 << 20
+
+var registerLists = &encodedLists{entries: map[string]encodedList{}}
+
+func (l *encodedLists) get(key string, gen uint64) (encodedList, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	e, ok := l.entries[key]
+	return e, ok && e.gen == gen
+}
+
+func (l *encodedLists) put(key string, e encodedList) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if old, ok := l.entries[key]; ok {
+		l.bytes -= len(old.body)
+	}
+	if l.bytes+len(e.body) > maxListCacheBytes {
+		// Start again rather than track use: the lists that matter come back
+		// at once, and a stale one is never served (generations differ).
+		clear(l.entries)
+		l.bytes = 0
+	}
+	if len(e.body) <= maxListCacheBytes/4 {
+		l.entries[key] = e
+		l.bytes += len(e.body)
+	}
+}
+
 
 // entryJSON keeps each register entry's JSON encoding, by entry id, with
 // the value it encodes. Stored entries are never changed in place (an edit
