@@ -8,6 +8,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -399,8 +401,16 @@ func TestFollowup_HTTP(t *testing.T) {
 		if !bytes.Contains(rec.Body, []byte("agreed — 5 of 5 delegations")) {
 			t.Fatalf("record.html does not show the agreement:\n%s", rec.Body)
 		}
-		if csp := rec.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "style-src 'sha256-") || strings.Contains(csp, "script") {
-			t.Fatalf("record.html CSP=%q", csp)
+		csp := rec.Header.Get("Content-Security-Policy")
+		if strings.Contains(csp, "script") {
+			t.Fatalf("record.html CSP=%q allows scripts", csp)
+		}
+		// The page's one stylesheet is allowed by its hash, and by nothing else.
+		_, style, _ := strings.Cut(string(rec.Body), "<style>")
+		style, _, _ = strings.Cut(style, "</style>")
+		sum := sha256.Sum256([]byte(style))
+		if want := "style-src 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"; !strings.Contains(csp, want) {
+			t.Fatalf("record.html CSP=%q, want %s: the stylesheet would be blocked", csp, want)
 		}
 		obs := who["observer"].do("GET", "/api/v1/meetings/london-2014/record.html", nil).want(200)
 		if bytes.Contains(obs.Body, []byte("note marked delegations")) {
