@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"testing"
 	"time"
 
@@ -51,6 +52,43 @@ func BenchmarkAgenda(b *testing.B) {
 
 	b.Run("router", func(b *testing.B) { serveLoop(b, router, req, len(body)) })
 	b.Run("bare", func(b *testing.B) { serveLoop(b, bare, req, len(body)) })
+	// Paired: rounds of router and bare requests alternate, so that both see
+	// the same load on a shared machine; the figure is the median ratio.
+	b.Run("paired", func(b *testing.B) { pairedRatio(b, router, bare, req) })
+}
+
+// pairedRatio reports the median over rounds of (bare time / router time):
+// the router's throughput as a fraction of the bare handler's.
+func pairedRatio(b *testing.B, router, bare http.Handler, req *http.Request) {
+	const per = 50
+	round := func(h http.Handler) time.Duration {
+		start := time.Now()
+		for range per {
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, req)
+			if w.Code != http.StatusOK {
+				b.Fatalf("status %d", w.Code)
+			}
+		}
+		return time.Since(start)
+	}
+	var ratios []float64
+	var rt, bt time.Duration
+	for i := 0; b.Loop(); i++ {
+		var r, bb time.Duration
+		if i%2 == 0 {
+			r, bb = round(router), round(bare)
+		} else {
+			bb, r = round(bare), round(router)
+		}
+		rt, bt = rt+r, bt+bb
+		ratios = append(ratios, float64(bb)/float64(r))
+	}
+	slices.Sort(ratios)
+	n := float64(len(ratios) * per)
+	b.ReportMetric(ratios[len(ratios)/2], "ratio")
+	b.ReportMetric(float64(rt.Nanoseconds())/n, "router-ns/req")
+	b.ReportMetric(float64(bt.Nanoseconds())/n, "bare-ns/req")
 }
 
 func serveLoop(b *testing.B, h http.Handler, req *http.Request, size int) {
