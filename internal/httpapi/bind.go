@@ -137,7 +137,8 @@ func jsonKind(t reflect.Type) string {
 
 // limitBody caps every body; reading past the cap fails with MaxBytesError.
 func limitBody(c *gin.Context) {
-	if c.Request.Body != nil {
+	// Reads take no body, so they need no wrapper (nor its allocation).
+	if c.Request.Body != nil && !safeMethod(c.Request.Method) {
 		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, MaxBodyBytes)
 	}
 	c.Next()
