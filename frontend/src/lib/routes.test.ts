@@ -8,6 +8,7 @@ describe('parseHash', () => {
     ['#/meetings', { name: 'meetings' }],
     ['#/meetings/', { name: 'meetings' }],
     ['#/meetings/london-2014', { name: 'meeting', id: 'london-2014' }],
+    ['#/sessions/london-2014-d1-opening', { name: 'session', id: 'london-2014-d1-opening' }],
     ['#/meetings/a%2Fb', { name: 'meeting', id: 'a/b' }],
     ['#/users', { name: 'users' }],
     ['#/signin', { name: 'signin' }],

@@ -8,6 +8,7 @@ export type Route =
   | { name: 'setup'; secret: string }
   | { name: 'meetings' }
   | { name: 'meeting'; id: string }
+  | { name: 'session'; id: string }
   | { name: 'users' }
   | { name: 'actions'; mine: boolean }
   | { name: 'action'; id: string }
@@ -36,6 +37,7 @@ export function parseHash(hash: string): Route {
       break;
     case 2:
       if (parts[0] === 'meetings' && parts[1]) return { name: 'meeting', id: parts[1] };
+      if (parts[0] === 'sessions' && parts[1]) return { name: 'session', id: parts[1] };
       if (parts[0] === 'actions' && parts[1] === 'mine') return { name: 'actions', mine: true };
       if (parts[0] === 'actions' && parts[1]) return { name: 'action', id: parts[1] };
       break;
