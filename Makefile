@@ -22,9 +22,9 @@ FRONT_BUILT := $(FRONT)/dist/index.html
 # Benchmarks: each harness is a target added to BENCH_TARGETS; results go to BENCH_OUT.
 BENCH_OUT     ?= bench/results
 BENCH_COUNT   ?= 6
-BENCH_TARGETS := bench-go
+BENCH_TARGETS := bench-go bench-fanout
 
-.PHONY: help run build test e2e bench bench-go frontend frontend-deps clean \
+.PHONY: help run build test e2e bench bench-go bench-fanout frontend frontend-deps clean \
 	go-test frontend-test compose-check browser-tests
 
 help: ## list the targets
@@ -104,6 +104,12 @@ bench-go: $(FRONT_BUILT)
 		END { if (m == 0) { print "  (no benchmarks)"; exit } \
 			for (j = 1; j <= m; j++) { k = order[j]; \
 				printf "  %-70s %14.0f ns/op %10.0f B/op %8.0f allocs/op\n", k, ns[k]/n[k], b[k]/n[k], a[k]/n[k] } }' "$$out"
+
+# The live fan-out harness: the real binary, 2,000 WebSocket subscribers on
+# loopback, one publisher; about a minute. Method and figures: docs/benchmarks.md.
+bench-fanout:
+	@mkdir -p $(BENCH_OUT)
+	$(GO) run ./cmd/fanout -out $(BENCH_OUT)/fanout-$$(date -u +%Y%m%dT%H%M%SZ).md
 
 frontend: $(FRONT_DEPS) ## build the web app into frontend/dist
 	$(NPM) --prefix $(FRONT) run build

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/quintet-ag/quintet/frontend"
+	"github.com/quintet-ag/quintet/internal/conference"
 	"github.com/quintet-ag/quintet/internal/httpapi"
 	"github.com/quintet-ag/quintet/internal/live"
 )
@@ -91,6 +92,7 @@ func serveCommand(ctx context.Context, cfg Config, logger *slog.Logger, args []s
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	go expireLogins(ctx, svc, logger)
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)
@@ -147,4 +149,22 @@ func healthcheck(ctx context.Context, cfg Config) error {
 		return fmt.Errorf("healthcheck: /healthz answered %s", resp.Status)
 	}
 	return nil
+}
+
+// expireLogins sweeps expired logins once a minute until ctx ends.
+func expireLogins(ctx context.Context, svc *conference.Service, logger *slog.Logger) {
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := svc.ExpireLogins(ctx); err != nil {
+				logger.Warn("expire logins", slog.Any("err", err))
+			} else if n > 0 {
+				logger.Info("expired logins", slog.Int("count", n))
+			}
+		}
+	}
 }

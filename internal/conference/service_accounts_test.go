@@ -441,6 +441,31 @@ func TestService_LoginExpiry(t *testing.T) {
 		assertCode(t, err, conference.EUNAUTHORIZED)
 	})
 
+	t.Run("Sweep", func(t *testing.T) {
+		l := newLondon(t)
+		idle := l.mustSignIn(t, "head@justice.gc.ca")
+		l.clock.Advance(conference.IdleTimeout - time.Minute)
+		busy := l.mustSignIn(t, "head@justice.gc.ca")
+		l.clock.Advance(2 * time.Minute)
+		var deleted []string
+		l.svc.OnChange = func(ch conference.Change) {
+			if ch.Collection == conference.Logins && ch.Doc == nil {
+				deleted = append(deleted, ch.ID)
+			}
+		}
+		n, err := l.svc.ExpireLogins(ctx)
+		assertNoError(t, err)
+		if got, want := n, 1; got != want {
+			t.Fatalf("expired %d logins, want %d", got, want)
+		}
+		if l.svc.LoginExists(idle) || !l.svc.LoginExists(busy) {
+			t.Fatal("the sweep removed the wrong login")
+		}
+		if len(deleted) != 1 || deleted[0] != conference.HashSecret(idle) {
+			t.Fatalf("OnChange heard of deletions %v, want the idle login's", deleted)
+		}
+	})
+
 	t.Run("Absolute", func(t *testing.T) {
 		l := newLondon(t)
 		signedIn := l.clock.Now()

@@ -218,3 +218,26 @@ func (s *Service) CompleteSetup(ctx context.Context, secret string, in UserInput
 	s.setupSecret = ""
 	return u, nil
 }
+
+// ExpireLogins removes every login past its idle or absolute expiry, so that
+// an expired login also ends the live connections it opened (they hear of the
+// deletion), not only its next request. It reports how many it removed.
+func (s *Service) ExpireLogins(ctx context.Context) (int, error) {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	now := s.Now()
+	var expired []string
+	s.read(func(st *state) {
+		for id, l := range st.logins {
+			if now.After(l.ExpiresAt) || now.Sub(l.LastSeen) > IdleTimeout {
+				expired = append(expired, id)
+			}
+		}
+	})
+	for i, id := range expired {
+		if err := s.delete(ctx, Logins, id); err != nil {
+			return i, err
+		}
+	}
+	return len(expired), nil
+}

@@ -145,7 +145,9 @@ type header struct {
 	value []string
 }
 
-func newHeader(name, value string) header { return header{http.CanonicalHeaderKey(name), []string{value}} }
+func newHeader(name, value string) header {
+	return header{http.CanonicalHeaderKey(name), []string{value}}
+}
 
 // originAllowed reports whether an Origin header names one of the allowed
 // origins exactly: scheme, host and port.
