@@ -14,11 +14,8 @@ interface Note {
   amends?: number;
 }
 
-/** The secretariat's API, on its own signed-in browser context. */
-async function secretariat(browser: Parameters<typeof contextFor>[0]) {
-  const admin = await contextFor(browser, ADMIN);
-  return admin;
-}
+/** The secretariat, signed in on a browser context of its own; tests use its API. */
+const secretariat = (browser: Parameters<typeof contextFor>[0]) => contextFor(browser, ADMIN);
 
 /** Creates a session on the last day of London 2014 with the rapporteur assigned; starts it when asked. */
 async function newSession(api: APIRequestContext, { start }: { start: boolean }) {
@@ -219,7 +216,7 @@ test('a delegate who goes offline while 5 notes are posted shows each of them on
   expect(await shownSeqs(del.page)).toEqual([1, 2, 3, 4, 5, 6]);
   // They came by the catch-up of a new connection, which resumed after seq 1.
   expect(sockets.length).toBeGreaterThan(lost);
-  expect(sockets.at(-1)!.seqs).toEqual([2, 3, 4, 5, 6]);
+  await expect.poll(() => sockets.at(-1)!.seqs).toEqual([2, 3, 4, 5, 6]);
   await expect(del.page.getByTestId('announcer')).toContainText('Caught up — 5 new notes');
 
   // And the link stays live.
