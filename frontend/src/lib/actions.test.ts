@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from './api';
-import { conflictMessage, filterQuery } from './actions';
-import { parseFrame } from './actionsLive';
+import { conflictMessage, dispatchFollowup, filterQuery } from './actions';
 import { parseHash } from './routes';
 
 describe('filterQuery', () => {
@@ -31,10 +30,15 @@ describe('conflictMessage', () => {
   });
 });
 
-describe('parseFrame', () => {
-  it('reads one message per line and skips what is not JSON', () => {
-    const frame = '{"type":"action","action":{"id":"a1"}}\n\n{"type":"caught_up"}\nnot json\n';
-    expect(parseFrame(frame).map((m) => m.type)).toEqual(['action', 'caught_up']);
+describe('dispatchFollowup', () => {
+  it('hands actions and outcomes to their handlers and ignores the rest', () => {
+    const seen: string[] = [];
+    const on = { action: (a: { id: string }) => seen.push('action ' + a.id), outcome: (o: { id: string }) => seen.push('outcome ' + o.id) };
+    dispatchFollowup({ type: 'action', action: { id: 'a1' } }, on);
+    dispatchFollowup({ type: 'outcome', outcome: { id: 'o1' } }, on);
+    dispatchFollowup({ type: 'session', session: { id: 's1' } }, on);
+    dispatchFollowup({ type: 'action' }, on);
+    expect(seen).toEqual(['action a1', 'outcome o1']);
   });
 });
 

@@ -1,6 +1,7 @@
 // Outcomes and actions: their types (the JSON of internal/conference) and the
 // typed calls of the API, all through request() in api.ts.
 import { request, ApiError } from './api';
+import type { ServerMessage } from './live';
 import type { Marking } from './types';
 
 /** A note of a session's record, as GET /sessions/{id}/notes returns it. */
@@ -228,4 +229,18 @@ export function conflictMessage(err: unknown, timeZone?: string): string | undef
   if (!cur || !cur.updated_at) return err.message;
   const when = new Date(cur.updated_at).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', timeZone });
   return `Updated by ${cur.updated_by_name || 'someone else'} at ${when} — review their change, then save again.`;
+}
+
+/** What a view does with live follow-up messages (see actionsLive.ts). */
+export interface FollowupEvents {
+  action?: (a: Action) => void;
+  outcome?: (o: Outcome) => void;
+  /** Called at the end of each catch-up: reload what may have been missed. */
+  resync?: () => void;
+}
+
+/** Calls the handler a follow-up message is for; ignores other messages. */
+export function dispatchFollowup(msg: ServerMessage, on: FollowupEvents): void {
+  if (msg.type === 'action' && msg.action) on.action?.(msg.action as Action);
+  else if (msg.type === 'outcome' && msg.outcome) on.outcome?.(msg.outcome as Outcome);
 }
