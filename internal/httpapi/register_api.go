@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"weak"
 
 	"github.com/gin-gonic/gin"
 
@@ -134,10 +135,17 @@ func (a *api) listRegister(c *gin.Context) {
 	c.Data(http.StatusOK, "application/json; charset=utf-8", body)
 }
 
-// registerListKey names a list: the Service (tests run several in one
-// process), the filter in a canonical form, and the year, on which "active
-// in a year" depends for ongoing entries.
-func registerListKey(svc *conference.Service, f conference.RegisterFilter) string {
+// listKey names a list: the Service (tests run several in one process; a
+// weak pointer, unlike an address, never names a later Service that reuses
+// a collected one's memory, and does not keep it alive), the filter in a
+// canonical form, and the year, on which "active in a year" depends for
+// ongoing entries.
+type listKey struct {
+	svc   weak.Pointer[conference.Service]
+	query string
+}
+
+func registerListKey(svc *conference.Service, f conference.RegisterFilter) listKey {
 	norm := func(xs []string) string {
 		ys := make([]string, len(xs))
 		for i, x := range xs {
@@ -146,8 +154,9 @@ func registerListKey(svc *conference.Service, f conference.RegisterFilter) strin
 		slices.Sort(ys)
 		return strings.Join(ys, ",")
 	}
-	return fmt.Sprintf("%p|%s|%s|%s|%s|%s|%d|%s|%d|%d|%d", svc, norm(f.Delegations), norm(strs(f.Audiences)),
-		norm(strs(f.Formats)), norm(strs(f.Statuses)), norm(f.Topics), f.Year, f.Archived, f.Limit, f.Offset, svc.Now().Year())
+	return listKey{svc: weak.Make(svc), query: fmt.Sprintf("%s|%s|%s|%s|%s|%d|%s|%d|%d|%d", norm(f.Delegations),
+		norm(strs(f.Audiences)), norm(strs(f.Formats)), norm(strs(f.Statuses)), norm(f.Topics), f.Year, f.Archived,
+		f.Limit, f.Offset, svc.Now().Year())}
 }
 
 // encodedLists keeps encoded register lists, up to a number of bytes: a
@@ -155,7 +164,7 @@ func registerListKey(svc *conference.Service, f conference.RegisterFilter) strin
 // lists behind the coverage matrix's counts), most others once.
 type encodedLists struct {
 	mu      sync.Mutex
-	entries map[string]encodedList
+	entries map[listKey]encodedList
 	bytes   int
 }
 
@@ -167,16 +176,16 @@ type encodedList struct {
 
 const maxListCacheBytes = 32 << 20
 
-var registerLists = &encodedLists{entries: map[string]encodedList{}}
+var registerLists = &encodedLists{entries: map[listKey]encodedList{}}
 
-func (l *encodedLists) get(key string, gen uint64) (encodedList, bool) {
+func (l *encodedLists) get(key listKey, gen uint64) (encodedList, bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	e, ok := l.entries[key]
 	return e, ok && e.gen == gen
 }
 
-func (l *encodedLists) put(key string, e encodedList) {
+func (l *encodedLists) put(key listKey, e encodedList) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if old, ok := l.entries[key]; ok {
@@ -193,7 +202,6 @@ func (l *encodedLists) put(key string, e encodedList) {
 		l.bytes += len(e.body)
 	}
 }
-
 
 // entryJSON keeps each register entry's JSON encoding, by entry id, with
 // the value it encodes. Stored entries are never changed in place (an edit

@@ -108,7 +108,7 @@ func regBenchSnapshot() *conference.Snapshot {
 			Status: conference.MeetingClosed, Delegations: codes, Topics: topicIDs[:5],
 		})
 		for s := range regBenchSessions {
-			st := start.Add(time.Duration(8+s%8) * time.Hour).AddDate(0, 0, s/8)
+			st := start.Add(time.Duration(8+s%8)*time.Hour).AddDate(0, 0, s/8)
 			snap.Sessions = append(snap.Sessions, conference.Session{
 				ID: fmt.Sprintf("%s-s%02d", mid, s), MeetingID: mid, Title: regBenchText(r, 6), Start: st, End: st.Add(time.Hour),
 				Rapporteurs: []string{}, Topics: []string{topicIDs[r.IntN(20)]}, Status: conference.SessionEnded, Version: 1,
@@ -152,7 +152,7 @@ func regBenchSnapshot() *conference.Snapshot {
 			Audiences: aud, Format: conference.Formats[r.IntN(6)], Status: conference.EntryStatuses[r.IntN(3)],
 			StartDate: start.Format(conference.DateLayout), Topics: []string{topicIDs[r.IntN(20)]},
 			References: []conference.Reference{{URL: "https://example.org/entry/" + fmt.Sprint(i)}},
-			Version: 1, CreatedBy: "system", CreatedAt: start, UpdatedBy: "system", UpdatedAt: start,
+			Version:    1, CreatedBy: "system", CreatedAt: start, UpdatedBy: "system", UpdatedAt: start,
 		}
 		if r.IntN(2) == 0 {
 			e.EndDate = start.AddDate(0, r.IntN(18), 0).Format(conference.DateLayout)
