@@ -173,7 +173,9 @@ func TestService_CreateRegisterEntry_Refused(t *testing.T) {
 		{"unknown topic", func() *conference.User { return l.followup },
 			func(in *conference.RegisterEntryInput) { in.Topics = []string{"astrology"} }, conference.EINVALID, "topics"},
 		{"same topic by id and slug", func() *conference.User { return l.followup },
-			func(in *conference.RegisterEntryInput) { in.Topics = []string{l.cyberbullying.ID, l.cyberbullying.Slug} }, conference.EINVALID, "topics"},
+			func(in *conference.RegisterEntryInput) {
+				in.Topics = []string{l.cyberbullying.ID, l.cyberbullying.Slug}
+			}, conference.EINVALID, "topics"},
 		{"unknown audience", func() *conference.User { return l.followup },
 			func(in *conference.RegisterEntryInput) { in.Audiences = []conference.Audience{"judges"} }, conference.EINVALID, "audiences"},
 		{"end before start", func() *conference.User { return l.followup },

@@ -81,8 +81,8 @@ type searchDoc struct {
 type searchIndex struct {
 	weights map[*termInfo]float32 // put's scratch, reused
 	docs    []searchDoc
-	byKey map[string]uint32 // kind + "\x00" + id → doc
-	terms map[string]*termInfo
+	byKey   map[string]uint32 // kind + "\x00" + id → doc
+	terms   map[string]*termInfo
 	// vocab is every term, sorted, for prefix lookups. During a bulk load
 	// new terms are appended and sorted once at the end.
 	vocab    []string
