@@ -104,6 +104,11 @@ test('a New Zealand follow-up member registers judicial training, links it from 
   await expect(backlinks.getByRole('heading', { name: 'Actions (1)' })).toBeVisible();
   await expect(page.getByTestId('backlinks-action').getByRole('link', { name: actionTitle })).toBeVisible();
 
+  // The topic it lists shows it among its entries.
+  await page.getByRole('link', { name: /Building international capability/i }).first().click();
+  await expect(page.getByRole('heading', { level: 1, name: /Building international capability/i })).toBeVisible();
+  await expect(page.getByTestId('register-links').getByRole('link', { name: title })).toBeVisible();
+
   // 4. The coverage matrix counts it, and the count opens it.
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Register' }).click();
   await page.getByRole('link', { name: 'coverage matrix' }).click();
