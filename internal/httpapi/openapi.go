@@ -25,6 +25,14 @@ var enums = map[reflect.Type][]string{
 	reflect.TypeFor[conference.Marking]():       strs(conference.Markings),
 	reflect.TypeFor[conference.MeetingStatus](): {"planned", "in-session", "closed"},
 	reflect.TypeFor[conference.SessionStatus](): {"scheduled", "live", "ended"},
+	reflect.TypeFor[conference.Audience]():      strs(conference.Audiences),
+	reflect.TypeFor[conference.Format]():        strs(conference.Formats),
+	reflect.TypeFor[conference.EntryStatus]():   strs(conference.EntryStatuses),
+	reflect.TypeFor[conference.LinkKind]():      strs(conference.LinkKinds),
+	reflect.TypeFor[conference.SearchKind]():    strs(conference.SearchKinds),
+	reflect.TypeFor[conference.OutcomeKind]():   strs(conference.OutcomeKinds),
+	reflect.TypeFor[conference.OutcomeStatus](): strs(conference.OutcomeStatuses),
+	reflect.TypeFor[conference.ActionStatus]():  strs(conference.ActionStatuses),
 }
 
 func strs[T ~string](xs []T) []string {

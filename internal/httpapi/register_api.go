@@ -10,7 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"weak"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -100,9 +100,9 @@ func (a *api) listRegister(c *gin.Context) {
 	// its encoding is kept until the working set changes: the generation is
 	// read before the list is made, so that a change while making it leaves
 	// the stored answer stale rather than wrong.
-	key := registerListKey(a.svc, f)
+	key := registerListKey(a.svc.Now(), f)
 	gen := a.svc.Generation()
-	if l, ok := registerLists.get(key, gen); ok {
+	if l, ok := a.registerLists.get(key, gen); ok {
 		c.Header("X-Total-Count", strconv.Itoa(l.total))
 		c.Data(http.StatusOK, "application/json; charset=utf-8", l.body)
 		return
@@ -112,7 +112,7 @@ func (a *api) listRegister(c *gin.Context) {
 		a.writeError(c, err)
 		return
 	}
-	parts, err := encodeEntries(page.Entries)
+	parts, err := a.encodeEntries(page.Entries)
 	if err != nil {
 		a.writeError(c, err)
 		return
@@ -130,22 +130,18 @@ func (a *api) listRegister(c *gin.Context) {
 		body = append(body, p...)
 	}
 	body = append(body, ']')
-	registerLists.put(key, encodedList{gen: gen, total: page.Total, body: body})
+	a.registerLists.put(key, encodedList{gen: gen, total: page.Total, body: body})
 	c.Header("X-Total-Count", strconv.Itoa(page.Total))
 	c.Data(http.StatusOK, "application/json; charset=utf-8", body)
 }
 
-// listKey names a list: the Service (tests run several in one process; a
-// weak pointer, unlike an address, never names a later Service that reuses
-// a collected one's memory, and does not keep it alive), the filter in a
-// canonical form, and the year, on which "active in a year" depends for
-// ongoing entries.
+// listKey names a list: the filter in a canonical form, and the year (the
+// "year" filter's default moves with it).
 type listKey struct {
-	svc   weak.Pointer[conference.Service]
 	query string
 }
 
-func registerListKey(svc *conference.Service, f conference.RegisterFilter) listKey {
+func registerListKey(now time.Time, f conference.RegisterFilter) listKey {
 	norm := func(xs []string) string {
 		ys := make([]string, len(xs))
 		for i, x := range xs {
@@ -154,9 +150,9 @@ func registerListKey(svc *conference.Service, f conference.RegisterFilter) listK
 		slices.Sort(ys)
 		return strings.Join(ys, ",")
 	}
-	return listKey{svc: weak.Make(svc), query: fmt.Sprintf("%s|%s|%s|%s|%s|%d|%s|%d|%d|%d", norm(f.Delegations),
+	return listKey{query: fmt.Sprintf("%s|%s|%s|%s|%s|%d|%s|%d|%d|%d", norm(f.Delegations),
 		norm(strs(f.Audiences)), norm(strs(f.Formats)), norm(strs(f.Statuses)), norm(f.Topics), f.Year, f.Archived,
-		f.Limit, f.Offset, svc.Now().Year())}
+		f.Limit, f.Offset, now.Year())}
 }
 
 // encodedLists keeps encoded register lists, up to a number of bytes: a
@@ -176,7 +172,7 @@ type encodedList struct {
 
 const maxListCacheBytes = 32 << 20
 
-var registerLists = &encodedLists{entries: map[listKey]encodedList{}}
+func newEncodedLists() *encodedLists { return &encodedLists{entries: map[listKey]encodedList{}} }
 
 func (l *encodedLists) get(key listKey, gen uint64) (encodedList, bool) {
 	l.mu.Lock()
@@ -203,14 +199,12 @@ func (l *encodedLists) put(key listKey, e encodedList) {
 	}
 }
 
-// entryJSON keeps each register entry's JSON encoding, by entry id, with
+// a.entryJSON keeps each register entry's JSON encoding, by entry id, with
 // the value it encodes. Stored entries are never changed in place (an edit
 // stores a new value), so while the pointer is the same the encoding is
 // too. The register list is then a concatenation of encodings rather than
 // an encoding of thousands of fields per request. Keeping one value per id
-// bounds the memory to the register's size; comparing pointers keeps two
-// Services in one process (tests) apart.
-var entryJSON sync.Map // id → *encodedEntry
+// bounds the memory to the register's size.
 
 type encodedEntry struct {
 	entry *conference.RegisterEntry
@@ -220,17 +214,17 @@ type encodedEntry struct {
 // encodeEntries returns the JSON encoding of each entry: joined by commas
 // in brackets, byte for byte what encoding/json (and so c.JSON) writes for
 // the slice.
-func encodeEntries(entries []*conference.RegisterEntry) ([][]byte, error) {
+func (a *api) encodeEntries(entries []*conference.RegisterEntry) ([][]byte, error) {
 	parts := make([][]byte, len(entries))
 	for i, e := range entries {
-		if v, ok := entryJSON.Load(e.ID); ok && v.(*encodedEntry).entry == e {
+		if v, ok := a.entryJSON.Load(e.ID); ok && v.(*encodedEntry).entry == e {
 			parts[i] = v.(*encodedEntry).json
 		} else {
 			raw, err := json.Marshal(e)
 			if err != nil {
 				return nil, err
 			}
-			entryJSON.Store(e.ID, &encodedEntry{entry: e, json: raw})
+			a.entryJSON.Store(e.ID, &encodedEntry{entry: e, json: raw})
 			parts[i] = raw
 		}
 	}

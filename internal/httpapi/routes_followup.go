@@ -1,17 +1,8 @@
 package httpapi
 
 import (
-	"reflect"
-
 	"github.com/quintet-ag/quintet/internal/conference"
 )
-
-func init() {
-	// The vocabulary's follow-up words, for the OpenAPI document.
-	enums[reflect.TypeFor[conference.OutcomeKind]()] = strs(conference.OutcomeKinds)
-	enums[reflect.TypeFor[conference.OutcomeStatus]()] = strs(conference.OutcomeStatuses)
-	enums[reflect.TypeFor[conference.ActionStatus]()] = strs(conference.ActionStatuses)
-}
 
 // followupRoutes are the routes of outcomes, actions and their exports.
 //

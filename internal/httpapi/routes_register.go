@@ -1,8 +1,6 @@
 package httpapi
 
 import (
-	"reflect"
-
 	"github.com/quintet-ag/quintet/internal/conference"
 )
 
@@ -29,10 +27,3 @@ func (a *api) registerRoutes() []route {
 }
 
 // The register's vocabulary, for the OpenAPI document.
-func init() {
-	enums[reflect.TypeFor[conference.Audience]()] = strs(conference.Audiences)
-	enums[reflect.TypeFor[conference.Format]()] = strs(conference.Formats)
-	enums[reflect.TypeFor[conference.EntryStatus]()] = strs(conference.EntryStatuses)
-	enums[reflect.TypeFor[conference.LinkKind]()] = strs(conference.LinkKinds)
-	enums[reflect.TypeFor[conference.SearchKind]()] = strs(conference.SearchKinds)
-}

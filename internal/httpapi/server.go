@@ -45,6 +45,9 @@ type api struct {
 	origins map[string]bool
 	limits  *loginLimits
 	agendas *encodedCache
+	// The register's encodings: lists by filter, entries by id (register_api.go).
+	registerLists *encodedLists
+	entryJSON     sync.Map // id → *encodedEntry
 
 	docOnce sync.Once // the OpenAPI document, made on first request
 	doc     []byte
@@ -62,6 +65,8 @@ func New(svc *conference.Service, cfg Config) (*gin.Engine, error) {
 		origins: map[string]bool{},
 		limits:  newLoginLimits(),
 		agendas: newEncodedCache(),
+
+		registerLists: newEncodedLists(),
 	}
 	for _, o := range cfg.AllowedOrigins {
 		a.origins[strings.TrimRight(o, "/")] = true
