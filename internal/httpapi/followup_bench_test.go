@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"slices"
 	"testing"
 	"time"
 
@@ -143,38 +142,7 @@ func BenchmarkFollowupPaired(b *testing.B) {
 		bare := gin.New()
 		bare.GET("/api/v1/actions", func(c *gin.Context) { c.Data(http.StatusOK, "application/json; charset=utf-8", body) })
 		bare.GET("/api/v1/actions/board", func(c *gin.Context) { c.Data(http.StatusOK, "application/json; charset=utf-8", body) })
-		b.Run(tt.name, func(b *testing.B) {
-			const per = 100
-			round := func(h http.Handler) time.Duration {
-				start := time.Now()
-				for range per {
-					w := httptest.NewRecorder()
-					h.ServeHTTP(w, req)
-					if w.Code != http.StatusOK {
-						b.Fatalf("status %d", w.Code)
-					}
-				}
-				return time.Since(start)
-			}
-			var ratios []float64
-			var rt, bt time.Duration
-			i := 0
-			for b.Loop() {
-				var r, bb time.Duration
-				if i%2 == 0 {
-					r, bb = round(router), round(bare)
-				} else {
-					bb, r = round(bare), round(router)
-				}
-				i++
-				rt, bt = rt+r, bt+bb
-				ratios = append(ratios, float64(bb)/float64(r))
-			}
-			slices.Sort(ratios)
-			b.ReportMetric(ratios[len(ratios)/2], "ratio")
-			b.ReportMetric(float64(rt.Nanoseconds())/float64(i*per), "router-ns/req")
-			b.ReportMetric(float64(bt.Nanoseconds())/float64(i*per), "bare-ns/req")
-		})
+		b.Run(tt.name, func(b *testing.B) { pairedRatio(b, router, bare, req) })
 	}
 }
 
