@@ -69,8 +69,18 @@ func NewSecret() string {
 
 // HashSecret is the one way a secret becomes a stored id.
 func HashSecret(secret string) string {
+	k := keyOf(secret)
+	return string(k[:])
+}
+
+// secretKey is HashSecret's answer in a fixed array: every signed-in request
+// looks its credential up, and m[string(k[:])] does so without allocating.
+type secretKey [2 * sha256.Size]byte
+
+func keyOf(secret string) (k secretKey) {
 	sum := sha256.Sum256([]byte(strings.TrimSpace(secret)))
-	return hex.EncodeToString(sum[:])
+	hex.Encode(k[:], sum[:])
+	return k
 }
 
 // NewID returns a random 96-bit identifier in hex, the default for new documents.

@@ -57,17 +57,17 @@ func (s *Service) SignIn(ctx context.Context, email, password string) (string, *
 // LoginUser returns the user of a login token, and keeps the login alive.
 // An expired login is removed.
 func (s *Service) LoginUser(ctx context.Context, secret string) (*User, error) {
-	id := HashSecret(secret)
-	var l *Login
+	key := keyOf(secret)
 	var u *User
-	s.read(func(st *state) {
-		if l = st.logins[id]; l != nil {
-			u = st.users[l.UserID]
-		}
-	})
-	unauthorized := Errorf(EUNAUTHORIZED, "Your sign-in has expired; sign in again.")
+	// Locked by hand rather than through read: this runs on every request.
+	s.mu.RLock()
+	l := s.st.logins[string(key[:])]
+	if l != nil {
+		u = s.st.users[l.UserID]
+	}
+	s.mu.RUnlock()
 	if l == nil || u == nil || u.Disabled {
-		return nil, unauthorized
+		return nil, errLoginExpired()
 	}
 	now := s.Now()
 	expired := now.After(l.ExpiresAt) || now.Sub(l.LastSeen) > IdleTimeout
@@ -78,17 +78,18 @@ func (s *Service) LoginUser(ctx context.Context, secret string) (*User, error) {
 	}
 	// Writes to logins go under the writers' lock and re-check the login, so
 	// that a refresh can never bring back a login that was just revoked.
+	id := string(key[:])
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	s.read(func(st *state) { l = st.logins[id] })
 	if l == nil {
-		return nil, unauthorized
+		return nil, errLoginExpired()
 	}
 	if expired {
 		if err := s.delete(ctx, Logins, id); err != nil {
 			return nil, err
 		}
-		return nil, unauthorized
+		return nil, errLoginExpired()
 	}
 	fresh := *l
 	fresh.LastSeen = now
@@ -154,14 +155,20 @@ func (s *Service) CreateToken(ctx context.Context, actor *User, userID, name str
 	return secret, nil
 }
 
+func errLoginExpired() error {
+	return Errorf(EUNAUTHORIZED, "Your sign-in has expired; sign in again.")
+}
+
 // TokenUser returns the user of a personal API token.
 func (s *Service) TokenUser(ctx context.Context, secret string) (*User, error) {
+	key := keyOf(secret)
 	var u *User
-	s.read(func(st *state) {
-		if t := st.tokens[HashSecret(secret)]; t != nil {
-			u = st.users[t.UserID]
-		}
-	})
+	// Locked by hand rather than through read: this runs on every request.
+	s.mu.RLock()
+	if t := s.st.tokens[string(key[:])]; t != nil {
+		u = s.st.users[t.UserID]
+	}
+	s.mu.RUnlock()
 	if u == nil || u.Disabled {
 		return nil, Errorf(EUNAUTHORIZED, "Unknown or revoked API token.")
 	}
