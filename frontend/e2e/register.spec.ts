@@ -81,8 +81,13 @@ test('a New Zealand follow-up member registers judicial training, links it from 
   expect(entryId).not.toBe('');
 
   // A bad date is refused, next to the field.
-  await page.getByRole('link', { name: 'Edit' }).click();
   const edit = page.getByRole('form', { name: 'Edit the register entry' });
+  // The entry page may still be rendering its backlinks when the link is
+  // first clickable; click until the form is there.
+  await expect(async () => {
+    await page.getByRole('link', { name: 'Edit' }).click();
+    await expect(edit).toBeVisible({ timeout: 2_000 });
+  }).toPass();
   await edit.getByLabel('End date').fill('2015-01-01');
   await edit.getByRole('button', { name: 'Save changes' }).click();
   await expect(edit.locator('#e-end-error')).toContainText('before start_date');
