@@ -59,9 +59,9 @@ func TestLiveOriginAllowList(t *testing.T) {
 				}
 				return
 			}
-			c := &wsClient{t: t, ws: ws}
+			c := newWSClient(t, ws)
 			defer ws.Close()
-			if m := c.next(); m.Type != "hello" || m.Clearance != conference.MarkingHeads {
+			if m := c.Next(); m.Type != "hello" || m.Clearance != conference.MarkingHeads {
 				t.Fatalf("first message %+v, want hello with clearance heads", m)
 			}
 		})
@@ -101,7 +101,7 @@ func TestLiveRevocationClosesSockets(t *testing.T) {
 
 	expectClosed := func(what string, c *wsClient, start time.Time) {
 		t.Helper()
-		if code := c.closeCode(5 * time.Second); code != 4001 {
+		if code := c.CloseCode(5 * time.Second); code != 4001 {
 			t.Fatalf("%s: closed with %d, want 4001", what, code)
 		}
 		if d := time.Since(start); d > 5*time.Second {
@@ -113,7 +113,7 @@ func TestLiveRevocationClosesSockets(t *testing.T) {
 	start := time.Now()
 	s.call("POST", "/api/v1/logout", leaving, nil, nil, http.StatusNoContent)
 	expectClosed("logout", leavingTab, start)
-	if got := leavingOtherLogin.sync(); len(got) != 0 {
+	if got := leavingOtherLogin.Sync(); len(got) != 0 {
 		t.Fatalf("the user's other login got %+v", got)
 	}
 
@@ -131,15 +131,15 @@ func TestLiveRevocationClosesSockets(t *testing.T) {
 	if err != nil {
 		t.Fatalf("dial with token: %v (%d)", err, status)
 	}
-	c = &wsClient{t: t, ws: ws}
-	c.next() // hello
+	c = newWSClient(t, ws)
+	c.Next() // hello
 	start = time.Now()
 	s.call("PATCH", "/api/v1/users/"+script.ID, s.admin, map[string]any{"disabled": true}, nil, http.StatusOK)
 	expectClosed("token revoked", c, start)
 
 	// Someone else's socket was left alone, and still receives notes.
 	s.postNote(rap, sid, "after", "still here", conference.MarkingAll)
-	if m, _ := stay.until("note"); m.Note.ClientID != "after" {
+	if m, _ := stay.Until("note"); m.Note.ClientID != "after" {
 		t.Fatalf("the other user's socket got %+v", m)
 	}
 	// A revoked credential cannot open a new socket.

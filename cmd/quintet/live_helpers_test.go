@@ -18,6 +18,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/quintet-ag/quintet/internal/conference"
+	"github.com/quintet-ag/quintet/internal/livetest"
 )
 
 // These helpers run the real server through run(), on the embedded store in a
@@ -273,20 +274,13 @@ func (s *liveServer) postNote(u *liveUser, sessionID, clientID, text string, m c
 }
 
 func (s *liveServer) wsURL() string {
-	return "ws" + strings.TrimPrefix(s.base, "http") + "/api/v1/live"
+	return "ws" + strings.TrimPrefix(s.base, "http") + livetest.Path
 }
 
 // dialHeader opens the live endpoint with these headers; it returns the
 // connection (nil when refused) and the handshake's HTTP status.
 func (s *liveServer) dialHeader(h http.Header) (*websocket.Conn, int, error) {
-	d := websocket.Dialer{HandshakeTimeout: 10 * time.Second}
-	ws, resp, err := d.Dial(s.wsURL(), h)
-	status := 0
-	if resp != nil {
-		status = resp.StatusCode
-		resp.Body.Close()
-	}
-	return ws, status, err
+	return livetest.Dial(s.wsURL(), h)
 }
 
 // dial connects as u, the way a browser on the allowed origin does.
@@ -297,130 +291,38 @@ func (s *liveServer) dial(u *liveUser) *wsClient {
 	if err != nil {
 		s.t.Fatalf("dial as %s: %v (status %d)", u.Email, err, status)
 	}
-	c := &wsClient{t: s.t, ws: ws}
+	c := newWSClient(s.t, ws)
 	s.t.Cleanup(func() { ws.Close() })
-	if m := c.next(); m.Type != "hello" {
-		s.t.Fatalf("first message %+v, want hello", m)
-	}
+	c.ExpectHello()
 	return c
 }
 
 // wsMsg is any server message, decoded loosely.
-type wsMsg struct {
-	Type      string              `json:"type"`
-	Ref       string              `json:"ref"`
-	Channel   string              `json:"channel"`
-	Reset     bool                `json:"reset"`
-	LastSeq   int64               `json:"last_seq"`
-	NewNotes  int                 `json:"new_notes"`
-	Note      *conference.Note    `json:"note"`
-	Session   *conference.Session `json:"session"`
-	SessionID string              `json:"session_id"`
-	ClientID  string              `json:"client_id"`
-	Seq       int64               `json:"seq"`
-	Created   bool                `json:"created"`
-	Code      string              `json:"code"`
-	Message   string              `json:"message"`
-	Field     string              `json:"field"`
-	Clearance conference.Marking  `json:"clearance"`
-}
+type wsMsg = livetest.Msg
 
-// wsClient reads frames, each holding one or more messages separated by
-// newlines, as docs/live-protocol.md says.
-type wsClient struct {
-	t       testing.TB
-	ws      *websocket.Conn
-	pending []wsMsg
-}
+// wsClient reads the server's messages one at a time (see livetest.Client)
+// and subscribes as these tests expect.
+type wsClient struct{ *livetest.Client }
 
-func (c *wsClient) send(v any) {
-	c.t.Helper()
-	if err := c.ws.WriteJSON(v); err != nil {
-		c.t.Fatalf("send: %v", err)
-	}
-}
-
-func (c *wsClient) read(timeout time.Duration) (wsMsg, error) {
-	if len(c.pending) == 0 {
-		_ = c.ws.SetReadDeadline(time.Now().Add(timeout))
-		_, data, err := c.ws.ReadMessage()
-		if err != nil {
-			return wsMsg{}, err
-		}
-		for _, line := range bytes.Split(data, []byte("\n")) {
-			var m wsMsg
-			if err := json.Unmarshal(line, &m); err != nil {
-				return wsMsg{}, fmt.Errorf("bad message %q: %w", line, err)
-			}
-			c.pending = append(c.pending, m)
-		}
-	}
-	m := c.pending[0]
-	c.pending = c.pending[1:]
-	return m, nil
-}
-
-func (c *wsClient) next() wsMsg {
-	c.t.Helper()
-	m, err := c.read(20 * time.Second)
-	if err != nil {
-		c.t.Fatalf("read: %v", err)
-	}
-	return m
-}
-
-// until reads until a message of type typ, returning it and those before it.
-func (c *wsClient) until(typ string) (wsMsg, []wsMsg) {
-	c.t.Helper()
-	var before []wsMsg
-	for {
-		m := c.next()
-		if m.Type == typ {
-			return m, before
-		}
-		before = append(before, m)
-	}
+// newWSClient reads ws for t, waiting up to 20 s for each message: the real
+// server runs with the race detector, on machines shared with other tests.
+func newWSClient(t testing.TB, ws *websocket.Conn) *wsClient {
+	return &wsClient{&livetest.Client{T: t, WS: ws, Wait: 20 * time.Second}}
 }
 
 // subscribe follows a channel from seq after and returns the catch-up's notes
 // and its caught_up message.
 func (c *wsClient) subscribe(channel string, after int64) (wsMsg, []*conference.Note) {
-	c.t.Helper()
-	c.send(map[string]any{"type": "subscribe", "channel": channel, "after": after})
-	caught, before := c.until("caught_up")
+	c.T.Helper()
+	caught, before := c.Subscribe(channel, after)
 	var notes []*conference.Note
 	for _, m := range before {
 		switch m.Type {
 		case "note":
 			notes = append(notes, m.Note)
 		case "error":
-			c.t.Fatalf("subscribe %s: %s", channel, m.Message)
+			c.T.Fatalf("subscribe %s: %s", channel, m.Message)
 		}
 	}
 	return caught, notes
-}
-
-// closeCode reads until the server closes the connection and returns the code.
-func (c *wsClient) closeCode(timeout time.Duration) int {
-	c.t.Helper()
-	deadline := time.Now().Add(timeout)
-	for {
-		_, err := c.read(time.Until(deadline))
-		if err == nil {
-			continue
-		}
-		var ce *websocket.CloseError
-		if errors.As(err, &ce) {
-			return ce.Code
-		}
-		c.t.Fatalf("the connection ended without a close frame: %v", err)
-	}
-}
-
-// sync makes a round trip, so that everything sent before it was handled.
-func (c *wsClient) sync() []wsMsg {
-	c.t.Helper()
-	c.send(map[string]any{"type": "ping", "ref": "sync"})
-	_, before := c.until("pong")
-	return before
 }

@@ -32,7 +32,7 @@ func TestLiveSlowSubscriberIsDropped(t *testing.T) {
 	receiveAll := func(seq int64) {
 		t.Helper()
 		for _, c := range fast {
-			if m, _ := c.until("note"); m.Note.Seq != seq {
+			if m, _ := c.Until("note"); m.Note.Seq != seq {
 				t.Fatalf("a reader that keeps up got seq %d, want %d", m.Note.Seq, seq)
 			}
 		}
@@ -60,7 +60,7 @@ func TestLiveSlowSubscriberIsDropped(t *testing.T) {
 	// frame.
 	var last int64
 	for {
-		m, err := slow.read(30 * time.Second)
+		m, err := slow.Read(30 * time.Second)
 		if err != nil {
 			var ce *websocket.CloseError
 			if !errors.As(err, &ce) || ce.Code != 4008 {
@@ -119,26 +119,26 @@ func TestLiveBadInput(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var err error
 			if tc.name == "binary frame" {
-				err = c.ws.WriteMessage(websocket.BinaryMessage, []byte{1, 2, 3})
+				err = c.WS.WriteMessage(websocket.BinaryMessage, []byte{1, 2, 3})
 			} else {
-				err = c.ws.WriteMessage(websocket.TextMessage, []byte(tc.send))
+				err = c.WS.WriteMessage(websocket.TextMessage, []byte(tc.send))
 			}
 			if err != nil {
 				t.Fatal(err)
 			}
-			m := c.next()
+			m := c.Next()
 			if m.Type != "error" || m.Code != tc.code || m.Field != tc.field || m.Message == "" {
 				t.Fatalf("got %+v, want an error %s on field %q", m, tc.code, tc.field)
 			}
-			if extra := c.sync(); len(extra) != 0 { // still usable, nothing else sent
+			if extra := c.Sync(); len(extra) != 0 { // still usable, nothing else sent
 				t.Fatalf("then %+v", extra)
 			}
 		})
 	}
 	// Posting without the role.
 	o := s.dial(obs)
-	o.send(map[string]any{"type": "post", "ref": "x", "session_id": sid, "client_id": "o1", "text": "I am only observing", "marking": "all"})
-	if m := o.next(); m.Type != "error" || m.Code != "forbidden" || m.Ref != "x" || m.ClientID != "o1" {
+	o.Send(map[string]any{"type": "post", "ref": "x", "session_id": sid, "client_id": "o1", "text": "I am only observing", "marking": "all"})
+	if m := o.Next(); m.Type != "error" || m.Code != "forbidden" || m.Ref != "x" || m.ClientID != "o1" {
 		t.Fatalf("observer's post answered %+v, want forbidden", m)
 	}
 	// Nothing was stored.
@@ -152,10 +152,10 @@ func TestLiveBadInput(t *testing.T) {
 		}
 	}
 	// A frame over 64 KiB closes the connection with 1009.
-	if err := c.ws.WriteMessage(websocket.TextMessage, []byte(`{"type":"ping","ref":"`+strings.Repeat("x", 64<<10)+`"}`)); err != nil {
+	if err := c.WS.WriteMessage(websocket.TextMessage, []byte(`{"type":"ping","ref":"`+strings.Repeat("x", 64<<10)+`"}`)); err != nil {
 		t.Fatal(err)
 	}
-	if code := c.closeCode(10 * time.Second); code != websocket.CloseMessageTooBig {
+	if code := c.CloseCode(10 * time.Second); code != websocket.CloseMessageTooBig {
 		t.Fatalf("oversize frame: closed with %d, want 1009", code)
 	}
 }
@@ -173,15 +173,15 @@ func TestLiveNoGoroutineLeak(t *testing.T) {
 		if err != nil {
 			t.Fatalf("cycle %d: dial: %v (%d)", i, err, status)
 		}
-		c := &wsClient{t: t, ws: ws}
-		c.next() // hello
+		c := newWSClient(t, ws)
+		c.Next() // hello
 		if i%4 == 0 {
 			c.subscribe("session:"+sid, 0)
 		}
 		if i%2 == 0 {
 			_ = ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), time.Now().Add(time.Second))
 			for {
-				if _, err := c.read(10 * time.Second); err != nil {
+				if _, err := c.Read(10 * time.Second); err != nil {
 					break
 				}
 			}
@@ -219,7 +219,7 @@ func TestLiveShutdownSendsGoingAway(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for {
-				_, err := c.read(30 * time.Second)
+				_, err := c.Read(30 * time.Second)
 				if err == nil {
 					continue
 				}
@@ -227,7 +227,7 @@ func TestLiveShutdownSendsGoingAway(t *testing.T) {
 				if errors.As(err, &ce) {
 					codes[i] = ce.Code
 				}
-				c.ws.Close()
+				c.WS.Close()
 				return
 			}
 		}()

@@ -24,10 +24,10 @@ func TestLiveIdempotentRetry(t *testing.T) {
 	sid := s.liveSession(rap)
 	c := s.dial(rap)
 	post := map[string]any{"type": "post", "ref": "r1", "session_id": sid, "client_id": "outbox-1", "text": "The Attorney General opened the meeting.", "marking": "all"}
-	c.send(post)
-	first, _ := c.until("ack")
-	c.send(post)
-	second, _ := c.until("ack")
+	c.Send(post)
+	first, _ := c.Until("ack")
+	c.Send(post)
+	second, _ := c.Until("ack")
 	if first.Seq != 1 || !first.Created || second.Seq != 1 || second.Created {
 		t.Fatalf("acks %+v then %+v; want seq 1 created, then seq 1 not created", first, second)
 	}
@@ -90,7 +90,7 @@ func TestLiveMarkingFilterPerRole(t *testing.T) {
 	for name, r := range readers {
 		var got []int64
 		for {
-			m := clients[name].next()
+			m := clients[name].Next()
 			if m.Type != "note" {
 				continue
 			}
@@ -186,18 +186,18 @@ func TestLiveResumeUnderRandomDisconnects(t *testing.T) {
 					t.Errorf("%s: dial: %v (status %d)", r.name, err, status)
 					return
 				}
-				c := &wsClient{t: t, ws: ws}
+				c := newWSClient(t, ws)
 				sub.mu.Lock()
 				sub.current = ws
 				sub.mu.Unlock()
-				if err := c.ws.WriteJSON(map[string]any{"type": "subscribe", "channel": "session:" + sid, "after": last}); err != nil {
+				if err := c.WS.WriteJSON(map[string]any{"type": "subscribe", "channel": "session:" + sid, "after": last}); err != nil {
 					t.Errorf("%s: subscribe: %v", r.name, err)
 					return
 				}
 				killAfter := 20 + kills.IntN(81)
 				received := 0
 				for {
-					m, err := c.read(60 * time.Second)
+					m, err := c.Read(60 * time.Second)
 					if err != nil {
 						t.Errorf("%s: read after seq %d: %v", r.name, last, err)
 						return
@@ -266,7 +266,7 @@ func TestLiveResumeUnderRandomDisconnects(t *testing.T) {
 			return
 		}
 		defer ws.Close()
-		c := &wsClient{t: t, ws: ws}
+		c := newWSClient(t, ws)
 		for i := range perRapporteur {
 			id := fmt.Sprintf("rap2-%d", i)
 			tries := 1
@@ -280,7 +280,7 @@ func TestLiveResumeUnderRandomDisconnects(t *testing.T) {
 					return
 				}
 				for {
-					m, err := c.read(30 * time.Second)
+					m, err := c.Read(30 * time.Second)
 					if err != nil {
 						t.Errorf("rap2: %v", err)
 						return

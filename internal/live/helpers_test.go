@@ -2,7 +2,6 @@ package live
 
 import (
 	"context"
-	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
@@ -12,9 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gorilla/websocket"
-
 	"github.com/quintet-ag/quintet/internal/conference"
+	"github.com/quintet-ag/quintet/internal/livetest"
 )
 
 // memStore is an in-memory conference.Store: the hub's tests need the
@@ -122,122 +120,30 @@ func newFixture(t testing.TB, opts Options) *fixture {
 }
 
 // msg is any server message, decoded loosely.
-type msg struct {
-	Type      string              `json:"type"`
-	Ref       string              `json:"ref"`
-	Channel   string              `json:"channel"`
-	After     int64               `json:"after"`
-	Reset     bool                `json:"reset"`
-	LastSeq   int64               `json:"last_seq"`
-	NewNotes  int                 `json:"new_notes"`
-	Sessions  int                 `json:"sessions"`
-	Note      *conference.Note    `json:"note"`
-	Session   *conference.Session `json:"session"`
-	SessionID string              `json:"session_id"`
-	ClientID  string              `json:"client_id"`
-	Seq       int64               `json:"seq"`
-	Created   bool                `json:"created"`
-	Code      string              `json:"code"`
-	Message   string              `json:"message"`
-	Field     string              `json:"field"`
-	Clearance conference.Marking  `json:"clearance"`
-}
+type msg = livetest.Msg
 
-type client struct {
-	t       *testing.T
-	ws      *websocket.Conn
-	pending []msg
-}
+// client reads the hub's messages one at a time (see livetest.Client) and
+// subscribes as these tests expect.
+type client struct{ *livetest.Client }
 
 func (f *fixture) dial(t *testing.T, user string) *client {
 	t.Helper()
 	h := http.Header{"X-Secret": {"secret-" + user}}
-	ws, resp, err := websocket.DefaultDialer.Dial(f.url, h)
+	ws, _, err := livetest.Dial(f.url, h)
 	if err != nil {
 		t.Fatalf("dial as %s: %v", user, err)
 	}
-	resp.Body.Close()
-	c := &client{t: t, ws: ws}
+	c := &client{&livetest.Client{T: t, WS: ws, Wait: 10 * time.Second}}
 	t.Cleanup(func() { ws.Close() })
-	if m := c.next(); m.Type != typeHello {
-		t.Fatalf("first message %+v, want hello", m)
-	}
+	c.ExpectHello()
 	return c
 }
 
-func (c *client) sendJSON(v any) {
-	c.t.Helper()
-	if err := c.ws.WriteJSON(v); err != nil {
-		c.t.Fatalf("send: %v", err)
-	}
-}
-
-// read returns the next message or the read error.
-func (c *client) read(timeout time.Duration) (msg, error) {
-	if len(c.pending) == 0 {
-		_ = c.ws.SetReadDeadline(time.Now().Add(timeout))
-		_, data, err := c.ws.ReadMessage()
-		if err != nil {
-			return msg{}, err
-		}
-		for _, line := range strings.Split(string(data), "\n") {
-			var m msg
-			if err := json.Unmarshal([]byte(line), &m); err != nil {
-				c.t.Fatalf("bad message %q: %v", line, err)
-			}
-			c.pending = append(c.pending, m)
-		}
-	}
-	m := c.pending[0]
-	c.pending = c.pending[1:]
-	return m, nil
-}
-
-func (c *client) next() msg {
-	c.t.Helper()
-	m, err := c.read(10 * time.Second)
-	if err != nil {
-		c.t.Fatalf("read: %v", err)
-	}
-	return m
-}
-
-// until reads messages until one of type typ arrives, returning it and the
-// messages before it.
-func (c *client) until(typ string) (msg, []msg) {
-	c.t.Helper()
-	var before []msg
-	for {
-		m := c.next()
-		if m.Type == typ {
-			return m, before
-		}
-		before = append(before, m)
-	}
-}
-
-// closeCode reads until the connection closes and returns the close code.
-func (c *client) closeCode(timeout time.Duration) int {
-	c.t.Helper()
-	deadline := time.Now().Add(timeout)
-	for {
-		_, err := c.read(time.Until(deadline))
-		if err == nil {
-			continue
-		}
-		if ce, ok := err.(*websocket.CloseError); ok {
-			return ce.Code
-		}
-		c.t.Fatalf("connection ended without a close frame: %v", err)
-	}
-}
-
 func (c *client) subscribe(channel string, after int64) (caughtUp msg, notes []msg) {
-	c.t.Helper()
-	c.sendJSON(map[string]any{"type": "subscribe", "channel": channel, "after": after})
-	m, before := c.until(typeCaughtUp)
+	c.T.Helper()
+	m, before := c.Subscribe(channel, after)
 	if len(before) == 0 || before[0].Type != typeSubscribed {
-		c.t.Fatalf("catch-up began with %+v, want subscribed", before)
+		c.T.Fatalf("catch-up began with %+v, want subscribed", before)
 	}
 	for _, b := range before {
 		if b.Type == typeNote {

@@ -52,8 +52,8 @@ func TestCatchUpThenLiveFilteredByClearance(t *testing.T) {
 			if caught.LastSeq != 9 || caught.NewNotes != len(want) {
 				t.Fatalf("caught_up last_seq=%d new_notes=%d, want 9 and %d", caught.LastSeq, caught.NewNotes, len(want))
 			}
-			c.sendJSON(map[string]any{"type": "ping", "ref": "sync"})
-			c.until(typePong)
+			c.Send(map[string]any{"type": "ping", "ref": "sync"})
+			c.Until(typePong)
 		})
 	}
 	// Live: subscribers are connected; three more notes, one per marking.
@@ -69,7 +69,7 @@ func TestCatchUpThenLiveFilteredByClearance(t *testing.T) {
 	for u, level := range map[string]int{"obs": 0, "del": 1, "head": 2} {
 		var got []int64
 		for {
-			m := clients[u].next()
+			m := clients[u].Next()
 			if m.Type != typeNote {
 				t.Fatalf("%s: unexpected %+v", u, m)
 			}
@@ -143,10 +143,10 @@ func TestResumeHasNoGapAndNoDuplicateUnderConcurrentPosts(t *testing.T) {
 		var last int64
 		for reconnects := 0; ; reconnects++ {
 			c := f.dial(t, user)
-			c.sendJSON(map[string]any{"type": "subscribe", "channel": sessionChannel(liveID), "after": last})
+			c.Send(map[string]any{"type": "subscribe", "channel": sessionChannel(liveID), "after": last})
 			stopAfter := rand.IntN(60) + 1
 			for read := 0; read < stopAfter; read++ {
-				m, err := c.read(10 * time.Second)
+				m, err := c.Read(10 * time.Second)
 				if err != nil {
 					var ce *websocket.CloseError
 					if !errors.As(err, &ce) || ce.Code != CloseTooSlow {
@@ -171,7 +171,7 @@ func TestResumeHasNoGapAndNoDuplicateUnderConcurrentPosts(t *testing.T) {
 					break
 				}
 			}
-			c.ws.Close()
+			c.WS.Close()
 			if last >= end {
 				break
 			}
@@ -197,16 +197,16 @@ func TestPostOverTheSocketAcksAndRetriesOnce(t *testing.T) {
 	rap := f.dial(t, "rap")
 	rap.subscribe(sessionChannel(liveID), 0)
 	post := map[string]any{"type": "post", "ref": "p1", "session_id": liveID, "client_id": "c-1", "text": "Opening remarks", "marking": "delegations"}
-	rap.sendJSON(post)
-	ack, before := rap.until(typeAck)
+	rap.Send(post)
+	ack, before := rap.Until(typeAck)
 	if ack.Seq != 1 || !ack.Created || ack.ClientID != "c-1" || ack.Ref != "p1" {
 		t.Fatalf("ack %+v", ack)
 	}
 	if len(before) != 1 || before[0].Type != typeNote || before[0].Note.Seq != 1 {
 		t.Fatalf("before the ack: %+v, want the note itself", before)
 	}
-	rap.sendJSON(post) // the retry
-	ack, before = rap.until(typeAck)
+	rap.Send(post) // the retry
+	ack, before = rap.Until(typeAck)
 	if ack.Seq != 1 || ack.Created || len(before) != 0 {
 		t.Fatalf("retry: ack %+v after %+v; want seq 1, not created, no second note", ack, before)
 	}
@@ -238,17 +238,17 @@ func TestBadInputIsAnsweredAndTheConnectionStaysUsable(t *testing.T) {
 		{"post without session", `{"type":"post","client_id":"x","text":"hi","marking":"all"}`, conference.EINVALID, "session_id"},
 	}
 	for _, tc := range cases {
-		if err := c.ws.WriteMessage(websocket.TextMessage, []byte(tc.send)); err != nil {
+		if err := c.WS.WriteMessage(websocket.TextMessage, []byte(tc.send)); err != nil {
 			t.Fatal(err)
 		}
-		m := c.next()
+		m := c.Next()
 		if m.Type != typeError || m.Code != tc.code || m.Field != tc.field || m.Message == "" {
 			t.Errorf("%s: got %+v, want error %s on %q", tc.name, m, tc.code, tc.field)
 		}
 	}
 	c.subscribe(sessionChannel(liveID), 0) // still usable
-	c.sendJSON(map[string]any{"type": "subscribe", "channel": sessionChannel(liveID)})
-	if m := c.next(); m.Type != typeError || m.Code != conference.ECONFLICT {
+	c.Send(map[string]any{"type": "subscribe", "channel": sessionChannel(liveID)})
+	if m := c.Next(); m.Type != typeError || m.Code != conference.ECONFLICT {
 		t.Errorf("second subscribe: %+v, want a conflict", m)
 	}
 }
@@ -266,7 +266,7 @@ func TestSessionChangesReachSessionAndMeetingChannels(t *testing.T) {
 	}
 	got := map[string]conference.SessionStatus{}
 	for len(got) < 2 {
-		m := c.next()
+		m := c.Next()
 		if m.Type != typeSession {
 			t.Fatalf("unexpected %+v", m)
 		}
@@ -275,18 +275,18 @@ func TestSessionChangesReachSessionAndMeetingChannels(t *testing.T) {
 	if got[meetingChannel(meetingID)] != conference.SessionLive || got[sessionChannel(laterID)] != conference.SessionLive {
 		t.Fatalf("status pushed: %v", got)
 	}
-	c.sendJSON(map[string]any{"type": "unsubscribe", "channel": meetingChannel(meetingID), "ref": "u"})
-	if m := c.next(); m.Type != typeUnsubscribed || m.Ref != "u" {
+	c.Send(map[string]any{"type": "unsubscribe", "channel": meetingChannel(meetingID), "ref": "u"})
+	if m := c.Next(); m.Type != typeUnsubscribed || m.Ref != "u" {
 		t.Fatalf("unsubscribe answered %+v", m)
 	}
 	if _, err := f.svc.EndSession(context.Background(), f.users["rap"], laterID); err != nil {
 		t.Fatal(err)
 	}
-	if m := c.next(); m.Type != typeSession || m.Channel != sessionChannel(laterID) || m.Session.Status != conference.SessionEnded {
+	if m := c.Next(); m.Type != typeSession || m.Channel != sessionChannel(laterID) || m.Session.Status != conference.SessionEnded {
 		t.Fatalf("after unsubscribing the meeting: %+v", m)
 	}
-	c.sendJSON(map[string]any{"type": "ping"})
-	if m := c.next(); m.Type != typePong {
+	c.Send(map[string]any{"type": "ping"})
+	if m := c.Next(); m.Type != typePong {
 		t.Fatalf("got %+v, want only the session channel's event before the pong", m)
 	}
 }
@@ -299,27 +299,27 @@ func TestRevocationClosesTheConnectionsItConcerns(t *testing.T) {
 	if err := f.svc.SignOut(ctx, "secret-obs"); err != nil {
 		t.Fatal(err)
 	}
-	if code := obs.closeCode(5 * time.Second); code != CloseSignInAgain {
+	if code := obs.CloseCode(5 * time.Second); code != CloseSignInAgain {
 		t.Fatalf("sign-out closed with %d, want %d", code, CloseSignInAgain)
 	}
 	roles := []conference.Role{conference.RoleObserver}
 	if _, err := f.svc.UpdateUser(ctx, f.users["admin"], "del", conference.UserUpdate{Roles: &roles}); err != nil {
 		t.Fatal(err)
 	}
-	if code := del.closeCode(5 * time.Second); code != CloseSignInAgain {
+	if code := del.CloseCode(5 * time.Second); code != CloseSignInAgain {
 		t.Fatalf("role change closed with %d, want %d", code, CloseSignInAgain)
 	}
 	// Others stay: head still answers.
-	head.sendJSON(map[string]any{"type": "ping"})
-	if m := head.next(); m.Type != typePong {
+	head.Send(map[string]any{"type": "ping"})
+	if m := head.Next(); m.Type != typePong {
 		t.Fatalf("head: %+v", m)
 	}
 	name := "New Name"
 	if _, err := f.svc.UpdateUser(ctx, f.users["admin"], "head", conference.UserUpdate{Name: &name}); err != nil {
 		t.Fatal(err)
 	}
-	head.sendJSON(map[string]any{"type": "ping"})
-	if m := head.next(); m.Type != typePong {
+	head.Send(map[string]any{"type": "ping"})
+	if m := head.Next(); m.Type != typePong {
 		t.Fatalf("a name change closed the connection: %+v", m)
 	}
 }
@@ -339,7 +339,7 @@ func TestCloseSendsGoingAwayAndWaits(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for {
-				_, err := c.read(10 * time.Second)
+				_, err := c.Read(10 * time.Second)
 				if err != nil {
 					var ce *websocket.CloseError
 					if errors.As(err, &ce) {
@@ -347,7 +347,7 @@ func TestCloseSendsGoingAwayAndWaits(t *testing.T) {
 					} else {
 						codes <- -1
 					}
-					c.ws.Close()
+					c.WS.Close()
 					return
 				}
 			}
@@ -390,7 +390,7 @@ func TestSlowSubscriberIsDroppedWithoutHoldingUpOthers(t *testing.T) {
 			conference.NoteInput{ClientID: fmt.Sprint("big-", seq), Text: text, Marking: conference.MarkingAll}); err != nil {
 			t.Fatal(err)
 		}
-		if m := fast.next(); m.Type != typeNote || m.Note.Seq != seq {
+		if m := fast.Next(); m.Type != typeNote || m.Note.Seq != seq {
 			t.Fatalf("fast reader got %+v, want note %d", m, seq)
 		}
 		slowConn.mu.Lock()
@@ -405,10 +405,10 @@ func TestSlowSubscriberIsDroppedWithoutHoldingUpOthers(t *testing.T) {
 	}
 	// The others go on receiving.
 	f.post(t, "after-the-drop", conference.MarkingAll)
-	if m := fast.next(); m.Type != typeNote || m.Note.ClientID != "after-the-drop" {
+	if m := fast.Next(); m.Type != typeNote || m.Note.ClientID != "after-the-drop" {
 		t.Fatalf("fast reader got %+v after the drop", m)
 	}
-	if code := slow.closeCode(20 * time.Second); code != CloseTooSlow {
+	if code := slow.CloseCode(20 * time.Second); code != CloseTooSlow {
 		t.Fatalf("slow reader closed with %d, want %d", code, CloseTooSlow)
 	}
 }

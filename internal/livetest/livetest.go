@@ -1,0 +1,193 @@
+// Package livetest is a test client of Quintet's live endpoint
+// (GET /api/v1/live), written from docs/live-protocol.md alone: it does not
+// import the server's packages, so the tests that use it check the protocol
+// as documented rather than the server's own idea of it.
+//
+// The hub's tests (internal/live) and the end-to-end tests of the program
+// (cmd/quintet) share it.
+package livetest
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/quintet-ag/quintet/internal/conference"
+)
+
+// Path is where a server serves the live endpoint.
+const Path = "/api/v1/live"
+
+// Msg is any server message, decoded loosely: each type fills the fields it
+// has and leaves the others zero.
+type Msg struct {
+	Type      string              `json:"type"`
+	Ref       string              `json:"ref"`
+	Channel   string              `json:"channel"`
+	After     int64               `json:"after"`
+	Reset     bool                `json:"reset"`
+	LastSeq   int64               `json:"last_seq"`
+	NewNotes  int                 `json:"new_notes"`
+	Sessions  int                 `json:"sessions"`
+	Note      *conference.Note    `json:"note"`
+	Session   *conference.Session `json:"session"`
+	SessionID string              `json:"session_id"`
+	ClientID  string              `json:"client_id"`
+	Seq       int64               `json:"seq"`
+	Created   bool                `json:"created"`
+	Code      string              `json:"code"`
+	Message   string              `json:"message"`
+	Field     string              `json:"field"`
+	Clearance conference.Marking  `json:"clearance"`
+}
+
+// ParseFrame decodes one frame of the server: one or more messages
+// separated by a newline.
+func ParseFrame(data []byte) ([]Msg, error) {
+	var ms []Msg
+	for _, line := range bytes.Split(data, []byte("\n")) {
+		var m Msg
+		if err := json.Unmarshal(line, &m); err != nil {
+			return nil, fmt.Errorf("bad message %q: %w", line, err)
+		}
+		ms = append(ms, m)
+	}
+	return ms, nil
+}
+
+// Dial opens the live endpoint at url (ws://host:port/api/v1/live) with
+// these headers. It returns the connection (nil when refused) and the
+// handshake's HTTP status (0 when there was no answer).
+func Dial(url string, h http.Header) (*websocket.Conn, int, error) {
+	d := websocket.Dialer{HandshakeTimeout: 10 * time.Second}
+	ws, resp, err := d.Dial(url, h)
+	status := 0
+	if resp != nil {
+		status = resp.StatusCode
+		resp.Body.Close()
+	}
+	return ws, status, err
+}
+
+// DefaultWait is how long Next waits for a message when Client.Wait is zero.
+const DefaultWait = 10 * time.Second
+
+// Client reads a connection's messages one at a time, whatever frames they
+// came in, and fails its test when the protocol is not followed.
+type Client struct {
+	T  testing.TB
+	WS *websocket.Conn
+	// Wait bounds each read of Next (and of Until, Subscribe and Sync, which
+	// read with it); zero means DefaultWait.
+	Wait time.Duration
+
+	pending []Msg // messages of the last frame not read yet
+}
+
+// Send writes one client message.
+func (c *Client) Send(v any) {
+	c.T.Helper()
+	if err := c.WS.WriteJSON(v); err != nil {
+		c.T.Fatalf("send: %v", err)
+	}
+}
+
+// Read returns the next message, reading a frame if none is left of the
+// last, or the error that ended the read (a *websocket.CloseError when the
+// server closed the connection).
+func (c *Client) Read(timeout time.Duration) (Msg, error) {
+	if len(c.pending) == 0 {
+		_ = c.WS.SetReadDeadline(time.Now().Add(timeout))
+		_, data, err := c.WS.ReadMessage()
+		if err != nil {
+			return Msg{}, err
+		}
+		if c.pending, err = ParseFrame(data); err != nil {
+			return Msg{}, err
+		}
+	}
+	m := c.pending[0]
+	c.pending = c.pending[1:]
+	return m, nil
+}
+
+// Next returns the next message, failing the test if none comes in time.
+func (c *Client) Next() Msg {
+	c.T.Helper()
+	wait := c.Wait
+	if wait == 0 {
+		wait = DefaultWait
+	}
+	m, err := c.Read(wait)
+	if err != nil {
+		c.T.Fatalf("read: %v", err)
+	}
+	return m
+}
+
+// ExpectHello reads the first message of a connection, which must be hello.
+func (c *Client) ExpectHello() Msg {
+	c.T.Helper()
+	m := c.Next()
+	if m.Type != "hello" {
+		c.T.Fatalf("first message %+v, want hello", m)
+	}
+	return m
+}
+
+// Until reads until a message of type typ, returning it and the messages
+// before it.
+func (c *Client) Until(typ string) (Msg, []Msg) {
+	c.T.Helper()
+	var before []Msg
+	for {
+		m := c.Next()
+		if m.Type == typ {
+			return m, before
+		}
+		before = append(before, m)
+	}
+}
+
+// Subscribe follows a channel from seq after and reads its catch-up: it
+// returns the caught_up message and the messages before it (subscribed,
+// then the catch-up's session and note messages, or an error), for the
+// caller to check.
+func (c *Client) Subscribe(channel string, after int64) (Msg, []Msg) {
+	c.T.Helper()
+	c.Send(map[string]any{"type": "subscribe", "channel": channel, "after": after})
+	return c.Until("caught_up")
+}
+
+// Sync makes a round trip (ping, pong), so that everything sent before it
+// was handled; it returns the messages that came before the pong.
+func (c *Client) Sync() []Msg {
+	c.T.Helper()
+	c.Send(map[string]any{"type": "ping", "ref": "sync"})
+	_, before := c.Until("pong")
+	return before
+}
+
+// CloseCode reads until the server closes the connection and returns the
+// close frame's code, failing the test if the connection ends without one.
+func (c *Client) CloseCode(timeout time.Duration) int {
+	c.T.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		_, err := c.Read(time.Until(deadline))
+		if err == nil {
+			continue
+		}
+		var ce *websocket.CloseError
+		if errors.As(err, &ce) {
+			return ce.Code
+		}
+		c.T.Fatalf("the connection ended without a close frame: %v", err)
+	}
+}
