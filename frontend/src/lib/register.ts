@@ -58,6 +58,10 @@ export const SEARCH_KIND_LABELS: Record<SearchKind, string> = {
   outcome: 'Outcomes',
   action: 'Actions',
 };
+/** The audiences, formats and statuses as a select's options, in order. */
+export const AUDIENCE_OPTIONS = AUDIENCES.map((a) => ({ value: a, label: AUDIENCE_LABELS[a] }));
+export const FORMAT_OPTIONS = FORMATS.map((f) => ({ value: f, label: FORMAT_LABELS[f] }));
+export const STATUS_OPTIONS = ENTRY_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s] }));
 
 export interface Reference {
   url: string;
