@@ -253,3 +253,9 @@ func (memStore) Load(context.Context) (*conference.Snapshot, error) {
 func (memStore) Insert(context.Context, conference.Collection, any) error          { return nil }
 func (memStore) Replace(context.Context, conference.Collection, string, any) error { return nil }
 func (memStore) Delete(context.Context, conference.Collection, string) error       { return nil }
+func (memStore) Get(context.Context, conference.Collection, string, any) (bool, error) {
+	return false, nil
+}
+func (memStore) NotesAfter(context.Context, string, int64) ([]conference.Note, error) {
+	return nil, nil
+}

@@ -87,12 +87,19 @@ type Outcome struct {
 	UpdatedByName string            `json:"updated_by_name" bson:"updated_by_name"`
 	UpdatedAt     time.Time         `json:"updated_at" bson:"updated_at"`
 	Version       int64             `json:"version" bson:"version"`
+}
 
-	// Computed when read, against the meeting's delegations; never stored.
+// OutcomeView is an outcome as one reader sees it: its history holds only
+// the revisions whose marking at the time the reader may read, and its
+// agreement is counted against the meeting's delegations. It is built in
+// one place (state.outcomeView) for REST, live pushes, search and exports
+// alike, and never stored.
+type OutcomeView struct {
+	Outcome
 	// Agreement reads "agreed — 5 of 5 delegations" once agreed.
-	SignedOff   int    `json:"signed_off" bson:"-"`
-	Delegations int    `json:"delegations" bson:"-"`
-	Agreement   string `json:"agreement" bson:"-"`
+	SignedOff   int    `json:"signed_off"`
+	Delegations int    `json:"delegations"`
+	Agreement   string `json:"agreement"`
 }
 
 // Validate checks the outcome on its own; the Service checks its sources
@@ -130,26 +137,31 @@ func (o *Outcome) Validate() error {
 	return nil
 }
 
-// withAgreement returns a copy of o with the computed sign-off figures, taken
-// against the delegations of meeting m.
-func (o *Outcome) withAgreement(m *Meeting) *Outcome {
-	c := *o
-	if m == nil {
-		return &c
+// outcomeView builds what a reader whose clearance in the outcome's session
+// is c sees of o; nil when c does not cover o's marking.
+func (st *state) outcomeView(o *Outcome, c Marking) *OutcomeView {
+	if o == nil || !covers(c, o.Marking) {
+		return nil
 	}
-	c.Delegations = len(m.Delegations)
-	c.SignedOff = 0
-	for _, so := range o.SignOffs {
-		if slices.Contains(m.Delegations, so.Delegation) {
-			c.SignedOff++
+	v := &OutcomeView{Outcome: *o}
+	// A revision keeps the marking it had: lowering an outcome's marking
+	// must not show its earlier, more restricted text to new readers.
+	if i := slices.IndexFunc(o.History, func(r OutcomeRevision) bool { return !covers(c, r.Marking) }); i >= 0 {
+		v.History = slices.DeleteFunc(slices.Clone(o.History), func(r OutcomeRevision) bool { return !covers(c, r.Marking) })
+	}
+	v.Agreement = "draft"
+	if m := st.meetings[o.MeetingID]; m != nil {
+		v.Delegations = len(m.Delegations)
+		for _, so := range o.SignOffs {
+			if slices.Contains(m.Delegations, so.Delegation) {
+				v.SignedOff++
+			}
 		}
 	}
-	if c.Status == OutcomeAgreed {
-		c.Agreement = fmt.Sprintf("agreed — %d of %d delegations", c.SignedOff, c.Delegations)
-	} else {
-		c.Agreement = "draft"
+	if o.Status == OutcomeAgreed {
+		v.Agreement = fmt.Sprintf("agreed — %d of %d delegations", v.SignedOff, v.Delegations)
 	}
-	return &c
+	return v
 }
 
 // MaySignOff reports whether u may record delegation code's sign-off: only
@@ -225,6 +237,9 @@ type ProgressReport struct {
 	Text       string       `json:"text" bson:"text"`
 	Status     ActionStatus `json:"status" bson:"status"`
 	Progress   int          `json:"progress" bson:"progress"`
+	// Marking is the action's effective marking when the report was written;
+	// the report is shown only to readers it covers.
+	Marking Marking `json:"marking,omitempty" bson:"marking,omitempty"`
 }
 
 // Action is follow-up work owned by a delegation. Its origin is the meeting

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -282,3 +283,30 @@ func (w *fuWorld) fuUnchanged(tb testing.TB, f func()) {
 }
 
 func fuPtr[T any](v T) *T { return &v }
+
+func (s *fuStore) Get(ctx context.Context, c conference.Collection, id string, doc any) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	raw, ok := s.docs[c][id]
+	if !ok {
+		return false, nil
+	}
+	return true, gob.NewDecoder(bytes.NewReader(raw)).Decode(doc)
+}
+
+func (s *fuStore) NotesAfter(ctx context.Context, sessionID string, after int64) ([]conference.Note, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []conference.Note
+	for _, raw := range s.docs[conference.Notes] {
+		var n conference.Note
+		if err := gob.NewDecoder(bytes.NewReader(raw)).Decode(&n); err != nil {
+			return nil, err
+		}
+		if n.SessionID == sessionID && n.Seq > after {
+			out = append(out, n)
+		}
+	}
+	slices.SortFunc(out, func(a, b conference.Note) int { return int(a.Seq - b.Seq) })
+	return out, nil
+}

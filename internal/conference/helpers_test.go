@@ -520,3 +520,29 @@ func (f *fixture) assertUnchanged(tb testing.TB, b before) {
 		tb.Fatalf("store changed:\n got %+v\nwant %+v", got, want)
 	}
 }
+
+func (s *fakeStore) Get(ctx context.Context, c conference.Collection, id string, doc any) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	stored, ok := s.docs[c][id]
+	if !ok {
+		return false, nil
+	}
+	_, cp := copyDoc(stored)
+	reflect.ValueOf(doc).Elem().Set(reflect.ValueOf(cp).Elem())
+	return true, nil
+}
+
+func (s *fakeStore) NotesAfter(ctx context.Context, sessionID string, after int64) ([]conference.Note, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []conference.Note
+	for _, d := range s.docs[conference.Notes] {
+		if n := d.(*conference.Note); n.SessionID == sessionID && n.Seq > after {
+			_, cp := copyDoc(n)
+			out = append(out, *cp.(*conference.Note))
+		}
+	}
+	slices.SortFunc(out, func(a, b conference.Note) int { return int(a.Seq - b.Seq) })
+	return out, nil
+}

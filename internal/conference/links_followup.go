@@ -13,7 +13,7 @@ func (st *state) followupLinkSource(kind LinkKind, id string) linkSource {
 		}
 	case LinkAction:
 		if a := st.actions[id]; a != nil {
-			return linkSource{exists: true, marking: a.Marking, owner: a.Owner}
+			return linkSource{exists: true, marking: st.actionMarking(a), owner: a.Owner, session: st.sessions[a.SessionID]}
 		}
 	}
 	return linkSource{}
@@ -25,7 +25,7 @@ func (st *state) followupBacklink(actor *User, b Backlink) (Backlink, bool) {
 	switch b.Kind {
 	case LinkOutcome:
 		o := st.outcomes[b.ID]
-		if o == nil || !actor.CanRead(o.Marking) {
+		if !st.mayReadOutcome(actor, o) {
 			return b, false
 		}
 		b.MeetingID, b.SessionID, b.Marking = o.MeetingID, o.SessionID, o.Marking
@@ -33,10 +33,10 @@ func (st *state) followupBacklink(actor *User, b Backlink) (Backlink, bool) {
 		return b, true
 	case LinkAction:
 		a := st.actions[b.ID]
-		if a == nil || !actor.CanRead(a.Marking) {
+		if !st.mayReadAction(actor, a) {
 			return b, false
 		}
-		b.MeetingID, b.SessionID, b.Marking = a.MeetingID, a.SessionID, a.Marking
+		b.MeetingID, b.SessionID, b.Marking = a.MeetingID, a.SessionID, st.actionMarking(a)
 		b.Title, b.Excerpt = a.Title, excerpt(a.Description)
 		return b, true
 	}
@@ -61,10 +61,10 @@ func (st *state) outcomeTitle(o *Outcome) string {
 func followupIndexText(ch Change) (indexText, bool) {
 	switch doc := ch.Doc.(type) {
 	case *Outcome:
-		return indexText{kind: SearchOutcome, id: doc.ID, meeting: doc.MeetingID, level: doc.Marking.Level(),
+		return indexText{kind: SearchOutcome, id: doc.ID, meeting: doc.MeetingID, session: doc.SessionID, level: doc.Marking.Level(),
 			title: string(doc.Kind), body: []string{doc.Text}}, true
 	case *Action:
-		return indexText{kind: SearchAction, id: doc.ID, meeting: doc.MeetingID, level: doc.Marking.Level(),
+		return indexText{kind: SearchAction, id: doc.ID, meeting: doc.MeetingID, session: doc.SessionID, level: doc.Marking.Level(),
 			title: doc.Title, body: []string{doc.Description, doc.Owner, doc.Agency, string(doc.Status)}}, true
 	}
 	return indexText{}, false
@@ -85,7 +85,7 @@ func (st *state) followupHitText(d *searchDoc, hit *SearchHit) (title, body stri
 		if a == nil {
 			return "", "", false
 		}
-		hit.SessionID, hit.Marking = a.SessionID, a.Marking
+		hit.SessionID, hit.Marking = a.SessionID, st.actionMarking(a)
 		return a.Title, a.Description, true
 	}
 	return "", "", false

@@ -206,6 +206,16 @@ const (
 
 func (st *state) search(actor *User, level int, terms []queryTerm, q SearchQuery, res *SearchResults) {
 	ix := st.searchIx
+	// The sessions whose whole record the reader reads (access.go): their
+	// documents pass the level filter whatever their marking.
+	inside := st.insiderSessions(actor)
+	if len(inside) > 0 {
+		// Ranking statistics are kept per level, not per session: an insider's
+		// are taken over every level, so that a word found only in their
+		// session's heads notes still counts. It moves only their own ranking.
+		level = len(ix.live) - 1
+	}
+	lvl := uint8(actor.Clearance().Level())
 	// Statistics over what the reader may read only.
 	var n, lenSum float64
 	for l := 0; l <= level; l++ {
@@ -247,9 +257,8 @@ func (st *state) search(actor *User, level int, terms []queryTerm, q SearchQuery
 	// visible says whether the reader may find d at all: alive, within
 	// their clearance, and in the meeting asked for. It runs for the
 	// postings of the first term only; later terms look at its survivors.
-	lvl := uint8(level)
 	visible := func(d *searchDoc) bool {
-		if d.dead || d.level > lvl {
+		if d.dead || (d.level > lvl && !inside[d.session]) {
 			return false
 		}
 		if q.Meeting == "" {
@@ -374,14 +383,11 @@ func (st *state) topicsOfMeeting(id string) map[string]bool {
 func (st *state) mayFind(actor *User, d *searchDoc) bool {
 	switch d.kind {
 	case SearchNote:
-		n := st.noteByID[d.id]
-		return n != nil && actor.CanRead(n.Marking)
+		return st.mayReadNote(actor, st.noteByID[d.id])
 	case SearchOutcome:
-		o := st.outcomes[d.id]
-		return o != nil && actor.CanRead(o.Marking)
+		return st.mayReadOutcome(actor, st.outcomes[d.id])
 	case SearchAction:
-		a := st.actions[d.id]
-		return a != nil && actor.CanRead(a.Marking)
+		return st.mayReadAction(actor, st.actions[d.id])
 	default:
 		return true
 	}

@@ -69,7 +69,8 @@ type searchDoc struct {
 	length  float32 // weighted word count
 	id      string
 	meeting string
-	src     any // the indexed value; re-indexing the same pointer is a no-op
+	session string // of a note, an outcome or an action
+	src     any    // the indexed value; re-indexing the same pointer is a no-op
 	// terms are the terms the document holds, to take it out again. Notes,
 	// which are never changed, keep none: the garbage collector then has a
 	// million fewer pointers to follow, and a note taken out (which does not
@@ -101,6 +102,7 @@ type indexText struct {
 	kind    SearchKind
 	id      string
 	meeting string
+	session string
 	level   int
 	title   string
 	body    []string
@@ -145,7 +147,7 @@ func (ix *searchIndex) put(t indexText, src any) {
 		}
 	}
 	d := searchDoc{
-		kind: t.kind, rank: uint8(slices.Index(SearchKinds, t.kind)), id: t.id, meeting: t.meeting,
+		kind: t.kind, rank: uint8(slices.Index(SearchKinds, t.kind)), id: t.id, meeting: t.meeting, session: t.session,
 		level: uint8(level), length: length, src: src, terms: terms,
 	}
 	if !keep {

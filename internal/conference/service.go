@@ -2,7 +2,9 @@ package conference
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"reflect"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -39,6 +41,12 @@ type Service struct {
 
 	setupSecret string // hash of the one-time first-admin secret; guarded by writeMu
 
+	// writes counts store writes in flight, so that shutdown can wait for
+	// them before it closes the store (see Drain).
+	writes sync.WaitGroup
+	// WriteTimeout bounds one store write, which no caller can cancel.
+	WriteTimeout time.Duration
+
 	dummyOnce sync.Once
 	dummy     string
 }
@@ -52,6 +60,8 @@ func NewService(store Store, hasher PasswordHasher) *Service {
 		Now:   func() time.Time { return time.Now().UTC().Truncate(time.Millisecond) },
 		NewID: NewID,
 		st:    newState(),
+
+		WriteTimeout: DefaultWriteTimeout,
 	}
 }
 
@@ -80,12 +90,17 @@ type Change struct {
 	Collection Collection
 	ID         string
 	Doc        any // a pointer to the new value; nil when deleted
+	// Old is the value the change replaced (nil when new), filled in by
+	// Apply: a live subscriber who could read the old value but not the new
+	// one must be told it is gone.
+	Old any
 }
 
 // Apply applies a change that is already stored. It is the only function that
 // changes the working set.
 func (s *Service) Apply(ch Change) {
 	s.mu.Lock()
+	ch.Old = s.st.current(ch.Collection, ch.ID)
 	s.st.apply(ch)
 	s.mu.Unlock()
 	s.gen.Add(1)
@@ -94,8 +109,47 @@ func (s *Service) Apply(ch Change) {
 	}
 }
 
+// DefaultWriteTimeout bounds one store write.
+const DefaultWriteTimeout = 30 * time.Second
+
+// write runs one store operation on a context of its own: it keeps the
+// caller's values but not its cancellation, and has a deadline. A write that
+// a hung-up client cancelled midway could be stored without the Service
+// knowing, and memory and store would disagree.
+func (s *Service) write(ctx context.Context, op func(ctx context.Context) error) error {
+	s.writes.Add(1)
+	defer s.writes.Done()
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.WriteTimeout)
+	defer cancel()
+	return op(wctx)
+}
+
+// Drain waits until the store writes in flight have ended, or ctx does.
+// Shutdown calls it after the HTTP server stopped and before the store closes.
+func (s *Service) Drain(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() { s.writes.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("store writes still in flight: %w", ctx.Err())
+	}
+}
+
+// outcomeUnknown reports whether a failed write may have been stored all the
+// same: a domain error (a taken unique key) says it was not; a timeout, a
+// closed connection or any other failure does not say.
+func outcomeUnknown(err error) bool {
+	var e *Error
+	return err != nil && !errors.As(err, &e)
+}
+
 func (s *Service) insert(ctx context.Context, c Collection, id string, doc any) error {
-	if err := s.store.Insert(ctx, c, doc); err != nil {
+	if err := s.write(ctx, func(ctx context.Context) error { return s.store.Insert(ctx, c, doc) }); err != nil {
+		if outcomeUnknown(err) && s.reconcile(ctx, c, id) == reconciledStored {
+			return nil // it was stored after all, and memory now holds it
+		}
 		return fmt.Errorf("insert into %s: %w", c, err)
 	}
 	s.Apply(Change{Collection: c, ID: id, Doc: doc})
@@ -103,7 +157,10 @@ func (s *Service) insert(ctx context.Context, c Collection, id string, doc any) 
 }
 
 func (s *Service) replace(ctx context.Context, c Collection, id string, doc any) error {
-	if err := s.store.Replace(ctx, c, id, doc); err != nil {
+	if err := s.write(ctx, func(ctx context.Context) error { return s.store.Replace(ctx, c, id, doc) }); err != nil {
+		if outcomeUnknown(err) && s.reconcile(ctx, c, id) == reconciledStored && s.holds(c, id, doc) {
+			return nil
+		}
 		return fmt.Errorf("replace in %s: %w", c, err)
 	}
 	s.Apply(Change{Collection: c, ID: id, Doc: doc})
@@ -111,11 +168,89 @@ func (s *Service) replace(ctx context.Context, c Collection, id string, doc any)
 }
 
 func (s *Service) delete(ctx context.Context, c Collection, id string) error {
-	if err := s.store.Delete(ctx, c, id); err != nil {
+	if err := s.write(ctx, func(ctx context.Context) error { return s.store.Delete(ctx, c, id) }); err != nil {
+		if outcomeUnknown(err) && s.reconcile(ctx, c, id) == reconciledAbsent {
+			return nil
+		}
 		return fmt.Errorf("delete from %s: %w", c, err)
 	}
 	s.Apply(Change{Collection: c, ID: id})
 	return nil
+}
+
+// What reconcile found in the store.
+type reconciled int
+
+const (
+	reconcileFailed  reconciled = iota // the store did not answer: memory is unchanged
+	reconciledStored                   // the document is there; memory holds what the store holds
+	reconciledAbsent                   // the document is not there; memory agrees
+)
+
+// reconcile reads document id of c back from the store after a write whose
+// outcome is unknown, and makes memory hold what the store holds, so that
+// nothing is answered about the document from a state the store does not
+// share. It tries a few times within one write timeout: the failure that
+// made the outcome unknown may be passing.
+func (s *Service) reconcile(ctx context.Context, c Collection, id string) reconciled {
+	deadline := time.Now().Add(s.WriteTimeout)
+	for wait := 50 * time.Millisecond; ; wait *= 2 {
+		doc := newDocument(c)
+		var found bool
+		err := s.write(ctx, func(ctx context.Context) error {
+			var err error
+			found, err = s.store.Get(ctx, c, id, doc)
+			return err
+		})
+		switch {
+		case err == nil && found:
+			if !s.holdsEqual(c, id, doc) {
+				s.Apply(Change{Collection: c, ID: id, Doc: doc})
+			}
+			return reconciledStored
+		case err == nil:
+			if s.holds(c, id, nil) {
+				return reconciledAbsent
+			}
+			s.Apply(Change{Collection: c, ID: id})
+			return reconciledAbsent
+		case time.Now().Add(wait).After(deadline):
+			return reconcileFailed
+		}
+		time.Sleep(wait)
+	}
+}
+
+// holdsEqual reports whether memory holds a document equal to doc, so that
+// reading back what memory already has changes nothing, not even the
+// generation that caches are keyed by.
+func (s *Service) holdsEqual(c Collection, id string, doc any) bool {
+	var cur any
+	s.read(func(st *state) { cur = st.current(c, id) })
+	if cur == nil {
+		return false
+	}
+	if v, ok := versionOf(doc); ok {
+		w, _ := versionOf(cur)
+		return v == w // one version, one content: versions guard every write
+	}
+	return reflect.DeepEqual(cur, doc)
+}
+
+// holds reports whether memory holds doc as document id of c: a nil doc asks
+// whether memory holds none. Documents are compared by their version where
+// they have one, else by identity.
+func (s *Service) holds(c Collection, id string, doc any) bool {
+	var cur any
+	s.read(func(st *state) { cur = st.current(c, id) })
+	if doc == nil || cur == nil {
+		return doc == nil && cur == nil
+	}
+	if v, ok := versionOf(doc); ok {
+		w, _ := versionOf(cur)
+		return v == w
+	}
+	return cur == doc
 }
 
 // read runs f under the read lock.

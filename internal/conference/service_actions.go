@@ -130,9 +130,13 @@ func (s *Service) filterActions(actor *User, f ActionFilter) ([]*Action, error) 
 			topicID = t.ID
 		}
 		out = make([]*Action, 0, 64)
+		c := actor.Clearance()
 		for _, a := range st.actions {
-			if f.matches(a, topicID, today) && actor.CanRead(a.Marking) {
-				out = append(out, a)
+			if !f.matches(a, topicID, today) {
+				continue
+			}
+			if v := st.actionView(a, st.actionClearance(actor, c, a)); v != nil {
+				out = append(out, v)
 			}
 		}
 	})
@@ -179,11 +183,53 @@ func (s *Service) Action(ctx context.Context, actor *User, id string) (*Action, 
 		return nil, err
 	}
 	var a *Action
-	s.read(func(st *state) { a = st.actions[id] })
-	if a == nil || !actor.CanRead(a.Marking) {
+	s.read(func(st *state) {
+		if a = st.actions[id]; a != nil {
+			a = st.actionView(a, st.clearanceIn(actor, a.SessionID))
+		}
+	})
+	if a == nil {
 		return nil, Errorf(ENOTFOUND, "No action %q.", id)
 	}
 	return a, nil
+}
+
+// ActionView returns what a reader whose clearance in the action's session is
+// c sees of a, or nil: the live hub encodes each action once per level.
+func (s *Service) ActionView(a *Action, c Marking) *Action {
+	var v *Action
+	s.read(func(st *state) { v = st.actionView(a, c) })
+	return v
+}
+
+// actionView is an action as a reader whose clearance (in its session) is c
+// sees it: under its effective marking, with the progress reports whose
+// marking when written c covers. It is the stored action itself when the
+// two agree, as they almost always do: the action list copies nothing then.
+// The result is read-only; writes start from the stored action.
+func (st *state) actionView(a *Action, c Marking) *Action {
+	m := st.actionMarking(a)
+	if !covers(c, m) {
+		return nil
+	}
+	hidden := func(r ProgressReport) bool { return !covers(c, cmp.Or(r.Marking, m)) }
+	if m == a.Marking && !slices.ContainsFunc(a.Reports, hidden) {
+		return a
+	}
+	v := *a
+	v.Marking = m
+	v.Reports = slices.DeleteFunc(slices.Clone(a.Reports), hidden)
+	return &v
+}
+
+// actionClearance is actor's clearance for a, given their clearance c
+// outside any session: looking up the session only for those who might be
+// its insiders keeps the action list cheap.
+func (st *state) actionClearance(actor *User, c Marking, a *Action) Marking {
+	if c == MarkingHeads || a.SessionID == "" || len(st.byInsider[actor.ID]) == 0 {
+		return c
+	}
+	return st.clearanceIn(actor, a.SessionID)
 }
 
 // ---- writing ----
@@ -283,7 +329,7 @@ func (s *Service) createAction(ctx context.Context, actor *User, in ActionInput)
 	if err := checkMarkingFloor(a.Marking, origin.floor, "its "+origin.what); err != nil {
 		return nil, err
 	}
-	if err := checkMarkingCeiling(actor, a.Marking); err != nil {
+	if err := checkMarkingCeiling(actor.ClearanceIn(origin.session), a.Marking); err != nil {
 		return nil, err
 	}
 	if err := s.checkActionRefs(&a); err != nil {
@@ -320,8 +366,12 @@ func (s *Service) resolveOrigin(actor *User, a *Action) (actionOrigin, error) {
 	var o actionOrigin
 	if a.OutcomeID != "" {
 		var oc *Outcome
-		s.read(func(st *state) { oc = st.outcomes[a.OutcomeID] })
-		if oc == nil || !actor.CanRead(oc.Marking) {
+		s.read(func(st *state) {
+			if oc = st.outcomes[a.OutcomeID]; !st.mayReadOutcome(actor, oc) {
+				oc = nil
+			}
+		})
+		if oc == nil {
 			return o, Invalid("outcome_id", "unknown outcome %q", a.OutcomeID)
 		}
 		if a.SessionID != "" && a.SessionID != oc.SessionID {
@@ -481,8 +531,13 @@ func (s *Service) ReportProgress(ctx context.Context, actor *User, id string, in
 	if len(old.Reports) >= MaxReports {
 		return nil, Errorf(ECONFLICT, "The action has %d progress reports, the most one action keeps.", MaxReports)
 	}
+	// A report keeps the marking the action had when it was written, as an
+	// outcome's revision does: lowering the action later does not show it.
+	var marking Marking
+	s.read(func(st *state) { marking = st.actionMarking(&a) })
 	a.Reports = append(slices.Clone(old.Reports), ProgressReport{
 		At: s.Now(), Author: actor.ID, AuthorName: actor.Name, Text: text, Status: a.Status, Progress: a.Progress,
+		Marking: marking,
 	})
 	return s.saveAction(ctx, actor, old, &a)
 }
@@ -498,9 +553,13 @@ func sameAction(a, b *Action) bool {
 // current. It expects writeMu held, so that the version cannot move between
 // this check and the write.
 func (s *Service) editableAction(actor *User, id string, version int64) (*Action, error) {
-	var old *Action
-	s.read(func(st *state) { old = st.actions[id] })
-	if old == nil || !actor.CanRead(old.Marking) {
+	var old, view *Action
+	s.read(func(st *state) {
+		if old = st.actions[id]; old != nil {
+			view = st.actionView(old, st.clearanceIn(actor, old.SessionID))
+		}
+	})
+	if view == nil {
 		return nil, Errorf(ENOTFOUND, "No action %q.", id)
 	}
 	if !actor.MayEditAction(old) {
@@ -510,7 +569,7 @@ func (s *Service) editableAction(actor *User, id string, version int64) (*Action
 		return nil, Errorf(EFORBIDDEN, "Only the owner delegation's follow-up team and the secretariat edit an action.")
 	}
 	if version != old.Version {
-		return nil, &Error{Code: ECONFLICT, Field: "version", Current: old,
+		return nil, &Error{Code: ECONFLICT, Field: "version", Current: view,
 			Message: "The action was updated by " + nameOr(old.UpdatedName, "someone else") + " at " +
 				old.UpdatedAt.UTC().Format("15:04 MST") + "; review their change, then save again."}
 	}
@@ -559,7 +618,9 @@ func (s *Service) saveAction(ctx context.Context, actor *User, old, a *Action) (
 		if err := checkMarkingFloor(a.Marking, floor, "its "+what); err != nil {
 			return nil, err
 		}
-		if err := checkMarkingCeiling(actor, a.Marking); err != nil {
+		var c Marking
+		s.read(func(st *state) { c = st.clearanceIn(actor, a.SessionID) })
+		if err := checkMarkingCeiling(c, a.Marking); err != nil {
 			return nil, err
 		}
 	}

@@ -96,7 +96,7 @@ func TestService_PromoteNoteToAction_Marking(t *testing.T) {
 		!slices.Equal(a.Topics, []string{w.cyber.ID}) {
 		t.Fatalf("action=%+v, want marked heads, titled by the note, linked to note 3, under the session's topic", a)
 	}
-	for _, u := range []*conference.User{w.followupCA, w.delegateAU, w.observer, w.rapporteur} {
+	for _, u := range []*conference.User{w.followupCA, w.delegateAU, w.observer} {
 		list, err := w.svc.Actions(w.ctx, u, conference.ActionFilter{})
 		fuMust(t, err)
 		if len(list) != 0 {
@@ -106,6 +106,9 @@ func TestService_PromoteNoteToAction_Marking(t *testing.T) {
 		fuCode(t, err, conference.ENOTFOUND, "")
 	}
 	_, err = w.svc.Action(w.ctx, w.headCA, a.ID)
+	fuMust(t, err)
+	// The session's rapporteur wrote the note: they read what came of it.
+	_, err = w.svc.Action(w.ctx, w.rapporteur, a.ID)
 	fuMust(t, err)
 	// Its marking cannot be lowered below the note's.
 	w.fuUnchanged(t, func() {
@@ -550,7 +553,7 @@ func TestService_CalendarFeed(t *testing.T) {
 
 func TestService_MeetingRecord(t *testing.T) {
 	w := newFuWorld(t)
-	mk := func(text string, m conference.Marking, agree bool) *conference.Outcome {
+	mk := func(text string, m conference.Marking, agree bool) *conference.OutcomeView {
 		o, err := w.svc.CreateOutcome(w.ctx, w.admin, w.session.ID, conference.OutcomeInput{Kind: conference.OutcomeDecision, Text: text, Marking: m})
 		fuMust(t, err)
 		if agree {

@@ -223,9 +223,10 @@ func (s *Service) CarryOver(ctx context.Context, actor *User, meetingID string) 
 	s.read(func(st *state) {
 		for _, a := range st.actions {
 			origin := st.meetings[a.MeetingID]
-			if a.Status.Pending() && origin != nil && origin.ID != m.ID &&
-				origin.StartDate < m.StartDate && actor.CanRead(a.Marking) {
-				pending = append(pending, a)
+			if a.Status.Pending() && origin != nil && origin.ID != m.ID && origin.StartDate < m.StartDate {
+				if v := st.actionView(a, st.clearanceIn(actor, a.SessionID)); v != nil {
+					pending = append(pending, v)
+				}
 			}
 		}
 		for _, id := range m.Topics {
@@ -276,8 +277,8 @@ type Record struct {
 
 // RecordSession is one session of the record.
 type RecordSession struct {
-	Session  *Session   `json:"session"`
-	Outcomes []*Outcome `json:"outcomes"` // agreed only
+	Session  *Session       `json:"session"`
+	Outcomes []*OutcomeView `json:"outcomes"` // agreed only
 }
 
 // MeetingRecord assembles the meeting's record for actor: drafts and
@@ -302,7 +303,7 @@ func (s *Service) MeetingRecord(ctx context.Context, actor *User, meetingID stri
 		return nil, err
 	}
 	for _, se := range sessions {
-		rs := RecordSession{Session: se, Outcomes: []*Outcome{}}
+		rs := RecordSession{Session: se, Outcomes: []*OutcomeView{}}
 		for _, o := range outcomes {
 			if o.SessionID == se.ID && o.Status == OutcomeAgreed {
 				rs.Outcomes = append(rs.Outcomes, o)

@@ -13,7 +13,7 @@ import (
 type linkSource struct {
 	exists  bool
 	marking Marking  // "all" for unmarked kinds
-	session *Session // the session of a note or an outcome
+	session *Session // the session of a note, an outcome or an action
 	owner   string   // the owner delegation of an action
 }
 
@@ -33,10 +33,17 @@ func (st *state) linkSource(kind LinkKind, id string) linkSource {
 	}
 }
 
-// readable reports whether u may know the source exists: a note or outcome
-// above u's clearance is, to u, not there.
+// readable reports whether u may know the source exists: a note, outcome or
+// action above u's clearance in its session is, to u, not there.
 func (src linkSource) readable(u *User) bool {
-	return src.exists && u.CanRead(src.marking)
+	if !src.exists {
+		return false
+	}
+	c := u.Clearance()
+	if src.session != nil {
+		c = u.ClearanceIn(src.session)
+	}
+	return covers(c, src.marking)
 }
 
 // mayLink reports whether u may link from (or unlink) src: the secretariat
@@ -288,7 +295,7 @@ func (st *state) backlink(actor *User, kind LinkKind, id string) (Backlink, bool
 		return b, true
 	case LinkNote:
 		n := st.noteByID[id]
-		if n == nil || !actor.CanRead(n.Marking) {
+		if !st.mayReadNote(actor, n) {
 			return b, false
 		}
 		b.MeetingID, b.SessionID, b.Seq, b.Marking = n.MeetingID, n.SessionID, n.Seq, n.Marking

@@ -3,6 +3,7 @@ package conference
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 )
@@ -28,12 +29,12 @@ type OutcomeUpdate struct {
 
 // Outcomes returns the outcomes of a session that actor may read, in the
 // order they were drafted.
-func (s *Service) Outcomes(ctx context.Context, actor *User, sessionID string) ([]*Outcome, error) {
+func (s *Service) Outcomes(ctx context.Context, actor *User, sessionID string) ([]*OutcomeView, error) {
 	if err := requireActor(actor); err != nil {
 		return nil, err
 	}
 	var se *Session
-	var out []*Outcome
+	var out []*OutcomeView
 	s.read(func(st *state) {
 		if se = st.sessions[sessionID]; se == nil {
 			return
@@ -48,25 +49,27 @@ func (s *Service) Outcomes(ctx context.Context, actor *User, sessionID string) (
 
 // MeetingOutcomes returns the outcomes of every session of a meeting that
 // actor may read, in the order they were drafted.
-func (s *Service) MeetingOutcomes(ctx context.Context, actor *User, meetingID string) ([]*Outcome, error) {
+func (s *Service) MeetingOutcomes(ctx context.Context, actor *User, meetingID string) ([]*OutcomeView, error) {
 	if _, err := s.Meeting(ctx, actor, meetingID); err != nil {
 		return nil, err
 	}
-	var out []*Outcome
+	var out []*OutcomeView
 	s.read(func(st *state) {
 		out = st.readableOutcomes(actor, func(o *Outcome) bool { return o.MeetingID == meetingID })
 	})
 	return out, nil
 }
 
-func (st *state) readableOutcomes(actor *User, keep func(*Outcome) bool) []*Outcome {
-	out := []*Outcome{}
+func (st *state) readableOutcomes(actor *User, keep func(*Outcome) bool) []*OutcomeView {
+	out := []*OutcomeView{}
 	for _, o := range st.outcomes {
-		if keep(o) && actor.CanRead(o.Marking) {
-			out = append(out, o.withAgreement(st.meetings[o.MeetingID]))
+		if keep(o) {
+			if v := st.outcomeView(o, st.clearanceIn(actor, o.SessionID)); v != nil {
+				out = append(out, v)
+			}
 		}
 	}
-	slices.SortFunc(out, compareOutcomes)
+	slices.SortFunc(out, func(a, b *OutcomeView) int { return compareOutcomes(&a.Outcome, &b.Outcome) })
 	return out
 }
 
@@ -76,17 +79,40 @@ func compareOutcomes(a, b *Outcome) int {
 
 // Outcome returns one outcome, when actor may read it. An outcome above the
 // reader's clearance is "not found": its existence is not theirs to know.
-func (s *Service) Outcome(ctx context.Context, actor *User, id string) (*Outcome, error) {
+func (s *Service) Outcome(ctx context.Context, actor *User, id string) (*OutcomeView, error) {
 	if err := requireActor(actor); err != nil {
 		return nil, err
 	}
-	var o *Outcome
+	var v *OutcomeView
 	s.read(func(st *state) {
-		if o = st.outcomes[id]; o != nil && actor.CanRead(o.Marking) {
-			o = o.withAgreement(st.meetings[o.MeetingID])
+		if o := st.outcomes[id]; o != nil {
+			v = st.outcomeView(o, st.clearanceIn(actor, o.SessionID))
 		}
 	})
-	if o == nil || !actor.CanRead(o.Marking) {
+	if v == nil {
+		return nil, Errorf(ENOTFOUND, "No outcome %q.", id)
+	}
+	return v, nil
+}
+
+// OutcomeView returns what a reader whose clearance in the outcome's session
+// is c sees of o, or nil: the live hub encodes each outcome once per level.
+func (s *Service) OutcomeView(o *Outcome, c Marking) *OutcomeView {
+	var v *OutcomeView
+	s.read(func(st *state) { v = st.outcomeView(o, c) })
+	return v
+}
+
+// storedOutcome returns the stored outcome, for a write, when actor may read
+// it. Writes start from what is stored, never from a reader's view of it.
+func (s *Service) storedOutcome(actor *User, id string) (*Outcome, error) {
+	var o *Outcome
+	s.read(func(st *state) {
+		if o = st.outcomes[id]; !st.mayReadOutcome(actor, o) {
+			o = nil
+		}
+	})
+	if o == nil {
 		return nil, Errorf(ENOTFOUND, "No outcome %q.", id)
 	}
 	return o, nil
@@ -94,7 +120,7 @@ func (s *Service) Outcome(ctx context.Context, actor *User, id string) (*Outcome
 
 // CreateOutcome drafts an outcome of a session. The session's rapporteurs,
 // its chair and the secretariat may draft.
-func (s *Service) CreateOutcome(ctx context.Context, actor *User, sessionID string, in OutcomeInput) (*Outcome, error) {
+func (s *Service) CreateOutcome(ctx context.Context, actor *User, sessionID string, in OutcomeInput) (*OutcomeView, error) {
 	if err := requireActor(actor); err != nil {
 		return nil, err
 	}
@@ -105,7 +131,7 @@ func (s *Service) CreateOutcome(ctx context.Context, actor *User, sessionID stri
 
 // PromoteNoteToOutcome drafts an outcome from one note in one step: the
 // note is its source, and its text and marking are the defaults.
-func (s *Service) PromoteNoteToOutcome(ctx context.Context, actor *User, sessionID string, seq int64, in OutcomeInput) (*Outcome, error) {
+func (s *Service) PromoteNoteToOutcome(ctx context.Context, actor *User, sessionID string, seq int64, in OutcomeInput) (*OutcomeView, error) {
 	if err := requireActor(actor); err != nil {
 		return nil, err
 	}
@@ -125,7 +151,7 @@ func (s *Service) PromoteNoteToOutcome(ctx context.Context, actor *User, session
 }
 
 // createOutcome expects writeMu held.
-func (s *Service) createOutcome(ctx context.Context, actor *User, sessionID string, in OutcomeInput) (*Outcome, error) {
+func (s *Service) createOutcome(ctx context.Context, actor *User, sessionID string, in OutcomeInput) (*OutcomeView, error) {
 	se, err := s.Session(ctx, actor, sessionID)
 	if err != nil {
 		return nil, err
@@ -165,7 +191,7 @@ func (s *Service) createOutcome(ctx context.Context, actor *User, sessionID stri
 	if err := checkMarkingFloor(o.Marking, floor, "a source note"); err != nil {
 		return nil, err
 	}
-	if err := checkMarkingCeiling(actor, o.Marking); err != nil {
+	if err := checkMarkingCeiling(actor.ClearanceIn(se), o.Marking); err != nil {
 		return nil, err
 	}
 	if err := s.insert(ctx, Outcomes, o.ID, &o); err != nil {
@@ -196,10 +222,11 @@ func normaliseSources(xs []int64) []int64 {
 // may not read is answered as absent, so that its existence does not leak.
 func (s *Service) sourcesFloor(actor *User, sessionID string, seqs []int64) (Marking, error) {
 	var notes []*Note
-	s.read(func(st *state) { notes = st.notes[sessionID] })
+	var c Marking
+	s.read(func(st *state) { notes, c = st.notes[sessionID], st.clearanceIn(actor, sessionID) })
 	floor := Marking("")
 	for _, seq := range seqs {
-		if seq < 1 || seq > int64(len(notes)) || !actor.CanRead(notes[seq-1].Marking) {
+		if seq < 1 || seq > int64(len(notes)) || !covers(c, notes[seq-1].Marking) {
 			return "", Invalid("sources", "note %d is not in this session's record", seq)
 		}
 		if m := notes[seq-1].Marking; floor == "" || m.Level() > floor.Level() {
@@ -220,17 +247,18 @@ func (s *Service) readableNote(actor *User, sessionID string, seq int64) (*Note,
 	if se == nil {
 		return nil, Errorf(ENOTFOUND, "No session %q.", sessionID)
 	}
-	if seq < 1 || seq > int64(len(notes)) || !actor.CanRead(notes[seq-1].Marking) {
+	if seq < 1 || seq > int64(len(notes)) || !covers(actor.ClearanceIn(se), notes[seq-1].Marking) {
 		return nil, Errorf(ENOTFOUND, "No note %d in this session's record.", seq)
 	}
 	return notes[seq-1], nil
 }
 
-// checkMarkingCeiling refuses a marking above the writer's own clearance:
-// they could not read back, nor edit, what they wrote.
-func checkMarkingCeiling(actor *User, m Marking) error {
-	if m.Valid() && !actor.CanRead(m) {
-		return Invalid("marking", "you may mark only up to your own clearance (%s)", actor.Clearance())
+// checkMarkingCeiling refuses a marking above the writer's clearance c (in
+// the session the thing belongs to): they could not read back, nor edit,
+// what they wrote.
+func checkMarkingCeiling(c Marking, m Marking) error {
+	if m.Valid() && !covers(c, m) {
+		return Invalid("marking", "you may mark only up to your own clearance (%s)", c)
 	}
 	return nil
 }
@@ -251,7 +279,7 @@ func checkMarkingFloor(m, floor Marking, what string) error {
 // clears the sign-offs given to the earlier text). An agreed outcome's text
 // is not edited in place: it is reopened first, so that no sign-off ever
 // stands under a text it was not given to.
-func (s *Service) UpdateOutcome(ctx context.Context, actor *User, id string, upd OutcomeUpdate) (*Outcome, error) {
+func (s *Service) UpdateOutcome(ctx context.Context, actor *User, id string, upd OutcomeUpdate) (*OutcomeView, error) {
 	if err := requireActor(actor); err != nil {
 		return nil, err
 	}
@@ -260,7 +288,7 @@ func (s *Service) UpdateOutcome(ctx context.Context, actor *User, id string, upd
 	}
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	old, err := s.Outcome(ctx, actor, id)
+	old, err := s.storedOutcome(actor, id)
 	if err != nil {
 		return nil, err
 	}
@@ -272,10 +300,9 @@ func (s *Service) UpdateOutcome(ctx context.Context, actor *User, id string, upd
 		return nil, Errorf(EFORBIDDEN, "Only the session's rapporteurs, its chair and the secretariat may edit its outcomes.")
 	}
 	if *upd.Version != old.Version {
-		return nil, staleOutcome(old)
+		return nil, s.staleOutcome(actor, old)
 	}
 	o := *old
-	o.SignedOff, o.Delegations, o.Agreement = 0, 0, ""
 	contentChanged := false
 	if upd.Kind != nil && *upd.Kind != o.Kind {
 		o.Kind, contentChanged = *upd.Kind, true
@@ -307,7 +334,7 @@ func (s *Service) UpdateOutcome(ctx context.Context, actor *User, id string, upd
 			Message: "The outcome is agreed; the secretariat reopens it (status draft) before its text changes."}
 	}
 	if o.Status == old.Status && !contentChanged {
-		return old, nil // nothing to change: no new version, no history entry
+		return s.Outcome(ctx, actor, id) // nothing to change: no new version, no history entry
 	}
 	if err := o.Validate(); err != nil {
 		return nil, err
@@ -319,7 +346,7 @@ func (s *Service) UpdateOutcome(ctx context.Context, actor *User, id string, upd
 	if err := checkMarkingFloor(o.Marking, floor, "a source note"); err != nil {
 		return nil, err
 	}
-	if err := checkMarkingCeiling(actor, o.Marking); err != nil {
+	if err := checkMarkingCeiling(actor.ClearanceIn(se), o.Marking); err != nil {
 		return nil, err
 	}
 	// The history is a copy: the stored value that old points to is shared
@@ -337,13 +364,47 @@ func (s *Service) UpdateOutcome(ctx context.Context, actor *User, id string, upd
 	if err := s.replace(ctx, Outcomes, o.ID, &o); err != nil {
 		return nil, err
 	}
+	if o.Marking.Level() > old.Marking.Level() {
+		if err := s.raiseDerivedActions(ctx, actor, &o); err != nil {
+			return nil, err
+		}
+	}
 	return s.Outcome(ctx, actor, o.ID)
 }
 
-func staleOutcome(current *Outcome) error {
+// raiseDerivedActions raises the stored marking of the actions drawn from o
+// to o's. Reads already treat an action as never less restricted than its
+// outcome (state.actionMarking); storing it too keeps the persisted shape
+// truthful for other tools, re-indexes the actions for search, and tells
+// the live hub, which withdraws them from the readers who lost them. It
+// expects writeMu held.
+func (s *Service) raiseDerivedActions(ctx context.Context, actor *User, o *Outcome) error {
+	var derived []*Action
+	s.read(func(st *state) {
+		for _, a := range st.actions {
+			if a.OutcomeID == o.ID && a.Marking.Level() < o.Marking.Level() {
+				derived = append(derived, a)
+			}
+		}
+	})
+	slices.SortFunc(derived, compareActions)
+	for _, old := range derived {
+		a := *old
+		a.Marking = o.Marking
+		a.Version++
+		a.UpdatedBy, a.UpdatedName, a.UpdatedAt = actor.ID, actor.Name, s.Now()
+		if err := s.replace(ctx, Actions, a.ID, &a); err != nil {
+			return fmt.Errorf("raise the marking of action %s: %w", a.ID, err)
+		}
+	}
+	return nil
+}
+
+func (s *Service) staleOutcome(actor *User, stored *Outcome) error {
+	current, _ := s.Outcome(context.Background(), actor, stored.ID)
 	return &Error{Code: ECONFLICT, Field: "version", Current: current,
-		Message: "The outcome was changed by " + nameOr(current.UpdatedByName, "someone else") + " at " +
-			current.UpdatedAt.UTC().Format("15:04 MST") + "; review their change, then save again."}
+		Message: "The outcome was changed by " + nameOr(stored.UpdatedByName, "someone else") + " at " +
+			stored.UpdatedAt.UTC().Format("15:04 MST") + "; review their change, then save again."}
 }
 
 func nameOr(name, fallback string) string {
@@ -356,7 +417,7 @@ func nameOr(name, fallback string) string {
 // SignOff records the sign-off of the actor's delegation under an agreed
 // outcome. Only a head of delegation signs, and only for their own
 // delegation, which must take part in the meeting. Signing twice is harmless.
-func (s *Service) SignOff(ctx context.Context, actor *User, id string) (*Outcome, error) {
+func (s *Service) SignOff(ctx context.Context, actor *User, id string) (*OutcomeView, error) {
 	if err := requireActor(actor); err != nil {
 		return nil, err
 	}
@@ -365,7 +426,7 @@ func (s *Service) SignOff(ctx context.Context, actor *User, id string) (*Outcome
 	}
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	old, err := s.Outcome(ctx, actor, id)
+	old, err := s.storedOutcome(actor, id)
 	if err != nil {
 		return nil, err
 	}
@@ -380,7 +441,7 @@ func (s *Service) SignOff(ctx context.Context, actor *User, id string) (*Outcome
 		return nil, &Error{Code: ECONFLICT, Field: "status", Message: "Only an agreed outcome is signed off; this one is a draft."}
 	}
 	if slices.ContainsFunc(old.SignOffs, func(so SignOff) bool { return so.Delegation == actor.Delegation }) {
-		return old, nil
+		return s.Outcome(ctx, actor, id)
 	}
 	o := *old
 	o.SignOffs = append(slices.Clone(old.SignOffs), SignOff{Delegation: actor.Delegation, By: actor.ID, ByName: actor.Name, At: s.Now()})
@@ -393,7 +454,7 @@ func (s *Service) SignOff(ctx context.Context, actor *User, id string) (*Outcome
 }
 
 // WithdrawSignOff removes delegation code's sign-off; its head may.
-func (s *Service) WithdrawSignOff(ctx context.Context, actor *User, id, code string) (*Outcome, error) {
+func (s *Service) WithdrawSignOff(ctx context.Context, actor *User, id, code string) (*OutcomeView, error) {
 	if err := requireActor(actor); err != nil {
 		return nil, err
 	}
@@ -402,13 +463,13 @@ func (s *Service) WithdrawSignOff(ctx context.Context, actor *User, id, code str
 	}
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	old, err := s.Outcome(ctx, actor, id)
+	old, err := s.storedOutcome(actor, id)
 	if err != nil {
 		return nil, err
 	}
 	i := slices.IndexFunc(old.SignOffs, func(so SignOff) bool { return so.Delegation == code })
 	if i < 0 {
-		return old, nil
+		return s.Outcome(ctx, actor, id)
 	}
 	o := *old
 	o.SignOffs = slices.Delete(slices.Clone(old.SignOffs), i, i+1)

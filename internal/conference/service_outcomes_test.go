@@ -53,10 +53,10 @@ func TestService_CreateOutcome_SourcesAndMarking(t *testing.T) {
 		{"no sources, default marking", w.rapporteur, nil, "", "", conference.MarkingAll},
 		{"marking follows the most restricted source", w.rapporteur, []int64{1, 2}, "", "", conference.MarkingDelegations},
 		{"a higher marking is kept", w.rapporteur, []int64{1}, conference.MarkingDelegations, "", conference.MarkingDelegations},
-		{"no marking above the writer's clearance", w.rapporteur, []int64{1}, conference.MarkingHeads, "marking", ""},
+		{"the session's rapporteur may mark heads: they read it back", w.rapporteur, []int64{1}, conference.MarkingHeads, "", conference.MarkingHeads},
 		{"a lower marking than a source is refused", w.rapporteur, []int64{2}, conference.MarkingAll, "marking", ""},
 		{"the secretariat cites a heads note", w.admin, []int64{3}, "", "", conference.MarkingHeads},
-		{"the rapporteur cannot cite a note above their clearance", w.rapporteur, []int64{3}, "", "sources", ""},
+		{"the session's rapporteur cites its heads note", w.rapporteur, []int64{3}, "", "", conference.MarkingHeads},
 		{"unknown note", w.rapporteur, []int64{9}, "", "sources", ""},
 		{"note zero", w.rapporteur, []int64{0}, "", "sources", ""},
 		{"note twice", w.rapporteur, []int64{1, 1}, "", "sources", ""},
@@ -91,9 +91,12 @@ func TestService_PromoteNoteToOutcome(t *testing.T) {
 	if o.Text != "Note marked delegations" || len(o.Sources) != 1 || o.Sources[0] != 2 || o.Marking != conference.MarkingDelegations {
 		t.Fatalf("outcome=%+v, want the note's text, source 2 and its marking", o)
 	}
-	// A note the rapporteur may not read is not theirs to promote.
-	_, err = w.svc.PromoteNoteToOutcome(w.ctx, w.rapporteur, w.session.ID, 3, conference.OutcomeInput{Kind: conference.OutcomeFinding})
-	fuCode(t, err, conference.ENOTFOUND, "")
+	// The session's rapporteur reads, and so promotes, its notes marked heads.
+	o, err = w.svc.PromoteNoteToOutcome(w.ctx, w.rapporteur, w.session.ID, 3, conference.OutcomeInput{Kind: conference.OutcomeFinding})
+	fuMust(t, err)
+	if o.Marking != conference.MarkingHeads {
+		t.Fatalf("marking=%s, want heads, the note's", o.Marking)
+	}
 	_, err = w.svc.PromoteNoteToOutcome(w.ctx, w.rapporteur, w.session.ID, 42, conference.OutcomeInput{Kind: conference.OutcomeFinding})
 	fuCode(t, err, conference.ENOTFOUND, "")
 }
@@ -108,7 +111,7 @@ func TestService_Outcomes_Markings(t *testing.T) {
 		actor *conference.User
 		want  int
 	}{
-		{w.observer, 1}, {w.delegateAU, 2}, {w.followupCA, 2}, {w.rapporteur, 2}, {w.headCA, 3}, {w.admin, 3},
+		{w.observer, 1}, {w.delegateAU, 2}, {w.followupCA, 2}, {w.rapporteur, 3}, {w.headCA, 3}, {w.admin, 3},
 	} {
 		list, err := w.svc.Outcomes(w.ctx, tt.actor, w.session.ID)
 		fuMust(t, err)
@@ -116,7 +119,7 @@ func TestService_Outcomes_Markings(t *testing.T) {
 			t.Errorf("%s reads %d outcomes, want %d", tt.actor.Name, len(list), tt.want)
 		}
 		for _, o := range list {
-			if !tt.actor.CanRead(o.Marking) {
+			if !tt.actor.CanRead(o.Marking) && tt.actor != w.rapporteur {
 				t.Errorf("%s reads an outcome marked %s", tt.actor.Name, o.Marking)
 			}
 		}
@@ -152,7 +155,7 @@ func TestService_UpdateOutcome(t *testing.T) {
 		w.fuUnchanged(t, func() {
 			_, err := w.svc.UpdateOutcome(w.ctx, w.admin, o.ID, conference.OutcomeUpdate{Text: fuPtr("Third."), Version: fuPtr(int64(1))})
 			e := fuCode(t, err, conference.ECONFLICT, "version")
-			if cur, ok := e.Current.(*conference.Outcome); !ok || cur.Version != 2 {
+			if cur, ok := e.Current.(*conference.OutcomeView); !ok || cur.Version != 2 {
 				t.Fatalf("Current=%#v, want the outcome at version 2", e.Current)
 			}
 		})
@@ -183,7 +186,7 @@ func TestService_UpdateOutcome(t *testing.T) {
 		fuMust(t, err)
 		heads = append(heads, u)
 	}
-	var last *conference.Outcome
+	var last *conference.OutcomeView
 	for _, h := range heads {
 		last, err = w.svc.SignOff(w.ctx, h, o.ID)
 		fuMust(t, err)

@@ -18,6 +18,8 @@ type state struct {
 	tokens            map[string]*Token
 	notes             map[string][]*Note // by session, in seq order: notes[s][i].Seq == i+1
 	noteByClientID    map[string]*Note
+	// byInsider: user id → the sessions they chair or report; see access.go.
+	byInsider map[string]map[string]struct{}
 
 	followupState // outcomes and actions: state_followup.go
 	registerState // register entries and links: state_register.go
@@ -36,6 +38,7 @@ func newState() *state {
 		tokens:            map[string]*Token{},
 		notes:             map[string][]*Note{},
 		noteByClientID:    map[string]*Note{},
+		byInsider:         map[string]map[string]struct{}{},
 		followupState:     newFollowupState(),
 		registerState:     newRegisterState(),
 	}
@@ -75,6 +78,7 @@ func (st *state) load(snap *Snapshot) {
 	for i := range snap.Sessions {
 		se := &snap.Sessions[i]
 		st.sessions[se.ID] = se
+		st.indexInsiders(nil, se)
 		st.sessionsByMeeting[se.MeetingID] = append(st.sessionsByMeeting[se.MeetingID], se)
 	}
 	for _, list := range st.sessionsByMeeting {
@@ -144,6 +148,7 @@ func putOrDelete[T any](m map[string]*T, ch Change) {
 
 func (st *state) applySession(ch Change) {
 	if old := st.sessions[ch.ID]; old != nil {
+		st.indexInsiders(old, nil)
 		st.sessionsByMeeting[old.MeetingID] = slices.DeleteFunc(
 			slices.Clone(st.sessionsByMeeting[old.MeetingID]),
 			func(x *Session) bool { return x.ID == ch.ID })
@@ -153,8 +158,58 @@ func (st *state) applySession(ch Change) {
 	if se == nil {
 		return
 	}
+	st.indexInsiders(nil, se)
 	// A fresh slice each time: readers may hold the old one without a lock.
 	list := slices.Clone(st.sessionsByMeeting[se.MeetingID])
 	i, _ := slices.BinarySearchFunc(list, se, compareSessions)
 	st.sessionsByMeeting[se.MeetingID] = slices.Insert(list, i, se)
+}
+
+// current returns the value memory holds as document id of c, or nil.
+func (st *state) current(c Collection, id string) any {
+	get := func(v any, ok bool) any {
+		if !ok {
+			return nil
+		}
+		return v
+	}
+	switch c {
+	case Meetings:
+		v, ok := st.meetings[id]
+		return get(v, ok)
+	case Delegations:
+		v, ok := st.delegations[id]
+		return get(v, ok)
+	case Topics:
+		v, ok := st.topics[id]
+		return get(v, ok)
+	case Sessions:
+		v, ok := st.sessions[id]
+		return get(v, ok)
+	case Users:
+		v, ok := st.users[id]
+		return get(v, ok)
+	case Logins:
+		v, ok := st.logins[id]
+		return get(v, ok)
+	case Tokens:
+		v, ok := st.tokens[id]
+		return get(v, ok)
+	case Notes:
+		v, ok := st.noteByID[id]
+		return get(v, ok)
+	case Outcomes:
+		v, ok := st.outcomes[id]
+		return get(v, ok)
+	case Actions:
+		v, ok := st.actions[id]
+		return get(v, ok)
+	case Register:
+		v, ok := st.register[id]
+		return get(v, ok)
+	case Links:
+		v, ok := st.links[id]
+		return get(v, ok)
+	}
+	return nil
 }

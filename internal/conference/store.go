@@ -49,4 +49,59 @@ type Store interface {
 	Insert(ctx context.Context, c Collection, doc any) error
 	Replace(ctx context.Context, c Collection, id string, doc any) error
 	Delete(ctx context.Context, c Collection, id string) error
+	// Get reads document id of c into doc, a pointer as newDocument makes;
+	// found is false when there is none. The Service reads back with it
+	// after a write whose outcome is unknown.
+	Get(ctx context.Context, c Collection, id string, doc any) (found bool, err error)
+	// NotesAfter returns the stored notes of a session with a seq above
+	// after, in seq order: the notes another writer stored that memory
+	// does not know yet.
+	NotesAfter(ctx context.Context, sessionID string, after int64) ([]Note, error)
+}
+
+// newDocument returns a pointer to a zero value of the type stored in c, for
+// reading one document back.
+func newDocument(c Collection) any {
+	switch c {
+	case Meetings:
+		return new(Meeting)
+	case Delegations:
+		return new(Delegation)
+	case Topics:
+		return new(Topic)
+	case Sessions:
+		return new(Session)
+	case Users:
+		return new(User)
+	case Logins:
+		return new(Login)
+	case Tokens:
+		return new(Token)
+	case Notes:
+		return new(Note)
+	case Outcomes:
+		return new(Outcome)
+	case Actions:
+		return new(Action)
+	case Register:
+		return new(RegisterEntry)
+	case Links:
+		return new(Link)
+	}
+	panic("conference: unknown collection " + string(c))
+}
+
+// versionOf returns the version of a versioned document.
+func versionOf(doc any) (int64, bool) {
+	switch d := doc.(type) {
+	case *Session:
+		return d.Version, true
+	case *Outcome:
+		return d.Version, true
+	case *Action:
+		return d.Version, true
+	case *RegisterEntry:
+		return d.Version, true
+	}
+	return 0, false
 }

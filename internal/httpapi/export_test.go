@@ -110,11 +110,12 @@ func TestCalendarICS_ParsesBack(t *testing.T) {
 func fuRecord() *conference.Record {
 	m := &conference.Meeting{ID: "m", Title: "London <2014>", City: "London", TimeZone: "Europe/London", StartDate: "2014-07-09", EndDate: "2014-07-11"}
 	se := &conference.Session{ID: "s", Title: "Session *one*", Start: time.Date(2014, 7, 9, 8, 30, 0, 0, time.UTC), Topics: []string{"t"}}
-	o := &conference.Outcome{Kind: conference.OutcomeDecision, Text: "<script>alert(1)</script> [link](javascript:x) ![img](http://x)",
-		Marking: conference.MarkingAll, Status: conference.OutcomeAgreed, Agreement: "agreed — 1 of 5 delegations",
-		SignOffs: []conference.SignOff{{Delegation: "CA", ByName: "Head <b>CA</b>", At: time.Date(2014, 7, 11, 0, 0, 0, 0, time.UTC)}}}
+	o := &conference.OutcomeView{Outcome: conference.Outcome{Kind: conference.OutcomeDecision, Text: "<script>alert(1)</script> [link](javascript:x) ![img](http://x)",
+		Marking: conference.MarkingAll, Status: conference.OutcomeAgreed,
+		SignOffs: []conference.SignOff{{Delegation: "CA", ByName: "Head <b>CA</b>", At: time.Date(2014, 7, 11, 0, 0, 0, 0, time.UTC)}}},
+		Agreement: "agreed — 1 of 5 delegations"}
 	return &conference.Record{Meeting: m, Delegations: []*conference.Delegation{{Code: "CA", Name: "Canada"}},
-		Sessions: []conference.RecordSession{{Session: se, Outcomes: []*conference.Outcome{o}}},
+		Sessions: []conference.RecordSession{{Session: se, Outcomes: []*conference.OutcomeView{o}}},
 		Actions:  []*conference.Action{{Title: "Fix | pipes\nand <em>tags</em>", Owner: "CA", Due: "2015-06-30", Status: conference.ActionOpen}},
 		Topics:   map[string]conference.Topic{"t": {ID: "t", Title: "Cyber & bullying"}}, Clearance: conference.MarkingAll}
 }

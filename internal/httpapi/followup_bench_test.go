@@ -189,3 +189,11 @@ func countActions(body []byte) int {
 	}
 	return n
 }
+
+func (fuBenchStore) Get(context.Context, conference.Collection, string, any) (bool, error) {
+	return false, nil
+}
+
+func (fuBenchStore) NotesAfter(context.Context, string, int64) ([]conference.Note, error) {
+	return nil, nil
+}

@@ -372,3 +372,11 @@ func BenchmarkRegisterListPaired(b *testing.B) {
 	b.ReportMetric(median(vsBytes), "ratio-vs-bytes")
 	b.ReportMetric(float64(routerTimes[len(routerTimes)/2].Microseconds()), "router-µs/req")
 }
+
+func (s *regBenchStore) Get(context.Context, conference.Collection, string, any) (bool, error) {
+	return false, nil
+}
+
+func (s *regBenchStore) NotesAfter(context.Context, string, int64) ([]conference.Note, error) {
+	return nil, nil
+}

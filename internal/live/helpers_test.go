@@ -33,6 +33,12 @@ func (m *memStore) Replace(context.Context, conference.Collection, string, any) 
 	return nil
 }
 func (m *memStore) Delete(context.Context, conference.Collection, string) error { return nil }
+func (m *memStore) Get(context.Context, conference.Collection, string, any) (bool, error) {
+	return false, nil
+}
+func (m *memStore) NotesAfter(context.Context, string, int64) ([]conference.Note, error) {
+	return nil, nil
+}
 
 type plainHasher struct{}
 

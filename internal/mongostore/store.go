@@ -240,3 +240,35 @@ type redactedError struct {
 
 func (e *redactedError) Error() string { return e.msg }
 func (e *redactedError) Unwrap() error { return e.err }
+
+// Get reads the document with _id id into doc.
+func (s *Store) Get(ctx context.Context, c conference.Collection, id string, doc any) (bool, error) {
+	coll, err := s.known(c)
+	if err != nil {
+		return false, err
+	}
+	err = coll.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(doc)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("read %s from %s: %w", id, c, err)
+	}
+	return true, nil
+}
+
+// NotesAfter reads a session's notes after seq, by the (session_id, seq)
+// index on MongoDB. The embedded store scans the collection for it, which is
+// why the Service asks only when another writer got in first.
+func (s *Store) NotesAfter(ctx context.Context, sessionID string, after int64) ([]conference.Note, error) {
+	filter := bson.D{{Key: "session_id", Value: sessionID}, {Key: "seq", Value: bson.D{{Key: "$gt", Value: after}}}}
+	cur, err := s.coll(conference.Notes).Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "seq", Value: 1}}))
+	if err != nil {
+		return nil, fmt.Errorf("read notes of session %s: %w", sessionID, err)
+	}
+	var out []conference.Note
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, fmt.Errorf("read notes of session %s: %w", sessionID, err)
+	}
+	return out, nil
+}
