@@ -101,8 +101,17 @@ func serveCommand(ctx context.Context, cfg Config, logger *slog.Logger, args []s
 	logger.Info("shutting down")
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("shutdown: %w", err)
+	shutdownErr := srv.Shutdown(shutdownCtx)
+	// Store writes run on contexts of their own, which a hung-up client or
+	// the end of a request does not cancel: wait for those still in flight
+	// before the deferred calls close the hub and the store.
+	drainCtx, cancelDrain := context.WithTimeout(context.WithoutCancel(ctx), svc.WriteTimeout)
+	defer cancelDrain()
+	if err := svc.Drain(drainCtx); err != nil {
+		logger.Error("shutdown", slog.Any("err", err))
+	}
+	if shutdownErr != nil && !errors.Is(shutdownErr, http.ErrServerClosed) {
+		return fmt.Errorf("shutdown: %w", shutdownErr)
 	}
 	return nil
 }

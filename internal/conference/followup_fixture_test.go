@@ -29,6 +29,9 @@ type fuStore struct {
 	docs   map[conference.Collection]map[string][]byte
 	writes int
 	fail   bool
+	// loseAck makes writes succeed but answer an error, as when the link
+	// to the store drops before its answer arrives.
+	loseAck bool
 }
 
 var errFuStore = errors.New("store: not acknowledged")
@@ -89,10 +92,42 @@ func (s *fuStore) put(c conference.Collection, id string, doc any) error {
 	}
 	s.docs[c][id] = raw
 	s.writes++
+	if s.loseAck {
+		return errFuAckLost
+	}
 	return nil
 }
 
+var errFuAckLost = errors.New("store: connection reset before the answer")
+
+// LoseAck makes every write from now on be stored but answer an error.
+func (s *fuStore) LoseAck(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.loseAck = on
+}
+
+// noteTaken reports whether a stored note has n's seq in its session or n's
+// client id: the unique indexes of the real store.
+func (s *fuStore) noteTaken(n *conference.Note) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, raw := range s.docs[conference.Notes] {
+		var o conference.Note
+		if err := gob.NewDecoder(bytes.NewReader(raw)).Decode(&o); err != nil {
+			panic(err)
+		}
+		if (o.SessionID == n.SessionID && o.Seq == n.Seq) || o.ClientID == n.ClientID {
+			return true
+		}
+	}
+	return false
+}
+
 func (s *fuStore) Insert(ctx context.Context, c conference.Collection, doc any) error {
+	if n, ok := doc.(*conference.Note); ok && s.noteTaken(n) {
+		return conference.Errorf(conference.ECONFLICT, "duplicate key: notes (session_id, seq) or client_id")
+	}
 	return s.put(c, fuIDOf(doc), doc)
 }
 

@@ -361,13 +361,17 @@ func (s *Service) UpdateOutcome(ctx context.Context, actor *User, id string, upd
 	}
 	o.Version++
 	o.UpdatedBy, o.UpdatedByName, o.UpdatedAt = actor.ID, actor.Name, s.Now()
-	if err := s.replace(ctx, Outcomes, o.ID, &o); err != nil {
-		return nil, err
-	}
+	// Derived actions first: the live hub tells the readers who lose an
+	// action by comparing it with its previous version, whose effective
+	// marking must still be the lower one. Should the outcome's own write
+	// then fail, the actions are left more restricted than needed, never less.
 	if o.Marking.Level() > old.Marking.Level() {
 		if err := s.raiseDerivedActions(ctx, actor, &o); err != nil {
 			return nil, err
 		}
+	}
+	if err := s.replace(ctx, Outcomes, o.ID, &o); err != nil {
+		return nil, err
 	}
 	return s.Outcome(ctx, actor, o.ID)
 }

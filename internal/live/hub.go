@@ -43,6 +43,12 @@ type Source interface {
 	User(ctx context.Context, actor *conference.User, id string) (*conference.User, error)
 	LoginExists(secret string) bool
 	TokenExists(secret string) bool
+	// SessionInsiders names the users who read a session's whole record
+	// whatever their clearance (its rapporteurs and chair); OutcomeView and
+	// ActionView build what a reader of clearance c sees, as REST does.
+	SessionInsiders(sessionID string) []string
+	OutcomeView(o *conference.Outcome, c conference.Marking) *conference.OutcomeView
+	ActionView(a *conference.Action, c conference.Marking) *conference.Action
 }
 
 // Options tune the hub; zero values take the defaults below.
@@ -356,6 +362,17 @@ type event struct {
 	id      string // kindSession, kindSessionDeleted: the session's id
 	version int64  // kindSession: the session's version
 	data    [3][]byte
+	// insiders read the event at the highest level whatever their clearance:
+	// the rapporteurs and chair of the session it belongs to.
+	insiders []string
+}
+
+// levelFor is the clearance level at which c reads ev.
+func (ev *event) levelFor(c *conn) int {
+	if len(ev.insiders) > 0 && slices.Contains(ev.insiders, c.actor.ID) {
+		return levels - 1
+	}
+	return c.level
 }
 
 // forLevels returns data for every clearance level from min up.
@@ -382,7 +399,7 @@ func (h *Hub) Changed(ch conference.Change) {
 			return
 		}
 		channel := sessionChannel(n.SessionID)
-		h.publish(channel, &event{kind: kindNote, seq: n.Seq,
+		h.publish(channel, &event{kind: kindNote, seq: n.Seq, insiders: h.src.SessionInsiders(n.SessionID),
 			data: forLevels(n.Marking, encode(noteMsg{Type: typeNote, Channel: channel, Note: n}))})
 
 	case conference.Sessions:

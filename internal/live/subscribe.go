@@ -33,7 +33,7 @@ type sub struct {
 
 // deliver is called by Changed for each event of the channel. It never waits.
 func (s *sub) deliver(ev *event) {
-	b := ev.data[s.conn.level]
+	b := ev.data[ev.levelFor(s.conn)]
 	if b == nil {
 		return // above the subscriber's clearance
 	}

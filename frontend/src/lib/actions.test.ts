@@ -40,6 +40,16 @@ describe('dispatchFollowup', () => {
     dispatchFollowup({ type: 'action' }, on);
     expect(seen).toEqual(['action a1', 'outcome o1']);
   });
+
+  it('hands a withdrawn outcome or action to its handler, with kind and id', () => {
+    const seen: string[] = [];
+    const on = { withdrawn: (kind: string, id: string) => seen.push(kind + ' ' + id) };
+    dispatchFollowup({ type: 'withdrawn', kind: 'action', id: 'a1' }, on);
+    dispatchFollowup({ type: 'withdrawn', kind: 'outcome', id: 'o1' }, on);
+    dispatchFollowup({ type: 'withdrawn', kind: 'note', id: 'n1' }, on);
+    dispatchFollowup({ type: 'withdrawn', kind: 'action' }, on);
+    expect(seen).toEqual(['action a1', 'outcome o1']);
+  });
 });
 
 describe('follow-up routes', () => {

@@ -235,6 +235,8 @@ export function conflictMessage(err: unknown, timeZone?: string): string | undef
 export interface FollowupEvents {
   action?: (a: Action) => void;
   outcome?: (o: Outcome) => void;
+  /** An outcome or action this reader may no longer read (its marking was raised): drop it. */
+  withdrawn?: (kind: 'outcome' | 'action', id: string) => void;
   /** Called at the end of each catch-up: reload what may have been missed. */
   resync?: () => void;
 }
@@ -243,4 +245,6 @@ export interface FollowupEvents {
 export function dispatchFollowup(msg: ServerMessage, on: FollowupEvents): void {
   if (msg.type === 'action' && msg.action) on.action?.(msg.action as Action);
   else if (msg.type === 'outcome' && msg.outcome) on.outcome?.(msg.outcome as Outcome);
+  else if (msg.type === 'withdrawn' && (msg.kind === 'outcome' || msg.kind === 'action') && typeof msg.id === 'string')
+    on.withdrawn?.(msg.kind, msg.id);
 }
