@@ -137,7 +137,11 @@ func idFields() []idField {
 			m.Host, m.Delegations = v, append(m.Delegations, v)
 			return m.Validate()
 		}},
-		{"delegations", func(v string) error { m := validMeeting(); m.Delegations = append(m.Delegations, v); return m.Validate() }},
+		{"delegations", func(v string) error {
+			m := validMeeting()
+			m.Delegations = append(m.Delegations, v)
+			return m.Validate()
+		}},
 		{"topics", func(v string) error { m := validMeeting(); m.Topics = []string{v}; return m.Validate() }},
 		{"id", func(v string) error { t := validTopic(); t.ID = v; return t.Validate() }},
 		{"meeting_id", func(v string) error { s := validSession(); s.MeetingID = v; return s.Validate() }},
