@@ -68,6 +68,15 @@ func TestAPIInputHygiene(t *testing.T) {
 			if len(r.Body) > 1000 || strings.Contains(string(r.Body), "<script>") {
 				t.Errorf("the answer (%d bytes) repeats what was sent: %s", len(r.Body), apiClip(r.Body))
 			}
+			var fields struct {
+				Error struct {
+					Fields []struct{ Field, Message string } `json:"fields"`
+				} `json:"error"`
+			}
+			r.decode(t, &fields)
+			if fs := fields.Error.Fields; len(fs) != 1 || fs[0].Field != tc.field || fs[0].Message != e.Error.Message {
+				t.Errorf("error.fields=%+v, want the one field %q with the message", fs, tc.field)
+			}
 			if after := apiWorld(t, f, live); !reflect.DeepEqual(before, after) {
 				t.Errorf("a refused write changed the state:\n%s", apiDiff(before, after))
 			}
