@@ -245,3 +245,43 @@ func TestText_MessageLocatesCharacter(t *testing.T) {
 		t.Fatalf("message=%q, want %q", got, want)
 	}
 }
+
+// badServiceText is text that reaches the Service outside a Validate.
+var badServiceText = map[string]string{"NUL": "a\x00b", "RLO": "a\u202eb", "invalid UTF-8": "a\xffb", "lone CR": "a\rb"}
+
+// A progress report's text follows the rules of long text.
+func TestText_ProgressReports(t *testing.T) {
+	w := newFuWorld(t)
+	a := w.fuAction(t, "CA", "2015-06-30")
+	for name, text := range badServiceText {
+		t.Run(name, func(t *testing.T) {
+			w.fuUnchanged(t, func() {
+				_, err := w.svc.ReportProgress(w.ctx, w.followupCA, a.ID, conference.ReportInput{Text: text, Version: fuPtr(a.Version)})
+				fuCode(t, err, conference.EINVALID, "text")
+			})
+		})
+	}
+	got, err := w.svc.ReportProgress(w.ctx, w.followupCA, a.ID, conference.ReportInput{
+		Text: "Curriculum drafted:\n\t- module 1\r\n\t- module 2", Version: fuPtr(a.Version)})
+	fuMust(t, err)
+	if n := len(got.Reports); n != 1 {
+		t.Fatalf("%d reports, want 1", n)
+	}
+}
+
+// A token's name follows the rules of short text.
+func TestText_TokenNames(t *testing.T) {
+	l := newLondon(t)
+	cases := map[string]string{"newline": "a\nb"}
+	for name, s := range badServiceText {
+		cases[name] = s
+	}
+	for name, tokenName := range cases {
+		t.Run(name, func(t *testing.T) {
+			b := l.before(t)
+			_, err := l.svc.CreateToken(ctx, l.rapporteur, l.rapporteur.ID, tokenName)
+			assertInvalid(t, err, "name")
+			l.assertUnchanged(t, b)
+		})
+	}
+}
