@@ -22,7 +22,7 @@ func TestFollowup_CSV_RoundTrip(t *testing.T) {
 		{"=cmd|' /C calc'!A0", "plain"},
 		{"+1+1", "-2+3"},
 		{"@SUM(A1:A9)", "\tleading tab, then =1+1"},
-		{"Commas, \"quotes\" and\nnew lines", "line one\r\nline two, \"quoted\""},
+		{"Commas, \"quotes\"; and semicolons", "line one\r\nline two, \"quoted\"\nline three"},
 		{"Ünïcödé — 日本語 ✓", "\rcarriage return first"},
 	}
 	ids := map[string]int{}

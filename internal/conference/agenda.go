@@ -27,9 +27,15 @@ func (d *Delegation) Validate() error {
 	if strings.TrimSpace(d.Name) == "" {
 		return Invalid("name", "name is required")
 	}
+	if err := ValidShortText("name", d.Name); err != nil {
+		return err
+	}
 	for _, a := range d.Agencies {
 		if strings.TrimSpace(a) == "" {
 			return Invalid("agencies", "agency names must not be empty")
+		}
+		if err := ValidShortText("agencies", a); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -47,6 +53,9 @@ type Topic struct {
 var slugPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
 func (t *Topic) Validate() error {
+	if err := ValidID("id", t.ID); err != nil {
+		return err
+	}
 	if !slugPattern.MatchString(t.Slug) || len(t.Slug) > 80 {
 		return Invalid("slug", "slug %q must be lower-case words joined by hyphens, at most 80 characters", t.Slug)
 	}
@@ -56,8 +65,14 @@ func (t *Topic) Validate() error {
 	if utf8.RuneCountInString(t.Title) > 200 {
 		return Invalid("title", "title is longer than 200 characters")
 	}
+	if err := ValidShortText("title", t.Title); err != nil {
+		return err
+	}
 	if utf8.RuneCountInString(t.Description) > 5000 {
 		return Invalid("description", "description is longer than 5000 characters")
+	}
+	if err := ValidLongText("description", t.Description); err != nil {
+		return err
 	}
 	return nil
 }
@@ -101,17 +116,38 @@ func (m *Meeting) Location() *time.Location {
 // Validate checks the meeting on its own; references to delegations and
 // topics are checked by the Service, which knows them.
 func (m *Meeting) Validate() error {
+	if err := ValidID("id", m.ID); err != nil {
+		return err
+	}
 	if strings.TrimSpace(m.Title) == "" {
 		return Invalid("title", "title is required")
 	}
 	if utf8.RuneCountInString(m.Title) > 200 {
 		return Invalid("title", "title is longer than 200 characters")
 	}
+	if err := ValidShortText("title", m.Title); err != nil {
+		return err
+	}
 	if m.Host == "" {
 		return Invalid("host", "host delegation is required")
 	}
+	if err := ValidID("host", m.Host); err != nil {
+		return err
+	}
 	if strings.TrimSpace(m.City) == "" {
 		return Invalid("city", "city is required")
+	}
+	if utf8.RuneCountInString(m.City) > 200 {
+		return Invalid("city", "city is longer than 200 characters")
+	}
+	if err := ValidShortText("city", m.City); err != nil {
+		return err
+	}
+	if utf8.RuneCountInString(m.Venue) > 200 {
+		return Invalid("venue", "venue is longer than 200 characters")
+	}
+	if err := ValidShortText("venue", m.Venue); err != nil {
+		return err
 	}
 	if m.TimeZone == "" || m.TimeZone == "Local" {
 		return Invalid("time_zone", "time zone is required (an IANA name such as Europe/London)")
@@ -138,8 +174,14 @@ func (m *Meeting) Validate() error {
 	default:
 		return Invalid("status", "unknown status %q (one of planned, in-session, closed)", m.Status)
 	}
+	if err := validIDs("delegations", m.Delegations); err != nil {
+		return err
+	}
 	if !slices.Contains(m.Delegations, m.Host) {
 		return Invalid("delegations", "the host delegation %s must take part", m.Host)
+	}
+	if err := validIDs("topics", m.Topics); err != nil {
+		return err
 	}
 	return nil
 }
@@ -180,11 +222,17 @@ type Session struct {
 // Validate checks the session on its own; the Service checks it against its
 // meeting, topics and users.
 func (s *Session) Validate() error {
+	if err := ValidID("meeting_id", s.MeetingID); err != nil {
+		return err
+	}
 	if strings.TrimSpace(s.Title) == "" {
 		return Invalid("title", "title is required")
 	}
 	if utf8.RuneCountInString(s.Title) > 200 {
 		return Invalid("title", "title is longer than 200 characters")
+	}
+	if err := ValidShortText("title", s.Title); err != nil {
+		return err
 	}
 	if s.Start.IsZero() {
 		return Invalid("start", "start is required")
@@ -200,6 +248,20 @@ func (s *Session) Validate() error {
 	}
 	if utf8.RuneCountInString(s.Room) > 200 {
 		return Invalid("room", "room is longer than 200 characters")
+	}
+	if err := ValidShortText("room", s.Room); err != nil {
+		return err
+	}
+	if s.Chair != "" {
+		if err := ValidID("chair", s.Chair); err != nil {
+			return err
+		}
+	}
+	if err := validIDs("rapporteurs", s.Rapporteurs); err != nil {
+		return err
+	}
+	if err := validIDs("topics", s.Topics); err != nil {
+		return err
 	}
 	switch s.Status {
 	case SessionScheduled, SessionLive, SessionEnded:

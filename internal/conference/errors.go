@@ -25,6 +25,15 @@ type Error struct {
 	// Current carries the current state of the entity on a version conflict, so
 	// that a client can show what changed.
 	Current any
+	// Fields lists every field at fault when more than one is known; Field
+	// and Message then describe the first.
+	Fields []FieldError
+}
+
+// FieldError is one field at fault and what is wrong with it.
+type FieldError struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
 }
 
 func (e *Error) Error() string {

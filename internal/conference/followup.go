@@ -114,6 +114,9 @@ func (o *Outcome) Validate() error {
 	if utf8.RuneCountInString(o.Text) > MaxOutcomeLength {
 		return Invalid("text", "text is longer than %d characters", MaxOutcomeLength)
 	}
+	if err := ValidLongText("text", o.Text); err != nil {
+		return err
+	}
 	if !o.Marking.Valid() {
 		return Invalid("marking", "unknown marking %q (one of all, delegations, heads)", o.Marking)
 	}
@@ -284,8 +287,14 @@ func (a *Action) Validate() error {
 	if utf8.RuneCountInString(a.Title) > MaxActionTitle {
 		return Invalid("title", "title is longer than %d characters", MaxActionTitle)
 	}
+	if err := ValidShortText("title", a.Title); err != nil {
+		return err
+	}
 	if utf8.RuneCountInString(a.Description) > MaxActionDescription {
 		return Invalid("description", "description is longer than %d characters", MaxActionDescription)
+	}
+	if err := ValidLongText("description", a.Description); err != nil {
+		return err
 	}
 	if a.Owner == "" {
 		return Invalid("owner", "owner delegation is required")
@@ -296,8 +305,14 @@ func (a *Action) Validate() error {
 	if utf8.RuneCountInString(a.Agency) > 200 {
 		return Invalid("agency", "agency is longer than 200 characters")
 	}
+	if err := ValidShortText("agency", a.Agency); err != nil {
+		return err
+	}
 	if utf8.RuneCountInString(a.Contact) > 200 {
 		return Invalid("contact", "contact is longer than 200 characters")
+	}
+	if err := ValidShortText("contact", a.Contact); err != nil {
+		return err
 	}
 	if err := ValidateDate("due", a.Due); err != nil {
 		return err
@@ -317,11 +332,24 @@ func (a *Action) Validate() error {
 	if utf8.RuneCountInString(a.Reason) > MaxReasonLength {
 		return Invalid("reason", "reason is longer than %d characters", MaxReasonLength)
 	}
+	if err := ValidLongText("reason", a.Reason); err != nil {
+		return err
+	}
 	if !a.Marking.Valid() {
 		return Invalid("marking", "unknown marking %q (one of all, delegations, heads)", a.Marking)
 	}
 	if hasDuplicates(a.Topics) {
 		return Invalid("topics", "a topic is listed twice")
+	}
+	if err := validIDs("topics", a.Topics); err != nil {
+		return err
+	}
+	for _, ref := range [][2]string{{"meeting_id", a.MeetingID}, {"session_id", a.SessionID}, {"outcome_id", a.OutcomeID}} {
+		if ref[1] != "" {
+			if err := ValidID(ref[0], ref[1]); err != nil {
+				return err
+			}
+		}
 	}
 	if a.NoteSeq < 0 {
 		return Invalid("note_seq", "note_seq must be 1 or more")

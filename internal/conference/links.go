@@ -55,14 +55,14 @@ func (in *LinkInput) Validate() error {
 	if strings.TrimSpace(in.FromID) == "" {
 		return Invalid("from_id", "from_id is required")
 	}
-	if strings.ContainsRune(in.FromID, ':') || len(in.FromID) > 100 {
-		return Invalid("from_id", "from_id %q is not an id", in.FromID)
+	if err := ValidID("from_id", in.FromID); err != nil {
+		return err
 	}
 	if strings.TrimSpace(in.EntryID) == "" {
 		return Invalid("entry_id", "entry_id is required")
 	}
-	if strings.ContainsRune(in.EntryID, ':') || len(in.EntryID) > 100 {
-		return Invalid("entry_id", "entry_id %q is not an id", in.EntryID)
+	if err := ValidID("entry_id", in.EntryID); err != nil {
+		return err
 	}
 	return nil
 }

@@ -33,14 +33,17 @@ func (n *Note) Validate() error {
 	if utf8.RuneCountInString(n.Text) > MaxNoteLength {
 		return Invalid("text", "text is longer than %d characters", MaxNoteLength)
 	}
+	if err := ValidLongText("text", n.Text); err != nil {
+		return err
+	}
 	if !n.Marking.Valid() {
 		return Invalid("marking", "unknown marking %q (one of all, delegations, heads)", n.Marking)
 	}
 	if n.ClientID == "" {
 		return Invalid("client_id", "client_id is required")
 	}
-	if len(n.ClientID) > 100 {
-		return Invalid("client_id", "client_id is longer than 100 characters")
+	if err := ValidID("client_id", n.ClientID); err != nil {
+		return err
 	}
 	if n.Amends < 0 || (n.Seq > 0 && n.Amends >= n.Seq) {
 		return Invalid("amends", "a note can amend only an earlier note")

@@ -158,13 +158,13 @@ func (e *RegisterEntry) fieldChecks() []func() *Error {
 			if utf8.RuneCountInString(e.Title) > MaxEntryTitle {
 				return Invalid("title", "title is longer than %d characters", MaxEntryTitle)
 			}
-			return nil
+			return ValidShortText("title", e.Title)
 		},
 		func() *Error {
 			if utf8.RuneCountInString(e.Summary) > MaxEntrySummary {
 				return Invalid("summary", "summary is longer than %d characters", MaxEntrySummary)
 			}
-			return nil
+			return ValidLongText("summary", e.Summary)
 		},
 		func() *Error {
 			if e.LeadDelegation == "" {
@@ -179,7 +179,7 @@ func (e *RegisterEntry) fieldChecks() []func() *Error {
 			if utf8.RuneCountInString(e.LeadAgency) > MaxEntryAgency {
 				return Invalid("lead_agency", "lead_agency is longer than %d characters", MaxEntryAgency)
 			}
-			return nil
+			return ValidShortText("lead_agency", e.LeadAgency)
 		},
 		func() *Error {
 			for _, p := range e.PartnerDelegations {
@@ -247,7 +247,7 @@ func (e *RegisterEntry) fieldChecks() []func() *Error {
 			if hasDuplicate(e.Topics) {
 				return Invalid("topics", "a topic is listed twice")
 			}
-			return nil
+			return validIDs("topics", e.Topics)
 		},
 		func() *Error {
 			if len(e.References) > MaxEntryReferences {
@@ -271,6 +271,9 @@ func (r *Reference) validate(i int) *Error {
 	if len(r.URL) > MaxReferenceURL {
 		return Invalid(field("url"), "url is longer than %d characters", MaxReferenceURL)
 	}
+	if err := ValidShortText(field("url"), r.URL); err != nil {
+		return err
+	}
 	u, err := url.Parse(r.URL)
 	// Only web addresses: a javascript: or data: URL shown as a link would run
 	// in the reader's browser.
@@ -280,8 +283,14 @@ func (r *Reference) validate(i int) *Error {
 	if utf8.RuneCountInString(r.Catalogue) > 100 {
 		return Invalid(field("catalogue"), "catalogue is longer than 100 characters")
 	}
+	if err := ValidShortText(field("catalogue"), r.Catalogue); err != nil {
+		return err
+	}
 	if utf8.RuneCountInString(r.Identifier) > 200 {
 		return Invalid(field("identifier"), "identifier is longer than 200 characters")
+	}
+	if err := ValidShortText(field("identifier"), r.Identifier); err != nil {
+		return err
 	}
 	if r.Identifier != "" && strings.TrimSpace(r.Catalogue) == "" {
 		return Invalid(field("catalogue"), "an identifier needs the name of the catalogue it belongs to")

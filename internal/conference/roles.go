@@ -63,6 +63,9 @@ func (u *User) Validate() error {
 	if u.Email == "" {
 		return Invalid("email", "email is required")
 	}
+	if err := ValidShortText("email", u.Email); err != nil {
+		return err
+	}
 	if a, err := mail.ParseAddress(u.Email); err != nil || a.Address != u.Email {
 		return Invalid("email", "email %q is not a valid address", u.Email)
 	}
@@ -71,6 +74,9 @@ func (u *User) Validate() error {
 	}
 	if utf8.RuneCountInString(u.Name) > 200 {
 		return Invalid("name", "name is longer than 200 characters")
+	}
+	if err := ValidShortText("name", u.Name); err != nil {
+		return err
 	}
 	if len(u.Roles) == 0 {
 		return Invalid("roles", "at least one role is required")
@@ -83,6 +89,11 @@ func (u *User) Validate() error {
 	needsDelegation := u.Has(RoleDelegate) || u.Has(RoleHead) || u.Has(RoleFollowup)
 	if needsDelegation && u.Delegation == "" {
 		return Invalid("delegation", "roles delegate, head and followup need a delegation")
+	}
+	if u.Delegation != "" {
+		if err := ValidID("delegation", u.Delegation); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -511,6 +511,9 @@ func (s *Service) ReportProgress(ctx context.Context, actor *User, id string, in
 	if utf8.RuneCountInString(text) > MaxReportLength {
 		return nil, Invalid("text", "text is longer than %d characters", MaxReportLength)
 	}
+	if err := ValidLongText("text", text); err != nil {
+		return nil, err
+	}
 	if in.Version == nil {
 		return nil, Invalid("version", "version is required: send the version you reported on")
 	}

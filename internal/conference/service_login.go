@@ -136,6 +136,9 @@ func (s *Service) CreateToken(ctx context.Context, actor *User, userID, name str
 	if len(name) > 100 {
 		return "", Invalid("name", "token name is longer than 100 characters")
 	}
+	if err := ValidShortText("name", name); err != nil {
+		return "", err
+	}
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	var u *User

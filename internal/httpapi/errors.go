@@ -36,6 +36,9 @@ type ErrorDetail struct {
 	Field   string `json:"field,omitempty"`
 	// Current is the entity as it stands now, on a version conflict.
 	Current any `json:"current,omitempty"`
+	// Fields names every invalid field of a 400, so that a form can mark
+	// them all; it holds at least the one that Field names.
+	Fields []conference.FieldError `json:"fields,omitempty"`
 }
 
 // writeError answers with err; internal errors are logged and shown only as
@@ -51,6 +54,10 @@ func (a *api) writeError(c *gin.Context, err error) {
 	if errors.As(err, &e) {
 		body.Error.Field = e.Field
 		body.Error.Current = e.Current
+		body.Error.Fields = e.Fields
+		if len(e.Fields) == 0 && e.Field != "" && code == conference.EINVALID {
+			body.Error.Fields = []conference.FieldError{{Field: e.Field, Message: e.Message}}
+		}
 	}
 	if status >= 500 {
 		a.log.Error("request failed", slog.String("method", c.Request.Method),

@@ -94,6 +94,9 @@ func (a *api) register(e *gin.Engine) {
 		if r.access != public {
 			handlers = append(handlers, a.authenticate)
 		}
+		if check := a.pathIDs(r.path); check != nil {
+			handlers = append(handlers, check)
+		}
 		e.Handle(r.method, r.path, append(handlers, r.handle)...)
 	}
 	if a.cfg.Live != nil {

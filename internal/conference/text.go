@@ -1,0 +1,132 @@
+package conference
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+)
+
+// The rules for text and ids that every Validate applies.
+//
+// Ids. Every id a client chooses or names — a meeting's id, topic, session,
+// user and register entry ids in a body or a path, a note's client_id — is
+// 1 to 100 characters of ASCII letters, digits, hyphen and underscore, and
+// begins with a letter or a digit:
+//
+//	^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$
+//
+// Every id the service has made fits: NewID's 24 hex digits, the seed's
+// london-2014-d1-opening, delegation codes (GB), UUIDs from the web app's
+// outbox. Nothing else is needed, and it keeps ids inert wherever they end
+// up: no "$" or "." that a MongoDB query or path would read as an operator
+// or a subdocument, no "<" or quote for a page, no ":" (link ids join ids
+// with it), no leading "-", "+", "=" or "@" that a spreadsheet would run as a
+// formula, no spaces or invisible characters that make two ids look alike.
+//
+// Text. Short text (names, titles, rooms, agencies, e-mail addresses) is one
+// line; long text (descriptions, notes, outcomes, summaries, reasons,
+// reports) may hold line breaks and tabs. Both refuse:
+//   - bytes that are not UTF-8;
+//   - control characters U+0000–U+001F, U+007F and U+0080–U+009F, except
+//     that long text keeps tab and newline, and carriage return only as the
+//     CR of a CRLF pair (a lone CR rewrites a terminal line when the text is
+//     printed or logged);
+//   - the bidirectional embedding, override and isolate controls U+202A–U+202E
+//     and U+2066–U+2069, which make text display in an order other than the
+//     one it is stored and read in ("Trojan Source");
+//   - the line and paragraph separators U+2028 and U+2029 (newline is the one
+//     line break) and U+FEFF, a byte order mark that only ever comes from
+//     pasting the start of a file.
+//
+// The marks LRM, RLM and ALM (U+200E, U+200F, U+061C) and the zero-width
+// joiners stay allowed: they affect only the character beside them, cannot
+// reorder the text around them, and names in Arabic or Hebrew script need
+// them.
+
+// MaxIDLength bounds every id, in bytes (ids are ASCII).
+const MaxIDLength = 100
+
+var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$`)
+
+// ValidID refuses s unless it follows the one id pattern. The message does
+// not repeat s: an id that fails may be a megabyte long or hold markup.
+func ValidID(field, s string) *Error {
+	if s == "" {
+		return Invalid(field, "%s is required", field)
+	}
+	if len(s) > MaxIDLength {
+		return Invalid(field, "%s is longer than %d characters", field, MaxIDLength)
+	}
+	if !idPattern.MatchString(s) {
+		return Invalid(field, "%s is not an id: use 1 to %d letters, digits, hyphens and underscores, beginning with a letter or digit", field, MaxIDLength)
+	}
+	return nil
+}
+
+// validIDs applies ValidID to each of xs, naming field.
+func validIDs(field string, xs []string) *Error {
+	for _, x := range xs {
+		if err := ValidID(field, x); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ValidLinkID refuses s unless it is a link id, kind:from_id:entry_id (see
+// LinkID), whose kind is known and whose two ids follow the id pattern.
+func ValidLinkID(field, s string) *Error {
+	kind, rest, ok := strings.Cut(s, ":")
+	from, entry, ok2 := strings.Cut(rest, ":")
+	if !ok || !ok2 || !LinkKind(kind).Valid() || ValidID(field, from) != nil || ValidID(field, entry) != nil {
+		return Invalid(field, "%s is not a link id (kind:from_id:entry_id)", field)
+	}
+	return nil
+}
+
+// ValidShortText refuses s when it breaks the rules for one-line text.
+func ValidShortText(field, s string) *Error { return checkText(field, s, false) }
+
+// ValidLongText refuses s when it breaks the rules for text of several lines.
+func ValidLongText(field, s string) *Error { return checkText(field, s, true) }
+
+func checkText(field, s string, long bool) *Error {
+	if !utf8.ValidString(s) {
+		return Invalid(field, "%s is not valid UTF-8 text", field)
+	}
+	pos := 0 // in characters, from 1, so that a person can find it
+	for i, r := range s {
+		pos++
+		if long && (r == '\n' || r == '\t' || r == '\r' && strings.HasPrefix(s[i+1:], "\n")) {
+			continue
+		}
+		if what := forbidden(r); what != "" {
+			if !long && (r == '\n' || r == '\r' || r == '\u2028' || r == '\u2029') {
+				return Invalid(field, "%s must be one line: it holds a line break (%s) at character %d", field, codePoint(r), pos)
+			}
+			return Invalid(field, "%s holds %s (%s) at character %d; remove it", field, what, codePoint(r), pos)
+		}
+	}
+	return nil
+}
+
+// forbidden says what r is when no text may hold it, or "".
+func forbidden(r rune) string {
+	switch {
+	case r < 0x20 || r == 0x7f || r >= 0x80 && r <= 0x9f:
+		if r == '\r' {
+			return "a carriage return not followed by a newline"
+		}
+		return "a control character"
+	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
+		return "a bidirectional control character"
+	case r == 0x2028 || r == 0x2029:
+		return "a line or paragraph separator (use a newline)"
+	case r == 0xfeff:
+		return "a byte order mark"
+	}
+	return ""
+}
+
+func codePoint(r rune) string { return fmt.Sprintf("U+%04X", r) }
