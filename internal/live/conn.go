@@ -156,17 +156,23 @@ func (c *conn) closeWith(code int, text string) bool {
 	return true
 }
 
-// take removes up to maxFrameBytes of queued messages (at least one) for one
-// frame. It reports closing once the queue is empty and a close was asked.
+// take removes queued messages (at least one) for one frame of at most
+// maxFrameBytes, newline separators included. It reports closing once the queue is empty and a close was asked.
 func (c *conn) take() (batch [][]byte, closing bool, code int, text string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.closing {
 		return nil, true, c.closeCode, c.closeText
 	}
-	n, size := 0, 0
-	for n < len(c.queue) && (n == 0 || size+len(c.queue[n]) <= maxFrameBytes) {
+	// frame counts the newlines write puts between messages: a client may
+	// size its buffer by the documented bound.
+	n, size, frame := 0, 0, 0
+	for n < len(c.queue) && (n == 0 || frame+1+len(c.queue[n]) <= maxFrameBytes) {
+		if n > 0 {
+			frame++
+		}
 		size += len(c.queue[n])
+		frame += len(c.queue[n])
 		n++
 	}
 	batch = c.queue[:n:n]

@@ -71,8 +71,8 @@ const (
 	DefaultPongWait         = 60 * time.Second
 	DefaultPingPeriod       = 25 * time.Second
 	DefaultMaxSubscriptions = 100
-	// maxFrameBytes bounds how many queued messages the writer coalesces into
-	// one frame. A single larger message still goes alone in its own frame.
+	// maxFrameBytes bounds a frame of coalesced messages, the newlines between
+	// them included. A single larger message still goes alone in its own frame.
 	maxFrameBytes = 64 << 10
 	// closeGrace is how long the server waits for the client's answer to its
 	// close frame before it drops the TCP connection.
