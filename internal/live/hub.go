@@ -95,7 +95,12 @@ func (o *Options) setDefaults() {
 	if o.PongWait <= 0 {
 		o.PongWait = DefaultPongWait
 	}
-	if o.PingPeriod <= 0 || o.PingPeriod >= o.PongWait {
+	if o.PingPeriod <= 0 {
+		o.PingPeriod = DefaultPingPeriod
+	}
+	// A ping must reach the client, and its pong come back, well within the
+	// pong wait, or a live client would be taken for a dead one.
+	if o.PingPeriod >= o.PongWait/2 {
 		o.PingPeriod = o.PongWait * 4 / 10
 	}
 	if o.MaxSubscriptions <= 0 {
