@@ -331,13 +331,7 @@ func (c *conn) readLoop() {
 func (c *conn) handle(data []byte) {
 	var m inbound
 	if err := json.Unmarshal(data, &m); err != nil {
-		var ute *json.UnmarshalTypeError
-		msg := "The message is not valid JSON."
-		field := ""
-		if errors.As(err, &ute) {
-			msg, field = "The field "+ute.Field+" has the wrong type.", ute.Field
-		}
-		c.send(errorMsg{Type: typeError, Code: conference.EINVALID, Field: field, Message: msg})
+		c.send(decodeError(data, err))
 		return
 	}
 	if len(m.Ref) > maxRefLength {
