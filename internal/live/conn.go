@@ -68,6 +68,7 @@ func newConn(h *Hub, ws *websocket.Conn, actor *conference.User, credHash string
 			MaxMessageBytes:  h.opts.ReadLimit,
 			MaxNoteLength:    conference.MaxNoteLength,
 			MaxSubscriptions: h.opts.MaxSubscriptions,
+			MaxConnsPerUser:  h.opts.MaxConnsPerUser,
 			QueueBytes:       h.opts.QueueBytes,
 			PingIntervalMS:   h.opts.PingPeriod.Milliseconds(),
 			PongWaitMS:       h.opts.PongWait.Milliseconds(),

@@ -15,9 +15,11 @@ package live
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -61,6 +63,11 @@ type Options struct {
 	PingPeriod time.Duration
 	// MaxSubscriptions bounds the channels one connection may follow.
 	MaxSubscriptions int
+	// MaxConnsPerUser bounds the connections one account (user id) may hold
+	// open at once, whatever its credentials; a handshake over it is refused
+	// with 429. Each connection costs the server memory and a share of every
+	// fan-out, so one account must not be able to take them all.
+	MaxConnsPerUser int
 }
 
 // Defaults.
@@ -71,6 +78,11 @@ const (
 	DefaultPongWait         = 60 * time.Second
 	DefaultPingPeriod       = 25 * time.Second
 	DefaultMaxSubscriptions = 100
+	// DefaultMaxConnsPerUser leaves room for a person's tabs on a few devices.
+	DefaultMaxConnsPerUser = 20
+	// retryAfter is what a refused handshake tells the client to wait: about
+	// the longest reconnect back-off the document recommends.
+	retryAfter = 30 * time.Second
 	// maxFrameBytes bounds a frame of coalesced messages, the newlines between
 	// them included. A single larger message still goes alone in its own frame.
 	maxFrameBytes = 64 << 10
@@ -106,6 +118,9 @@ func (o *Options) setDefaults() {
 	if o.MaxSubscriptions <= 0 {
 		o.MaxSubscriptions = DefaultMaxSubscriptions
 	}
+	if o.MaxConnsPerUser <= 0 {
+		o.MaxConnsPerUser = DefaultMaxConnsPerUser
+	}
 }
 
 // Hub is the set of live connections and their subscriptions.
@@ -118,10 +133,14 @@ type Hub struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 
-	mu       sync.RWMutex
-	closed   bool
-	conns    map[*conn]struct{}
-	byUser   map[string]map[*conn]struct{} // user id → connections
+	mu     sync.RWMutex
+	closed bool
+	conns  map[*conn]struct{}
+	byUser map[string]map[*conn]struct{} // user id → connections
+	// slots counts, per user id, the connections open and the handshakes in
+	// progress: a handshake takes its slot before it upgrades, so concurrent
+	// ones cannot all pass the cap.
+	slots    map[string]int
 	byCred   map[string]map[*conn]struct{} // HashSecret(credential) → connections
 	channels map[string][]*sub             // copy-on-write: Changed iterates without the lock
 	// sessionMeeting remembers each session's meeting so that a deleted
@@ -145,6 +164,7 @@ func NewHub(src Source, opts Options) *Hub {
 		cancel:         cancel,
 		conns:          map[*conn]struct{}{},
 		byUser:         map[string]map[*conn]struct{}{},
+		slots:          map[string]int{},
 		byCred:         map[string]map[*conn]struct{}{},
 		channels:       map[string][]*sub{},
 		sessionMeeting: map[string]string{},
@@ -187,16 +207,28 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, actor *conference.Us
 		httpError(w, http.StatusServiceUnavailable, "unavailable", "The server is shutting down; reconnect in a moment.")
 		return
 	}
+	if n := h.slots[actor.ID]; n >= h.opts.MaxConnsPerUser {
+		h.mu.Unlock()
+		h.log.Info("live: refused a connection over the account's limit",
+			slog.String("user", actor.ID), slog.Int("limit", h.opts.MaxConnsPerUser))
+		w.Header().Set("Retry-After", strconv.Itoa(int(retryAfter/time.Second)))
+		httpError(w, http.StatusTooManyRequests, conference.ERATELIMITED, fmt.Sprintf(
+			"This account already has %d live connections open, the most it may have: close a tab or window, then reconnect.", n))
+		return
+	}
+	h.slots[actor.ID]++
 	h.wg.Add(1) // this handshake, so that Close waits for it
 	h.mu.Unlock()
 	defer h.wg.Done()
 
 	ws, err := h.upgrader.Upgrade(w, r, nil)
 	if err != nil {
+		h.releaseSlot(actor.ID)
 		return // the upgrader has answered with an HTTP error
 	}
 	c := newConn(h, ws, actor, conference.HashSecret(credential))
 	if !h.register(c) {
+		h.releaseSlot(actor.ID)
 		_ = ws.WriteControl(websocket.CloseMessage,
 			websocket.FormatCloseMessage(websocket.CloseGoingAway, "going away"), time.Now().Add(time.Second))
 		_ = ws.Close()
@@ -251,10 +283,25 @@ func (h *Hub) register(c *conn) bool {
 	return true
 }
 
-// unregister forgets a connection and all its subscriptions.
+// releaseSlot gives back the slot a handshake took.
+func (h *Hub) releaseSlot(userID string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.releaseSlotLocked(userID)
+}
+
+func (h *Hub) releaseSlotLocked(userID string) {
+	if h.slots[userID]--; h.slots[userID] <= 0 {
+		delete(h.slots, userID)
+	}
+}
+
+// unregister forgets a connection and all its subscriptions, and gives back
+// its slot.
 func (h *Hub) unregister(c *conn, subs []*sub) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	h.releaseSlotLocked(c.actor.ID)
 	delete(h.conns, c)
 	removeFrom(h.byUser, c.actor.ID, c)
 	removeFrom(h.byCred, c.credHash, c)

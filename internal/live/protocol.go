@@ -149,6 +149,7 @@ type limits struct {
 	MaxMessageBytes  int64 `json:"max_message_bytes"`
 	MaxNoteLength    int   `json:"max_note_length"`
 	MaxSubscriptions int   `json:"max_subscriptions"`
+	MaxConnsPerUser  int   `json:"max_connections_per_user"`
 	QueueBytes       int   `json:"queue_bytes"`
 	PingIntervalMS   int64 `json:"ping_interval_ms"`
 	PongWaitMS       int64 `json:"pong_wait_ms"`
