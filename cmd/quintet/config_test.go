@@ -56,6 +56,8 @@ func TestLoadConfigRejectsBadValues(t *testing.T) {
 		{"QUINTET_PUBLIC_URL", "ftp://example.org"},
 		{"QUINTET_TRUSTED_PROXIES", "10.0.0.0/33"},
 		{"QUINTET_LOG_LEVEL", "loud"},
+		{"QUINTET_LIVE_CONNECTIONS_PER_USER", "0"},
+		{"QUINTET_LIVE_CONNECTIONS_PER_USER", "many"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := loadConfig(func(k string) string {
@@ -81,6 +83,9 @@ func TestLoadConfigDefaults(t *testing.T) {
 	}
 	if got, want := cfg.DataDir, "./data"; got != want {
 		t.Fatalf("DataDir = %q, want %q", got, want)
+	}
+	if got, want := cfg.LiveConnsPerUser, 20; got != want {
+		t.Fatalf("LiveConnsPerUser = %d, want %d", got, want)
 	}
 	if cfg.MongoDBURI != "" || cfg.Database != "quintet" || len(cfg.TrustedProxies) != 0 {
 		t.Fatalf("unexpected defaults %+v", cfg)
