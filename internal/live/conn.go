@@ -214,6 +214,10 @@ func (c *conn) writeLoop() {
 				continue
 			}
 			if err := c.write(batch); err != nil {
+				if ne, ok := errors.AsType[net.Error](err); ok && ne.Timeout() {
+					c.hub.log.Info("live: dropped a client that did not accept a frame within the write timeout",
+						slog.String("user", c.actor.ID), slog.Duration("write_wait", c.hub.opts.WriteWait))
+				}
 				c.closeWith(0, "")
 				c.finish(0, "")
 				return
