@@ -42,7 +42,8 @@ func (f *fixture) tryDial(t *testing.T, user string) (*websocket.Conn, refusal) 
 }
 
 func TestConnectionsPerAccountAreCapped(t *testing.T) {
-	f := newFixture(t, Options{MaxConnsPerUser: 3})
+	logger, _, logged := signalLog("over the account's limit")
+	f := newFixture(t, Options{MaxConnsPerUser: 3, Logger: logger})
 	var open []*client
 	for range 3 {
 		open = append(open, f.dial(t, "obs"))
@@ -61,6 +62,10 @@ func TestConnectionsPerAccountAreCapped(t *testing.T) {
 	}
 	if got, want := f.hub.Connections(), 4; got != want {
 		t.Fatalf("%d connections open, want %d", got, want)
+	}
+	// A client retrying in a loop is logged once, not once a try.
+	if got := logged.Load(); got != 1 {
+		t.Fatalf("%d refusals logged within a minute, want 1", got)
 	}
 }
 

@@ -140,9 +140,11 @@ type Hub struct {
 	// slots counts, per user id, the connections open and the handshakes in
 	// progress: a handshake takes its slot before it upgrades, so concurrent
 	// ones cannot all pass the cap.
-	slots    map[string]int
-	byCred   map[string]map[*conn]struct{} // HashSecret(credential) → connections
-	channels map[string][]*sub             // copy-on-write: Changed iterates without the lock
+	slots map[string]int
+	// refusedAt is when a refusal over the cap was last logged, per user id.
+	refusedAt map[string]time.Time
+	byCred    map[string]map[*conn]struct{} // HashSecret(credential) → connections
+	channels  map[string][]*sub             // copy-on-write: Changed iterates without the lock
 	// sessionMeeting remembers each session's meeting so that a deleted
 	// session, whose Change carries no document, reaches its meeting channel.
 	sessionMeeting map[string]string
@@ -165,6 +167,7 @@ func NewHub(src Source, opts Options) *Hub {
 		conns:          map[*conn]struct{}{},
 		byUser:         map[string]map[*conn]struct{}{},
 		slots:          map[string]int{},
+		refusedAt:      map[string]time.Time{},
 		byCred:         map[string]map[*conn]struct{}{},
 		channels:       map[string][]*sub{},
 		sessionMeeting: map[string]string{},
@@ -208,9 +211,18 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, actor *conference.Us
 		return
 	}
 	if n := h.slots[actor.ID]; n >= h.opts.MaxConnsPerUser {
+		// Once a minute per account at most: a client retrying in a loop
+		// must not flood the log.
+		now := time.Now()
+		logIt := now.Sub(h.refusedAt[actor.ID]) >= time.Minute
+		if logIt {
+			h.refusedAt[actor.ID] = now
+		}
 		h.mu.Unlock()
-		h.log.Info("live: refused a connection over the account's limit",
-			slog.String("user", actor.ID), slog.Int("limit", h.opts.MaxConnsPerUser))
+		if logIt {
+			h.log.Warn("live: refused a connection over the account's limit",
+				slog.String("user", actor.ID), slog.Int("limit", h.opts.MaxConnsPerUser))
+		}
 		w.Header().Set("Retry-After", strconv.Itoa(int(retryAfter/time.Second)))
 		httpError(w, http.StatusTooManyRequests, conference.ERATELIMITED, fmt.Sprintf(
 			"This account already has %d live connections open, the most it may have: close a tab or window, then reconnect.", n))

@@ -10,6 +10,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -97,20 +98,23 @@ func TestPingsComeAtTheIntervalHelloAnnounces(t *testing.T) {
 	}
 }
 
-// signalLog is a logger that signals when it logs a message containing want.
-func signalLog(want string) (*slog.Logger, <-chan struct{}) {
-	ch := make(chan struct{}, 1)
-	return slog.New(&signalHandler{Handler: slog.NewTextHandler(io.Discard, nil), want: want, ch: ch}), ch
+// signalLog is a logger that signals when it logs a message containing want,
+// and counts those messages.
+func signalLog(want string) (*slog.Logger, <-chan struct{}, *atomic.Int32) {
+	h := &signalHandler{Handler: slog.NewTextHandler(io.Discard, nil), want: want, ch: make(chan struct{}, 1)}
+	return slog.New(h), h.ch, &h.n
 }
 
 type signalHandler struct {
 	slog.Handler
 	want string
 	ch   chan struct{}
+	n    atomic.Int32
 }
 
 func (h *signalHandler) Handle(_ context.Context, r slog.Record) error {
 	if strings.Contains(r.Message, h.want) {
+		h.n.Add(1)
 		signal(h.ch)
 	}
 	return nil
@@ -120,7 +124,7 @@ func (h *signalHandler) Handle(_ context.Context, r slog.Record) error {
 // timeout: a client that stops reading in the middle of one is dropped.
 func TestCatchUpIsBoundedByTheWriteTimeout(t *testing.T) {
 	const wait = 300 * time.Millisecond
-	logger, dropped := signalLog("write timeout")
+	logger, dropped, _ := signalLog("write timeout")
 	f := newFixture(t, Options{WriteWait: wait, Logger: logger})
 	// About 24 MB of catch-up, more than the socket buffers hold.
 	text := strings.Repeat("<", conference.MaxNoteLength) // 6 bytes each once JSON-escaped
