@@ -158,7 +158,8 @@ func (c *conn) closeWith(code int, text string) bool {
 }
 
 // take removes queued messages (at least one) for one frame of at most
-// maxFrameBytes, newline separators included. It reports closing once the queue is empty and a close was asked.
+// maxFrameBytes, newline separators included. It reports closing once the
+// queue is empty and a close was asked.
 func (c *conn) take() (batch [][]byte, closing bool, code int, text string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()

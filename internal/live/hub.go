@@ -8,7 +8,8 @@
 // bytes to every subscriber whose clearance allows it; it never waits for a
 // client. Each connection has a byte-bounded queue drained by its own writer
 // goroutine; a client that cannot keep up is disconnected (close code 4008)
-// and catches up when it reconnects.
+// and catches up when it reconnects. One account may hold only so many
+// connections (Options.MaxConnsPerUser); a handshake over it is refused.
 //
 // The protocol is described in docs/live-protocol.md.
 package live
@@ -133,18 +134,18 @@ type Hub struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 
-	mu     sync.RWMutex
-	closed bool
-	conns  map[*conn]struct{}
-	byUser map[string]map[*conn]struct{} // user id → connections
+	mu       sync.RWMutex
+	closed   bool
+	conns    map[*conn]struct{}
+	byUser   map[string]map[*conn]struct{} // user id → connections
+	byCred   map[string]map[*conn]struct{} // HashSecret(credential) → connections
+	channels map[string][]*sub             // copy-on-write: Changed iterates without the lock
 	// slots counts, per user id, the connections open and the handshakes in
 	// progress: a handshake takes its slot before it upgrades, so concurrent
 	// ones cannot all pass the cap.
 	slots map[string]int
 	// refusedAt is when a refusal over the cap was last logged, per user id.
 	refusedAt map[string]time.Time
-	byCred    map[string]map[*conn]struct{} // HashSecret(credential) → connections
-	channels  map[string][]*sub             // copy-on-write: Changed iterates without the lock
 	// sessionMeeting remembers each session's meeting so that a deleted
 	// session, whose Change carries no document, reaches its meeting channel.
 	sessionMeeting map[string]string
