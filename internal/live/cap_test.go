@@ -100,3 +100,29 @@ func TestConcurrentHandshakesRespectTheCap(t *testing.T) {
 		t.Fatalf("%d opened and %d refused, want %d and %d", opened, refused, max, tries-max)
 	}
 }
+
+// The other refusals the document lists: 400 for a request that is not a
+// WebSocket handshake, 503 once the hub is closing; each with the API's
+// error body and no upgrade.
+func TestHandshakeRefusals(t *testing.T) {
+	f := newFixture(t, Options{})
+	req, _ := http.NewRequest("GET", f.srv.URL, nil)
+	req.Header.Set("X-Secret", "secret-obs")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body struct {
+		Error struct{ Code, Message string }
+	}
+	err = json.NewDecoder(resp.Body).Decode(&body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest || err != nil || body.Error.Code != conference.EINVALID {
+		t.Fatalf("plain GET: %d %+v (%v), want 400 invalid", resp.StatusCode, body, err)
+	}
+
+	f.hub.Close()
+	if ws, got := f.tryDial(t, "obs"); ws != nil || got.status != http.StatusServiceUnavailable || got.code != "unavailable" {
+		t.Fatalf("handshake after Close: %+v, want 503 unavailable", got)
+	}
+}
