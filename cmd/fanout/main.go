@@ -107,7 +107,8 @@ func run(ctx context.Context, cfg config, stdout io.Writer) error {
 		return err
 	}
 	defer os.RemoveAll(root)
-	srv := &server{bin: cfg.quintet, dataDir: filepath.Join(root, "data")}
+	// The warm-up's and the measured subscribers may all be open at once.
+	srv := &server{bin: cfg.quintet, dataDir: filepath.Join(root, "data"), connsPerUser: cfg.subscribers + 50}
 	if srv.bin == "" {
 		if srv.bin, err = buildQuintet(ctx, root); err != nil {
 			return err

@@ -22,10 +22,13 @@ import (
 type server struct {
 	bin     string
 	dataDir string
-	cmd     *exec.Cmd
-	base    string // http://127.0.0.1:<port>
-	stderr  *os.File
-	http    *http.Client
+	// connsPerUser raises the live endpoint's per-account cap: the
+	// subscribers share a few accounts, one per clearance.
+	connsPerUser int
+	cmd          *exec.Cmd
+	base         string // http://127.0.0.1:<port>
+	stderr       *os.File
+	http         *http.Client
 }
 
 // buildQuintet compiles the real binary, as `make build` would (without the
@@ -53,6 +56,7 @@ func (s *server) env() []string {
 		"QUINTET_LOG_LEVEL=warn",
 		"QUINTET_MONGODB_URI=",
 		"QUINTET_PUBLIC_URL=",
+		"QUINTET_LIVE_CONNECTIONS_PER_USER="+strconv.Itoa(s.connsPerUser),
 	)
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -23,6 +24,7 @@ var settings = []setting{
 	{"QUINTET_PUBLIC_URL", "", "URL browsers use to reach Quintet (e.g. https://quintet.example.org): sets the allowed origin and, when https, Secure cookies."},
 	{"QUINTET_TRUSTED_PROXIES", "", "Comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed; empty trusts none."},
 	{"QUINTET_LOG_LEVEL", "info", "Log level: debug, info, warn or error."},
+	{"QUINTET_LIVE_CONNECTIONS_PER_USER", "20", "Live WebSocket connections one account may hold open at once; more are refused with 429."},
 }
 
 // Config is the service's configuration, read from the environment.
@@ -34,6 +36,8 @@ type Config struct {
 	PublicURL      string
 	TrustedProxies []string
 	LogLevel       string
+	// LiveConnsPerUser bounds one account's open live connections.
+	LiveConnsPerUser int
 }
 
 func loadConfig(getenv func(string) string) (Config, error) {
@@ -74,6 +78,11 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		}
 		cfg.TrustedProxies = append(cfg.TrustedProxies, p)
 	}
+	n, err := strconv.Atoi(get("QUINTET_LIVE_CONNECTIONS_PER_USER"))
+	if err != nil || n < 1 || n > 100000 {
+		return cfg, fmt.Errorf("QUINTET_LIVE_CONNECTIONS_PER_USER %q must be a whole number from 1 to 100000", get("QUINTET_LIVE_CONNECTIONS_PER_USER"))
+	}
+	cfg.LiveConnsPerUser = n
 	switch cfg.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:

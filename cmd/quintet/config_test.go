@@ -2,7 +2,9 @@ package main
 
 import (
 	"bufio"
+	"net"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -56,6 +58,8 @@ func TestLoadConfigRejectsBadValues(t *testing.T) {
 		{"QUINTET_PUBLIC_URL", "ftp://example.org"},
 		{"QUINTET_TRUSTED_PROXIES", "10.0.0.0/33"},
 		{"QUINTET_LOG_LEVEL", "loud"},
+		{"QUINTET_LIVE_CONNECTIONS_PER_USER", "0"},
+		{"QUINTET_LIVE_CONNECTIONS_PER_USER", "many"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := loadConfig(func(k string) string {
@@ -82,7 +86,31 @@ func TestLoadConfigDefaults(t *testing.T) {
 	if got, want := cfg.DataDir, "./data"; got != want {
 		t.Fatalf("DataDir = %q, want %q", got, want)
 	}
+	if got, want := cfg.LiveConnsPerUser, 20; got != want {
+		t.Fatalf("LiveConnsPerUser = %d, want %d", got, want)
+	}
 	if cfg.MongoDBURI != "" || cfg.Database != "quintet" || len(cfg.TrustedProxies) != 0 {
 		t.Fatalf("unexpected defaults %+v", cfg)
+	}
+}
+
+// The allowed origins are exactly those docs/live-protocol.md lists.
+func TestAllowedOrigins(t *testing.T) {
+	listened := &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8080}
+	for _, tc := range []struct {
+		addr, publicURL string
+		want            []string
+	}{
+		{"127.0.0.1:8080", "", []string{"http://127.0.0.1:8080", "http://localhost:8080", "http://[::1]:8080"}},
+		{"0.0.0.0:8080", "", []string{"http://127.0.0.1:8080", "http://localhost:8080", "http://[::1]:8080"}},
+		{"192.0.2.7:8080", "", []string{"http://127.0.0.1:8080", "http://localhost:8080", "http://[::1]:8080", "http://192.0.2.7:8080"}},
+		{"quintet.lan:8080", "", []string{"http://127.0.0.1:8080", "http://localhost:8080", "http://[::1]:8080", "http://quintet.lan:8080"}},
+		{"0.0.0.0:8080", "https://quintet.example.org", []string{"https://quintet.example.org"}},
+		{"0.0.0.0:8080", "https://quintet.example.org:8443/app", []string{"https://quintet.example.org:8443"}},
+	} {
+		cfg := Config{Addr: tc.addr, PublicURL: tc.publicURL}
+		if got := cfg.origins(listened); !slices.Equal(got, tc.want) {
+			t.Errorf("QUINTET_ADDR=%s QUINTET_PUBLIC_URL=%s: origins %q, want %q", tc.addr, tc.publicURL, got, tc.want)
+		}
 	}
 }

@@ -1,12 +1,15 @@
 package main
 
 import (
+	"encoding/json"
 	"net"
 	"net/http"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gorilla/websocket"
 
 	"github.com/quintet-ag/quintet/internal/conference"
 )
@@ -31,6 +34,8 @@ func TestLiveOriginAllowList(t *testing.T) {
 	}{
 		{"allowed origin", http.Header{"Origin": {s.origin}, "Cookie": {cookie}}, http.StatusSwitchingProtocols},
 		{"allowed origin by name", http.Header{"Origin": {"http://localhost:" + portStr}, "Cookie": {cookie}}, http.StatusSwitchingProtocols},
+		{"allowed origin, IPv6 loopback", http.Header{"Origin": {"http://[::1]:" + portStr}, "Cookie": {cookie}}, http.StatusSwitchingProtocols},
+		{"upper case", http.Header{"Origin": {"http://LOCALHOST:" + portStr}, "Cookie": {cookie}}, http.StatusForbidden},
 		{"missing origin", http.Header{"Cookie": {cookie}}, http.StatusForbidden},
 		{"null origin", http.Header{"Origin": {"null"}, "Cookie": {cookie}}, http.StatusForbidden},
 		{"other host", http.Header{"Origin": {"http://evil.example:" + portStr}, "Cookie": {cookie}}, http.StatusForbidden},
@@ -146,4 +151,54 @@ func TestLiveRevocationClosesSockets(t *testing.T) {
 	if _, status, _ := s.dialHeader(http.Header{"Origin": {s.origin}, "Cookie": {"quintet_session=" + leaving.Cookie}}); status != http.StatusUnauthorized {
 		t.Fatalf("dial with a signed-out cookie answered %d, want 401", status)
 	}
+}
+
+// One account may hold 20 live connections at once, whatever credentials
+// they were opened with; the 21st handshake is refused before the upgrade
+// with 429, the API's error body (code rate_limited) and Retry-After. Other
+// accounts are not affected, and a closed connection gives its place back.
+func TestLiveConnectionsPerAccountCapped(t *testing.T) {
+	var token string
+	s := startLiveServerWith(t, func(cli func(string, ...string) string) {
+		token = strings.TrimSpace(cli("", "token", "create", "--email", "admin@example.org", "--name", "script"))
+	})
+	const limit = 20
+	var open []*wsClient
+	for range limit - 1 {
+		open = append(open, s.dial(s.admin))
+	}
+	ws, status, err := s.dialHeader(http.Header{"Authorization": {"Bearer " + token}})
+	if err != nil {
+		t.Fatalf("the %dth connection, with an API token: %v (%d)", limit, err, status)
+	}
+	newWSClient(t, ws).ExpectHello()
+	t.Cleanup(func() { ws.Close() })
+
+	refused := func(h http.Header) {
+		t.Helper()
+		ws, resp, err := websocket.DefaultDialer.Dial(s.wsURL(), h)
+		if err == nil {
+			ws.Close()
+			t.Fatalf("connection %d of one account was upgraded", limit+1)
+		}
+		if resp == nil || resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") != "30" {
+			t.Fatalf("connection %d of one account: %v, %+v; want 429 with Retry-After: 30", limit+1, err, resp)
+		}
+		var body struct {
+			Error struct{ Code, Message string }
+		}
+		if err := json.NewDecoder(resp.Body).Decode(&body); err != nil || body.Error.Code != conference.ERATELIMITED ||
+			!strings.Contains(body.Error.Message, strconv.Itoa(limit)) {
+			t.Fatalf("refusal body %+v (%v), want code rate_limited and a message giving the limit", body, err)
+		}
+	}
+	cookie := http.Header{"Origin": {s.origin}, "Cookie": {"quintet_session=" + s.admin.Cookie}}
+	refused(cookie)
+	refused(http.Header{"Authorization": {"Bearer " + token}})
+
+	s.dial(s.addUser("observer", "", conference.RoleObserver))
+
+	open[0].Close(10 * time.Second)
+	s.dial(s.admin)
+	refused(cookie)
 }

@@ -39,7 +39,7 @@ func serveCommand(ctx context.Context, cfg Config, logger *slog.Logger, args []s
 	// The live hub hears of every stored change. It is closed after the HTTP
 	// server's Shutdown (which leaves hijacked WebSockets open) and, deferred
 	// after the store's close, before the store closes.
-	hub := live.NewHub(svc, live.Options{Logger: logger})
+	hub := live.NewHub(svc, live.Options{Logger: logger, MaxConnsPerUser: cfg.LiveConnsPerUser})
 	svc.OnChange = hub.Changed
 	defer hub.Close()
 	if err := seedIfEmpty(ctx, svc, logger); err != nil {

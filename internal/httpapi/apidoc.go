@@ -12,7 +12,7 @@ func RouteTable() string {
 	a := &api{cfg: Config{Live: nil}}
 	rows := a.routes()
 	rows = append(rows, route{method: "GET", path: v1 + "/live", access: signedIn,
-		summary: "Upgrade to the live WebSocket (docs/live-protocol.md)"})
+		summary: "Upgrade to the live WebSocket (docs/live-protocol.md); at most 20 open per account"})
 	slices.SortStableFunc(rows, func(x, y route) int { return strings.Compare(x.path, y.path) })
 	who := map[access]string{public: "anyone", signedIn: "signed in", admin: "secretariat"}
 	var b strings.Builder

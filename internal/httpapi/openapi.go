@@ -60,7 +60,7 @@ func (a *api) buildOpenAPI() map[string]any {
 	all := a.routes()
 	if a.cfg.Live != nil {
 		all = append(all, route{method: "GET", path: v1 + "/live", access: signedIn, status: 101,
-			summary: "Upgrade to the live WebSocket (see docs/live-protocol.md)"})
+			summary: "Upgrade to the live WebSocket (see docs/live-protocol.md); at most 20 open per account"})
 	}
 	for _, r := range all {
 		p := OpenAPIPath(r.path)
@@ -72,12 +72,15 @@ func (a *api) buildOpenAPI() map[string]any {
 			"operationId": operationID(r.method, r.path),
 			"responses":   sg.responses(r),
 		}
-		if params := ginParam.FindAllStringSubmatch(r.path, -1); len(params) > 0 {
-			var list []any
-			for _, m := range params {
-				list = append(list, map[string]any{"name": m[1], "in": "path", "required": true, "schema": map[string]any{"type": "string"}})
-			}
-			op["parameters"] = list
+		var params []any
+		for _, m := range ginParam.FindAllStringSubmatch(r.path, -1) {
+			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": map[string]any{"type": "string"}})
+		}
+		for _, q := range routeDocs[r.method+" "+r.path].query {
+			params = append(params, map[string]any{"name": q.name, "in": "query", "required": false, "schema": q.schema, "description": q.description})
+		}
+		if len(params) > 0 {
+			op["parameters"] = params
 		}
 		if r.body != nil {
 			op["requestBody"] = map[string]any{
@@ -137,6 +140,9 @@ func (sg *schemaGen) responses(r route) map[string]any {
 	}
 	if r.method != "GET" && r.access != public {
 		add(409, "A duplicate, or a stale version.")
+	}
+	for status, why := range routeDocs[r.method+" "+r.path].answers {
+		add(status, why)
 	}
 	return out
 }

@@ -83,6 +83,36 @@ func (a *api) coreRoutes() []route {
 	}
 }
 
+// routeDoc documents what a route's entry in the table has no place for:
+// its query parameters and the answers particular to it.
+type routeDoc struct {
+	query   []queryParam
+	answers map[int]string // status → why, answered with the error body
+}
+
+// queryParam is an optional query parameter.
+type queryParam struct {
+	name        string
+	schema      map[string]any
+	description string
+}
+
+// routeDocs holds the routeDoc of the routes that need one, by method and
+// Gin path.
+var routeDocs = map[string]routeDoc{
+	"GET " + v1 + "/sessions/:id/notes": {
+		query: []queryParam{{"after", map[string]any{"type": "integer", "minimum": 0},
+			"Only the notes with a higher seq; 0 or absent: the whole record."}},
+		answers: map[int]string{400: "after is not a whole number, 0 or more."},
+	},
+	"GET " + v1 + "/live": {answers: map[int]string{
+		400: "Not a WebSocket handshake.",
+		403: "The Origin is not allowed; or it is missing, with a login cookie.",
+		429: "The account already holds the most live connections it may (20 unless configured); Retry-After gives the seconds to wait.",
+		503: "The server is shutting down; reconnect with back-off.",
+	}},
+}
+
 type healthReply struct {
 	Status string `json:"status"`
 	Store  string `json:"store"`

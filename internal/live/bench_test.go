@@ -20,7 +20,8 @@ import (
 // cmd/fanout.
 func BenchmarkFanOut(b *testing.B) {
 	const subscribers = 500
-	f := newFixture(b, Options{})
+	// 500 connections over four accounts: far more than one person's tabs.
+	f := newFixture(b, Options{MaxConnsPerUser: subscribers})
 	var received, target atomic.Int64
 	ready := make(chan struct{}, 1)
 	var wg sync.WaitGroup

@@ -68,6 +68,7 @@ func newConn(h *Hub, ws *websocket.Conn, actor *conference.User, credHash string
 			MaxMessageBytes:  h.opts.ReadLimit,
 			MaxNoteLength:    conference.MaxNoteLength,
 			MaxSubscriptions: h.opts.MaxSubscriptions,
+			MaxConnsPerUser:  h.opts.MaxConnsPerUser,
 			QueueBytes:       h.opts.QueueBytes,
 			PingIntervalMS:   h.opts.PingPeriod.Milliseconds(),
 			PongWaitMS:       h.opts.PongWait.Milliseconds(),
@@ -156,17 +157,24 @@ func (c *conn) closeWith(code int, text string) bool {
 	return true
 }
 
-// take removes up to maxFrameBytes of queued messages (at least one) for one
-// frame. It reports closing once the queue is empty and a close was asked.
+// take removes queued messages (at least one) for one frame of at most
+// maxFrameBytes, newline separators included. It reports closing once the
+// queue is empty and a close was asked.
 func (c *conn) take() (batch [][]byte, closing bool, code int, text string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.closing {
 		return nil, true, c.closeCode, c.closeText
 	}
-	n, size := 0, 0
-	for n < len(c.queue) && (n == 0 || size+len(c.queue[n]) <= maxFrameBytes) {
+	// frame counts the newlines write puts between messages: a client may
+	// size its buffer by the documented bound.
+	n, size, frame := 0, 0, 0
+	for n < len(c.queue) && (n == 0 || frame+1+len(c.queue[n]) <= maxFrameBytes) {
+		if n > 0 {
+			frame++
+		}
 		size += len(c.queue[n])
+		frame += len(c.queue[n])
 		n++
 	}
 	batch = c.queue[:n:n]
@@ -207,6 +215,10 @@ func (c *conn) writeLoop() {
 				continue
 			}
 			if err := c.write(batch); err != nil {
+				if ne, ok := errors.AsType[net.Error](err); ok && ne.Timeout() {
+					c.hub.log.Info("live: dropped a client that did not accept a frame within the write timeout",
+						slog.String("user", c.actor.ID), slog.Duration("write_wait", c.hub.opts.WriteWait))
+				}
 				c.closeWith(0, "")
 				c.finish(0, "")
 				return
@@ -325,13 +337,7 @@ func (c *conn) readLoop() {
 func (c *conn) handle(data []byte) {
 	var m inbound
 	if err := json.Unmarshal(data, &m); err != nil {
-		var ute *json.UnmarshalTypeError
-		msg := "The message is not valid JSON."
-		field := ""
-		if errors.As(err, &ute) {
-			msg, field = "The field "+ute.Field+" has the wrong type.", ute.Field
-		}
-		c.send(errorMsg{Type: typeError, Code: conference.EINVALID, Field: field, Message: msg})
+		c.send(decodeError(data, err))
 		return
 	}
 	if len(m.Ref) > maxRefLength {

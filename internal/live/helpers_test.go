@@ -134,6 +134,14 @@ type client struct{ *livetest.Client }
 
 func (f *fixture) dial(t *testing.T, user string) *client {
 	t.Helper()
+	c := f.dialRaw(t, user)
+	c.ExpectHello()
+	return c
+}
+
+// dialRaw connects as user and leaves the hello unread.
+func (f *fixture) dialRaw(t *testing.T, user string) *client {
+	t.Helper()
 	h := http.Header{"X-Secret": {"secret-" + user}}
 	ws, _, err := livetest.Dial(f.url, h)
 	if err != nil {
@@ -141,7 +149,6 @@ func (f *fixture) dial(t *testing.T, user string) *client {
 	}
 	c := &client{&livetest.Client{T: t, WS: ws, Wait: 10 * time.Second}}
 	t.Cleanup(func() { ws.Close() })
-	c.ExpectHello()
 	return c
 }
 

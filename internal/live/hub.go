@@ -8,16 +8,19 @@
 // bytes to every subscriber whose clearance allows it; it never waits for a
 // client. Each connection has a byte-bounded queue drained by its own writer
 // goroutine; a client that cannot keep up is disconnected (close code 4008)
-// and catches up when it reconnects.
+// and catches up when it reconnects. One account may hold only so many
+// connections (Options.MaxConnsPerUser); a handshake over it is refused.
 //
 // The protocol is described in docs/live-protocol.md.
 package live
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -67,6 +70,11 @@ type Options struct {
 	PingPeriod time.Duration
 	// MaxSubscriptions bounds the channels one connection may follow.
 	MaxSubscriptions int
+	// MaxConnsPerUser bounds the connections one account (user id) may hold
+	// open at once, whatever its credentials; a handshake over it is refused
+	// with 429. Each connection costs the server memory and a share of every
+	// fan-out, so one account must not be able to take them all.
+	MaxConnsPerUser int
 }
 
 // Defaults.
@@ -77,8 +85,13 @@ const (
 	DefaultPongWait         = 60 * time.Second
 	DefaultPingPeriod       = 25 * time.Second
 	DefaultMaxSubscriptions = 100
-	// maxFrameBytes bounds how many queued messages the writer coalesces into
-	// one frame. A single larger message still goes alone in its own frame.
+	// DefaultMaxConnsPerUser leaves room for a person's tabs on a few devices.
+	DefaultMaxConnsPerUser = 20
+	// retryAfter is what a refused handshake tells the client to wait: about
+	// the longest reconnect back-off the document recommends.
+	retryAfter = 30 * time.Second
+	// maxFrameBytes bounds a frame of coalesced messages, the newlines between
+	// them included. A single larger message still goes alone in its own frame.
 	maxFrameBytes = 64 << 10
 	// closeGrace is how long the server waits for the client's answer to its
 	// close frame before it drops the TCP connection.
@@ -101,11 +114,19 @@ func (o *Options) setDefaults() {
 	if o.PongWait <= 0 {
 		o.PongWait = DefaultPongWait
 	}
-	if o.PingPeriod <= 0 || o.PingPeriod >= o.PongWait {
+	if o.PingPeriod <= 0 {
+		o.PingPeriod = DefaultPingPeriod
+	}
+	// A ping must reach the client, and its pong come back, well within the
+	// pong wait, or a live client would be taken for a dead one.
+	if o.PingPeriod >= o.PongWait/2 {
 		o.PingPeriod = o.PongWait * 4 / 10
 	}
 	if o.MaxSubscriptions <= 0 {
 		o.MaxSubscriptions = DefaultMaxSubscriptions
+	}
+	if o.MaxConnsPerUser <= 0 {
+		o.MaxConnsPerUser = DefaultMaxConnsPerUser
 	}
 }
 
@@ -125,6 +146,12 @@ type Hub struct {
 	byUser   map[string]map[*conn]struct{} // user id → connections
 	byCred   map[string]map[*conn]struct{} // HashSecret(credential) → connections
 	channels map[string][]*sub             // copy-on-write: Changed iterates without the lock
+	// slots counts, per user id, the connections open and the handshakes in
+	// progress: a handshake takes its slot before it upgrades, so concurrent
+	// ones cannot all pass the cap.
+	slots map[string]int
+	// refusedAt is when a refusal over the cap was last logged, per user id.
+	refusedAt map[string]time.Time
 	// sessionMeeting remembers each session's meeting so that a deleted
 	// session, whose Change carries no document, reaches its meeting channel.
 	sessionMeeting map[string]string
@@ -146,6 +173,8 @@ func NewHub(src Source, opts Options) *Hub {
 		cancel:         cancel,
 		conns:          map[*conn]struct{}{},
 		byUser:         map[string]map[*conn]struct{}{},
+		slots:          map[string]int{},
+		refusedAt:      map[string]time.Time{},
 		byCred:         map[string]map[*conn]struct{}{},
 		channels:       map[string][]*sub{},
 		sessionMeeting: map[string]string{},
@@ -188,16 +217,37 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, actor *conference.Us
 		httpError(w, http.StatusServiceUnavailable, "unavailable", "The server is shutting down; reconnect in a moment.")
 		return
 	}
+	if n := h.slots[actor.ID]; n >= h.opts.MaxConnsPerUser {
+		// Once a minute per account at most: a client retrying in a loop
+		// must not flood the log.
+		now := time.Now()
+		logIt := now.Sub(h.refusedAt[actor.ID]) >= time.Minute
+		if logIt {
+			h.refusedAt[actor.ID] = now
+		}
+		h.mu.Unlock()
+		if logIt {
+			h.log.Warn("live: refused a connection over the account's limit",
+				slog.String("user", actor.ID), slog.Int("limit", h.opts.MaxConnsPerUser))
+		}
+		w.Header().Set("Retry-After", strconv.Itoa(int(retryAfter/time.Second)))
+		httpError(w, http.StatusTooManyRequests, conference.ERATELIMITED, fmt.Sprintf(
+			"This account already has %d live connections open, the most it may have: close a tab or window, then reconnect.", n))
+		return
+	}
+	h.slots[actor.ID]++
 	h.wg.Add(1) // this handshake, so that Close waits for it
 	h.mu.Unlock()
 	defer h.wg.Done()
 
 	ws, err := h.upgrader.Upgrade(w, r, nil)
 	if err != nil {
+		h.releaseSlot(actor.ID)
 		return // the upgrader has answered with an HTTP error
 	}
 	c := newConn(h, ws, actor, conference.HashSecret(credential))
 	if !h.register(c) {
+		h.releaseSlot(actor.ID)
 		_ = ws.WriteControl(websocket.CloseMessage,
 			websocket.FormatCloseMessage(websocket.CloseGoingAway, "going away"), time.Now().Add(time.Second))
 		_ = ws.Close()
@@ -252,10 +302,25 @@ func (h *Hub) register(c *conn) bool {
 	return true
 }
 
-// unregister forgets a connection and all its subscriptions.
+// releaseSlot gives back the slot a handshake took.
+func (h *Hub) releaseSlot(userID string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.releaseSlotLocked(userID)
+}
+
+func (h *Hub) releaseSlotLocked(userID string) {
+	if h.slots[userID]--; h.slots[userID] <= 0 {
+		delete(h.slots, userID)
+	}
+}
+
+// unregister forgets a connection and all its subscriptions, and gives back
+// its slot.
 func (h *Hub) unregister(c *conn, subs []*sub) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	h.releaseSlotLocked(c.actor.ID)
 	delete(h.conns, c)
 	removeFrom(h.byUser, c.actor.ID, c)
 	removeFrom(h.byCred, c.credHash, c)

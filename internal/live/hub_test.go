@@ -226,6 +226,7 @@ func TestBadInputIsAnsweredAndTheConnectionStaysUsable(t *testing.T) {
 		field string
 	}{
 		{"malformed JSON", `{"type":`, conference.EINVALID, ""},
+		{"not an object", `["subscribe"]`, conference.EINVALID, ""},
 		{"wrong type of field", `{"type":"subscribe","channel":7}`, conference.EINVALID, "channel"},
 		{"no type", `{}`, conference.EINVALID, "type"},
 		{"unknown type", `{"type":"shout"}`, conference.EINVALID, "type"},
@@ -410,5 +411,44 @@ func TestSlowSubscriberIsDroppedWithoutHoldingUpOthers(t *testing.T) {
 	}
 	if code := slow.CloseCode(20 * time.Second); code != CloseTooSlow {
 		t.Fatalf("slow reader closed with %d, want %d", code, CloseTooSlow)
+	}
+}
+
+// An error about a wrongly typed field still names the request it answers,
+// so that a client can match it to its outbox entry or subscription.
+func TestWronglyTypedFieldErrorEchoesTheRequest(t *testing.T) {
+	f := newFixture(t, Options{})
+	c := f.dial(t, "rap")
+	cases := []struct {
+		name, send string
+		want       msg
+	}{
+		{"post with a numeric marking",
+			`{"type":"post","ref":"r1","session_id":"s1","client_id":"c1","text":"hi","marking":5}`,
+			msg{Ref: "r1", SessionID: liveID, ClientID: "c1", Field: "marking"}},
+		{"subscribe with a string after",
+			`{"type":"subscribe","ref":"r2","channel":"session:x","after":"3"}`,
+			msg{Ref: "r2", Channel: "session:x", Field: "after"}},
+		{"wrongly typed ref, the rest echoed",
+			`{"type":"post","ref":7,"session_id":"s1","client_id":"c2","marking":"all"}`,
+			msg{SessionID: liveID, ClientID: "c2", Field: "ref"}},
+		{"an array for a string",
+			`{"type":"unsubscribe","ref":"r3","channel":["session:s1"]}`,
+			msg{Ref: "r3", Field: "channel"}},
+	}
+	for _, tc := range cases {
+		if err := c.WS.WriteMessage(websocket.TextMessage, []byte(tc.send)); err != nil {
+			t.Fatal(err)
+		}
+		m := c.Next()
+		tc.want.Type, tc.want.Code = typeError, conference.EINVALID
+		got := m
+		got.Message = ""
+		if got != tc.want || !strings.Contains(m.Message, tc.want.Field) {
+			t.Errorf("%s: got %+v, want %+v with a message naming %s", tc.name, m, tc.want, tc.want.Field)
+		}
+	}
+	if _, notes, _ := f.svc.Notes(context.Background(), f.users["admin"], liveID, 0); notes != 0 {
+		t.Fatalf("%d notes stored by refused posts", notes)
 	}
 }

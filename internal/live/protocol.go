@@ -2,6 +2,9 @@ package live
 
 import (
 	"encoding/json"
+	"errors"
+	"reflect"
+	"strings"
 
 	"github.com/quintet-ag/quintet/internal/conference"
 )
@@ -62,6 +65,78 @@ type inbound struct {
 // maxRefLength bounds the client's ref, which the server echoes.
 const maxRefLength = 100
 
+// decodeError answers a message that does not decode into inbound. When the
+// message is an object with a wrongly typed field, the answer names the field
+// and echoes the fields that say which request it was (ref, channel,
+// session_id, client_id), each when it is a string: without them a client
+// cannot tell which outbox entry or subscription failed.
+func decodeError(data []byte, err error) errorMsg {
+	e := errorMsg{Type: typeError, Code: conference.EINVALID, Message: "The message is not valid JSON."}
+	var ute *json.UnmarshalTypeError
+	if !errors.As(err, &ute) {
+		return e
+	}
+	if ute.Field == "" {
+		e.Message = `A message is a JSON object with a "type".`
+		return e
+	}
+	got, literal, _ := strings.Cut(ute.Value, " ") // "number -5"
+	if got = article(got); literal != "" {
+		got = literal
+	}
+	e.Field = ute.Field
+	e.Message = ute.Field + " must be " + jsonKind(ute.Type) + ", not " + got + "."
+	// The whole decode failed on one field; these are read one by one, so
+	// that another field's type cannot hide them.
+	var raw map[string]json.RawMessage
+	if json.Unmarshal(data, &raw) != nil {
+		return e
+	}
+	str := func(key string) string {
+		var s string
+		if json.Unmarshal(raw[key], &s) != nil {
+			return ""
+		}
+		return s
+	}
+	if ref := str("ref"); len(ref) <= maxRefLength {
+		e.Ref = ref
+	}
+	e.Channel, e.SessionID, e.ClientID = str("channel"), str("session_id"), str("client_id")
+	return e
+}
+
+// jsonKind names the JSON value a field of type t takes.
+func jsonKind(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	}
+	return "an object"
+}
+
+func article(kind string) string {
+	switch kind {
+	case "array", "object":
+		return "an " + kind
+	case "bool":
+		return "a boolean"
+	}
+	return "a " + kind
+}
+
 // helloMsg is the first message on every connection.
 type helloMsg struct {
 	Type      string                `json:"type"`
@@ -74,6 +149,7 @@ type limits struct {
 	MaxMessageBytes  int64 `json:"max_message_bytes"`
 	MaxNoteLength    int   `json:"max_note_length"`
 	MaxSubscriptions int   `json:"max_subscriptions"`
+	MaxConnsPerUser  int   `json:"max_connections_per_user"`
 	QueueBytes       int   `json:"queue_bytes"`
 	PingIntervalMS   int64 `json:"ping_interval_ms"`
 	PongWaitMS       int64 `json:"pong_wait_ms"`

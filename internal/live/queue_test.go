@@ -169,3 +169,48 @@ func TestChangedEncodesOncePerLevelAndFiltersByClearance(t *testing.T) {
 		}
 	}
 }
+
+// frameLen is the length of the frame write makes of batch: the messages and
+// a newline between each two.
+func frameLen(batch [][]byte) int {
+	n := 0
+	for i, b := range batch {
+		if i > 0 {
+			n++
+		}
+		n += len(b)
+	}
+	return n
+}
+
+func TestCoalescedFrameCountsItsSeparators(t *testing.T) {
+	h := NewHub(nil, Options{Logger: discardLogger()})
+	c := socketless(t, h, &conference.User{ID: "obs", Roles: []conference.Role{conference.RoleObserver}})
+	// 64 messages of 1 KiB fill a frame exactly, without the 63 newlines
+	// between them: with them they are over it.
+	msg := []byte(strings.Repeat("m", 1024))
+	for range 64 {
+		c.enqueue(msg)
+	}
+	batch, _, _, _ := c.take()
+	if got := frameLen(batch); got > maxFrameBytes {
+		t.Fatalf("a frame of %d messages is %d bytes, over the %d bound", len(batch), got, maxFrameBytes)
+	}
+	if got, want := len(batch), 63; got != want {
+		t.Fatalf("first frame holds %d messages, want %d", got, want)
+	}
+	if got, want := c.queued, 1024; got != want {
+		t.Fatalf("queued=%d after the first frame, want %d: separators are not queued bytes", got, want)
+	}
+	// Messages that fill a frame exactly with their separators all go in it.
+	c.take()
+	c.enqueue(make([]byte, maxFrameBytes-3-3*16384)) // and 3 of 16 KiB, 3 newlines
+	for range 3 {
+		c.enqueue(make([]byte, 16384))
+	}
+	c.enqueue([]byte("x"))
+	batch, _, _, _ = c.take()
+	if got := frameLen(batch); len(batch) != 4 || got != maxFrameBytes {
+		t.Fatalf("frame of %d messages, %d bytes; want 4 messages of exactly %d bytes", len(batch), got, maxFrameBytes)
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"testing"
 	"time"
@@ -172,6 +173,24 @@ func (c *Client) Sync() []Msg {
 	c.Send(map[string]any{"type": "ping", "ref": "sync"})
 	_, before := c.Until("pong")
 	return before
+}
+
+// Close ends the connection as a well-behaved client does: it sends a close
+// frame and waits, up to timeout, until the server has closed the TCP
+// connection, by which time the server has forgotten it.
+func (c *Client) Close(timeout time.Duration) {
+	c.T.Helper()
+	deadline := time.Now().Add(timeout)
+	if err := c.WS.WriteControl(websocket.CloseMessage,
+		websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), deadline); err != nil {
+		c.T.Fatalf("send close: %v", err)
+	}
+	nc := c.WS.NetConn()
+	defer nc.Close()
+	_ = nc.SetReadDeadline(deadline)
+	if _, err := io.Copy(io.Discard, nc); err != nil {
+		c.T.Fatalf("the server did not close the connection: %v", err)
+	}
 }
 
 // CloseCode reads until the server closes the connection and returns the
