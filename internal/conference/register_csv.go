@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // ---- register.csv: export and bulk import ----
@@ -42,7 +44,7 @@ const MaxImportRows = 5000
 const utf8BOM = "\uFEFF"
 
 // WriteRegisterCSV writes entries as CSV. Cells that a spreadsheet would
-// take for a formula are defused (see csvSafe).
+// take for a formula are defused (see DefuseCell).
 func (s *Service) WriteRegisterCSV(ctx context.Context, actor *User, w io.Writer, entries []*RegisterEntry) error {
 	if err := requireActor(actor); err != nil {
 		return err
@@ -74,7 +76,7 @@ func (s *Service) WriteRegisterCSV(ctx context.Context, actor *User, w io.Writer
 			strconv.FormatInt(e.Version, 10), e.UpdatedAt.UTC().Format(time.RFC3339),
 		)
 		for i := range row {
-			row[i] = csvSafe(row[i])
+			row[i] = DefuseCell(row[i])
 		}
 		if err := cw.Write(row); err != nil {
 			return err
@@ -91,21 +93,36 @@ func cmpOr(a, b string) string {
 	return b
 }
 
-// csvSafe defuses a cell that a spreadsheet program would evaluate: one
-// that starts with = + - @, a tab or a carriage return is prefixed with a
-// single quote, which the program shows as text (OWASP's advice on CSV
-// injection). Import takes the quote off again.
-func csvSafe(cell string) string {
-	if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+// DefuseCell keeps a spreadsheet program from evaluating a cell: one whose
+// first character, after any leading white space, is = + - or @ (or their
+// fullwidth forms, which spreadsheets in East Asian locales read as the
+// ASCII ones), or that starts with a tab or carriage return, gets a leading
+// apostrophe, which the program shows as text (OWASP's advice on CSV
+// injection). Every CSV export goes through it; the register's import
+// takes the apostrophe off again.
+func DefuseCell(cell string) string {
+	if cell == "" {
+		return cell
+	}
+	if cell[0] == '\t' || cell[0] == '\r' {
+		return "'" + cell
+	}
+	// Some programs trim leading spaces before they parse a formula.
+	rest := strings.TrimLeftFunc(cell, unicode.IsSpace)
+	if r, _ := utf8.DecodeRuneInString(rest); strings.ContainsRune(formulaStarts, r) {
 		return "'" + cell
 	}
 	return cell
 }
 
-// csvUnsafe undoes csvSafe.
+// formulaStarts are the characters that make a cell a formula: = + - @ and
+// their fullwidth forms U+FF1D U+FF0B U+FF0D U+FF20.
+const formulaStarts = "=+-@\uFF1D\uFF0B\uFF0D\uFF20"
+
+// csvUnsafe undoes DefuseCell.
 func csvUnsafe(cell string) string {
-	if len(cell) >= 2 && cell[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(cell[1])) {
-		return cell[1:]
+	if rest, ok := strings.CutPrefix(cell, "'"); ok && DefuseCell(rest) == cell {
+		return rest
 	}
 	return cell
 }

@@ -138,6 +138,72 @@ func TestService_ImportRegisterCSV_StoreFailure(t *testing.T) {
 	}
 }
 
+func TestDefuseCell(t *testing.T) {
+	for in, want := range map[string]string{
+		"":               "",
+		"=cmd|'/C calc'": "'=cmd|'/C calc'",
+		"+1":             "'+1",
+		"-1":             "'-1",
+		"@SUM(A1)":       "'@SUM(A1)",
+		"\t=1":           "'\t=1",
+		"\r=1":           "'\r=1",
+		"\tplain":        "'\tplain",
+		"\uFF1D1+1":      "'\uFF1D1+1", // fullwidth = + - @
+		"\uFF0B1":        "'\uFF0B1",
+		"\uFF0D1":        "'\uFF0D1",
+		"\uFF20SUM(A1)":  "'\uFF20SUM(A1)",
+		" =1+1":          "' =1+1", // white space before the formula
+		"\u00A0\u3000+1": "'\u00A0\u3000+1",
+		"\n=1":           "'\n=1",
+		"plain, text":    "plain, text",
+		"a=1":            "a=1",
+		"'quoted":        "'quoted",
+		" plain":         " plain",
+		"2015-06-30":     "2015-06-30",
+		"\uFF21":         "\uFF21", // fullwidth A is only a letter
+	} {
+		if got := conference.DefuseCell(in); got != want {
+			t.Errorf("DefuseCell(%q)=%q, want %q", in, got, want)
+		}
+	}
+}
+
+// A fullwidth formula, or one behind spaces, is defused in the register's
+// export and read back as it was by the import.
+func TestService_WriteRegisterCSV_Fullwidth(t *testing.T) {
+	l := newLondon(t)
+	in := entryInput(l)
+	in.Title = "\uFF1DHYPERLINK(\"http://evil.example\",\"click\")"
+	in.Summary = "\uFF0D2+3 judges"
+	in.LeadAgency = "\uFF20agency"
+	in.References = []conference.Reference{{URL: "https://example.org/a", Catalogue: "\uFF0BIJS", Identifier: "\uFF0D7"}}
+	_, err := l.svc.CreateRegisterEntry(ctx, l.followup, in)
+	assertNoError(t, err)
+	page, err := l.svc.Register(ctx, l.observer, conference.RegisterFilter{})
+	assertNoError(t, err)
+	var buf bytes.Buffer
+	assertNoError(t, l.svc.WriteRegisterCSV(ctx, l.observer, &buf, page.Entries))
+	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(buf.String(), "\uFEFF"))).ReadAll()
+	assertNoError(t, err)
+	row := recs[1]
+	for i, want := range map[int]string{1: "'" + in.Title, 2: "'" + in.Summary, 4: "'" + in.LeadAgency} {
+		if row[i] != want {
+			t.Errorf("column %s=%q, want %q", recs[0][i], row[i], want)
+		}
+	}
+	recs[0], recs[1] = recs[0][1:], recs[1][1:]
+	var back bytes.Buffer
+	assertNoError(t, csv.NewWriter(&back).WriteAll(recs))
+	l2 := newLondon(t)
+	rep, err := l2.svc.ImportRegisterCSV(ctx, l2.followup, &back, false)
+	assertNoError(t, err)
+	e, err := l2.svc.RegisterEntry(ctx, l2.observer, rep.Created[0])
+	assertNoError(t, err)
+	if e.Title != in.Title || e.Summary != in.Summary || e.LeadAgency != in.LeadAgency || !reflect.DeepEqual(e.References, in.References) {
+		t.Fatalf("round trip: %+v", e)
+	}
+}
+
 func TestService_WriteRegisterCSV(t *testing.T) {
 	l := newLondon(t)
 	in := entryInput(l)
