@@ -197,6 +197,9 @@ func (s *Service) UpdateUser(ctx context.Context, actor *User, id string, upd Us
 		if err := s.revokeLogins(ctx, u.ID, u.Disabled); err != nil {
 			return nil, err
 		}
+		if err := s.revokeFeeds(ctx, &u); err != nil {
+			return nil, err
+		}
 	}
 	if err := s.replace(ctx, Users, u.ID, &u); err != nil {
 		return nil, err
