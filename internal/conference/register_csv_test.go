@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/quintet-ag/quintet/internal/conference"
 )
@@ -249,5 +250,88 @@ func TestService_WriteRegisterCSV(t *testing.T) {
 	assertNoError(t, err)
 	if e.Title != in.Title || e.Summary != in.Summary || e.LeadAgency != in.LeadAgency || !reflect.DeepEqual(e.References, in.References) {
 		t.Fatalf("round trip: %+v", e)
+	}
+}
+
+// An import that dies before its commit (here: a write fails and so does
+// every undo, as when the process is killed) leaves nothing visible, neither
+// now nor after a restart, and a later start discards its rows.
+func TestService_ImportRegisterCSV_CrashBeforeCommit(t *testing.T) {
+	row := "T,,NZ,,,judiciary,training,planned,2015-01-01,,,\n"
+	for _, tt := range []struct {
+		name   string
+		fails  func(op string, c conference.Collection, n int) bool // n: this write's number into c
+		staged int                                                  // rows left in the store
+	}{
+		{"the third row fails", func(op string, c conference.Collection, n int) bool {
+			return op == "delete" || (c == conference.Register && n == 3)
+		}, 2},
+		{"the commit fails", func(op string, c conference.Collection, n int) bool {
+			return op == "delete" || c == conference.Imports
+		}, 4},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			l := newLondon(t)
+			written := map[conference.Collection]int{}
+			l.store.beforeWrite = func(op string, c conference.Collection, id string) {
+				written[c]++
+				if tt.fails(op, c, written[c]) {
+					l.store.FailWrite(1)
+				}
+			}
+			_, err := l.svc.ImportRegisterCSV(ctx, l.admin, strings.NewReader(csvHeader+row+row+row+row), false)
+			if err == nil {
+				t.Fatalf("the import succeeded despite the store failing")
+			}
+			l.store.beforeWrite = nil
+			if n := l.store.Count(conference.Register); n != tt.staged {
+				t.Fatalf("%d entries in the store, want the %d the undo could not take back", n, tt.staged)
+			}
+			assertRegisterTotal(t, l.svc, l.admin, 0)
+
+			again := newFixtureOver(t, l.store)
+			assertRegisterTotal(t, again.svc, l.admin, 0)
+			n, err := again.svc.DiscardUnfinishedImports(ctx)
+			assertNoError(t, err)
+			if n != 0 || l.store.Count(conference.Register) != tt.staged {
+				t.Fatalf("discarded %d entries of an import that another instance may still commit", n)
+			}
+			again.clock.Advance(2*conference.ImportTimeout + time.Minute)
+			n, err = again.svc.DiscardUnfinishedImports(ctx)
+			assertNoError(t, err)
+			if n != tt.staged || l.store.Count(conference.Register) != 0 {
+				t.Fatalf("discarded %d, %d left in the store; want %d and 0", n, l.store.Count(conference.Register), tt.staged)
+			}
+			assertRegisterTotal(t, again.svc, l.admin, 0)
+		})
+	}
+}
+
+// A committed import is whole after a restart, and its rows are not taken
+// for an unfinished import's.
+func TestService_ImportRegisterCSV_CommittedSurvivesReload(t *testing.T) {
+	l := newLondon(t)
+	row := "T,,NZ,,,judiciary,training,planned,2015-01-01,,,\n"
+	rep, err := l.svc.ImportRegisterCSV(ctx, l.admin, strings.NewReader(csvHeader+row+row+row), false)
+	assertNoError(t, err)
+	if len(rep.Created) != 3 || l.store.Count(conference.Imports) != 1 {
+		t.Fatalf("created %d, %d import records", len(rep.Created), l.store.Count(conference.Imports))
+	}
+	again := newFixtureOver(t, l.store)
+	assertRegisterTotal(t, again.svc, l.admin, 3)
+	again.clock.Advance(24 * time.Hour)
+	n, err := again.svc.DiscardUnfinishedImports(ctx)
+	assertNoError(t, err)
+	if n != 0 {
+		t.Fatalf("discarded %d entries of a committed import", n)
+	}
+}
+
+func assertRegisterTotal(t *testing.T, svc *conference.Service, actor *conference.User, want int) {
+	t.Helper()
+	page, err := svc.Register(ctx, actor, conference.RegisterFilter{Archived: "any"})
+	assertNoError(t, err)
+	if page.Total != want {
+		t.Fatalf("the register holds %d entries, want %d", page.Total, want)
 	}
 }

@@ -24,6 +24,10 @@ type registerState struct {
 	linksByFrom    map[string][]*Link // linkFromKey → links from it, oldest first; replaced on change
 	noteByID       map[string]*Note   // backlinks and search name notes by id
 	searchIx       *searchIndex
+	// unfinished are the entries the store holds of imports that were never
+	// committed (the process died half-way): invisible, and discarded by
+	// DiscardUnfinishedImports.
+	unfinished []*RegisterEntry
 }
 
 func newRegisterState() registerState {
@@ -56,8 +60,16 @@ func compareEntries(a, b *RegisterEntry) int {
 // for search what the snapshot holds that does not pass through apply while
 // loading. Indexing is idempotent, so a document indexed twice costs nothing.
 func (st *state) loadRegister(snap *Snapshot) {
+	committed := make(map[string]bool, len(snap.Imports))
+	for _, im := range snap.Imports {
+		committed[im.ID] = true
+	}
 	for i := range snap.Register {
 		e := &snap.Register[i]
+		if e.ImportID != "" && !committed[e.ImportID] {
+			st.unfinished = append(st.unfinished, e)
+			continue
+		}
 		st.register[e.ID] = e
 		st.registerList = append(st.registerList, e)
 	}
