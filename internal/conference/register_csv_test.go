@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -333,5 +334,46 @@ func assertRegisterTotal(t *testing.T, svc *conference.Service, actor *conferenc
 	assertNoError(t, err)
 	if page.Total != want {
 		t.Fatalf("the register holds %d entries, want %d", page.Total, want)
+	}
+}
+
+// Signing in, refreshing a login and signing out never wait for an import:
+// each runs to completion from inside the import's store writes, both while
+// rows are written and at the commit, under the writers' lock.
+func TestService_ImportRegisterCSV_SignInDoesNotWait(t *testing.T) {
+	l := newLondon(t)
+	old := l.mustSignIn(t, l.observer.Email)
+	l.clock.Advance(2 * time.Hour) // the login is due a last-seen write
+	row := "T,,NZ,,,judiciary,training,planned,2015-01-01,,,\n"
+	var during []string
+	l.store.beforeWrite = func(op string, c conference.Collection, id string) {
+		first := c == conference.Register && len(during) == 0
+		if op != "insert" || !first && c != conference.Imports {
+			return
+		}
+		done := make(chan error, 1)
+		go func() {
+			secret, _, err := l.svc.SignIn(ctx, l.delegate.Email, password)
+			if err == nil {
+				_, err = l.svc.LoginUser(ctx, old)
+			}
+			if err == nil {
+				err = l.svc.SignOut(ctx, secret)
+			}
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			assertNoError(t, err)
+			during = append(during, string(c))
+		case <-time.After(10 * time.Second): // a guard: the sign-in is stuck behind the import
+			t.Errorf("a sign-in during the import's write to %s did not return", c)
+		}
+	}
+	rep, err := l.svc.ImportRegisterCSV(ctx, l.followup, strings.NewReader(csvHeader+row+row+row), false)
+	l.store.beforeWrite = nil
+	assertNoError(t, err)
+	if len(rep.Created) != 3 || !slices.Equal(during, []string{"register", "imports"}) {
+		t.Fatalf("created %d; sign-ins ran during writes to %v, want the rows' and the commit's", len(rep.Created), during)
 	}
 }
