@@ -285,11 +285,26 @@ func (s *Service) commitImport(ctx context.Context, actor *User, rep *ImportRepo
 		}
 		return rep, discard(fmt.Errorf("commit: %w", err))
 	}
+	s.applyImported(entries)
 	for _, e := range entries {
-		s.Apply(Change{Collection: Register, ID: e.ID, Doc: e})
 		rep.Created = append(rep.Created, e.ID)
 	}
 	return rep, nil
+}
+
+// applyImported is Apply for the entries of a committed import, all at
+// once: one lock, one merge into the list (see putEntries). Listeners hear
+// of each entry as they would of any other.
+func (s *Service) applyImported(entries []*RegisterEntry) {
+	s.mu.Lock()
+	s.st.putEntries(entries)
+	s.mu.Unlock()
+	s.gen.Add(1)
+	if s.OnChange != nil {
+		for _, e := range entries {
+			s.OnChange(Change{Collection: Register, ID: e.ID, Doc: e})
+		}
+	}
 }
 
 // insertMany writes docs to the store, in one batch when it can, without

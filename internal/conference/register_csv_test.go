@@ -377,3 +377,54 @@ func TestService_ImportRegisterCSV_SignInDoesNotWait(t *testing.T) {
 		t.Fatalf("created %d; sign-ins ran during writes to %v, want the rows' and the commit's", len(rep.Created), during)
 	}
 }
+
+// Imported entries join the working set, all at once, exactly as a reload
+// would have them: in list order among the entries already there, under
+// every filter, and found by search.
+func TestService_ImportRegisterCSV_WorkingSetAsReloaded(t *testing.T) {
+	l := newLondon(t)
+	for _, start := range []string{"2014-01-01", "2015-06-01", "2016-12-31"} {
+		in := entryInput(l)
+		in.StartDate = start
+		_, err := l.svc.CreateRegisterEntry(ctx, l.followup, in)
+		assertNoError(t, err)
+	}
+	file := csvHeader +
+		"Zebra course,,NZ,,AU,judiciary,training,planned,2015-06-01,,,\n" +
+		"Aardvark exchange,,NZ,,,prosecutors,exchange,ongoing,2013-02-02,,cyberbullying,\n" +
+		"Middle guidance,,NZ,,CA,policy,guidance,completed,2015-06-01,2015-07-01,,\n" +
+		"Latest tool,,NZ,,,other,tool,planned,2017-01-01,,,\n"
+	_, err := l.svc.ImportRegisterCSV(ctx, l.followup, strings.NewReader(file), false)
+	assertNoError(t, err)
+	again := newFixtureOver(t, l.store)
+	for _, f := range []conference.RegisterFilter{
+		{Archived: "any"},
+		{Delegations: []string{"AU"}},
+		{Delegations: []string{"CA"}, Statuses: []conference.EntryStatus{conference.EntryCompleted}},
+		{Audiences: []conference.Audience{conference.AudienceProsecutors}},
+		{Formats: []conference.Format{conference.FormatTool}},
+		{Year: 2015},
+		{Topics: []string{"cyberbullying"}},
+	} {
+		got, err := l.svc.Register(ctx, l.observer, f)
+		assertNoError(t, err)
+		want, err := again.svc.Register(ctx, l.observer, f)
+		assertNoError(t, err)
+		if !reflect.DeepEqual(ids(got.Entries), ids(want.Entries)) || got.Total != want.Total {
+			t.Errorf("%+v: after the import %v, after a reload %v", f, ids(got.Entries), ids(want.Entries))
+		}
+	}
+	res, err := l.svc.Search(ctx, l.observer, conference.SearchQuery{Q: "aardvark"})
+	assertNoError(t, err)
+	if res.Total != 1 {
+		t.Fatalf("search finds %d imported entries, want 1", res.Total)
+	}
+}
+
+func ids(es []*conference.RegisterEntry) []string {
+	out := []string{}
+	for _, e := range es {
+		out = append(out, e.ID)
+	}
+	return out
+}

@@ -122,6 +122,31 @@ func (st *state) loadRegister(snap *Snapshot) {
 	}
 }
 
+// putEntries adds entries that are new to the register, as applying each
+// would, but merges them into the list in one pass: applying thousands of
+// imported entries one by one copies the whole list for each.
+func (st *state) putEntries(es []*RegisterEntry) {
+	add := slices.SortedFunc(slices.Values(es), compareEntries)
+	list := make([]*RegisterEntry, 0, len(st.registerList)+len(add))
+	facets := make([]entryFacet, 0, cap(list))
+	i := 0
+	for _, e := range add {
+		for i < len(st.registerList) && compareEntries(st.registerList[i], e) < 0 {
+			list, facets = append(list, st.registerList[i]), append(facets, st.registerFacets[i])
+			i++
+		}
+		list, facets = append(list, e), append(facets, st.facetOf(e))
+	}
+	list, facets = append(list, st.registerList[i:]...), append(facets, st.registerFacets[i:]...)
+	st.registerList, st.registerFacets = list, facets
+	st.searchIx.beginBulk()
+	defer st.searchIx.endBulk()
+	for _, e := range es {
+		st.register[e.ID] = e
+		st.indexChange(Change{Collection: Register, ID: e.ID, Doc: e})
+	}
+}
+
 func (st *state) applyRegister(ch Change) {
 	switch ch.Collection {
 	case Register:
