@@ -254,8 +254,13 @@ func (s *Service) commitImport(ctx context.Context, actor *User, rep *ImportRepo
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	// The state may have changed while the rows were written: a topic or
-	// delegation may be gone, the actor's rights too.
+	// delegation may be gone, the actor's account disabled.
+	var disabled bool
 	s.read(func(st *state) {
+		if u := st.users[actor.ID]; u != nil && u.Disabled {
+			disabled = true
+			return
+		}
 		for i, e := range entries {
 			ps := st.entryRefProblems(e)
 			if err := mayCreateEntry(actor, e); err != nil {
@@ -269,6 +274,10 @@ func (s *Service) commitImport(ctx context.Context, actor *User, rep *ImportRepo
 			}
 		}
 	})
+	if disabled {
+		_ = s.deleteMany(ctx, Register, ids)
+		return rep, Errorf(EUNAUTHORIZED, "Sign in first.")
+	}
 	if len(rep.Problems) > 0 {
 		// Invisible either way; what this leaves, the next start discards.
 		_ = s.deleteMany(ctx, Register, ids)

@@ -428,3 +428,25 @@ func ids(es []*conference.RegisterEntry) []string {
 	}
 	return out
 }
+
+// The rows are checked again under the writers' lock before the commit:
+// an account disabled while its import wrote the rows commits nothing.
+func TestService_ImportRegisterCSV_DisabledWhileWriting(t *testing.T) {
+	l := newLondon(t)
+	row := "T,,NZ,,,judiciary,training,planned,2015-01-01,,,\n"
+	var once bool
+	l.store.beforeWrite = func(op string, c conference.Collection, id string) {
+		if c == conference.Register && !once {
+			once = true
+			_, err := l.svc.UpdateUser(ctx, l.admin, l.followup.ID, conference.UserUpdate{Disabled: ptr(true)})
+			assertNoError(t, err)
+		}
+	}
+	_, err := l.svc.ImportRegisterCSV(ctx, l.followup, strings.NewReader(csvHeader+row+row), false)
+	l.store.beforeWrite = nil
+	assertCode(t, err, conference.EUNAUTHORIZED)
+	if n := l.store.Count(conference.Register); n != 0 || l.store.Count(conference.Imports) != 0 {
+		t.Fatalf("%d staged entries left, %d imports", n, l.store.Count(conference.Imports))
+	}
+	assertRegisterTotal(t, l.svc, l.admin, 0)
+}
