@@ -241,8 +241,14 @@ func (s *Service) commitImport(ctx context.Context, actor *User, rep *ImportRepo
 	}
 	// Staged entries are invisible until the commit; on failure they are
 	// taken away again, and should that fail too, the next start does it.
+	// With a deadline of its own: the import's may be what ran out.
+	undo := func() error {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+		defer cancel()
+		return s.deleteMany(ctx, Register, ids)
+	}
 	discard := func(err error) error {
-		if derr := s.deleteMany(ctx, Register, ids); derr != nil {
+		if derr := undo(); derr != nil {
 			return fmt.Errorf("import register: %w (its staged entries are discarded at the next start: %v)", err, derr)
 		}
 		return fmt.Errorf("import register: %w", err)
@@ -275,12 +281,11 @@ func (s *Service) commitImport(ctx context.Context, actor *User, rep *ImportRepo
 		}
 	})
 	if disabled {
-		_ = s.deleteMany(ctx, Register, ids)
+		_ = undo() // invisible either way; what this leaves, the next start discards
 		return rep, Errorf(EUNAUTHORIZED, "Sign in first.")
 	}
 	if len(rep.Problems) > 0 {
-		// Invisible either way; what this leaves, the next start discards.
-		_ = s.deleteMany(ctx, Register, ids)
+		_ = undo()
 		return rep, importRefused(rep)
 	}
 	if s.Now().Sub(im.CreatedAt) > ImportTimeout {
