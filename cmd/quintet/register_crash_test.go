@@ -177,3 +177,20 @@ func TestRegisterImport_TerminatedMidway(t *testing.T) {
 		t.Fatalf("after SIGTERM during the import the register holds %d entries, want %d", got, want)
 	}
 }
+
+// A sign-in during a large import completes before the import does: it
+// never waits behind the import's writes.
+func TestRegisterImport_SignInDoesNotWait(t *testing.T) {
+	f := newCrashFixture(t)
+	other := f.p.client()
+	status := f.interruptMidImport(t, func() { other.login(t, f.admin.Email, f.admin.Password) })
+	if got := registerTotal(t, other); got != f.before {
+		t.Errorf("when the sign-in returned the register held %d entries, want %d: it waited for the import", got, f.before)
+	}
+	if s := <-status; s != http.StatusCreated {
+		t.Fatalf("the import answered %d", s)
+	}
+	if got, want := registerTotal(t, other), f.before+crashImportRows; got != want {
+		t.Fatalf("after the import the register holds %d entries, want %d", got, want)
+	}
+}
