@@ -61,6 +61,12 @@ func openService(ctx context.Context, cfg Config, logger *slog.Logger) (*confere
 		_ = b.close(context.WithoutCancel(ctx))
 		return nil, nil, err
 	}
+	// A register import that died half-way left entries nobody sees.
+	if n, err := svc.DiscardUnfinishedImports(ctx); err != nil {
+		logger.Warn("discard unfinished imports", slog.Any("err", err))
+	} else if n > 0 {
+		logger.Info("discarded the entries of unfinished imports", slog.Int("entries", n))
+	}
 	return svc, b, nil
 }
 

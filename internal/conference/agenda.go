@@ -16,6 +16,10 @@ type Delegation struct {
 	// FeedKey is the hash of the secret in the URL of the delegation's
 	// calendar feed of action due dates (issue 4); empty when none is issued.
 	FeedKey string `json:"-" bson:"feed_key,omitempty"`
+	// FeedIssuedBy is the user who issued the feed. The feed works only as
+	// long as that account may still manage it: a feed must not outlive
+	// the rights of whoever handed its URL out.
+	FeedIssuedBy string `json:"-" bson:"feed_issued_by,omitempty"`
 }
 
 var delegationCode = regexp.MustCompile(`^[A-Z]{2}$`)

@@ -104,6 +104,9 @@ type RegisterEntry struct {
 	UpdatedBy          string      `json:"updated_by" bson:"updated_by"` // user id
 	UpdatedAt          time.Time   `json:"updated_at" bson:"updated_at"`
 	History            []Revision  `json:"-" bson:"history"` // served on its own: lists need not carry it
+	// ImportID is the CSV import that added the entry, if one did. The
+	// entry exists only once that import is committed: see Import.
+	ImportID string `json:"-" bson:"import_id,omitempty"`
 }
 
 // Revision is one change of a register entry: who made it, when, and what

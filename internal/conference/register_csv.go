@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // ---- register.csv: export and bulk import ----
@@ -42,7 +44,7 @@ const MaxImportRows = 5000
 const utf8BOM = "\uFEFF"
 
 // WriteRegisterCSV writes entries as CSV. Cells that a spreadsheet would
-// take for a formula are defused (see csvSafe).
+// take for a formula are defused (see DefuseCell).
 func (s *Service) WriteRegisterCSV(ctx context.Context, actor *User, w io.Writer, entries []*RegisterEntry) error {
 	if err := requireActor(actor); err != nil {
 		return err
@@ -74,7 +76,7 @@ func (s *Service) WriteRegisterCSV(ctx context.Context, actor *User, w io.Writer
 			strconv.FormatInt(e.Version, 10), e.UpdatedAt.UTC().Format(time.RFC3339),
 		)
 		for i := range row {
-			row[i] = csvSafe(row[i])
+			row[i] = DefuseCell(row[i])
 		}
 		if err := cw.Write(row); err != nil {
 			return err
@@ -91,21 +93,36 @@ func cmpOr(a, b string) string {
 	return b
 }
 
-// csvSafe defuses a cell that a spreadsheet program would evaluate: one
-// that starts with = + - @, a tab or a carriage return is prefixed with a
-// single quote, which the program shows as text (OWASP's advice on CSV
-// injection). Import takes the quote off again.
-func csvSafe(cell string) string {
-	if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+// DefuseCell keeps a spreadsheet program from evaluating a cell: one whose
+// first character, after any leading white space, is = + - or @ (or their
+// fullwidth forms, which spreadsheets in East Asian locales read as the
+// ASCII ones), or that starts with a tab or carriage return, gets a leading
+// apostrophe, which the program shows as text (OWASP's advice on CSV
+// injection). Every CSV export goes through it; the register's import
+// takes the apostrophe off again.
+func DefuseCell(cell string) string {
+	if cell == "" {
+		return cell
+	}
+	if cell[0] == '\t' || cell[0] == '\r' {
+		return "'" + cell
+	}
+	// Some programs trim leading spaces before they parse a formula.
+	rest := strings.TrimLeftFunc(cell, unicode.IsSpace)
+	if r, _ := utf8.DecodeRuneInString(rest); strings.ContainsRune(formulaStarts, r) {
 		return "'" + cell
 	}
 	return cell
 }
 
-// csvUnsafe undoes csvSafe.
+// formulaStarts are the characters that make a cell a formula: = + - @ and
+// their fullwidth forms U+FF1D U+FF0B U+FF0D U+FF20.
+const formulaStarts = "=+-@\uFF1D\uFF0B\uFF0D\uFF20"
+
+// csvUnsafe undoes DefuseCell.
 func csvUnsafe(cell string) string {
-	if len(cell) >= 2 && cell[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(cell[1])) {
-		return cell[1:]
+	if rest, ok := strings.CutPrefix(cell, "'"); ok && DefuseCell(rest) == cell {
+		return rest
 	}
 	return cell
 }
@@ -129,9 +146,31 @@ type ImportReport struct {
 	Problems []ImportProblem `json:"problems"` // every problem found; none when the import went through
 }
 
+// Import is the commit record of one CSV import. Its entries are written
+// first, each with the import's id, and exist only once this record is
+// stored: a single insert, atomic on MongoDB and on the embedded store
+// alike, which neither needs transactions for. An import that dies before
+// it leaves entries nobody sees, and the next start discards them.
+type Import struct {
+	ID        string    `json:"id" bson:"_id"`
+	By        string    `json:"by" bson:"by"` // user id
+	Rows      int       `json:"rows" bson:"rows"`
+	CreatedAt time.Time `json:"created_at" bson:"created_at"`
+}
+
+// ImportTimeout bounds how long an import may take from its first write to
+// its commit; one that would commit later is abandoned instead. Entries of
+// an uncommitted import older than twice this are discarded at start: by
+// then no instance sharing the store can still be committing them.
+const ImportTimeout = 5 * time.Minute
+
 // ImportRegisterCSV adds one entry per row of r. It is all or nothing: every
 // row is checked first, and a single problem refuses the whole file, with a
 // report that names every problem of every row. With dryRun it only checks.
+//
+// The rows are checked and written without the writers' lock, so that other
+// writers do not wait for a bulk write; the lock is held only to check the
+// rows again against the state as it then is and to commit.
 func (s *Service) ImportRegisterCSV(ctx context.Context, actor *User, r io.Reader, dryRun bool) (*ImportReport, error) {
 	if err := requireActor(actor); err != nil {
 		return nil, err
@@ -161,8 +200,6 @@ func (s *Service) ImportRegisterCSV(ctx context.Context, actor *User, r io.Reade
 		return rep, importRefused(rep)
 	}
 
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
 	entries := make([]*RegisterEntry, 0, len(rows))
 	s.read(func(st *state) {
 		for _, rec := range rows {
@@ -186,22 +223,162 @@ func (s *Service) ImportRegisterCSV(ctx context.Context, actor *User, r io.Reade
 	if dryRun {
 		return rep, nil
 	}
-	for _, e := range entries {
-		if err := s.insert(ctx, Register, e.ID, e); err != nil {
-			// Undo what went in, so that the import stays all or nothing.
-			// Nobody can have linked to these entries meanwhile: linking
-			// takes the write lock this import holds.
-			for _, id := range rep.Created {
-				if derr := s.delete(context.WithoutCancel(ctx), Register, id); derr != nil {
-					return rep, fmt.Errorf("import register: %w; and undoing it failed: %v", err, derr)
+	return s.commitImport(ctx, actor, rep, rows, entries)
+}
+
+// commitImport stages the entries, then commits them under the writers'
+// lock. The caller going away (a closed connection, a server shutting down)
+// does not stop it half-way: the writes run detached, within ImportTimeout.
+func (s *Service) commitImport(ctx context.Context, actor *User, rep *ImportReport, rows []csvRow, entries []*RegisterEntry) (*ImportReport, error) {
+	// Counted as a write in flight, so that shutdown (Drain) waits for it.
+	s.writes.Add(1)
+	defer s.writes.Done()
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), ImportTimeout)
+	defer cancel()
+	im := Import{ID: s.NewID(), By: actor.ID, Rows: len(entries), CreatedAt: s.Now()}
+	docs := make([]any, len(entries))
+	ids := make([]string, len(entries))
+	for i, e := range entries {
+		e.ImportID = im.ID
+		docs[i], ids[i] = e, e.ID
+	}
+	// Staged entries are invisible until the commit; on failure they are
+	// taken away again, and should that fail too, the next start does it.
+	// With a deadline of its own: the import's may be what ran out.
+	undo := func() error {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+		defer cancel()
+		return s.deleteMany(ctx, Register, ids)
+	}
+	discard := func(err error) error {
+		if derr := undo(); derr != nil {
+			return fmt.Errorf("import register: %w (its staged entries are discarded at the next start: %v)", err, derr)
+		}
+		return fmt.Errorf("import register: %w", err)
+	}
+	if err := s.insertMany(ctx, Register, docs); err != nil {
+		return rep, discard(err)
+	}
+
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	// The state may have changed while the rows were written: a topic or
+	// delegation may be gone, the actor's account disabled.
+	var disabled bool
+	s.read(func(st *state) {
+		if u := st.users[actor.ID]; u != nil && u.Disabled {
+			disabled = true
+			return
+		}
+		for i, e := range entries {
+			ps := st.entryRefProblems(e)
+			if err := mayCreateEntry(actor, e); err != nil {
+				var de *Error
+				if errors.As(err, &de) {
+					ps = append(ps, &Error{Code: de.Code, Field: cmpOr(de.Field, "lead_delegation"), Message: de.Message})
 				}
 			}
-			rep.Created = []string{}
-			return rep, fmt.Errorf("import register: %w", err)
+			for _, p := range uniqueFields(ps) {
+				rep.Problems = append(rep.Problems, ImportProblem{Row: rows[i].row, Line: rows[i].line, Field: p.Field, Message: p.Message})
+			}
 		}
+	})
+	if disabled {
+		_ = undo() // invisible either way; what this leaves, the next start discards
+		return rep, Errorf(EUNAUTHORIZED, "Sign in first.")
+	}
+	if len(rep.Problems) > 0 {
+		_ = undo()
+		return rep, importRefused(rep)
+	}
+	if s.Now().Sub(im.CreatedAt) > ImportTimeout {
+		return rep, discard(Errorf(EINTERNAL, "the import took longer than %v to write; try again", ImportTimeout))
+	}
+	// The commit point.
+	if err := s.store.Insert(ctx, Imports, &im); err != nil {
+		// The insert may have landed all the same; take it back first.
+		if derr := s.store.Delete(ctx, Imports, im.ID); derr != nil {
+			return rep, fmt.Errorf("import register: commit: %w; whether it went through is unknown (import %s): %v", err, im.ID, derr)
+		}
+		return rep, discard(fmt.Errorf("commit: %w", err))
+	}
+	s.applyImported(entries)
+	for _, e := range entries {
 		rep.Created = append(rep.Created, e.ID)
 	}
 	return rep, nil
+}
+
+// applyImported is Apply for the entries of a committed import, all at
+// once: one lock, one merge into the list (see putEntries). Listeners hear
+// of each entry as they would of any other.
+func (s *Service) applyImported(entries []*RegisterEntry) {
+	s.mu.Lock()
+	s.st.putEntries(entries)
+	s.mu.Unlock()
+	s.gen.Add(1)
+	if s.OnChange != nil {
+		for _, e := range entries {
+			s.OnChange(Change{Collection: Register, ID: e.ID, Doc: e})
+		}
+	}
+}
+
+// insertMany writes docs to the store, in one batch when it can, without
+// applying them: the caller decides when they become visible.
+func (s *Service) insertMany(ctx context.Context, c Collection, docs []any) error {
+	if bs, ok := s.store.(BatchStore); ok {
+		return bs.InsertMany(ctx, c, docs)
+	}
+	for _, d := range docs {
+		if err := s.store.Insert(ctx, c, d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// deleteMany removes documents from the store without applying it.
+func (s *Service) deleteMany(ctx context.Context, c Collection, ids []string) error {
+	if bs, ok := s.store.(BatchStore); ok {
+		return bs.DeleteMany(ctx, c, ids)
+	}
+	for _, id := range ids {
+		if err := s.store.Delete(ctx, c, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// DiscardUnfinishedImports removes from the store the entries of imports
+// that were never committed and are older than twice ImportTimeout (younger
+// ones may belong to an import another instance is still committing). Load
+// keeps them out of the working set either way. It reports how many it
+// removed.
+func (s *Service) DiscardUnfinishedImports(ctx context.Context) (int, error) {
+	cutoff := s.Now().Add(-2 * ImportTimeout)
+	var ids []string
+	var keep []*RegisterEntry
+	s.read(func(st *state) {
+		for _, e := range st.unfinished {
+			if e.CreatedAt.Before(cutoff) {
+				ids = append(ids, e.ID)
+			} else {
+				keep = append(keep, e)
+			}
+		}
+	})
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	if err := s.deleteMany(ctx, Register, ids); err != nil {
+		return 0, fmt.Errorf("discard unfinished imports: %w", err)
+	}
+	s.mu.Lock()
+	s.st.unfinished = keep
+	s.mu.Unlock()
+	return len(ids), nil
 }
 
 func importRefused(rep *ImportReport) error {

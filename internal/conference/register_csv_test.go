@@ -5,8 +5,10 @@ import (
 	"encoding/csv"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/quintet-ag/quintet/internal/conference"
 )
@@ -138,6 +140,72 @@ func TestService_ImportRegisterCSV_StoreFailure(t *testing.T) {
 	}
 }
 
+func TestDefuseCell(t *testing.T) {
+	for in, want := range map[string]string{
+		"":               "",
+		"=cmd|'/C calc'": "'=cmd|'/C calc'",
+		"+1":             "'+1",
+		"-1":             "'-1",
+		"@SUM(A1)":       "'@SUM(A1)",
+		"\t=1":           "'\t=1",
+		"\r=1":           "'\r=1",
+		"\tplain":        "'\tplain",
+		"\uFF1D1+1":      "'\uFF1D1+1", // fullwidth = + - @
+		"\uFF0B1":        "'\uFF0B1",
+		"\uFF0D1":        "'\uFF0D1",
+		"\uFF20SUM(A1)":  "'\uFF20SUM(A1)",
+		" =1+1":          "' =1+1", // white space before the formula
+		"\u00A0\u3000+1": "'\u00A0\u3000+1",
+		"\n=1":           "'\n=1",
+		"plain, text":    "plain, text",
+		"a=1":            "a=1",
+		"'quoted":        "'quoted",
+		" plain":         " plain",
+		"2015-06-30":     "2015-06-30",
+		"\uFF21":         "\uFF21", // fullwidth A is only a letter
+	} {
+		if got := conference.DefuseCell(in); got != want {
+			t.Errorf("DefuseCell(%q)=%q, want %q", in, got, want)
+		}
+	}
+}
+
+// A fullwidth formula, or one behind spaces, is defused in the register's
+// export and read back as it was by the import.
+func TestService_WriteRegisterCSV_Fullwidth(t *testing.T) {
+	l := newLondon(t)
+	in := entryInput(l)
+	in.Title = "\uFF1DHYPERLINK(\"http://evil.example\",\"click\")"
+	in.Summary = "\uFF0D2+3 judges"
+	in.LeadAgency = "\uFF20agency"
+	in.References = []conference.Reference{{URL: "https://example.org/a", Catalogue: "\uFF0BIJS", Identifier: "\uFF0D7"}}
+	_, err := l.svc.CreateRegisterEntry(ctx, l.followup, in)
+	assertNoError(t, err)
+	page, err := l.svc.Register(ctx, l.observer, conference.RegisterFilter{})
+	assertNoError(t, err)
+	var buf bytes.Buffer
+	assertNoError(t, l.svc.WriteRegisterCSV(ctx, l.observer, &buf, page.Entries))
+	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(buf.String(), "\uFEFF"))).ReadAll()
+	assertNoError(t, err)
+	row := recs[1]
+	for i, want := range map[int]string{1: "'" + in.Title, 2: "'" + in.Summary, 4: "'" + in.LeadAgency} {
+		if row[i] != want {
+			t.Errorf("column %s=%q, want %q", recs[0][i], row[i], want)
+		}
+	}
+	recs[0], recs[1] = recs[0][1:], recs[1][1:]
+	var back bytes.Buffer
+	assertNoError(t, csv.NewWriter(&back).WriteAll(recs))
+	l2 := newLondon(t)
+	rep, err := l2.svc.ImportRegisterCSV(ctx, l2.followup, &back, false)
+	assertNoError(t, err)
+	e, err := l2.svc.RegisterEntry(ctx, l2.observer, rep.Created[0])
+	assertNoError(t, err)
+	if e.Title != in.Title || e.Summary != in.Summary || e.LeadAgency != in.LeadAgency || !reflect.DeepEqual(e.References, in.References) {
+		t.Fatalf("round trip: %+v", e)
+	}
+}
+
 func TestService_WriteRegisterCSV(t *testing.T) {
 	l := newLondon(t)
 	in := entryInput(l)
@@ -184,4 +252,201 @@ func TestService_WriteRegisterCSV(t *testing.T) {
 	if e.Title != in.Title || e.Summary != in.Summary || e.LeadAgency != in.LeadAgency || !reflect.DeepEqual(e.References, in.References) {
 		t.Fatalf("round trip: %+v", e)
 	}
+}
+
+// An import that dies before its commit (here: a write fails and so does
+// every undo, as when the process is killed) leaves nothing visible, neither
+// now nor after a restart, and a later start discards its rows.
+func TestService_ImportRegisterCSV_CrashBeforeCommit(t *testing.T) {
+	row := "T,,NZ,,,judiciary,training,planned,2015-01-01,,,\n"
+	for _, tt := range []struct {
+		name   string
+		fails  func(op string, c conference.Collection, n int) bool // n: this write's number into c
+		staged int                                                  // rows left in the store
+	}{
+		{"the third row fails", func(op string, c conference.Collection, n int) bool {
+			return op == "delete" || (c == conference.Register && n == 3)
+		}, 2},
+		{"the commit fails", func(op string, c conference.Collection, n int) bool {
+			return op == "delete" || c == conference.Imports
+		}, 4},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			l := newLondon(t)
+			written := map[conference.Collection]int{}
+			l.store.beforeWrite = func(op string, c conference.Collection, id string) {
+				written[c]++
+				if tt.fails(op, c, written[c]) {
+					l.store.FailWrite(1)
+				}
+			}
+			_, err := l.svc.ImportRegisterCSV(ctx, l.admin, strings.NewReader(csvHeader+row+row+row+row), false)
+			if err == nil {
+				t.Fatalf("the import succeeded despite the store failing")
+			}
+			l.store.beforeWrite = nil
+			if n := l.store.Count(conference.Register); n != tt.staged {
+				t.Fatalf("%d entries in the store, want the %d the undo could not take back", n, tt.staged)
+			}
+			assertRegisterTotal(t, l.svc, l.admin, 0)
+
+			again := newFixtureOver(t, l.store)
+			assertRegisterTotal(t, again.svc, l.admin, 0)
+			n, err := again.svc.DiscardUnfinishedImports(ctx)
+			assertNoError(t, err)
+			if n != 0 || l.store.Count(conference.Register) != tt.staged {
+				t.Fatalf("discarded %d entries of an import that another instance may still commit", n)
+			}
+			again.clock.Advance(2*conference.ImportTimeout + time.Minute)
+			n, err = again.svc.DiscardUnfinishedImports(ctx)
+			assertNoError(t, err)
+			if n != tt.staged || l.store.Count(conference.Register) != 0 {
+				t.Fatalf("discarded %d, %d left in the store; want %d and 0", n, l.store.Count(conference.Register), tt.staged)
+			}
+			assertRegisterTotal(t, again.svc, l.admin, 0)
+		})
+	}
+}
+
+// A committed import is whole after a restart, and its rows are not taken
+// for an unfinished import's.
+func TestService_ImportRegisterCSV_CommittedSurvivesReload(t *testing.T) {
+	l := newLondon(t)
+	row := "T,,NZ,,,judiciary,training,planned,2015-01-01,,,\n"
+	rep, err := l.svc.ImportRegisterCSV(ctx, l.admin, strings.NewReader(csvHeader+row+row+row), false)
+	assertNoError(t, err)
+	if len(rep.Created) != 3 || l.store.Count(conference.Imports) != 1 {
+		t.Fatalf("created %d, %d import records", len(rep.Created), l.store.Count(conference.Imports))
+	}
+	again := newFixtureOver(t, l.store)
+	assertRegisterTotal(t, again.svc, l.admin, 3)
+	again.clock.Advance(24 * time.Hour)
+	n, err := again.svc.DiscardUnfinishedImports(ctx)
+	assertNoError(t, err)
+	if n != 0 {
+		t.Fatalf("discarded %d entries of a committed import", n)
+	}
+}
+
+func assertRegisterTotal(t *testing.T, svc *conference.Service, actor *conference.User, want int) {
+	t.Helper()
+	page, err := svc.Register(ctx, actor, conference.RegisterFilter{Archived: "any"})
+	assertNoError(t, err)
+	if page.Total != want {
+		t.Fatalf("the register holds %d entries, want %d", page.Total, want)
+	}
+}
+
+// Signing in, refreshing a login and signing out never wait for an import:
+// each runs to completion from inside the import's store writes, both while
+// rows are written and at the commit, under the writers' lock.
+func TestService_ImportRegisterCSV_SignInDoesNotWait(t *testing.T) {
+	l := newLondon(t)
+	old := l.mustSignIn(t, l.observer.Email)
+	l.clock.Advance(2 * time.Hour) // the login is due a last-seen write
+	row := "T,,NZ,,,judiciary,training,planned,2015-01-01,,,\n"
+	var during []string
+	l.store.beforeWrite = func(op string, c conference.Collection, id string) {
+		first := c == conference.Register && len(during) == 0
+		if op != "insert" || !first && c != conference.Imports {
+			return
+		}
+		done := make(chan error, 1)
+		go func() {
+			secret, _, err := l.svc.SignIn(ctx, l.delegate.Email, password)
+			if err == nil {
+				_, err = l.svc.LoginUser(ctx, old)
+			}
+			if err == nil {
+				err = l.svc.SignOut(ctx, secret)
+			}
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			assertNoError(t, err)
+			during = append(during, string(c))
+		case <-time.After(10 * time.Second): // a guard: the sign-in is stuck behind the import
+			t.Errorf("a sign-in during the import's write to %s did not return", c)
+		}
+	}
+	rep, err := l.svc.ImportRegisterCSV(ctx, l.followup, strings.NewReader(csvHeader+row+row+row), false)
+	l.store.beforeWrite = nil
+	assertNoError(t, err)
+	if len(rep.Created) != 3 || !slices.Equal(during, []string{"register", "imports"}) {
+		t.Fatalf("created %d; sign-ins ran during writes to %v, want the rows' and the commit's", len(rep.Created), during)
+	}
+}
+
+// Imported entries join the working set, all at once, exactly as a reload
+// would have them: in list order among the entries already there, under
+// every filter, and found by search.
+func TestService_ImportRegisterCSV_WorkingSetAsReloaded(t *testing.T) {
+	l := newLondon(t)
+	for _, start := range []string{"2014-01-01", "2015-06-01", "2016-12-31"} {
+		in := entryInput(l)
+		in.StartDate = start
+		_, err := l.svc.CreateRegisterEntry(ctx, l.followup, in)
+		assertNoError(t, err)
+	}
+	file := csvHeader +
+		"Zebra course,,NZ,,AU,judiciary,training,planned,2015-06-01,,,\n" +
+		"Aardvark exchange,,NZ,,,prosecutors,exchange,ongoing,2013-02-02,,cyberbullying,\n" +
+		"Middle guidance,,NZ,,CA,policy,guidance,completed,2015-06-01,2015-07-01,,\n" +
+		"Latest tool,,NZ,,,other,tool,planned,2017-01-01,,,\n"
+	_, err := l.svc.ImportRegisterCSV(ctx, l.followup, strings.NewReader(file), false)
+	assertNoError(t, err)
+	again := newFixtureOver(t, l.store)
+	for _, f := range []conference.RegisterFilter{
+		{Archived: "any"},
+		{Delegations: []string{"AU"}},
+		{Delegations: []string{"CA"}, Statuses: []conference.EntryStatus{conference.EntryCompleted}},
+		{Audiences: []conference.Audience{conference.AudienceProsecutors}},
+		{Formats: []conference.Format{conference.FormatTool}},
+		{Year: 2015},
+		{Topics: []string{"cyberbullying"}},
+	} {
+		got, err := l.svc.Register(ctx, l.observer, f)
+		assertNoError(t, err)
+		want, err := again.svc.Register(ctx, l.observer, f)
+		assertNoError(t, err)
+		if !reflect.DeepEqual(ids(got.Entries), ids(want.Entries)) || got.Total != want.Total {
+			t.Errorf("%+v: after the import %v, after a reload %v", f, ids(got.Entries), ids(want.Entries))
+		}
+	}
+	res, err := l.svc.Search(ctx, l.observer, conference.SearchQuery{Q: "aardvark"})
+	assertNoError(t, err)
+	if res.Total != 1 {
+		t.Fatalf("search finds %d imported entries, want 1", res.Total)
+	}
+}
+
+func ids(es []*conference.RegisterEntry) []string {
+	out := []string{}
+	for _, e := range es {
+		out = append(out, e.ID)
+	}
+	return out
+}
+
+// The rows are checked again under the writers' lock before the commit:
+// an account disabled while its import wrote the rows commits nothing.
+func TestService_ImportRegisterCSV_DisabledWhileWriting(t *testing.T) {
+	l := newLondon(t)
+	row := "T,,NZ,,,judiciary,training,planned,2015-01-01,,,\n"
+	var once bool
+	l.store.beforeWrite = func(op string, c conference.Collection, id string) {
+		if c == conference.Register && !once {
+			once = true
+			_, err := l.svc.UpdateUser(ctx, l.admin, l.followup.ID, conference.UserUpdate{Disabled: ptr(true)})
+			assertNoError(t, err)
+		}
+	}
+	_, err := l.svc.ImportRegisterCSV(ctx, l.followup, strings.NewReader(csvHeader+row+row), false)
+	l.store.beforeWrite = nil
+	assertCode(t, err, conference.EUNAUTHORIZED)
+	if n := l.store.Count(conference.Register); n != 0 || l.store.Count(conference.Imports) != 0 {
+		t.Fatalf("%d staged entries left, %d imports", n, l.store.Count(conference.Imports))
+	}
+	assertRegisterTotal(t, l.svc, l.admin, 0)
 }

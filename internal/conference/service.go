@@ -32,6 +32,10 @@ type Service struct {
 	// writeMu serialises writers, so that a rule checked against the state
 	// still holds when the write lands. Readers never take it.
 	writeMu sync.Mutex
+	// loginMu serialises writes to logins and tokens, so that sign-ins never
+	// wait behind a domain write; see service_login.go. Taken after writeMu
+	// when both are held.
+	loginMu sync.Mutex
 	// sessionLocks holds one *sync.Mutex per session: see sessionLock.
 	sessionLocks sync.Map
 	mu           sync.RWMutex // guards st

@@ -192,9 +192,16 @@ func (s *Service) UpdateUser(ctx context.Context, actor *User, id string, upd Us
 	revoke := u.Disabled != old.Disabled || !slices.Equal(u.Roles, old.Roles) ||
 		u.Delegation != old.Delegation || upd.Password != nil
 	// Revoke first: if the store fails halfway, the account keeps its old
-	// rights with fewer logins, never its new rights with old logins.
+	// rights with fewer logins, never its new rights with old logins. The
+	// logins' lock spans the revocation and the account's write, so that no
+	// sign-in checked against the old account lands in between.
+	s.loginMu.Lock()
+	defer s.loginMu.Unlock()
 	if revoke {
 		if err := s.revokeLogins(ctx, u.ID, u.Disabled); err != nil {
+			return nil, err
+		}
+		if err := s.revokeFeeds(ctx, &u); err != nil {
 			return nil, err
 		}
 	}
@@ -205,7 +212,7 @@ func (s *Service) UpdateUser(ctx context.Context, actor *User, id string, upd Us
 }
 
 // revokeLogins ends every login of a user, and their API tokens too when the
-// account is disabled. It expects writeMu held.
+// account is disabled. It expects loginMu held.
 func (s *Service) revokeLogins(ctx context.Context, userID string, tokensToo bool) error {
 	var logins, tokens []string
 	s.read(func(st *state) {

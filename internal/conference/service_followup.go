@@ -373,8 +373,46 @@ func (s *Service) setFeedKey(ctx context.Context, actor *User, code, key string)
 		return nil
 	}
 	d := *old
-	d.FeedKey = key
+	d.FeedKey, d.FeedIssuedBy = key, ""
+	if key != "" {
+		d.FeedIssuedBy = actor.ID
+	}
 	return s.replace(ctx, Delegations, d.Code, &d)
+}
+
+// feedIssuerMay reports whether the issuer of d's feed may still manage it.
+// Disabling the account, or taking the role or delegation that allowed it,
+// clears the feed (revokeFeeds); this check holds all the same, should that
+// write have failed half-way. A feed issued before issuers were recorded
+// has none and keeps working until it is issued again or revoked.
+func (st *state) feedIssuerMay(d *Delegation) bool {
+	if d.FeedIssuedBy == "" {
+		return true
+	}
+	u := st.users[d.FeedIssuedBy]
+	return u != nil && u.mayManageFeed(d.Code)
+}
+
+// revokeFeeds clears the calendar feeds that u issued and may no longer
+// manage, u being the account as it is about to be stored. It expects
+// writeMu held.
+func (s *Service) revokeFeeds(ctx context.Context, u *User) error {
+	var revoke []*Delegation
+	s.read(func(st *state) {
+		for _, d := range st.delegations {
+			if d.FeedKey != "" && d.FeedIssuedBy == u.ID && !u.mayManageFeed(d.Code) {
+				revoke = append(revoke, d)
+			}
+		}
+	})
+	for _, old := range revoke {
+		d := *old
+		d.FeedKey, d.FeedIssuedBy = "", ""
+		if err := s.replace(ctx, Delegations, d.Code, &d); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // CalendarFeed returns the delegation whose feed secret this is and its
@@ -389,7 +427,7 @@ func (s *Service) CalendarFeed(ctx context.Context, secret string) (*Delegation,
 	var out []*Action
 	s.read(func(st *state) {
 		for _, x := range st.delegations {
-			if x.FeedKey != "" && x.FeedKey == key {
+			if x.FeedKey != "" && x.FeedKey == key && st.feedIssuerMay(x) {
 				d = x
 			}
 		}

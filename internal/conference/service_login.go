@@ -36,10 +36,14 @@ func (s *Service) SignIn(ctx context.Context, email, password string) (string, *
 	if err != nil {
 		return "", nil, err
 	}
-	// Under the writers' lock, and only if the account is still as it was
+	// Under the logins' lock, and only if the account is still as it was
 	// checked: a password change or a disabling that landed meanwhile wins.
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
+	// Such a change holds the same lock from revoking the account's logins
+	// until the account is stored (UpdateUser), so a login is either opened
+	// before (and revoked) or checked after (and refused). Not the writers'
+	// lock: a sign-in must not wait for a bulk import.
+	s.loginMu.Lock()
+	defer s.loginMu.Unlock()
 	var current *User
 	s.read(func(st *state) { current = st.users[u.ID] })
 	if current == nil || current.Disabled || current.PasswordHash != u.PasswordHash {
@@ -76,11 +80,11 @@ func (s *Service) LoginUser(ctx context.Context, secret string) (*User, error) {
 	if !expired && now.Sub(l.LastSeen) <= lastSeenGranularity {
 		return u, nil
 	}
-	// Writes to logins go under the writers' lock and re-check the login, so
+	// Writes to logins go under the logins' lock and re-check the login, so
 	// that a refresh can never bring back a login that was just revoked.
 	id := string(key[:])
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
+	s.loginMu.Lock()
+	defer s.loginMu.Unlock()
 	s.read(func(st *state) { l = st.logins[id] })
 	if l == nil {
 		return nil, errLoginExpired()
@@ -110,8 +114,8 @@ func (s *Service) LoginExists(secret string) bool {
 // SignOut ends a login at once.
 func (s *Service) SignOut(ctx context.Context, secret string) error {
 	id := HashSecret(secret)
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
+	s.loginMu.Lock()
+	defer s.loginMu.Unlock()
 	var exists bool
 	s.read(func(st *state) { exists = st.logins[id] != nil })
 	if !exists {
@@ -139,8 +143,10 @@ func (s *Service) CreateToken(ctx context.Context, actor *User, userID, name str
 	if err := ValidShortText("name", name); err != nil {
 		return "", err
 	}
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
+	// The logins' lock, as SignIn: disabling the account revokes tokens
+	// under it.
+	s.loginMu.Lock()
+	defer s.loginMu.Unlock()
 	var u *User
 	s.read(func(st *state) { u = st.users[userID] })
 	if u == nil {
@@ -233,8 +239,8 @@ func (s *Service) CompleteSetup(ctx context.Context, secret string, in UserInput
 // an expired login also ends the live connections it opened (they hear of the
 // deletion), not only its next request. It reports how many it removed.
 func (s *Service) ExpireLogins(ctx context.Context) (int, error) {
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
+	s.loginMu.Lock()
+	defer s.loginMu.Unlock()
 	now := s.Now()
 	var expired []string
 	s.read(func(st *state) {

@@ -24,6 +24,10 @@ type registerState struct {
 	linksByFrom    map[string][]*Link // linkFromKey → links from it, oldest first; replaced on change
 	noteByID       map[string]*Note   // backlinks and search name notes by id
 	searchIx       *searchIndex
+	// unfinished are the entries the store holds of imports that were never
+	// committed (the process died half-way): invisible, and discarded by
+	// DiscardUnfinishedImports.
+	unfinished []*RegisterEntry
 }
 
 func newRegisterState() registerState {
@@ -56,8 +60,16 @@ func compareEntries(a, b *RegisterEntry) int {
 // for search what the snapshot holds that does not pass through apply while
 // loading. Indexing is idempotent, so a document indexed twice costs nothing.
 func (st *state) loadRegister(snap *Snapshot) {
+	committed := make(map[string]bool, len(snap.Imports))
+	for _, im := range snap.Imports {
+		committed[im.ID] = true
+	}
 	for i := range snap.Register {
 		e := &snap.Register[i]
+		if e.ImportID != "" && !committed[e.ImportID] {
+			st.unfinished = append(st.unfinished, e)
+			continue
+		}
 		st.register[e.ID] = e
 		st.registerList = append(st.registerList, e)
 	}
@@ -106,6 +118,31 @@ func (st *state) loadRegister(snap *Snapshot) {
 		st.indexChange(Change{Collection: Actions, ID: snap.Actions[i].ID, Doc: &snap.Actions[i]})
 	}
 	for _, e := range st.registerList {
+		st.indexChange(Change{Collection: Register, ID: e.ID, Doc: e})
+	}
+}
+
+// putEntries adds entries that are new to the register, as applying each
+// would, but merges them into the list in one pass: applying thousands of
+// imported entries one by one copies the whole list for each.
+func (st *state) putEntries(es []*RegisterEntry) {
+	add := slices.SortedFunc(slices.Values(es), compareEntries)
+	list := make([]*RegisterEntry, 0, len(st.registerList)+len(add))
+	facets := make([]entryFacet, 0, cap(list))
+	i := 0
+	for _, e := range add {
+		for i < len(st.registerList) && compareEntries(st.registerList[i], e) < 0 {
+			list, facets = append(list, st.registerList[i]), append(facets, st.registerFacets[i])
+			i++
+		}
+		list, facets = append(list, e), append(facets, st.facetOf(e))
+	}
+	list, facets = append(list, st.registerList[i:]...), append(facets, st.registerFacets[i:]...)
+	st.registerList, st.registerFacets = list, facets
+	st.searchIx.beginBulk()
+	defer st.searchIx.endBulk()
+	for _, e := range es {
+		st.register[e.ID] = e
 		st.indexChange(Change{Collection: Register, ID: e.ID, Doc: e})
 	}
 }

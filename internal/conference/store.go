@@ -18,10 +18,11 @@ const (
 	Actions     Collection = "actions"
 	Register    Collection = "register"
 	Links       Collection = "links"
+	Imports     Collection = "imports"
 )
 
 // Collections lists every collection, in the order they are loaded.
-var Collections = []Collection{Delegations, Topics, Meetings, Sessions, Users, Logins, Tokens, Notes, Outcomes, Actions, Register, Links}
+var Collections = []Collection{Delegations, Topics, Meetings, Sessions, Users, Logins, Tokens, Notes, Outcomes, Actions, Imports, Register, Links}
 
 // Snapshot is every persisted document, as loaded at start.
 type Snapshot struct {
@@ -37,6 +38,7 @@ type Snapshot struct {
 	Actions     []Action
 	Register    []RegisterEntry
 	Links       []Link
+	Imports     []Import
 }
 
 // Store is the system of record. The Service calls it before it changes its
@@ -104,4 +106,18 @@ func versionOf(doc any) (int64, bool) {
 		return d.Version, true
 	}
 	return 0, false
+}
+
+// BatchStore is a Store that writes many documents in few round trips. The
+// Service uses it for bulk writes when the Store has it, and writes one
+// document at a time otherwise.
+type BatchStore interface {
+	Store
+	// InsertMany adds docs to c in order. It is not atomic: on error, any
+	// of docs may have been written. The register's import makes it
+	// all-or-nothing on top (see Import).
+	InsertMany(ctx context.Context, c Collection, docs []any) error
+	// DeleteMany removes the documents of c with these ids; absent ones are
+	// no error.
+	DeleteMany(ctx context.Context, c Collection, ids []string) error
 }

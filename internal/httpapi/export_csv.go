@@ -83,7 +83,7 @@ func WriteActionsCSV(w io.Writer, actions []*conference.Action, topicTitles map[
 			a.UpdatedAt.UTC().Format(time.RFC3339), a.UpdatedName, strconv.Itoa(len(a.Reports)), last,
 		})
 		for i := range row {
-			row[i] = DefuseCell(row[i])
+			row[i] = conference.DefuseCell(row[i])
 		}
 		if err := cw.Write(row); err != nil {
 			return err
@@ -91,21 +91,6 @@ func WriteActionsCSV(w io.Writer, actions []*conference.Action, topicTitles map[
 	}
 	cw.Flush()
 	return cw.Error()
-}
-
-// DefuseCell keeps a spreadsheet from reading a cell as a formula: a cell
-// that begins with = + - @, a tab or a carriage return gets a leading
-// apostrophe, which spreadsheets show as text and do not evaluate (the
-// OWASP advice on CSV injection).
-func DefuseCell(s string) string {
-	if s == "" {
-		return s
-	}
-	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r':
-		return "'" + s
-	}
-	return s
 }
 
 func cmpOr(a, b string) string {

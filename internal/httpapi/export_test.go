@@ -13,28 +13,9 @@ import (
 	"github.com/quintet-ag/quintet/internal/httpapi"
 )
 
-func TestDefuseCell(t *testing.T) {
-	for in, want := range map[string]string{
-		"":               "",
-		"=cmd|'/C calc'": "'=cmd|'/C calc'",
-		"+1":             "'+1",
-		"-1":             "'-1",
-		"@SUM(A1)":       "'@SUM(A1)",
-		"\t=1":           "'\t=1",
-		"\r=1":           "'\r=1",
-		"plain, text":    "plain, text",
-		"a=1":            "a=1",
-		"'quoted":        "'quoted",
-		"2015-06-30":     "2015-06-30",
-	} {
-		if got := httpapi.DefuseCell(in); got != want {
-			t.Errorf("DefuseCell(%q)=%q, want %q", in, got, want)
-		}
-	}
-}
-
 func TestWriteActionsCSV_RoundTrip(t *testing.T) {
-	hostile := []string{"=HYPERLINK(\"http://x\")", "a,b", `say "hi"`, "two\nlines", "-10", "\t@x", "日本語"}
+	hostile := []string{"=HYPERLINK(\"http://x\")", "a,b", `say "hi"`, "two\nlines", "-10", "\t@x", "日本語",
+		"\uFF1DHYPERLINK(\"http://x\")", "\uFF0B1", "\uFF0D1", "\uFF20SUM(A1)", " =1+1", "\u3000\uFF1D1"}
 	var actions []*conference.Action
 	for i, h := range hostile {
 		actions = append(actions, &conference.Action{ID: string(rune('a' + i)), Title: h, Description: h, Contact: h,
@@ -58,7 +39,10 @@ func TestWriteActionsCSV_RoundTrip(t *testing.T) {
 	}
 	for i, h := range hostile {
 		row := rows[i+1]
-		want := httpapi.DefuseCell(h)
+		want := "'" + h
+		if strings.HasPrefix(h, "a,b") || strings.HasPrefix(h, "say") || strings.HasPrefix(h, "two") || h == "日本語" {
+			want = h
+		}
 		if row[1] != want || row[15] != want || row[4] != want {
 			t.Errorf("row %d: title %q, description %q, contact %q; want %q", i, row[1], row[15], row[4], want)
 		}

@@ -68,6 +68,8 @@ func loader(coll *mongo.Collection, c conference.Collection, snap *conference.Sn
 		return func(ctx context.Context) error { return loadAll(ctx, coll, &snap.Register) }
 	case conference.Links:
 		return func(ctx context.Context) error { return loadAll(ctx, coll, &snap.Links) }
+	case conference.Imports:
+		return func(ctx context.Context) error { return loadAll(ctx, coll, &snap.Imports) }
 	}
 	// A collection added to the domain must be added here too; silently
 	// leaving it out would lose its documents at the next start.

@@ -26,7 +26,7 @@ import (
 	"github.com/quintet-ag/quintet/internal/conference"
 )
 
-var _ conference.Store = (*Store)(nil)
+var _ conference.BatchStore = (*Store)(nil)
 
 // DefaultPingTimeout bounds how long Open waits for the server to answer.
 const DefaultPingTimeout = 10 * time.Second
@@ -144,6 +144,48 @@ func (s *Store) Delete(ctx context.Context, c conference.Collection, id string) 
 	}
 	if _, err := coll.DeleteOne(ctx, bson.D{{Key: "_id", Value: id}}); err != nil {
 		return fmt.Errorf("delete %s from %s: %w", id, c, err)
+	}
+	return nil
+}
+
+// manyBatch is how many documents one round trip of InsertMany or
+// DeleteMany carries. The embedded store runs a batch as one SQLite
+// transaction, during which every other write waits (a sign-in among them);
+// a few hundred documents keep that wait to milliseconds.
+const manyBatch = 200
+
+// InsertMany adds docs to collection c, in batches of manyBatch, in order.
+// It stops at the first error; the documents before it stay written.
+func (s *Store) InsertMany(ctx context.Context, c conference.Collection, docs []any) error {
+	coll, err := s.known(c)
+	if err != nil {
+		return err
+	}
+	for start := 0; start < len(docs); start += manyBatch {
+		batch := docs[start:min(start+manyBatch, len(docs))]
+		if _, err := coll.InsertMany(ctx, batch, options.InsertMany().SetOrdered(true)); err != nil {
+			if isDuplicateKey(err) {
+				return conference.Errorf(conference.ECONFLICT, "insert into %s: a document is already there: %v", c, err)
+			}
+			return fmt.Errorf("insert %d documents into %s: %w", len(batch), c, err)
+		}
+	}
+	return nil
+}
+
+// DeleteMany removes the documents with these ids from collection c, in
+// batches: FerretDB reads the whole collection for every query, so one
+// delete per id would cost a pass over the collection each.
+func (s *Store) DeleteMany(ctx context.Context, c conference.Collection, ids []string) error {
+	coll, err := s.known(c)
+	if err != nil {
+		return err
+	}
+	for start := 0; start < len(ids); start += manyBatch * 5 {
+		batch := ids[start:min(start+manyBatch*5, len(ids))]
+		if _, err := coll.DeleteMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: batch}}}}); err != nil {
+			return fmt.Errorf("delete %d documents from %s: %w", len(batch), c, err)
+		}
 	}
 	return nil
 }
