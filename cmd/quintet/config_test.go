@@ -56,8 +56,13 @@ func TestLoadConfigRejectsBadValues(t *testing.T) {
 		{"QUINTET_PUBLIC_URL", "ftp://example.org"},
 		{"QUINTET_TRUSTED_PROXIES", "10.0.0.0/33"},
 		{"QUINTET_LOG_LEVEL", "loud"},
+		{"QUINTET_READ_TIMEOUT", "soon"},
+		{"QUINTET_READ_TIMEOUT", "0s"},
+		{"QUINTET_MAX_CONNECTIONS_PER_ADDRESS", "-1"},
+		{"QUINTET_MAX_CONNECTIONS_PER_ADDRESS", "many"},
+		{"QUINTET_LOGIN_LIMIT_KEYS", "0"},
 	} {
-		t.Run(tt.name, func(t *testing.T) {
+		t.Run(tt.name+"="+tt.value, func(t *testing.T) {
 			_, err := loadConfig(func(k string) string {
 				if k == tt.name {
 					return tt.value

@@ -67,6 +67,7 @@ func serveCommand(ctx context.Context, cfg Config, logger *slog.Logger, args []s
 		Frontend:       app,
 		Health:         b.store.Ping,
 		Live:           hub.Serve,
+		LoginLimitKeys: cfg.LoginLimitKeys,
 		Logger:         logger,
 	})
 	if err != nil {
