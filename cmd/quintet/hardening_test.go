@@ -303,3 +303,69 @@ func TestConnCapCounts(t *testing.T) {
 		t.Fatal("a double close freed two places")
 	}
 }
+
+// A write that rides on the login cookie is refused when it could have been
+// sent by another site's page: an untyped or form-typed body, or a browser
+// saying it comes from another site. A script with a bearer token is not.
+func TestCookieWritesNeedJSONAndSameSite(t *testing.T) {
+	dir := apiDataDir(t)
+	admin := &apiAccount{Email: "secretariat@example.org", Password: apiPassword("admin")}
+	mustAPICLI(t, dir, nil, admin.Password+"\n", "user", "add", "--email", admin.Email, "--name", "Secretariat", "--role", "admin")
+	token := strings.TrimSpace(mustAPICLI(t, dir, nil, "", "token", "create", "--email", admin.Email))
+	srv := startAPIServer(t, dir, nil)
+	browser := srv.client()
+	browser.login(t, admin.Email, admin.Password)
+	script := srv.tokenClient(token)
+
+	topic := func() (string, string) {
+		slug := apiUnique("forged")
+		return slug, fmt.Sprintf(`{"slug":%q,"title":"Forged %s","description":""}`, slug, slug)
+	}
+	ct := func(v string) apiOption { return apiHeader("Content-Type", v) }
+	site := func(v string) apiOption { return apiHeader("Sec-Fetch-Site", v) }
+
+	for _, tt := range []struct {
+		name   string
+		opts   []apiOption
+		reason string
+	}{
+		{"text/plain", []apiOption{ct("text/plain;charset=UTF-8")}, "Content-Type"},
+		{"urlencoded form", []apiOption{ct("application/x-www-form-urlencoded")}, "Content-Type"},
+		{"multipart form", []apiOption{ct("multipart/form-data; boundary=x")}, "Content-Type"},
+		{"no Content-Type", []apiOption{ct("")}, "Content-Type"},
+		{"cross-site", []apiOption{site("cross-site")}, "Sec-Fetch-Site"},
+		{"same-site", []apiOption{site("same-site")}, "Sec-Fetch-Site"},
+		{"cross-site without Origin", []apiOption{site("cross-site"), apiHeader("Origin", "")}, "Sec-Fetch-Site"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			slug, body := topic()
+			e := browser.post(t, "/api/v1/topics", body, tt.opts...).want(t, http.StatusForbidden).errorAnswer(t)
+			if !strings.Contains(e.Error.Message, tt.reason) {
+				t.Errorf("message %q does not name %s", e.Error.Message, tt.reason)
+			}
+			browser.get(t, "/api/v1/topics/"+slug).want(t, http.StatusNotFound)
+			// The same request with a bearer token is a script's, and is served.
+			script.post(t, "/api/v1/topics", body, tt.opts...).want(t, http.StatusCreated)
+		})
+	}
+
+	t.Run("allowed", func(t *testing.T) {
+		_, body := topic()
+		browser.post(t, "/api/v1/topics", body, ct("application/json; charset=utf-8"), site("same-origin")).want(t, http.StatusCreated)
+		_, body = topic()
+		browser.post(t, "/api/v1/topics", body, site("none")).want(t, http.StatusCreated)
+	})
+	t.Run("register import takes text/csv only", func(t *testing.T) {
+		browser.post(t, "/api/v1/register.csv?dry_run=true", "title\n", ct("text/plain")).want(t, http.StatusForbidden)
+		browser.post(t, "/api/v1/register.csv?dry_run=true", "title\n", ct("application/json")).want(t, http.StatusForbidden)
+		if r := browser.post(t, "/api/v1/register.csv?dry_run=true", "title\n", ct("text/csv")); r.Status == http.StatusForbidden {
+			t.Fatalf("a text/csv import was refused: %s", r.Body)
+		}
+	})
+	t.Run("bodyless writes", func(t *testing.T) {
+		browser.do(t, http.MethodPost, "/api/v1/logout", nil, ct("application/x-www-form-urlencoded")).want(t, http.StatusForbidden)
+		browser.get(t, "/api/v1/me").want(t, http.StatusOK)
+		browser.do(t, http.MethodPost, "/api/v1/logout", nil).want(t, http.StatusNoContent)
+		browser.get(t, "/api/v1/me").want(t, http.StatusUnauthorized)
+	})
+}

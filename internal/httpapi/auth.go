@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"container/list"
+	"mime"
 	"net/http"
 	"strings"
 	"sync"
@@ -33,9 +34,49 @@ func (a *api) authenticate(c *gin.Context) {
 			abortWith(c, http.StatusForbidden, conference.EFORBIDDEN, "Requests from origin "+origin+" are not allowed.")
 			return
 		}
+		if msg := forgedWrite(c.Request, c.FullPath()); msg != "" {
+			abortWith(c, http.StatusForbidden, conference.EFORBIDDEN, msg)
+			return
+		}
 	}
 	c.Set(actorKey, u)
 	c.Next()
+}
+
+// bodyTypes are the bodies of the routes that take no JSON, by method and
+// path, as the web app sends them.
+var bodyTypes = map[string]string{
+	http.MethodPost + " " + v1 + "/register.csv": "text/csv",
+}
+
+// forgedWrite says why a write riding on the login cookie may come from
+// another site's page, or "" when nothing suggests it does. This stands
+// beside SameSite and the Origin check, for browsers or proxies that drop
+// either: a page elsewhere can make the browser send a form (urlencoded,
+// multipart or text/plain) or an untyped body without asking first, but not
+// an application/json or text/csv one, and a browser that sends
+// Sec-Fetch-Site says where the request comes from. The web app sends its
+// bodies typed and sends bodyless writes (sign out, start a session) untyped.
+func forgedWrite(r *http.Request, route string) string {
+	switch site := r.Header.Get("Sec-Fetch-Site"); site {
+	case "cross-site", "same-site":
+		return "Sec-Fetch-Site is " + site + ": a signed-in browser writes only from Quintet's own pages."
+	}
+	want, ok := bodyTypes[r.Method+" "+route]
+	if !ok {
+		want = "application/json"
+	}
+	ct := r.Header.Get("Content-Type")
+	if ct == "" && r.ContentLength == 0 {
+		return ""
+	}
+	if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != want {
+		if ct == "" {
+			ct = "missing"
+		}
+		return "Content-Type must be " + want + " for a signed-in browser's write (it is " + ct + ")."
+	}
+	return ""
 }
 
 type credentialKind int
