@@ -362,6 +362,16 @@ func TestCookieWritesNeedJSONAndSameSite(t *testing.T) {
 			t.Fatalf("a text/csv import was refused: %s", r.Body)
 		}
 	})
+	t.Run("sign-in", func(t *testing.T) {
+		body := fmt.Sprintf(`{"email":%q,"password":%q}`, admin.Email, admin.Password)
+		for _, opts := range [][]apiOption{{ct("text/plain")}, {ct("")}, {site("cross-site")}} {
+			c := srv.client()
+			c.post(t, "/api/v1/login", body, opts...).want(t, http.StatusForbidden)
+			if c.cookie() != "" {
+				t.Fatal("a refused sign-in set the login cookie")
+			}
+		}
+	})
 	t.Run("bodyless writes", func(t *testing.T) {
 		browser.do(t, http.MethodPost, "/api/v1/logout", nil, ct("application/x-www-form-urlencoded")).want(t, http.StatusForbidden)
 		browser.get(t, "/api/v1/me").want(t, http.StatusOK)

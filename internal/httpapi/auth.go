@@ -60,7 +60,7 @@ var bodyTypes = map[string]string{
 func forgedWrite(r *http.Request, route string) string {
 	switch site := r.Header.Get("Sec-Fetch-Site"); site {
 	case "cross-site", "same-site":
-		return "Sec-Fetch-Site is " + site + ": a signed-in browser writes only from Quintet's own pages."
+		return "Sec-Fetch-Site is " + site + ": a browser signs in and writes only from Quintet's own pages."
 	}
 	want, ok := bodyTypes[r.Method+" "+route]
 	if !ok {
@@ -74,7 +74,7 @@ func forgedWrite(r *http.Request, route string) string {
 		if ct == "" {
 			ct = "missing"
 		}
-		return "Content-Type must be " + want + " for a signed-in browser's write (it is " + ct + ")."
+		return "Content-Type must be " + want + " for a browser's write (it is " + ct + ")."
 	}
 	return ""
 }
@@ -136,6 +136,12 @@ type loginRequest struct {
 }
 
 func (a *api) login(c *gin.Context) {
+	// Signing a browser in to an account of the attacker's choosing is a
+	// forged write too, although no cookie rides on it yet.
+	if msg := forgedWrite(c.Request, c.FullPath()); msg != "" {
+		abortWith(c, http.StatusForbidden, conference.EFORBIDDEN, msg)
+		return
+	}
 	var req loginRequest
 	if !a.bind(c, &req) {
 		return
