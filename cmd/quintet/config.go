@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // setting is one environment variable: declared once, here, with its default
@@ -25,6 +26,9 @@ var settings = []setting{
 	{"QUINTET_TRUSTED_PROXIES", "", "Comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed; empty trusts none."},
 	{"QUINTET_LOG_LEVEL", "info", "Log level: debug, info, warn or error."},
 	{"QUINTET_LIVE_CONNECTIONS_PER_USER", "20", "Live WebSocket connections one account may hold open at once; more are refused with 429."},
+	{"QUINTET_READ_TIMEOUT", "60s", "Longest a client may take to send one request, headers and body (a Go duration); slower ones are disconnected."},
+	{"QUINTET_MAX_CONNECTIONS_PER_ADDRESS", "512", "Most HTTP connections open at once from one client address (an IPv6 /64); live WebSockets and trusted proxies are not counted; 0 means no cap."},
+	{"QUINTET_LOGIN_LIMIT_KEYS", "100000", "Most accounts, and most client addresses, the sign-in limiter remembers; when full, sign-ins for new ones are refused until an old entry has recovered."},
 }
 
 // Config is the service's configuration, read from the environment.
@@ -38,9 +42,15 @@ type Config struct {
 	LogLevel       string
 	// LiveConnsPerUser bounds one account's open live connections.
 	LiveConnsPerUser int
+	// ReadTimeout bounds how long one request may take to arrive.
+	ReadTimeout time.Duration
+	// MaxConnsPerAddress caps a client address's open HTTP connections; 0 is no cap.
+	MaxConnsPerAddress int
+	// LoginLimitKeys bounds each table of the sign-in limiter.
+	LoginLimitKeys int
 }
 
-func loadConfig(getenv func(string) string) (Config, error) {
+func loadConfig(getenv func(string) string) (cfg Config, err error) {
 	get := func(name string) string {
 		if v := strings.TrimSpace(getenv(name)); v != "" {
 			return v
@@ -52,7 +62,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		}
 		panic("undeclared setting " + name)
 	}
-	cfg := Config{
+	cfg = Config{
 		Addr:       get("QUINTET_ADDR"),
 		DataDir:    get("QUINTET_DATA_DIR"),
 		MongoDBURI: get("QUINTET_MONGODB_URI"),
@@ -83,6 +93,15 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		return cfg, fmt.Errorf("QUINTET_LIVE_CONNECTIONS_PER_USER %q must be a whole number from 1 to 100000", get("QUINTET_LIVE_CONNECTIONS_PER_USER"))
 	}
 	cfg.LiveConnsPerUser = n
+	if cfg.ReadTimeout, err = time.ParseDuration(get("QUINTET_READ_TIMEOUT")); err != nil || cfg.ReadTimeout <= 0 {
+		return cfg, fmt.Errorf("QUINTET_READ_TIMEOUT %q must be a positive duration such as 60s", get("QUINTET_READ_TIMEOUT"))
+	}
+	if cfg.MaxConnsPerAddress, err = strconv.Atoi(get("QUINTET_MAX_CONNECTIONS_PER_ADDRESS")); err != nil || cfg.MaxConnsPerAddress < 0 {
+		return cfg, fmt.Errorf("QUINTET_MAX_CONNECTIONS_PER_ADDRESS %q must be a whole number, 0 or more", get("QUINTET_MAX_CONNECTIONS_PER_ADDRESS"))
+	}
+	if cfg.LoginLimitKeys, err = strconv.Atoi(get("QUINTET_LOGIN_LIMIT_KEYS")); err != nil || cfg.LoginLimitKeys < 1 {
+		return cfg, fmt.Errorf("QUINTET_LOGIN_LIMIT_KEYS %q must be a whole number, 1 or more", get("QUINTET_LOGIN_LIMIT_KEYS"))
+	}
 	switch cfg.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:

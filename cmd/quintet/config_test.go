@@ -60,8 +60,13 @@ func TestLoadConfigRejectsBadValues(t *testing.T) {
 		{"QUINTET_LOG_LEVEL", "loud"},
 		{"QUINTET_LIVE_CONNECTIONS_PER_USER", "0"},
 		{"QUINTET_LIVE_CONNECTIONS_PER_USER", "many"},
+		{"QUINTET_READ_TIMEOUT", "soon"},
+		{"QUINTET_READ_TIMEOUT", "0s"},
+		{"QUINTET_MAX_CONNECTIONS_PER_ADDRESS", "-1"},
+		{"QUINTET_MAX_CONNECTIONS_PER_ADDRESS", "many"},
+		{"QUINTET_LOGIN_LIMIT_KEYS", "0"},
 	} {
-		t.Run(tt.name, func(t *testing.T) {
+		t.Run(tt.name+"="+tt.value, func(t *testing.T) {
 			_, err := loadConfig(func(k string) string {
 				if k == tt.name {
 					return tt.value

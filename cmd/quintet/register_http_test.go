@@ -317,7 +317,7 @@ func testRegisterCSV(t *testing.T, f *apiFixture) {
 		t.Fatalf("a refused import added entries: %s, then %s", before, after)
 	}
 	// A dry run checks without adding.
-	admin.post(t, "/api/v1/register.csv?dry_run=true", "title,lead_delegation,audiences,format,status,start_date\nX,GB,policy,tool,planned,2015-01-01\n").want(t, 200)
+	admin.post(t, "/api/v1/register.csv?dry_run=true", "title,lead_delegation,audiences,format,status,start_date\nX,GB,policy,tool,planned,2015-01-01\n", apiHeader("Content-Type", "text/csv")).want(t, 200)
 	if after := admin.get(t, "/api/v1/register?archived=any").Header.Get("X-Total-Count"); after != before {
 		t.Fatalf("a dry run added entries")
 	}

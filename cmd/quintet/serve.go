@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
+	"sync"
 	"time"
 
 	"github.com/quintet-ag/quintet/frontend"
@@ -67,6 +69,7 @@ func serveCommand(ctx context.Context, cfg Config, logger *slog.Logger, args []s
 		Frontend:       app,
 		Health:         b.store.Ping,
 		Live:           hub.Serve,
+		LoginLimitKeys: cfg.LoginLimitKeys,
 		Logger:         logger,
 	})
 	if err != nil {
@@ -74,12 +77,26 @@ func serveCommand(ctx context.Context, cfg Config, logger *slog.Logger, args []s
 		return err
 	}
 	srv := &http.Server{
-		Handler:           handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		Handler: handler,
+		// A client that sends its request slowly holds a connection (and a
+		// file descriptor) for as long as it likes unless the whole request,
+		// body included, must arrive in time. The live endpoint's upgrade
+		// clears these deadlines once the connection is a WebSocket, and the
+		// hub sets its own.
+		ReadHeaderTimeout: min(10*time.Second, cfg.ReadTimeout),
+		ReadTimeout:       cfg.ReadTimeout,
+		// Counted from the end of the headers, so it covers the body's read
+		// too; the rest is for the handler (an import of a large CSV file
+		// writes many entries) and for a client that reads its answer slowly.
+		WriteTimeout:   cfg.ReadTimeout + 2*time.Minute,
+		IdleTimeout:    2 * time.Minute,
+		MaxHeaderBytes: 64 << 10,
+		ErrorLog:       slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 		// Long-lived requests see the server's context end at shutdown.
 		BaseContext: func(net.Listener) context.Context { return ctx },
+	}
+	if cfg.MaxConnsPerAddress > 0 {
+		srv.ConnState = newConnCap(cfg.MaxConnsPerAddress, cfg.TrustedProxies).track
 	}
 	if svc.NeedsSetup() {
 		link := baseURL
@@ -114,6 +131,89 @@ func serveCommand(ctx context.Context, cfg Config, logger *slog.Logger, args []s
 		return fmt.Errorf("shutdown: %w", shutdownErr)
 	}
 	return nil
+}
+
+// connCap bounds the HTTP connections open at once from one client address,
+// so that one machine cannot take every file descriptor the process has.
+// Connections are counted from the server's ConnState hook rather than by
+// wrapping the listener: a wrapped net.Conn would hide *net.TCPConn from the
+// code that half-closes sockets (and from sendfile).
+//
+// A connection leaves the count when it closes or is hijacked: a hijacked one
+// is a signed-in WebSocket, which the live hub bounds. Trusted proxies are
+// not counted, as every client behind them shares their address; the proxy
+// bounds its own clients.
+type connCap struct {
+	max    int
+	exempt []netip.Prefix
+
+	mu      sync.Mutex
+	open    map[netip.Prefix]int      // by client key
+	counted map[net.Conn]netip.Prefix // the connections in open, with their key
+}
+
+func newConnCap(max int, trusted []string) *connCap {
+	c := &connCap{max: max, open: map[netip.Prefix]int{}, counted: map[net.Conn]netip.Prefix{}}
+	for _, t := range trusted {
+		if p, err := netip.ParsePrefix(t); err == nil {
+			c.exempt = append(c.exempt, p.Masked())
+		} else if a, err := netip.ParseAddr(t); err == nil {
+			c.exempt = append(c.exempt, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+		}
+	}
+	return c
+}
+
+// clientKey is the address a connection is counted under: the IPv4 address,
+// or the /64 network of an IPv6 one (a single host is commonly given a whole
+// /64, so counting single IPv6 addresses would bound nothing).
+func (c *connCap) clientKey(nc net.Conn) (netip.Prefix, bool) {
+	ap, err := netip.ParseAddrPort(nc.RemoteAddr().String())
+	if err != nil {
+		return netip.Prefix{}, false
+	}
+	a := ap.Addr().Unmap()
+	for _, p := range c.exempt {
+		if p.Contains(a) {
+			return netip.Prefix{}, false
+		}
+	}
+	bits := 32
+	if a.Is6() {
+		bits = 64
+	}
+	p, _ := a.Prefix(bits)
+	return p, true
+}
+
+// track is the server's ConnState hook. It runs on the accept loop for a new
+// connection, so it does no more than count, and close one over the cap.
+func (c *connCap) track(nc net.Conn, state http.ConnState) {
+	switch state {
+	case http.StateNew:
+		key, ok := c.clientKey(nc)
+		if !ok {
+			return
+		}
+		c.mu.Lock()
+		c.open[key]++
+		c.counted[nc] = key
+		over := c.open[key] > c.max
+		c.mu.Unlock()
+		if over {
+			// The server then fails to read, and reports StateClosed.
+			nc.Close()
+		}
+	case http.StateClosed, http.StateHijacked:
+		c.mu.Lock()
+		if key, ok := c.counted[nc]; ok {
+			delete(c.counted, nc)
+			if c.open[key]--; c.open[key] <= 0 {
+				delete(c.open, key)
+			}
+		}
+		c.mu.Unlock()
+	}
 }
 
 func loopback(addr string) bool {

@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"container/list"
+	"mime"
 	"net/http"
 	"strings"
 	"sync"
@@ -32,9 +34,49 @@ func (a *api) authenticate(c *gin.Context) {
 			abortWith(c, http.StatusForbidden, conference.EFORBIDDEN, "Requests from origin "+origin+" are not allowed.")
 			return
 		}
+		if msg := forgedWrite(c.Request, c.FullPath()); msg != "" {
+			abortWith(c, http.StatusForbidden, conference.EFORBIDDEN, msg)
+			return
+		}
 	}
 	c.Set(actorKey, u)
 	c.Next()
+}
+
+// bodyTypes are the bodies of the routes that take no JSON, by method and
+// path, as the web app sends them.
+var bodyTypes = map[string]string{
+	http.MethodPost + " " + v1 + "/register.csv": "text/csv",
+}
+
+// forgedWrite says why a write riding on the login cookie may come from
+// another site's page, or "" when nothing suggests it does. This stands
+// beside SameSite and the Origin check, for browsers or proxies that drop
+// either: a page elsewhere can make the browser send a form (urlencoded,
+// multipart or text/plain) or an untyped body without asking first, but not
+// an application/json or text/csv one, and a browser that sends
+// Sec-Fetch-Site says where the request comes from. The web app sends its
+// bodies typed and sends bodyless writes (sign out, start a session) untyped.
+func forgedWrite(r *http.Request, route string) string {
+	switch site := r.Header.Get("Sec-Fetch-Site"); site {
+	case "cross-site", "same-site":
+		return "Sec-Fetch-Site is " + site + ": a browser signs in and writes only from Quintet's own pages."
+	}
+	want, ok := bodyTypes[r.Method+" "+route]
+	if !ok {
+		want = "application/json"
+	}
+	ct := r.Header.Get("Content-Type")
+	if ct == "" && r.ContentLength == 0 {
+		return ""
+	}
+	if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != want {
+		if ct == "" {
+			ct = "missing"
+		}
+		return "Content-Type must be " + want + " for a browser's write (it is " + ct + ")."
+	}
+	return ""
 }
 
 type credentialKind int
@@ -94,6 +136,12 @@ type loginRequest struct {
 }
 
 func (a *api) login(c *gin.Context) {
+	// Signing a browser in to an account of the attacker's choosing is a
+	// forged write too, although no cookie rides on it yet.
+	if msg := forgedWrite(c.Request, c.FullPath()); msg != "" {
+		abortWith(c, http.StatusForbidden, conference.EFORBIDDEN, msg)
+		return
+	}
 	var req loginRequest
 	if !a.bind(c, &req) {
 		return
@@ -189,14 +237,8 @@ func (a *api) setup(c *gin.Context) {
 // that neither one account nor one machine can guess passwords at speed.
 type loginLimits struct {
 	mu        sync.Mutex
-	byAccount map[string]*bucket
-	byAddress map[string]*bucket
-}
-
-// A bucket holds up to burst attempts and gains one back every refill.
-type bucket struct {
-	tokens float64
-	last   time.Time
+	byAccount *limiter
+	byAddress *limiter
 }
 
 const (
@@ -204,32 +246,87 @@ const (
 	accountRefill = 30 * time.Second
 	addressBurst  = 30
 	addressRefill = 2 * time.Second
-	maxBuckets    = 100_000
 )
 
-func newLoginLimits() *loginLimits {
-	return &loginLimits{byAccount: map[string]*bucket{}, byAddress: map[string]*bucket{}}
+// DefaultLoginLimitKeys is the sign-in limiter's bound when none is configured.
+const DefaultLoginLimitKeys = 100_000
+
+func newLoginLimits(maxKeys int) *loginLimits {
+	if maxKeys <= 0 {
+		maxKeys = DefaultLoginLimitKeys
+	}
+	return &loginLimits{
+		byAccount: newLimiter(accountBurst, accountRefill, maxKeys),
+		byAddress: newLimiter(addressBurst, addressRefill, maxKeys),
+	}
 }
 
 func (l *loginLimits) allow(account, address string, now time.Time) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	a := take(l.byAccount, account, accountBurst, accountRefill, now)
-	b := take(l.byAddress, address, addressBurst, addressRefill, now)
-	return a && b
+	// The address first: an attempt it refuses must not add an account to
+	// the table, or one machine could fill it with made-up e-mails.
+	return l.byAddress.take(address, now) && l.byAccount.take(account, now)
 }
 
-func take(m map[string]*bucket, key string, burst float64, refill time.Duration, now time.Time) bool {
-	if len(m) > maxBuckets { // under a flood of distinct keys, forget rather than grow
-		clear(m)
+func (l *loginLimits) sizes() (accounts, addresses int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.byAccount.byKey), len(l.byAddress.byKey)
+}
+
+// limiter is a table of token buckets, one per key, bounded to maxKeys.
+// A bucket that has refilled carries no information (a new one would be the
+// same), so those are forgotten, least recently used first; a bucket still
+// refilling, throttled or not, is never forgotten: when the table is full of
+// them, a new key is refused instead. Forgetting a throttled account to make
+// room would let anyone lift its throttle by trying enough other e-mails.
+type limiter struct {
+	burst   float64
+	refill  time.Duration
+	maxKeys int
+	byKey   map[string]*list.Element // of *bucket
+	// order holds the buckets least recently used first. A bucket used
+	// earlier has had longer to refill, so the front is the one to test.
+	order list.List
+}
+
+// A bucket holds up to burst attempts and gains one back every refill.
+type bucket struct {
+	key    string
+	tokens float64
+	last   time.Time
+}
+
+func newLimiter(burst float64, refill time.Duration, maxKeys int) *limiter {
+	return &limiter{burst: burst, refill: refill, maxKeys: maxKeys, byKey: map[string]*list.Element{}}
+}
+
+// level is b's tokens at now.
+func (l *limiter) level(b *bucket, now time.Time) float64 {
+	return min(l.burst, b.tokens+float64(max(0, now.Sub(b.last)))/float64(l.refill))
+}
+
+// take spends one of key's tokens and reports whether it had one.
+func (l *limiter) take(key string, now time.Time) bool {
+	// Each bucket is removed at most once per insertion, so this loop costs
+	// O(1) per take, amortised.
+	for e := l.order.Front(); e != nil && l.level(e.Value.(*bucket), now) >= l.burst; e = l.order.Front() {
+		delete(l.byKey, e.Value.(*bucket).key)
+		l.order.Remove(e)
 	}
-	b := m[key]
-	if b == nil {
-		b = &bucket{tokens: burst, last: now}
-		m[key] = b
+	var b *bucket
+	if e := l.byKey[key]; e != nil {
+		b = e.Value.(*bucket)
+		b.tokens, b.last = l.level(b, now), now
+		l.order.MoveToBack(e)
+	} else {
+		if len(l.byKey) >= l.maxKeys {
+			return false
+		}
+		b = &bucket{key: key, tokens: l.burst, last: now}
+		l.byKey[key] = l.order.PushBack(b)
 	}
-	b.tokens = min(burst, b.tokens+float64(now.Sub(b.last))/float64(refill))
-	b.last = now
 	if b.tokens < 1 {
 		return false
 	}

@@ -64,7 +64,7 @@ func decodeJSON(body io.Reader, dst any) error {
 	if dec.More() {
 		return conference.Errorf(conference.EINVALID, "The request body holds more than one JSON value.")
 	}
-	return nil
+	return checkKeys(raw[:dec.InputOffset()], reflect.TypeOf(dst))
 }
 
 // failingField returns the name of the first member of the JSON object raw

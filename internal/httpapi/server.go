@@ -34,8 +34,11 @@ type Config struct {
 	// Live, when set, serves GET /api/v1/live (the WebSocket endpoint) once
 	// the caller is authenticated and its Origin checked. credential is the
 	// secret that signed the caller in, so that the hub can notice its revocation.
-	Live   func(w http.ResponseWriter, r *http.Request, actor *conference.User, credential string)
-	Logger *slog.Logger
+	Live func(w http.ResponseWriter, r *http.Request, actor *conference.User, credential string)
+	// LoginLimitKeys bounds the accounts and the addresses the sign-in
+	// limiter remembers, each; 0 is DefaultLoginLimitKeys.
+	LoginLimitKeys int
+	Logger         *slog.Logger
 }
 
 type api struct {
@@ -63,7 +66,7 @@ func New(svc *conference.Service, cfg Config) (*gin.Engine, error) {
 		cfg:     cfg,
 		log:     cfg.Logger,
 		origins: map[string]bool{},
-		limits:  newLoginLimits(),
+		limits:  newLoginLimits(cfg.LoginLimitKeys),
 		agendas: newEncodedCache(),
 
 		registerLists: newEncodedLists(),
