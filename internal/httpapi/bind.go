@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -46,6 +47,11 @@ func decodeJSON(body io.Reader, dst any) error {
 	}
 	if len(bytes.TrimSpace(raw)) == 0 {
 		return conference.Errorf(conference.EINVALID, "A JSON request body is required.")
+	}
+	// encoding/json would replace bytes that are not UTF-8 with U+FFFD, so
+	// that text is stored other than it was sent; refuse it instead.
+	if !utf8.Valid(raw) {
+		return conference.Errorf(conference.EINVALID, "The request body is not UTF-8: send JSON text in UTF-8.")
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()

@@ -98,3 +98,19 @@ func BenchmarkDecodeJSON(b *testing.B) {
 		}
 	}
 }
+
+// Bytes that are not UTF-8 are refused, not replaced by U+FFFD: the text
+// stored must be the text sent.
+func TestDecodeJSONRefusesInvalidUTF8(t *testing.T) {
+	for _, body := range []string{"{\"marking\":\"all\xff\"}", "{\"inner\":{\"name\":\"\xc3\x28\"}}"} {
+		var dst bindTarget
+		err := decodeJSON(strings.NewReader(body), &dst)
+		if conference.ErrorCode(err) != conference.EINVALID || !strings.Contains(conference.ErrorMessage(err), "UTF-8") {
+			t.Errorf("body %q: err=%v, want invalid naming UTF-8", body, err)
+		}
+	}
+	var ok bindTarget
+	if err := decodeJSON(strings.NewReader(`{"inner":{"name":"Zoë — 東京"}}`), &ok); err != nil || ok.Inner.Name != "Zoë — 東京" {
+		t.Fatalf("valid UTF-8: err=%v name=%q", err, ok.Inner.Name)
+	}
+}

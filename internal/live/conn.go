@@ -9,6 +9,7 @@ import (
 	"net"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gorilla/websocket"
 
@@ -336,6 +337,12 @@ func (c *conn) readLoop() {
 // with an error message; the connection stays usable.
 func (c *conn) handle(data []byte) {
 	var m inbound
+	if !utf8.Valid(data) {
+		// encoding/json would replace such bytes with U+FFFD and store text
+		// other than what was sent.
+		c.send(errorMsg{Type: typeError, Code: conference.EINVALID, Message: "The message is not UTF-8: send JSON text in UTF-8."})
+		return
+	}
 	if err := json.Unmarshal(data, &m); err != nil {
 		c.send(decodeError(data, err))
 		return

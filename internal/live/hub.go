@@ -543,7 +543,7 @@ func meetingChannel(id string) string { return meetingPrefix + id }
 // parseChannel splits "session:<id>" or "meeting:<id>".
 func parseChannel(name string) (prefix, id string, ok bool) {
 	for _, p := range []string{sessionPrefix, meetingPrefix} {
-		if rest, found := strings.CutPrefix(name, p); found && rest != "" && len(rest) <= 100 {
+		if rest, found := strings.CutPrefix(name, p); found && conference.ValidID("channel", rest) == nil {
 			return p, rest, true
 		}
 	}

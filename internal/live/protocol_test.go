@@ -269,3 +269,26 @@ func TestServerWritesUTF8(t *testing.T) {
 		t.Fatalf("frame %s, want it to contain %s", data, want)
 	}
 }
+
+// A message that is not UTF-8 is refused, not stored with U+FFFD in place of
+// what was sent; a channel whose id breaks the id pattern is refused by name.
+func TestInvalidUTF8AndBadChannelIDsAreRefused(t *testing.T) {
+	f := newFixture(t, Options{})
+	rap := f.dial(t, "rap")
+	raw := []byte(`{"type":"post","ref":"p","session_id":"` + liveID + `","client_id":"c-bad","text":"caf` + "\xe9" + `","marking":"all"}`)
+	if err := rap.WS.WriteMessage(websocket.TextMessage, raw); err != nil {
+		t.Fatal(err)
+	}
+	if m := rap.Next(); m.Type != typeError || m.Code != conference.EINVALID || !strings.Contains(m.Message, "UTF-8") {
+		t.Fatalf("got %+v, want an invalid error naming UTF-8", m)
+	}
+	if _, last, _ := f.svc.Notes(context.Background(), f.users["admin"], liveID, 0); last != 0 {
+		t.Fatalf("the record holds %d notes, want none", last)
+	}
+	for _, ch := range []string{"session:$where", "meeting:a.b", "session:<script>"} {
+		rap.Send(map[string]any{"type": "subscribe", "ref": "s", "channel": ch})
+		if m := rap.Next(); m.Type != typeError || m.Field != "channel" {
+			t.Fatalf("subscribe %s: %+v, want an error on channel", ch, m)
+		}
+	}
+}
