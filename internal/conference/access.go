@@ -37,7 +37,8 @@ func (u *User) ClearanceIn(se *Session) Marking {
 
 // covers reports whether clearance c covers marking m.
 func covers(c, m Marking) bool {
-	return c != "" && m.Valid() && m.Level() <= c.Level()
+	l := m.Level()
+	return l >= 0 && l <= c.Level()
 }
 
 // clearanceIn is ClearanceIn for a session named by id; an unknown or empty
@@ -59,7 +60,10 @@ func (st *state) mayReadOutcome(u *User, o *Outcome) bool {
 
 // actionMarking is the action's effective marking: never below its outcome's.
 func (st *state) actionMarking(a *Action) Marking {
-	if o := st.outcomes[a.OutcomeID]; a.OutcomeID != "" && o != nil {
+	if a.OutcomeID == "" {
+		return a.Marking
+	}
+	if o := st.outcomes[a.OutcomeID]; o != nil {
 		return mostRestricted(a.Marking, o.Marking)
 	}
 	return a.Marking

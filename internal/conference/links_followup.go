@@ -61,10 +61,10 @@ func (st *state) outcomeTitle(o *Outcome) string {
 func followupIndexText(ch Change) (indexText, bool) {
 	switch doc := ch.Doc.(type) {
 	case *Outcome:
-		return indexText{kind: SearchOutcome, id: doc.ID, meeting: doc.MeetingID, session: doc.SessionID, level: doc.Marking.Level(),
+		return indexText{kind: SearchOutcome, id: doc.ID, meeting: doc.MeetingID, level: doc.Marking.Level(),
 			title: string(doc.Kind), body: []string{doc.Text}}, true
 	case *Action:
-		return indexText{kind: SearchAction, id: doc.ID, meeting: doc.MeetingID, session: doc.SessionID, level: doc.Marking.Level(),
+		return indexText{kind: SearchAction, id: doc.ID, meeting: doc.MeetingID, level: doc.Marking.Level(),
 			title: doc.Title, body: []string{doc.Description, doc.Owner, doc.Agency, string(doc.Status)}}, true
 	}
 	return indexText{}, false

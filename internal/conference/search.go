@@ -258,7 +258,7 @@ func (st *state) search(actor *User, level int, terms []queryTerm, q SearchQuery
 	// their clearance, and in the meeting asked for. It runs for the
 	// postings of the first term only; later terms look at its survivors.
 	visible := func(d *searchDoc) bool {
-		if d.dead || (d.level > lvl && !inside[d.session]) {
+		if d.dead || (d.level > lvl && (len(inside) == 0 || !inside[docSession(d)])) {
 			return false
 		}
 		if q.Meeting == "" {
@@ -373,6 +373,21 @@ func (st *state) topicsOfMeeting(id string) map[string]bool {
 		}
 	}
 	return out
+}
+
+// docSession is the session of an indexed note, outcome or action: asked only
+// for an insider's documents above their clearance, so the index need not
+// keep it for every document.
+func docSession(d *searchDoc) string {
+	switch v := d.src.(type) {
+	case *Note:
+		return v.SessionID
+	case *Outcome:
+		return v.SessionID
+	case *Action:
+		return v.SessionID
+	}
+	return ""
 }
 
 // mayFind checks a hit against the marking of what it describes. The index

@@ -69,8 +69,7 @@ type searchDoc struct {
 	length  float32 // weighted word count
 	id      string
 	meeting string
-	session string // of a note, an outcome or an action
-	src     any    // the indexed value; re-indexing the same pointer is a no-op
+	src     any // the indexed value; re-indexing the same pointer is a no-op
 	// terms are the terms the document holds, to take it out again. Notes,
 	// which are never changed, keep none: the garbage collector then has a
 	// million fewer pointers to follow, and a note taken out (which does not
@@ -102,7 +101,6 @@ type indexText struct {
 	kind    SearchKind
 	id      string
 	meeting string
-	session string
 	level   int
 	title   string
 	body    []string
@@ -147,7 +145,7 @@ func (ix *searchIndex) put(t indexText, src any) {
 		}
 	}
 	d := searchDoc{
-		kind: t.kind, rank: uint8(slices.Index(SearchKinds, t.kind)), id: t.id, meeting: t.meeting, session: t.session,
+		kind: t.kind, rank: uint8(slices.Index(SearchKinds, t.kind)), id: t.id, meeting: t.meeting,
 		level: uint8(level), length: length, src: src, terms: terms,
 	}
 	if !keep {

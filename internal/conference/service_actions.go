@@ -131,11 +131,18 @@ func (s *Service) filterActions(actor *User, f ActionFilter) ([]*Action, error) 
 		}
 		out = make([]*Action, 0, 64)
 		c := actor.Clearance()
+		// Only a session's insiders read more in some sessions than their
+		// clearance: everyone else's clearance holds for every action.
+		inside := c != MarkingHeads && len(st.byInsider[actor.ID]) > 0
 		for _, a := range st.actions {
 			if !f.matches(a, topicID, today) {
 				continue
 			}
-			if v := st.actionView(a, st.actionClearance(actor, c, a)); v != nil {
+			ca := c
+			if inside && a.SessionID != "" {
+				ca = st.clearanceIn(actor, a.SessionID)
+			}
+			if v := st.actionView(a, ca); v != nil {
 				out = append(out, v)
 			}
 		}
@@ -213,23 +220,15 @@ func (st *state) actionView(a *Action, c Marking) *Action {
 		return nil
 	}
 	hidden := func(r ProgressReport) bool { return !covers(c, cmp.Or(r.Marking, m)) }
-	if m == a.Marking && !slices.ContainsFunc(a.Reports, hidden) {
+	// A report is marked at most as the action was when it was written; only
+	// an action lowered since (guarded) can hold one above its marking now.
+	if m == a.Marking && (c == MarkingHeads || !st.guarded[a.ID] || !slices.ContainsFunc(a.Reports, hidden)) {
 		return a
 	}
 	v := *a
 	v.Marking = m
 	v.Reports = slices.DeleteFunc(slices.Clone(a.Reports), hidden)
 	return &v
-}
-
-// actionClearance is actor's clearance for a, given their clearance c
-// outside any session: looking up the session only for those who might be
-// its insiders keeps the action list cheap.
-func (st *state) actionClearance(actor *User, c Marking, a *Action) Marking {
-	if c == MarkingHeads || a.SessionID == "" || len(st.byInsider[actor.ID]) == 0 {
-		return c
-	}
-	return st.clearanceIn(actor, a.SessionID)
 }
 
 // ---- writing ----

@@ -211,7 +211,7 @@ func (st *state) indexChange(ch Change) {
 	switch doc := ch.Doc.(type) {
 	case *Note:
 		st.noteByID[doc.ID] = doc
-		t = indexText{kind: kind, id: doc.ID, meeting: doc.MeetingID, session: doc.SessionID, level: doc.Marking.Level(), body: []string{doc.Text}}
+		t = indexText{kind: kind, id: doc.ID, meeting: doc.MeetingID, level: doc.Marking.Level(), body: []string{doc.Text}}
 	case *Topic:
 		t = indexText{kind: kind, id: doc.ID, title: doc.Title, body: []string{doc.Description}}
 	case *Session:
