@@ -52,34 +52,38 @@ type withdrawnMsg struct {
 func (h *Hub) followupChanged(ch conference.Change) {
 	switch doc := ch.Doc.(type) {
 	case *conference.Outcome:
-		if doc == nil || doc.MeetingID == "" {
-			return
+		if doc != nil && doc.MeetingID != "" {
+			old, _ := ch.Old.(*conference.Outcome)
+			publishFollowup(h, doc, old, doc.MeetingID, doc.SessionID, typeOutcome, doc.ID, doc.Version, h.src.OutcomeView,
+				func(channel string, v *conference.OutcomeView) any {
+					return outcomeMsg{Type: typeOutcome, Channel: channel, Outcome: v}
+				})
 		}
-		old, _ := ch.Old.(*conference.Outcome)
-		channel := meetingChannel(doc.MeetingID)
-		ev := &event{kind: kindFollowup, id: doc.ID, version: doc.Version, insiders: h.src.SessionInsiders(doc.SessionID)}
-		for l, c := range conference.Markings {
-			if v := h.src.OutcomeView(doc, c); v != nil {
-				ev.data[l] = encode(outcomeMsg{Type: typeOutcome, Channel: channel, Outcome: v})
-			} else if old != nil && h.src.OutcomeView(old, c) != nil {
-				ev.data[l] = encode(withdrawnMsg{Type: typeWithdrawn, Channel: channel, Kind: typeOutcome, ID: doc.ID})
-			}
-		}
-		h.publish(channel, ev)
 	case *conference.Action:
-		if doc == nil || doc.MeetingID == "" {
-			return
+		if doc != nil && doc.MeetingID != "" {
+			old, _ := ch.Old.(*conference.Action)
+			publishFollowup(h, doc, old, doc.MeetingID, doc.SessionID, typeAction, doc.ID, doc.Version, h.src.ActionView,
+				func(channel string, v *conference.Action) any {
+					return actionMsg{Type: typeAction, Channel: channel, Action: v}
+				})
 		}
-		old, _ := ch.Old.(*conference.Action)
-		channel := meetingChannel(doc.MeetingID)
-		ev := &event{kind: kindFollowup, id: doc.ID, version: doc.Version, insiders: h.src.SessionInsiders(doc.SessionID)}
-		for l, c := range conference.Markings {
-			if v := h.src.ActionView(doc, c); v != nil {
-				ev.data[l] = encode(actionMsg{Type: typeAction, Channel: channel, Action: v})
-			} else if old != nil && h.src.ActionView(old, c) != nil {
-				ev.data[l] = encode(withdrawnMsg{Type: typeWithdrawn, Channel: channel, Kind: typeAction, ID: doc.ID})
-			}
-		}
-		h.publish(channel, ev)
 	}
+}
+
+// publishFollowup queues one outcome or action change to its meeting's
+// channel: for each clearance level, the view that level reads (message
+// makes its message), or "withdrawn" where that level could read old but
+// not doc, or nothing.
+func publishFollowup[D, V any](h *Hub, doc, old *D, meetingID, sessionID, kind, id string, version int64,
+	view func(*D, conference.Marking) *V, message func(channel string, v *V) any) {
+	channel := meetingChannel(meetingID)
+	ev := &event{kind: kindFollowup, id: id, version: version, insiders: h.src.SessionInsiders(sessionID)}
+	for l, c := range conference.Markings {
+		if v := view(doc, c); v != nil {
+			ev.data[l] = encode(message(channel, v))
+		} else if old != nil && view(old, c) != nil {
+			ev.data[l] = encode(withdrawnMsg{Type: typeWithdrawn, Channel: channel, Kind: kind, ID: id})
+		}
+	}
+	h.publish(channel, ev)
 }
