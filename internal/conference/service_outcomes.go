@@ -156,7 +156,7 @@ func (s *Service) createOutcome(ctx context.Context, actor *User, sessionID stri
 	if err != nil {
 		return nil, err
 	}
-	if !se.MayPost(actor) {
+	if !actor.MayDraftOutcome(se) {
 		return nil, Errorf(EFORBIDDEN, "Only the session's rapporteurs, its chair and the secretariat may draft its outcomes.")
 	}
 	now := s.Now()
@@ -296,7 +296,7 @@ func (s *Service) UpdateOutcome(ctx context.Context, actor *User, id string, upd
 	if err != nil {
 		return nil, err
 	}
-	if !se.MayPost(actor) {
+	if !actor.MayDraftOutcome(se) {
 		return nil, Errorf(EFORBIDDEN, "Only the session's rapporteurs, its chair and the secretariat may edit its outcomes.")
 	}
 	if *upd.Version != old.Version {
@@ -322,7 +322,7 @@ func (s *Service) UpdateOutcome(ctx context.Context, actor *User, id string, upd
 		if !upd.Status.Valid() {
 			return nil, Invalid("status", "unknown status %q (one of draft, agreed)", *upd.Status)
 		}
-		if !actor.IsAdmin() {
+		if !actor.MayAgreeOutcome() {
 			return nil, Errorf(EFORBIDDEN, "Only the secretariat marks an outcome agreed or reopens it.")
 		}
 		o.Status = *upd.Status
