@@ -245,3 +245,28 @@ func (u *User) MayManageFeed(code string) bool {
 func (u *User) followupOf(code string) bool {
 	return u.Has(RoleFollowup) && u.Delegation != "" && u.Delegation == code
 }
+
+// MayMark reports whether u may give marking m to what they write in the
+// record of se (nil outside any session): no higher than they may read there,
+// or they could not read back, nor edit, what they wrote.
+func (u *User) MayMark(se *Session, m Marking) bool { return covers(u.ClearanceIn(se), m) }
+
+// checkMarkingCeiling refuses a marking above the writer's clearance c (in
+// the session the thing belongs to): they could not read back, nor edit,
+// what they wrote.
+func checkMarkingCeiling(c Marking, m Marking) error {
+	if m.Valid() && !covers(c, m) {
+		return Invalid("marking", "you may mark only up to your own clearance (%s)", c)
+	}
+	return nil
+}
+
+// checkMarkingFloor refuses a marking below the marking of what the thing
+// was drawn from: that would show the source's content to readers who may
+// not read the source.
+func checkMarkingFloor(m, floor Marking, what string) error {
+	if floor != "" && m.Level() < floor.Level() {
+		return Invalid("marking", "%s is marked %s; this cannot be marked less restricted than %s", what, floor, floor)
+	}
+	return nil
+}
