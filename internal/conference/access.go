@@ -3,8 +3,8 @@ package conference
 import "slices"
 
 // Who may read what. A reader's clearance covers the markings up to it
-// (User.CanRead). Two rules refine that, and every read path asks the
-// functions below rather than CanRead directly, so that REST, live pushes,
+// (User.MayRead). Two rules refine that, and every read path asks the
+// functions below rather than MayRead directly, so that REST, live pushes,
 // search, backlinks and exports cannot disagree:
 //
 //   - The rapporteurs and the chair of a session read that session's whole
@@ -131,4 +131,146 @@ func (s *Service) SessionInsiders(id string) []string {
 		}
 	})
 	return out
+}
+
+// Who may write what. Every predicate below is false for a missing or
+// disabled account, so that a check never depends on the caller having
+// asked requireActor first. The Service asks these and nothing else; the
+// table in access_test.go is the product's permission matrix and is printed
+// into docs/security.md.
+
+// active reports whether u is a signed-in account that may act at all.
+func (u *User) active() bool { return u != nil && !u.Disabled }
+
+// MayRead reports whether u's own clearance covers marking m; the record of a
+// session widens that for its insiders (ClearanceIn).
+func (u *User) MayRead(m Marking) bool { return covers(u.Clearance(), m) }
+
+// MayEditAgenda: only the secretariat sets up meetings, sessions, topics and
+// delegations.
+func (u *User) MayEditAgenda() bool { return u.active() && u.IsAdmin() }
+
+// MayManageUsers: only the secretariat manages accounts.
+func (u *User) MayManageUsers() bool { return u.active() && u.IsAdmin() }
+
+// mayWriteRecord: the secretariat, and the session's insiders, write in its
+// record.
+func (u *User) mayWriteRecord(se *Session) bool {
+	return u.active() && (u.IsAdmin() || se.Insider(u))
+}
+
+// MayPostNote reports whether u may write notes in se: its rapporteurs, its
+// chair and the secretariat.
+func (u *User) MayPostNote(se *Session) bool { return u.mayWriteRecord(se) }
+
+// MayPostLateNote: once a session has ended only the secretariat adds to its
+// notes, and the note is flagged late.
+func (u *User) MayPostLateNote() bool { return u.active() && u.IsAdmin() }
+
+// MayRunSession reports whether u may start or end se: those who write it.
+func (u *User) MayRunSession(se *Session) bool { return u.mayWriteRecord(se) }
+
+// MayDraftOutcome reports whether u may draft or edit se's outcomes.
+func (u *User) MayDraftOutcome(se *Session) bool { return u.mayWriteRecord(se) }
+
+// MayAgreeOutcome: only the secretariat marks an outcome agreed or reopens it.
+func (u *User) MayAgreeOutcome() bool { return u.active() && u.IsAdmin() }
+
+// MaySignOff reports whether u may record delegation code's sign-off: only
+// that delegation's head.
+func (u *User) MaySignOff(code string) bool {
+	return u.active() && u.Has(RoleHead) && u.Delegation != "" && u.Delegation == code
+}
+
+// MayCreateAction reports whether u may create an action owned by delegation
+// owner from the record of se (nil for an action from a topic or from
+// nothing): the secretariat, the session's insiders, and the owner's
+// follow-up team.
+func (u *User) MayCreateAction(se *Session, owner string) bool {
+	return u.active() && (u.IsAdmin() || (se != nil && se.Insider(u)) ||
+		(u.Has(RoleFollowup) && u.Delegation == owner))
+}
+
+// MayEditAction reports whether u may change a, its progress included: the
+// secretariat edits every action, a follow-up team only its own delegation's.
+func (u *User) MayEditAction(a *Action) bool {
+	return u.active() && (u.IsAdmin() || u.followupOf(a.Owner))
+}
+
+// MayReassignAction: handing an action to another delegation would take it out
+// of its editor's reach, so only the secretariat does it.
+func (u *User) MayReassignAction() bool { return u.active() && u.IsAdmin() }
+
+// MayImportRegister: the secretariat and follow-up teams import register CSV;
+// each row is then checked with MayEditEntry.
+func (u *User) MayImportRegister() bool {
+	return u.active() && (u.IsAdmin() || u.Has(RoleFollowup))
+}
+
+// MayEditEntry reports whether u may create or change e: the secretariat, and
+// the follow-up team of its lead delegation.
+func (u *User) MayEditEntry(e *RegisterEntry) bool {
+	return u.active() && (u.IsAdmin() || u.followupOf(e.LeadDelegation))
+}
+
+// MayMarkExample: only the secretariat marks an entry as an example.
+func (u *User) MayMarkExample() bool { return u.active() && u.IsAdmin() }
+
+// MayReassignEntry: only the secretariat hands an entry to another delegation.
+func (u *User) MayReassignEntry() bool { return u.active() && u.IsAdmin() }
+
+// MayLink reports whether u may link from (or unlink) a thing of kind kind,
+// which belongs to session se (notes, outcomes, actions) and delegation owner
+// (actions): the secretariat anything; the session's insiders its notes and
+// outcomes; a follow-up team its delegation's actions. Topics belong to the
+// agenda, which is the secretariat's.
+func (u *User) MayLink(kind LinkKind, se *Session, owner string) bool {
+	switch {
+	case !u.active():
+		return false
+	case u.IsAdmin():
+		return true
+	case kind == LinkNote || kind == LinkOutcome:
+		return se != nil && se.Insider(u)
+	case kind == LinkAction:
+		return u.followupOf(owner)
+	default:
+		return false
+	}
+}
+
+// MayManageFeed: the secretariat, and delegation code's heads and follow-up
+// team, issue and revoke its calendar feed.
+func (u *User) MayManageFeed(code string) bool {
+	return u.active() && (u.IsAdmin() || (u.Delegation == code && (u.Has(RoleHead) || u.Has(RoleFollowup))))
+}
+
+// followupOf reports whether u is the follow-up team of delegation code.
+func (u *User) followupOf(code string) bool {
+	return u.Has(RoleFollowup) && u.Delegation != "" && u.Delegation == code
+}
+
+// MayMark reports whether u may give marking m to what they write in the
+// record of se (nil outside any session): no higher than they may read there,
+// or they could not read back, nor edit, what they wrote.
+func (u *User) MayMark(se *Session, m Marking) bool { return covers(u.ClearanceIn(se), m) }
+
+// checkMarkingCeiling refuses a marking above the writer's clearance c (in
+// the session the thing belongs to): they could not read back, nor edit,
+// what they wrote.
+func checkMarkingCeiling(c Marking, m Marking) error {
+	if m.Valid() && !covers(c, m) {
+		return Invalid("marking", "you may mark only up to your own clearance (%s)", c)
+	}
+	return nil
+}
+
+// checkMarkingFloor refuses a marking below the marking of what the thing
+// was drawn from: that would show the source's content to readers who may
+// not read the source.
+func checkMarkingFloor(m, floor Marking, what string) error {
+	if floor != "" && m.Level() < floor.Level() {
+		return Invalid("marking", "%s is marked %s; this cannot be marked less restricted than %s", what, floor, floor)
+	}
+	return nil
 }

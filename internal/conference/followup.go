@@ -167,12 +167,6 @@ func (st *state) outcomeView(o *Outcome, c Marking) *OutcomeView {
 	return v
 }
 
-// MaySignOff reports whether u may record delegation code's sign-off: only
-// that delegation's head.
-func (u *User) MaySignOff(code string) bool {
-	return u != nil && !u.Disabled && u.Has(RoleHead) && u.Delegation != "" && u.Delegation == code
-}
-
 // ---- Actions ----
 
 // ActionStatus is where an action stands.
@@ -372,15 +366,6 @@ func ValidateDate(field, s string) error {
 		return Invalid(field, "%s %q is not a date (YYYY-MM-DD)", field, s)
 	}
 	return nil
-}
-
-// MayEditAction reports whether u may change a: the secretariat edits every
-// action, a follow-up team only its own delegation's.
-func (u *User) MayEditAction(a *Action) bool {
-	if u == nil || u.Disabled {
-		return false
-	}
-	return u.IsAdmin() || (u.Has(RoleFollowup) && u.Delegation != "" && u.Delegation == a.Owner)
 }
 
 // DueClass sorts a pending action by its due date as seen on day today

@@ -307,15 +307,6 @@ func (e *RegisterEntry) Delegations() []string {
 	return append([]string{e.LeadDelegation}, e.PartnerDelegations...)
 }
 
-// MayEdit reports whether u may change the entry: the secretariat, and the
-// follow-up team of its lead delegation.
-func (e *RegisterEntry) MayEdit(u *User) bool {
-	if u == nil || u.Disabled {
-		return false
-	}
-	return u.IsAdmin() || (u.Has(RoleFollowup) && u.Delegation != "" && u.Delegation == e.LeadDelegation)
-}
-
 // hasDuplicate reports whether a value occurs twice in xs.
 func hasDuplicate[T comparable](xs []T) bool {
 	seen := make(map[T]bool, len(xs))

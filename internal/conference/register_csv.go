@@ -175,7 +175,7 @@ func (s *Service) ImportRegisterCSV(ctx context.Context, actor *User, r io.Reade
 	if err := requireActor(actor); err != nil {
 		return nil, err
 	}
-	if !actor.IsAdmin() && !actor.Has(RoleFollowup) {
+	if !actor.MayImportRegister() {
 		return nil, Errorf(EFORBIDDEN, "Only the secretariat and follow-up teams may import register entries.")
 	}
 	rep := &ImportReport{DryRun: dryRun, Created: []string{}, Problems: []ImportProblem{}}

@@ -132,19 +132,6 @@ func (u *User) Clearance() Marking {
 	}
 }
 
-// CanRead reports whether the user's clearance covers marking m.
-func (u *User) CanRead(m Marking) bool {
-	c := u.Clearance()
-	return c != "" && m.Valid() && m.Level() <= c.Level()
-}
-
-// CanEditAgenda: only the secretariat sets up meetings, sessions, topics and
-// delegations.
-func (u *User) CanEditAgenda() bool { return u.IsAdmin() }
-
-// CanManageUsers: only the secretariat manages accounts.
-func (u *User) CanManageUsers() bool { return u.IsAdmin() }
-
 // Public is what any signed-in user may know of another user: enough to show
 // a rapporteur's or chair's name on the agenda.
 type PublicUser struct {

@@ -246,7 +246,7 @@ func (s *Service) requireUserManager(actor *User) error {
 	if err := requireActor(actor); err != nil {
 		return err
 	}
-	if !actor.CanManageUsers() {
+	if !actor.MayManageUsers() {
 		return Errorf(EFORBIDDEN, "Only the secretariat may manage accounts.")
 	}
 	return nil

@@ -657,7 +657,7 @@ func TestService_Setup(t *testing.T) {
 	}
 	_, signedIn, err := f.svc.SignIn(ctx, "secretariat@ago.gov.uk", password)
 	assertNoError(t, err)
-	if !signedIn.CanManageUsers() {
+	if !signedIn.MayManageUsers() {
 		t.Fatal("the first account cannot manage accounts")
 	}
 

@@ -336,9 +336,7 @@ func (s *Service) createAction(ctx context.Context, actor *User, in ActionInput)
 	}
 	// Who may create depends on the origin, known only now.
 	switch {
-	case actor.IsAdmin():
-	case origin.session != nil && origin.session.MayPost(actor):
-	case actor.Has(RoleFollowup) && actor.Delegation == a.Owner:
+	case actor.MayCreateAction(origin.session, a.Owner):
 	case actor.Has(RoleFollowup):
 		return nil, Errorf(EFORBIDDEN, "A follow-up team creates actions for its own delegation (%s) only.", actor.Delegation)
 	case actor.Has(RoleRapporteur):
@@ -486,7 +484,7 @@ func (s *Service) UpdateAction(ctx context.Context, actor *User, id string, upd 
 	if err := applyStatus(&a, old, upd.Status, upd.Progress, upd.Reason); err != nil {
 		return nil, err
 	}
-	if a.Owner != old.Owner && !actor.IsAdmin() {
+	if a.Owner != old.Owner && !actor.MayReassignAction() {
 		// Handing an action to another delegation would take it out of the
 		// editor's own reach; only the secretariat reassigns.
 		return nil, &Error{Code: EFORBIDDEN, Field: "owner", Message: "Only the secretariat hands an action to another delegation."}

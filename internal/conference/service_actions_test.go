@@ -580,7 +580,7 @@ func TestService_MeetingRecord(t *testing.T) {
 				tt.actor.Name, len(r.Sessions), len(r.Sessions[0].Outcomes), len(r.Actions), len(r.Delegations))
 		}
 		for _, o := range r.Sessions[0].Outcomes {
-			if o.Status != conference.OutcomeAgreed || !tt.actor.CanRead(o.Marking) {
+			if o.Status != conference.OutcomeAgreed || !tt.actor.MayRead(o.Marking) {
 				t.Fatalf("%s's record holds %+v", tt.actor.Name, o)
 			}
 		}

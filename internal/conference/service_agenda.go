@@ -524,7 +524,7 @@ func (s *Service) requireAgendaEditor(actor *User) error {
 	if err := requireActor(actor); err != nil {
 		return err
 	}
-	if !actor.CanEditAgenda() {
+	if !actor.MayEditAgenda() {
 		return Errorf(EFORBIDDEN, "Only the secretariat may change the agenda.")
 	}
 	return nil

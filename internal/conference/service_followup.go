@@ -330,14 +330,6 @@ func (s *Service) MeetingRecord(ctx context.Context, actor *User, meetingID stri
 // member of the delegation may read and never what only heads may.
 const CalendarFeedMarking = MarkingDelegations
 
-// mayManageFeed: the secretariat, and the delegation's heads and follow-up team.
-func (u *User) mayManageFeed(code string) bool {
-	if u == nil || u.Disabled {
-		return false
-	}
-	return u.IsAdmin() || (u.Delegation == code && (u.Has(RoleHead) || u.Has(RoleFollowup)))
-}
-
 // IssueCalendarFeed gives delegation code a new calendar feed secret and
 // returns it, once; only its hash is kept. Any earlier secret stops working.
 func (s *Service) IssueCalendarFeed(ctx context.Context, actor *User, code string) (string, error) {
@@ -360,7 +352,7 @@ func (s *Service) RevokeCalendarFeed(ctx context.Context, actor *User, code stri
 }
 
 func (s *Service) setFeedKey(ctx context.Context, actor *User, code, key string) error {
-	if !actor.mayManageFeed(code) {
+	if !actor.MayManageFeed(code) {
 		return Errorf(EFORBIDDEN, "Only the secretariat and delegation %s's heads and follow-up team manage its calendar feed.", code)
 	}
 	s.writeMu.Lock()
@@ -390,7 +382,7 @@ func (st *state) feedIssuerMay(d *Delegation) bool {
 		return true
 	}
 	u := st.users[d.FeedIssuedBy]
-	return u != nil && u.mayManageFeed(d.Code)
+	return u != nil && u.MayManageFeed(d.Code)
 }
 
 // revokeFeeds clears the calendar feeds that u issued and may no longer
@@ -400,7 +392,7 @@ func (s *Service) revokeFeeds(ctx context.Context, u *User) error {
 	var revoke []*Delegation
 	s.read(func(st *state) {
 		for _, d := range st.delegations {
-			if d.FeedKey != "" && d.FeedIssuedBy == u.ID && !u.mayManageFeed(d.Code) {
+			if d.FeedKey != "" && d.FeedIssuedBy == u.ID && !u.MayManageFeed(d.Code) {
 				revoke = append(revoke, d)
 			}
 		}

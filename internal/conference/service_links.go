@@ -46,23 +46,6 @@ func (src linkSource) readable(u *User) bool {
 	return covers(c, src.marking)
 }
 
-// mayLink reports whether u may link from (or unlink) src: the secretariat
-// anything; the rapporteurs (and chair) of a session its notes and outcomes;
-// a follow-up team its delegation's actions. Topics belong to the agenda,
-// which is the secretariat's.
-func (src linkSource) mayLink(u *User, kind LinkKind) bool {
-	switch {
-	case u.IsAdmin():
-		return true
-	case kind == LinkNote || kind == LinkOutcome:
-		return src.session != nil && src.session.MayPost(u)
-	case kind == LinkAction:
-		return u.Has(RoleFollowup) && u.Delegation != "" && u.Delegation == src.owner
-	default:
-		return false
-	}
-}
-
 func linkRuleMessage(kind LinkKind) string {
 	switch kind {
 	case LinkNote, LinkOutcome:
@@ -96,7 +79,7 @@ func (s *Service) CreateLink(ctx context.Context, actor *User, in LinkInput) (l 
 	if !src.readable(actor) {
 		return nil, false, Invalid("from_id", "no %s %q", in.FromKind, in.FromID)
 	}
-	if !src.mayLink(actor, in.FromKind) {
+	if !actor.MayLink(in.FromKind, src.session, src.owner) {
 		return nil, false, Errorf(EFORBIDDEN, "%s", linkRuleMessage(in.FromKind))
 	}
 	if entry == nil {
@@ -140,7 +123,7 @@ func (s *Service) DeleteLink(ctx context.Context, actor *User, id string) error 
 	if l == nil || (src.exists && !src.readable(actor)) {
 		return Errorf(ENOTFOUND, "No link %q.", id)
 	}
-	if !src.mayLink(actor, l.FromKind) {
+	if !actor.MayLink(l.FromKind, src.session, src.owner) {
 		return Errorf(EFORBIDDEN, "%s", linkRuleMessage(l.FromKind))
 	}
 	return s.delete(ctx, Links, id)

@@ -130,7 +130,7 @@ func (s *Service) CreateToken(ctx context.Context, actor *User, userID, name str
 	if err := requireActor(actor); err != nil {
 		return "", err
 	}
-	if actor.ID != userID && !actor.CanManageUsers() {
+	if actor.ID != userID && !actor.MayManageUsers() {
 		return "", Errorf(EFORBIDDEN, "You may create tokens only for yourself.")
 	}
 	name = strings.TrimSpace(name)

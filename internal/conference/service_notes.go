@@ -3,7 +3,6 @@ package conference
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"sync"
 )
@@ -14,16 +13,6 @@ type NoteInput struct {
 	Text     string  `json:"text"`
 	Marking  Marking `json:"marking"`
 	Amends   int64   `json:"amends,omitempty"`
-}
-
-// MayPost reports whether the user may write in the session's record: its
-// rapporteurs, its chair and the secretariat.
-func (se *Session) MayPost(u *User) bool {
-	if u == nil || u.Disabled {
-		return false
-	}
-	return u.IsAdmin() || (se.Chair != "" && se.Chair == u.ID) ||
-		(u.Has(RoleRapporteur) && slices.Contains(se.Rapporteurs, u.ID))
 }
 
 func (s *Service) sessionExists(id string) bool {
@@ -89,7 +78,7 @@ func (s *Service) postNote(ctx context.Context, actor *User, sessionID string, i
 	if se == nil {
 		return nil, false, false, Errorf(ENOTFOUND, "No session %q.", sessionID)
 	}
-	if !se.MayPost(actor) {
+	if !actor.MayPostNote(se) {
 		return nil, false, false, Errorf(EFORBIDDEN, "Only the session's rapporteurs, its chair and the secretariat may write notes.")
 	}
 	if prior != nil && in.ClientID != "" {
@@ -120,7 +109,7 @@ func (s *Service) postNote(ctx context.Context, actor *User, sessionID string, i
 	switch se.Status {
 	case SessionLive:
 	case SessionEnded:
-		if !actor.IsAdmin() {
+		if !actor.MayPostLateNote() {
 			return nil, false, false, Errorf(ECONFLICT, "The session has ended; only the secretariat may add notes now.")
 		}
 		note.Late = true
@@ -211,7 +200,7 @@ func (s *Service) setSessionStatus(ctx context.Context, actor *User, id string, 
 	if err != nil {
 		return nil, err
 	}
-	if !old.MayPost(actor) {
+	if !actor.MayRunSession(old) {
 		return nil, Errorf(EFORBIDDEN, "Only the session's rapporteurs, its chair and the secretariat may start or end it.")
 	}
 	switch {

@@ -312,7 +312,7 @@ func TestService_Notes_Clearance(t *testing.T) {
 				t.Fatalf("last=%d, want %d", got, want)
 			}
 			for _, n := range ns {
-				if !tt.actor.CanRead(n.Marking) && tt.actor != l.rapporteur {
+				if !tt.actor.MayRead(n.Marking) && tt.actor != l.rapporteur {
 					t.Fatalf("note %d marked %s reached clearance %s", n.Seq, n.Marking, tt.actor.Clearance())
 				}
 			}
@@ -456,7 +456,7 @@ func TestService_PostNote_Concurrent(t *testing.T) {
 						errs <- fmt.Errorf("reader %d: client id %s twice", r, n.ClientID)
 						return
 					}
-					if !reader.CanRead(n.Marking) {
+					if !reader.MayRead(n.Marking) {
 						errs <- fmt.Errorf("reader %d: note marked %s", r, n.Marking)
 						return
 					}

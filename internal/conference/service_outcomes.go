@@ -156,7 +156,7 @@ func (s *Service) createOutcome(ctx context.Context, actor *User, sessionID stri
 	if err != nil {
 		return nil, err
 	}
-	if !se.MayPost(actor) {
+	if !actor.MayDraftOutcome(se) {
 		return nil, Errorf(EFORBIDDEN, "Only the session's rapporteurs, its chair and the secretariat may draft its outcomes.")
 	}
 	now := s.Now()
@@ -253,26 +253,6 @@ func (s *Service) readableNote(actor *User, sessionID string, seq int64) (*Note,
 	return notes[seq-1], nil
 }
 
-// checkMarkingCeiling refuses a marking above the writer's clearance c (in
-// the session the thing belongs to): they could not read back, nor edit,
-// what they wrote.
-func checkMarkingCeiling(c Marking, m Marking) error {
-	if m.Valid() && !covers(c, m) {
-		return Invalid("marking", "you may mark only up to your own clearance (%s)", c)
-	}
-	return nil
-}
-
-// checkMarkingFloor refuses a marking below the marking of what the thing
-// was drawn from: that would show the source's content to readers who may
-// not read the source.
-func checkMarkingFloor(m, floor Marking, what string) error {
-	if floor != "" && m.Level() < floor.Level() {
-		return Invalid("marking", "%s is marked %s; this cannot be marked less restricted than %s", what, floor, floor)
-	}
-	return nil
-}
-
 // UpdateOutcome edits an outcome and keeps the state it replaces in its
 // history. The session's rapporteurs and chair edit drafts; only the
 // secretariat marks an outcome agreed, and reopens it (back to draft, which
@@ -296,7 +276,7 @@ func (s *Service) UpdateOutcome(ctx context.Context, actor *User, id string, upd
 	if err != nil {
 		return nil, err
 	}
-	if !se.MayPost(actor) {
+	if !actor.MayDraftOutcome(se) {
 		return nil, Errorf(EFORBIDDEN, "Only the session's rapporteurs, its chair and the secretariat may edit its outcomes.")
 	}
 	if *upd.Version != old.Version {
@@ -322,7 +302,7 @@ func (s *Service) UpdateOutcome(ctx context.Context, actor *User, id string, upd
 		if !upd.Status.Valid() {
 			return nil, Invalid("status", "unknown status %q (one of draft, agreed)", *upd.Status)
 		}
-		if !actor.IsAdmin() {
+		if !actor.MayAgreeOutcome() {
 			return nil, Errorf(EFORBIDDEN, "Only the secretariat marks an outcome agreed or reopens it.")
 		}
 		o.Status = *upd.Status

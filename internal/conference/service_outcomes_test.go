@@ -119,7 +119,7 @@ func TestService_Outcomes_Markings(t *testing.T) {
 			t.Errorf("%s reads %d outcomes, want %d", tt.actor.Name, len(list), tt.want)
 		}
 		for _, o := range list {
-			if !tt.actor.CanRead(o.Marking) && tt.actor != w.rapporteur {
+			if !tt.actor.MayRead(o.Marking) && tt.actor != w.rapporteur {
 				t.Errorf("%s reads an outcome marked %s", tt.actor.Name, o.Marking)
 			}
 		}

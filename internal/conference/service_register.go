@@ -393,14 +393,14 @@ func (s *Service) newEntry(actor *User, in RegisterEntryInput, action string) *R
 }
 
 func mayCreateEntry(actor *User, e *RegisterEntry) error {
-	if !e.MayEdit(actor) {
+	if !actor.MayEditEntry(e) {
 		if actor.Has(RoleFollowup) {
 			return &Error{Code: EFORBIDDEN, Field: "lead_delegation",
 				Message: "A follow-up team adds entries led by its own delegation (" + actor.Delegation + ") only."}
 		}
 		return Errorf(EFORBIDDEN, "Only the secretariat and follow-up teams may add register entries.")
 	}
-	if e.Example && !actor.IsAdmin() {
+	if e.Example && !actor.MayMarkExample() {
 		return &Error{Code: EFORBIDDEN, Field: "example", Message: "Only the secretariat may mark an entry as an example."}
 	}
 	return nil
@@ -459,7 +459,7 @@ func (s *Service) UpdateRegisterEntry(ctx context.Context, actor *User, id strin
 	if err != nil {
 		return nil, err
 	}
-	if !old.MayEdit(actor) {
+	if !actor.MayEditEntry(old) {
 		return nil, Errorf(EFORBIDDEN, "Only the secretariat and the follow-up team of %s may change this entry.", old.LeadDelegation)
 	}
 	if *upd.Version != old.Version {
@@ -503,7 +503,7 @@ func (s *Service) UpdateRegisterEntry(ctx context.Context, actor *User, id strin
 	if err := e.Validate(); err != nil {
 		return nil, err
 	}
-	if e.LeadDelegation != old.LeadDelegation && !actor.IsAdmin() {
+	if e.LeadDelegation != old.LeadDelegation && !actor.MayReassignEntry() {
 		return nil, &Error{Code: EFORBIDDEN, Field: "lead_delegation", Message: "Only the secretariat may hand an entry to another delegation."}
 	}
 	s.read(func(st *state) { err = st.checkEntryRefs(&e) })

@@ -567,14 +567,14 @@ func TestUser_Clearance(t *testing.T) {
 			}
 			for _, m := range conference.Markings {
 				want := tt.want != "" && m.Level() <= tt.want.Level()
-				if got := u.CanRead(m); got != want {
-					t.Fatalf("CanRead(%s)=%v, want %v", m, got, want)
+				if got := u.MayRead(m); got != want {
+					t.Fatalf("MayRead(%s)=%v, want %v", m, got, want)
 				}
 			}
 			// Nobody reads what carries no known marking.
 			for _, m := range []conference.Marking{"", "secret"} {
-				if u.CanRead(m) {
-					t.Fatalf("CanRead(%q)=true", m)
+				if u.MayRead(m) {
+					t.Fatalf("MayRead(%q)=true", m)
 				}
 			}
 		})
@@ -595,14 +595,14 @@ func TestUser_CanRead_Matrix(t *testing.T) {
 		{conference.RoleObserver, true, false, false},
 	} {
 		u := &conference.User{Roles: []conference.Role{tt.role}, Delegation: "NZ"}
-		if got, want := u.CanRead(conference.MarkingAll), tt.all; got != want {
-			t.Errorf("%s CanRead(all)=%v, want %v", tt.role, got, want)
+		if got, want := u.MayRead(conference.MarkingAll), tt.all; got != want {
+			t.Errorf("%s MayRead(all)=%v, want %v", tt.role, got, want)
 		}
-		if got, want := u.CanRead(conference.MarkingDelegations), tt.delegations; got != want {
-			t.Errorf("%s CanRead(delegations)=%v, want %v", tt.role, got, want)
+		if got, want := u.MayRead(conference.MarkingDelegations), tt.delegations; got != want {
+			t.Errorf("%s MayRead(delegations)=%v, want %v", tt.role, got, want)
 		}
-		if got, want := u.CanRead(conference.MarkingHeads), tt.hd; got != want {
-			t.Errorf("%s CanRead(heads)=%v, want %v", tt.role, got, want)
+		if got, want := u.MayRead(conference.MarkingHeads), tt.hd; got != want {
+			t.Errorf("%s MayRead(heads)=%v, want %v", tt.role, got, want)
 		}
 	}
 }
@@ -612,10 +612,10 @@ func TestUser_NilReadsNothing(t *testing.T) {
 	if got := u.Clearance(); got != "" {
 		t.Fatalf("nil Clearance()=%q, want none", got)
 	}
-	if u.CanRead(conference.MarkingAll) {
+	if u.MayRead(conference.MarkingAll) {
 		t.Fatal("nil user can read marking all")
 	}
-	if u.Has(conference.RoleAdmin) || u.IsAdmin() || u.CanEditAgenda() || u.CanManageUsers() {
+	if u.Has(conference.RoleAdmin) || u.IsAdmin() || u.MayEditAgenda() || u.MayManageUsers() {
 		t.Fatal("nil user holds a role")
 	}
 }
@@ -624,11 +624,11 @@ func TestUser_Permissions(t *testing.T) {
 	for _, r := range conference.Roles {
 		u := &conference.User{Roles: []conference.Role{r}, Delegation: "AU"}
 		want := r == conference.RoleAdmin
-		if got := u.CanEditAgenda(); got != want {
-			t.Errorf("%s CanEditAgenda()=%v, want %v", r, got, want)
+		if got := u.MayEditAgenda(); got != want {
+			t.Errorf("%s MayEditAgenda()=%v, want %v", r, got, want)
 		}
-		if got := u.CanManageUsers(); got != want {
-			t.Errorf("%s CanManageUsers()=%v, want %v", r, got, want)
+		if got := u.MayManageUsers(); got != want {
+			t.Errorf("%s MayManageUsers()=%v, want %v", r, got, want)
 		}
 	}
 }

@@ -172,7 +172,7 @@ func (a *api) updateDelegation(c *gin.Context) {
 // directory of names the agenda needs.
 func (a *api) listUsers(c *gin.Context) {
 	u := actor(c)
-	if u.CanManageUsers() {
+	if u.MayManageUsers() {
 		v, err := a.svc.Users(c, u)
 		a.respond(c, http.StatusOK, v, err)
 		return
