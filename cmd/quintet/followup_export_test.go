@@ -14,9 +14,6 @@ import (
 // Hostile cells go into actions.csv through the API and come back out of a
 // CSV reader exactly as typed, with formulas defused by a leading apostrophe.
 func TestFollowup_CSV_RoundTrip(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts the server")
-	}
 	_, who := fuSetUp(t)
 	hostile := []struct{ title, description string }{
 		{"=cmd|' /C calc'!A0", "plain"},
@@ -101,9 +98,6 @@ func TestFollowup_CSV_RoundTrip(t *testing.T) {
 // calendar application without a login, parsed back by another iCalendar
 // implementation than the one that wrote it, and stops at revocation.
 func TestFollowup_CalendarFeed(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts the server")
-	}
 	_, who := fuSetUp(t)
 	var open, dropped fuAction
 	who["followupCA"].do("POST", "/api/v1/actions", map[string]any{"title": "Guidance; for prosecutors, \"urgent\"",

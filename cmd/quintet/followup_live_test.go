@@ -92,9 +92,6 @@ func (l *fuLive) noneBefore(typ, field, id, sentinelID string) {
 // Outcome and action changes reach the meeting channel's subscribers whose
 // clearance covers their marking, and nobody else.
 func TestFollowup_Live(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts the server")
-	}
 	_, who := fuSetUp(t)
 	const channel = "meeting:london-2014"
 	secretariat := who["admin"].live(channel)

@@ -253,9 +253,6 @@ func fuSetUp(t *testing.T) (*fuServer, map[string]*fuClient) {
 }
 
 func TestFollowup_HTTP(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts the server")
-	}
 	_, who := fuSetUp(t)
 
 	// A rapporteur promotes a note to an action owned by Canada.
@@ -448,9 +445,6 @@ func TestFollowup_HTTP(t *testing.T) {
 // lands, the others get 409 with the current action, and the one that
 // landed is what the store keeps.
 func TestFollowup_HTTP_ConcurrentUpdates(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts the server")
-	}
 	_, who := fuSetUp(t)
 	var act fuAction
 	who["followupCA"].do("POST", "/api/v1/actions", map[string]any{"title": "Contended", "owner": "CA", "due": "2015-06-30",

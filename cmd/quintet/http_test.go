@@ -587,7 +587,6 @@ func testBadInput(t *testing.T, f *apiFixture) {
 		code         string
 		field        string // the field the error names; "" when it can name none
 		message      string // a part of the message, when it matters
-		bug          string // a known bug this case shows: it skips until fixed (see apiKnownBug)
 	}
 	sessions := "/api/v1/meetings/london-2014/sessions"
 	sessionWith := func(change map[string]any) map[string]any {
@@ -626,65 +625,65 @@ func testBadInput(t *testing.T, f *apiFixture) {
 	}
 	cases := []badCase{
 		// Malformed JSON: no field can be named, the message says what is wrong.
-		{"malformed JSON", "POST", "/api/v1/topics", `{"slug": "x",`, 400, "invalid", "", "Malformed JSON", ""},
-		{"not JSON", "POST", "/api/v1/topics", `slug=x&title=y`, 400, "invalid", "", "Malformed JSON", ""},
-		{"two JSON values", "POST", "/api/v1/topics", `{"slug":"two","title":"Two"} {}`, 400, "invalid", "", "more than one", ""},
-		{"empty body", "POST", "/api/v1/topics", "", 400, "invalid", "", "body is required", ""},
-		{"array for an object", "POST", "/api/v1/topics", `[]`, 400, "invalid", "", "object", ""},
-		{"malformed JSON on login", "POST", "/api/v1/login", `{"email":`, 400, "invalid", "", "Malformed JSON", ""},
+		{"malformed JSON", "POST", "/api/v1/topics", `{"slug": "x",`, 400, "invalid", "", "Malformed JSON"},
+		{"not JSON", "POST", "/api/v1/topics", `slug=x&title=y`, 400, "invalid", "", "Malformed JSON"},
+		{"two JSON values", "POST", "/api/v1/topics", `{"slug":"two","title":"Two"} {}`, 400, "invalid", "", "more than one"},
+		{"empty body", "POST", "/api/v1/topics", "", 400, "invalid", "", "body is required"},
+		{"array for an object", "POST", "/api/v1/topics", `[]`, 400, "invalid", "", "object"},
+		{"malformed JSON on login", "POST", "/api/v1/login", `{"email":`, 400, "invalid", "", "Malformed JSON"},
 
 		// Wrong types name the field.
-		{"number for a string", "POST", "/api/v1/topics", map[string]any{"slug": 7, "title": "Seven"}, 400, "invalid", "slug", "", ""},
-		{"string for an array", "POST", "/api/v1/users", user(map[string]any{"roles": "admin"}), 400, "invalid", "roles", "", ""},
-		{"string for a number", "PATCH", "/api/v1/sessions/" + session, map[string]any{"version": "3"}, 400, "invalid", "version", "", ""},
-		{"number for a boolean", "PATCH", "/api/v1/users/" + userID, map[string]any{"disabled": 1}, 400, "invalid", "disabled", "", ""},
-		{"object for a string", "PATCH", "/api/v1/meetings/london-2014", map[string]any{"city": map[string]any{}}, 400, "invalid", "city", "", ""},
-		{"not a time", "POST", sessions, sessionWith(map[string]any{"start": "next Tuesday"}), 400, "invalid", "start", "", ""},
-		{"number for a time", "POST", sessions, sessionWith(map[string]any{"end": 5}), 400, "invalid", "end", "", ""},
-		{"not a time in a change", "PATCH", "/api/v1/sessions/" + session, map[string]any{"start": "9am"}, 400, "invalid", "start", "", ""},
+		{"number for a string", "POST", "/api/v1/topics", map[string]any{"slug": 7, "title": "Seven"}, 400, "invalid", "slug", ""},
+		{"string for an array", "POST", "/api/v1/users", user(map[string]any{"roles": "admin"}), 400, "invalid", "roles", ""},
+		{"string for a number", "PATCH", "/api/v1/sessions/" + session, map[string]any{"version": "3"}, 400, "invalid", "version", ""},
+		{"number for a boolean", "PATCH", "/api/v1/users/" + userID, map[string]any{"disabled": 1}, 400, "invalid", "disabled", ""},
+		{"object for a string", "PATCH", "/api/v1/meetings/london-2014", map[string]any{"city": map[string]any{}}, 400, "invalid", "city", ""},
+		{"not a time", "POST", sessions, sessionWith(map[string]any{"start": "next Tuesday"}), 400, "invalid", "start", ""},
+		{"number for a time", "POST", sessions, sessionWith(map[string]any{"end": 5}), 400, "invalid", "end", ""},
+		{"not a time in a change", "PATCH", "/api/v1/sessions/" + session, map[string]any{"start": "9am"}, 400, "invalid", "start", ""},
 
 		// Unknown fields name the field.
-		{"unknown field", "POST", "/api/v1/topics", map[string]any{"slug": "colours", "title": "Colours", "colour": "red"}, 400, "invalid", "colour", "", ""},
-		{"unknown field in a change", "PATCH", "/api/v1/meetings/london-2014", map[string]any{"tilte": "Typo"}, 400, "invalid", "tilte", "", ""},
-		{"unknown field in a note", "POST", "/api/v1/sessions/" + live + "/notes", map[string]any{"client_id": "u1", "text": "x", "marking": "all", "colour": "red"}, 400, "invalid", "colour", "", ""},
+		{"unknown field", "POST", "/api/v1/topics", map[string]any{"slug": "colours", "title": "Colours", "colour": "red"}, 400, "invalid", "colour", ""},
+		{"unknown field in a change", "PATCH", "/api/v1/meetings/london-2014", map[string]any{"tilte": "Typo"}, 400, "invalid", "tilte", ""},
+		{"unknown field in a note", "POST", "/api/v1/sessions/" + live + "/notes", map[string]any{"client_id": "u1", "text": "x", "marking": "all", "colour": "red"}, 400, "invalid", "colour", ""},
 
 		// Missing required fields name the field.
-		{"topic without slug", "POST", "/api/v1/topics", map[string]any{"title": "No slug"}, 400, "invalid", "slug", "", ""},
-		{"topic without title", "POST", "/api/v1/topics", map[string]any{"slug": "no-title"}, 400, "invalid", "title", "", ""},
-		{"user without email", "POST", "/api/v1/users", user(map[string]any{"email": nil}), 400, "invalid", "email", "", ""},
-		{"user without name", "POST", "/api/v1/users", user(map[string]any{"name": nil}), 400, "invalid", "name", "", ""},
-		{"user without roles", "POST", "/api/v1/users", user(map[string]any{"roles": nil}), 400, "invalid", "roles", "", ""},
-		{"user without password", "POST", "/api/v1/users", user(map[string]any{"password": nil}), 400, "invalid", "password", "", ""},
-		{"delegate without delegation", "POST", "/api/v1/users", user(map[string]any{"delegation": nil}), 400, "invalid", "delegation", "", ""},
-		{"user with an unknown role", "POST", "/api/v1/users", user(map[string]any{"roles": []string{"wizard"}}), 400, "invalid", "roles", "wizard", ""},
-		{"session without title", "POST", sessions, sessionWith(map[string]any{"title": nil}), 400, "invalid", "title", "", ""},
-		{"session without start", "POST", sessions, sessionWith(map[string]any{"start": nil}), 400, "invalid", "start", "", ""},
-		{"session without end", "POST", sessions, sessionWith(map[string]any{"end": nil}), 400, "invalid", "end", "", ""},
-		{"meeting without title", "POST", "/api/v1/meetings", meeting(map[string]any{"title": nil}), 400, "invalid", "title", "", ""},
-		{"meeting without host", "POST", "/api/v1/meetings", meeting(map[string]any{"host": nil}), 400, "invalid", "host", "", ""},
-		{"meeting without time zone", "POST", "/api/v1/meetings", meeting(map[string]any{"time_zone": nil}), 400, "invalid", "time_zone", "", ""},
-		{"delegation without name", "POST", "/api/v1/delegations", map[string]any{"code": "ZY"}, 400, "invalid", "name", "", ""},
-		{"note without text", "POST", "/api/v1/sessions/" + live + "/notes", map[string]any{"client_id": "no-text", "marking": "all"}, 400, "invalid", "text", "", ""},
-		{"note without client id", "POST", "/api/v1/sessions/" + live + "/notes", map[string]any{"text": "No id", "marking": "all"}, 400, "invalid", "client_id", "", ""},
-		{"login without password", "POST", "/api/v1/login", map[string]any{"email": "secretariat@example.org"}, 400, "invalid", "password", "", ""},
+		{"topic without slug", "POST", "/api/v1/topics", map[string]any{"title": "No slug"}, 400, "invalid", "slug", ""},
+		{"topic without title", "POST", "/api/v1/topics", map[string]any{"slug": "no-title"}, 400, "invalid", "title", ""},
+		{"user without email", "POST", "/api/v1/users", user(map[string]any{"email": nil}), 400, "invalid", "email", ""},
+		{"user without name", "POST", "/api/v1/users", user(map[string]any{"name": nil}), 400, "invalid", "name", ""},
+		{"user without roles", "POST", "/api/v1/users", user(map[string]any{"roles": nil}), 400, "invalid", "roles", ""},
+		{"user without password", "POST", "/api/v1/users", user(map[string]any{"password": nil}), 400, "invalid", "password", ""},
+		{"delegate without delegation", "POST", "/api/v1/users", user(map[string]any{"delegation": nil}), 400, "invalid", "delegation", ""},
+		{"user with an unknown role", "POST", "/api/v1/users", user(map[string]any{"roles": []string{"wizard"}}), 400, "invalid", "roles", "wizard"},
+		{"session without title", "POST", sessions, sessionWith(map[string]any{"title": nil}), 400, "invalid", "title", ""},
+		{"session without start", "POST", sessions, sessionWith(map[string]any{"start": nil}), 400, "invalid", "start", ""},
+		{"session without end", "POST", sessions, sessionWith(map[string]any{"end": nil}), 400, "invalid", "end", ""},
+		{"meeting without title", "POST", "/api/v1/meetings", meeting(map[string]any{"title": nil}), 400, "invalid", "title", ""},
+		{"meeting without host", "POST", "/api/v1/meetings", meeting(map[string]any{"host": nil}), 400, "invalid", "host", ""},
+		{"meeting without time zone", "POST", "/api/v1/meetings", meeting(map[string]any{"time_zone": nil}), 400, "invalid", "time_zone", ""},
+		{"delegation without name", "POST", "/api/v1/delegations", map[string]any{"code": "ZY"}, 400, "invalid", "name", ""},
+		{"note without text", "POST", "/api/v1/sessions/" + live + "/notes", map[string]any{"client_id": "no-text", "marking": "all"}, 400, "invalid", "text", ""},
+		{"note without client id", "POST", "/api/v1/sessions/" + live + "/notes", map[string]any{"text": "No id", "marking": "all"}, 400, "invalid", "client_id", ""},
+		{"login without password", "POST", "/api/v1/login", map[string]any{"email": "secretariat@example.org"}, 400, "invalid", "password", ""},
 
 		// Rules of the domain.
-		{"session ends before it starts", "POST", sessions, sessionWith(map[string]any{"start": "2014-07-10T16:00:00+01:00", "end": "2014-07-10T15:00:00+01:00"}), 400, "invalid", "end", "", ""},
-		{"session moved to end before it starts", "PATCH", "/api/v1/sessions/" + session, map[string]any{"end": "2014-07-10T15:00:00+01:00"}, 400, "invalid", "end", "", ""},
-		{"session outside the meeting", "POST", sessions, sessionWith(map[string]any{"start": "2014-08-10T16:00:00+01:00", "end": "2014-08-10T17:00:00+01:00"}), 400, "invalid", "start", "", ""},
-		{"user of an unknown delegation", "POST", "/api/v1/users", user(map[string]any{"delegation": "XX"}), 400, "invalid", "delegation", "XX", ""},
-		{"user moved to an unknown delegation", "PATCH", "/api/v1/users/" + userID, map[string]any{"delegation": "XX"}, 400, "invalid", "delegation", "XX", ""},
-		{"meeting with an unknown delegation", "POST", "/api/v1/meetings", meeting(map[string]any{"delegations": []string{"GB", "NZ", "XX"}}), 400, "invalid", "delegations", "XX", ""},
-		{"meeting hosted by an unknown delegation", "PATCH", "/api/v1/meetings/london-2014", map[string]any{"host": "XX", "delegations": []string{"AU", "CA", "GB", "NZ", "US", "XX"}}, 400, "invalid", "delegations", "XX", ""},
-		{"duplicate topic slug", "POST", "/api/v1/topics", map[string]any{"slug": "cyberbullying", "title": "Again"}, 409, "conflict", "slug", "cyberbullying", ""},
-		{"topic renamed to a taken slug", "PATCH", "/api/v1/topics/privacy-information-sharing", map[string]any{"slug": "cyberbullying"}, 409, "conflict", "slug", "cyberbullying", ""},
-		{"duplicate email", "POST", "/api/v1/users", user(map[string]any{"email": f.accounts[callerHead].Email}), 409, "conflict", "email", "", ""},
-		{"duplicate delegation", "POST", "/api/v1/delegations", map[string]any{"code": "GB", "name": "Again"}, 409, "conflict", "code", "", ""},
-		{"end before start of a session", "POST", "/api/v1/sessions/" + session + "/end", nil, 409, "conflict", "", "not started", ""},
+		{"session ends before it starts", "POST", sessions, sessionWith(map[string]any{"start": "2014-07-10T16:00:00+01:00", "end": "2014-07-10T15:00:00+01:00"}), 400, "invalid", "end", ""},
+		{"session moved to end before it starts", "PATCH", "/api/v1/sessions/" + session, map[string]any{"end": "2014-07-10T15:00:00+01:00"}, 400, "invalid", "end", ""},
+		{"session outside the meeting", "POST", sessions, sessionWith(map[string]any{"start": "2014-08-10T16:00:00+01:00", "end": "2014-08-10T17:00:00+01:00"}), 400, "invalid", "start", ""},
+		{"user of an unknown delegation", "POST", "/api/v1/users", user(map[string]any{"delegation": "XX"}), 400, "invalid", "delegation", "XX"},
+		{"user moved to an unknown delegation", "PATCH", "/api/v1/users/" + userID, map[string]any{"delegation": "XX"}, 400, "invalid", "delegation", "XX"},
+		{"meeting with an unknown delegation", "POST", "/api/v1/meetings", meeting(map[string]any{"delegations": []string{"GB", "NZ", "XX"}}), 400, "invalid", "delegations", "XX"},
+		{"meeting hosted by an unknown delegation", "PATCH", "/api/v1/meetings/london-2014", map[string]any{"host": "XX", "delegations": []string{"AU", "CA", "GB", "NZ", "US", "XX"}}, 400, "invalid", "delegations", "XX"},
+		{"duplicate topic slug", "POST", "/api/v1/topics", map[string]any{"slug": "cyberbullying", "title": "Again"}, 409, "conflict", "slug", "cyberbullying"},
+		{"topic renamed to a taken slug", "PATCH", "/api/v1/topics/privacy-information-sharing", map[string]any{"slug": "cyberbullying"}, 409, "conflict", "slug", "cyberbullying"},
+		{"duplicate email", "POST", "/api/v1/users", user(map[string]any{"email": f.accounts[callerHead].Email}), 409, "conflict", "email", ""},
+		{"duplicate delegation", "POST", "/api/v1/delegations", map[string]any{"code": "GB", "name": "Again"}, 409, "conflict", "code", ""},
+		{"end before start of a session", "POST", "/api/v1/sessions/" + session + "/end", nil, 409, "conflict", "", "not started"},
 
 		// Size.
-		{"body over 1 MiB", "POST", "/api/v1/topics", big, 413, "too_large", "", "", ""},
-		{"body over 1 MiB on a public route", "POST", "/api/v1/login", big, 413, "too_large", "", "", ""},
+		{"body over 1 MiB", "POST", "/api/v1/topics", big, 413, "too_large", "", ""},
+		{"body over 1 MiB on a public route", "POST", "/api/v1/login", big, 413, "too_large", "", ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -707,7 +706,9 @@ func testBadInput(t *testing.T, f *apiFixture) {
 			if after := apiWorld(t, f, live); !reflect.DeepEqual(before, after) {
 				t.Errorf("a refused write changed the state:\n%s", apiDiff(before, after))
 			}
-			apiKnownBug(t, tc.bug, problems)
+			if len(problems) > 0 {
+				t.Error(strings.Join(problems, "\n"))
+			}
 		})
 	}
 
@@ -744,21 +745,6 @@ func testBadInput(t *testing.T, f *apiFixture) {
 			}
 		}
 	})
-}
-
-// apiKnownBug reports problems: as errors, or, when they are those of a
-// known bug not fixed yet, as a skip that names it. Once the bug is fixed the
-// mark fails the test, so that it is removed and the case guards the fix.
-func apiKnownBug(t *testing.T, bug string, problems []string) {
-	t.Helper()
-	switch {
-	case len(problems) > 0 && bug != "":
-		t.Skipf("%s:\n%s", bug, strings.Join(problems, "\n"))
-	case len(problems) > 0:
-		t.Error(strings.Join(problems, "\n"))
-	case bug != "":
-		t.Errorf("this case passes now; remove its mark %q", bug)
-	}
 }
 
 // apiDiff describes how two decoded JSON values differ, path by path.
@@ -884,7 +870,9 @@ func testSecurityHeaders(t *testing.T, f *apiFixture) {
 		if r.Status/100 == 3 {
 			inner.errors = append(inner.errors, fmt.Sprintf("GET /api/v1/topics/ answered %d → %s, a redirect the middleware never saw", r.Status, r.Header.Get("Location")))
 		}
-		apiKnownBug(t, "", inner.errors)
+		if len(inner.errors) > 0 {
+			t.Error(strings.Join(inner.errors, "\n"))
+		}
 	})
 }
 

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"os"
 	"reflect"
 	"slices"
 	"strings"
@@ -17,15 +16,6 @@ import (
 
 	"github.com/quintet-ag/quintet/internal/conference"
 )
-
-// skipBug skips a test that shows a known bug of the domain, so that the suite
-// stays green until it is fixed. QUINTET_RUN_BUG_TESTS=1 runs them anyway.
-func skipBug(tb testing.TB, what string) {
-	tb.Helper()
-	if os.Getenv("QUINTET_RUN_BUG_TESTS") == "" {
-		tb.Skip("BUG: " + what)
-	}
-}
 
 // errStore is what the fake store answers when told to fail.
 var errStore = errors.New("store: write concern not satisfied")
