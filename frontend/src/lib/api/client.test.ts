@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ApiError, createSession, login, me, onUnauthorized, parseError, request, updateSession } from './api';
+import { ApiError, createSession, login, me, onUnauthorized, parseError, request, updateSession } from './index';
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
   return new Response(body === undefined ? null : JSON.stringify(body), {
