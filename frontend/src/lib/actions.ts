@@ -1,22 +1,8 @@
-// Outcomes and actions: their types (the JSON of internal/conference) and the
-// typed calls of the API, all through request() in api.ts.
-import { request, ApiError } from './api';
+// Outcomes and actions: their types (the JSON of internal/conference) and
+// helpers; the calls of the API are in api/outcomes.ts and api/actions.ts.
+import { ApiError } from './api/client';
 import type { ServerMessage } from './live';
 import type { Marking } from './types';
-
-/** A note of a session's record, as GET /sessions/{id}/notes returns it. */
-export interface Note {
-  id: string;
-  session_id: string;
-  meeting_id: string;
-  seq: number;
-  author: string;
-  text: string;
-  marking: Marking;
-  amends?: number;
-  late?: boolean;
-  created_at: string;
-}
 
 export type OutcomeKind = 'decision' | 'recommendation' | 'finding';
 export const OUTCOME_KINDS: readonly OutcomeKind[] = ['decision', 'recommendation', 'finding'];
@@ -182,42 +168,10 @@ export function filterQuery(f: ActionFilter): string {
   return s ? '?' + s : '';
 }
 
-const enc = encodeURIComponent;
-
-// ---- notes and outcomes ----
-
-export const listNotes = (sessionId: string) =>
-  request<{ notes: Note[]; last_seq: number }>('GET', `/sessions/${enc(sessionId)}/notes`);
-export const listOutcomes = (sessionId: string) => request<Outcome[]>('GET', `/sessions/${enc(sessionId)}/outcomes`);
-export const createOutcome = (sessionId: string, input: OutcomeInput) =>
-  request<Outcome>('POST', `/sessions/${enc(sessionId)}/outcomes`, input);
-export const promoteToOutcome = (sessionId: string, seq: number, input: OutcomeInput) =>
-  request<Outcome>('POST', `/sessions/${enc(sessionId)}/notes/${seq}/outcome`, input);
-export const promoteToAction = (sessionId: string, seq: number, input: ActionInput) =>
-  request<Action>('POST', `/sessions/${enc(sessionId)}/notes/${seq}/action`, input);
-export const updateOutcome = (id: string, update: Partial<OutcomeInput> & { status?: OutcomeStatus; version: number }) =>
-  request<Outcome>('PATCH', `/outcomes/${enc(id)}`, update);
-export const signOff = (id: string) => request<Outcome>('POST', `/outcomes/${enc(id)}/sign-offs`);
-
-// ---- actions ----
-
-export const listActions = (f: ActionFilter = {}) => request<Action[]>('GET', `/actions${filterQuery(f)}`);
-export const getBoard = (f: ActionFilter = {}) => request<Board>('GET', `/actions/board${filterQuery(f)}`);
-export const getAction = (id: string) => request<Action>('GET', `/actions/${enc(id)}`);
-export const createAction = (input: ActionInput) => request<Action>('POST', '/actions', input);
-export const updateAction = (id: string, update: ActionUpdate) => request<Action>('PATCH', `/actions/${enc(id)}`, update);
-export const reportProgress = (id: string, input: ReportInput) =>
-  request<Action>('POST', `/actions/${enc(id)}/reports`, input);
 export interface CarryOverGroup {
   topic: { id: string; title: string } | null;
   actions: Action[];
 }
-
-export const carryOver = (meetingId: string) =>
-  request<CarryOverGroup[]>('GET', `/meetings/${enc(meetingId)}/carry-over`);
-
-/** The address of the CSV export of a filter, for a download link. */
-export const actionsCsvHref = (f: ActionFilter = {}) => `/api/v1/actions.csv${filterQuery(f)}`;
 
 /**
  * The plain words of a version conflict: who changed the action and when, as

@@ -1,8 +1,7 @@
 // The register of capacity-building activity, its links, coverage and
-// search: types mirroring internal/conference's json tags, and typed calls
-// through the one API client (api.ts).
-import { API_BASE, ApiError, parseError, request } from './api';
-import type { Marking, Topic } from './types';
+// search: types mirroring internal/conference's json tags, and helpers; the
+// calls of the API are in api/register.ts and api/search.ts.
+import type { Marking } from './types';
 
 export type Audience = 'prosecutors' | 'judiciary' | 'investigators' | 'policy' | 'other';
 export type Format = 'training' | 'exchange' | 'guidance' | 'conference' | 'tool' | 'other';
@@ -273,83 +272,6 @@ export function filterFrom(q: URLSearchParams): RegisterFilter {
   return f;
 }
 
-const enc = encodeURIComponent;
-const withQuery = (path: string, query: string) => (query ? `${path}?${query}` : path);
-
-export const listRegister = (f: RegisterFilter = {}) =>
-  request<RegisterEntry[]>('GET', withQuery('/register', filterQuery(f)));
-export const getEntry = (id: string) => request<RegisterEntry>('GET', `/register/${enc(id)}`);
-export const createEntry = (input: RegisterEntryInput) => request<RegisterEntry>('POST', '/register', input);
-export const updateEntry = (id: string, update: RegisterEntryUpdate) =>
-  request<RegisterEntry>('PATCH', `/register/${enc(id)}`, update);
-export const entryHistory = (id: string) => request<Revision[]>('GET', `/register/${enc(id)}/history`);
-export const backlinks = (id: string) => request<Backlinks>('GET', `/register/${enc(id)}/backlinks`);
-
-/** The URL of the CSV export of the entries a filter selects. */
-export const exportURL = (f: RegisterFilter = {}) => withQuery(`${API_BASE}/register.csv`, filterQuery(f));
-
-export const linksFrom = (kind: LinkKind, id: string) =>
-  request<LinkedEntry[]>('GET', `/links?from_kind=${enc(kind)}&from_id=${enc(id)}`);
-export const topicEntries = (topic: string) => request<LinkedEntry[]>('GET', `/topics/${enc(topic)}/register`);
-export const createLink = (kind: LinkKind, fromId: string, entryId: string) =>
-  request<Link>('POST', '/links', { from_kind: kind, from_id: fromId, entry_id: entryId });
-export const deleteLink = (id: string) => request<void>('DELETE', `/links/${enc(id)}`);
-
-export const coverage = (q: { status?: string; format?: string; year?: string; meeting?: string } = {}) => {
-  const p = new URLSearchParams();
-  for (const [k, v] of Object.entries(q)) if (v) p.set(k, v);
-  return request<Coverage>('GET', withQuery('/coverage', p.toString()));
-};
-
-export const search = (q: string, opts: { kind?: string; meeting?: string; limit?: number } = {}, signal?: AbortSignal) => {
-  const p = new URLSearchParams({ q });
-  if (opts.kind) p.set('kind', opts.kind);
-  if (opts.meeting) p.set('meeting', opts.meeting);
-  if (opts.limit) p.set('limit', String(opts.limit));
-  return request<SearchResults>('GET', `/search?${p}`, undefined, { signal });
-};
-
-/** A refused import: the error, and every problem by row and field. */
-export class ImportRefused extends ApiError {
-  constructor(
-    err: ApiError,
-    readonly problems: ImportProblem[],
-  ) {
-    super(err.status, err.code, err.message, err.field);
-  }
-}
-
-/**
- * Imports a CSV file. The body is the file itself (text/csv), which the JSON
- * client does not send; errors are read as it reads them, plus the report.
- */
-export async function importCSV(file: Blob, dryRun: boolean): Promise<ImportReport> {
-  let res: Response;
-  try {
-    res = await fetch(`${API_BASE}/register.csv${dryRun ? '?dry_run=true' : ''}`, {
-      method: 'POST',
-      credentials: 'same-origin',
-      headers: { 'Content-Type': 'text/csv', Accept: 'application/json' },
-      body: file,
-    });
-  } catch {
-    throw new ApiError(0, 'network', 'Cannot reach the server. Check your connection and try again.');
-  }
-  if (!res.ok) {
-    const text = await res.text();
-    const err = await parseError(new Response(text, { status: res.status, headers: res.headers }));
-    let problems: ImportProblem[] = [];
-    try {
-      const body = JSON.parse(text) as { problems?: ImportProblem[] };
-      problems = body.problems ?? [];
-    } catch {
-      // not our answer: the error alone says what happened
-    }
-    throw new ImportRefused(err, problems);
-  }
-  return (await res.json()) as ImportReport;
-}
-
 /** An empty entry form. */
 export function blankInput(lead = ''): RegisterEntryInput {
   return {
@@ -411,6 +333,3 @@ export function formatInstant(iso: string): string {
   const t = Date.parse(iso);
   return Number.isNaN(t) ? iso : instantFormat.format(t);
 }
-
-/** A topic by id or slug (the register's topic pages). */
-export const getTopic = (idOrSlug: string) => request<Topic>('GET', `/topics/${enc(idOrSlug)}`);

@@ -1,6 +1,13 @@
-// Types of the HTTP API (docs/api-sketch.md), mirroring the json tags of
-// internal/conference. Times are RFC 3339 strings in UTC; calendar dates are
-// YYYY-MM-DD strings.
+// Types of the HTTP API. Entities come from api/schema.d.ts, generated from
+// the server's OpenAPI document (npm run gen:api), so they cannot drift from
+// it. That document marks no field required, so each alias says which fields
+// the server always sends. Times are RFC 3339 strings in UTC; calendar dates
+// are YYYY-MM-DD strings.
+import type { components } from './api/schema';
+
+type Schemas = components['schemas'];
+/** A generated schema with every field present except the ones named. */
+type Sent<T, Optional extends keyof T = never> = Required<Omit<T, Optional>> & Pick<T, Optional>;
 
 export type Role = 'admin' | 'rapporteur' | 'delegate' | 'head' | 'followup' | 'observer';
 
@@ -73,35 +80,13 @@ export interface Topic {
 
 export type MeetingStatus = 'planned' | 'in-session' | 'closed';
 
-export interface Meeting {
-  id: string;
-  title: string;
-  host: string;
-  city: string;
-  venue: string;
-  time_zone: string;
-  start_date: string;
-  end_date: string;
-  status: MeetingStatus;
-  delegations: string[];
-  topics: string[];
-}
+
+export type Meeting = Sent<Schemas['Meeting']>;
 
 export type SessionStatus = 'scheduled' | 'live' | 'ended';
 
-export interface Session {
-  id: string;
-  meeting_id: string;
-  title: string;
-  start: string;
-  end: string;
-  room: string;
-  chair?: string;
-  rapporteurs: string[];
-  topics: string[];
-  status: SessionStatus;
-  version: number;
-}
+
+export type Session = Sent<Schemas['Session'], 'chair'>;
 
 /** Body of POST /meetings/{id}/sessions. */
 export interface SessionInput {
@@ -162,23 +147,7 @@ export interface ErrorBody {
 export const MARKINGS: readonly Marking[] = ['all', 'delegations', 'heads'];
 
 /** One entry of a session's live record. Append-only: a correction is a new note that amends an earlier one. */
-export interface Note {
-  id: string;
-  session_id: string;
-  meeting_id: string;
-  /** 1, 2, 3 … per session, without gaps in the record (readers may see holes). */
-  seq: number;
-  client_id: string;
-  /** User id of the writer. */
-  author: string;
-  text: string;
-  marking: Marking;
-  /** Seq of the earlier note this one corrects; absent when none. */
-  amends?: number;
-  /** Added by the secretariat after the session ended. */
-  late?: boolean;
-  created_at: string;
-}
+export type Note = Sent<Schemas['Note'], 'amends' | 'late'>;
 
 /** Body of POST /sessions/{id}/notes (and of a "post" on the live socket). */
 export interface NoteInput {
@@ -189,7 +158,4 @@ export interface NoteInput {
 }
 
 /** GET /sessions/{id}/notes?after=N: the notes the reader may read, and the record's last seq. */
-export interface NotePage {
-  notes: Note[];
-  last_seq: number;
-}
+export type NotePage = Omit<Sent<Schemas['NotePage']>, 'notes'> & { notes: Note[] };

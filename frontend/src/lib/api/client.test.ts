@@ -1,5 +1,16 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ApiError, createSession, login, me, onUnauthorized, parseError, request, updateSession } from './api';
+import {
+  ApiError,
+  createSession,
+  importCSV,
+  ImportRefused,
+  login,
+  me,
+  onUnauthorized,
+  parseError,
+  request,
+  updateSession,
+} from './index';
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
   return new Response(body === undefined ? null : JSON.stringify(body), {
@@ -128,5 +139,24 @@ describe('request', () => {
     await expect(login('a@example.org', 'wrong')).rejects.toMatchObject({ message: 'Wrong email or password.' });
     await expect(me()).rejects.toMatchObject({ status: 401 });
     expect(handler).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('importCSV', () => {
+  it('sends the file as text/csv through request() and keeps the problems of a refusal', async () => {
+    const f = mockFetch(
+      json(422, { error: { code: 'invalid', message: 'row 2: bad', field: 'title' }, problems: [{ row: 2, message: 'bad' }] }),
+    );
+    const file = new Blob(['title\n'], { type: 'text/csv' });
+    const err = await importCSV(file, true).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ImportRefused);
+    expect((err as ImportRefused).problems).toEqual([{ row: 2, message: 'bad' }]);
+    expect((err as ImportRefused).field).toBe('title');
+    const [url, init] = f.mock.calls[0] as unknown as [string, RequestInit];
+    expect(url).toBe('/api/v1/register.csv?dry_run=true');
+    expect(init.method).toBe('POST');
+    expect(init.credentials).toBe('same-origin');
+    expect((init.headers as Record<string, string>)['Content-Type']).toBe('text/csv');
+    expect(init.body).toBe(file);
   });
 });

@@ -1,27 +1,9 @@
-// The one way the frontend talks to the server. Every request goes through
-// request(): same-origin credentials (the quintet_session cookie), JSON in and
+// The one way the frontend talks to the server. Every call of lib/api/* goes
+// through request(): same-origin credentials (the quintet_session cookie), JSON in and
 // out, and errors turned into ApiError carrying the server's code, message and
 // field, so that a view can show a message next to the field at fault.
 
-import type {
-  Delegation,
-  ErrorBody,
-  Me,
-  Meeting,
-  Note,
-  NoteInput,
-  NotePage,
-  PublicUser,
-  Session,
-  SessionInput,
-  SessionUpdate,
-  SetupInput,
-  SetupStatus,
-  Topic,
-  User,
-  UserInput,
-  UserUpdate,
-} from './types';
+import type { ErrorBody } from '../types';
 
 export const API_BASE = '/api/v1';
 
@@ -40,6 +22,8 @@ export class ApiError extends Error {
     readonly current?: unknown,
     /** Seconds to wait, from Retry-After, on 429 and 503. */
     readonly retryAfter?: number,
+    /** The whole error body, for answers that carry more than the error (an import's problems). */
+    readonly body?: unknown,
   ) {
     super(message);
   }
@@ -114,7 +98,7 @@ export async function parseError(res: Response): Promise<ApiError> {
         ? e.message
         : (FALLBACK_MESSAGE[code] ?? `The server answered ${res.status}.`);
     const field = typeof e.field === 'string' && e.field !== '' ? e.field : undefined;
-    return new ApiError(res.status, code, message, field, e.current, retryAfter);
+    return new ApiError(res.status, code, message, field, e.current, retryAfter, body);
   }
   const message = FALLBACK_MESSAGE[fallbackCode] ?? `The server answered ${res.status} ${res.statusText}.`;
   return new ApiError(res.status, fallbackCode, message, undefined, undefined, retryAfter);
@@ -131,10 +115,12 @@ export function onUnauthorized(handler: UnauthorizedHandler | undefined): void {
   unauthorizedHandler = handler;
 }
 
-interface RequestOptions {
+export interface RequestOptions {
   /** Do not call the unauthorized handler on 401 (sign-in, /me at start). */
   quiet401?: boolean;
   signal?: AbortSignal;
+  /** The body's media type when it is sent as it is (a CSV file) rather than as JSON. */
+  contentType?: string;
 }
 
 /** Sends one request to the API and decodes its JSON answer. */
@@ -146,7 +132,12 @@ export async function request<T>(
 ): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   const init: RequestInit = { method, headers, credentials: 'same-origin', signal: opts.signal };
-  if (body !== undefined) {
+  if (body !== undefined && opts.contentType) {
+    // The server refuses a cookie-authenticated write whose type is not the one
+    // it expects, so a raw body always says what it is.
+    headers['Content-Type'] = opts.contentType;
+    init.body = body as BodyInit;
+  } else if (body !== undefined) {
     headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
   }
@@ -172,46 +163,5 @@ export async function request<T>(
   }
 }
 
-const enc = encodeURIComponent;
-
-// ---- accounts and sign-in ----
-
-export const login = (email: string, password: string) =>
-  request<Me>('POST', '/login', { email, password }, { quiet401: true });
-export const logout = () => request<void>('POST', '/logout', undefined, { quiet401: true });
-export const me = () => request<Me>('GET', '/me', undefined, { quiet401: true });
-export const setupStatus = () => request<SetupStatus>('GET', '/setup', undefined, { quiet401: true });
-export const setup = (input: SetupInput) => request<User>('POST', '/setup', input, { quiet401: true });
-
-// ---- users ----
-
-/** Names, delegations and roles of everyone: enough to name chairs and rapporteurs. */
-export const listUsers = () => request<PublicUser[]>('GET', '/users');
-/** Full accounts: only for the secretariat. */
-export const listAccounts = () => request<User[]>('GET', '/users');
-export const createUser = (input: UserInput) => request<User>('POST', '/users', input);
-export const updateUser = (id: string, update: UserUpdate) => request<User>('PATCH', `/users/${enc(id)}`, update);
-
-// ---- agenda ----
-
-export const listMeetings = () => request<Meeting[]>('GET', '/meetings');
-export const getMeeting = (id: string) => request<Meeting>('GET', `/meetings/${enc(id)}`);
-export const listSessions = (meetingId: string) => request<Session[]>('GET', `/meetings/${enc(meetingId)}/sessions`);
-export const getSession = (id: string) => request<Session>('GET', `/sessions/${enc(id)}`);
-export const createSession = (meetingId: string, input: SessionInput) =>
-  request<Session>('POST', `/meetings/${enc(meetingId)}/sessions`, input);
-export const updateSession = (id: string, update: SessionUpdate) =>
-  request<Session>('PATCH', `/sessions/${enc(id)}`, update);
-export const deleteSession = (id: string) => request<void>('DELETE', `/sessions/${enc(id)}`);
-export const listTopics = () => request<Topic[]>('GET', '/topics');
-export const listDelegations = () => request<Delegation[]>('GET', '/delegations');
-
-// ---- live notes ----
-// The live record arrives over the WebSocket (lib/live.ts); these are its REST twins.
-
-export const listNotes = (sessionId: string, after = 0) =>
-  request<NotePage>('GET', `/sessions/${enc(sessionId)}/notes?after=${after}`);
-export const postNote = (sessionId: string, input: NoteInput) =>
-  request<Note>('POST', `/sessions/${enc(sessionId)}/notes`, input);
-export const startSession = (id: string) => request<Session>('POST', `/sessions/${enc(id)}/start`);
-export const endSession = (id: string) => request<Session>('POST', `/sessions/${enc(id)}/end`);
+/** Encodes one path segment. */
+export const enc = encodeURIComponent;

@@ -1,0 +1,13 @@
+// A session's decisions, recommendations and findings.
+import type { OutcomeInput, OutcomeStatus, Outcome } from '../actions';
+import { enc, request } from './client';
+
+export const listOutcomes = (sessionId: string, signal?: AbortSignal) =>
+  request<Outcome[]>('GET', `/sessions/${enc(sessionId)}/outcomes`, undefined, { signal });
+export const createOutcome = (sessionId: string, input: OutcomeInput) =>
+  request<Outcome>('POST', `/sessions/${enc(sessionId)}/outcomes`, input);
+export const promoteToOutcome = (sessionId: string, seq: number, input: OutcomeInput) =>
+  request<Outcome>('POST', `/sessions/${enc(sessionId)}/notes/${seq}/outcome`, input);
+export const updateOutcome = (id: string, update: Partial<OutcomeInput> & { status?: OutcomeStatus; version: number }) =>
+  request<Outcome>('PATCH', `/outcomes/${enc(id)}`, update);
+export const signOff = (id: string) => request<Outcome>('POST', `/outcomes/${enc(id)}/sign-offs`);
