@@ -240,3 +240,29 @@ func TestLivePushesFollowTheReadRules(t *testing.T) {
 		t.Fatalf("delegate got %+v, want only the note marked all", n)
 	}
 }
+
+// The action list's cache is keyed by what a reader may see: a rapporteur
+// reads their session's heads actions, a delegate of the same clearance does
+// not, whichever of the two asked first.
+func TestActionListCacheKeepsInsidersApart(t *testing.T) {
+	f := newAPIFixture(t, nil)
+	sid := f.newLiveSession(t)
+	rap := f.clients[callerRapporteur]
+	var n e2eNote
+	rap.post(t, "/api/v1/sessions/"+sid+"/notes", map[string]any{"client_id": "cache-heads", "text": "Heads only", "marking": "heads"}).
+		want(t, http.StatusCreated).decode(t, &n)
+	var a struct {
+		ID string `json:"id"`
+	}
+	rap.post(t, fmt.Sprintf("/api/v1/sessions/%s/notes/%d/action", sid, n.Seq), map[string]any{"owner": "GB", "due": "2015-06-30"}).
+		want(t, http.StatusCreated).decode(t, &a)
+	has := func(c *apiClient) bool {
+		return strings.Contains(string(c.get(t, "/api/v1/actions").want(t, http.StatusOK).Body), a.ID)
+	}
+	if !has(rap) {
+		t.Fatal("the rapporteur does not list the action drawn from their heads note")
+	}
+	if has(f.clients[callerDelegate]) {
+		t.Fatal("a delegate is served the rapporteur's cached list, with a heads action")
+	}
+}

@@ -274,3 +274,20 @@ func checkMarkingFloor(m, floor Marking, what string) error {
 	}
 	return nil
 }
+
+// ViewKey names what u may see of marked things: two readers with the same
+// key see the same notes, outcomes and actions, so an answer computed for one
+// may be served to the other. It is the reader's clearance, and their id too
+// when they are a session's insider and so read more there.
+func (s *Service) ViewKey(u *User) string {
+	c := u.Clearance()
+	if c == MarkingHeads {
+		return string(c)
+	}
+	var inside bool
+	s.read(func(st *state) { inside = len(st.insiderSessions(u)) > 0 })
+	if inside {
+		return string(c) + ":" + u.ID
+	}
+	return string(c)
+}

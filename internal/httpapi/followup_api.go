@@ -27,14 +27,14 @@ func newFollowupAPI(a *api) *followupAPI {
 
 // readKey names one cached answer: the view, the query string exactly as
 // sent (so that a hit costs no parsing; two spellings of one filter are two
-// entries), the reader's clearance, and the day, since overdue and due-soon
-// move at midnight. What a reader may see of actions depends on nothing else
-// about them: not their role, not their delegation.
+// entries), the reader's view key (the domain says which readers see the
+// same: their clearance, and who they are when a session's insider), and the
+// day, since overdue and due-soon move at midnight.
 type readKey struct {
-	view      string
-	query     string
-	clearance conference.Marking
-	day       int64 // days since 1970-01-01, UTC
+	view   string
+	query  string
+	reader string // conference.Service.ViewKey
+	day    int64  // days since 1970-01-01, UTC
 }
 
 // readCache holds the encoded answers of one generation of the working set;
@@ -167,7 +167,7 @@ func (f *followupAPI) board(c *gin.Context) {
 // read before the answer is computed, so that an answer is never filed
 // under a generation newer than the state it was computed from.
 func (f *followupAPI) cachedJSON(c *gin.Context, view string, v func(actionQuery) (any, error)) {
-	k := readKey{view: view, query: c.Request.URL.RawQuery, clearance: actor(c).Clearance(),
+	k := readKey{view: view, query: c.Request.URL.RawQuery, reader: f.svc.ViewKey(actor(c)),
 		day: f.svc.Now().Unix() / 86400}
 	gen := f.svc.Generation()
 	if body, ok := f.reads.get(k, gen); ok {
