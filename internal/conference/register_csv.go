@@ -316,7 +316,7 @@ func (s *Service) applyImported(entries []*RegisterEntry) {
 	s.mu.Lock()
 	s.st.putEntries(entries)
 	s.mu.Unlock()
-	s.gen.Add(1)
+	s.changed(Register)
 	if s.OnChange != nil {
 		for _, e := range entries {
 			s.OnChange(Change{Collection: Register, ID: e.ID, Doc: e})

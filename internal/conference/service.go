@@ -41,7 +41,10 @@ type Service struct {
 	mu           sync.RWMutex // guards st
 	st           *state
 	// gen counts applied changes; adapters use it to cache encoded reads.
-	gen atomic.Uint64
+	// gens counts them per collection (by index in Collections), so that a
+	// cache of a view that does not read notes survives a posted note.
+	gen  atomic.Uint64
+	gens [len(collectionNames)]atomic.Uint64
 
 	setupSecret string // hash of the one-time first-admin secret; guarded by writeMu
 
@@ -80,12 +83,33 @@ func (s *Service) Load(ctx context.Context) error {
 	s.mu.Lock()
 	s.st = st
 	s.mu.Unlock()
-	s.gen.Add(1)
+	s.changed(Collections...)
 	return nil
 }
 
-// Generation changes whenever the working set does.
-func (s *Service) Generation() uint64 { return s.gen.Load() }
+// changed counts a change of each of cs.
+func (s *Service) changed(cs ...Collection) {
+	for _, c := range cs {
+		s.gens[c.index()].Add(1)
+	}
+	s.gen.Add(1)
+}
+
+// Generation changes whenever any of cs changes; with no argument, whenever
+// the working set does. A cache keyed by it must name every collection its
+// answer reads, read rules included (an action's marking depends on its
+// outcome, a reader's on the session's rapporteurs). Each count only grows,
+// so their sum changes whenever one of them does.
+func (s *Service) Generation(cs ...Collection) uint64 {
+	if len(cs) == 0 {
+		return s.gen.Load()
+	}
+	var sum uint64
+	for _, c := range cs {
+		sum += s.gens[c.index()].Load()
+	}
+	return sum
+}
 
 // Change is one document put or deleted. It is the unit in which the working
 // set changes, whether the change was made here or (later) arrives from a
@@ -107,7 +131,7 @@ func (s *Service) Apply(ch Change) {
 	ch.Old = s.st.current(ch.Collection, ch.ID)
 	s.st.apply(ch)
 	s.mu.Unlock()
-	s.gen.Add(1)
+	s.changed(ch.Collection)
 	if s.OnChange != nil {
 		s.OnChange(ch)
 	}

@@ -1,6 +1,9 @@
 package conference
 
-import "context"
+import (
+	"context"
+	"slices"
+)
 
 // Collection names a kind of persisted document; the names are the vocabulary's.
 type Collection string
@@ -21,8 +24,21 @@ const (
 	Imports     Collection = "imports"
 )
 
+// collectionNames lists every collection, in the order they are loaded.
+var collectionNames = [...]Collection{Delegations, Topics, Meetings, Sessions, Users, Logins, Tokens, Notes, Outcomes, Actions, Imports, Register, Links}
+
 // Collections lists every collection, in the order they are loaded.
-var Collections = []Collection{Delegations, Topics, Meetings, Sessions, Users, Logins, Tokens, Notes, Outcomes, Actions, Imports, Register, Links}
+var Collections = collectionNames[:]
+
+// index is c's place in Collections; it panics on a name that is not one,
+// which only a programming error can pass.
+func (c Collection) index() int {
+	i := slices.Index(Collections, c)
+	if i < 0 {
+		panic("conference: unknown collection " + string(c))
+	}
+	return i
+}
 
 // Snapshot is every persisted document, as loaded at start.
 type Snapshot struct {
