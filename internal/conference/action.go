@@ -116,19 +116,10 @@ type Action struct {
 // Validate checks the action on its own; the Service checks its owner,
 // topics and origin against what it knows.
 func (a *Action) Validate() error {
-	if strings.TrimSpace(a.Title) == "" {
-		return Invalid("title", "title is required")
-	}
-	if utf8.RuneCountInString(a.Title) > MaxActionTitle {
-		return Invalid("title", "title is longer than %d characters", MaxActionTitle)
-	}
-	if err := ValidShortText("title", a.Title); err != nil {
-		return err
-	}
-	if utf8.RuneCountInString(a.Description) > MaxActionDescription {
-		return Invalid("description", "description is longer than %d characters", MaxActionDescription)
-	}
-	if err := ValidLongText("description", a.Description); err != nil {
+	if err := firstError(
+		requireLine("title", a.Title, MaxActionTitle),
+		checkLines("description", a.Description, MaxActionDescription),
+	); err != nil {
 		return err
 	}
 	if a.Owner == "" {
@@ -137,16 +128,10 @@ func (a *Action) Validate() error {
 	if !delegationCode.MatchString(a.Owner) {
 		return Invalid("owner", "owner %q is not a delegation code (two capital letters)", a.Owner)
 	}
-	if utf8.RuneCountInString(a.Agency) > 200 {
-		return Invalid("agency", "agency is longer than 200 characters")
-	}
-	if err := ValidShortText("agency", a.Agency); err != nil {
-		return err
-	}
-	if utf8.RuneCountInString(a.Contact) > 200 {
-		return Invalid("contact", "contact is longer than 200 characters")
-	}
-	if err := ValidShortText("contact", a.Contact); err != nil {
+	if err := firstError(
+		checkLine("agency", a.Agency, 200),
+		checkLine("contact", a.Contact, 200),
+	); err != nil {
 		return err
 	}
 	if err := ValidateDate("due", a.Due); err != nil {
@@ -164,10 +149,7 @@ func (a *Action) Validate() error {
 	if (a.Status == ActionBlocked || a.Status == ActionDropped) && strings.TrimSpace(a.Reason) == "" {
 		return Invalid("reason", "say why the action is %s: reason is required", a.Status)
 	}
-	if utf8.RuneCountInString(a.Reason) > MaxReasonLength {
-		return Invalid("reason", "reason is longer than %d characters", MaxReasonLength)
-	}
-	if err := ValidLongText("reason", a.Reason); err != nil {
+	if err := checkLines("reason", a.Reason, MaxReasonLength); err != nil {
 		return err
 	}
 	if !a.Marking.Valid() {

@@ -3,9 +3,7 @@ package conference
 import (
 	"context"
 	"slices"
-	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // MeetingStatus is where a meeting stands.
@@ -47,37 +45,20 @@ func (m *Meeting) Location() *time.Location {
 // Validate checks the meeting on its own; references to delegations and
 // topics are checked by the Service, which knows them.
 func (m *Meeting) Validate() error {
-	if err := ValidID("id", m.ID); err != nil {
-		return err
-	}
-	if strings.TrimSpace(m.Title) == "" {
-		return Invalid("title", "title is required")
-	}
-	if utf8.RuneCountInString(m.Title) > 200 {
-		return Invalid("title", "title is longer than 200 characters")
-	}
-	if err := ValidShortText("title", m.Title); err != nil {
+	if err := firstError(
+		ValidID("id", m.ID),
+		requireLine("title", m.Title, 200),
+	); err != nil {
 		return err
 	}
 	if m.Host == "" {
 		return Invalid("host", "host delegation is required")
 	}
-	if err := ValidID("host", m.Host); err != nil {
-		return err
-	}
-	if strings.TrimSpace(m.City) == "" {
-		return Invalid("city", "city is required")
-	}
-	if utf8.RuneCountInString(m.City) > 200 {
-		return Invalid("city", "city is longer than 200 characters")
-	}
-	if err := ValidShortText("city", m.City); err != nil {
-		return err
-	}
-	if utf8.RuneCountInString(m.Venue) > 200 {
-		return Invalid("venue", "venue is longer than 200 characters")
-	}
-	if err := ValidShortText("venue", m.Venue); err != nil {
+	if err := firstError(
+		ValidID("host", m.Host),
+		requireLine("city", m.City, 200),
+		checkLine("venue", m.Venue, 200),
+	); err != nil {
 		return err
 	}
 	if m.TimeZone == "" || m.TimeZone == "Local" {

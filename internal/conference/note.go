@@ -6,7 +6,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 )
 
 // MaxNoteLength bounds a note's text, in characters.
@@ -30,13 +29,7 @@ type Note struct {
 
 // Validate checks what the writer supplies; the Service assigns the rest.
 func (n *Note) Validate() error {
-	if strings.TrimSpace(n.Text) == "" {
-		return Invalid("text", "text is required")
-	}
-	if utf8.RuneCountInString(n.Text) > MaxNoteLength {
-		return Invalid("text", "text is longer than %d characters", MaxNoteLength)
-	}
-	if err := ValidLongText("text", n.Text); err != nil {
+	if err := requireLines("text", n.Text, MaxNoteLength); err != nil {
 		return err
 	}
 	if !n.Marking.Valid() {

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // OutcomeKind says what sort of conclusion an outcome is.
@@ -108,13 +107,7 @@ func (o *Outcome) Validate() error {
 	if !o.Kind.Valid() {
 		return Invalid("kind", "unknown kind %q (one of decision, recommendation, finding)", o.Kind)
 	}
-	if strings.TrimSpace(o.Text) == "" {
-		return Invalid("text", "text is required")
-	}
-	if utf8.RuneCountInString(o.Text) > MaxOutcomeLength {
-		return Invalid("text", "text is longer than %d characters", MaxOutcomeLength)
-	}
-	if err := ValidLongText("text", o.Text); err != nil {
+	if err := requireLines("text", o.Text, MaxOutcomeLength); err != nil {
 		return err
 	}
 	if !o.Marking.Valid() {

@@ -156,21 +156,8 @@ func (e *RegisterEntry) Problems() []*Error {
 // independent of the others' success.
 func (e *RegisterEntry) fieldChecks() []func() *Error {
 	return []func() *Error{
-		func() *Error {
-			if strings.TrimSpace(e.Title) == "" {
-				return Invalid("title", "title is required")
-			}
-			if utf8.RuneCountInString(e.Title) > MaxEntryTitle {
-				return Invalid("title", "title is longer than %d characters", MaxEntryTitle)
-			}
-			return ValidShortText("title", e.Title)
-		},
-		func() *Error {
-			if utf8.RuneCountInString(e.Summary) > MaxEntrySummary {
-				return Invalid("summary", "summary is longer than %d characters", MaxEntrySummary)
-			}
-			return ValidLongText("summary", e.Summary)
-		},
+		func() *Error { return requireLine("title", e.Title, MaxEntryTitle) },
+		func() *Error { return checkLines("summary", e.Summary, MaxEntrySummary) },
 		func() *Error {
 			if e.LeadDelegation == "" {
 				return Invalid("lead_delegation", "lead_delegation is required")
@@ -180,12 +167,7 @@ func (e *RegisterEntry) fieldChecks() []func() *Error {
 			}
 			return nil
 		},
-		func() *Error {
-			if utf8.RuneCountInString(e.LeadAgency) > MaxEntryAgency {
-				return Invalid("lead_agency", "lead_agency is longer than %d characters", MaxEntryAgency)
-			}
-			return ValidShortText("lead_agency", e.LeadAgency)
-		},
+		func() *Error { return checkLine("lead_agency", e.LeadAgency, MaxEntryAgency) },
 		func() *Error {
 			for _, p := range e.PartnerDelegations {
 				if !delegationCode.MatchString(p) {

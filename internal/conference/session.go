@@ -5,7 +5,6 @@ import (
 	"context"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // SessionStatus is where a session stands.
@@ -35,16 +34,10 @@ type Session struct {
 // Validate checks the session on its own; the Service checks it against its
 // meeting, topics and users.
 func (s *Session) Validate() error {
-	if err := ValidID("meeting_id", s.MeetingID); err != nil {
-		return err
-	}
-	if strings.TrimSpace(s.Title) == "" {
-		return Invalid("title", "title is required")
-	}
-	if utf8.RuneCountInString(s.Title) > 200 {
-		return Invalid("title", "title is longer than 200 characters")
-	}
-	if err := ValidShortText("title", s.Title); err != nil {
+	if err := firstError(
+		ValidID("meeting_id", s.MeetingID),
+		requireLine("title", s.Title, 200),
+	); err != nil {
 		return err
 	}
 	if s.Start.IsZero() {
@@ -59,10 +52,7 @@ func (s *Session) Validate() error {
 	if s.End.Sub(s.Start) > 12*time.Hour {
 		return Invalid("end", "a session lasts at most 12 hours")
 	}
-	if utf8.RuneCountInString(s.Room) > 200 {
-		return Invalid("room", "room is longer than 200 characters")
-	}
-	if err := ValidShortText("room", s.Room); err != nil {
+	if err := checkLine("room", s.Room, 200); err != nil {
 		return err
 	}
 	if s.Chair != "" {

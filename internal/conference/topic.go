@@ -4,7 +4,6 @@ import (
 	"context"
 	"regexp"
 	"strings"
-	"unicode/utf8"
 )
 
 // Topic is a theme of the agenda. It lives across meetings so that a theme
@@ -25,19 +24,10 @@ func (t *Topic) Validate() error {
 	if !slugPattern.MatchString(t.Slug) || len(t.Slug) > 80 {
 		return Invalid("slug", "slug %q must be lower-case words joined by hyphens, at most 80 characters", t.Slug)
 	}
-	if strings.TrimSpace(t.Title) == "" {
-		return Invalid("title", "title is required")
-	}
-	if utf8.RuneCountInString(t.Title) > 200 {
-		return Invalid("title", "title is longer than 200 characters")
-	}
-	if err := ValidShortText("title", t.Title); err != nil {
-		return err
-	}
-	if utf8.RuneCountInString(t.Description) > 5000 {
-		return Invalid("description", "description is longer than 5000 characters")
-	}
-	if err := ValidLongText("description", t.Description); err != nil {
+	if err := firstError(
+		requireLine("title", t.Title, 200),
+		checkLines("description", t.Description, 5000),
+	); err != nil {
 		return err
 	}
 	return nil

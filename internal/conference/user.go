@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // Role is what a user may do. A user may hold several.
@@ -53,13 +52,7 @@ func (u *User) Validate() error {
 	if a, err := mail.ParseAddress(u.Email); err != nil || a.Address != u.Email {
 		return Invalid("email", "email %q is not a valid address", u.Email)
 	}
-	if strings.TrimSpace(u.Name) == "" {
-		return Invalid("name", "name is required")
-	}
-	if utf8.RuneCountInString(u.Name) > 200 {
-		return Invalid("name", "name is longer than 200 characters")
-	}
-	if err := ValidShortText("name", u.Name); err != nil {
+	if err := requireLine("name", u.Name, 200); err != nil {
 		return err
 	}
 	if len(u.Roles) == 0 {
