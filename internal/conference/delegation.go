@@ -60,12 +60,7 @@ func (s *Service) Delegation(ctx context.Context, actor *User, code string) (*De
 	if err := requireActor(actor); err != nil {
 		return nil, err
 	}
-	var d *Delegation
-	s.read(func(st *state) { d = st.delegations[code] })
-	if d == nil {
-		return nil, Errorf(ENOTFOUND, "No delegation %q.", code)
-	}
-	return d, nil
+	return find(s, func(st *state) *Delegation { return st.delegations[code] }, "No delegation %q.", code)
 }
 
 // CreateDelegation adds a party.

@@ -124,12 +124,7 @@ func (s *Service) Meeting(ctx context.Context, actor *User, id string) (*Meeting
 	if err := requireActor(actor); err != nil {
 		return nil, err
 	}
-	var m *Meeting
-	s.read(func(st *state) { m = st.meetings[id] })
-	if m == nil {
-		return nil, Errorf(ENOTFOUND, "No meeting %q.", id)
-	}
-	return m, nil
+	return find(s, func(st *state) *Meeting { return st.meetings[id] }, "No meeting %q.", id)
 }
 
 func (s *Service) CreateMeeting(ctx context.Context, actor *User, m Meeting) (*Meeting, error) {

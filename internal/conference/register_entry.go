@@ -333,12 +333,7 @@ func (s *Service) RegisterEntry(ctx context.Context, actor *User, id string) (*R
 	if err := requireActor(actor); err != nil {
 		return nil, err
 	}
-	var e *RegisterEntry
-	s.read(func(st *state) { e = st.register[id] })
-	if e == nil {
-		return nil, Errorf(ENOTFOUND, "No register entry %q.", id)
-	}
-	return e, nil
+	return find(s, func(st *state) *RegisterEntry { return st.register[id] }, "No register entry %q.", id)
 }
 
 // RegisterHistory returns an entry's changes, the most recent first.

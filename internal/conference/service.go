@@ -337,3 +337,14 @@ func nonNil[T any](xs []T) []T {
 
 // utcMillis is how instants are kept: UTC, to the millisecond BSON stores.
 func utcMillis(t time.Time) time.Time { return t.UTC().Truncate(time.Millisecond) }
+
+// find reads one document of the working set, or answers ENOTFOUND with the
+// message given.
+func find[T any](s *Service, get func(st *state) *T, format string, args ...any) (*T, error) {
+	var v *T
+	s.read(func(st *state) { v = get(st) })
+	if v == nil {
+		return nil, Errorf(ENOTFOUND, format, args...)
+	}
+	return v, nil
+}

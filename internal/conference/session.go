@@ -97,12 +97,7 @@ func (s *Service) Session(ctx context.Context, actor *User, id string) (*Session
 	if err := requireActor(actor); err != nil {
 		return nil, err
 	}
-	var se *Session
-	s.read(func(st *state) { se = st.sessions[id] })
-	if se == nil {
-		return nil, Errorf(ENOTFOUND, "No session %q.", id)
-	}
-	return se, nil
+	return find(s, func(st *state) *Session { return st.sessions[id] }, "No session %q.", id)
 }
 
 // SessionInput is what the secretariat gives to add a session.

@@ -48,12 +48,7 @@ func (s *Service) Topic(ctx context.Context, actor *User, idOrSlug string) (*Top
 	if err := requireActor(actor); err != nil {
 		return nil, err
 	}
-	var t *Topic
-	s.read(func(st *state) { t = st.topicByIDOrSlug(idOrSlug) })
-	if t == nil {
-		return nil, Errorf(ENOTFOUND, "No topic %q.", idOrSlug)
-	}
-	return t, nil
+	return find(s, func(st *state) *Topic { return st.topicByIDOrSlug(idOrSlug) }, "No topic %q.", idOrSlug)
 }
 
 func (st *state) topicByIDOrSlug(key string) *Topic {

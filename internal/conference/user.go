@@ -165,12 +165,7 @@ func (s *Service) User(ctx context.Context, actor *User, id string) (*User, erro
 	if err := s.requireUserManager(actor); err != nil {
 		return nil, err
 	}
-	var u *User
-	s.read(func(st *state) { u = st.users[id] })
-	if u == nil {
-		return nil, Errorf(ENOTFOUND, "No user %q.", id)
-	}
-	return u, nil
+	return find(s, func(st *state) *User { return st.users[id] }, "No user %q.", id)
 }
 
 // UserByEmail finds an account by its address, for the command line.
@@ -178,12 +173,7 @@ func (s *Service) UserByEmail(ctx context.Context, actor *User, email string) (*
 	if err := s.requireUserManager(actor); err != nil {
 		return nil, err
 	}
-	var u *User
-	s.read(func(st *state) { u = st.usersByEmail[NormalizeEmail(email)] })
-	if u == nil {
-		return nil, Errorf(ENOTFOUND, "No user with email %q.", email)
-	}
-	return u, nil
+	return find(s, func(st *state) *User { return st.usersByEmail[NormalizeEmail(email)] }, "No user with email %q.", email)
 }
 
 // CreateUser opens an account.
