@@ -46,8 +46,8 @@ var actionTransitions = map[ActionStatus][]ActionStatus{
 // CheckTransition refuses a change of status that the rules do not allow
 // (ECONFLICT: the request is well-formed, the action's state refuses it).
 func CheckTransition(from, to ActionStatus) error {
-	if !to.Valid() {
-		return Invalid("status", "unknown status %q (one of open, in-progress, done, blocked, dropped)", to)
+	if err := oneOf("status", "status", to, ActionStatuses); err != nil {
+		return err
 	}
 	if from == to || slices.Contains(actionTransitions[from], to) {
 		return nil
@@ -137,8 +137,8 @@ func (a *Action) Validate() error {
 	if err := ValidateDate("due", a.Due); err != nil {
 		return err
 	}
-	if !a.Status.Valid() {
-		return Invalid("status", "unknown status %q (one of open, in-progress, done, blocked, dropped)", a.Status)
+	if err := oneOf("status", "status", a.Status, ActionStatuses); err != nil {
+		return err
 	}
 	if a.Progress < 0 || a.Progress > 100 {
 		return Invalid("progress", "progress must be between 0 and 100, not %d", a.Progress)
@@ -149,13 +149,13 @@ func (a *Action) Validate() error {
 	if (a.Status == ActionBlocked || a.Status == ActionDropped) && strings.TrimSpace(a.Reason) == "" {
 		return Invalid("reason", "say why the action is %s: reason is required", a.Status)
 	}
-	if err := checkLines("reason", a.Reason, MaxReasonLength); err != nil {
+	if err := firstError(
+		checkLines("reason", a.Reason, MaxReasonLength),
+		oneOf("marking", "marking", a.Marking, Markings),
+	); err != nil {
 		return err
 	}
-	if !a.Marking.Valid() {
-		return Invalid("marking", "unknown marking %q (one of all, delegations, heads)", a.Marking)
-	}
-	if hasDuplicates(a.Topics) {
+	if hasDuplicate(a.Topics) {
 		return Invalid("topics", "a topic is listed twice")
 	}
 	if err := validIDs("topics", a.Topics); err != nil {
@@ -276,8 +276,8 @@ type ActionFilter struct {
 // Validate checks the filter's values, naming the query parameter at fault.
 func (f *ActionFilter) Validate() error {
 	for _, st := range f.Status {
-		if !st.Valid() {
-			return Invalid("status", "unknown status %q (one of open, in-progress, done, blocked, dropped)", st)
+		if err := oneOf("status", "status", st, ActionStatuses); err != nil {
+			return err
 		}
 	}
 	if f.DueBefore != "" {

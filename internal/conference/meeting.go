@@ -170,10 +170,10 @@ func (st *state) checkMeetingRefs(m *Meeting) error {
 	if st.delegations[m.Host] == nil {
 		return Invalid("host", "unknown delegation %q", m.Host)
 	}
-	if hasDuplicates(m.Delegations) {
+	if hasDuplicate(m.Delegations) {
 		return Invalid("delegations", "a delegation is listed twice")
 	}
-	if hasDuplicates(m.Topics) {
+	if hasDuplicate(m.Topics) {
 		return Invalid("topics", "a topic is listed twice")
 	}
 	for _, id := range m.Topics {

@@ -29,11 +29,11 @@ type Note struct {
 
 // Validate checks what the writer supplies; the Service assigns the rest.
 func (n *Note) Validate() error {
-	if err := requireLines("text", n.Text, MaxNoteLength); err != nil {
+	if err := firstError(
+		requireLines("text", n.Text, MaxNoteLength),
+		oneOf("marking", "marking", n.Marking, Markings),
+	); err != nil {
 		return err
-	}
-	if !n.Marking.Valid() {
-		return Invalid("marking", "unknown marking %q (one of all, delegations, heads)", n.Marking)
 	}
 	if n.ClientID == "" {
 		return Invalid("client_id", "client_id is required")

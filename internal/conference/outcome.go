@@ -104,17 +104,13 @@ type OutcomeView struct {
 // Validate checks the outcome on its own; the Service checks its sources
 // against the session's record.
 func (o *Outcome) Validate() error {
-	if !o.Kind.Valid() {
-		return Invalid("kind", "unknown kind %q (one of decision, recommendation, finding)", o.Kind)
-	}
-	if err := requireLines("text", o.Text, MaxOutcomeLength); err != nil {
+	if err := firstError(
+		oneOf("kind", "kind", o.Kind, OutcomeKinds),
+		requireLines("text", o.Text, MaxOutcomeLength),
+		oneOf("marking", "marking", o.Marking, Markings),
+		oneOf("status", "status", o.Status, OutcomeStatuses),
+	); err != nil {
 		return err
-	}
-	if !o.Marking.Valid() {
-		return Invalid("marking", "unknown marking %q (one of all, delegations, heads)", o.Marking)
-	}
-	if !o.Status.Valid() {
-		return Invalid("status", "unknown status %q (one of draft, agreed)", o.Status)
 	}
 	if len(o.Sources) > MaxOutcomeSources {
 		return Invalid("sources", "an outcome cites at most %d notes", MaxOutcomeSources)
@@ -438,8 +434,8 @@ func (s *Service) UpdateOutcome(ctx context.Context, actor *User, id string, upd
 		o.Marking, contentChanged = *upd.Marking, true
 	}
 	if upd.Status != nil && *upd.Status != o.Status {
-		if !upd.Status.Valid() {
-			return nil, Invalid("status", "unknown status %q (one of draft, agreed)", *upd.Status)
+		if err := oneOf("status", "status", *upd.Status, OutcomeStatuses); err != nil {
+			return nil, err
 		}
 		if !actor.MayAgreeOutcome() {
 			return nil, Errorf(EFORBIDDEN, "Only the secretariat marks an outcome agreed or reopens it.")

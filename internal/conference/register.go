@@ -50,20 +50,20 @@ type compiledFilter struct {
 func (st *state) compileFilter(f RegisterFilter) (*compiledFilter, error) {
 	c := &compiledFilter{year: f.Year, archived: f.Archived}
 	for _, a := range f.Audiences {
-		if !a.Valid() {
-			return nil, Invalid("audience", "unknown audience %q (one of prosecutors, judiciary, investigators, policy, other)", a)
+		if err := oneOf("audience", "audience", a, Audiences); err != nil {
+			return nil, err
 		}
 	}
 	c.audiences = f.Audiences
 	for _, x := range f.Formats {
-		if !x.Valid() {
-			return nil, Invalid("format", "unknown format %q (one of training, exchange, guidance, conference, tool, other)", x)
+		if err := oneOf("format", "format", x, Formats); err != nil {
+			return nil, err
 		}
 	}
 	c.formats = f.Formats
 	for _, x := range f.Statuses {
-		if !x.Valid() {
-			return nil, Invalid("status", "unknown status %q (one of planned, ongoing, completed)", x)
+		if err := oneOf("status", "status", x, EntryStatuses); err != nil {
+			return nil, err
 		}
 	}
 	c.statuses = f.Statuses

@@ -187,8 +187,8 @@ func (e *RegisterEntry) fieldChecks() []func() *Error {
 				return Invalid("audiences", "at least one audience is required (prosecutors, judiciary, investigators, policy, other)")
 			}
 			for _, a := range e.Audiences {
-				if !a.Valid() {
-					return Invalid("audiences", "unknown audience %q (one of prosecutors, judiciary, investigators, policy, other)", a)
+				if err := oneOf("audiences", "audience", a, Audiences); err != nil {
+					return err
 				}
 			}
 			if hasDuplicate(e.Audiences) {
@@ -196,18 +196,8 @@ func (e *RegisterEntry) fieldChecks() []func() *Error {
 			}
 			return nil
 		},
-		func() *Error {
-			if !e.Format.Valid() {
-				return Invalid("format", "unknown format %q (one of training, exchange, guidance, conference, tool, other)", e.Format)
-			}
-			return nil
-		},
-		func() *Error {
-			if !e.Status.Valid() {
-				return Invalid("status", "unknown status %q (one of planned, ongoing, completed)", e.Status)
-			}
-			return nil
-		},
+		func() *Error { return oneOf("format", "format", e.Format, Formats) },
+		func() *Error { return oneOf("status", "status", e.Status, EntryStatuses) },
 		func() *Error {
 			if e.StartDate == "" {
 				return Invalid("start_date", "start_date is required (YYYY-MM-DD)")

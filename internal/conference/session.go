@@ -71,10 +71,10 @@ func (s *Session) Validate() error {
 	default:
 		return Invalid("status", "unknown status %q (one of scheduled, live, ended)", s.Status)
 	}
-	if hasDuplicates(s.Rapporteurs) {
+	if hasDuplicate(s.Rapporteurs) {
 		return Invalid("rapporteurs", "a rapporteur is listed twice")
 	}
-	if hasDuplicates(s.Topics) {
+	if hasDuplicate(s.Topics) {
 		return Invalid("topics", "a topic is listed twice")
 	}
 	return nil

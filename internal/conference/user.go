@@ -59,8 +59,8 @@ func (u *User) Validate() error {
 		return Invalid("roles", "at least one role is required")
 	}
 	for _, r := range u.Roles {
-		if !r.Valid() {
-			return Invalid("roles", "unknown role %q (one of admin, rapporteur, delegate, head, followup, observer)", r)
+		if err := oneOf("roles", "role", r, Roles); err != nil {
+			return err
 		}
 	}
 	needsDelegation := u.Has(RoleDelegate) || u.Has(RoleHead) || u.Has(RoleFollowup)

@@ -1,19 +1,13 @@
 package conference
 
+// Checks shared by the Validate methods of the vocabulary types; the text
+// checks are in text.go.
+
 import (
+	"slices"
+	"strings"
 	"time"
 )
-
-func hasDuplicates(xs []string) bool {
-	seen := make(map[string]bool, len(xs))
-	for _, x := range xs {
-		if seen[x] {
-			return true
-		}
-		seen[x] = true
-	}
-	return false
-}
 
 // ValidateDate checks that s is a calendar date, YYYY-MM-DD.
 func ValidateDate(field, s string) error {
@@ -36,4 +30,18 @@ func hasDuplicate[T comparable](xs []T) bool {
 		seen[x] = true
 	}
 	return false
+}
+
+// oneOf refuses a value outside its closed list (what is the value's name in
+// the message, field its JSON name), and names the list, so that every enum
+// field is refused in the same words.
+func oneOf[T ~string](field, what string, v T, all []T) *Error {
+	if slices.Contains(all, v) {
+		return nil
+	}
+	names := make([]string, len(all))
+	for i, x := range all {
+		names[i] = string(x)
+	}
+	return Invalid(field, "unknown %s %q (one of %s)", what, v, strings.Join(names, ", "))
 }
