@@ -393,16 +393,12 @@ func (s *Service) Action(ctx context.Context, actor *User, id string) (*Action, 
 	if err := requireActor(actor); err != nil {
 		return nil, err
 	}
-	var a *Action
-	s.read(func(st *state) {
-		if a = st.actions[id]; a != nil {
-			a = st.actionView(a, st.clearanceIn(actor, a.SessionID))
+	return find(s, func(st *state) *Action {
+		if a := st.actions[id]; a != nil {
+			return st.actionView(a, st.clearanceIn(actor, a.SessionID))
 		}
-	})
-	if a == nil {
-		return nil, Errorf(ENOTFOUND, "No action %q.", id)
-	}
-	return a, nil
+		return nil
+	}, "No action %q.", id)
 }
 
 // ActionView returns what a reader whose clearance in the action's session is
@@ -661,24 +657,14 @@ func (s *Service) UpdateAction(ctx context.Context, actor *User, id string, upd 
 		return nil, err
 	}
 	a := *old
-	if upd.Title != nil {
-		a.Title = strings.TrimSpace(*upd.Title)
-	}
-	if upd.Description != nil {
-		a.Description = strings.TrimSpace(*upd.Description)
-	}
+	setTrimmed(&a.Title, upd.Title)
+	setTrimmed(&a.Description, upd.Description)
 	if upd.Owner != nil {
 		a.Owner = strings.ToUpper(strings.TrimSpace(*upd.Owner))
 	}
-	if upd.Agency != nil {
-		a.Agency = strings.TrimSpace(*upd.Agency)
-	}
-	if upd.Contact != nil {
-		a.Contact = strings.TrimSpace(*upd.Contact)
-	}
-	if upd.Due != nil {
-		a.Due = strings.TrimSpace(*upd.Due)
-	}
+	setTrimmed(&a.Agency, upd.Agency)
+	setTrimmed(&a.Contact, upd.Contact)
+	setTrimmed(&a.Due, upd.Due)
 	if upd.Topics != nil {
 		a.Topics = nonNil(*upd.Topics)
 	}

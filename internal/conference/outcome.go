@@ -244,16 +244,12 @@ func (s *Service) Outcome(ctx context.Context, actor *User, id string) (*Outcome
 	if err := requireActor(actor); err != nil {
 		return nil, err
 	}
-	var v *OutcomeView
-	s.read(func(st *state) {
+	return find(s, func(st *state) *OutcomeView {
 		if o := st.outcomes[id]; o != nil {
-			v = st.outcomeView(o, st.clearanceIn(actor, o.SessionID))
+			return st.outcomeView(o, st.clearanceIn(actor, o.SessionID))
 		}
-	})
-	if v == nil {
-		return nil, Errorf(ENOTFOUND, "No outcome %q.", id)
-	}
-	return v, nil
+		return nil
+	}, "No outcome %q.", id)
 }
 
 // OutcomeView returns what a reader whose clearance in the outcome's session

@@ -473,18 +473,12 @@ func (s *Service) UpdateRegisterEntry(ctx context.Context, actor *User, id strin
 			Message: fmt.Sprintf("The entry was changed by someone else (version %d, you edited %d); review the current version and save again.", old.Version, *upd.Version)}
 	}
 	e := *old
-	if upd.Title != nil {
-		e.Title = strings.TrimSpace(*upd.Title)
-	}
-	if upd.Summary != nil {
-		e.Summary = strings.TrimSpace(*upd.Summary)
-	}
+	setTrimmed(&e.Title, upd.Title)
+	setTrimmed(&e.Summary, upd.Summary)
 	if upd.LeadDelegation != nil {
 		e.LeadDelegation = strings.ToUpper(strings.TrimSpace(*upd.LeadDelegation))
 	}
-	if upd.LeadAgency != nil {
-		e.LeadAgency = strings.TrimSpace(*upd.LeadAgency)
-	}
+	setTrimmed(&e.LeadAgency, upd.LeadAgency)
 	if upd.PartnerDelegations != nil {
 		e.PartnerDelegations = upperAll(*upd.PartnerDelegations)
 	}
@@ -493,12 +487,8 @@ func (s *Service) UpdateRegisterEntry(ctx context.Context, actor *User, id strin
 	}
 	setIf(&e.Format, upd.Format)
 	setIf(&e.Status, upd.Status)
-	if upd.StartDate != nil {
-		e.StartDate = strings.TrimSpace(*upd.StartDate)
-	}
-	if upd.EndDate != nil {
-		e.EndDate = strings.TrimSpace(*upd.EndDate)
-	}
+	setTrimmed(&e.StartDate, upd.StartDate)
+	setTrimmed(&e.EndDate, upd.EndDate)
 	if upd.Topics != nil {
 		e.Topics = trimAll(*upd.Topics)
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -323,6 +324,14 @@ func sortedValues[T any](m map[string]*T, key func(*T) string) []*T {
 func setIf[T any](dst *T, v *T) {
 	if v != nil {
 		*dst = *v
+	}
+}
+
+// setTrimmed sets *dst to v without surrounding white space, unless v is nil:
+// how an update applies a text field it was given.
+func setTrimmed(dst *string, v *string) {
+	if v != nil {
+		*dst = strings.TrimSpace(*v)
 	}
 }
 

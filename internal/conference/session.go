@@ -202,9 +202,7 @@ func (s *Service) UpdateSession(ctx context.Context, actor *User, id string, upd
 			Message: "The session was changed by someone else; review the current version and save again."}
 	}
 	se := *old
-	if upd.Title != nil {
-		se.Title = strings.TrimSpace(*upd.Title)
-	}
+	setTrimmed(&se.Title, upd.Title)
 	if upd.Start != nil {
 		se.Start = utcMillis(*upd.Start)
 	}

@@ -256,9 +256,7 @@ func (s *Service) UpdateUser(ctx context.Context, actor *User, id string, upd Us
 		return nil, Invalid("roles", "you cannot give up your own admin role")
 	}
 	u := *old
-	if upd.Name != nil {
-		u.Name = strings.TrimSpace(*upd.Name)
-	}
+	setTrimmed(&u.Name, upd.Name)
 	if upd.Roles != nil {
 		u.Roles = slices.Compact(slices.Sorted(slices.Values(*upd.Roles)))
 	}
