@@ -1,9 +1,11 @@
 package conference
 
 import (
+	"context"
+	"fmt"
 	"strings"
+	"sync"
 	"time"
-	"unicode/utf8"
 )
 
 // MaxNoteLength bounds a note's text, in characters.
@@ -27,17 +29,11 @@ type Note struct {
 
 // Validate checks what the writer supplies; the Service assigns the rest.
 func (n *Note) Validate() error {
-	if strings.TrimSpace(n.Text) == "" {
-		return Invalid("text", "text is required")
-	}
-	if utf8.RuneCountInString(n.Text) > MaxNoteLength {
-		return Invalid("text", "text is longer than %d characters", MaxNoteLength)
-	}
-	if err := ValidLongText("text", n.Text); err != nil {
+	if err := firstError(
+		requireLines("text", n.Text, MaxNoteLength),
+		oneOf("marking", "marking", n.Marking, Markings),
+	); err != nil {
 		return err
-	}
-	if !n.Marking.Valid() {
-		return Invalid("marking", "unknown marking %q (one of all, delegations, heads)", n.Marking)
 	}
 	if n.ClientID == "" {
 		return Invalid("client_id", "client_id is required")
@@ -49,4 +45,180 @@ func (n *Note) Validate() error {
 		return Invalid("amends", "a note can amend only an earlier note")
 	}
 	return nil
+}
+
+// NoteInput is what a writer sends to post a note.
+type NoteInput struct {
+	ClientID string  `json:"client_id"`
+	Text     string  `json:"text"`
+	Marking  Marking `json:"marking"`
+	Amends   int64   `json:"amends,omitempty"`
+}
+
+// sessionLock returns the lock that serialises the record of one session:
+// seq assignment and status changes. Posts to different sessions never wait
+// for each other, nor for agenda edits.
+func (s *Service) sessionLock(id string) *sync.Mutex {
+	m, _ := s.sessionLocks.LoadOrStore(id, &sync.Mutex{})
+	return m.(*sync.Mutex)
+}
+
+// PostNote appends a note to a session's record and gives it the next seq.
+// A retry with the same client id is answered with the note already stored
+// (created is false) and never stored twice.
+//
+// The seq comes from memory, under the session's lock. When the store already
+// holds that seq or client id — another instance wrote first, or an earlier
+// write's outcome was never learned — memory catches up with the store and
+// the post is tried again, so that a clash is never the writer's problem.
+func (s *Service) PostNote(ctx context.Context, actor *User, sessionID string, in NoteInput) (n *Note, created bool, err error) {
+	if err := requireActor(actor); err != nil {
+		return nil, false, err
+	}
+	in.ClientID = strings.TrimSpace(in.ClientID)
+	if !s.sessionExists(sessionID) {
+		return nil, false, Errorf(ENOTFOUND, "No session %q.", sessionID)
+	}
+	lock := s.sessionLock(sessionID)
+	lock.Lock()
+	defer lock.Unlock()
+	for attempt := 1; ; attempt++ {
+		var clash bool
+		n, created, clash, err = s.postNote(ctx, actor, sessionID, in)
+		if !clash || attempt == maxPostAttempts {
+			return n, created, err
+		}
+		if cerr := s.catchUpNotes(ctx, sessionID); cerr != nil {
+			return nil, false, cerr
+		}
+	}
+}
+
+// maxPostAttempts bounds how often a post catches up with the store and
+// tries again; each round needs another writer to win the same seq.
+const maxPostAttempts = 5
+
+// postNote checks and stores one post; clash says the store already held its
+// seq or client id. It expects the session's lock held.
+func (s *Service) postNote(ctx context.Context, actor *User, sessionID string, in NoteInput) (n *Note, created, clash bool, err error) {
+	var se *Session
+	var prior *Note
+	var count int64
+	s.read(func(st *state) {
+		se = st.sessions[sessionID]
+		prior = st.noteByClientID[in.ClientID]
+		count = int64(len(st.notes[sessionID]))
+	})
+	if se == nil {
+		return nil, false, false, Errorf(ENOTFOUND, "No session %q.", sessionID)
+	}
+	if !actor.MayPostNote(se) {
+		return nil, false, false, Errorf(EFORBIDDEN, "Only the session's rapporteurs, its chair and the secretariat may write notes.")
+	}
+	if prior != nil && in.ClientID != "" {
+		if prior.SessionID != sessionID || prior.Author != actor.ID {
+			return nil, false, false, &Error{Code: ECONFLICT, Field: "client_id", Message: "This client_id belongs to another note."}
+		}
+		return prior, false, false, nil
+	}
+	// No default marking: a forgotten one must not publish a note to observers.
+	if in.Marking == "" {
+		return nil, false, false, Invalid("marking", "marking is required (all, delegations or heads)")
+	}
+	note := Note{
+		ID:        s.NewID(),
+		SessionID: sessionID,
+		MeetingID: se.MeetingID,
+		Seq:       count + 1,
+		ClientID:  in.ClientID,
+		Author:    actor.ID,
+		Text:      in.Text,
+		Marking:   in.Marking,
+		Amends:    in.Amends,
+		CreatedAt: s.Now(),
+	}
+	if err := note.Validate(); err != nil {
+		return nil, false, false, err
+	}
+	switch se.Status {
+	case SessionLive:
+	case SessionEnded:
+		if !actor.MayPostLateNote() {
+			return nil, false, false, Errorf(ECONFLICT, "The session has ended; only the secretariat may add notes now.")
+		}
+		note.Late = true
+	default:
+		return nil, false, false, Errorf(ECONFLICT, "The session has not started; start it before writing notes.")
+	}
+	if err := s.insert(ctx, Notes, note.ID, &note); err != nil {
+		return nil, false, ErrorCode(err) == ECONFLICT, err
+	}
+	return &note, true, false, nil
+}
+
+// catchUpNotes applies the notes of a session that the store holds and
+// memory does not. It expects the session's lock held.
+func (s *Service) catchUpNotes(ctx context.Context, sessionID string) error {
+	var count int64
+	s.read(func(st *state) { count = int64(len(st.notes[sessionID])) })
+	var missed []Note
+	err := s.write(ctx, func(ctx context.Context) error {
+		var err error
+		missed, err = s.store.NotesAfter(ctx, sessionID, count)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("catch up with the notes of session %s: %w", sessionID, err)
+	}
+	for i := range missed {
+		s.Apply(Change{Collection: Notes, ID: missed[i].ID, Doc: &missed[i]})
+	}
+	return nil
+}
+
+// Notes returns the session's notes after seq `after` that the actor may
+// read, in seq order, and the highest seq of the record, read or not: the
+// reader's cursor moves past notes it may not see.
+func (s *Service) Notes(ctx context.Context, actor *User, sessionID string, after int64) ([]*Note, int64, error) {
+	if err := requireActor(actor); err != nil {
+		return nil, 0, err
+	}
+	if after < 0 {
+		return nil, 0, Invalid("after", "after must be 0 or more")
+	}
+	var se *Session
+	var all []*Note
+	s.read(func(st *state) {
+		se = st.sessions[sessionID]
+		all = st.notes[sessionID]
+	})
+	if se == nil {
+		return nil, 0, Errorf(ENOTFOUND, "No session %q.", sessionID)
+	}
+	c := actor.ClearanceIn(se)
+	out := []*Note{}
+	// all[i] has seq i+1: the record is gapless.
+	for _, n := range all[min(after, int64(len(all))):] {
+		if covers(c, n.Marking) {
+			out = append(out, n)
+		}
+	}
+	return out, int64(len(all)), nil
+}
+
+// readableNote returns note seq of the session when actor may read it.
+func (s *Service) readableNote(actor *User, sessionID string, seq int64) (*Note, error) {
+	var se *Session
+	var notes []*Note
+	s.read(func(st *state) {
+		se = st.sessions[sessionID]
+		notes = st.notes[sessionID]
+	})
+	if se == nil {
+		return nil, Errorf(ENOTFOUND, "No session %q.", sessionID)
+	}
+	if seq < 1 || seq > int64(len(notes)) || !covers(actor.ClearanceIn(se), notes[seq-1].Marking) {
+		return nil, Errorf(ENOTFOUND, "No note %d in this session's record.", seq)
+	}
+	return notes[seq-1], nil
 }

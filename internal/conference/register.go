@@ -1,320 +1,268 @@
 package conference
 
 import (
-	"net/url"
+	"context"
 	"slices"
-	"strconv"
 	"strings"
-	"time"
-	"unicode/utf8"
 )
 
-// Audience is who a capacity-building activity is meant for. The London
-// meeting asked for "a particular emphasis on the education of prosecutors
-// and the judiciary", so those two come first.
-type Audience string
-
-const (
-	AudienceProsecutors   Audience = "prosecutors"
-	AudienceJudiciary     Audience = "judiciary"
-	AudienceInvestigators Audience = "investigators"
-	AudiencePolicy        Audience = "policy"
-	AudienceOther         Audience = "other"
-)
-
-// Audiences lists every audience in a stable order.
-var Audiences = []Audience{AudienceProsecutors, AudienceJudiciary, AudienceInvestigators, AudiencePolicy, AudienceOther}
-
-// FocusAudiences are the audiences the coverage matrix flags when no entry
-// reaches them.
-var FocusAudiences = []Audience{AudienceProsecutors, AudienceJudiciary}
-
-func (a Audience) Valid() bool { return slices.Contains(Audiences, a) }
-
-// Format is the kind of activity.
-type Format string
-
-const (
-	FormatTraining   Format = "training"
-	FormatExchange   Format = "exchange"
-	FormatGuidance   Format = "guidance"
-	FormatConference Format = "conference"
-	FormatTool       Format = "tool"
-	FormatOther      Format = "other"
-)
-
-// Formats lists every format in a stable order.
-var Formats = []Format{FormatTraining, FormatExchange, FormatGuidance, FormatConference, FormatTool, FormatOther}
-
-func (f Format) Valid() bool { return slices.Contains(Formats, f) }
-
-// EntryStatus is where an activity stands.
-type EntryStatus string
-
-const (
-	EntryPlanned   EntryStatus = "planned"
-	EntryOngoing   EntryStatus = "ongoing"
-	EntryCompleted EntryStatus = "completed"
-)
-
-// EntryStatuses lists every status in a stable order.
-var EntryStatuses = []EntryStatus{EntryPlanned, EntryOngoing, EntryCompleted}
-
-func (s EntryStatus) Valid() bool { return slices.Contains(EntryStatuses, s) }
-
-// Reference points at the activity outside Quintet: a web page, and
-// optionally its identifier in an outside catalogue (a training calendar,
-// a treaty body's database).
-type Reference struct {
-	URL        string `json:"url" bson:"url"`
-	Catalogue  string `json:"catalogue,omitempty" bson:"catalogue,omitempty"`
-	Identifier string `json:"identifier,omitempty" bson:"identifier,omitempty"`
+// RegisterFilter selects entries. Within one field any value matches; all
+// fields must match. Empty fields select everything.
+type RegisterFilter struct {
+	Delegations []string      // lead or partner
+	Audiences   []Audience    //
+	Formats     []Format      //
+	Statuses    []EntryStatus //
+	Topics      []string      // ids or slugs; an entry's own topics and topics linked to it
+	Year        int           // active at some time in that year; 0: any
+	Archived    string        // "" or "false": active entries; "true": archived ones; "any": both
+	Limit       int           // 0: MaxRegisterPage
+	Offset      int
 }
 
-// Limits of a register entry's fields.
-const (
-	MaxEntryTitle      = 200
-	MaxEntrySummary    = 5000
-	MaxEntryAgency     = 200
-	MaxEntryReferences = 20
-	MaxReferenceURL    = 2000
-)
+// MaxRegisterPage bounds one page of the register list.
+const MaxRegisterPage = 1000
 
-// RegisterEntry is one capacity-building activity in the register. Entries
-// are archived, never deleted, so that links to them never dangle.
-type RegisterEntry struct {
-	ID                 string      `json:"id" bson:"_id"`
-	Title              string      `json:"title" bson:"title"`
-	Summary            string      `json:"summary" bson:"summary"`
-	LeadDelegation     string      `json:"lead_delegation" bson:"lead_delegation"` // delegation code
-	LeadAgency         string      `json:"lead_agency" bson:"lead_agency"`
-	PartnerDelegations []string    `json:"partner_delegations" bson:"partner_delegations"`
-	Audiences          []Audience  `json:"audiences" bson:"audiences"`
-	Format             Format      `json:"format" bson:"format"`
-	Status             EntryStatus `json:"status" bson:"status"`
-	StartDate          string      `json:"start_date" bson:"start_date"`                 // YYYY-MM-DD
-	EndDate            string      `json:"end_date,omitempty" bson:"end_date,omitempty"` // YYYY-MM-DD; none while open-ended
-	Topics             []string    `json:"topics" bson:"topics"`                         // topic ids
-	References         []Reference `json:"references" bson:"references"`                 // outside the register
-	Example            bool        `json:"example" bson:"example"`                       // demo data, shown as such
-	Archived           bool        `json:"archived" bson:"archived"`                     // withdrawn, kept for its links
-	Version            int64       `json:"version" bson:"version"`                       // 1, 2, 3 … one per change
-	CreatedBy          string      `json:"created_by" bson:"created_by"`                 // user id
-	CreatedAt          time.Time   `json:"created_at" bson:"created_at"`
-	UpdatedBy          string      `json:"updated_by" bson:"updated_by"` // user id
-	UpdatedAt          time.Time   `json:"updated_at" bson:"updated_at"`
-	History            []Revision  `json:"-" bson:"history"` // served on its own: lists need not carry it
-	// ImportID is the CSV import that added the entry, if one did. The
-	// entry exists only once that import is committed: see Import.
-	ImportID string `json:"-" bson:"import_id,omitempty"`
+// RegisterPage is one page of the register.
+type RegisterPage struct {
+	Entries []*RegisterEntry
+	Total   int // entries matching the filter, on every page
 }
 
-// Revision is one change of a register entry: who made it, when, and what
-// changed, field by field, in words a reader of the history understands.
-type Revision struct {
-	Version int64         `json:"version" bson:"version"`
-	Action  string        `json:"action" bson:"action"` // created, updated, archived, restored, imported
-	By      string        `json:"by" bson:"by"`         // user id
-	ByName  string        `json:"by_name" bson:"by_name"`
-	At      time.Time     `json:"at" bson:"at"`
-	Changes []FieldChange `json:"changes" bson:"changes"`
+// compiled is a filter checked and turned into sets, so that matching an
+// entry costs a few lookups.
+type compiledFilter struct {
+	delegations map[string]bool
+	audiences   []Audience
+	formats     []Format
+	statuses    []EntryStatus
+	topics      map[string]bool
+	linkedTopic map[string]bool // entries linked from one of the topics
+	year        int
+	archived    string
+
+	// The same, as bits of entryFacet; zero masks match anything.
+	audienceMask, formatMask, statusMask uint8
+	delegationMask                       uint64
+	slowDelegations                      bool // a delegation without a bit: match entries field by field
 }
 
-// FieldChange is one field's value before and after a change, as text.
-type FieldChange struct {
-	Field string `json:"field" bson:"field"`
-	From  string `json:"from" bson:"from"`
-	To    string `json:"to" bson:"to"`
-}
-
-// Validate checks the entry on its own; the Service checks its delegations
-// and topics against those it knows. It reports the first problem.
-func (e *RegisterEntry) Validate() error {
-	for _, check := range e.fieldChecks() {
-		if err := check(); err != nil {
-			return err
+func (st *state) compileFilter(f RegisterFilter) (*compiledFilter, error) {
+	c := &compiledFilter{year: f.Year, archived: f.Archived}
+	for _, a := range f.Audiences {
+		if err := oneOf("audience", "audience", a, Audiences); err != nil {
+			return nil, err
 		}
 	}
-	return nil
-}
-
-// Problems reports every field at fault, at most one problem per field: a
-// CSV import names them all at once.
-func (e *RegisterEntry) Problems() []*Error {
-	var out []*Error
-	for _, check := range e.fieldChecks() {
-		if err := check(); err != nil {
-			out = append(out, err)
+	c.audiences = f.Audiences
+	for _, x := range f.Formats {
+		if err := oneOf("format", "format", x, Formats); err != nil {
+			return nil, err
 		}
 	}
-	return out
-}
-
-// fieldChecks are the entry's rules, one function per field, each
-// independent of the others' success.
-func (e *RegisterEntry) fieldChecks() []func() *Error {
-	return []func() *Error{
-		func() *Error {
-			if strings.TrimSpace(e.Title) == "" {
-				return Invalid("title", "title is required")
-			}
-			if utf8.RuneCountInString(e.Title) > MaxEntryTitle {
-				return Invalid("title", "title is longer than %d characters", MaxEntryTitle)
-			}
-			return ValidShortText("title", e.Title)
-		},
-		func() *Error {
-			if utf8.RuneCountInString(e.Summary) > MaxEntrySummary {
-				return Invalid("summary", "summary is longer than %d characters", MaxEntrySummary)
-			}
-			return ValidLongText("summary", e.Summary)
-		},
-		func() *Error {
-			if e.LeadDelegation == "" {
-				return Invalid("lead_delegation", "lead_delegation is required")
-			}
-			if !delegationCode.MatchString(e.LeadDelegation) {
-				return Invalid("lead_delegation", "lead_delegation %q must be a delegation code such as NZ", e.LeadDelegation)
-			}
-			return nil
-		},
-		func() *Error {
-			if utf8.RuneCountInString(e.LeadAgency) > MaxEntryAgency {
-				return Invalid("lead_agency", "lead_agency is longer than %d characters", MaxEntryAgency)
-			}
-			return ValidShortText("lead_agency", e.LeadAgency)
-		},
-		func() *Error {
-			for _, p := range e.PartnerDelegations {
-				if !delegationCode.MatchString(p) {
-					return Invalid("partner_delegations", "partner delegation %q must be a delegation code such as CA", p)
-				}
-				if p == e.LeadDelegation {
-					return Invalid("partner_delegations", "the lead delegation %s cannot also be a partner", p)
-				}
-			}
-			if hasDuplicate(e.PartnerDelegations) {
-				return Invalid("partner_delegations", "a partner delegation is listed twice")
-			}
-			return nil
-		},
-		func() *Error {
-			if len(e.Audiences) == 0 {
-				return Invalid("audiences", "at least one audience is required (prosecutors, judiciary, investigators, policy, other)")
-			}
-			for _, a := range e.Audiences {
-				if !a.Valid() {
-					return Invalid("audiences", "unknown audience %q (one of prosecutors, judiciary, investigators, policy, other)", a)
-				}
-			}
-			if hasDuplicate(e.Audiences) {
-				return Invalid("audiences", "an audience is listed twice")
-			}
-			return nil
-		},
-		func() *Error {
-			if !e.Format.Valid() {
-				return Invalid("format", "unknown format %q (one of training, exchange, guidance, conference, tool, other)", e.Format)
-			}
-			return nil
-		},
-		func() *Error {
-			if !e.Status.Valid() {
-				return Invalid("status", "unknown status %q (one of planned, ongoing, completed)", e.Status)
-			}
-			return nil
-		},
-		func() *Error {
-			if e.StartDate == "" {
-				return Invalid("start_date", "start_date is required (YYYY-MM-DD)")
-			}
-			if _, err := time.Parse(DateLayout, e.StartDate); err != nil {
-				return Invalid("start_date", "start_date %q is not a date (YYYY-MM-DD)", e.StartDate)
-			}
-			return nil
-		},
-		func() *Error {
-			if e.EndDate == "" {
-				return nil
-			}
-			end, err := time.Parse(DateLayout, e.EndDate)
-			if err != nil {
-				return Invalid("end_date", "end_date %q is not a date (YYYY-MM-DD)", e.EndDate)
-			}
-			if start, err := time.Parse(DateLayout, e.StartDate); err == nil && end.Before(start) {
-				return Invalid("end_date", "end_date %s is before start_date %s", e.EndDate, e.StartDate)
-			}
-			return nil
-		},
-		func() *Error {
-			if hasDuplicate(e.Topics) {
-				return Invalid("topics", "a topic is listed twice")
-			}
-			return validIDs("topics", e.Topics)
-		},
-		func() *Error {
-			if len(e.References) > MaxEntryReferences {
-				return Invalid("references", "at most %d references", MaxEntryReferences)
-			}
-			for i := range e.References {
-				if err := e.References[i].validate(i); err != nil {
-					return err
-				}
-			}
-			return nil
-		},
-	}
-}
-
-func (r *Reference) validate(i int) *Error {
-	field := func(name string) string { return "references[" + strconv.Itoa(i) + "]." + name }
-	if r.URL == "" {
-		return Invalid(field("url"), "a reference needs a url")
-	}
-	if len(r.URL) > MaxReferenceURL {
-		return Invalid(field("url"), "url is longer than %d characters", MaxReferenceURL)
-	}
-	if err := ValidShortText(field("url"), r.URL); err != nil {
-		return err
-	}
-	u, err := url.Parse(r.URL)
-	// Only web addresses: a javascript: or data: URL shown as a link would run
-	// in the reader's browser.
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return Invalid(field("url"), "url %q must be an http or https address", r.URL)
-	}
-	if utf8.RuneCountInString(r.Catalogue) > 100 {
-		return Invalid(field("catalogue"), "catalogue is longer than 100 characters")
-	}
-	if err := ValidShortText(field("catalogue"), r.Catalogue); err != nil {
-		return err
-	}
-	if utf8.RuneCountInString(r.Identifier) > 200 {
-		return Invalid(field("identifier"), "identifier is longer than 200 characters")
-	}
-	if err := ValidShortText(field("identifier"), r.Identifier); err != nil {
-		return err
-	}
-	if r.Identifier != "" && strings.TrimSpace(r.Catalogue) == "" {
-		return Invalid(field("catalogue"), "an identifier needs the name of the catalogue it belongs to")
-	}
-	return nil
-}
-
-// Delegations returns the lead and the partners: every delegation the entry
-// involves, lead first.
-func (e *RegisterEntry) Delegations() []string {
-	return append([]string{e.LeadDelegation}, e.PartnerDelegations...)
-}
-
-// hasDuplicate reports whether a value occurs twice in xs.
-func hasDuplicate[T comparable](xs []T) bool {
-	seen := make(map[T]bool, len(xs))
-	for _, x := range xs {
-		if seen[x] {
-			return true
+	c.formats = f.Formats
+	for _, x := range f.Statuses {
+		if err := oneOf("status", "status", x, EntryStatuses); err != nil {
+			return nil, err
 		}
-		seen[x] = true
 	}
-	return false
+	c.statuses = f.Statuses
+	if len(f.Delegations) > 0 {
+		c.delegations = map[string]bool{}
+		for _, d := range f.Delegations {
+			d = strings.ToUpper(strings.TrimSpace(d))
+			if st.delegations[d] == nil {
+				return nil, Invalid("delegation", "unknown delegation %q", d)
+			}
+			c.delegations[d] = true
+		}
+	}
+	if len(f.Topics) > 0 {
+		c.topics, c.linkedTopic = map[string]bool{}, map[string]bool{}
+		for _, key := range f.Topics {
+			t := st.topicByIDOrSlug(key)
+			if t == nil {
+				return nil, Invalid("topic", "unknown topic %q", key)
+			}
+			c.topics[t.ID] = true
+			for _, l := range st.linksByFrom[linkFromKey(LinkTopic, t.ID)] {
+				c.linkedTopic[l.EntryID] = true
+			}
+		}
+	}
+	for _, a := range c.audiences {
+		c.audienceMask |= 1 << slices.Index(Audiences, a)
+	}
+	for _, x := range c.formats {
+		c.formatMask |= 1 << slices.Index(Formats, x)
+	}
+	for _, x := range c.statuses {
+		c.statusMask |= 1 << slices.Index(EntryStatuses, x)
+	}
+	for d := range c.delegations {
+		if bit, ok := st.delegationBit[d]; ok {
+			c.delegationMask |= 1 << bit
+		} else {
+			// No entry has involved this delegation so far, or it has no
+			// bit: field by field is right either way.
+			c.slowDelegations = true
+		}
+	}
+	if f.Year != 0 && (f.Year < 1900 || f.Year > 2200) {
+		return nil, Invalid("year", "year %d is out of range", f.Year)
+	}
+	switch f.Archived {
+	case "", "false", "true", "any":
+	default:
+		return nil, Invalid("archived", "archived must be true, false or any, not %q", f.Archived)
+	}
+	if f.Limit < 0 || f.Limit > MaxRegisterPage {
+		return nil, Invalid("limit", "limit must be between 1 and %d", MaxRegisterPage)
+	}
+	if f.Offset < 0 {
+		return nil, Invalid("offset", "offset must be 0 or more")
+	}
+	return c, nil
+}
+
+// matchFacet is match on an entry's facet: the same answer, faster. The
+// topic filter and delegations without a bit are checked on the entry.
+func (c *compiledFilter) matchFacet(f *entryFacet, e *RegisterEntry, nowYear int) bool {
+	switch c.archived {
+	case "", "false":
+		if f.archived {
+			return false
+		}
+	case "true":
+		if !f.archived {
+			return false
+		}
+	}
+	if c.statusMask != 0 && f.status&c.statusMask == 0 ||
+		c.formatMask != 0 && f.format&c.formatMask == 0 ||
+		c.audienceMask != 0 && f.audiences&c.audienceMask == 0 {
+		return false
+	}
+	if c.delegations != nil {
+		if c.slowDelegations || f.overflow {
+			if !c.delegations[e.LeadDelegation] && !slices.ContainsFunc(e.PartnerDelegations, func(d string) bool { return c.delegations[d] }) {
+				return false
+			}
+		} else if f.delegations&c.delegationMask == 0 {
+			return false
+		}
+	}
+	if c.topics != nil && !c.linkedTopic[e.ID] && !slices.ContainsFunc(e.Topics, func(t string) bool { return c.topics[t] }) {
+		return false
+	}
+	if c.year != 0 {
+		last := int(f.last)
+		if f.openEnded && nowYear > last {
+			last = nowYear
+		}
+		if c.year < int(f.first) || c.year > last {
+			return false
+		}
+	}
+	return true
+}
+
+func (c *compiledFilter) match(e *RegisterEntry, nowYear int) bool {
+	switch c.archived {
+	case "", "false":
+		if e.Archived {
+			return false
+		}
+	case "true":
+		if !e.Archived {
+			return false
+		}
+	}
+	if len(c.statuses) > 0 && !slices.Contains(c.statuses, e.Status) {
+		return false
+	}
+	if len(c.formats) > 0 && !slices.Contains(c.formats, e.Format) {
+		return false
+	}
+	if len(c.audiences) > 0 && !slices.ContainsFunc(e.Audiences, func(a Audience) bool { return slices.Contains(c.audiences, a) }) {
+		return false
+	}
+	if c.delegations != nil && !c.delegations[e.LeadDelegation] &&
+		!slices.ContainsFunc(e.PartnerDelegations, func(d string) bool { return c.delegations[d] }) {
+		return false
+	}
+	if c.topics != nil && !c.linkedTopic[e.ID] && !slices.ContainsFunc(e.Topics, func(t string) bool { return c.topics[t] }) {
+		return false
+	}
+	if c.year != 0 {
+		first, last := entryYears(e, nowYear)
+		if c.year < first || c.year > last {
+			return false
+		}
+	}
+	return true
+}
+
+// entryYears is RegisterEntry.Years without parsing dates, which are valid
+// once stored: the register list runs it on every entry.
+func entryYears(e *RegisterEntry, nowYear int) (int, int) {
+	first := yearOf(e.StartDate)
+	last := first
+	if e.EndDate != "" {
+		last = yearOf(e.EndDate)
+	} else if e.Status == EntryOngoing && nowYear > last {
+		last = nowYear
+	}
+	return first, last
+}
+
+func yearOf(date string) int {
+	if len(date) < 4 {
+		return 0
+	}
+	y := 0
+	for _, c := range date[:4] {
+		if c < '0' || c > '9' {
+			return 0
+		}
+		y = y*10 + int(c-'0')
+	}
+	return y
+}
+
+// Register returns the entries that match f, in list order (most recent
+// start first). Every signed-in user may read the register: entries carry
+// no marking.
+func (s *Service) Register(ctx context.Context, actor *User, f RegisterFilter) (*RegisterPage, error) {
+	if err := requireActor(actor); err != nil {
+		return nil, err
+	}
+	limit := f.Limit
+	if limit == 0 {
+		limit = MaxRegisterPage
+	}
+	nowYear := s.Now().Year()
+	var page RegisterPage
+	var err error
+	s.read(func(st *state) {
+		var c *compiledFilter
+		if c, err = st.compileFilter(f); err != nil {
+			return
+		}
+		page.Entries = []*RegisterEntry{}
+		facets := st.registerFacets
+		for i, e := range st.registerList {
+			if !c.matchFacet(&facets[i], e, nowYear) {
+				continue
+			}
+			if page.Total >= f.Offset && len(page.Entries) < limit {
+				page.Entries = append(page.Entries, e)
+			}
+			page.Total++
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &page, nil
 }

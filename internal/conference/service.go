@@ -1,10 +1,13 @@
 package conference
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -301,4 +304,56 @@ func (s *Service) Empty() bool {
 	var empty bool
 	s.read(func(st *state) { empty = len(st.meetings) == 0 && len(st.delegations) == 0 && len(st.topics) == 0 })
 	return empty
+}
+
+// sortedValues returns the map's values ordered by key, ties broken by id, so
+// that lists come out the same on every call.
+func sortedValues[T any](m map[string]*T, key func(*T) string) []*T {
+	ids := make([]string, 0, len(m))
+	for id := range m {
+		ids = append(ids, id)
+	}
+	slices.SortFunc(ids, func(a, b string) int { return cmp.Or(cmp.Compare(key(m[a]), key(m[b])), cmp.Compare(a, b)) })
+	out := make([]*T, len(ids))
+	for i, id := range ids {
+		out[i] = m[id]
+	}
+	return out
+}
+
+func setIf[T any](dst *T, v *T) {
+	if v != nil {
+		*dst = *v
+	}
+}
+
+// setTrimmed sets *dst to v without surrounding white space, unless v is nil:
+// how an update applies a text field it was given.
+func setTrimmed(dst *string, v *string) {
+	if v != nil {
+		*dst = strings.TrimSpace(*v)
+	}
+}
+
+// nonNil returns a copy of xs, never nil: stored values must not share
+// memory with what a caller may change afterwards.
+func nonNil[T any](xs []T) []T {
+	if xs == nil {
+		return []T{}
+	}
+	return slices.Clone(xs)
+}
+
+// utcMillis is how instants are kept: UTC, to the millisecond BSON stores.
+func utcMillis(t time.Time) time.Time { return t.UTC().Truncate(time.Millisecond) }
+
+// find reads one document of the working set, or answers ENOTFOUND with the
+// message given.
+func find[T any](s *Service, get func(st *state) *T, format string, args ...any) (*T, error) {
+	var v *T
+	s.read(func(st *state) { v = get(st) })
+	if v == nil {
+		return nil, Errorf(ENOTFOUND, format, args...)
+	}
+	return v, nil
 }

@@ -5,7 +5,8 @@ import (
 	"slices"
 )
 
-// state is the working set. Only apply changes it.
+// state is the working set. Only apply changes it; the indexes it keeps
+// beside the documents are in the index_*.go files.
 type state struct {
 	meetings          map[string]*Meeting
 	delegations       map[string]*Delegation
@@ -21,8 +22,35 @@ type state struct {
 	// byInsider: user id → the sessions they chair or report; see access.go.
 	byInsider map[string]map[string]struct{}
 
-	followupState // outcomes and actions: state_followup.go
-	registerState // register entries and links: state_register.go
+	outcomes map[string]*Outcome
+	actions  map[string]*Action
+	// guarded holds the ids of the actions with a progress report marked
+	// above the action itself (written before its marking was lowered): only
+	// their reports need filtering per reader, so that the action list does
+	// not look at every report of every action. See index_actions.go.
+	guarded map[string]bool
+
+	register map[string]*RegisterEntry
+	links    map[string]*Link
+	// registerList holds every entry in list order (see compareEntries).
+	// Like the agenda, it is replaced on change, never changed in place, so
+	// that a reader may keep it after the lock is released. See
+	// index_register.go, which keeps it, the facets and the links' indexes.
+	registerList []*RegisterEntry
+	// registerFacets[i] is registerList[i]'s filter fields as bits, so that
+	// a filtered list of ten thousand entries costs a few comparisons each;
+	// replaced with registerList.
+	registerFacets []entryFacet
+	delegationBit  map[string]uint8   // delegation code → its bit in entryFacet.delegations; never reassigned
+	linksByEntry   map[string][]*Link // entry id → links to it, oldest first; replaced on change
+	linksByFrom    map[string][]*Link // linkFromKey → links from it, oldest first; replaced on change
+	// unfinished are the entries the store holds of imports that were never
+	// committed (the process died half-way): invisible, and discarded by
+	// DiscardUnfinishedImports.
+	unfinished []*RegisterEntry
+
+	noteByID map[string]*Note // backlinks and search name notes by id
+	searchIx *searchIndex     // over everything searchable: index_search.go
 }
 
 func newState() *state {
@@ -39,8 +67,16 @@ func newState() *state {
 		notes:             map[string][]*Note{},
 		noteByClientID:    map[string]*Note{},
 		byInsider:         map[string]map[string]struct{}{},
-		followupState:     newFollowupState(),
-		registerState:     newRegisterState(),
+		outcomes:          map[string]*Outcome{},
+		actions:           map[string]*Action{},
+		guarded:           map[string]bool{},
+		register:          map[string]*RegisterEntry{},
+		links:             map[string]*Link{},
+		delegationBit:     map[string]uint8{},
+		linksByEntry:      map[string][]*Link{},
+		linksByFrom:       map[string][]*Link{},
+		noteByID:          map[string]*Note{},
+		searchIx:          newSearchIndex(),
 	}
 }
 
@@ -71,8 +107,9 @@ func (st *state) load(snap *Snapshot) {
 	for _, list := range st.notes {
 		slices.SortFunc(list, func(a, b *Note) int { return cmp.Compare(a.Seq, b.Seq) })
 	}
-	st.loadFollowup(snap)
+	st.loadOutcomesAndActions(snap)
 	st.loadRegister(snap)
+	st.loadSearch(snap)
 	// Sessions last and in bulk: sorting each meeting's agenda once is much
 	// cheaper than keeping it sorted insert by insert.
 	for i := range snap.Sessions {
@@ -84,16 +121,6 @@ func (st *state) load(snap *Snapshot) {
 	for _, list := range st.sessionsByMeeting {
 		slices.SortFunc(list, compareSessions)
 	}
-}
-
-func compareSessions(a, b *Session) int {
-	if c := a.Start.Compare(b.Start); c != 0 {
-		return c
-	}
-	if c := cmp.Compare(a.Title, b.Title); c != 0 {
-		return c
-	}
-	return cmp.Compare(a.ID, b.ID)
 }
 
 func (st *state) apply(ch Change) {
@@ -131,11 +158,11 @@ func (st *state) apply(ch Change) {
 		st.notes[n.SessionID] = append(st.notes[n.SessionID], n)
 		st.noteByClientID[n.ClientID] = n
 	case Outcomes, Actions:
-		st.applyFollowup(ch)
+		st.applyOutcomeOrAction(ch)
 	case Register, Links:
 		st.applyRegister(ch)
 	}
-	st.indexChange(ch) // search index and notes by id: state_register.go
+	st.indexChange(ch) // search index and notes by id: index_search.go
 }
 
 func putOrDelete[T any](m map[string]*T, ch Change) {

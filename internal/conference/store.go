@@ -2,6 +2,8 @@ package conference
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"slices"
 )
 
@@ -136,4 +138,11 @@ type BatchStore interface {
 	// DeleteMany removes the documents of c with these ids; absent ones are
 	// no error.
 	DeleteMany(ctx context.Context, c Collection, ids []string) error
+}
+
+// NewID returns a random 96-bit identifier in hex, the default for new documents.
+func NewID() string {
+	b := make([]byte, 12)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
 }

@@ -130,3 +130,48 @@ func forbidden(r rune) string {
 }
 
 func codePoint(r rune) string { return fmt.Sprintf("U+%04X", r) }
+
+// requireLine checks a required one-line field: not blank, at most max
+// characters, and free of what one line of text may not hold.
+func requireLine(field, s string, max int) *Error {
+	if strings.TrimSpace(s) == "" {
+		return Invalid(field, "%s is required", field)
+	}
+	return checkLine(field, s, max)
+}
+
+// requireLines is requireLine for a field of several lines.
+func requireLines(field, s string, max int) *Error {
+	if strings.TrimSpace(s) == "" {
+		return Invalid(field, "%s is required", field)
+	}
+	return checkLines(field, s, max)
+}
+
+// checkLine checks an optional one-line field: at most max characters, and
+// free of what one line of text may not hold.
+func checkLine(field, s string, max int) *Error {
+	if utf8.RuneCountInString(s) > max {
+		return Invalid(field, "%s is longer than %d characters", field, max)
+	}
+	return ValidShortText(field, s)
+}
+
+// checkLines is checkLine for a field of several lines.
+func checkLines(field, s string, max int) *Error {
+	if utf8.RuneCountInString(s) > max {
+		return Invalid(field, "%s is longer than %d characters", field, max)
+	}
+	return ValidLongText(field, s)
+}
+
+// firstError is the first of the checks that failed, in the order given, so
+// that a Validate reads as the list of its field rules.
+func firstError(checks ...*Error) error {
+	for _, e := range checks {
+		if e != nil {
+			return e
+		}
+	}
+	return nil
+}

@@ -5,45 +5,6 @@ import (
 	"slices"
 )
 
-// registerState is the working set of the register and its links, and the
-// search index over everything searchable.
-type registerState struct {
-	register map[string]*RegisterEntry
-	links    map[string]*Link
-
-	// registerList holds every entry in list order (see compareEntries).
-	// Like the agenda, it is replaced on change, never changed in place, so
-	// that a reader may keep it after the lock is released.
-	registerList []*RegisterEntry
-	// registerFacets[i] is registerList[i]'s filter fields as bits, so that
-	// a filtered list of ten thousand entries costs a few comparisons each;
-	// replaced with registerList.
-	registerFacets []entryFacet
-	delegationBit  map[string]uint8   // delegation code → its bit in entryFacet.delegations; never reassigned
-	linksByEntry   map[string][]*Link // entry id → links to it, oldest first; replaced on change
-	linksByFrom    map[string][]*Link // linkFromKey → links from it, oldest first; replaced on change
-	noteByID       map[string]*Note   // backlinks and search name notes by id
-	searchIx       *searchIndex
-	// unfinished are the entries the store holds of imports that were never
-	// committed (the process died half-way): invisible, and discarded by
-	// DiscardUnfinishedImports.
-	unfinished []*RegisterEntry
-}
-
-func newRegisterState() registerState {
-	return registerState{
-		register:      map[string]*RegisterEntry{},
-		links:         map[string]*Link{},
-		delegationBit: map[string]uint8{},
-		linksByEntry:  map[string][]*Link{},
-		linksByFrom:   map[string][]*Link{},
-		noteByID:      map[string]*Note{},
-		searchIx:      newSearchIndex(),
-	}
-}
-
-func linkFromKey(kind LinkKind, id string) string { return string(kind) + ":" + id }
-
 // compareEntries is the register's list order: the most recent activity
 // first, then by title, then by id so that the order is total.
 func compareEntries(a, b *RegisterEntry) int {
@@ -56,9 +17,7 @@ func compareEntries(a, b *RegisterEntry) int {
 	return cmp.Compare(a.ID, b.ID)
 }
 
-// loadRegister takes in the register and links of a snapshot, and indexes
-// for search what the snapshot holds that does not pass through apply while
-// loading. Indexing is idempotent, so a document indexed twice costs nothing.
+// loadRegister takes in the register and links of a snapshot.
 func (st *state) loadRegister(snap *Snapshot) {
 	committed := make(map[string]bool, len(snap.Imports))
 	for _, im := range snap.Imports {
@@ -95,31 +54,6 @@ func (st *state) loadRegister(snap *Snapshot) {
 		slices.SortFunc(ls, byTime)
 	}
 
-	ix := st.searchIx
-	ix.beginBulk()
-	defer ix.endBulk()
-	for i := range snap.Topics {
-		st.indexChange(Change{Collection: Topics, ID: snap.Topics[i].ID, Doc: &snap.Topics[i]})
-	}
-	for i := range snap.Sessions {
-		st.indexChange(Change{Collection: Sessions, ID: snap.Sessions[i].ID, Doc: &snap.Sessions[i]})
-	}
-	// Notes are indexed from the state, which holds the snapshot's notes by
-	// now: the pointers must be the ones the state serves.
-	for _, list := range st.notes {
-		for _, n := range list {
-			st.indexChange(Change{Collection: Notes, ID: n.ID, Doc: n})
-		}
-	}
-	for i := range snap.Outcomes {
-		st.indexChange(Change{Collection: Outcomes, ID: snap.Outcomes[i].ID, Doc: &snap.Outcomes[i]})
-	}
-	for i := range snap.Actions {
-		st.indexChange(Change{Collection: Actions, ID: snap.Actions[i].ID, Doc: &snap.Actions[i]})
-	}
-	for _, e := range st.registerList {
-		st.indexChange(Change{Collection: Register, ID: e.ID, Doc: e})
-	}
 }
 
 // putEntries adds entries that are new to the register, as applying each
@@ -177,74 +111,6 @@ func (st *state) applyRegister(ch Change) {
 			st.linksByFrom[k] = append(slices.Clip(st.linksByFrom[k]), l)
 		}
 	}
-}
-
-// indexChange keeps the search index (and the notes by id) in step with a
-// change of any collection. state.apply calls it for every change.
-func (st *state) indexChange(ch Change) {
-	ix := st.searchIx
-	var kind SearchKind
-	switch ch.Collection {
-	case Notes:
-		kind = SearchNote
-	case Topics:
-		kind = SearchTopic
-	case Sessions:
-		kind = SearchSession
-	case Register:
-		kind = SearchRegister
-	case Outcomes:
-		kind = SearchOutcome
-	case Actions:
-		kind = SearchAction
-	default:
-		return
-	}
-	if ch.Doc == nil {
-		if kind == SearchNote {
-			delete(st.noteByID, ch.ID)
-		}
-		ix.remove(kind, ch.ID)
-		return
-	}
-	var t indexText
-	switch doc := ch.Doc.(type) {
-	case *Note:
-		st.noteByID[doc.ID] = doc
-		t = indexText{kind: kind, id: doc.ID, meeting: doc.MeetingID, level: doc.Marking.Level(), body: []string{doc.Text}}
-	case *Topic:
-		t = indexText{kind: kind, id: doc.ID, title: doc.Title, body: []string{doc.Description}}
-	case *Session:
-		t = indexText{kind: kind, id: doc.ID, meeting: doc.MeetingID, title: doc.Title, body: []string{doc.Room}}
-	case *RegisterEntry:
-		t = indexText{kind: kind, id: doc.ID, title: doc.Title, body: st.entryWords(doc)}
-	default:
-		var ok bool
-		if t, ok = followupIndexText(ch); !ok {
-			return
-		}
-	}
-	ix.put(t, ch.Doc)
-}
-
-// entryWords is what an entry is found by besides its title: its summary,
-// who runs it (codes and names), for whom, in what form, and its outside
-// identifiers.
-func (st *state) entryWords(e *RegisterEntry) []string {
-	out := []string{e.Summary, e.LeadAgency, string(e.Format)}
-	for _, code := range e.Delegations() {
-		out = append(out, code)
-		if d := st.delegations[code]; d != nil {
-			out = append(out, d.Name)
-		}
-	}
-	for _, a := range e.Audiences {
-		out = append(out, string(a))
-	}
-	for _, r := range e.References {
-		out = append(out, r.Catalogue, r.Identifier)
-	}
-	return out
 }
 
 // entryFacet is what the register's filters look at, as bits and numbers.

@@ -3,11 +3,215 @@ package conference
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
 )
+
+// ActionStatus is where an action stands.
+type ActionStatus string
+
+const (
+	ActionOpen       ActionStatus = "open"
+	ActionInProgress ActionStatus = "in-progress"
+	ActionDone       ActionStatus = "done"
+	ActionBlocked    ActionStatus = "blocked"
+	ActionDropped    ActionStatus = "dropped"
+)
+
+// ActionStatuses lists every status in a stable order.
+var ActionStatuses = []ActionStatus{ActionOpen, ActionInProgress, ActionDone, ActionBlocked, ActionDropped}
+
+func (s ActionStatus) Valid() bool { return slices.Contains(ActionStatuses, s) }
+
+// Pending reports whether work on the action is still due: it is neither
+// done nor dropped. Pending actions are carried over to the next meeting.
+func (s ActionStatus) Pending() bool {
+	return s == ActionOpen || s == ActionInProgress || s == ActionBlocked
+}
+
+// actionTransitions says which status may follow which. A finished action
+// is reopened, never blocked or dropped after the fact; a dropped one is
+// revived as open before work resumes, so that the trail shows it.
+var actionTransitions = map[ActionStatus][]ActionStatus{
+	ActionOpen:       {ActionInProgress, ActionDone, ActionBlocked, ActionDropped},
+	ActionInProgress: {ActionOpen, ActionDone, ActionBlocked, ActionDropped},
+	ActionBlocked:    {ActionOpen, ActionInProgress, ActionDone, ActionDropped},
+	ActionDone:       {ActionOpen, ActionInProgress},
+	ActionDropped:    {ActionOpen},
+}
+
+// CheckTransition refuses a change of status that the rules do not allow
+// (ECONFLICT: the request is well-formed, the action's state refuses it).
+func CheckTransition(from, to ActionStatus) error {
+	if err := oneOf("status", "status", to, ActionStatuses); err != nil {
+		return err
+	}
+	if from == to || slices.Contains(actionTransitions[from], to) {
+		return nil
+	}
+	return &Error{Code: ECONFLICT, Field: "status",
+		Message: fmt.Sprintf("An action that is %s cannot become %s.", from, to)}
+}
+
+// Limits of actions.
+const (
+	MaxActionTitle       = 300
+	MaxActionDescription = 10000
+	MaxReportLength      = 5000
+	MaxReasonLength      = 2000
+	// MaxReports bounds the trail inside one document (see MaxOutcomeRevisions).
+	MaxReports = 1000
+)
+
+// ProgressReport is one dated entry of an action's trail. The trail is
+// append-only; each entry records the status and progress it left.
+type ProgressReport struct {
+	At         time.Time    `json:"at" bson:"at"`
+	Author     string       `json:"author" bson:"author"`           // user id
+	AuthorName string       `json:"author_name" bson:"author_name"` // as it was when written
+	Text       string       `json:"text" bson:"text"`
+	Status     ActionStatus `json:"status" bson:"status"`
+	Progress   int          `json:"progress" bson:"progress"`
+	// Marking is the action's effective marking when the report was written;
+	// the report is shown only to readers it covers.
+	Marking Marking `json:"marking,omitempty" bson:"marking,omitempty"`
+}
+
+// Action is follow-up work owned by a delegation. Its origin is the meeting
+// and, when it was promoted, the session, the outcome or the note (session +
+// seq) it came from.
+//
+// An action carries a marking like the note or outcome it came from: one
+// promoted from a note marked heads is marked heads too, so that the action
+// list never shows what the note's readers alone may know.
+type Action struct {
+	ID          string           `json:"id" bson:"_id"`
+	MeetingID   string           `json:"meeting_id" bson:"meeting_id"`
+	SessionID   string           `json:"session_id,omitempty" bson:"session_id,omitempty"`
+	OutcomeID   string           `json:"outcome_id,omitempty" bson:"outcome_id,omitempty"`
+	NoteSeq     int64            `json:"note_seq,omitempty" bson:"note_seq,omitempty"`
+	Title       string           `json:"title" bson:"title"`
+	Description string           `json:"description" bson:"description"`
+	Owner       string           `json:"owner" bson:"owner"` // delegation code
+	Agency      string           `json:"agency" bson:"agency"`
+	Contact     string           `json:"contact" bson:"contact"`
+	Due         string           `json:"due" bson:"due"` // YYYY-MM-DD
+	Status      ActionStatus     `json:"status" bson:"status"`
+	Reason      string           `json:"reason,omitempty" bson:"reason,omitempty"` // why blocked or dropped
+	Progress    int              `json:"progress" bson:"progress"`                 // 0–100
+	Topics      []string         `json:"topics" bson:"topics"`                     // topic ids
+	Marking     Marking          `json:"marking" bson:"marking"`
+	Reports     []ProgressReport `json:"reports" bson:"reports"` // oldest first
+	CreatedBy   string           `json:"created_by" bson:"created_by"`
+	CreatedAt   time.Time        `json:"created_at" bson:"created_at"`
+	UpdatedBy   string           `json:"updated_by" bson:"updated_by"`
+	UpdatedName string           `json:"updated_by_name" bson:"updated_by_name"`
+	UpdatedAt   time.Time        `json:"updated_at" bson:"updated_at"`
+	Version     int64            `json:"version" bson:"version"`
+}
+
+// Validate checks the action on its own; the Service checks its owner,
+// topics and origin against what it knows.
+func (a *Action) Validate() error {
+	if err := firstError(
+		requireLine("title", a.Title, MaxActionTitle),
+		checkLines("description", a.Description, MaxActionDescription),
+	); err != nil {
+		return err
+	}
+	if a.Owner == "" {
+		return Invalid("owner", "owner delegation is required")
+	}
+	if !delegationCode.MatchString(a.Owner) {
+		return Invalid("owner", "owner %q is not a delegation code (two capital letters)", a.Owner)
+	}
+	if err := firstError(
+		checkLine("agency", a.Agency, 200),
+		checkLine("contact", a.Contact, 200),
+	); err != nil {
+		return err
+	}
+	if err := ValidateDate("due", a.Due); err != nil {
+		return err
+	}
+	if err := oneOf("status", "status", a.Status, ActionStatuses); err != nil {
+		return err
+	}
+	if a.Progress < 0 || a.Progress > 100 {
+		return Invalid("progress", "progress must be between 0 and 100, not %d", a.Progress)
+	}
+	if a.Status == ActionDone && a.Progress != 100 {
+		return Invalid("progress", "a done action is at 100%%, not %d%%", a.Progress)
+	}
+	if (a.Status == ActionBlocked || a.Status == ActionDropped) && strings.TrimSpace(a.Reason) == "" {
+		return Invalid("reason", "say why the action is %s: reason is required", a.Status)
+	}
+	if err := firstError(
+		checkLines("reason", a.Reason, MaxReasonLength),
+		oneOf("marking", "marking", a.Marking, Markings),
+	); err != nil {
+		return err
+	}
+	if hasDuplicate(a.Topics) {
+		return Invalid("topics", "a topic is listed twice")
+	}
+	if err := validIDs("topics", a.Topics); err != nil {
+		return err
+	}
+	for _, ref := range [][2]string{{"meeting_id", a.MeetingID}, {"session_id", a.SessionID}, {"outcome_id", a.OutcomeID}} {
+		if ref[1] != "" {
+			if err := ValidID(ref[0], ref[1]); err != nil {
+				return err
+			}
+		}
+	}
+	if a.NoteSeq < 0 {
+		return Invalid("note_seq", "note_seq must be 1 or more")
+	}
+	if a.NoteSeq > 0 && a.SessionID == "" {
+		return Invalid("session_id", "a note is named by its session and seq: session_id is required")
+	}
+	if len(a.Reports) > MaxReports {
+		return Invalid("reports", "an action keeps at most %d progress reports", MaxReports)
+	}
+	return nil
+}
+
+// DueClass sorts a pending action by its due date as seen on day today
+// (YYYY-MM-DD): overdue, due within 30 days, or on track. Actions that are
+// done or dropped are in classes of their own.
+type DueClass string
+
+const (
+	DueOverdue DueClass = "overdue"
+	DueSoon    DueClass = "due_soon"
+	DueOnTrack DueClass = "on_track"
+	DueDone    DueClass = "done"
+	DueDropped DueClass = "dropped"
+)
+
+// DueSoonDays is how far ahead "due soon" looks.
+const DueSoonDays = 30
+
+// Class returns the action's class on day today; soon is today + DueSoonDays.
+// Dates in YYYY-MM-DD compare as strings.
+func (a *Action) Class(today, soon string) DueClass {
+	switch {
+	case a.Status == ActionDone:
+		return DueDone
+	case a.Status == ActionDropped:
+		return DueDropped
+	case a.Due < today:
+		return DueOverdue
+	case a.Due <= soon:
+		return DueSoon
+	default:
+		return DueOnTrack
+	}
+}
 
 // ActionInput is what it takes to create an action. The origin is one of:
 // an outcome (outcome_id), a note (session_id and note_seq), a session
@@ -72,8 +276,8 @@ type ActionFilter struct {
 // Validate checks the filter's values, naming the query parameter at fault.
 func (f *ActionFilter) Validate() error {
 	for _, st := range f.Status {
-		if !st.Valid() {
-			return Invalid("status", "unknown status %q (one of open, in-progress, done, blocked, dropped)", st)
+		if err := oneOf("status", "status", st, ActionStatuses); err != nil {
+			return err
 		}
 	}
 	if f.DueBefore != "" {
@@ -189,16 +393,12 @@ func (s *Service) Action(ctx context.Context, actor *User, id string) (*Action, 
 	if err := requireActor(actor); err != nil {
 		return nil, err
 	}
-	var a *Action
-	s.read(func(st *state) {
-		if a = st.actions[id]; a != nil {
-			a = st.actionView(a, st.clearanceIn(actor, a.SessionID))
+	return find(s, func(st *state) *Action {
+		if a := st.actions[id]; a != nil {
+			return st.actionView(a, st.clearanceIn(actor, a.SessionID))
 		}
-	})
-	if a == nil {
-		return nil, Errorf(ENOTFOUND, "No action %q.", id)
-	}
-	return a, nil
+		return nil
+	}, "No action %q.", id)
 }
 
 // ActionView returns what a reader whose clearance in the action's session is
@@ -457,24 +657,14 @@ func (s *Service) UpdateAction(ctx context.Context, actor *User, id string, upd 
 		return nil, err
 	}
 	a := *old
-	if upd.Title != nil {
-		a.Title = strings.TrimSpace(*upd.Title)
-	}
-	if upd.Description != nil {
-		a.Description = strings.TrimSpace(*upd.Description)
-	}
+	setTrimmed(&a.Title, upd.Title)
+	setTrimmed(&a.Description, upd.Description)
 	if upd.Owner != nil {
 		a.Owner = strings.ToUpper(strings.TrimSpace(*upd.Owner))
 	}
-	if upd.Agency != nil {
-		a.Agency = strings.TrimSpace(*upd.Agency)
-	}
-	if upd.Contact != nil {
-		a.Contact = strings.TrimSpace(*upd.Contact)
-	}
-	if upd.Due != nil {
-		a.Due = strings.TrimSpace(*upd.Due)
-	}
+	setTrimmed(&a.Agency, upd.Agency)
+	setTrimmed(&a.Contact, upd.Contact)
+	setTrimmed(&a.Due, upd.Due)
 	if upd.Topics != nil {
 		a.Topics = nonNil(*upd.Topics)
 	}

@@ -3,9 +3,112 @@ package conference
 import (
 	"cmp"
 	"context"
+	"net/mail"
 	"slices"
 	"strings"
+	"time"
 )
+
+// Role is what a user may do. A user may hold several.
+type Role string
+
+const (
+	RoleAdmin      Role = "admin"      // the secretariat
+	RoleRapporteur Role = "rapporteur" // writes notes for the sessions assigned to them
+	RoleDelegate   Role = "delegate"   // member of a delegation
+	RoleHead       Role = "head"       // head of delegation: clearance "heads"
+	RoleFollowup   Role = "followup"   // follow-up team of their delegation
+	RoleObserver   Role = "observer"   // read-only, clearance "all"
+)
+
+// Roles lists every role in a stable order.
+var Roles = []Role{RoleAdmin, RoleRapporteur, RoleDelegate, RoleHead, RoleFollowup, RoleObserver}
+
+func (r Role) Valid() bool { return slices.Contains(Roles, r) }
+
+// User is a person who signs in.
+type User struct {
+	ID           string    `json:"id" bson:"_id"`
+	Email        string    `json:"email" bson:"email"`
+	Name         string    `json:"name" bson:"name"`
+	Roles        []Role    `json:"roles" bson:"roles"`
+	Delegation   string    `json:"delegation,omitempty" bson:"delegation,omitempty"`
+	Disabled     bool      `json:"disabled" bson:"disabled"`
+	PasswordHash string    `json:"-" bson:"password_hash"`
+	CreatedAt    time.Time `json:"created_at" bson:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at" bson:"updated_at"`
+}
+
+// NormalizeEmail is the one form in which e-mail addresses are compared and stored.
+func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+func (u *User) Validate() error {
+	if u.Email == "" {
+		return Invalid("email", "email is required")
+	}
+	if err := ValidShortText("email", u.Email); err != nil {
+		return err
+	}
+	if a, err := mail.ParseAddress(u.Email); err != nil || a.Address != u.Email {
+		return Invalid("email", "email %q is not a valid address", u.Email)
+	}
+	if err := requireLine("name", u.Name, 200); err != nil {
+		return err
+	}
+	if len(u.Roles) == 0 {
+		return Invalid("roles", "at least one role is required")
+	}
+	for _, r := range u.Roles {
+		if err := oneOf("roles", "role", r, Roles); err != nil {
+			return err
+		}
+	}
+	needsDelegation := u.Has(RoleDelegate) || u.Has(RoleHead) || u.Has(RoleFollowup)
+	if needsDelegation && u.Delegation == "" {
+		return Invalid("delegation", "roles delegate, head and followup need a delegation")
+	}
+	if u.Delegation != "" {
+		if err := ValidID("delegation", u.Delegation); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Has reports whether the user holds role r.
+func (u *User) Has(r Role) bool { return u != nil && slices.Contains(u.Roles, r) }
+
+// IsAdmin reports whether the user belongs to the secretariat.
+func (u *User) IsAdmin() bool { return u.Has(RoleAdmin) }
+
+// Clearance is the highest marking the user may read. The secretariat and
+// heads read everything; members of a delegation, rapporteurs and follow-up
+// teams read "delegations"; observers read only "all".
+func (u *User) Clearance() Marking {
+	switch {
+	case u == nil || u.Disabled:
+		return ""
+	case u.Has(RoleAdmin) || u.Has(RoleHead):
+		return MarkingHeads
+	case u.Has(RoleDelegate) || u.Has(RoleRapporteur) || u.Has(RoleFollowup):
+		return MarkingDelegations
+	default:
+		return MarkingAll
+	}
+}
+
+// Public is what any signed-in user may know of another user: enough to show
+// a rapporteur's or chair's name on the agenda.
+type PublicUser struct {
+	ID         string `json:"id"`
+	Name       string `json:"name"`
+	Delegation string `json:"delegation,omitempty"`
+	Roles      []Role `json:"roles"`
+}
+
+func (u *User) Public() PublicUser {
+	return PublicUser{ID: u.ID, Name: u.Name, Delegation: u.Delegation, Roles: u.Roles}
+}
 
 // SystemActor is who acts for the command line and the seed: the operator
 // with shell access to the server is trusted like the secretariat.
@@ -62,12 +165,7 @@ func (s *Service) User(ctx context.Context, actor *User, id string) (*User, erro
 	if err := s.requireUserManager(actor); err != nil {
 		return nil, err
 	}
-	var u *User
-	s.read(func(st *state) { u = st.users[id] })
-	if u == nil {
-		return nil, Errorf(ENOTFOUND, "No user %q.", id)
-	}
-	return u, nil
+	return find(s, func(st *state) *User { return st.users[id] }, "No user %q.", id)
 }
 
 // UserByEmail finds an account by its address, for the command line.
@@ -75,12 +173,7 @@ func (s *Service) UserByEmail(ctx context.Context, actor *User, email string) (*
 	if err := s.requireUserManager(actor); err != nil {
 		return nil, err
 	}
-	var u *User
-	s.read(func(st *state) { u = st.usersByEmail[NormalizeEmail(email)] })
-	if u == nil {
-		return nil, Errorf(ENOTFOUND, "No user with email %q.", email)
-	}
-	return u, nil
+	return find(s, func(st *state) *User { return st.usersByEmail[NormalizeEmail(email)] }, "No user with email %q.", email)
 }
 
 // CreateUser opens an account.
@@ -163,9 +256,7 @@ func (s *Service) UpdateUser(ctx context.Context, actor *User, id string, upd Us
 		return nil, Invalid("roles", "you cannot give up your own admin role")
 	}
 	u := *old
-	if upd.Name != nil {
-		u.Name = strings.TrimSpace(*upd.Name)
-	}
+	setTrimmed(&u.Name, upd.Name)
 	if upd.Roles != nil {
 		u.Roles = slices.Compact(slices.Sorted(slices.Values(*upd.Roles)))
 	}
@@ -209,37 +300,6 @@ func (s *Service) UpdateUser(ctx context.Context, actor *User, id string, upd Us
 		return nil, err
 	}
 	return &u, nil
-}
-
-// revokeLogins ends every login of a user, and their API tokens too when the
-// account is disabled. It expects loginMu held.
-func (s *Service) revokeLogins(ctx context.Context, userID string, tokensToo bool) error {
-	var logins, tokens []string
-	s.read(func(st *state) {
-		for id, l := range st.logins {
-			if l.UserID == userID {
-				logins = append(logins, id)
-			}
-		}
-		for id, t := range st.tokens {
-			if t.UserID == userID {
-				tokens = append(tokens, id)
-			}
-		}
-	})
-	for _, id := range logins {
-		if err := s.delete(ctx, Logins, id); err != nil {
-			return err
-		}
-	}
-	if tokensToo {
-		for _, id := range tokens {
-			if err := s.delete(ctx, Tokens, id); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
 }
 
 func (s *Service) requireUserManager(actor *User) error {

@@ -3,9 +3,114 @@ package conference
 import (
 	"context"
 	"slices"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
+
+// LinkKind is the kind of thing that links to a register entry.
+type LinkKind string
+
+const (
+	LinkTopic   LinkKind = "topic"
+	LinkNote    LinkKind = "note"
+	LinkOutcome LinkKind = "outcome"
+	LinkAction  LinkKind = "action"
+)
+
+// LinkKinds lists every kind in the order backlinks are shown.
+var LinkKinds = []LinkKind{LinkTopic, LinkNote, LinkOutcome, LinkAction}
+
+func (k LinkKind) Valid() bool { return slices.Contains(LinkKinds, k) }
+
+// Link says that a topic, note, outcome or action concerns a register entry.
+// Links live in their own collection rather than in the things they start
+// from: notes are append-only, and an entry's backlinks must be found
+// without reading every note.
+type Link struct {
+	ID        string    `json:"id" bson:"_id"` // LinkID(from kind, from id, entry id): one link per pair
+	FromKind  LinkKind  `json:"from_kind" bson:"from_kind"`
+	FromID    string    `json:"from_id" bson:"from_id"`
+	EntryID   string    `json:"entry_id" bson:"entry_id"`
+	CreatedBy string    `json:"created_by" bson:"created_by"` // user id
+	CreatedAt time.Time `json:"created_at" bson:"created_at"`
+}
+
+// LinkID is the id of the link from (kind, fromID) to entryID. Deriving it
+// from the pair makes a second link of the same pair a duplicate key, which
+// the store refuses even if two instances race.
+func LinkID(kind LinkKind, fromID, entryID string) string {
+	return string(kind) + ":" + fromID + ":" + entryID
+}
+
+// LinkInput is what a user sends to link something to an entry.
+type LinkInput struct {
+	FromKind LinkKind `json:"from_kind"`
+	FromID   string   `json:"from_id"`
+	EntryID  string   `json:"entry_id"`
+}
+
+func (in *LinkInput) Validate() error {
+	if !in.FromKind.Valid() {
+		return Invalid("from_kind", "unknown from_kind %q (one of topic, note, outcome, action)", in.FromKind)
+	}
+	if strings.TrimSpace(in.FromID) == "" {
+		return Invalid("from_id", "from_id is required")
+	}
+	if err := ValidID("from_id", in.FromID); err != nil {
+		return err
+	}
+	if strings.TrimSpace(in.EntryID) == "" {
+		return Invalid("entry_id", "entry_id is required")
+	}
+	if err := ValidID("entry_id", in.EntryID); err != nil {
+		return err
+	}
+	return nil
+}
+
+// What the register, its links and search need to know of outcomes and
+// actions, kept apart so that the rest reads only these few fields.
+
+// outcomeOrActionLinkSource finds the outcome or action a link starts from. Both
+// carry a marking, as notes do.
+func (st *state) outcomeOrActionLinkSource(kind LinkKind, id string) linkSource {
+	switch kind {
+	case LinkOutcome:
+		if o := st.outcomes[id]; o != nil {
+			return linkSource{exists: true, marking: o.Marking, session: st.sessions[o.SessionID]}
+		}
+	case LinkAction:
+		if a := st.actions[id]; a != nil {
+			return linkSource{exists: true, marking: st.actionMarking(a), owner: a.Owner, session: st.sessions[a.SessionID]}
+		}
+	}
+	return linkSource{}
+}
+
+// outcomeOrActionBacklink describes an outcome or action that links to an entry,
+// unless actor may not read it.
+func (st *state) outcomeOrActionBacklink(actor *User, b Backlink) (Backlink, bool) {
+	switch b.Kind {
+	case LinkOutcome:
+		o := st.outcomes[b.ID]
+		if !st.mayReadOutcome(actor, o) {
+			return b, false
+		}
+		b.MeetingID, b.SessionID, b.Marking = o.MeetingID, o.SessionID, o.Marking
+		b.Title, b.Excerpt = st.outcomeTitle(o), excerpt(o.Text)
+		return b, true
+	case LinkAction:
+		a := st.actions[b.ID]
+		if !st.mayReadAction(actor, a) {
+			return b, false
+		}
+		b.MeetingID, b.SessionID, b.Marking = a.MeetingID, a.SessionID, st.actionMarking(a)
+		b.Title, b.Excerpt = a.Title, excerpt(a.Description)
+		return b, true
+	}
+	return b, false
+}
 
 // ---- Links from topics, notes, outcomes and actions to register entries ----
 
@@ -29,7 +134,7 @@ func (st *state) linkSource(kind LinkKind, id string) linkSource {
 		}
 		return linkSource{exists: true, marking: n.Marking, session: st.sessions[n.SessionID]}
 	default:
-		return st.followupLinkSource(kind, id)
+		return st.outcomeOrActionLinkSource(kind, id)
 	}
 }
 
@@ -288,7 +393,7 @@ func (st *state) backlink(actor *User, kind LinkKind, id string) (Backlink, bool
 		}
 		return b, true
 	default:
-		return st.followupBacklink(actor, b)
+		return st.outcomeOrActionBacklink(actor, b)
 	}
 }
 
@@ -306,3 +411,5 @@ func excerpt(s string) string {
 	}
 	return s
 }
+
+func linkFromKey(kind LinkKind, id string) string { return string(kind) + ":" + id }

@@ -6,7 +6,168 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 )
+
+// OutcomeKind says what sort of conclusion an outcome is.
+type OutcomeKind string
+
+const (
+	OutcomeDecision       OutcomeKind = "decision"
+	OutcomeRecommendation OutcomeKind = "recommendation"
+	OutcomeFinding        OutcomeKind = "finding"
+)
+
+// OutcomeKinds lists every kind in a stable order.
+var OutcomeKinds = []OutcomeKind{OutcomeDecision, OutcomeRecommendation, OutcomeFinding}
+
+func (k OutcomeKind) Valid() bool { return slices.Contains(OutcomeKinds, k) }
+
+// OutcomeStatus is where an outcome stands: drafted by the rapporteur, or
+// agreed by the meeting (recorded by the secretariat).
+type OutcomeStatus string
+
+const (
+	OutcomeDraft  OutcomeStatus = "draft"
+	OutcomeAgreed OutcomeStatus = "agreed"
+)
+
+var OutcomeStatuses = []OutcomeStatus{OutcomeDraft, OutcomeAgreed}
+
+func (s OutcomeStatus) Valid() bool { return slices.Contains(OutcomeStatuses, s) }
+
+// Limits of outcomes.
+const (
+	MaxOutcomeLength  = 10000
+	MaxOutcomeSources = 200
+	// MaxOutcomeRevisions bounds the history kept inside one document, so that
+	// a much-edited outcome stays far below MongoDB's 16 MiB document limit.
+	MaxOutcomeRevisions = 200
+)
+
+// SignOff is one delegation's sign-off of an agreed outcome, recorded by its
+// head of delegation.
+type SignOff struct {
+	Delegation string    `json:"delegation" bson:"delegation"`
+	By         string    `json:"by" bson:"by"`           // user id of the head
+	ByName     string    `json:"by_name" bson:"by_name"` // as it was when they signed
+	At         time.Time `json:"at" bson:"at"`
+}
+
+// OutcomeRevision is an earlier state of an outcome, kept when it is edited,
+// with who made the edit that replaced it and when.
+type OutcomeRevision struct {
+	Version      int64         `json:"version" bson:"version"`
+	Kind         OutcomeKind   `json:"kind" bson:"kind"`
+	Text         string        `json:"text" bson:"text"`
+	Sources      []int64       `json:"sources" bson:"sources"`
+	Marking      Marking       `json:"marking" bson:"marking"`
+	Status       OutcomeStatus `json:"status" bson:"status"`
+	ReplacedBy   string        `json:"replaced_by" bson:"replaced_by"` // user id
+	ReplacedName string        `json:"replaced_by_name" bson:"replaced_by_name"`
+	ReplacedAt   time.Time     `json:"replaced_at" bson:"replaced_at"`
+}
+
+// Outcome is a conclusion of a session, tied to the notes it came from.
+type Outcome struct {
+	ID            string            `json:"id" bson:"_id"`
+	MeetingID     string            `json:"meeting_id" bson:"meeting_id"`
+	SessionID     string            `json:"session_id" bson:"session_id"`
+	Kind          OutcomeKind       `json:"kind" bson:"kind"`
+	Text          string            `json:"text" bson:"text"`
+	Sources       []int64           `json:"sources" bson:"sources"` // seqs of the session's notes, ascending
+	Marking       Marking           `json:"marking" bson:"marking"`
+	Status        OutcomeStatus     `json:"status" bson:"status"`
+	SignOffs      []SignOff         `json:"sign_offs" bson:"sign_offs"` // by delegation code
+	History       []OutcomeRevision `json:"history" bson:"history"`     // oldest first
+	CreatedBy     string            `json:"created_by" bson:"created_by"`
+	CreatedAt     time.Time         `json:"created_at" bson:"created_at"`
+	UpdatedBy     string            `json:"updated_by" bson:"updated_by"`
+	UpdatedByName string            `json:"updated_by_name" bson:"updated_by_name"`
+	UpdatedAt     time.Time         `json:"updated_at" bson:"updated_at"`
+	Version       int64             `json:"version" bson:"version"`
+}
+
+// OutcomeView is an outcome as one reader sees it: its history holds only
+// the revisions whose marking at the time the reader may read, and its
+// agreement is counted against the meeting's delegations. It is built in
+// one place (state.outcomeView) for REST, live pushes, search and exports
+// alike, and never stored.
+type OutcomeView struct {
+	Outcome
+	// Agreement reads "agreed — 5 of 5 delegations" once agreed.
+	SignedOff   int    `json:"signed_off"`
+	Delegations int    `json:"delegations"`
+	Agreement   string `json:"agreement"`
+}
+
+// Validate checks the outcome on its own; the Service checks its sources
+// against the session's record.
+func (o *Outcome) Validate() error {
+	if err := firstError(
+		oneOf("kind", "kind", o.Kind, OutcomeKinds),
+		requireLines("text", o.Text, MaxOutcomeLength),
+		oneOf("marking", "marking", o.Marking, Markings),
+		oneOf("status", "status", o.Status, OutcomeStatuses),
+	); err != nil {
+		return err
+	}
+	if len(o.Sources) > MaxOutcomeSources {
+		return Invalid("sources", "an outcome cites at most %d notes", MaxOutcomeSources)
+	}
+	for i, seq := range o.Sources {
+		if seq < 1 {
+			return Invalid("sources", "source %d is not a note number (1 or more)", seq)
+		}
+		if i > 0 && o.Sources[i-1] == seq {
+			return Invalid("sources", "note %d is cited twice", seq)
+		}
+	}
+	if o.Status == OutcomeDraft && len(o.SignOffs) > 0 {
+		return Invalid("status", "a draft outcome carries no sign-offs")
+	}
+	return nil
+}
+
+// outcomeView builds what a reader whose clearance in the outcome's session
+// is c sees of o; nil when c does not cover o's marking.
+func (st *state) outcomeView(o *Outcome, c Marking) *OutcomeView {
+	if o == nil || !covers(c, o.Marking) {
+		return nil
+	}
+	v := &OutcomeView{Outcome: *o}
+	// A revision keeps the marking it had: lowering an outcome's marking
+	// must not show its earlier, more restricted text to new readers.
+	if i := slices.IndexFunc(o.History, func(r OutcomeRevision) bool { return !covers(c, r.Marking) }); i >= 0 {
+		v.History = slices.DeleteFunc(slices.Clone(o.History), func(r OutcomeRevision) bool { return !covers(c, r.Marking) })
+	}
+	v.Agreement = "draft"
+	if m := st.meetings[o.MeetingID]; m != nil {
+		v.Delegations = len(m.Delegations)
+		for _, so := range o.SignOffs {
+			if slices.Contains(m.Delegations, so.Delegation) {
+				v.SignedOff++
+			}
+		}
+	}
+	if o.Status == OutcomeAgreed {
+		v.Agreement = fmt.Sprintf("agreed — %d of %d delegations", v.SignedOff, v.Delegations)
+	}
+	return v
+}
+
+// outcomeTitle names an outcome, which has no title of its own: its kind and
+// its session.
+func (st *state) outcomeTitle(o *Outcome) string {
+	title := string(o.Kind)
+	if title != "" {
+		title = string(title[0]-'a'+'A') + title[1:]
+	}
+	if se := st.sessions[o.SessionID]; se != nil {
+		title += " — " + se.Title
+	}
+	return title
+}
 
 // OutcomeInput is what a rapporteur sends to draft an outcome.
 type OutcomeInput struct {
@@ -83,16 +244,12 @@ func (s *Service) Outcome(ctx context.Context, actor *User, id string) (*Outcome
 	if err := requireActor(actor); err != nil {
 		return nil, err
 	}
-	var v *OutcomeView
-	s.read(func(st *state) {
+	return find(s, func(st *state) *OutcomeView {
 		if o := st.outcomes[id]; o != nil {
-			v = st.outcomeView(o, st.clearanceIn(actor, o.SessionID))
+			return st.outcomeView(o, st.clearanceIn(actor, o.SessionID))
 		}
-	})
-	if v == nil {
-		return nil, Errorf(ENOTFOUND, "No outcome %q.", id)
-	}
-	return v, nil
+		return nil
+	}, "No outcome %q.", id)
 }
 
 // OutcomeView returns what a reader whose clearance in the outcome's session
@@ -200,15 +357,6 @@ func (s *Service) createOutcome(ctx context.Context, actor *User, sessionID stri
 	return s.Outcome(ctx, actor, o.ID)
 }
 
-// mostRestricted returns the higher of two markings; an empty one counts
-// for nothing.
-func mostRestricted(a, b Marking) Marking {
-	if a.Level() >= b.Level() {
-		return a
-	}
-	return b
-}
-
 func normaliseSources(xs []int64) []int64 {
 	out := slices.Clone(nonNil(xs))
 	slices.Sort(out)
@@ -234,23 +382,6 @@ func (s *Service) sourcesFloor(actor *User, sessionID string, seqs []int64) (Mar
 		}
 	}
 	return floor, nil
-}
-
-// readableNote returns note seq of the session when actor may read it.
-func (s *Service) readableNote(actor *User, sessionID string, seq int64) (*Note, error) {
-	var se *Session
-	var notes []*Note
-	s.read(func(st *state) {
-		se = st.sessions[sessionID]
-		notes = st.notes[sessionID]
-	})
-	if se == nil {
-		return nil, Errorf(ENOTFOUND, "No session %q.", sessionID)
-	}
-	if seq < 1 || seq > int64(len(notes)) || !covers(actor.ClearanceIn(se), notes[seq-1].Marking) {
-		return nil, Errorf(ENOTFOUND, "No note %d in this session's record.", seq)
-	}
-	return notes[seq-1], nil
 }
 
 // UpdateOutcome edits an outcome and keeps the state it replaces in its
@@ -299,8 +430,8 @@ func (s *Service) UpdateOutcome(ctx context.Context, actor *User, id string, upd
 		o.Marking, contentChanged = *upd.Marking, true
 	}
 	if upd.Status != nil && *upd.Status != o.Status {
-		if !upd.Status.Valid() {
-			return nil, Invalid("status", "unknown status %q (one of draft, agreed)", *upd.Status)
+		if err := oneOf("status", "status", *upd.Status, OutcomeStatuses); err != nil {
+			return nil, err
 		}
 		if !actor.MayAgreeOutcome() {
 			return nil, Errorf(EFORBIDDEN, "Only the secretariat marks an outcome agreed or reopens it.")

@@ -1,0 +1,27 @@
+package conference
+
+import "slices"
+
+func (st *state) loadOutcomesAndActions(snap *Snapshot) {
+	for i := range snap.Outcomes {
+		st.applyOutcomeOrAction(Change{Collection: Outcomes, ID: snap.Outcomes[i].ID, Doc: &snap.Outcomes[i]})
+	}
+	for i := range snap.Actions {
+		st.applyOutcomeOrAction(Change{Collection: Actions, ID: snap.Actions[i].ID, Doc: &snap.Actions[i]})
+	}
+}
+
+// applyOutcomeOrAction keeps the outcomes, the actions and the guarded
+// actions (see state.guarded) in step with a change.
+func (st *state) applyOutcomeOrAction(ch Change) {
+	switch ch.Collection {
+	case Outcomes:
+		putOrDelete(st.outcomes, ch)
+	case Actions:
+		putOrDelete(st.actions, ch)
+		delete(st.guarded, ch.ID)
+		if a := st.actions[ch.ID]; a != nil && slices.ContainsFunc(a.Reports, func(r ProgressReport) bool { return r.Marking.Level() > a.Marking.Level() }) {
+			st.guarded[a.ID] = true
+		}
+	}
+}

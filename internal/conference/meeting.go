@@ -1,0 +1,258 @@
+package conference
+
+import (
+	"context"
+	"slices"
+	"time"
+)
+
+// MeetingStatus is where a meeting stands.
+type MeetingStatus string
+
+const (
+	MeetingPlanned   MeetingStatus = "planned"
+	MeetingInSession MeetingStatus = "in-session"
+	MeetingClosed    MeetingStatus = "closed"
+)
+
+// DateLayout is how calendar dates (a meeting's first and last day) are written.
+const DateLayout = "2006-01-02"
+
+// Meeting is one meeting of the group, such as London 2014.
+type Meeting struct {
+	ID          string        `json:"id" bson:"_id"`
+	Title       string        `json:"title" bson:"title"`
+	Host        string        `json:"host" bson:"host"` // delegation code
+	City        string        `json:"city" bson:"city"`
+	Venue       string        `json:"venue" bson:"venue"`
+	TimeZone    string        `json:"time_zone" bson:"time_zone"` // IANA name, e.g. Europe/London
+	StartDate   string        `json:"start_date" bson:"start_date"`
+	EndDate     string        `json:"end_date" bson:"end_date"`
+	Status      MeetingStatus `json:"status" bson:"status"`
+	Delegations []string      `json:"delegations" bson:"delegations"`
+	Topics      []string      `json:"topics" bson:"topics"` // topic ids, in agenda order
+}
+
+// Location returns the meeting's time zone; UTC when it is not valid.
+func (m *Meeting) Location() *time.Location {
+	loc, err := time.LoadLocation(m.TimeZone)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}
+
+// Validate checks the meeting on its own; references to delegations and
+// topics are checked by the Service, which knows them.
+func (m *Meeting) Validate() error {
+	if err := firstError(
+		ValidID("id", m.ID),
+		requireLine("title", m.Title, 200),
+	); err != nil {
+		return err
+	}
+	if m.Host == "" {
+		return Invalid("host", "host delegation is required")
+	}
+	if err := firstError(
+		ValidID("host", m.Host),
+		requireLine("city", m.City, 200),
+		checkLine("venue", m.Venue, 200),
+	); err != nil {
+		return err
+	}
+	if m.TimeZone == "" || m.TimeZone == "Local" {
+		return Invalid("time_zone", "time zone is required (an IANA name such as Europe/London)")
+	}
+	if _, err := time.LoadLocation(m.TimeZone); err != nil {
+		return Invalid("time_zone", "unknown time zone %q (use an IANA name such as Europe/London)", m.TimeZone)
+	}
+	start, err := time.Parse(DateLayout, m.StartDate)
+	if err != nil {
+		return Invalid("start_date", "start_date %q is not a date (YYYY-MM-DD)", m.StartDate)
+	}
+	end, err := time.Parse(DateLayout, m.EndDate)
+	if err != nil {
+		return Invalid("end_date", "end_date %q is not a date (YYYY-MM-DD)", m.EndDate)
+	}
+	if end.Before(start) {
+		return Invalid("end_date", "end_date %s is before start_date %s", m.EndDate, m.StartDate)
+	}
+	if end.AddDate(0, 0, 1).Sub(start) > 31*24*time.Hour {
+		return Invalid("end_date", "a meeting lasts at most 31 days")
+	}
+	switch m.Status {
+	case MeetingPlanned, MeetingInSession, MeetingClosed:
+	default:
+		return Invalid("status", "unknown status %q (one of planned, in-session, closed)", m.Status)
+	}
+	if err := validIDs("delegations", m.Delegations); err != nil {
+		return err
+	}
+	if !slices.Contains(m.Delegations, m.Host) {
+		return Invalid("delegations", "the host delegation %s must take part", m.Host)
+	}
+	if err := validIDs("topics", m.Topics); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Span returns the instants the meeting begins and ends in its own time zone:
+// midnight of the first day to midnight after the last.
+func (m *Meeting) Span() (time.Time, time.Time) {
+	loc := m.Location()
+	start, _ := time.ParseInLocation(DateLayout, m.StartDate, loc)
+	end, _ := time.ParseInLocation(DateLayout, m.EndDate, loc)
+	return start, end.AddDate(0, 0, 1)
+}
+
+// Meetings returns every meeting, the most recent first.
+func (s *Service) Meetings(ctx context.Context, actor *User) ([]*Meeting, error) {
+	if err := requireActor(actor); err != nil {
+		return nil, err
+	}
+	var out []*Meeting
+	s.read(func(st *state) {
+		out = sortedValues(st.meetings, func(m *Meeting) string { return m.StartDate })
+	})
+	slices.Reverse(out)
+	return out, nil
+}
+
+func (s *Service) Meeting(ctx context.Context, actor *User, id string) (*Meeting, error) {
+	if err := requireActor(actor); err != nil {
+		return nil, err
+	}
+	return find(s, func(st *state) *Meeting { return st.meetings[id] }, "No meeting %q.", id)
+}
+
+func (s *Service) CreateMeeting(ctx context.Context, actor *User, m Meeting) (*Meeting, error) {
+	if err := s.requireAgendaEditor(actor); err != nil {
+		return nil, err
+	}
+	if m.ID == "" {
+		m.ID = s.NewID()
+	}
+	if m.Status == "" {
+		m.Status = MeetingPlanned
+	}
+	m.Delegations = nonNil(m.Delegations)
+	m.Topics = nonNil(m.Topics)
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	var err error
+	s.read(func(st *state) {
+		if st.meetings[m.ID] != nil {
+			err = Errorf(ECONFLICT, "Meeting %s already exists.", m.ID)
+			return
+		}
+		err = st.checkMeetingRefs(&m)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := s.insert(ctx, Meetings, m.ID, &m); err != nil {
+		return nil, err
+	}
+	return &m, nil
+}
+
+func (st *state) checkMeetingRefs(m *Meeting) error {
+	for _, code := range m.Delegations {
+		if st.delegations[code] == nil {
+			return Invalid("delegations", "unknown delegation %q", code)
+		}
+	}
+	if st.delegations[m.Host] == nil {
+		return Invalid("host", "unknown delegation %q", m.Host)
+	}
+	if hasDuplicate(m.Delegations) {
+		return Invalid("delegations", "a delegation is listed twice")
+	}
+	if hasDuplicate(m.Topics) {
+		return Invalid("topics", "a topic is listed twice")
+	}
+	for _, id := range m.Topics {
+		if st.topics[id] == nil {
+			return Invalid("topics", "unknown topic %q", id)
+		}
+	}
+	return nil
+}
+
+// MeetingUpdate changes some fields of a meeting; nil fields stay.
+type MeetingUpdate struct {
+	Title       *string        `json:"title"`
+	Host        *string        `json:"host"`
+	City        *string        `json:"city"`
+	Venue       *string        `json:"venue"`
+	TimeZone    *string        `json:"time_zone"`
+	StartDate   *string        `json:"start_date"`
+	EndDate     *string        `json:"end_date"`
+	Status      *MeetingStatus `json:"status"`
+	Delegations *[]string      `json:"delegations"`
+	Topics      *[]string      `json:"topics"`
+}
+
+func (s *Service) UpdateMeeting(ctx context.Context, actor *User, id string, upd MeetingUpdate) (*Meeting, error) {
+	if err := s.requireAgendaEditor(actor); err != nil {
+		return nil, err
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	old, err := s.Meeting(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	m := *old
+	setIf(&m.Title, upd.Title)
+	setIf(&m.Host, upd.Host)
+	setIf(&m.City, upd.City)
+	setIf(&m.Venue, upd.Venue)
+	setIf(&m.TimeZone, upd.TimeZone)
+	setIf(&m.StartDate, upd.StartDate)
+	setIf(&m.EndDate, upd.EndDate)
+	setIf(&m.Status, upd.Status)
+	if upd.Delegations != nil {
+		m.Delegations = nonNil(*upd.Delegations)
+	}
+	if upd.Topics != nil {
+		m.Topics = nonNil(*upd.Topics)
+	}
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	s.read(func(st *state) {
+		if err = st.checkMeetingRefs(&m); err != nil {
+			return
+		}
+		from, until := m.Span()
+		for _, se := range st.sessionsByMeeting[m.ID] {
+			if se.Start.Before(from) || se.End.After(until) {
+				err = Invalid("start_date", "session %q would fall outside the meeting's new dates; move it first", se.Title)
+				return
+			}
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := s.replace(ctx, Meetings, m.ID, &m); err != nil {
+		return nil, err
+	}
+	return &m, nil
+}
+
+func (s *Service) requireAgendaEditor(actor *User) error {
+	if err := requireActor(actor); err != nil {
+		return err
+	}
+	if !actor.MayEditAgenda() {
+		return Errorf(EFORBIDDEN, "Only the secretariat may change the agenda.")
+	}
+	return nil
+}

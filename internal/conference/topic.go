@@ -1,0 +1,134 @@
+package conference
+
+import (
+	"context"
+	"regexp"
+	"strings"
+)
+
+// Topic is a theme of the agenda. It lives across meetings so that a theme
+// can be followed from year to year.
+type Topic struct {
+	ID          string `json:"id" bson:"_id"`
+	Slug        string `json:"slug" bson:"slug"`
+	Title       string `json:"title" bson:"title"`
+	Description string `json:"description" bson:"description"`
+}
+
+var slugPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+func (t *Topic) Validate() error {
+	if err := ValidID("id", t.ID); err != nil {
+		return err
+	}
+	if !slugPattern.MatchString(t.Slug) || len(t.Slug) > 80 {
+		return Invalid("slug", "slug %q must be lower-case words joined by hyphens, at most 80 characters", t.Slug)
+	}
+	if err := firstError(
+		requireLine("title", t.Title, 200),
+		checkLines("description", t.Description, 5000),
+	); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Topics returns every topic by title.
+func (s *Service) Topics(ctx context.Context, actor *User) ([]*Topic, error) {
+	if err := requireActor(actor); err != nil {
+		return nil, err
+	}
+	var out []*Topic
+	s.read(func(st *state) { out = sortedValues(st.topics, func(t *Topic) string { return t.Title }) })
+	return out, nil
+}
+
+// Topic returns a topic by id or by slug.
+func (s *Service) Topic(ctx context.Context, actor *User, idOrSlug string) (*Topic, error) {
+	if err := requireActor(actor); err != nil {
+		return nil, err
+	}
+	return find(s, func(st *state) *Topic { return st.topicByIDOrSlug(idOrSlug) }, "No topic %q.", idOrSlug)
+}
+
+func (st *state) topicByIDOrSlug(key string) *Topic {
+	if t := st.topics[key]; t != nil {
+		return t
+	}
+	for _, t := range st.topics {
+		if t.Slug == key {
+			return t
+		}
+	}
+	return nil
+}
+
+func (s *Service) CreateTopic(ctx context.Context, actor *User, t Topic) (*Topic, error) {
+	if err := s.requireAgendaEditor(actor); err != nil {
+		return nil, err
+	}
+	if t.ID == "" {
+		t.ID = s.NewID()
+	}
+	t.Slug = strings.TrimSpace(t.Slug)
+	if err := t.Validate(); err != nil {
+		return nil, err
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	if err := s.checkSlugFree(t.ID, t.Slug); err != nil {
+		return nil, err
+	}
+	if err := s.insert(ctx, Topics, t.ID, &t); err != nil {
+		return nil, err
+	}
+	return &t, nil
+}
+
+func (s *Service) checkSlugFree(id, slug string) error {
+	var taken bool
+	s.read(func(st *state) {
+		for _, other := range st.topics {
+			if other.Slug == slug && other.ID != id {
+				taken = true
+			}
+		}
+	})
+	if taken {
+		return &Error{Code: ECONFLICT, Field: "slug", Message: "A topic with slug " + slug + " already exists."}
+	}
+	return nil
+}
+
+// TopicUpdate changes some fields of a topic; nil fields stay.
+type TopicUpdate struct {
+	Slug        *string `json:"slug"`
+	Title       *string `json:"title"`
+	Description *string `json:"description"`
+}
+
+func (s *Service) UpdateTopic(ctx context.Context, actor *User, id string, upd TopicUpdate) (*Topic, error) {
+	if err := s.requireAgendaEditor(actor); err != nil {
+		return nil, err
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	old, err := s.Topic(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	t := *old
+	setIf(&t.Slug, upd.Slug)
+	setIf(&t.Title, upd.Title)
+	setIf(&t.Description, upd.Description)
+	if err := t.Validate(); err != nil {
+		return nil, err
+	}
+	if err := s.checkSlugFree(t.ID, t.Slug); err != nil {
+		return nil, err
+	}
+	if err := s.replace(ctx, Topics, t.ID, &t); err != nil {
+		return nil, err
+	}
+	return &t, nil
+}
