@@ -76,8 +76,8 @@ func (a *api) buildOpenAPI() map[string]any {
 		for _, m := range ginParam.FindAllStringSubmatch(r.path, -1) {
 			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": map[string]any{"type": "string"}})
 		}
-		for _, q := range routeDocs[r.method+" "+r.path].query {
-			params = append(params, map[string]any{"name": q.name, "in": "query", "required": false, "schema": q.schema, "description": q.description})
+		for _, q := range queryParams[r.method+" "+r.path] {
+			params = append(params, q.openAPI())
 		}
 		if len(params) > 0 {
 			op["parameters"] = params
