@@ -88,6 +88,12 @@ func (a *api) buildOpenAPI() map[string]any {
 				"content":  map[string]any{"application/json": map[string]any{"schema": sg.schema(reflect.TypeOf(r.body))}},
 			}
 		}
+		if mt, ok := bodyTypes[r.method+" "+r.path]; ok {
+			op["requestBody"] = map[string]any{
+				"required": true,
+				"content":  map[string]any{mt: map[string]any{"schema": map[string]any{"type": "string"}, "example": textExamples[mt]}},
+			}
+		}
 		switch r.access {
 		case public:
 			op["security"] = []any{}
@@ -117,23 +123,44 @@ func (a *api) buildOpenAPI() map[string]any {
 }
 
 func (sg *schemaGen) responses(r route) map[string]any {
+	key := r.method + " " + r.path
 	out := map[string]any{}
 	ok := map[string]any{"description": http.StatusText(r.status)}
-	if r.reply != nil {
+	switch mt, text := answerTypes[key]; {
+	case text:
+		ok["content"] = map[string]any{mt: map[string]any{"schema": map[string]any{"type": "string"}, "example": textExamples[mt]}}
+	case r.reply != nil:
 		ok["content"] = map[string]any{"application/json": map[string]any{"schema": sg.schema(reflect.TypeOf(r.reply))}}
 	}
 	out[itoa(r.status)] = ok
-	errRef := map[string]any{"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/Error"}}}
 	add := func(status int, why string) {
-		out[itoa(status)] = map[string]any{"description": why, "content": errRef}
+		schema := map[string]any{"$ref": "#/components/schemas/Error"}
+		var example any = errorExample(status)
+		if alt, ok := errorAlternatives[key][status]; ok {
+			schema = map[string]any{"anyOf": []any{schema, sg.schema(reflect.TypeOf(alt))}}
+		}
+		if body, ok := errorBodies[key][status]; ok {
+			schema, example = sg.schema(reflect.TypeOf(body)), body
+		}
+		out[itoa(status)] = map[string]any{"description": why, "content": map[string]any{
+			"application/json": map[string]any{"schema": schema, "example": example}}}
 	}
-	if r.body != nil {
-		add(400, "The input breaks a rule; the message names the field.")
+	switch {
+	case r.body != nil:
+		add(400, "The input breaks a rule, or the query has a parameter the route does not take; the error names the field.")
+	case len(queryParams[key]) > 0:
+		add(400, "A query parameter breaks its rule, or is one the route does not take; the error names it.")
+	default:
+		add(400, "The query has a parameter; the route takes none. The error names it.")
+	}
+	if r.body != nil || bodyTypes[key] != "" {
 		add(413, "The body is larger than 1 MiB.")
 	}
 	if r.access != public {
 		add(401, "Not signed in.")
 		add(403, "The role does not allow it.")
+	} else if r.method != "GET" {
+		add(403, "A browser's request from another site or origin.")
 	}
 	if strings.Contains(r.path, ":") {
 		add(404, "No such thing.")
@@ -141,10 +168,103 @@ func (sg *schemaGen) responses(r route) map[string]any {
 	if r.method != "GET" && r.access != public {
 		add(409, "A duplicate, or a stale version.")
 	}
-	for status, why := range routeDocs[r.method+" "+r.path].answers {
+	for status, why := range routeDocs[key].answers {
 		add(status, why)
 	}
+	for status, why := range answers[key] {
+		add(status, why)
+	}
+	for status, hs := range responseHeaders[key] {
+		resp, ok := out[itoa(status)].(map[string]any)
+		if !ok {
+			continue
+		}
+		h := map[string]any{}
+		for name, d := range hs {
+			h[name] = d
+		}
+		resp["headers"] = h
+	}
 	return out
+}
+
+// answerTypes are the success answers that are not JSON, by route, and the
+// request bodies that are not JSON are bodyTypes.
+var answerTypes = map[string]string{
+	"GET " + v1 + "/actions.csv":              "text/csv",
+	"GET " + v1 + "/register.csv":             "text/csv",
+	"GET " + v1 + "/meetings/:id/record.html": "text/html",
+	"GET " + v1 + "/meetings/:id/record.md":   "text/markdown",
+	"GET " + v1 + "/calendar/:feed":           "text/calendar",
+}
+
+// textExamples are short answers of each text media type, for the document.
+var textExamples = map[string]string{
+	"text/csv":      "id,title,status,due\r\nact-1,Share the template for preservation requests,open,2015-06-30\r\n",
+	"text/html":     "<!DOCTYPE html>\n<html lang=\"en\"><head><title>London 2014: record</title></head><body><h1>London 2014</h1></body></html>\n",
+	"text/markdown": "# London 2014\n\n## Opening\n\n- Agreed: share the template for preservation requests.\n",
+	"text/calendar": "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Quintet//EN\r\nBEGIN:VEVENT\r\nUID:act-1@quintet\r\nDTSTAMP:20150101T000000Z\r\nDTSTART;VALUE=DATE:20150630\r\nSUMMARY:Due: share the template\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+}
+
+// answers are the error answers particular to a route that the route table
+// has no place for, beside routeDocs.
+var answers = map[string]map[int]string{
+	"POST " + v1 + "/login":        {429: "Too many sign-in attempts for the account or from the address; Retry-After gives the seconds to wait."},
+	"POST " + v1 + "/setup":        {429: "Too many attempts from the address; wait a minute."},
+	"GET /healthz":                 {503: "The store does not answer."},
+	"POST " + v1 + "/register.csv": {400: "The file breaks a rule: a refusal lists every problem by row and field (ImportRefusal), or the query or the request is wrong (Error)."},
+}
+
+// errorAlternatives are the error answers that carry more than the Error
+// shape, by route and status.
+var errorAlternatives = map[string]map[int]any{
+	"POST " + v1 + "/register.csv": {400: ImportRefusal{}},
+}
+
+// errorBodies are the failures answered in another shape than Error, with
+// an example, by route and status.
+var errorBodies = map[string]map[int]any{
+	"GET /healthz": {503: healthReply{Status: "degraded", Store: "unavailable"}},
+}
+
+func docHeader(typ, description string) map[string]any {
+	return map[string]any{"description": description, "schema": map[string]any{"type": typ}}
+}
+
+var retryAfter = docHeader("integer", "The seconds to wait before trying again.")
+
+// responseHeaders are the headers an answer carries that a client may use,
+// by route, status and name.
+var responseHeaders = map[string]map[int]map[string]any{
+	"GET " + v1 + "/register":     {200: {"X-Total-Count": docHeader("integer", "How many entries the filters select, over every page.")}},
+	"GET " + v1 + "/register.csv": {200: {"Content-Disposition": docHeader("string", "attachment; the file name is register.csv.")}},
+	"GET " + v1 + "/actions.csv":  {200: {"Content-Disposition": docHeader("string", "attachment; the file name is actions.csv.")}},
+	"POST " + v1 + "/login":       {429: {"Retry-After": retryAfter}},
+	"GET " + v1 + "/live":         {429: {"Retry-After": retryAfter}},
+}
+
+// errorExample is an error answer of the status, for the document.
+func errorExample(status int) ErrorBody {
+	switch status {
+	case http.StatusBadRequest:
+		return ErrorBody{Error: ErrorDetail{Code: conference.EINVALID, Message: "unknown query parameter \"colour\"", Field: "colour",
+			Fields: []conference.FieldError{{Field: "colour", Message: "unknown query parameter \"colour\""}}}}
+	case http.StatusUnauthorized:
+		return ErrorBody{Error: ErrorDetail{Code: conference.EUNAUTHORIZED, Message: "Sign in first."}}
+	case http.StatusForbidden:
+		return ErrorBody{Error: ErrorDetail{Code: conference.EFORBIDDEN, Message: "Your role does not allow this."}}
+	case http.StatusNotFound:
+		return ErrorBody{Error: ErrorDetail{Code: conference.ENOTFOUND, Message: "No such thing."}}
+	case http.StatusConflict:
+		return ErrorBody{Error: ErrorDetail{Code: conference.ECONFLICT, Message: "It was changed meanwhile; here it is as it stands now."}}
+	case http.StatusRequestEntityTooLarge:
+		return ErrorBody{Error: ErrorDetail{Code: ETOOLARGE, Message: "The body is larger than 1 MiB."}}
+	case http.StatusTooManyRequests:
+		return ErrorBody{Error: ErrorDetail{Code: conference.ERATELIMITED, Message: "Too many attempts; wait a minute and try again."}}
+	case http.StatusServiceUnavailable:
+		return ErrorBody{Error: ErrorDetail{Code: "unavailable", Message: "The server is shutting down; reconnect in a moment."}}
+	}
+	return ErrorBody{Error: ErrorDetail{Code: conference.EINTERNAL, Message: "Internal error."}}
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
