@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -70,11 +71,13 @@ func (a *api) buildOpenAPI() map[string]any {
 		op := map[string]any{
 			"summary":     r.summary,
 			"operationId": operationID(r.method, r.path),
+			"tags":        []string{tagOf(r.path)},
 			"responses":   sg.responses(r),
 		}
 		var params []any
 		for _, m := range ginParam.FindAllStringSubmatch(r.path, -1) {
-			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": map[string]any{"type": "string"}})
+			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true,
+				"description": pathParamDescription(r.path, m[1]), "schema": map[string]any{"type": "string"}})
 		}
 		for _, q := range queryParams[r.method+" "+r.path] {
 			params = append(params, q.openAPI())
@@ -102,6 +105,11 @@ func (a *api) buildOpenAPI() map[string]any {
 		}
 		paths[p][strings.ToLower(r.method)] = op
 	}
+	for _, ops := range paths {
+		for _, op := range ops {
+			addExamples(op.(map[string]any), sg.defs)
+		}
+	}
 	return map[string]any{
 		"openapi": "3.1.0",
 		"info": map[string]any{
@@ -110,6 +118,7 @@ func (a *api) buildOpenAPI() map[string]any {
 			"description": "Meetings, agenda, live notes and follow-up of the Quintet of Attorneys General on cybercrime.",
 		},
 		"servers":  []any{map[string]any{"url": "/"}},
+		"tags":     docTags(),
 		"security": []any{map[string]any{"cookie": []any{}}, map[string]any{"bearer": []any{}}},
 		"paths":    paths,
 		"components": map[string]any{
@@ -267,6 +276,67 @@ func errorExample(status int) ErrorBody {
 	return ErrorBody{Error: ErrorDetail{Code: conference.EINTERNAL, Message: "Internal error."}}
 }
 
+// tags group the operations by the part of the product they serve, named by
+// the path's first segment.
+var tags = []struct{ name, description, segments string }{
+	{"login", "Signing in and out, and creating the first admin", "login logout me setup"},
+	{"meetings", "Meetings and their agendas, records and carry-over", "meetings"},
+	{"sessions", "Agenda sessions: their notes and outcomes", "sessions"},
+	{"outcomes", "Outcomes, their drafting and sign-offs", "outcomes"},
+	{"actions", "Actions, their progress reports and exports", "actions"},
+	{"topics", "The topics the meetings discuss", "topics"},
+	{"delegations", "Delegations and their calendar feeds", "delegations calendar"},
+	{"users", "Accounts", "users"},
+	{"register", "The register of cooperation activities, its links and coverage", "register links coverage"},
+	{"search", "Search across notes, outcomes, actions, the register, topics and sessions", "search"},
+	{"service", "The service itself: health, this document, the live connection", "healthz openapi live"},
+}
+
+func tagOf(path string) string {
+	first, _, _ := strings.Cut(strings.TrimPrefix(strings.TrimPrefix(path, v1), "/"), "/")
+	first, _, _ = strings.Cut(first, ".")
+	for _, t := range tags {
+		if slices.Contains(strings.Fields(t.segments), first) {
+			return t.name
+		}
+	}
+	return "service"
+}
+
+func docTags() []any {
+	out := make([]any, len(tags))
+	for i, t := range tags {
+		out[i] = map[string]any{"name": t.name, "description": t.description}
+	}
+	return out
+}
+
+// pathParamDescription says what a path parameter names.
+func pathParamDescription(path, name string) string {
+	switch name {
+	case "code":
+		return "The delegation's two-letter code."
+	case "seq":
+		return "The note's seq: its place in the session's record."
+	case "feed":
+		return "The calendar feed's secret, as issued; it is the credential."
+	}
+	segs := strings.Split(path, "/")
+	thing := "thing"
+	for i, seg := range segs {
+		if seg == ":"+name && i > 0 {
+			thing = strings.TrimSuffix(segs[i-1], "s")
+		}
+	}
+	switch thing {
+	case "topic":
+		return "The topic's id or slug."
+	case "register":
+		thing = "register entry"
+	}
+	return "The " + strings.ReplaceAll(thing, "-", " ") + "'s id."
+}
+
 func itoa(n int) string { return strconv.Itoa(n) }
 
 // operationID names an operation from its method and path:
@@ -349,4 +419,94 @@ func (sg *schemaGen) structSchema(t reflect.Type) map[string]any {
 		props[name] = sg.schema(f.Type)
 	}
 	return map[string]any{"type": "object", "properties": props, "additionalProperties": false}
+}
+
+// addExamples gives the operation's JSON bodies that have none an example
+// made from their schema, so that every operation shows what it takes and
+// answers; the linter checks each example against its schema.
+func addExamples(op map[string]any, defs map[string]any) {
+	var contents []any
+	if rb, ok := op["requestBody"].(map[string]any); ok {
+		contents = append(contents, rb["content"])
+	}
+	for _, r := range op["responses"].(map[string]any) {
+		contents = append(contents, r.(map[string]any)["content"])
+	}
+	for _, c := range contents {
+		c, _ := c.(map[string]any)
+		mt, ok := c["application/json"].(map[string]any)
+		if !ok || mt["example"] != nil || mt["schema"] == nil {
+			continue
+		}
+		mt["example"] = exampleOf(mt["schema"].(map[string]any), "", defs, map[string]bool{})
+	}
+}
+
+// sampleStrings are example values of string properties, by name, where a
+// word of text would read wrong.
+var sampleStrings = map[string]string{
+	"email": "delegate@example.org", "password": "correct horse battery staple",
+	"code": "GB", "owner": "GB", "host": "GB", "delegation": "GB", "lead_delegation": "GB",
+	"time_zone": "Europe/London", "city": "London", "slug": "electronic-evidence",
+	"start_date": "2014-07-07", "end_date": "2014-07-11", "due": "2015-06-30", "since": "2015-01-01", "date": "2015-01-15",
+	"title": "Electronic evidence across borders", "name": "United Kingdom",
+}
+
+// exampleOf is a value that the schema accepts; onStack holds the component
+// schemas being expanded, so that a recursive one ends in an empty list.
+func exampleOf(schema map[string]any, name string, defs map[string]any, onStack map[string]bool) any {
+	if ref, ok := schema["$ref"].(string); ok {
+		def := strings.TrimPrefix(ref, "#/components/schemas/")
+		if onStack[def] {
+			return nil
+		}
+		onStack[def] = true
+		defer delete(onStack, def)
+		return exampleOf(defs[def].(map[string]any), name, defs, onStack)
+	}
+	if alts, ok := schema["anyOf"].([]any); ok {
+		return exampleOf(alts[0].(map[string]any), name, defs, onStack)
+	}
+	if enum, ok := schema["enum"].([]string); ok && len(enum) > 0 {
+		return enum[0]
+	}
+	switch schema["type"] {
+	case "object":
+		out := map[string]any{}
+		props, _ := schema["properties"].(map[string]any)
+		for k, p := range props {
+			if v := exampleOf(p.(map[string]any), k, defs, onStack); v != nil {
+				out[k] = v
+			}
+		}
+		if addl, ok := schema["additionalProperties"].(map[string]any); ok && len(props) == 0 && len(addl) > 0 {
+			if v := exampleOf(addl, "", defs, onStack); v != nil {
+				out["key"] = v
+			}
+		}
+		return out
+	case "array":
+		item := exampleOf(schema["items"].(map[string]any), strings.TrimSuffix(name, "s"), defs, onStack)
+		if item == nil {
+			return []any{}
+		}
+		return []any{item}
+	case "string":
+		switch {
+		case schema["format"] == "date-time":
+			return "2014-07-07T09:00:00Z"
+		case sampleStrings[name] != "":
+			return sampleStrings[name]
+		case name == "id" || strings.HasSuffix(name, "_id"):
+			return "a3f9c2e1"
+		}
+		return "text"
+	case "integer":
+		return 1
+	case "number":
+		return 1.5
+	case "boolean":
+		return false
+	}
+	return nil
 }

@@ -1511,6 +1511,47 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "agency": "text",
+                     *         "contact": "text",
+                     *         "created_at": "2014-07-07T09:00:00Z",
+                     *         "created_by": "text",
+                     *         "description": "text",
+                     *         "due": "2015-06-30",
+                     *         "id": "a3f9c2e1",
+                     *         "marking": "all",
+                     *         "meeting_id": "a3f9c2e1",
+                     *         "note_seq": 1,
+                     *         "outcome_id": "a3f9c2e1",
+                     *         "owner": "GB",
+                     *         "progress": 1,
+                     *         "reason": "text",
+                     *         "reports": [
+                     *           {
+                     *             "at": "2014-07-07T09:00:00Z",
+                     *             "author": "text",
+                     *             "author_name": "text",
+                     *             "marking": "all",
+                     *             "progress": 1,
+                     *             "status": "open",
+                     *             "text": "text"
+                     *           }
+                     *         ],
+                     *         "session_id": "a3f9c2e1",
+                     *         "status": "open",
+                     *         "title": "Electronic evidence across borders",
+                     *         "topics": [
+                     *           "text"
+                     *         ],
+                     *         "updated_at": "2014-07-07T09:00:00Z",
+                     *         "updated_by": "text",
+                     *         "updated_by_name": "text",
+                     *         "version": 1
+                     *       }
+                     *     ]
+                     */
                     "application/json": components["schemas"]["Action"][];
                 };
             };
@@ -1583,6 +1624,24 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "agency": "text",
+                 *       "contact": "text",
+                 *       "description": "text",
+                 *       "due": "2015-06-30",
+                 *       "marking": "all",
+                 *       "meeting_id": "a3f9c2e1",
+                 *       "note_seq": 1,
+                 *       "outcome_id": "a3f9c2e1",
+                 *       "owner": "GB",
+                 *       "session_id": "a3f9c2e1",
+                 *       "title": "Electronic evidence across borders",
+                 *       "topics": [
+                 *         "text"
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["ActionInput"];
             };
         };
@@ -1593,6 +1652,45 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "agency": "text",
+                     *       "contact": "text",
+                     *       "created_at": "2014-07-07T09:00:00Z",
+                     *       "created_by": "text",
+                     *       "description": "text",
+                     *       "due": "2015-06-30",
+                     *       "id": "a3f9c2e1",
+                     *       "marking": "all",
+                     *       "meeting_id": "a3f9c2e1",
+                     *       "note_seq": 1,
+                     *       "outcome_id": "a3f9c2e1",
+                     *       "owner": "GB",
+                     *       "progress": 1,
+                     *       "reason": "text",
+                     *       "reports": [
+                     *         {
+                     *           "at": "2014-07-07T09:00:00Z",
+                     *           "author": "text",
+                     *           "author_name": "text",
+                     *           "marking": "all",
+                     *           "progress": 1,
+                     *           "status": "open",
+                     *           "text": "text"
+                     *         }
+                     *       ],
+                     *       "session_id": "a3f9c2e1",
+                     *       "status": "open",
+                     *       "title": "Electronic evidence across borders",
+                     *       "topics": [
+                     *         "text"
+                     *       ],
+                     *       "updated_at": "2014-07-07T09:00:00Z",
+                     *       "updated_by": "text",
+                     *       "updated_by_name": "text",
+                     *       "version": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["Action"];
                 };
             };
@@ -1865,6 +1963,72 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "columns": [
+                     *         {
+                     *           "attention": [
+                     *             {
+                     *               "agency": "text",
+                     *               "contact": "text",
+                     *               "created_at": "2014-07-07T09:00:00Z",
+                     *               "created_by": "text",
+                     *               "description": "text",
+                     *               "due": "2015-06-30",
+                     *               "id": "a3f9c2e1",
+                     *               "marking": "all",
+                     *               "meeting_id": "a3f9c2e1",
+                     *               "note_seq": 1,
+                     *               "outcome_id": "a3f9c2e1",
+                     *               "owner": "GB",
+                     *               "progress": 1,
+                     *               "reason": "text",
+                     *               "reports": [
+                     *                 {
+                     *                   "at": "2014-07-07T09:00:00Z",
+                     *                   "author": "text",
+                     *                   "author_name": "text",
+                     *                   "marking": "all",
+                     *                   "progress": 1,
+                     *                   "status": "open",
+                     *                   "text": "text"
+                     *                 }
+                     *               ],
+                     *               "session_id": "a3f9c2e1",
+                     *               "status": "open",
+                     *               "title": "Electronic evidence across borders",
+                     *               "topics": [
+                     *                 "text"
+                     *               ],
+                     *               "updated_at": "2014-07-07T09:00:00Z",
+                     *               "updated_by": "text",
+                     *               "updated_by_name": "text",
+                     *               "version": 1
+                     *             }
+                     *           ],
+                     *           "counts": {
+                     *             "done": 1,
+                     *             "dropped": 1,
+                     *             "due_soon": 1,
+                     *             "on_track": 1,
+                     *             "overdue": 1,
+                     *             "total": 1
+                     *           },
+                     *           "delegation": "GB",
+                     *           "name": "United Kingdom"
+                     *         }
+                     *       ],
+                     *       "today": "text",
+                     *       "totals": {
+                     *         "done": 1,
+                     *         "dropped": 1,
+                     *         "due_soon": 1,
+                     *         "on_track": 1,
+                     *         "overdue": 1,
+                     *         "total": 1
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Board"];
                 };
             };
@@ -1943,6 +2107,60 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "actions": [
+                     *         {
+                     *           "agency": "text",
+                     *           "contact": "text",
+                     *           "created_at": "2014-07-07T09:00:00Z",
+                     *           "created_by": "text",
+                     *           "description": "text",
+                     *           "due": "2015-06-30",
+                     *           "id": "a3f9c2e1",
+                     *           "marking": "all",
+                     *           "meeting_id": "a3f9c2e1",
+                     *           "note_seq": 1,
+                     *           "outcome_id": "a3f9c2e1",
+                     *           "owner": "GB",
+                     *           "progress": 1,
+                     *           "reason": "text",
+                     *           "reports": [
+                     *             {
+                     *               "at": "2014-07-07T09:00:00Z",
+                     *               "author": "text",
+                     *               "author_name": "text",
+                     *               "marking": "all",
+                     *               "progress": 1,
+                     *               "status": "open",
+                     *               "text": "text"
+                     *             }
+                     *           ],
+                     *           "session_id": "a3f9c2e1",
+                     *           "status": "open",
+                     *           "title": "Electronic evidence across borders",
+                     *           "topics": [
+                     *             "text"
+                     *           ],
+                     *           "updated_at": "2014-07-07T09:00:00Z",
+                     *           "updated_by": "text",
+                     *           "updated_by_name": "text",
+                     *           "version": 1
+                     *         }
+                     *       ],
+                     *       "counts": {
+                     *         "done": 1,
+                     *         "dropped": 1,
+                     *         "due_soon": 1,
+                     *         "on_track": 1,
+                     *         "overdue": 1,
+                     *         "total": 1
+                     *       },
+                     *       "delegation": "GB",
+                     *       "name": "United Kingdom",
+                     *       "today": "text"
+                     *     }
+                     */
                     "application/json": components["schemas"]["DelegationActions"];
                 };
             };
@@ -2032,6 +2250,80 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "actions": [
+                     *         {
+                     *           "action": {
+                     *             "agency": "text",
+                     *             "contact": "text",
+                     *             "created_at": "2014-07-07T09:00:00Z",
+                     *             "created_by": "text",
+                     *             "description": "text",
+                     *             "due": "2015-06-30",
+                     *             "id": "a3f9c2e1",
+                     *             "marking": "all",
+                     *             "meeting_id": "a3f9c2e1",
+                     *             "note_seq": 1,
+                     *             "outcome_id": "a3f9c2e1",
+                     *             "owner": "GB",
+                     *             "progress": 1,
+                     *             "reason": "text",
+                     *             "reports": [
+                     *               {
+                     *                 "at": "2014-07-07T09:00:00Z",
+                     *                 "author": "text",
+                     *                 "author_name": "text",
+                     *                 "marking": "all",
+                     *                 "progress": 1,
+                     *                 "status": "open",
+                     *                 "text": "text"
+                     *               }
+                     *             ],
+                     *             "session_id": "a3f9c2e1",
+                     *             "status": "open",
+                     *             "title": "Electronic evidence across borders",
+                     *             "topics": [
+                     *               "text"
+                     *             ],
+                     *             "updated_at": "2014-07-07T09:00:00Z",
+                     *             "updated_by": "text",
+                     *             "updated_by_name": "text",
+                     *             "version": 1
+                     *           },
+                     *           "reports": [
+                     *             {
+                     *               "at": "2014-07-07T09:00:00Z",
+                     *               "author": "text",
+                     *               "author_name": "text",
+                     *               "marking": "all",
+                     *               "progress": 1,
+                     *               "status": "open",
+                     *               "text": "text"
+                     *             }
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "last_meeting": {
+                     *         "city": "London",
+                     *         "delegations": [
+                     *           "GB"
+                     *         ],
+                     *         "end_date": "2014-07-11",
+                     *         "host": "GB",
+                     *         "id": "a3f9c2e1",
+                     *         "start_date": "2014-07-07",
+                     *         "status": "planned",
+                     *         "time_zone": "Europe/London",
+                     *         "title": "Electronic evidence across borders",
+                     *         "topics": [
+                     *           "text"
+                     *         ],
+                     *         "venue": "text"
+                     *       },
+                     *       "since": "2015-01-01"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Progress"];
                 };
             };
@@ -2100,6 +2392,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The action's id. */
                 id: string;
             };
             cookie?: never;
@@ -2112,6 +2405,45 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "agency": "text",
+                     *       "contact": "text",
+                     *       "created_at": "2014-07-07T09:00:00Z",
+                     *       "created_by": "text",
+                     *       "description": "text",
+                     *       "due": "2015-06-30",
+                     *       "id": "a3f9c2e1",
+                     *       "marking": "all",
+                     *       "meeting_id": "a3f9c2e1",
+                     *       "note_seq": 1,
+                     *       "outcome_id": "a3f9c2e1",
+                     *       "owner": "GB",
+                     *       "progress": 1,
+                     *       "reason": "text",
+                     *       "reports": [
+                     *         {
+                     *           "at": "2014-07-07T09:00:00Z",
+                     *           "author": "text",
+                     *           "author_name": "text",
+                     *           "marking": "all",
+                     *           "progress": 1,
+                     *           "status": "open",
+                     *           "text": "text"
+                     *         }
+                     *       ],
+                     *       "session_id": "a3f9c2e1",
+                     *       "status": "open",
+                     *       "title": "Electronic evidence across borders",
+                     *       "topics": [
+                     *         "text"
+                     *       ],
+                     *       "updated_at": "2014-07-07T09:00:00Z",
+                     *       "updated_by": "text",
+                     *       "updated_by_name": "text",
+                     *       "version": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["Action"];
                 };
             };
@@ -2197,12 +2529,31 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The action's id. */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "agency": "text",
+                 *       "contact": "text",
+                 *       "description": "text",
+                 *       "due": "2015-06-30",
+                 *       "marking": "all",
+                 *       "owner": "GB",
+                 *       "progress": 1,
+                 *       "reason": "text",
+                 *       "status": "open",
+                 *       "title": "Electronic evidence across borders",
+                 *       "topics": [
+                 *         "text"
+                 *       ],
+                 *       "version": 1
+                 *     }
+                 */
                 "application/json": components["schemas"]["ActionUpdate"];
             };
         };
@@ -2213,6 +2564,45 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "agency": "text",
+                     *       "contact": "text",
+                     *       "created_at": "2014-07-07T09:00:00Z",
+                     *       "created_by": "text",
+                     *       "description": "text",
+                     *       "due": "2015-06-30",
+                     *       "id": "a3f9c2e1",
+                     *       "marking": "all",
+                     *       "meeting_id": "a3f9c2e1",
+                     *       "note_seq": 1,
+                     *       "outcome_id": "a3f9c2e1",
+                     *       "owner": "GB",
+                     *       "progress": 1,
+                     *       "reason": "text",
+                     *       "reports": [
+                     *         {
+                     *           "at": "2014-07-07T09:00:00Z",
+                     *           "author": "text",
+                     *           "author_name": "text",
+                     *           "marking": "all",
+                     *           "progress": 1,
+                     *           "status": "open",
+                     *           "text": "text"
+                     *         }
+                     *       ],
+                     *       "session_id": "a3f9c2e1",
+                     *       "status": "open",
+                     *       "title": "Electronic evidence across borders",
+                     *       "topics": [
+                     *         "text"
+                     *       ],
+                     *       "updated_at": "2014-07-07T09:00:00Z",
+                     *       "updated_by": "text",
+                     *       "updated_by_name": "text",
+                     *       "version": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["Action"];
                 };
             };
@@ -2332,12 +2722,22 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The action's id. */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "progress": 1,
+                 *       "reason": "text",
+                 *       "status": "open",
+                 *       "text": "text",
+                 *       "version": 1
+                 *     }
+                 */
                 "application/json": components["schemas"]["ReportInput"];
             };
         };
@@ -2348,6 +2748,45 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "agency": "text",
+                     *       "contact": "text",
+                     *       "created_at": "2014-07-07T09:00:00Z",
+                     *       "created_by": "text",
+                     *       "description": "text",
+                     *       "due": "2015-06-30",
+                     *       "id": "a3f9c2e1",
+                     *       "marking": "all",
+                     *       "meeting_id": "a3f9c2e1",
+                     *       "note_seq": 1,
+                     *       "outcome_id": "a3f9c2e1",
+                     *       "owner": "GB",
+                     *       "progress": 1,
+                     *       "reason": "text",
+                     *       "reports": [
+                     *         {
+                     *           "at": "2014-07-07T09:00:00Z",
+                     *           "author": "text",
+                     *           "author_name": "text",
+                     *           "marking": "all",
+                     *           "progress": 1,
+                     *           "status": "open",
+                     *           "text": "text"
+                     *         }
+                     *       ],
+                     *       "session_id": "a3f9c2e1",
+                     *       "status": "open",
+                     *       "title": "Electronic evidence across borders",
+                     *       "topics": [
+                     *         "text"
+                     *       ],
+                     *       "updated_at": "2014-07-07T09:00:00Z",
+                     *       "updated_by": "text",
+                     *       "updated_by_name": "text",
+                     *       "version": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["Action"];
                 };
             };
@@ -2467,6 +2906,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The calendar feed's secret, as issued; it is the credential. */
                 feed: string;
             };
             cookie?: never;
@@ -2577,6 +3017,44 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "audiences": [
+                     *         "prosecutors"
+                     *       ],
+                     *       "cells": [
+                     *         {
+                     *           "by_audience": {
+                     *             "key": 1
+                     *           },
+                     *           "delegation": "GB",
+                     *           "entries": 1,
+                     *           "gap": false,
+                     *           "missing_focus": [
+                     *             "prosecutors"
+                     *           ],
+                     *           "topic": "text"
+                     *         }
+                     *       ],
+                     *       "delegations": [
+                     *         "GB"
+                     *       ],
+                     *       "entries": 1,
+                     *       "focus_audiences": [
+                     *         "prosecutors"
+                     *       ],
+                     *       "focus_gaps": 1,
+                     *       "gaps": 1,
+                     *       "no_topic": 1,
+                     *       "topics": [
+                     *         {
+                     *           "id": "a3f9c2e1",
+                     *           "slug": "electronic-evidence",
+                     *           "title": "Electronic evidence across borders"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Coverage"];
                 };
             };
@@ -2655,6 +3133,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "agencies": [
+                     *           "text"
+                     *         ],
+                     *         "code": "GB",
+                     *         "name": "United Kingdom"
+                     *       }
+                     *     ]
+                     */
                     "application/json": components["schemas"]["Delegation"][];
                 };
             };
@@ -2727,6 +3216,15 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "agencies": [
+                 *         "text"
+                 *       ],
+                 *       "code": "GB",
+                 *       "name": "United Kingdom"
+                 *     }
+                 */
                 "application/json": components["schemas"]["Delegation"];
             };
         };
@@ -2737,6 +3235,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "agencies": [
+                     *         "text"
+                     *       ],
+                     *       "code": "GB",
+                     *       "name": "United Kingdom"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Delegation"];
                 };
             };
@@ -2839,6 +3346,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The delegation's two-letter code. */
                 code: string;
             };
             cookie?: never;
@@ -2851,6 +3359,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "agencies": [
+                     *         "text"
+                     *       ],
+                     *       "code": "GB",
+                     *       "name": "United Kingdom"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Delegation"];
                 };
             };
@@ -2936,12 +3453,21 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The delegation's two-letter code. */
                 code: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "agencies": [
+                 *         "text"
+                 *       ],
+                 *       "name": "United Kingdom"
+                 *     }
+                 */
                 "application/json": components["schemas"]["DelegationUpdate"];
             };
         };
@@ -2952,6 +3478,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "agencies": [
+                     *         "text"
+                     *       ],
+                     *       "code": "GB",
+                     *       "name": "United Kingdom"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Delegation"];
                 };
             };
@@ -3071,6 +3606,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The delegation's two-letter code. */
                 code: string;
             };
             cookie?: never;
@@ -3083,6 +3619,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "delegation": "GB",
+                     *       "path": "text",
+                     *       "secret": "text"
+                     *     }
+                     */
                     "application/json": components["schemas"]["CalendarFeed"];
                 };
             };
@@ -3185,6 +3728,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The delegation's two-letter code. */
                 code: string;
             };
             cookie?: never;
@@ -3318,6 +3862,55 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "entry": {
+                     *           "archived": false,
+                     *           "audiences": [
+                     *             "prosecutors"
+                     *           ],
+                     *           "created_at": "2014-07-07T09:00:00Z",
+                     *           "created_by": "text",
+                     *           "end_date": "2014-07-11",
+                     *           "example": false,
+                     *           "format": "training",
+                     *           "id": "a3f9c2e1",
+                     *           "lead_agency": "text",
+                     *           "lead_delegation": "GB",
+                     *           "partner_delegations": [
+                     *             "text"
+                     *           ],
+                     *           "references": [
+                     *             {
+                     *               "catalogue": "text",
+                     *               "identifier": "text",
+                     *               "url": "text"
+                     *             }
+                     *           ],
+                     *           "start_date": "2014-07-07",
+                     *           "status": "planned",
+                     *           "summary": "text",
+                     *           "title": "Electronic evidence across borders",
+                     *           "topics": [
+                     *             "text"
+                     *           ],
+                     *           "updated_at": "2014-07-07T09:00:00Z",
+                     *           "updated_by": "text",
+                     *           "version": 1
+                     *         },
+                     *         "link": {
+                     *           "created_at": "2014-07-07T09:00:00Z",
+                     *           "created_by": "text",
+                     *           "entry_id": "a3f9c2e1",
+                     *           "from_id": "a3f9c2e1",
+                     *           "from_kind": "topic",
+                     *           "id": "a3f9c2e1"
+                     *         },
+                     *         "listed": false
+                     *       }
+                     *     ]
+                     */
                     "application/json": components["schemas"]["LinkedEntry"][];
                 };
             };
@@ -3390,6 +3983,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "entry_id": "a3f9c2e1",
+                 *       "from_id": "a3f9c2e1",
+                 *       "from_kind": "topic"
+                 *     }
+                 */
                 "application/json": components["schemas"]["LinkInput"];
             };
         };
@@ -3400,6 +4000,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created_at": "2014-07-07T09:00:00Z",
+                     *       "created_by": "text",
+                     *       "entry_id": "a3f9c2e1",
+                     *       "from_id": "a3f9c2e1",
+                     *       "from_kind": "topic",
+                     *       "id": "a3f9c2e1"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Link"];
                 };
             };
@@ -3502,6 +4112,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The link's id. */
                 id: string;
             };
             cookie?: never;
@@ -3618,6 +4229,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "email": "delegate@example.org",
+                 *       "password": "correct horse battery staple"
+                 *     }
+                 */
                 "application/json": components["schemas"]["loginRequest"];
             };
         };
@@ -3628,6 +4245,23 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "clearance": "all",
+                     *       "user": {
+                     *         "created_at": "2014-07-07T09:00:00Z",
+                     *         "delegation": "GB",
+                     *         "disabled": false,
+                     *         "email": "delegate@example.org",
+                     *         "id": "a3f9c2e1",
+                     *         "name": "United Kingdom",
+                     *         "roles": [
+                     *           "admin"
+                     *         ],
+                     *         "updated_at": "2014-07-07T09:00:00Z"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Me"];
                 };
             };
@@ -3818,6 +4452,23 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "clearance": "all",
+                     *       "user": {
+                     *         "created_at": "2014-07-07T09:00:00Z",
+                     *         "delegation": "GB",
+                     *         "disabled": false,
+                     *         "email": "delegate@example.org",
+                     *         "id": "a3f9c2e1",
+                     *         "name": "United Kingdom",
+                     *         "roles": [
+                     *           "admin"
+                     *         ],
+                     *         "updated_at": "2014-07-07T09:00:00Z"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Me"];
                 };
             };
@@ -3896,6 +4547,27 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "city": "London",
+                     *         "delegations": [
+                     *           "GB"
+                     *         ],
+                     *         "end_date": "2014-07-11",
+                     *         "host": "GB",
+                     *         "id": "a3f9c2e1",
+                     *         "start_date": "2014-07-07",
+                     *         "status": "planned",
+                     *         "time_zone": "Europe/London",
+                     *         "title": "Electronic evidence across borders",
+                     *         "topics": [
+                     *           "text"
+                     *         ],
+                     *         "venue": "text"
+                     *       }
+                     *     ]
+                     */
                     "application/json": components["schemas"]["Meeting"][];
                 };
             };
@@ -3968,6 +4640,25 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "city": "London",
+                 *       "delegations": [
+                 *         "GB"
+                 *       ],
+                 *       "end_date": "2014-07-11",
+                 *       "host": "GB",
+                 *       "id": "a3f9c2e1",
+                 *       "start_date": "2014-07-07",
+                 *       "status": "planned",
+                 *       "time_zone": "Europe/London",
+                 *       "title": "Electronic evidence across borders",
+                 *       "topics": [
+                 *         "text"
+                 *       ],
+                 *       "venue": "text"
+                 *     }
+                 */
                 "application/json": components["schemas"]["Meeting"];
             };
         };
@@ -3978,6 +4669,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "city": "London",
+                     *       "delegations": [
+                     *         "GB"
+                     *       ],
+                     *       "end_date": "2014-07-11",
+                     *       "host": "GB",
+                     *       "id": "a3f9c2e1",
+                     *       "start_date": "2014-07-07",
+                     *       "status": "planned",
+                     *       "time_zone": "Europe/London",
+                     *       "title": "Electronic evidence across borders",
+                     *       "topics": [
+                     *         "text"
+                     *       ],
+                     *       "venue": "text"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Meeting"];
                 };
             };
@@ -4080,6 +4790,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The meeting's id. */
                 id: string;
             };
             cookie?: never;
@@ -4092,6 +4803,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "city": "London",
+                     *       "delegations": [
+                     *         "GB"
+                     *       ],
+                     *       "end_date": "2014-07-11",
+                     *       "host": "GB",
+                     *       "id": "a3f9c2e1",
+                     *       "start_date": "2014-07-07",
+                     *       "status": "planned",
+                     *       "time_zone": "Europe/London",
+                     *       "title": "Electronic evidence across borders",
+                     *       "topics": [
+                     *         "text"
+                     *       ],
+                     *       "venue": "text"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Meeting"];
                 };
             };
@@ -4177,12 +4907,31 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The meeting's id. */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "city": "London",
+                 *       "delegations": [
+                 *         "GB"
+                 *       ],
+                 *       "end_date": "2014-07-11",
+                 *       "host": "GB",
+                 *       "start_date": "2014-07-07",
+                 *       "status": "planned",
+                 *       "time_zone": "Europe/London",
+                 *       "title": "Electronic evidence across borders",
+                 *       "topics": [
+                 *         "text"
+                 *       ],
+                 *       "venue": "text"
+                 *     }
+                 */
                 "application/json": components["schemas"]["MeetingUpdate"];
             };
         };
@@ -4193,6 +4942,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "city": "London",
+                     *       "delegations": [
+                     *         "GB"
+                     *       ],
+                     *       "end_date": "2014-07-11",
+                     *       "host": "GB",
+                     *       "id": "a3f9c2e1",
+                     *       "start_date": "2014-07-07",
+                     *       "status": "planned",
+                     *       "time_zone": "Europe/London",
+                     *       "title": "Electronic evidence across borders",
+                     *       "topics": [
+                     *         "text"
+                     *       ],
+                     *       "venue": "text"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Meeting"];
                 };
             };
@@ -4312,6 +5080,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The meeting's id. */
                 id: string;
             };
             cookie?: never;
@@ -4324,6 +5093,57 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "actions": [
+                     *           {
+                     *             "agency": "text",
+                     *             "contact": "text",
+                     *             "created_at": "2014-07-07T09:00:00Z",
+                     *             "created_by": "text",
+                     *             "description": "text",
+                     *             "due": "2015-06-30",
+                     *             "id": "a3f9c2e1",
+                     *             "marking": "all",
+                     *             "meeting_id": "a3f9c2e1",
+                     *             "note_seq": 1,
+                     *             "outcome_id": "a3f9c2e1",
+                     *             "owner": "GB",
+                     *             "progress": 1,
+                     *             "reason": "text",
+                     *             "reports": [
+                     *               {
+                     *                 "at": "2014-07-07T09:00:00Z",
+                     *                 "author": "text",
+                     *                 "author_name": "text",
+                     *                 "marking": "all",
+                     *                 "progress": 1,
+                     *                 "status": "open",
+                     *                 "text": "text"
+                     *               }
+                     *             ],
+                     *             "session_id": "a3f9c2e1",
+                     *             "status": "open",
+                     *             "title": "Electronic evidence across borders",
+                     *             "topics": [
+                     *               "text"
+                     *             ],
+                     *             "updated_at": "2014-07-07T09:00:00Z",
+                     *             "updated_by": "text",
+                     *             "updated_by_name": "text",
+                     *             "version": 1
+                     *           }
+                     *         ],
+                     *         "topic": {
+                     *           "description": "text",
+                     *           "id": "a3f9c2e1",
+                     *           "slug": "electronic-evidence",
+                     *           "title": "Electronic evidence across borders"
+                     *         }
+                     *       }
+                     *     ]
+                     */
                     "application/json": components["schemas"]["CarryOverGroup"][];
                 };
             };
@@ -4409,6 +5229,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The meeting's id. */
                 id: string;
             };
             cookie?: never;
@@ -4421,6 +5242,51 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "created_at": "2014-07-07T09:00:00Z",
+                     *         "created_by": "text",
+                     *         "history": [
+                     *           {
+                     *             "kind": "decision",
+                     *             "marking": "all",
+                     *             "replaced_at": "2014-07-07T09:00:00Z",
+                     *             "replaced_by": "text",
+                     *             "replaced_by_name": "text",
+                     *             "sources": [
+                     *               1
+                     *             ],
+                     *             "status": "draft",
+                     *             "text": "text",
+                     *             "version": 1
+                     *           }
+                     *         ],
+                     *         "id": "a3f9c2e1",
+                     *         "kind": "decision",
+                     *         "marking": "all",
+                     *         "meeting_id": "a3f9c2e1",
+                     *         "session_id": "a3f9c2e1",
+                     *         "sign_offs": [
+                     *           {
+                     *             "at": "2014-07-07T09:00:00Z",
+                     *             "by": "text",
+                     *             "by_name": "text",
+                     *             "delegation": "GB"
+                     *           }
+                     *         ],
+                     *         "sources": [
+                     *           1
+                     *         ],
+                     *         "status": "draft",
+                     *         "text": "text",
+                     *         "updated_at": "2014-07-07T09:00:00Z",
+                     *         "updated_by": "text",
+                     *         "updated_by_name": "text",
+                     *         "version": 1
+                     *       }
+                     *     ]
+                     */
                     "application/json": components["schemas"]["Outcome"][];
                 };
             };
@@ -4506,6 +5372,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The meeting's id. */
                 id: string;
             };
             cookie?: never;
@@ -4607,6 +5474,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The meeting's id. */
                 id: string;
             };
             cookie?: never;
@@ -4711,6 +5579,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The meeting's id. */
                 id: string;
             };
             cookie?: never;
@@ -4723,6 +5592,27 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "chair": "text",
+                     *         "end": "2014-07-07T09:00:00Z",
+                     *         "id": "a3f9c2e1",
+                     *         "meeting_id": "a3f9c2e1",
+                     *         "rapporteurs": [
+                     *           "text"
+                     *         ],
+                     *         "room": "text",
+                     *         "start": "2014-07-07T09:00:00Z",
+                     *         "status": "scheduled",
+                     *         "title": "Electronic evidence across borders",
+                     *         "topics": [
+                     *           "text"
+                     *         ],
+                     *         "version": 1
+                     *       }
+                     *     ]
+                     */
                     "application/json": components["schemas"]["Session"][];
                 };
             };
@@ -4808,12 +5698,28 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The meeting's id. */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "chair": "text",
+                 *       "end": "2014-07-07T09:00:00Z",
+                 *       "rapporteurs": [
+                 *         "text"
+                 *       ],
+                 *       "room": "text",
+                 *       "start": "2014-07-07T09:00:00Z",
+                 *       "title": "Electronic evidence across borders",
+                 *       "topics": [
+                 *         "text"
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["SessionInput"];
             };
         };
@@ -4824,6 +5730,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "chair": "text",
+                     *       "end": "2014-07-07T09:00:00Z",
+                     *       "id": "a3f9c2e1",
+                     *       "meeting_id": "a3f9c2e1",
+                     *       "rapporteurs": [
+                     *         "text"
+                     *       ],
+                     *       "room": "text",
+                     *       "start": "2014-07-07T09:00:00Z",
+                     *       "status": "scheduled",
+                     *       "title": "Electronic evidence across borders",
+                     *       "topics": [
+                     *         "text"
+                     *       ],
+                     *       "version": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["Session"];
                 };
             };
@@ -4953,6 +5878,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {} */
                     "application/json": {
                         [key: string]: unknown;
                     };
@@ -4989,6 +5915,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The outcome's id. */
                 id: string;
             };
             cookie?: never;
@@ -5001,6 +5928,49 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created_at": "2014-07-07T09:00:00Z",
+                     *       "created_by": "text",
+                     *       "history": [
+                     *         {
+                     *           "kind": "decision",
+                     *           "marking": "all",
+                     *           "replaced_at": "2014-07-07T09:00:00Z",
+                     *           "replaced_by": "text",
+                     *           "replaced_by_name": "text",
+                     *           "sources": [
+                     *             1
+                     *           ],
+                     *           "status": "draft",
+                     *           "text": "text",
+                     *           "version": 1
+                     *         }
+                     *       ],
+                     *       "id": "a3f9c2e1",
+                     *       "kind": "decision",
+                     *       "marking": "all",
+                     *       "meeting_id": "a3f9c2e1",
+                     *       "session_id": "a3f9c2e1",
+                     *       "sign_offs": [
+                     *         {
+                     *           "at": "2014-07-07T09:00:00Z",
+                     *           "by": "text",
+                     *           "by_name": "text",
+                     *           "delegation": "GB"
+                     *         }
+                     *       ],
+                     *       "sources": [
+                     *         1
+                     *       ],
+                     *       "status": "draft",
+                     *       "text": "text",
+                     *       "updated_at": "2014-07-07T09:00:00Z",
+                     *       "updated_by": "text",
+                     *       "updated_by_name": "text",
+                     *       "version": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["Outcome"];
                 };
             };
@@ -5086,12 +6056,25 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The outcome's id. */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "kind": "decision",
+                 *       "marking": "all",
+                 *       "sources": [
+                 *         1
+                 *       ],
+                 *       "status": "draft",
+                 *       "text": "text",
+                 *       "version": 1
+                 *     }
+                 */
                 "application/json": components["schemas"]["OutcomeUpdate"];
             };
         };
@@ -5102,6 +6085,49 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created_at": "2014-07-07T09:00:00Z",
+                     *       "created_by": "text",
+                     *       "history": [
+                     *         {
+                     *           "kind": "decision",
+                     *           "marking": "all",
+                     *           "replaced_at": "2014-07-07T09:00:00Z",
+                     *           "replaced_by": "text",
+                     *           "replaced_by_name": "text",
+                     *           "sources": [
+                     *             1
+                     *           ],
+                     *           "status": "draft",
+                     *           "text": "text",
+                     *           "version": 1
+                     *         }
+                     *       ],
+                     *       "id": "a3f9c2e1",
+                     *       "kind": "decision",
+                     *       "marking": "all",
+                     *       "meeting_id": "a3f9c2e1",
+                     *       "session_id": "a3f9c2e1",
+                     *       "sign_offs": [
+                     *         {
+                     *           "at": "2014-07-07T09:00:00Z",
+                     *           "by": "text",
+                     *           "by_name": "text",
+                     *           "delegation": "GB"
+                     *         }
+                     *       ],
+                     *       "sources": [
+                     *         1
+                     *       ],
+                     *       "status": "draft",
+                     *       "text": "text",
+                     *       "updated_at": "2014-07-07T09:00:00Z",
+                     *       "updated_by": "text",
+                     *       "updated_by_name": "text",
+                     *       "version": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["Outcome"];
                 };
             };
@@ -5221,6 +6247,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The outcome's id. */
                 id: string;
             };
             cookie?: never;
@@ -5233,6 +6260,49 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created_at": "2014-07-07T09:00:00Z",
+                     *       "created_by": "text",
+                     *       "history": [
+                     *         {
+                     *           "kind": "decision",
+                     *           "marking": "all",
+                     *           "replaced_at": "2014-07-07T09:00:00Z",
+                     *           "replaced_by": "text",
+                     *           "replaced_by_name": "text",
+                     *           "sources": [
+                     *             1
+                     *           ],
+                     *           "status": "draft",
+                     *           "text": "text",
+                     *           "version": 1
+                     *         }
+                     *       ],
+                     *       "id": "a3f9c2e1",
+                     *       "kind": "decision",
+                     *       "marking": "all",
+                     *       "meeting_id": "a3f9c2e1",
+                     *       "session_id": "a3f9c2e1",
+                     *       "sign_offs": [
+                     *         {
+                     *           "at": "2014-07-07T09:00:00Z",
+                     *           "by": "text",
+                     *           "by_name": "text",
+                     *           "delegation": "GB"
+                     *         }
+                     *       ],
+                     *       "sources": [
+                     *         1
+                     *       ],
+                     *       "status": "draft",
+                     *       "text": "text",
+                     *       "updated_at": "2014-07-07T09:00:00Z",
+                     *       "updated_by": "text",
+                     *       "updated_by_name": "text",
+                     *       "version": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["Outcome"];
                 };
             };
@@ -5335,7 +6405,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The outcome's id. */
                 id: string;
+                /** @description The delegation's two-letter code. */
                 code: string;
             };
             cookie?: never;
@@ -5348,6 +6420,49 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created_at": "2014-07-07T09:00:00Z",
+                     *       "created_by": "text",
+                     *       "history": [
+                     *         {
+                     *           "kind": "decision",
+                     *           "marking": "all",
+                     *           "replaced_at": "2014-07-07T09:00:00Z",
+                     *           "replaced_by": "text",
+                     *           "replaced_by_name": "text",
+                     *           "sources": [
+                     *             1
+                     *           ],
+                     *           "status": "draft",
+                     *           "text": "text",
+                     *           "version": 1
+                     *         }
+                     *       ],
+                     *       "id": "a3f9c2e1",
+                     *       "kind": "decision",
+                     *       "marking": "all",
+                     *       "meeting_id": "a3f9c2e1",
+                     *       "session_id": "a3f9c2e1",
+                     *       "sign_offs": [
+                     *         {
+                     *           "at": "2014-07-07T09:00:00Z",
+                     *           "by": "text",
+                     *           "by_name": "text",
+                     *           "delegation": "GB"
+                     *         }
+                     *       ],
+                     *       "sources": [
+                     *         1
+                     *       ],
+                     *       "status": "draft",
+                     *       "text": "text",
+                     *       "updated_at": "2014-07-07T09:00:00Z",
+                     *       "updated_by": "text",
+                     *       "updated_by_name": "text",
+                     *       "version": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["Outcome"];
                 };
             };
@@ -5518,6 +6633,44 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "archived": false,
+                     *         "audiences": [
+                     *           "prosecutors"
+                     *         ],
+                     *         "created_at": "2014-07-07T09:00:00Z",
+                     *         "created_by": "text",
+                     *         "end_date": "2014-07-11",
+                     *         "example": false,
+                     *         "format": "training",
+                     *         "id": "a3f9c2e1",
+                     *         "lead_agency": "text",
+                     *         "lead_delegation": "GB",
+                     *         "partner_delegations": [
+                     *           "text"
+                     *         ],
+                     *         "references": [
+                     *           {
+                     *             "catalogue": "text",
+                     *             "identifier": "text",
+                     *             "url": "text"
+                     *           }
+                     *         ],
+                     *         "start_date": "2014-07-07",
+                     *         "status": "planned",
+                     *         "summary": "text",
+                     *         "title": "Electronic evidence across borders",
+                     *         "topics": [
+                     *           "text"
+                     *         ],
+                     *         "updated_at": "2014-07-07T09:00:00Z",
+                     *         "updated_by": "text",
+                     *         "version": 1
+                     *       }
+                     *     ]
+                     */
                     "application/json": components["schemas"]["RegisterEntry"][];
                 };
             };
@@ -5590,6 +6743,35 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "audiences": [
+                 *         "prosecutors"
+                 *       ],
+                 *       "end_date": "2014-07-11",
+                 *       "example": false,
+                 *       "format": "training",
+                 *       "lead_agency": "text",
+                 *       "lead_delegation": "GB",
+                 *       "partner_delegations": [
+                 *         "text"
+                 *       ],
+                 *       "references": [
+                 *         {
+                 *           "catalogue": "text",
+                 *           "identifier": "text",
+                 *           "url": "text"
+                 *         }
+                 *       ],
+                 *       "start_date": "2014-07-07",
+                 *       "status": "planned",
+                 *       "summary": "text",
+                 *       "title": "Electronic evidence across borders",
+                 *       "topics": [
+                 *         "text"
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["RegisterEntryInput"];
             };
         };
@@ -5600,6 +6782,42 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "archived": false,
+                     *       "audiences": [
+                     *         "prosecutors"
+                     *       ],
+                     *       "created_at": "2014-07-07T09:00:00Z",
+                     *       "created_by": "text",
+                     *       "end_date": "2014-07-11",
+                     *       "example": false,
+                     *       "format": "training",
+                     *       "id": "a3f9c2e1",
+                     *       "lead_agency": "text",
+                     *       "lead_delegation": "GB",
+                     *       "partner_delegations": [
+                     *         "text"
+                     *       ],
+                     *       "references": [
+                     *         {
+                     *           "catalogue": "text",
+                     *           "identifier": "text",
+                     *           "url": "text"
+                     *         }
+                     *       ],
+                     *       "start_date": "2014-07-07",
+                     *       "status": "planned",
+                     *       "summary": "text",
+                     *       "title": "Electronic evidence across borders",
+                     *       "topics": [
+                     *         "text"
+                     *       ],
+                     *       "updated_at": "2014-07-07T09:00:00Z",
+                     *       "updated_by": "text",
+                     *       "version": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["RegisterEntry"];
                 };
             };
@@ -5856,6 +7074,23 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created": [
+                     *         "text"
+                     *       ],
+                     *       "dry_run": false,
+                     *       "problems": [
+                     *         {
+                     *           "field": "text",
+                     *           "line": 1,
+                     *           "message": "text",
+                     *           "row": 1
+                     *         }
+                     *       ],
+                     *       "rows": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["ImportReport"];
                 };
             };
@@ -5958,6 +7193,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The register entry's id. */
                 id: string;
             };
             cookie?: never;
@@ -5970,6 +7206,42 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "archived": false,
+                     *       "audiences": [
+                     *         "prosecutors"
+                     *       ],
+                     *       "created_at": "2014-07-07T09:00:00Z",
+                     *       "created_by": "text",
+                     *       "end_date": "2014-07-11",
+                     *       "example": false,
+                     *       "format": "training",
+                     *       "id": "a3f9c2e1",
+                     *       "lead_agency": "text",
+                     *       "lead_delegation": "GB",
+                     *       "partner_delegations": [
+                     *         "text"
+                     *       ],
+                     *       "references": [
+                     *         {
+                     *           "catalogue": "text",
+                     *           "identifier": "text",
+                     *           "url": "text"
+                     *         }
+                     *       ],
+                     *       "start_date": "2014-07-07",
+                     *       "status": "planned",
+                     *       "summary": "text",
+                     *       "title": "Electronic evidence across borders",
+                     *       "topics": [
+                     *         "text"
+                     *       ],
+                     *       "updated_at": "2014-07-07T09:00:00Z",
+                     *       "updated_by": "text",
+                     *       "version": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["RegisterEntry"];
                 };
             };
@@ -6055,12 +7327,43 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The register entry's id. */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "archived": false,
+                 *       "audiences": [
+                 *         "prosecutors"
+                 *       ],
+                 *       "end_date": "2014-07-11",
+                 *       "format": "training",
+                 *       "lead_agency": "text",
+                 *       "lead_delegation": "GB",
+                 *       "partner_delegations": [
+                 *         "text"
+                 *       ],
+                 *       "references": [
+                 *         {
+                 *           "catalogue": "text",
+                 *           "identifier": "text",
+                 *           "url": "text"
+                 *         }
+                 *       ],
+                 *       "start_date": "2014-07-07",
+                 *       "status": "planned",
+                 *       "summary": "text",
+                 *       "title": "Electronic evidence across borders",
+                 *       "topics": [
+                 *         "text"
+                 *       ],
+                 *       "version": 1
+                 *     }
+                 */
                 "application/json": components["schemas"]["RegisterEntryUpdate"];
             };
         };
@@ -6071,6 +7374,42 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "archived": false,
+                     *       "audiences": [
+                     *         "prosecutors"
+                     *       ],
+                     *       "created_at": "2014-07-07T09:00:00Z",
+                     *       "created_by": "text",
+                     *       "end_date": "2014-07-11",
+                     *       "example": false,
+                     *       "format": "training",
+                     *       "id": "a3f9c2e1",
+                     *       "lead_agency": "text",
+                     *       "lead_delegation": "GB",
+                     *       "partner_delegations": [
+                     *         "text"
+                     *       ],
+                     *       "references": [
+                     *         {
+                     *           "catalogue": "text",
+                     *           "identifier": "text",
+                     *           "url": "text"
+                     *         }
+                     *       ],
+                     *       "start_date": "2014-07-07",
+                     *       "status": "planned",
+                     *       "summary": "text",
+                     *       "title": "Electronic evidence across borders",
+                     *       "topics": [
+                     *         "text"
+                     *       ],
+                     *       "updated_at": "2014-07-07T09:00:00Z",
+                     *       "updated_by": "text",
+                     *       "version": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["RegisterEntry"];
                 };
             };
@@ -6190,6 +7529,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The register entry's id. */
                 id: string;
             };
             cookie?: never;
@@ -6202,6 +7542,74 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "action": [
+                     *         {
+                     *           "excerpt": "text",
+                     *           "id": "a3f9c2e1",
+                     *           "kind": "topic",
+                     *           "link_id": "a3f9c2e1",
+                     *           "linked_at": "2014-07-07T09:00:00Z",
+                     *           "linked_by": "text",
+                     *           "marking": "all",
+                     *           "meeting_id": "a3f9c2e1",
+                     *           "seq": 1,
+                     *           "session_id": "a3f9c2e1",
+                     *           "title": "Electronic evidence across borders"
+                     *         }
+                     *       ],
+                     *       "counts": {
+                     *         "key": 1
+                     *       },
+                     *       "entry_id": "a3f9c2e1",
+                     *       "note": [
+                     *         {
+                     *           "excerpt": "text",
+                     *           "id": "a3f9c2e1",
+                     *           "kind": "topic",
+                     *           "link_id": "a3f9c2e1",
+                     *           "linked_at": "2014-07-07T09:00:00Z",
+                     *           "linked_by": "text",
+                     *           "marking": "all",
+                     *           "meeting_id": "a3f9c2e1",
+                     *           "seq": 1,
+                     *           "session_id": "a3f9c2e1",
+                     *           "title": "Electronic evidence across borders"
+                     *         }
+                     *       ],
+                     *       "outcome": [
+                     *         {
+                     *           "excerpt": "text",
+                     *           "id": "a3f9c2e1",
+                     *           "kind": "topic",
+                     *           "link_id": "a3f9c2e1",
+                     *           "linked_at": "2014-07-07T09:00:00Z",
+                     *           "linked_by": "text",
+                     *           "marking": "all",
+                     *           "meeting_id": "a3f9c2e1",
+                     *           "seq": 1,
+                     *           "session_id": "a3f9c2e1",
+                     *           "title": "Electronic evidence across borders"
+                     *         }
+                     *       ],
+                     *       "topic": [
+                     *         {
+                     *           "excerpt": "text",
+                     *           "id": "a3f9c2e1",
+                     *           "kind": "topic",
+                     *           "link_id": "a3f9c2e1",
+                     *           "linked_at": "2014-07-07T09:00:00Z",
+                     *           "linked_by": "text",
+                     *           "marking": "all",
+                     *           "meeting_id": "a3f9c2e1",
+                     *           "seq": 1,
+                     *           "session_id": "a3f9c2e1",
+                     *           "title": "Electronic evidence across borders"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Backlinks"];
                 };
             };
@@ -6287,6 +7695,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The register entry's id. */
                 id: string;
             };
             cookie?: never;
@@ -6299,6 +7708,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "action": "text",
+                     *         "at": "2014-07-07T09:00:00Z",
+                     *         "by": "text",
+                     *         "by_name": "text",
+                     *         "changes": [
+                     *           {
+                     *             "field": "text",
+                     *             "from": "text",
+                     *             "to": "text"
+                     *           }
+                     *         ],
+                     *         "version": 1
+                     *       }
+                     *     ]
+                     */
                     "application/json": components["schemas"]["Revision"][];
                 };
             };
@@ -6417,6 +7844,44 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "counts": {
+                     *         "key": 1
+                     *       },
+                     *       "hits": [
+                     *         {
+                     *           "archived": false,
+                     *           "example": false,
+                     *           "id": "a3f9c2e1",
+                     *           "kind": "register",
+                     *           "marking": "all",
+                     *           "meeting_id": "a3f9c2e1",
+                     *           "meeting_title": "text",
+                     *           "score": 1.5,
+                     *           "seq": 1,
+                     *           "session_id": "a3f9c2e1",
+                     *           "snippet": [
+                     *             {
+                     *               "match": false,
+                     *               "text": "text"
+                     *             }
+                     *           ],
+                     *           "title": [
+                     *             {
+                     *               "match": false,
+                     *               "text": "text"
+                     *             }
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "query": "text",
+                     *       "terms": [
+                     *         "text"
+                     *       ],
+                     *       "total": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["SearchResults"];
                 };
             };
@@ -6485,6 +7950,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The session's id. */
                 id: string;
             };
             cookie?: never;
@@ -6497,6 +7963,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "chair": "text",
+                     *       "end": "2014-07-07T09:00:00Z",
+                     *       "id": "a3f9c2e1",
+                     *       "meeting_id": "a3f9c2e1",
+                     *       "rapporteurs": [
+                     *         "text"
+                     *       ],
+                     *       "room": "text",
+                     *       "start": "2014-07-07T09:00:00Z",
+                     *       "status": "scheduled",
+                     *       "title": "Electronic evidence across borders",
+                     *       "topics": [
+                     *         "text"
+                     *       ],
+                     *       "version": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["Session"];
                 };
             };
@@ -6582,6 +8067,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The session's id. */
                 id: string;
             };
             cookie?: never;
@@ -6694,12 +8180,29 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The session's id. */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "chair": "text",
+                 *       "end": "2014-07-07T09:00:00Z",
+                 *       "rapporteurs": [
+                 *         "text"
+                 *       ],
+                 *       "room": "text",
+                 *       "start": "2014-07-07T09:00:00Z",
+                 *       "title": "Electronic evidence across borders",
+                 *       "topics": [
+                 *         "text"
+                 *       ],
+                 *       "version": 1
+                 *     }
+                 */
                 "application/json": components["schemas"]["SessionUpdate"];
             };
         };
@@ -6710,6 +8213,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "chair": "text",
+                     *       "end": "2014-07-07T09:00:00Z",
+                     *       "id": "a3f9c2e1",
+                     *       "meeting_id": "a3f9c2e1",
+                     *       "rapporteurs": [
+                     *         "text"
+                     *       ],
+                     *       "room": "text",
+                     *       "start": "2014-07-07T09:00:00Z",
+                     *       "status": "scheduled",
+                     *       "title": "Electronic evidence across borders",
+                     *       "topics": [
+                     *         "text"
+                     *       ],
+                     *       "version": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["Session"];
                 };
             };
@@ -6829,6 +8351,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The session's id. */
                 id: string;
             };
             cookie?: never;
@@ -6841,6 +8364,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "chair": "text",
+                     *       "end": "2014-07-07T09:00:00Z",
+                     *       "id": "a3f9c2e1",
+                     *       "meeting_id": "a3f9c2e1",
+                     *       "rapporteurs": [
+                     *         "text"
+                     *       ],
+                     *       "room": "text",
+                     *       "start": "2014-07-07T09:00:00Z",
+                     *       "status": "scheduled",
+                     *       "title": "Electronic evidence across borders",
+                     *       "topics": [
+                     *         "text"
+                     *       ],
+                     *       "version": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["Session"];
                 };
             };
@@ -6949,6 +8491,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description The session's id. */
                 id: string;
             };
             cookie?: never;
@@ -6961,6 +8504,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "last_seq": 1,
+                     *       "notes": [
+                     *         {
+                     *           "amends": 1,
+                     *           "author": "text",
+                     *           "client_id": "a3f9c2e1",
+                     *           "created_at": "2014-07-07T09:00:00Z",
+                     *           "id": "a3f9c2e1",
+                     *           "late": false,
+                     *           "marking": "all",
+                     *           "meeting_id": "a3f9c2e1",
+                     *           "seq": 1,
+                     *           "session_id": "a3f9c2e1",
+                     *           "text": "text"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["NotePage"];
                 };
             };
@@ -7046,12 +8609,21 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The session's id. */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "amends": 1,
+                 *       "client_id": "a3f9c2e1",
+                 *       "marking": "all",
+                 *       "text": "text"
+                 *     }
+                 */
                 "application/json": components["schemas"]["NoteInput"];
             };
         };
@@ -7062,6 +8634,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "amends": 1,
+                     *       "author": "text",
+                     *       "client_id": "a3f9c2e1",
+                     *       "created_at": "2014-07-07T09:00:00Z",
+                     *       "id": "a3f9c2e1",
+                     *       "late": false,
+                     *       "marking": "all",
+                     *       "meeting_id": "a3f9c2e1",
+                     *       "seq": 1,
+                     *       "session_id": "a3f9c2e1",
+                     *       "text": "text"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Note"];
                 };
             };
@@ -7181,13 +8768,33 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The session's id. */
                 id: string;
+                /** @description The note's seq: its place in the session's record. */
                 seq: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "agency": "text",
+                 *       "contact": "text",
+                 *       "description": "text",
+                 *       "due": "2015-06-30",
+                 *       "marking": "all",
+                 *       "meeting_id": "a3f9c2e1",
+                 *       "note_seq": 1,
+                 *       "outcome_id": "a3f9c2e1",
+                 *       "owner": "GB",
+                 *       "session_id": "a3f9c2e1",
+                 *       "title": "Electronic evidence across borders",
+                 *       "topics": [
+                 *         "text"
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["ActionInput"];
             };
         };
@@ -7198,6 +8805,45 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "agency": "text",
+                     *       "contact": "text",
+                     *       "created_at": "2014-07-07T09:00:00Z",
+                     *       "created_by": "text",
+                     *       "description": "text",
+                     *       "due": "2015-06-30",
+                     *       "id": "a3f9c2e1",
+                     *       "marking": "all",
+                     *       "meeting_id": "a3f9c2e1",
+                     *       "note_seq": 1,
+                     *       "outcome_id": "a3f9c2e1",
+                     *       "owner": "GB",
+                     *       "progress": 1,
+                     *       "reason": "text",
+                     *       "reports": [
+                     *         {
+                     *           "at": "2014-07-07T09:00:00Z",
+                     *           "author": "text",
+                     *           "author_name": "text",
+                     *           "marking": "all",
+                     *           "progress": 1,
+                     *           "status": "open",
+                     *           "text": "text"
+                     *         }
+                     *       ],
+                     *       "session_id": "a3f9c2e1",
+                     *       "status": "open",
+                     *       "title": "Electronic evidence across borders",
+                     *       "topics": [
+                     *         "text"
+                     *       ],
+                     *       "updated_at": "2014-07-07T09:00:00Z",
+                     *       "updated_by": "text",
+                     *       "updated_by_name": "text",
+                     *       "version": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["Action"];
                 };
             };
@@ -7317,13 +8963,25 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The session's id. */
                 id: string;
+                /** @description The note's seq: its place in the session's record. */
                 seq: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "kind": "decision",
+                 *       "marking": "all",
+                 *       "sources": [
+                 *         1
+                 *       ],
+                 *       "text": "text"
+                 *     }
+                 */
                 "application/json": components["schemas"]["OutcomeInput"];
             };
         };
@@ -7334,6 +8992,49 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created_at": "2014-07-07T09:00:00Z",
+                     *       "created_by": "text",
+                     *       "history": [
+                     *         {
+                     *           "kind": "decision",
+                     *           "marking": "all",
+                     *           "replaced_at": "2014-07-07T09:00:00Z",
+                     *           "replaced_by": "text",
+                     *           "replaced_by_name": "text",
+                     *           "sources": [
+                     *             1
+                     *           ],
+                     *           "status": "draft",
+                     *           "text": "text",
+                     *           "version": 1
+                     *         }
+                     *       ],
+                     *       "id": "a3f9c2e1",
+                     *       "kind": "decision",
+                     *       "marking": "all",
+                     *       "meeting_id": "a3f9c2e1",
+                     *       "session_id": "a3f9c2e1",
+                     *       "sign_offs": [
+                     *         {
+                     *           "at": "2014-07-07T09:00:00Z",
+                     *           "by": "text",
+                     *           "by_name": "text",
+                     *           "delegation": "GB"
+                     *         }
+                     *       ],
+                     *       "sources": [
+                     *         1
+                     *       ],
+                     *       "status": "draft",
+                     *       "text": "text",
+                     *       "updated_at": "2014-07-07T09:00:00Z",
+                     *       "updated_by": "text",
+                     *       "updated_by_name": "text",
+                     *       "version": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["Outcome"];
                 };
             };
@@ -7453,6 +9154,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The session's id. */
                 id: string;
             };
             cookie?: never;
@@ -7465,6 +9167,51 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "created_at": "2014-07-07T09:00:00Z",
+                     *         "created_by": "text",
+                     *         "history": [
+                     *           {
+                     *             "kind": "decision",
+                     *             "marking": "all",
+                     *             "replaced_at": "2014-07-07T09:00:00Z",
+                     *             "replaced_by": "text",
+                     *             "replaced_by_name": "text",
+                     *             "sources": [
+                     *               1
+                     *             ],
+                     *             "status": "draft",
+                     *             "text": "text",
+                     *             "version": 1
+                     *           }
+                     *         ],
+                     *         "id": "a3f9c2e1",
+                     *         "kind": "decision",
+                     *         "marking": "all",
+                     *         "meeting_id": "a3f9c2e1",
+                     *         "session_id": "a3f9c2e1",
+                     *         "sign_offs": [
+                     *           {
+                     *             "at": "2014-07-07T09:00:00Z",
+                     *             "by": "text",
+                     *             "by_name": "text",
+                     *             "delegation": "GB"
+                     *           }
+                     *         ],
+                     *         "sources": [
+                     *           1
+                     *         ],
+                     *         "status": "draft",
+                     *         "text": "text",
+                     *         "updated_at": "2014-07-07T09:00:00Z",
+                     *         "updated_by": "text",
+                     *         "updated_by_name": "text",
+                     *         "version": 1
+                     *       }
+                     *     ]
+                     */
                     "application/json": components["schemas"]["Outcome"][];
                 };
             };
@@ -7550,12 +9297,23 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The session's id. */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "kind": "decision",
+                 *       "marking": "all",
+                 *       "sources": [
+                 *         1
+                 *       ],
+                 *       "text": "text"
+                 *     }
+                 */
                 "application/json": components["schemas"]["OutcomeInput"];
             };
         };
@@ -7566,6 +9324,49 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created_at": "2014-07-07T09:00:00Z",
+                     *       "created_by": "text",
+                     *       "history": [
+                     *         {
+                     *           "kind": "decision",
+                     *           "marking": "all",
+                     *           "replaced_at": "2014-07-07T09:00:00Z",
+                     *           "replaced_by": "text",
+                     *           "replaced_by_name": "text",
+                     *           "sources": [
+                     *             1
+                     *           ],
+                     *           "status": "draft",
+                     *           "text": "text",
+                     *           "version": 1
+                     *         }
+                     *       ],
+                     *       "id": "a3f9c2e1",
+                     *       "kind": "decision",
+                     *       "marking": "all",
+                     *       "meeting_id": "a3f9c2e1",
+                     *       "session_id": "a3f9c2e1",
+                     *       "sign_offs": [
+                     *         {
+                     *           "at": "2014-07-07T09:00:00Z",
+                     *           "by": "text",
+                     *           "by_name": "text",
+                     *           "delegation": "GB"
+                     *         }
+                     *       ],
+                     *       "sources": [
+                     *         1
+                     *       ],
+                     *       "status": "draft",
+                     *       "text": "text",
+                     *       "updated_at": "2014-07-07T09:00:00Z",
+                     *       "updated_by": "text",
+                     *       "updated_by_name": "text",
+                     *       "version": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["Outcome"];
                 };
             };
@@ -7685,6 +9486,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The session's id. */
                 id: string;
             };
             cookie?: never;
@@ -7697,6 +9499,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "chair": "text",
+                     *       "end": "2014-07-07T09:00:00Z",
+                     *       "id": "a3f9c2e1",
+                     *       "meeting_id": "a3f9c2e1",
+                     *       "rapporteurs": [
+                     *         "text"
+                     *       ],
+                     *       "room": "text",
+                     *       "start": "2014-07-07T09:00:00Z",
+                     *       "status": "scheduled",
+                     *       "title": "Electronic evidence across borders",
+                     *       "topics": [
+                     *         "text"
+                     *       ],
+                     *       "version": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["Session"];
                 };
             };
@@ -7809,6 +9630,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "needed": false
+                     *     }
+                     */
                     "application/json": components["schemas"]["SetupState"];
                 };
             };
@@ -7847,6 +9673,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "email": "delegate@example.org",
+                 *       "name": "United Kingdom",
+                 *       "password": "correct horse battery staple",
+                 *       "secret": "text"
+                 *     }
+                 */
                 "application/json": components["schemas"]["setupRequest"];
             };
         };
@@ -7857,6 +9691,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created_at": "2014-07-07T09:00:00Z",
+                     *       "delegation": "GB",
+                     *       "disabled": false,
+                     *       "email": "delegate@example.org",
+                     *       "id": "a3f9c2e1",
+                     *       "name": "United Kingdom",
+                     *       "roles": [
+                     *         "admin"
+                     *       ],
+                     *       "updated_at": "2014-07-07T09:00:00Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["User"];
                 };
             };
@@ -7952,6 +9800,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "description": "text",
+                     *         "id": "a3f9c2e1",
+                     *         "slug": "electronic-evidence",
+                     *         "title": "Electronic evidence across borders"
+                     *       }
+                     *     ]
+                     */
                     "application/json": components["schemas"]["Topic"][];
                 };
             };
@@ -8024,6 +9882,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "description": "text",
+                 *       "slug": "electronic-evidence",
+                 *       "title": "Electronic evidence across borders"
+                 *     }
+                 */
                 "application/json": components["schemas"]["TopicInput"];
             };
         };
@@ -8034,6 +9899,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "description": "text",
+                     *       "id": "a3f9c2e1",
+                     *       "slug": "electronic-evidence",
+                     *       "title": "Electronic evidence across borders"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Topic"];
                 };
             };
@@ -8136,6 +10009,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The topic's id or slug. */
                 id: string;
             };
             cookie?: never;
@@ -8148,6 +10022,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "description": "text",
+                     *       "id": "a3f9c2e1",
+                     *       "slug": "electronic-evidence",
+                     *       "title": "Electronic evidence across borders"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Topic"];
                 };
             };
@@ -8233,12 +10115,20 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The topic's id or slug. */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "description": "text",
+                 *       "slug": "electronic-evidence",
+                 *       "title": "Electronic evidence across borders"
+                 *     }
+                 */
                 "application/json": components["schemas"]["TopicUpdate"];
             };
         };
@@ -8249,6 +10139,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "description": "text",
+                     *       "id": "a3f9c2e1",
+                     *       "slug": "electronic-evidence",
+                     *       "title": "Electronic evidence across borders"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Topic"];
                 };
             };
@@ -8368,6 +10266,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The topic's id or slug. */
                 id: string;
             };
             cookie?: never;
@@ -8380,6 +10279,55 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "entry": {
+                     *           "archived": false,
+                     *           "audiences": [
+                     *             "prosecutors"
+                     *           ],
+                     *           "created_at": "2014-07-07T09:00:00Z",
+                     *           "created_by": "text",
+                     *           "end_date": "2014-07-11",
+                     *           "example": false,
+                     *           "format": "training",
+                     *           "id": "a3f9c2e1",
+                     *           "lead_agency": "text",
+                     *           "lead_delegation": "GB",
+                     *           "partner_delegations": [
+                     *             "text"
+                     *           ],
+                     *           "references": [
+                     *             {
+                     *               "catalogue": "text",
+                     *               "identifier": "text",
+                     *               "url": "text"
+                     *             }
+                     *           ],
+                     *           "start_date": "2014-07-07",
+                     *           "status": "planned",
+                     *           "summary": "text",
+                     *           "title": "Electronic evidence across borders",
+                     *           "topics": [
+                     *             "text"
+                     *           ],
+                     *           "updated_at": "2014-07-07T09:00:00Z",
+                     *           "updated_by": "text",
+                     *           "version": 1
+                     *         },
+                     *         "link": {
+                     *           "created_at": "2014-07-07T09:00:00Z",
+                     *           "created_by": "text",
+                     *           "entry_id": "a3f9c2e1",
+                     *           "from_id": "a3f9c2e1",
+                     *           "from_kind": "topic",
+                     *           "id": "a3f9c2e1"
+                     *         },
+                     *         "listed": false
+                     *       }
+                     *     ]
+                     */
                     "application/json": components["schemas"]["LinkedEntry"][];
                 };
             };
@@ -8475,6 +10423,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "created_at": "2014-07-07T09:00:00Z",
+                     *         "delegation": "GB",
+                     *         "disabled": false,
+                     *         "email": "delegate@example.org",
+                     *         "id": "a3f9c2e1",
+                     *         "name": "United Kingdom",
+                     *         "roles": [
+                     *           "admin"
+                     *         ],
+                     *         "updated_at": "2014-07-07T09:00:00Z"
+                     *       }
+                     *     ]
+                     */
                     "application/json": components["schemas"]["User"][];
                 };
             };
@@ -8547,6 +10511,17 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "delegation": "GB",
+                 *       "email": "delegate@example.org",
+                 *       "name": "United Kingdom",
+                 *       "password": "correct horse battery staple",
+                 *       "roles": [
+                 *         "admin"
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["UserInput"];
             };
         };
@@ -8557,6 +10532,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created_at": "2014-07-07T09:00:00Z",
+                     *       "delegation": "GB",
+                     *       "disabled": false,
+                     *       "email": "delegate@example.org",
+                     *       "id": "a3f9c2e1",
+                     *       "name": "United Kingdom",
+                     *       "roles": [
+                     *         "admin"
+                     *       ],
+                     *       "updated_at": "2014-07-07T09:00:00Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["User"];
                 };
             };
@@ -8659,6 +10648,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The user's id. */
                 id: string;
             };
             cookie?: never;
@@ -8671,6 +10661,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created_at": "2014-07-07T09:00:00Z",
+                     *       "delegation": "GB",
+                     *       "disabled": false,
+                     *       "email": "delegate@example.org",
+                     *       "id": "a3f9c2e1",
+                     *       "name": "United Kingdom",
+                     *       "roles": [
+                     *         "admin"
+                     *       ],
+                     *       "updated_at": "2014-07-07T09:00:00Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["User"];
                 };
             };
@@ -8756,12 +10760,24 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The user's id. */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "delegation": "GB",
+                 *       "disabled": false,
+                 *       "name": "United Kingdom",
+                 *       "password": "correct horse battery staple",
+                 *       "roles": [
+                 *         "admin"
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["UserUpdate"];
             };
         };
@@ -8772,6 +10788,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created_at": "2014-07-07T09:00:00Z",
+                     *       "delegation": "GB",
+                     *       "disabled": false,
+                     *       "email": "delegate@example.org",
+                     *       "id": "a3f9c2e1",
+                     *       "name": "United Kingdom",
+                     *       "roles": [
+                     *         "admin"
+                     *       ],
+                     *       "updated_at": "2014-07-07T09:00:00Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["User"];
                 };
             };
@@ -8901,6 +10931,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "text",
+                     *       "store": "text"
+                     *     }
+                     */
                     "application/json": components["schemas"]["healthReply"];
                 };
             };
