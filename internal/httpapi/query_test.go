@@ -86,12 +86,18 @@ type queryAnswer struct {
 			Message string `json:"message"`
 		} `json:"fields"`
 	}
-	body string
+	body   string
+	header http.Header
 }
 
 func (s *queryServer) get(t *testing.T, pathAndQuery string) queryAnswer {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, s.url+pathAndQuery, nil)
+	return s.do(t, http.MethodGet, pathAndQuery)
+}
+
+func (s *queryServer) do(t *testing.T, method, pathAndQuery string) queryAnswer {
+	t.Helper()
+	req, err := http.NewRequest(method, s.url+pathAndQuery, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +108,7 @@ func (s *queryServer) get(t *testing.T, pathAndQuery string) queryAnswer {
 	}
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
-	a := queryAnswer{status: res.StatusCode, body: string(b)}
+	a := queryAnswer{status: res.StatusCode, body: string(b), header: res.Header}
 	if res.StatusCode >= 400 {
 		var env struct {
 			Error json.RawMessage `json:"error"`
@@ -228,4 +234,69 @@ func toString(v any) string {
 		return s
 	}
 	return string(b)
+}
+
+// TestDocumentedAnswersAreServed: each GET answer the document gives a
+// media type other than JSON, or a header, is served with it.
+func TestDocumentedAnswersAreServed(t *testing.T) {
+	s := startQueryServer(t)
+	issued := s.do(t, http.MethodPost, "/api/v1/delegations/GB/calendar")
+	var feed struct {
+		Path string `json:"path"`
+	}
+	if err := json.Unmarshal([]byte(issued.body), &feed); err != nil || issued.status != http.StatusCreated || feed.Path == "" {
+		t.Fatalf("issue a calendar feed: %d %s", issued.status, issued.body)
+	}
+	var spec struct {
+		Paths map[string]map[string]struct {
+			Responses map[string]struct {
+				Content map[string]json.RawMessage `json:"content"`
+				Headers map[string]json.RawMessage `json:"headers"`
+			} `json:"responses"`
+		} `json:"paths"`
+	}
+	if err := json.Unmarshal([]byte(s.get(t, "/api/v1/openapi.json").body), &spec); err != nil {
+		t.Fatal(err)
+	}
+	checked := map[string]bool{}
+	for path, ops := range spec.Paths {
+		ok, found := ops["get"].Responses["200"]
+		if !found {
+			continue
+		}
+		var types []string
+		for mt := range ok.Content {
+			if mt != "application/json" {
+				types = append(types, mt)
+			}
+		}
+		if len(types) == 0 && len(ok.Headers) == 0 {
+			continue
+		}
+		p := strings.NewReplacer("{id}", "london-2014").Replace(path)
+		if strings.Contains(path, "{feed}") {
+			p = feed.Path
+		}
+		a := s.get(t, p)
+		if a.status != http.StatusOK {
+			t.Errorf("GET %s: %d: %s", p, a.status, a.body)
+			continue
+		}
+		served, _, _ := strings.Cut(a.header.Get("Content-Type"), ";")
+		if len(types) > 0 && (len(types) != 1 || served != types[0]) {
+			t.Errorf("GET %s: served as %q, documented as %v", path, served, types)
+		}
+		checked[served] = true
+		for h := range ok.Headers {
+			if a.header.Get(h) == "" {
+				t.Errorf("GET %s: documents the header %s, which the answer lacks", path, h)
+			}
+			checked[h] = true
+		}
+	}
+	for _, want := range []string{"text/csv", "text/calendar", "text/html", "text/markdown", "X-Total-Count", "Content-Disposition"} {
+		if !checked[want] {
+			t.Errorf("no documented answer served %s", want)
+		}
+	}
 }
