@@ -19,13 +19,17 @@ FRONT_SRC := $(wildcard $(FRONT)/*.json $(FRONT)/*.js $(FRONT)/*.ts $(FRONT)/*.h
 FRONT_DEPS  := $(FRONT)/node_modules/.package-lock.json
 FRONT_BUILT := $(FRONT)/dist/index.html
 
+# The OpenAPI linter has its own packages, apart from the web app's.
+LINT      := tools/openapi-lint
+LINT_DEPS := $(LINT)/node_modules/.package-lock.json
+
 # Benchmarks: each harness is a target added to BENCH_TARGETS; results go to BENCH_OUT.
 BENCH_OUT     ?= bench/results
 BENCH_COUNT   ?= 6
 BENCH_TARGETS := bench-go bench-fanout
 
 .PHONY: help run build test e2e bench bench-go bench-fanout frontend frontend-deps clean \
-	go-test frontend-test compose-check browser-tests
+	go-test frontend-test compose-check browser-tests openapi-lint
 
 help: ## list the targets
 	@echo 'Usage: make TARGET'
@@ -42,8 +46,9 @@ build: frontend ## build bin/quintet, one binary with the web app embedded
 
 # Order matters (the Go tests need the built app), so the steps run one after
 # another in one recipe rather than as prerequisites that -j could reorder.
-test: $(FRONT_BUILT) ## vet and test everything: Go (with -race), frontend checks and unit tests, compose file, browser tests
+test: $(FRONT_BUILT) ## vet and test everything: Go (with -race), the OpenAPI lint, frontend checks and unit tests, compose file, browser tests
 	$(call step,go-test)
+	$(call step,openapi-lint)
 	$(call step,frontend-test)
 	$(call step,compose-check)
 	$(call step,browser-tests)
@@ -54,6 +59,15 @@ step = @start=$$SECONDS; $(MAKE) --no-print-directory $(1); echo "--- make $(1):
 go-test: $(FRONT_BUILT)
 	$(GO) vet ./...
 	$(GO) test -race -timeout 20m ./...
+
+# The checked-in document is the served one (go-test checks that); it must
+# pass Redocly's recommended rules with no error and no warning.
+openapi-lint: $(LINT_DEPS) ## lint the OpenAPI document under Redocly's recommended rules (redocly.yaml)
+	$(NPM) --prefix $(LINT) run --silent lint
+
+$(LINT_DEPS): $(LINT)/package-lock.json
+	$(NPM) --prefix $(LINT) ci --no-audit --no-fund
+	@touch $@
 
 frontend-test: $(FRONT_DEPS)
 	$(NPM) --prefix $(FRONT) run check

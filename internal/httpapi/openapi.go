@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -70,14 +71,16 @@ func (a *api) buildOpenAPI() map[string]any {
 		op := map[string]any{
 			"summary":     r.summary,
 			"operationId": operationID(r.method, r.path),
+			"tags":        []string{tagOf(r.path)},
 			"responses":   sg.responses(r),
 		}
 		var params []any
 		for _, m := range ginParam.FindAllStringSubmatch(r.path, -1) {
-			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": map[string]any{"type": "string"}})
+			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true,
+				"description": pathParamDescription(r.path, m[1]), "schema": map[string]any{"type": "string"}})
 		}
-		for _, q := range routeDocs[r.method+" "+r.path].query {
-			params = append(params, map[string]any{"name": q.name, "in": "query", "required": false, "schema": q.schema, "description": q.description})
+		for _, q := range queryParams[r.method+" "+r.path] {
+			params = append(params, q.openAPI())
 		}
 		if len(params) > 0 {
 			op["parameters"] = params
@@ -88,6 +91,12 @@ func (a *api) buildOpenAPI() map[string]any {
 				"content":  map[string]any{"application/json": map[string]any{"schema": sg.schema(reflect.TypeOf(r.body))}},
 			}
 		}
+		if mt, ok := bodyTypes[r.method+" "+r.path]; ok {
+			op["requestBody"] = map[string]any{
+				"required": true,
+				"content":  map[string]any{mt: map[string]any{"schema": map[string]any{"type": "string"}, "example": textExamples[mt]}},
+			}
+		}
 		switch r.access {
 		case public:
 			op["security"] = []any{}
@@ -95,6 +104,11 @@ func (a *api) buildOpenAPI() map[string]any {
 			op["description"] = "Secretariat (role admin) only."
 		}
 		paths[p][strings.ToLower(r.method)] = op
+	}
+	for _, ops := range paths {
+		for _, op := range ops {
+			addExamples(op.(map[string]any), sg.defs)
+		}
 	}
 	return map[string]any{
 		"openapi": "3.1.0",
@@ -104,6 +118,7 @@ func (a *api) buildOpenAPI() map[string]any {
 			"description": "Meetings, agenda, live notes and follow-up of the Quintet of Attorneys General on cybercrime.",
 		},
 		"servers":  []any{map[string]any{"url": "/"}},
+		"tags":     docTags(),
 		"security": []any{map[string]any{"cookie": []any{}}, map[string]any{"bearer": []any{}}},
 		"paths":    paths,
 		"components": map[string]any{
@@ -117,23 +132,44 @@ func (a *api) buildOpenAPI() map[string]any {
 }
 
 func (sg *schemaGen) responses(r route) map[string]any {
+	key := r.method + " " + r.path
 	out := map[string]any{}
 	ok := map[string]any{"description": http.StatusText(r.status)}
-	if r.reply != nil {
+	switch mt, text := answerTypes[key]; {
+	case text:
+		ok["content"] = map[string]any{mt: map[string]any{"schema": map[string]any{"type": "string"}, "example": textExamples[mt]}}
+	case r.reply != nil:
 		ok["content"] = map[string]any{"application/json": map[string]any{"schema": sg.schema(reflect.TypeOf(r.reply))}}
 	}
 	out[itoa(r.status)] = ok
-	errRef := map[string]any{"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/Error"}}}
 	add := func(status int, why string) {
-		out[itoa(status)] = map[string]any{"description": why, "content": errRef}
+		schema := map[string]any{"$ref": "#/components/schemas/Error"}
+		var example any = errorExample(status)
+		if alt, ok := errorAlternatives[key][status]; ok {
+			schema = map[string]any{"anyOf": []any{schema, sg.schema(reflect.TypeOf(alt))}}
+		}
+		if body, ok := errorBodies[key][status]; ok {
+			schema, example = sg.schema(reflect.TypeOf(body)), body
+		}
+		out[itoa(status)] = map[string]any{"description": why, "content": map[string]any{
+			"application/json": map[string]any{"schema": schema, "example": example}}}
 	}
-	if r.body != nil {
-		add(400, "The input breaks a rule; the message names the field.")
+	switch {
+	case r.body != nil:
+		add(400, "The input breaks a rule, or the query has a parameter the route does not take; the error names the field.")
+	case len(queryParams[key]) > 0:
+		add(400, "A query parameter breaks its rule, or is one the route does not take; the error names it.")
+	default:
+		add(400, "The query has a parameter; the route takes none. The error names it.")
+	}
+	if r.body != nil || bodyTypes[key] != "" {
 		add(413, "The body is larger than 1 MiB.")
 	}
 	if r.access != public {
 		add(401, "Not signed in.")
 		add(403, "The role does not allow it.")
+	} else if r.method != "GET" {
+		add(403, "A browser's request from another site or origin.")
 	}
 	if strings.Contains(r.path, ":") {
 		add(404, "No such thing.")
@@ -141,10 +177,164 @@ func (sg *schemaGen) responses(r route) map[string]any {
 	if r.method != "GET" && r.access != public {
 		add(409, "A duplicate, or a stale version.")
 	}
-	for status, why := range routeDocs[r.method+" "+r.path].answers {
+	for status, why := range routeDocs[key].answers {
 		add(status, why)
 	}
+	for status, why := range answers[key] {
+		add(status, why)
+	}
+	for status, hs := range responseHeaders[key] {
+		resp, ok := out[itoa(status)].(map[string]any)
+		if !ok {
+			continue
+		}
+		h := map[string]any{}
+		for name, d := range hs {
+			h[name] = d
+		}
+		resp["headers"] = h
+	}
 	return out
+}
+
+// answerTypes are the success answers that are not JSON, by route, and the
+// request bodies that are not JSON are bodyTypes.
+var answerTypes = map[string]string{
+	"GET " + v1 + "/actions.csv":              "text/csv",
+	"GET " + v1 + "/register.csv":             "text/csv",
+	"GET " + v1 + "/meetings/:id/record.html": "text/html",
+	"GET " + v1 + "/meetings/:id/record.md":   "text/markdown",
+	"GET " + v1 + "/calendar/:feed":           "text/calendar",
+}
+
+// textExamples are short answers of each text media type, for the document.
+var textExamples = map[string]string{
+	"text/csv":      "id,title,status,due\r\nact-1,Share the template for preservation requests,open,2015-06-30\r\n",
+	"text/html":     "<!DOCTYPE html>\n<html lang=\"en\"><head><title>London 2014: record</title></head><body><h1>London 2014</h1></body></html>\n",
+	"text/markdown": "# London 2014\n\n## Opening\n\n- Agreed: share the template for preservation requests.\n",
+	"text/calendar": "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Quintet//EN\r\nBEGIN:VEVENT\r\nUID:act-1@quintet\r\nDTSTAMP:20150101T000000Z\r\nDTSTART;VALUE=DATE:20150630\r\nSUMMARY:Due: share the template\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+}
+
+// answers are the error answers particular to a route that the route table
+// has no place for, beside routeDocs.
+var answers = map[string]map[int]string{
+	"POST " + v1 + "/login":        {429: "Too many sign-in attempts for the account or from the address; Retry-After gives the seconds to wait."},
+	"POST " + v1 + "/setup":        {429: "Too many attempts from the address; wait a minute."},
+	"GET /healthz":                 {503: "The store does not answer."},
+	"POST " + v1 + "/register.csv": {400: "The file breaks a rule: a refusal lists every problem by row and field (ImportRefusal), or the query or the request is wrong (Error)."},
+}
+
+// errorAlternatives are the error answers that carry more than the Error
+// shape, by route and status.
+var errorAlternatives = map[string]map[int]any{
+	"POST " + v1 + "/register.csv": {400: ImportRefusal{}},
+}
+
+// errorBodies are the failures answered in another shape than Error, with
+// an example, by route and status.
+var errorBodies = map[string]map[int]any{
+	"GET /healthz": {503: healthReply{Status: "degraded", Store: "unavailable"}},
+}
+
+func docHeader(typ, description string) map[string]any {
+	return map[string]any{"description": description, "schema": map[string]any{"type": typ}}
+}
+
+var retryAfter = docHeader("integer", "The seconds to wait before trying again.")
+
+// responseHeaders are the headers an answer carries that a client may use,
+// by route, status and name.
+var responseHeaders = map[string]map[int]map[string]any{
+	"GET " + v1 + "/register":     {200: {"X-Total-Count": docHeader("integer", "How many entries the filters select, over every page.")}},
+	"GET " + v1 + "/register.csv": {200: {"Content-Disposition": docHeader("string", "attachment; the file name is register.csv.")}},
+	"GET " + v1 + "/actions.csv":  {200: {"Content-Disposition": docHeader("string", "attachment; the file name is actions.csv.")}},
+	"POST " + v1 + "/login":       {429: {"Retry-After": retryAfter}},
+	"GET " + v1 + "/live":         {429: {"Retry-After": retryAfter}},
+}
+
+// errorExample is an error answer of the status, for the document.
+func errorExample(status int) ErrorBody {
+	switch status {
+	case http.StatusBadRequest:
+		return ErrorBody{Error: ErrorDetail{Code: conference.EINVALID, Message: "unknown query parameter \"colour\"", Field: "colour",
+			Fields: []conference.FieldError{{Field: "colour", Message: "unknown query parameter \"colour\""}}}}
+	case http.StatusUnauthorized:
+		return ErrorBody{Error: ErrorDetail{Code: conference.EUNAUTHORIZED, Message: "Sign in first."}}
+	case http.StatusForbidden:
+		return ErrorBody{Error: ErrorDetail{Code: conference.EFORBIDDEN, Message: "Your role does not allow this."}}
+	case http.StatusNotFound:
+		return ErrorBody{Error: ErrorDetail{Code: conference.ENOTFOUND, Message: "No such thing."}}
+	case http.StatusConflict:
+		return ErrorBody{Error: ErrorDetail{Code: conference.ECONFLICT, Message: "It was changed meanwhile; here it is as it stands now."}}
+	case http.StatusRequestEntityTooLarge:
+		return ErrorBody{Error: ErrorDetail{Code: ETOOLARGE, Message: "The body is larger than 1 MiB."}}
+	case http.StatusTooManyRequests:
+		return ErrorBody{Error: ErrorDetail{Code: conference.ERATELIMITED, Message: "Too many attempts; wait a minute and try again."}}
+	case http.StatusServiceUnavailable:
+		return ErrorBody{Error: ErrorDetail{Code: "unavailable", Message: "The server is shutting down; reconnect in a moment."}}
+	}
+	return ErrorBody{Error: ErrorDetail{Code: conference.EINTERNAL, Message: "Internal error."}}
+}
+
+// tags group the operations by the part of the product they serve, named by
+// the path's first segment.
+var tags = []struct{ name, description, segments string }{
+	{"login", "Signing in and out, and creating the first admin", "login logout me setup"},
+	{"meetings", "Meetings and their agendas, records and carry-over", "meetings"},
+	{"sessions", "Agenda sessions: their notes and outcomes", "sessions"},
+	{"outcomes", "Outcomes, their drafting and sign-offs", "outcomes"},
+	{"actions", "Actions, their progress reports and exports", "actions"},
+	{"topics", "The topics the meetings discuss", "topics"},
+	{"delegations", "Delegations and their calendar feeds", "delegations calendar"},
+	{"users", "Accounts", "users"},
+	{"register", "The register of cooperation activities, its links and coverage", "register links coverage"},
+	{"search", "Search across notes, outcomes, actions, the register, topics and sessions", "search"},
+	{"service", "The service itself: health, this document, the live connection", "healthz openapi live"},
+}
+
+func tagOf(path string) string {
+	first, _, _ := strings.Cut(strings.TrimPrefix(strings.TrimPrefix(path, v1), "/"), "/")
+	first, _, _ = strings.Cut(first, ".")
+	for _, t := range tags {
+		if slices.Contains(strings.Fields(t.segments), first) {
+			return t.name
+		}
+	}
+	return "service"
+}
+
+func docTags() []any {
+	out := make([]any, len(tags))
+	for i, t := range tags {
+		out[i] = map[string]any{"name": t.name, "description": t.description}
+	}
+	return out
+}
+
+// pathParamDescription says what a path parameter names.
+func pathParamDescription(path, name string) string {
+	switch name {
+	case "code":
+		return "The delegation's two-letter code."
+	case "seq":
+		return "The note's seq: its place in the session's record."
+	case "feed":
+		return "The calendar feed's secret, as issued; it is the credential."
+	}
+	segs := strings.Split(path, "/")
+	thing := "thing"
+	for i, seg := range segs {
+		if seg == ":"+name && i > 0 {
+			thing = strings.TrimSuffix(segs[i-1], "s")
+		}
+	}
+	switch thing {
+	case "topic":
+		return "The topic's id or slug."
+	case "register":
+		thing = "register entry"
+	}
+	return "The " + strings.ReplaceAll(thing, "-", " ") + "'s id."
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
@@ -229,4 +419,94 @@ func (sg *schemaGen) structSchema(t reflect.Type) map[string]any {
 		props[name] = sg.schema(f.Type)
 	}
 	return map[string]any{"type": "object", "properties": props, "additionalProperties": false}
+}
+
+// addExamples gives the operation's JSON bodies that have none an example
+// made from their schema, so that every operation shows what it takes and
+// answers; the linter checks each example against its schema.
+func addExamples(op map[string]any, defs map[string]any) {
+	var contents []any
+	if rb, ok := op["requestBody"].(map[string]any); ok {
+		contents = append(contents, rb["content"])
+	}
+	for _, r := range op["responses"].(map[string]any) {
+		contents = append(contents, r.(map[string]any)["content"])
+	}
+	for _, c := range contents {
+		c, _ := c.(map[string]any)
+		mt, ok := c["application/json"].(map[string]any)
+		if !ok || mt["example"] != nil || mt["schema"] == nil {
+			continue
+		}
+		mt["example"] = exampleOf(mt["schema"].(map[string]any), "", defs, map[string]bool{})
+	}
+}
+
+// sampleStrings are example values of string properties, by name, where a
+// word of text would read wrong.
+var sampleStrings = map[string]string{
+	"email": "delegate@example.org", "password": "correct horse battery staple",
+	"code": "GB", "owner": "GB", "host": "GB", "delegation": "GB", "lead_delegation": "GB",
+	"time_zone": "Europe/London", "city": "London", "slug": "electronic-evidence",
+	"start_date": "2014-07-07", "end_date": "2014-07-11", "due": "2015-06-30", "since": "2015-01-01", "date": "2015-01-15",
+	"title": "Electronic evidence across borders", "name": "United Kingdom",
+}
+
+// exampleOf is a value that the schema accepts; onStack holds the component
+// schemas being expanded, so that a recursive one ends in an empty list.
+func exampleOf(schema map[string]any, name string, defs map[string]any, onStack map[string]bool) any {
+	if ref, ok := schema["$ref"].(string); ok {
+		def := strings.TrimPrefix(ref, "#/components/schemas/")
+		if onStack[def] {
+			return nil
+		}
+		onStack[def] = true
+		defer delete(onStack, def)
+		return exampleOf(defs[def].(map[string]any), name, defs, onStack)
+	}
+	if alts, ok := schema["anyOf"].([]any); ok {
+		return exampleOf(alts[0].(map[string]any), name, defs, onStack)
+	}
+	if enum, ok := schema["enum"].([]string); ok && len(enum) > 0 {
+		return enum[0]
+	}
+	switch schema["type"] {
+	case "object":
+		out := map[string]any{}
+		props, _ := schema["properties"].(map[string]any)
+		for k, p := range props {
+			if v := exampleOf(p.(map[string]any), k, defs, onStack); v != nil {
+				out[k] = v
+			}
+		}
+		if addl, ok := schema["additionalProperties"].(map[string]any); ok && len(props) == 0 && len(addl) > 0 {
+			if v := exampleOf(addl, "", defs, onStack); v != nil {
+				out["key"] = v
+			}
+		}
+		return out
+	case "array":
+		item := exampleOf(schema["items"].(map[string]any), strings.TrimSuffix(name, "s"), defs, onStack)
+		if item == nil {
+			return []any{}
+		}
+		return []any{item}
+	case "string":
+		switch {
+		case schema["format"] == "date-time":
+			return "2014-07-07T09:00:00Z"
+		case sampleStrings[name] != "":
+			return sampleStrings[name]
+		case name == "id" || strings.HasSuffix(name, "_id"):
+			return "a3f9c2e1"
+		}
+		return "text"
+	case "integer":
+		return 1
+	case "number":
+		return 1.5
+	case "boolean":
+		return false
+	}
+	return nil
 }

@@ -127,6 +127,7 @@ func (a *api) register(e *gin.Engine) {
 		if check := a.pathIDs(r.path); check != nil {
 			handlers = append(handlers, check)
 		}
+		handlers = append(handlers, a.requestQuery(r.method, r.path))
 		e.Handle(r.method, r.path, append(handlers, r.handle)...)
 	}
 	if a.cfg.Live != nil {

@@ -1072,6 +1072,11 @@ export interface components {
             message?: string;
             row?: number;
         };
+        ImportRefusal: {
+            error?: components["schemas"]["ErrorDetail"];
+            problems?: components["schemas"]["ImportProblem"][];
+            rows?: number;
+        };
         ImportReport: {
             created?: string[];
             dry_run?: boolean;
@@ -1455,7 +1460,45 @@ export type $defs = Record<string, never>;
 export interface operations {
     getActions: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description Only the actions that come from this meeting.
+                 * @example london-2014
+                 */
+                meeting?: string;
+                /**
+                 * @description Only the actions under this topic, by id or slug.
+                 * @example electronic-evidence
+                 */
+                topic?: string;
+                /**
+                 * @description Only the actions this delegation owns, by its two-letter code.
+                 * @example GB
+                 */
+                owner?: string;
+                /**
+                 * @description Only the actions in this status; several values match any. Repeat the parameter or separate the values with commas.
+                 * @example [
+                 *       "open"
+                 *     ]
+                 */
+                status?: ("open" | "in-progress" | "done" | "blocked" | "dropped")[];
+                /**
+                 * @description Only the actions past their due date and not done.
+                 * @example true
+                 */
+                overdue?: boolean;
+                /**
+                 * @description Only the actions due before this day (YYYY-MM-DD).
+                 * @example 2015-06-30
+                 */
+                due_before?: string;
+                /**
+                 * @description Only the actions changed since this day (YYYY-MM-DD, midnight UTC) or time (RFC 3339).
+                 * @example 2015-01-01
+                 */
+                changed_since?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1468,7 +1511,72 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "agency": "text",
+                     *         "contact": "text",
+                     *         "created_at": "2014-07-07T09:00:00Z",
+                     *         "created_by": "text",
+                     *         "description": "text",
+                     *         "due": "2015-06-30",
+                     *         "id": "a3f9c2e1",
+                     *         "marking": "all",
+                     *         "meeting_id": "a3f9c2e1",
+                     *         "note_seq": 1,
+                     *         "outcome_id": "a3f9c2e1",
+                     *         "owner": "GB",
+                     *         "progress": 1,
+                     *         "reason": "text",
+                     *         "reports": [
+                     *           {
+                     *             "at": "2014-07-07T09:00:00Z",
+                     *             "author": "text",
+                     *             "author_name": "text",
+                     *             "marking": "all",
+                     *             "progress": 1,
+                     *             "status": "open",
+                     *             "text": "text"
+                     *           }
+                     *         ],
+                     *         "session_id": "a3f9c2e1",
+                     *         "status": "open",
+                     *         "title": "Electronic evidence across borders",
+                     *         "topics": [
+                     *           "text"
+                     *         ],
+                     *         "updated_at": "2014-07-07T09:00:00Z",
+                     *         "updated_by": "text",
+                     *         "updated_by_name": "text",
+                     *         "version": 1
+                     *       }
+                     *     ]
+                     */
                     "application/json": components["schemas"]["Action"][];
+                };
+            };
+            /** @description A query parameter breaks its rule, or is one the route does not take; the error names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Not signed in. */
@@ -1477,6 +1585,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Sign in first."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1486,6 +1602,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Your role does not allow this."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1500,6 +1624,24 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "agency": "text",
+                 *       "contact": "text",
+                 *       "description": "text",
+                 *       "due": "2015-06-30",
+                 *       "marking": "all",
+                 *       "meeting_id": "a3f9c2e1",
+                 *       "note_seq": 1,
+                 *       "outcome_id": "a3f9c2e1",
+                 *       "owner": "GB",
+                 *       "session_id": "a3f9c2e1",
+                 *       "title": "Electronic evidence across borders",
+                 *       "topics": [
+                 *         "text"
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["ActionInput"];
             };
         };
@@ -1510,15 +1652,69 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "agency": "text",
+                     *       "contact": "text",
+                     *       "created_at": "2014-07-07T09:00:00Z",
+                     *       "created_by": "text",
+                     *       "description": "text",
+                     *       "due": "2015-06-30",
+                     *       "id": "a3f9c2e1",
+                     *       "marking": "all",
+                     *       "meeting_id": "a3f9c2e1",
+                     *       "note_seq": 1,
+                     *       "outcome_id": "a3f9c2e1",
+                     *       "owner": "GB",
+                     *       "progress": 1,
+                     *       "reason": "text",
+                     *       "reports": [
+                     *         {
+                     *           "at": "2014-07-07T09:00:00Z",
+                     *           "author": "text",
+                     *           "author_name": "text",
+                     *           "marking": "all",
+                     *           "progress": 1,
+                     *           "status": "open",
+                     *           "text": "text"
+                     *         }
+                     *       ],
+                     *       "session_id": "a3f9c2e1",
+                     *       "status": "open",
+                     *       "title": "Electronic evidence across borders",
+                     *       "topics": [
+                     *         "text"
+                     *       ],
+                     *       "updated_at": "2014-07-07T09:00:00Z",
+                     *       "updated_by": "text",
+                     *       "updated_by_name": "text",
+                     *       "version": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["Action"];
                 };
             };
-            /** @description The input breaks a rule; the message names the field. */
+            /** @description The input breaks a rule, or the query has a parameter the route does not take; the error names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1528,6 +1724,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Sign in first."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1537,6 +1741,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Your role does not allow this."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1546,6 +1758,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "It was changed meanwhile; here it is as it stands now."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1555,6 +1775,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "too_large",
+                     *         "message": "The body is larger than 1 MiB."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1562,7 +1790,45 @@ export interface operations {
     };
     getActionsCsv: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description Only the actions that come from this meeting.
+                 * @example london-2014
+                 */
+                meeting?: string;
+                /**
+                 * @description Only the actions under this topic, by id or slug.
+                 * @example electronic-evidence
+                 */
+                topic?: string;
+                /**
+                 * @description Only the actions this delegation owns, by its two-letter code.
+                 * @example GB
+                 */
+                owner?: string;
+                /**
+                 * @description Only the actions in this status; several values match any. Repeat the parameter or separate the values with commas.
+                 * @example [
+                 *       "open"
+                 *     ]
+                 */
+                status?: ("open" | "in-progress" | "done" | "blocked" | "dropped")[];
+                /**
+                 * @description Only the actions past their due date and not done.
+                 * @example true
+                 */
+                overdue?: boolean;
+                /**
+                 * @description Only the actions due before this day (YYYY-MM-DD).
+                 * @example 2015-06-30
+                 */
+                due_before?: string;
+                /**
+                 * @description Only the actions changed since this day (YYYY-MM-DD, midnight UTC) or time (RFC 3339).
+                 * @example 2015-01-01
+                 */
+                changed_since?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1572,9 +1838,41 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description attachment; the file name is actions.csv. */
+                    "Content-Disposition"?: string;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example id,title,status,due
+                     *     act-1,Share the template for preservation requests,open,2015-06-30
+                     */
+                    "text/csv": string;
+                };
+            };
+            /** @description A query parameter breaks its rule, or is one the route does not take; the error names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description Not signed in. */
             401: {
@@ -1582,6 +1880,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Sign in first."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1591,6 +1897,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Your role does not allow this."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1598,7 +1912,45 @@ export interface operations {
     };
     getActionsBoard: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description Only the actions that come from this meeting.
+                 * @example london-2014
+                 */
+                meeting?: string;
+                /**
+                 * @description Only the actions under this topic, by id or slug.
+                 * @example electronic-evidence
+                 */
+                topic?: string;
+                /**
+                 * @description Only the actions this delegation owns, by its two-letter code.
+                 * @example GB
+                 */
+                owner?: string;
+                /**
+                 * @description Only the actions in this status; several values match any. Repeat the parameter or separate the values with commas.
+                 * @example [
+                 *       "open"
+                 *     ]
+                 */
+                status?: ("open" | "in-progress" | "done" | "blocked" | "dropped")[];
+                /**
+                 * @description Only the actions past their due date and not done.
+                 * @example true
+                 */
+                overdue?: boolean;
+                /**
+                 * @description Only the actions due before this day (YYYY-MM-DD).
+                 * @example 2015-06-30
+                 */
+                due_before?: string;
+                /**
+                 * @description Only the actions changed since this day (YYYY-MM-DD, midnight UTC) or time (RFC 3339).
+                 * @example 2015-01-01
+                 */
+                changed_since?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1611,7 +1963,97 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "columns": [
+                     *         {
+                     *           "attention": [
+                     *             {
+                     *               "agency": "text",
+                     *               "contact": "text",
+                     *               "created_at": "2014-07-07T09:00:00Z",
+                     *               "created_by": "text",
+                     *               "description": "text",
+                     *               "due": "2015-06-30",
+                     *               "id": "a3f9c2e1",
+                     *               "marking": "all",
+                     *               "meeting_id": "a3f9c2e1",
+                     *               "note_seq": 1,
+                     *               "outcome_id": "a3f9c2e1",
+                     *               "owner": "GB",
+                     *               "progress": 1,
+                     *               "reason": "text",
+                     *               "reports": [
+                     *                 {
+                     *                   "at": "2014-07-07T09:00:00Z",
+                     *                   "author": "text",
+                     *                   "author_name": "text",
+                     *                   "marking": "all",
+                     *                   "progress": 1,
+                     *                   "status": "open",
+                     *                   "text": "text"
+                     *                 }
+                     *               ],
+                     *               "session_id": "a3f9c2e1",
+                     *               "status": "open",
+                     *               "title": "Electronic evidence across borders",
+                     *               "topics": [
+                     *                 "text"
+                     *               ],
+                     *               "updated_at": "2014-07-07T09:00:00Z",
+                     *               "updated_by": "text",
+                     *               "updated_by_name": "text",
+                     *               "version": 1
+                     *             }
+                     *           ],
+                     *           "counts": {
+                     *             "done": 1,
+                     *             "dropped": 1,
+                     *             "due_soon": 1,
+                     *             "on_track": 1,
+                     *             "overdue": 1,
+                     *             "total": 1
+                     *           },
+                     *           "delegation": "GB",
+                     *           "name": "United Kingdom"
+                     *         }
+                     *       ],
+                     *       "today": "text",
+                     *       "totals": {
+                     *         "done": 1,
+                     *         "dropped": 1,
+                     *         "due_soon": 1,
+                     *         "on_track": 1,
+                     *         "overdue": 1,
+                     *         "total": 1
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Board"];
+                };
+            };
+            /** @description A query parameter breaks its rule, or is one the route does not take; the error names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Not signed in. */
@@ -1620,6 +2062,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Sign in first."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1629,6 +2079,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Your role does not allow this."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1649,7 +2107,85 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "actions": [
+                     *         {
+                     *           "agency": "text",
+                     *           "contact": "text",
+                     *           "created_at": "2014-07-07T09:00:00Z",
+                     *           "created_by": "text",
+                     *           "description": "text",
+                     *           "due": "2015-06-30",
+                     *           "id": "a3f9c2e1",
+                     *           "marking": "all",
+                     *           "meeting_id": "a3f9c2e1",
+                     *           "note_seq": 1,
+                     *           "outcome_id": "a3f9c2e1",
+                     *           "owner": "GB",
+                     *           "progress": 1,
+                     *           "reason": "text",
+                     *           "reports": [
+                     *             {
+                     *               "at": "2014-07-07T09:00:00Z",
+                     *               "author": "text",
+                     *               "author_name": "text",
+                     *               "marking": "all",
+                     *               "progress": 1,
+                     *               "status": "open",
+                     *               "text": "text"
+                     *             }
+                     *           ],
+                     *           "session_id": "a3f9c2e1",
+                     *           "status": "open",
+                     *           "title": "Electronic evidence across borders",
+                     *           "topics": [
+                     *             "text"
+                     *           ],
+                     *           "updated_at": "2014-07-07T09:00:00Z",
+                     *           "updated_by": "text",
+                     *           "updated_by_name": "text",
+                     *           "version": 1
+                     *         }
+                     *       ],
+                     *       "counts": {
+                     *         "done": 1,
+                     *         "dropped": 1,
+                     *         "due_soon": 1,
+                     *         "on_track": 1,
+                     *         "overdue": 1,
+                     *         "total": 1
+                     *       },
+                     *       "delegation": "GB",
+                     *       "name": "United Kingdom",
+                     *       "today": "text"
+                     *     }
+                     */
                     "application/json": components["schemas"]["DelegationActions"];
+                };
+            };
+            /** @description The query has a parameter; the route takes none. The error names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Not signed in. */
@@ -1658,6 +2194,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Sign in first."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1667,6 +2211,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Your role does not allow this."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1674,7 +2226,18 @@ export interface operations {
     };
     getActionsProgress: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description Actions changed since this day (YYYY-MM-DD); absent: the day after the last meeting that has ended.
+                 * @example 2015-01-01
+                 */
+                since?: string;
+                /**
+                 * @description Only the actions this delegation owns, by its two-letter code.
+                 * @example GB
+                 */
+                owner?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1687,7 +2250,105 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "actions": [
+                     *         {
+                     *           "action": {
+                     *             "agency": "text",
+                     *             "contact": "text",
+                     *             "created_at": "2014-07-07T09:00:00Z",
+                     *             "created_by": "text",
+                     *             "description": "text",
+                     *             "due": "2015-06-30",
+                     *             "id": "a3f9c2e1",
+                     *             "marking": "all",
+                     *             "meeting_id": "a3f9c2e1",
+                     *             "note_seq": 1,
+                     *             "outcome_id": "a3f9c2e1",
+                     *             "owner": "GB",
+                     *             "progress": 1,
+                     *             "reason": "text",
+                     *             "reports": [
+                     *               {
+                     *                 "at": "2014-07-07T09:00:00Z",
+                     *                 "author": "text",
+                     *                 "author_name": "text",
+                     *                 "marking": "all",
+                     *                 "progress": 1,
+                     *                 "status": "open",
+                     *                 "text": "text"
+                     *               }
+                     *             ],
+                     *             "session_id": "a3f9c2e1",
+                     *             "status": "open",
+                     *             "title": "Electronic evidence across borders",
+                     *             "topics": [
+                     *               "text"
+                     *             ],
+                     *             "updated_at": "2014-07-07T09:00:00Z",
+                     *             "updated_by": "text",
+                     *             "updated_by_name": "text",
+                     *             "version": 1
+                     *           },
+                     *           "reports": [
+                     *             {
+                     *               "at": "2014-07-07T09:00:00Z",
+                     *               "author": "text",
+                     *               "author_name": "text",
+                     *               "marking": "all",
+                     *               "progress": 1,
+                     *               "status": "open",
+                     *               "text": "text"
+                     *             }
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "last_meeting": {
+                     *         "city": "London",
+                     *         "delegations": [
+                     *           "GB"
+                     *         ],
+                     *         "end_date": "2014-07-11",
+                     *         "host": "GB",
+                     *         "id": "a3f9c2e1",
+                     *         "start_date": "2014-07-07",
+                     *         "status": "planned",
+                     *         "time_zone": "Europe/London",
+                     *         "title": "Electronic evidence across borders",
+                     *         "topics": [
+                     *           "text"
+                     *         ],
+                     *         "venue": "text"
+                     *       },
+                     *       "since": "2015-01-01"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Progress"];
+                };
+            };
+            /** @description A query parameter breaks its rule, or is one the route does not take; the error names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Not signed in. */
@@ -1696,6 +2357,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Sign in first."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1705,6 +2374,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Your role does not allow this."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1715,6 +2392,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The action's id. */
                 id: string;
             };
             cookie?: never;
@@ -1727,7 +2405,70 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "agency": "text",
+                     *       "contact": "text",
+                     *       "created_at": "2014-07-07T09:00:00Z",
+                     *       "created_by": "text",
+                     *       "description": "text",
+                     *       "due": "2015-06-30",
+                     *       "id": "a3f9c2e1",
+                     *       "marking": "all",
+                     *       "meeting_id": "a3f9c2e1",
+                     *       "note_seq": 1,
+                     *       "outcome_id": "a3f9c2e1",
+                     *       "owner": "GB",
+                     *       "progress": 1,
+                     *       "reason": "text",
+                     *       "reports": [
+                     *         {
+                     *           "at": "2014-07-07T09:00:00Z",
+                     *           "author": "text",
+                     *           "author_name": "text",
+                     *           "marking": "all",
+                     *           "progress": 1,
+                     *           "status": "open",
+                     *           "text": "text"
+                     *         }
+                     *       ],
+                     *       "session_id": "a3f9c2e1",
+                     *       "status": "open",
+                     *       "title": "Electronic evidence across borders",
+                     *       "topics": [
+                     *         "text"
+                     *       ],
+                     *       "updated_at": "2014-07-07T09:00:00Z",
+                     *       "updated_by": "text",
+                     *       "updated_by_name": "text",
+                     *       "version": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["Action"];
+                };
+            };
+            /** @description The query has a parameter; the route takes none. The error names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Not signed in. */
@@ -1736,6 +2477,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Sign in first."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1745,6 +2494,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Your role does not allow this."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1754,6 +2511,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such thing."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1764,12 +2529,31 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The action's id. */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "agency": "text",
+                 *       "contact": "text",
+                 *       "description": "text",
+                 *       "due": "2015-06-30",
+                 *       "marking": "all",
+                 *       "owner": "GB",
+                 *       "progress": 1,
+                 *       "reason": "text",
+                 *       "status": "open",
+                 *       "title": "Electronic evidence across borders",
+                 *       "topics": [
+                 *         "text"
+                 *       ],
+                 *       "version": 1
+                 *     }
+                 */
                 "application/json": components["schemas"]["ActionUpdate"];
             };
         };
@@ -1780,15 +2564,69 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "agency": "text",
+                     *       "contact": "text",
+                     *       "created_at": "2014-07-07T09:00:00Z",
+                     *       "created_by": "text",
+                     *       "description": "text",
+                     *       "due": "2015-06-30",
+                     *       "id": "a3f9c2e1",
+                     *       "marking": "all",
+                     *       "meeting_id": "a3f9c2e1",
+                     *       "note_seq": 1,
+                     *       "outcome_id": "a3f9c2e1",
+                     *       "owner": "GB",
+                     *       "progress": 1,
+                     *       "reason": "text",
+                     *       "reports": [
+                     *         {
+                     *           "at": "2014-07-07T09:00:00Z",
+                     *           "author": "text",
+                     *           "author_name": "text",
+                     *           "marking": "all",
+                     *           "progress": 1,
+                     *           "status": "open",
+                     *           "text": "text"
+                     *         }
+                     *       ],
+                     *       "session_id": "a3f9c2e1",
+                     *       "status": "open",
+                     *       "title": "Electronic evidence across borders",
+                     *       "topics": [
+                     *         "text"
+                     *       ],
+                     *       "updated_at": "2014-07-07T09:00:00Z",
+                     *       "updated_by": "text",
+                     *       "updated_by_name": "text",
+                     *       "version": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["Action"];
                 };
             };
-            /** @description The input breaks a rule; the message names the field. */
+            /** @description The input breaks a rule, or the query has a parameter the route does not take; the error names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1798,6 +2636,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Sign in first."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1807,6 +2653,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Your role does not allow this."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1816,6 +2670,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such thing."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1825,6 +2687,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "It was changed meanwhile; here it is as it stands now."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1834,6 +2704,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "too_large",
+                     *         "message": "The body is larger than 1 MiB."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1844,12 +2722,22 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The action's id. */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "progress": 1,
+                 *       "reason": "text",
+                 *       "status": "open",
+                 *       "text": "text",
+                 *       "version": 1
+                 *     }
+                 */
                 "application/json": components["schemas"]["ReportInput"];
             };
         };
@@ -1860,15 +2748,69 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "agency": "text",
+                     *       "contact": "text",
+                     *       "created_at": "2014-07-07T09:00:00Z",
+                     *       "created_by": "text",
+                     *       "description": "text",
+                     *       "due": "2015-06-30",
+                     *       "id": "a3f9c2e1",
+                     *       "marking": "all",
+                     *       "meeting_id": "a3f9c2e1",
+                     *       "note_seq": 1,
+                     *       "outcome_id": "a3f9c2e1",
+                     *       "owner": "GB",
+                     *       "progress": 1,
+                     *       "reason": "text",
+                     *       "reports": [
+                     *         {
+                     *           "at": "2014-07-07T09:00:00Z",
+                     *           "author": "text",
+                     *           "author_name": "text",
+                     *           "marking": "all",
+                     *           "progress": 1,
+                     *           "status": "open",
+                     *           "text": "text"
+                     *         }
+                     *       ],
+                     *       "session_id": "a3f9c2e1",
+                     *       "status": "open",
+                     *       "title": "Electronic evidence across borders",
+                     *       "topics": [
+                     *         "text"
+                     *       ],
+                     *       "updated_at": "2014-07-07T09:00:00Z",
+                     *       "updated_by": "text",
+                     *       "updated_by_name": "text",
+                     *       "version": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["Action"];
                 };
             };
-            /** @description The input breaks a rule; the message names the field. */
+            /** @description The input breaks a rule, or the query has a parameter the route does not take; the error names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1878,6 +2820,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Sign in first."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1887,6 +2837,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Your role does not allow this."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1896,6 +2854,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such thing."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1905,6 +2871,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "It was changed meanwhile; here it is as it stands now."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1914,6 +2888,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "too_large",
+                     *         "message": "The body is larger than 1 MiB."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1924,6 +2906,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The calendar feed's secret, as issued; it is the credential. */
                 feed: string;
             };
             cookie?: never;
@@ -1935,7 +2918,45 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example BEGIN:VCALENDAR
+                     *     VERSION:2.0
+                     *     PRODID:-//Quintet//EN
+                     *     BEGIN:VEVENT
+                     *     UID:act-1@quintet
+                     *     DTSTAMP:20150101T000000Z
+                     *     DTSTART;VALUE=DATE:20150630
+                     *     SUMMARY:Due: share the template
+                     *     END:VEVENT
+                     *     END:VCALENDAR
+                     */
+                    "text/calendar": string;
+                };
+            };
+            /** @description The query has a parameter; the route takes none. The error names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description No such thing. */
             404: {
@@ -1943,6 +2964,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such thing."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1950,7 +2979,32 @@ export interface operations {
     };
     getCoverage: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description Entries in this status; several values match any. Repeat the parameter or separate the values with commas.
+                 * @example [
+                 *       "planned"
+                 *     ]
+                 */
+                status?: ("planned" | "ongoing" | "completed")[];
+                /**
+                 * @description Entries of this format; several values match any. Repeat the parameter or separate the values with commas.
+                 * @example [
+                 *       "training"
+                 *     ]
+                 */
+                format?: ("training" | "exchange" | "guidance" | "conference" | "tool" | "other")[];
+                /**
+                 * @description Entries running in this year.
+                 * @example 2014
+                 */
+                year?: number;
+                /**
+                 * @description Rows: only the topics on this meeting's agenda.
+                 * @example london-2014
+                 */
+                meeting?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1963,7 +3017,69 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "audiences": [
+                     *         "prosecutors"
+                     *       ],
+                     *       "cells": [
+                     *         {
+                     *           "by_audience": {
+                     *             "key": 1
+                     *           },
+                     *           "delegation": "GB",
+                     *           "entries": 1,
+                     *           "gap": false,
+                     *           "missing_focus": [
+                     *             "prosecutors"
+                     *           ],
+                     *           "topic": "text"
+                     *         }
+                     *       ],
+                     *       "delegations": [
+                     *         "GB"
+                     *       ],
+                     *       "entries": 1,
+                     *       "focus_audiences": [
+                     *         "prosecutors"
+                     *       ],
+                     *       "focus_gaps": 1,
+                     *       "gaps": 1,
+                     *       "no_topic": 1,
+                     *       "topics": [
+                     *         {
+                     *           "id": "a3f9c2e1",
+                     *           "slug": "electronic-evidence",
+                     *           "title": "Electronic evidence across borders"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Coverage"];
+                };
+            };
+            /** @description A query parameter breaks its rule, or is one the route does not take; the error names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Not signed in. */
@@ -1972,6 +3088,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Sign in first."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1981,6 +3105,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Your role does not allow this."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2001,7 +3133,42 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "agencies": [
+                     *           "text"
+                     *         ],
+                     *         "code": "GB",
+                     *         "name": "United Kingdom"
+                     *       }
+                     *     ]
+                     */
                     "application/json": components["schemas"]["Delegation"][];
+                };
+            };
+            /** @description The query has a parameter; the route takes none. The error names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Not signed in. */
@@ -2010,6 +3177,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Sign in first."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2019,6 +3194,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Your role does not allow this."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2033,6 +3216,15 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "agencies": [
+                 *         "text"
+                 *       ],
+                 *       "code": "GB",
+                 *       "name": "United Kingdom"
+                 *     }
+                 */
                 "application/json": components["schemas"]["Delegation"];
             };
         };
@@ -2043,15 +3235,39 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "agencies": [
+                     *         "text"
+                     *       ],
+                     *       "code": "GB",
+                     *       "name": "United Kingdom"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Delegation"];
                 };
             };
-            /** @description The input breaks a rule; the message names the field. */
+            /** @description The input breaks a rule, or the query has a parameter the route does not take; the error names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2061,6 +3277,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Sign in first."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2070,6 +3294,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Your role does not allow this."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2079,6 +3311,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "It was changed meanwhile; here it is as it stands now."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2088,6 +3328,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "too_large",
+                     *         "message": "The body is larger than 1 MiB."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2098,6 +3346,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The delegation's two-letter code. */
                 code: string;
             };
             cookie?: never;
@@ -2110,7 +3359,40 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "agencies": [
+                     *         "text"
+                     *       ],
+                     *       "code": "GB",
+                     *       "name": "United Kingdom"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Delegation"];
+                };
+            };
+            /** @description The query has a parameter; the route takes none. The error names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Not signed in. */
@@ -2119,6 +3401,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Sign in first."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2128,6 +3418,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Your role does not allow this."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2137,6 +3435,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such thing."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2147,12 +3453,21 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The delegation's two-letter code. */
                 code: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "agencies": [
+                 *         "text"
+                 *       ],
+                 *       "name": "United Kingdom"
+                 *     }
+                 */
                 "application/json": components["schemas"]["DelegationUpdate"];
             };
         };
@@ -2163,15 +3478,39 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "agencies": [
+                     *         "text"
+                     *       ],
+                     *       "code": "GB",
+                     *       "name": "United Kingdom"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Delegation"];
                 };
             };
-            /** @description The input breaks a rule; the message names the field. */
+            /** @description The input breaks a rule, or the query has a parameter the route does not take; the error names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2181,6 +3520,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Sign in first."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2190,6 +3537,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Your role does not allow this."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2199,6 +3554,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such thing."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2208,6 +3571,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "It was changed meanwhile; here it is as it stands now."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2217,6 +3588,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "too_large",
+                     *         "message": "The body is larger than 1 MiB."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2227,6 +3606,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The delegation's two-letter code. */
                 code: string;
             };
             cookie?: never;
@@ -2239,7 +3619,38 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "delegation": "GB",
+                     *       "path": "text",
+                     *       "secret": "text"
+                     *     }
+                     */
                     "application/json": components["schemas"]["CalendarFeed"];
+                };
+            };
+            /** @description The query has a parameter; the route takes none. The error names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Not signed in. */
@@ -2248,6 +3659,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Sign in first."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2257,6 +3676,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Your role does not allow this."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2266,6 +3693,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such thing."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2275,6 +3710,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "It was changed meanwhile; here it is as it stands now."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2285,6 +3728,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The delegation's two-letter code. */
                 code: string;
             };
             cookie?: never;
@@ -2298,12 +3742,44 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description The query has a parameter; the route takes none. The error names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Not signed in. */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Sign in first."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2313,6 +3789,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Your role does not allow this."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2322,6 +3806,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such thing."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2331,6 +3823,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "It was changed meanwhile; here it is as it stands now."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2338,7 +3838,18 @@ export interface operations {
     };
     getLinks: {
         parameters: {
-            query?: never;
+            query: {
+                /**
+                 * @description The kind of the thing the links start from.
+                 * @example topic
+                 */
+                from_kind: "topic" | "note" | "outcome" | "action";
+                /**
+                 * @description The id of the thing the links start from (for a topic, its id or slug).
+                 * @example electronic-evidence
+                 */
+                from_id: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2351,7 +3862,80 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "entry": {
+                     *           "archived": false,
+                     *           "audiences": [
+                     *             "prosecutors"
+                     *           ],
+                     *           "created_at": "2014-07-07T09:00:00Z",
+                     *           "created_by": "text",
+                     *           "end_date": "2014-07-11",
+                     *           "example": false,
+                     *           "format": "training",
+                     *           "id": "a3f9c2e1",
+                     *           "lead_agency": "text",
+                     *           "lead_delegation": "GB",
+                     *           "partner_delegations": [
+                     *             "text"
+                     *           ],
+                     *           "references": [
+                     *             {
+                     *               "catalogue": "text",
+                     *               "identifier": "text",
+                     *               "url": "text"
+                     *             }
+                     *           ],
+                     *           "start_date": "2014-07-07",
+                     *           "status": "planned",
+                     *           "summary": "text",
+                     *           "title": "Electronic evidence across borders",
+                     *           "topics": [
+                     *             "text"
+                     *           ],
+                     *           "updated_at": "2014-07-07T09:00:00Z",
+                     *           "updated_by": "text",
+                     *           "version": 1
+                     *         },
+                     *         "link": {
+                     *           "created_at": "2014-07-07T09:00:00Z",
+                     *           "created_by": "text",
+                     *           "entry_id": "a3f9c2e1",
+                     *           "from_id": "a3f9c2e1",
+                     *           "from_kind": "topic",
+                     *           "id": "a3f9c2e1"
+                     *         },
+                     *         "listed": false
+                     *       }
+                     *     ]
+                     */
                     "application/json": components["schemas"]["LinkedEntry"][];
+                };
+            };
+            /** @description A query parameter breaks its rule, or is one the route does not take; the error names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Not signed in. */
@@ -2360,6 +3944,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Sign in first."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2369,6 +3961,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Your role does not allow this."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2383,6 +3983,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "entry_id": "a3f9c2e1",
+                 *       "from_id": "a3f9c2e1",
+                 *       "from_kind": "topic"
+                 *     }
+                 */
                 "application/json": components["schemas"]["LinkInput"];
             };
         };
@@ -2393,15 +4000,40 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created_at": "2014-07-07T09:00:00Z",
+                     *       "created_by": "text",
+                     *       "entry_id": "a3f9c2e1",
+                     *       "from_id": "a3f9c2e1",
+                     *       "from_kind": "topic",
+                     *       "id": "a3f9c2e1"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Link"];
                 };
             };
-            /** @description The input breaks a rule; the message names the field. */
+            /** @description The input breaks a rule, or the query has a parameter the route does not take; the error names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2411,6 +4043,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Sign in first."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2420,6 +4060,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Your role does not allow this."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2429,6 +4077,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "It was changed meanwhile; here it is as it stands now."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2438,6 +4094,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "too_large",
+                     *         "message": "The body is larger than 1 MiB."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2448,6 +4112,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The link's id. */
                 id: string;
             };
             cookie?: never;
@@ -2461,12 +4126,44 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description The query has a parameter; the route takes none. The error names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Not signed in. */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Sign in first."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2476,6 +4173,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Your role does not allow this."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2485,6 +4190,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such thing."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2494,6 +4207,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "It was changed meanwhile; here it is as it stands now."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2508,6 +4229,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "email": "delegate@example.org",
+                 *       "password": "correct horse battery staple"
+                 *     }
+                 */
                 "application/json": components["schemas"]["loginRequest"];
             };
         };
@@ -2518,15 +4245,64 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "clearance": "all",
+                     *       "user": {
+                     *         "created_at": "2014-07-07T09:00:00Z",
+                     *         "delegation": "GB",
+                     *         "disabled": false,
+                     *         "email": "delegate@example.org",
+                     *         "id": "a3f9c2e1",
+                     *         "name": "United Kingdom",
+                     *         "roles": [
+                     *           "admin"
+                     *         ],
+                     *         "updated_at": "2014-07-07T09:00:00Z"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Me"];
                 };
             };
-            /** @description The input breaks a rule; the message names the field. */
+            /** @description The input breaks a rule, or the query has a parameter the route does not take; the error names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A browser's request from another site or origin. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Your role does not allow this."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2536,6 +4312,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "too_large",
+                     *         "message": "The body is larger than 1 MiB."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many sign-in attempts for the account or from the address; Retry-After gives the seconds to wait. */
+            429: {
+                headers: {
+                    /** @description The seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many attempts; wait a minute and try again."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2557,12 +4360,44 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description The query has a parameter; the route takes none. The error names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Not signed in. */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Sign in first."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2572,6 +4407,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Your role does not allow this."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2581,6 +4424,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "It was changed meanwhile; here it is as it stands now."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2601,7 +4452,48 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "clearance": "all",
+                     *       "user": {
+                     *         "created_at": "2014-07-07T09:00:00Z",
+                     *         "delegation": "GB",
+                     *         "disabled": false,
+                     *         "email": "delegate@example.org",
+                     *         "id": "a3f9c2e1",
+                     *         "name": "United Kingdom",
+                     *         "roles": [
+                     *           "admin"
+                     *         ],
+                     *         "updated_at": "2014-07-07T09:00:00Z"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Me"];
+                };
+            };
+            /** @description The query has a parameter; the route takes none. The error names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Not signed in. */
@@ -2610,6 +4502,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Sign in first."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2619,6 +4519,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Your role does not allow this."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2639,7 +4547,52 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "city": "London",
+                     *         "delegations": [
+                     *           "GB"
+                     *         ],
+                     *         "end_date": "2014-07-11",
+                     *         "host": "GB",
+                     *         "id": "a3f9c2e1",
+                     *         "start_date": "2014-07-07",
+                     *         "status": "planned",
+                     *         "time_zone": "Europe/London",
+                     *         "title": "Electronic evidence across borders",
+                     *         "topics": [
+                     *           "text"
+                     *         ],
+                     *         "venue": "text"
+                     *       }
+                     *     ]
+                     */
                     "application/json": components["schemas"]["Meeting"][];
+                };
+            };
+            /** @description The query has a parameter; the route takes none. The error names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Not signed in. */
@@ -2648,6 +4601,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Sign in first."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2657,6 +4618,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Your role does not allow this."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2671,6 +4640,25 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "city": "London",
+                 *       "delegations": [
+                 *         "GB"
+                 *       ],
+                 *       "end_date": "2014-07-11",
+                 *       "host": "GB",
+                 *       "id": "a3f9c2e1",
+                 *       "start_date": "2014-07-07",
+                 *       "status": "planned",
+                 *       "time_zone": "Europe/London",
+                 *       "title": "Electronic evidence across borders",
+                 *       "topics": [
+                 *         "text"
+                 *       ],
+                 *       "venue": "text"
+                 *     }
+                 */
                 "application/json": components["schemas"]["Meeting"];
             };
         };
@@ -2681,15 +4669,49 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "city": "London",
+                     *       "delegations": [
+                     *         "GB"
+                     *       ],
+                     *       "end_date": "2014-07-11",
+                     *       "host": "GB",
+                     *       "id": "a3f9c2e1",
+                     *       "start_date": "2014-07-07",
+                     *       "status": "planned",
+                     *       "time_zone": "Europe/London",
+                     *       "title": "Electronic evidence across borders",
+                     *       "topics": [
+                     *         "text"
+                     *       ],
+                     *       "venue": "text"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Meeting"];
                 };
             };
-            /** @description The input breaks a rule; the message names the field. */
+            /** @description The input breaks a rule, or the query has a parameter the route does not take; the error names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2699,6 +4721,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Sign in first."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2708,6 +4738,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Your role does not allow this."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2717,6 +4755,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "It was changed meanwhile; here it is as it stands now."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2726,6 +4772,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "too_large",
+                     *         "message": "The body is larger than 1 MiB."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2736,6 +4790,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The meeting's id. */
                 id: string;
             };
             cookie?: never;
@@ -2748,7 +4803,50 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "city": "London",
+                     *       "delegations": [
+                     *         "GB"
+                     *       ],
+                     *       "end_date": "2014-07-11",
+                     *       "host": "GB",
+                     *       "id": "a3f9c2e1",
+                     *       "start_date": "2014-07-07",
+                     *       "status": "planned",
+                     *       "time_zone": "Europe/London",
+                     *       "title": "Electronic evidence across borders",
+                     *       "topics": [
+                     *         "text"
+                     *       ],
+                     *       "venue": "text"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Meeting"];
+                };
+            };
+            /** @description The query has a parameter; the route takes none. The error names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Not signed in. */
@@ -2757,6 +4855,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Sign in first."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2766,6 +4872,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Your role does not allow this."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2775,6 +4889,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such thing."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2785,12 +4907,31 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The meeting's id. */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "city": "London",
+                 *       "delegations": [
+                 *         "GB"
+                 *       ],
+                 *       "end_date": "2014-07-11",
+                 *       "host": "GB",
+                 *       "start_date": "2014-07-07",
+                 *       "status": "planned",
+                 *       "time_zone": "Europe/London",
+                 *       "title": "Electronic evidence across borders",
+                 *       "topics": [
+                 *         "text"
+                 *       ],
+                 *       "venue": "text"
+                 *     }
+                 */
                 "application/json": components["schemas"]["MeetingUpdate"];
             };
         };
@@ -2801,15 +4942,49 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "city": "London",
+                     *       "delegations": [
+                     *         "GB"
+                     *       ],
+                     *       "end_date": "2014-07-11",
+                     *       "host": "GB",
+                     *       "id": "a3f9c2e1",
+                     *       "start_date": "2014-07-07",
+                     *       "status": "planned",
+                     *       "time_zone": "Europe/London",
+                     *       "title": "Electronic evidence across borders",
+                     *       "topics": [
+                     *         "text"
+                     *       ],
+                     *       "venue": "text"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Meeting"];
                 };
             };
-            /** @description The input breaks a rule; the message names the field. */
+            /** @description The input breaks a rule, or the query has a parameter the route does not take; the error names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2819,6 +4994,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Sign in first."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2828,6 +5011,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Your role does not allow this."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2837,6 +5028,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such thing."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2846,6 +5045,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "It was changed meanwhile; here it is as it stands now."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2855,6 +5062,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "too_large",
+                     *         "message": "The body is larger than 1 MiB."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2865,6 +5080,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The meeting's id. */
                 id: string;
             };
             cookie?: never;
@@ -2877,7 +5093,82 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "actions": [
+                     *           {
+                     *             "agency": "text",
+                     *             "contact": "text",
+                     *             "created_at": "2014-07-07T09:00:00Z",
+                     *             "created_by": "text",
+                     *             "description": "text",
+                     *             "due": "2015-06-30",
+                     *             "id": "a3f9c2e1",
+                     *             "marking": "all",
+                     *             "meeting_id": "a3f9c2e1",
+                     *             "note_seq": 1,
+                     *             "outcome_id": "a3f9c2e1",
+                     *             "owner": "GB",
+                     *             "progress": 1,
+                     *             "reason": "text",
+                     *             "reports": [
+                     *               {
+                     *                 "at": "2014-07-07T09:00:00Z",
+                     *                 "author": "text",
+                     *                 "author_name": "text",
+                     *                 "marking": "all",
+                     *                 "progress": 1,
+                     *                 "status": "open",
+                     *                 "text": "text"
+                     *               }
+                     *             ],
+                     *             "session_id": "a3f9c2e1",
+                     *             "status": "open",
+                     *             "title": "Electronic evidence across borders",
+                     *             "topics": [
+                     *               "text"
+                     *             ],
+                     *             "updated_at": "2014-07-07T09:00:00Z",
+                     *             "updated_by": "text",
+                     *             "updated_by_name": "text",
+                     *             "version": 1
+                     *           }
+                     *         ],
+                     *         "topic": {
+                     *           "description": "text",
+                     *           "id": "a3f9c2e1",
+                     *           "slug": "electronic-evidence",
+                     *           "title": "Electronic evidence across borders"
+                     *         }
+                     *       }
+                     *     ]
+                     */
                     "application/json": components["schemas"]["CarryOverGroup"][];
+                };
+            };
+            /** @description The query has a parameter; the route takes none. The error names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Not signed in. */
@@ -2886,6 +5177,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Sign in first."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2895,6 +5194,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Your role does not allow this."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2904,6 +5211,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such thing."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2914,6 +5229,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The meeting's id. */
                 id: string;
             };
             cookie?: never;
@@ -2926,7 +5242,76 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "created_at": "2014-07-07T09:00:00Z",
+                     *         "created_by": "text",
+                     *         "history": [
+                     *           {
+                     *             "kind": "decision",
+                     *             "marking": "all",
+                     *             "replaced_at": "2014-07-07T09:00:00Z",
+                     *             "replaced_by": "text",
+                     *             "replaced_by_name": "text",
+                     *             "sources": [
+                     *               1
+                     *             ],
+                     *             "status": "draft",
+                     *             "text": "text",
+                     *             "version": 1
+                     *           }
+                     *         ],
+                     *         "id": "a3f9c2e1",
+                     *         "kind": "decision",
+                     *         "marking": "all",
+                     *         "meeting_id": "a3f9c2e1",
+                     *         "session_id": "a3f9c2e1",
+                     *         "sign_offs": [
+                     *           {
+                     *             "at": "2014-07-07T09:00:00Z",
+                     *             "by": "text",
+                     *             "by_name": "text",
+                     *             "delegation": "GB"
+                     *           }
+                     *         ],
+                     *         "sources": [
+                     *           1
+                     *         ],
+                     *         "status": "draft",
+                     *         "text": "text",
+                     *         "updated_at": "2014-07-07T09:00:00Z",
+                     *         "updated_by": "text",
+                     *         "updated_by_name": "text",
+                     *         "version": 1
+                     *       }
+                     *     ]
+                     */
                     "application/json": components["schemas"]["Outcome"][];
+                };
+            };
+            /** @description The query has a parameter; the route takes none. The error names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Not signed in. */
@@ -2935,6 +5320,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Sign in first."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2944,6 +5337,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Your role does not allow this."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2953,6 +5354,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such thing."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2963,6 +5372,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The meeting's id. */
                 id: string;
             };
             cookie?: never;
@@ -2974,7 +5384,37 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example <!DOCTYPE html>
+                     *     <html lang="en"><head><title>London 2014: record</title></head><body><h1>London 2014</h1></body></html>
+                     */
+                    "text/html": string;
+                };
+            };
+            /** @description The query has a parameter; the route takes none. The error names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description Not signed in. */
             401: {
@@ -2982,6 +5422,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Sign in first."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2991,6 +5439,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Your role does not allow this."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3000,6 +5456,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such thing."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3010,6 +5474,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The meeting's id. */
                 id: string;
             };
             cookie?: never;
@@ -3021,7 +5486,40 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example # London 2014
+                     *
+                     *     ## Opening
+                     *
+                     *     - Agreed: share the template for preservation requests.
+                     */
+                    "text/markdown": string;
+                };
+            };
+            /** @description The query has a parameter; the route takes none. The error names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description Not signed in. */
             401: {
@@ -3029,6 +5527,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Sign in first."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3038,6 +5544,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Your role does not allow this."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3047,6 +5561,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such thing."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3057,6 +5579,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The meeting's id. */
                 id: string;
             };
             cookie?: never;
@@ -3069,7 +5592,52 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "chair": "text",
+                     *         "end": "2014-07-07T09:00:00Z",
+                     *         "id": "a3f9c2e1",
+                     *         "meeting_id": "a3f9c2e1",
+                     *         "rapporteurs": [
+                     *           "text"
+                     *         ],
+                     *         "room": "text",
+                     *         "start": "2014-07-07T09:00:00Z",
+                     *         "status": "scheduled",
+                     *         "title": "Electronic evidence across borders",
+                     *         "topics": [
+                     *           "text"
+                     *         ],
+                     *         "version": 1
+                     *       }
+                     *     ]
+                     */
                     "application/json": components["schemas"]["Session"][];
+                };
+            };
+            /** @description The query has a parameter; the route takes none. The error names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Not signed in. */
@@ -3078,6 +5646,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Sign in first."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3087,6 +5663,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Your role does not allow this."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3096,6 +5680,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such thing."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3106,12 +5698,28 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The meeting's id. */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "chair": "text",
+                 *       "end": "2014-07-07T09:00:00Z",
+                 *       "rapporteurs": [
+                 *         "text"
+                 *       ],
+                 *       "room": "text",
+                 *       "start": "2014-07-07T09:00:00Z",
+                 *       "title": "Electronic evidence across borders",
+                 *       "topics": [
+                 *         "text"
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["SessionInput"];
             };
         };
@@ -3122,15 +5730,49 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "chair": "text",
+                     *       "end": "2014-07-07T09:00:00Z",
+                     *       "id": "a3f9c2e1",
+                     *       "meeting_id": "a3f9c2e1",
+                     *       "rapporteurs": [
+                     *         "text"
+                     *       ],
+                     *       "room": "text",
+                     *       "start": "2014-07-07T09:00:00Z",
+                     *       "status": "scheduled",
+                     *       "title": "Electronic evidence across borders",
+                     *       "topics": [
+                     *         "text"
+                     *       ],
+                     *       "version": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["Session"];
                 };
             };
-            /** @description The input breaks a rule; the message names the field. */
+            /** @description The input breaks a rule, or the query has a parameter the route does not take; the error names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3140,6 +5782,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Sign in first."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3149,6 +5799,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Your role does not allow this."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3158,6 +5816,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such thing."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3167,6 +5833,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "It was changed meanwhile; here it is as it stands now."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3176,6 +5850,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "too_large",
+                     *         "message": "The body is larger than 1 MiB."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3196,9 +5878,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example {} */
                     "application/json": {
                         [key: string]: unknown;
                     };
+                };
+            };
+            /** @description The query has a parameter; the route takes none. The error names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -3208,6 +5915,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The outcome's id. */
                 id: string;
             };
             cookie?: never;
@@ -3220,7 +5928,74 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created_at": "2014-07-07T09:00:00Z",
+                     *       "created_by": "text",
+                     *       "history": [
+                     *         {
+                     *           "kind": "decision",
+                     *           "marking": "all",
+                     *           "replaced_at": "2014-07-07T09:00:00Z",
+                     *           "replaced_by": "text",
+                     *           "replaced_by_name": "text",
+                     *           "sources": [
+                     *             1
+                     *           ],
+                     *           "status": "draft",
+                     *           "text": "text",
+                     *           "version": 1
+                     *         }
+                     *       ],
+                     *       "id": "a3f9c2e1",
+                     *       "kind": "decision",
+                     *       "marking": "all",
+                     *       "meeting_id": "a3f9c2e1",
+                     *       "session_id": "a3f9c2e1",
+                     *       "sign_offs": [
+                     *         {
+                     *           "at": "2014-07-07T09:00:00Z",
+                     *           "by": "text",
+                     *           "by_name": "text",
+                     *           "delegation": "GB"
+                     *         }
+                     *       ],
+                     *       "sources": [
+                     *         1
+                     *       ],
+                     *       "status": "draft",
+                     *       "text": "text",
+                     *       "updated_at": "2014-07-07T09:00:00Z",
+                     *       "updated_by": "text",
+                     *       "updated_by_name": "text",
+                     *       "version": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["Outcome"];
+                };
+            };
+            /** @description The query has a parameter; the route takes none. The error names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Not signed in. */
@@ -3229,6 +6004,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Sign in first."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3238,6 +6021,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Your role does not allow this."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3247,6 +6038,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such thing."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3257,12 +6056,25 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The outcome's id. */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "kind": "decision",
+                 *       "marking": "all",
+                 *       "sources": [
+                 *         1
+                 *       ],
+                 *       "status": "draft",
+                 *       "text": "text",
+                 *       "version": 1
+                 *     }
+                 */
                 "application/json": components["schemas"]["OutcomeUpdate"];
             };
         };
@@ -3273,15 +6085,73 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created_at": "2014-07-07T09:00:00Z",
+                     *       "created_by": "text",
+                     *       "history": [
+                     *         {
+                     *           "kind": "decision",
+                     *           "marking": "all",
+                     *           "replaced_at": "2014-07-07T09:00:00Z",
+                     *           "replaced_by": "text",
+                     *           "replaced_by_name": "text",
+                     *           "sources": [
+                     *             1
+                     *           ],
+                     *           "status": "draft",
+                     *           "text": "text",
+                     *           "version": 1
+                     *         }
+                     *       ],
+                     *       "id": "a3f9c2e1",
+                     *       "kind": "decision",
+                     *       "marking": "all",
+                     *       "meeting_id": "a3f9c2e1",
+                     *       "session_id": "a3f9c2e1",
+                     *       "sign_offs": [
+                     *         {
+                     *           "at": "2014-07-07T09:00:00Z",
+                     *           "by": "text",
+                     *           "by_name": "text",
+                     *           "delegation": "GB"
+                     *         }
+                     *       ],
+                     *       "sources": [
+                     *         1
+                     *       ],
+                     *       "status": "draft",
+                     *       "text": "text",
+                     *       "updated_at": "2014-07-07T09:00:00Z",
+                     *       "updated_by": "text",
+                     *       "updated_by_name": "text",
+                     *       "version": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["Outcome"];
                 };
             };
-            /** @description The input breaks a rule; the message names the field. */
+            /** @description The input breaks a rule, or the query has a parameter the route does not take; the error names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3291,6 +6161,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Sign in first."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3300,6 +6178,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Your role does not allow this."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3309,6 +6195,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such thing."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3318,6 +6212,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "It was changed meanwhile; here it is as it stands now."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3327,6 +6229,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "too_large",
+                     *         "message": "The body is larger than 1 MiB."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3337,6 +6247,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The outcome's id. */
                 id: string;
             };
             cookie?: never;
@@ -3349,7 +6260,74 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created_at": "2014-07-07T09:00:00Z",
+                     *       "created_by": "text",
+                     *       "history": [
+                     *         {
+                     *           "kind": "decision",
+                     *           "marking": "all",
+                     *           "replaced_at": "2014-07-07T09:00:00Z",
+                     *           "replaced_by": "text",
+                     *           "replaced_by_name": "text",
+                     *           "sources": [
+                     *             1
+                     *           ],
+                     *           "status": "draft",
+                     *           "text": "text",
+                     *           "version": 1
+                     *         }
+                     *       ],
+                     *       "id": "a3f9c2e1",
+                     *       "kind": "decision",
+                     *       "marking": "all",
+                     *       "meeting_id": "a3f9c2e1",
+                     *       "session_id": "a3f9c2e1",
+                     *       "sign_offs": [
+                     *         {
+                     *           "at": "2014-07-07T09:00:00Z",
+                     *           "by": "text",
+                     *           "by_name": "text",
+                     *           "delegation": "GB"
+                     *         }
+                     *       ],
+                     *       "sources": [
+                     *         1
+                     *       ],
+                     *       "status": "draft",
+                     *       "text": "text",
+                     *       "updated_at": "2014-07-07T09:00:00Z",
+                     *       "updated_by": "text",
+                     *       "updated_by_name": "text",
+                     *       "version": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["Outcome"];
+                };
+            };
+            /** @description The query has a parameter; the route takes none. The error names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Not signed in. */
@@ -3358,6 +6336,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Sign in first."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3367,6 +6353,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Your role does not allow this."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3376,6 +6370,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such thing."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3385,6 +6387,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "It was changed meanwhile; here it is as it stands now."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3395,7 +6405,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The outcome's id. */
                 id: string;
+                /** @description The delegation's two-letter code. */
                 code: string;
             };
             cookie?: never;
@@ -3408,7 +6420,74 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created_at": "2014-07-07T09:00:00Z",
+                     *       "created_by": "text",
+                     *       "history": [
+                     *         {
+                     *           "kind": "decision",
+                     *           "marking": "all",
+                     *           "replaced_at": "2014-07-07T09:00:00Z",
+                     *           "replaced_by": "text",
+                     *           "replaced_by_name": "text",
+                     *           "sources": [
+                     *             1
+                     *           ],
+                     *           "status": "draft",
+                     *           "text": "text",
+                     *           "version": 1
+                     *         }
+                     *       ],
+                     *       "id": "a3f9c2e1",
+                     *       "kind": "decision",
+                     *       "marking": "all",
+                     *       "meeting_id": "a3f9c2e1",
+                     *       "session_id": "a3f9c2e1",
+                     *       "sign_offs": [
+                     *         {
+                     *           "at": "2014-07-07T09:00:00Z",
+                     *           "by": "text",
+                     *           "by_name": "text",
+                     *           "delegation": "GB"
+                     *         }
+                     *       ],
+                     *       "sources": [
+                     *         1
+                     *       ],
+                     *       "status": "draft",
+                     *       "text": "text",
+                     *       "updated_at": "2014-07-07T09:00:00Z",
+                     *       "updated_by": "text",
+                     *       "updated_by_name": "text",
+                     *       "version": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["Outcome"];
+                };
+            };
+            /** @description The query has a parameter; the route takes none. The error names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Not signed in. */
@@ -3417,6 +6496,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Sign in first."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3426,6 +6513,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Your role does not allow this."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3435,6 +6530,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such thing."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3444,6 +6547,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "It was changed meanwhile; here it is as it stands now."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3451,7 +6562,63 @@ export interface operations {
     };
     getRegister: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description Entries this delegation leads or partners in; several values match any. Repeat the parameter or separate the values with commas.
+                 * @example [
+                 *       "GB"
+                 *     ]
+                 */
+                delegation?: string[];
+                /**
+                 * @description Entries for this audience; several values match any. Repeat the parameter or separate the values with commas.
+                 * @example [
+                 *       "prosecutors"
+                 *     ]
+                 */
+                audience?: ("prosecutors" | "judiciary" | "investigators" | "policy" | "other")[];
+                /**
+                 * @description Entries of this format; several values match any. Repeat the parameter or separate the values with commas.
+                 * @example [
+                 *       "training"
+                 *     ]
+                 */
+                format?: ("training" | "exchange" | "guidance" | "conference" | "tool" | "other")[];
+                /**
+                 * @description Entries in this status; several values match any. Repeat the parameter or separate the values with commas.
+                 * @example [
+                 *       "planned"
+                 *     ]
+                 */
+                status?: ("planned" | "ongoing" | "completed")[];
+                /**
+                 * @description Entries under this topic, by id or slug; several values match any. Repeat the parameter or separate the values with commas.
+                 * @example [
+                 *       "electronic-evidence"
+                 *     ]
+                 */
+                topic?: string[];
+                /**
+                 * @description Entries running in this year.
+                 * @example 2014
+                 */
+                year?: number;
+                /**
+                 * @description false: the active entries; true: the archived ones; any: both.
+                 * @example any
+                 */
+                archived?: "false" | "true" | "any";
+                /**
+                 * @description The most entries to answer; 0 or absent: 1000.
+                 * @example 50
+                 */
+                limit?: number;
+                /**
+                 * @description How many of the selected entries to skip; the total is in X-Total-Count.
+                 * @example 0
+                 */
+                offset?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3461,10 +6628,74 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description How many entries the filters select, over every page. */
+                    "X-Total-Count"?: number;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "archived": false,
+                     *         "audiences": [
+                     *           "prosecutors"
+                     *         ],
+                     *         "created_at": "2014-07-07T09:00:00Z",
+                     *         "created_by": "text",
+                     *         "end_date": "2014-07-11",
+                     *         "example": false,
+                     *         "format": "training",
+                     *         "id": "a3f9c2e1",
+                     *         "lead_agency": "text",
+                     *         "lead_delegation": "GB",
+                     *         "partner_delegations": [
+                     *           "text"
+                     *         ],
+                     *         "references": [
+                     *           {
+                     *             "catalogue": "text",
+                     *             "identifier": "text",
+                     *             "url": "text"
+                     *           }
+                     *         ],
+                     *         "start_date": "2014-07-07",
+                     *         "status": "planned",
+                     *         "summary": "text",
+                     *         "title": "Electronic evidence across borders",
+                     *         "topics": [
+                     *           "text"
+                     *         ],
+                     *         "updated_at": "2014-07-07T09:00:00Z",
+                     *         "updated_by": "text",
+                     *         "version": 1
+                     *       }
+                     *     ]
+                     */
                     "application/json": components["schemas"]["RegisterEntry"][];
+                };
+            };
+            /** @description A query parameter breaks its rule, or is one the route does not take; the error names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Not signed in. */
@@ -3473,6 +6704,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Sign in first."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3482,6 +6721,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Your role does not allow this."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3496,6 +6743,35 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "audiences": [
+                 *         "prosecutors"
+                 *       ],
+                 *       "end_date": "2014-07-11",
+                 *       "example": false,
+                 *       "format": "training",
+                 *       "lead_agency": "text",
+                 *       "lead_delegation": "GB",
+                 *       "partner_delegations": [
+                 *         "text"
+                 *       ],
+                 *       "references": [
+                 *         {
+                 *           "catalogue": "text",
+                 *           "identifier": "text",
+                 *           "url": "text"
+                 *         }
+                 *       ],
+                 *       "start_date": "2014-07-07",
+                 *       "status": "planned",
+                 *       "summary": "text",
+                 *       "title": "Electronic evidence across borders",
+                 *       "topics": [
+                 *         "text"
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["RegisterEntryInput"];
             };
         };
@@ -3506,15 +6782,66 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "archived": false,
+                     *       "audiences": [
+                     *         "prosecutors"
+                     *       ],
+                     *       "created_at": "2014-07-07T09:00:00Z",
+                     *       "created_by": "text",
+                     *       "end_date": "2014-07-11",
+                     *       "example": false,
+                     *       "format": "training",
+                     *       "id": "a3f9c2e1",
+                     *       "lead_agency": "text",
+                     *       "lead_delegation": "GB",
+                     *       "partner_delegations": [
+                     *         "text"
+                     *       ],
+                     *       "references": [
+                     *         {
+                     *           "catalogue": "text",
+                     *           "identifier": "text",
+                     *           "url": "text"
+                     *         }
+                     *       ],
+                     *       "start_date": "2014-07-07",
+                     *       "status": "planned",
+                     *       "summary": "text",
+                     *       "title": "Electronic evidence across borders",
+                     *       "topics": [
+                     *         "text"
+                     *       ],
+                     *       "updated_at": "2014-07-07T09:00:00Z",
+                     *       "updated_by": "text",
+                     *       "version": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["RegisterEntry"];
                 };
             };
-            /** @description The input breaks a rule; the message names the field. */
+            /** @description The input breaks a rule, or the query has a parameter the route does not take; the error names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3524,6 +6851,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Sign in first."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3533,6 +6868,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Your role does not allow this."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3542,6 +6885,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "It was changed meanwhile; here it is as it stands now."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3551,6 +6902,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "too_large",
+                     *         "message": "The body is larger than 1 MiB."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3558,7 +6917,53 @@ export interface operations {
     };
     getRegisterCsv: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description Entries this delegation leads or partners in; several values match any. Repeat the parameter or separate the values with commas.
+                 * @example [
+                 *       "GB"
+                 *     ]
+                 */
+                delegation?: string[];
+                /**
+                 * @description Entries for this audience; several values match any. Repeat the parameter or separate the values with commas.
+                 * @example [
+                 *       "prosecutors"
+                 *     ]
+                 */
+                audience?: ("prosecutors" | "judiciary" | "investigators" | "policy" | "other")[];
+                /**
+                 * @description Entries of this format; several values match any. Repeat the parameter or separate the values with commas.
+                 * @example [
+                 *       "training"
+                 *     ]
+                 */
+                format?: ("training" | "exchange" | "guidance" | "conference" | "tool" | "other")[];
+                /**
+                 * @description Entries in this status; several values match any. Repeat the parameter or separate the values with commas.
+                 * @example [
+                 *       "planned"
+                 *     ]
+                 */
+                status?: ("planned" | "ongoing" | "completed")[];
+                /**
+                 * @description Entries under this topic, by id or slug; several values match any. Repeat the parameter or separate the values with commas.
+                 * @example [
+                 *       "electronic-evidence"
+                 *     ]
+                 */
+                topic?: string[];
+                /**
+                 * @description Entries running in this year.
+                 * @example 2014
+                 */
+                year?: number;
+                /**
+                 * @description false: the active entries; true: the archived ones; any: both.
+                 * @example any
+                 */
+                archived?: "false" | "true" | "any";
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3568,9 +6973,41 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description attachment; the file name is register.csv. */
+                    "Content-Disposition"?: string;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example id,title,status,due
+                     *     act-1,Share the template for preservation requests,open,2015-06-30
+                     */
+                    "text/csv": string;
+                };
+            };
+            /** @description A query parameter breaks its rule, or is one the route does not take; the error names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description Not signed in. */
             401: {
@@ -3578,6 +7015,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Sign in first."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3587,6 +7032,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Your role does not allow this."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3594,12 +7047,26 @@ export interface operations {
     };
     postRegisterCsv: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description true: only check the file, store nothing, and answer 200 with the report.
+                 * @example true
+                 */
+                dry_run?: boolean;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                /**
+                 * @example id,title,status,due
+                 *     act-1,Share the template for preservation requests,open,2015-06-30
+                 */
+                "text/csv": string;
+            };
+        };
         responses: {
             /** @description Created */
             201: {
@@ -3607,7 +7074,48 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created": [
+                     *         "text"
+                     *       ],
+                     *       "dry_run": false,
+                     *       "problems": [
+                     *         {
+                     *           "field": "text",
+                     *           "line": 1,
+                     *           "message": "text",
+                     *           "row": 1
+                     *         }
+                     *       ],
+                     *       "rows": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            /** @description The file breaks a rule: a refusal lists every problem by row and field (ImportRefusal), or the query or the request is wrong (Error). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["ImportRefusal"];
                 };
             };
             /** @description Not signed in. */
@@ -3616,6 +7124,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Sign in first."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3625,6 +7141,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Your role does not allow this."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3634,6 +7158,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "It was changed meanwhile; here it is as it stands now."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "too_large",
+                     *         "message": "The body is larger than 1 MiB."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3644,6 +7193,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The register entry's id. */
                 id: string;
             };
             cookie?: never;
@@ -3656,7 +7206,67 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "archived": false,
+                     *       "audiences": [
+                     *         "prosecutors"
+                     *       ],
+                     *       "created_at": "2014-07-07T09:00:00Z",
+                     *       "created_by": "text",
+                     *       "end_date": "2014-07-11",
+                     *       "example": false,
+                     *       "format": "training",
+                     *       "id": "a3f9c2e1",
+                     *       "lead_agency": "text",
+                     *       "lead_delegation": "GB",
+                     *       "partner_delegations": [
+                     *         "text"
+                     *       ],
+                     *       "references": [
+                     *         {
+                     *           "catalogue": "text",
+                     *           "identifier": "text",
+                     *           "url": "text"
+                     *         }
+                     *       ],
+                     *       "start_date": "2014-07-07",
+                     *       "status": "planned",
+                     *       "summary": "text",
+                     *       "title": "Electronic evidence across borders",
+                     *       "topics": [
+                     *         "text"
+                     *       ],
+                     *       "updated_at": "2014-07-07T09:00:00Z",
+                     *       "updated_by": "text",
+                     *       "version": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["RegisterEntry"];
+                };
+            };
+            /** @description The query has a parameter; the route takes none. The error names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Not signed in. */
@@ -3665,6 +7275,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Sign in first."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3674,6 +7292,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Your role does not allow this."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3683,6 +7309,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such thing."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3693,12 +7327,43 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The register entry's id. */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "archived": false,
+                 *       "audiences": [
+                 *         "prosecutors"
+                 *       ],
+                 *       "end_date": "2014-07-11",
+                 *       "format": "training",
+                 *       "lead_agency": "text",
+                 *       "lead_delegation": "GB",
+                 *       "partner_delegations": [
+                 *         "text"
+                 *       ],
+                 *       "references": [
+                 *         {
+                 *           "catalogue": "text",
+                 *           "identifier": "text",
+                 *           "url": "text"
+                 *         }
+                 *       ],
+                 *       "start_date": "2014-07-07",
+                 *       "status": "planned",
+                 *       "summary": "text",
+                 *       "title": "Electronic evidence across borders",
+                 *       "topics": [
+                 *         "text"
+                 *       ],
+                 *       "version": 1
+                 *     }
+                 */
                 "application/json": components["schemas"]["RegisterEntryUpdate"];
             };
         };
@@ -3709,15 +7374,66 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "archived": false,
+                     *       "audiences": [
+                     *         "prosecutors"
+                     *       ],
+                     *       "created_at": "2014-07-07T09:00:00Z",
+                     *       "created_by": "text",
+                     *       "end_date": "2014-07-11",
+                     *       "example": false,
+                     *       "format": "training",
+                     *       "id": "a3f9c2e1",
+                     *       "lead_agency": "text",
+                     *       "lead_delegation": "GB",
+                     *       "partner_delegations": [
+                     *         "text"
+                     *       ],
+                     *       "references": [
+                     *         {
+                     *           "catalogue": "text",
+                     *           "identifier": "text",
+                     *           "url": "text"
+                     *         }
+                     *       ],
+                     *       "start_date": "2014-07-07",
+                     *       "status": "planned",
+                     *       "summary": "text",
+                     *       "title": "Electronic evidence across borders",
+                     *       "topics": [
+                     *         "text"
+                     *       ],
+                     *       "updated_at": "2014-07-07T09:00:00Z",
+                     *       "updated_by": "text",
+                     *       "version": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["RegisterEntry"];
                 };
             };
-            /** @description The input breaks a rule; the message names the field. */
+            /** @description The input breaks a rule, or the query has a parameter the route does not take; the error names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3727,6 +7443,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Sign in first."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3736,6 +7460,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Your role does not allow this."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3745,6 +7477,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such thing."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3754,6 +7494,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "It was changed meanwhile; here it is as it stands now."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3763,6 +7511,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "too_large",
+                     *         "message": "The body is larger than 1 MiB."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3773,6 +7529,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The register entry's id. */
                 id: string;
             };
             cookie?: never;
@@ -3785,7 +7542,99 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "action": [
+                     *         {
+                     *           "excerpt": "text",
+                     *           "id": "a3f9c2e1",
+                     *           "kind": "topic",
+                     *           "link_id": "a3f9c2e1",
+                     *           "linked_at": "2014-07-07T09:00:00Z",
+                     *           "linked_by": "text",
+                     *           "marking": "all",
+                     *           "meeting_id": "a3f9c2e1",
+                     *           "seq": 1,
+                     *           "session_id": "a3f9c2e1",
+                     *           "title": "Electronic evidence across borders"
+                     *         }
+                     *       ],
+                     *       "counts": {
+                     *         "key": 1
+                     *       },
+                     *       "entry_id": "a3f9c2e1",
+                     *       "note": [
+                     *         {
+                     *           "excerpt": "text",
+                     *           "id": "a3f9c2e1",
+                     *           "kind": "topic",
+                     *           "link_id": "a3f9c2e1",
+                     *           "linked_at": "2014-07-07T09:00:00Z",
+                     *           "linked_by": "text",
+                     *           "marking": "all",
+                     *           "meeting_id": "a3f9c2e1",
+                     *           "seq": 1,
+                     *           "session_id": "a3f9c2e1",
+                     *           "title": "Electronic evidence across borders"
+                     *         }
+                     *       ],
+                     *       "outcome": [
+                     *         {
+                     *           "excerpt": "text",
+                     *           "id": "a3f9c2e1",
+                     *           "kind": "topic",
+                     *           "link_id": "a3f9c2e1",
+                     *           "linked_at": "2014-07-07T09:00:00Z",
+                     *           "linked_by": "text",
+                     *           "marking": "all",
+                     *           "meeting_id": "a3f9c2e1",
+                     *           "seq": 1,
+                     *           "session_id": "a3f9c2e1",
+                     *           "title": "Electronic evidence across borders"
+                     *         }
+                     *       ],
+                     *       "topic": [
+                     *         {
+                     *           "excerpt": "text",
+                     *           "id": "a3f9c2e1",
+                     *           "kind": "topic",
+                     *           "link_id": "a3f9c2e1",
+                     *           "linked_at": "2014-07-07T09:00:00Z",
+                     *           "linked_by": "text",
+                     *           "marking": "all",
+                     *           "meeting_id": "a3f9c2e1",
+                     *           "seq": 1,
+                     *           "session_id": "a3f9c2e1",
+                     *           "title": "Electronic evidence across borders"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Backlinks"];
+                };
+            };
+            /** @description The query has a parameter; the route takes none. The error names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Not signed in. */
@@ -3794,6 +7643,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Sign in first."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3803,6 +7660,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Your role does not allow this."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3812,6 +7677,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such thing."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3822,6 +7695,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The register entry's id. */
                 id: string;
             };
             cookie?: never;
@@ -3834,7 +7708,49 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "action": "text",
+                     *         "at": "2014-07-07T09:00:00Z",
+                     *         "by": "text",
+                     *         "by_name": "text",
+                     *         "changes": [
+                     *           {
+                     *             "field": "text",
+                     *             "from": "text",
+                     *             "to": "text"
+                     *           }
+                     *         ],
+                     *         "version": 1
+                     *       }
+                     *     ]
+                     */
                     "application/json": components["schemas"]["Revision"][];
+                };
+            };
+            /** @description The query has a parameter; the route takes none. The error names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Not signed in. */
@@ -3843,6 +7759,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Sign in first."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3852,6 +7776,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Your role does not allow this."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3861,6 +7793,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such thing."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3868,7 +7808,30 @@ export interface operations {
     };
     getSearch: {
         parameters: {
-            query?: never;
+            query: {
+                /**
+                 * @description The words to search for, as plain text: at most 200 characters and 12 words.
+                 * @example electronic evidence
+                 */
+                q: string;
+                /**
+                 * @description Only hits of this kind; several values match any. Repeat the parameter or separate the values with commas.
+                 * @example [
+                 *       "register"
+                 *     ]
+                 */
+                kind?: ("register" | "topic" | "session" | "note" | "outcome" | "action")[];
+                /**
+                 * @description Only hits that belong to this meeting.
+                 * @example london-2014
+                 */
+                meeting?: string;
+                /**
+                 * @description The most hits to answer; 0 or absent: 20.
+                 * @example 10
+                 */
+                limit?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3881,7 +7844,69 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "counts": {
+                     *         "key": 1
+                     *       },
+                     *       "hits": [
+                     *         {
+                     *           "archived": false,
+                     *           "example": false,
+                     *           "id": "a3f9c2e1",
+                     *           "kind": "register",
+                     *           "marking": "all",
+                     *           "meeting_id": "a3f9c2e1",
+                     *           "meeting_title": "text",
+                     *           "score": 1.5,
+                     *           "seq": 1,
+                     *           "session_id": "a3f9c2e1",
+                     *           "snippet": [
+                     *             {
+                     *               "match": false,
+                     *               "text": "text"
+                     *             }
+                     *           ],
+                     *           "title": [
+                     *             {
+                     *               "match": false,
+                     *               "text": "text"
+                     *             }
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "query": "text",
+                     *       "terms": [
+                     *         "text"
+                     *       ],
+                     *       "total": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["SearchResults"];
+                };
+            };
+            /** @description A query parameter breaks its rule, or is one the route does not take; the error names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Not signed in. */
@@ -3890,6 +7915,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Sign in first."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3899,6 +7932,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Your role does not allow this."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3909,6 +7950,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The session's id. */
                 id: string;
             };
             cookie?: never;
@@ -3921,7 +7963,50 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "chair": "text",
+                     *       "end": "2014-07-07T09:00:00Z",
+                     *       "id": "a3f9c2e1",
+                     *       "meeting_id": "a3f9c2e1",
+                     *       "rapporteurs": [
+                     *         "text"
+                     *       ],
+                     *       "room": "text",
+                     *       "start": "2014-07-07T09:00:00Z",
+                     *       "status": "scheduled",
+                     *       "title": "Electronic evidence across borders",
+                     *       "topics": [
+                     *         "text"
+                     *       ],
+                     *       "version": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["Session"];
+                };
+            };
+            /** @description The query has a parameter; the route takes none. The error names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Not signed in. */
@@ -3930,6 +8015,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Sign in first."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3939,6 +8032,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Your role does not allow this."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3948,6 +8049,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such thing."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3958,6 +8067,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The session's id. */
                 id: string;
             };
             cookie?: never;
@@ -3971,12 +8081,44 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description The query has a parameter; the route takes none. The error names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Not signed in. */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Sign in first."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3986,6 +8128,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Your role does not allow this."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3995,6 +8145,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such thing."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4004,6 +8162,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "It was changed meanwhile; here it is as it stands now."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4014,12 +8180,29 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The session's id. */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "chair": "text",
+                 *       "end": "2014-07-07T09:00:00Z",
+                 *       "rapporteurs": [
+                 *         "text"
+                 *       ],
+                 *       "room": "text",
+                 *       "start": "2014-07-07T09:00:00Z",
+                 *       "title": "Electronic evidence across borders",
+                 *       "topics": [
+                 *         "text"
+                 *       ],
+                 *       "version": 1
+                 *     }
+                 */
                 "application/json": components["schemas"]["SessionUpdate"];
             };
         };
@@ -4030,15 +8213,49 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "chair": "text",
+                     *       "end": "2014-07-07T09:00:00Z",
+                     *       "id": "a3f9c2e1",
+                     *       "meeting_id": "a3f9c2e1",
+                     *       "rapporteurs": [
+                     *         "text"
+                     *       ],
+                     *       "room": "text",
+                     *       "start": "2014-07-07T09:00:00Z",
+                     *       "status": "scheduled",
+                     *       "title": "Electronic evidence across borders",
+                     *       "topics": [
+                     *         "text"
+                     *       ],
+                     *       "version": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["Session"];
                 };
             };
-            /** @description The input breaks a rule; the message names the field. */
+            /** @description The input breaks a rule, or the query has a parameter the route does not take; the error names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4048,6 +8265,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Sign in first."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4057,6 +8282,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Your role does not allow this."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4066,6 +8299,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such thing."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4075,6 +8316,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "It was changed meanwhile; here it is as it stands now."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4084,6 +8333,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "too_large",
+                     *         "message": "The body is larger than 1 MiB."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4094,6 +8351,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The session's id. */
                 id: string;
             };
             cookie?: never;
@@ -4106,7 +8364,50 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "chair": "text",
+                     *       "end": "2014-07-07T09:00:00Z",
+                     *       "id": "a3f9c2e1",
+                     *       "meeting_id": "a3f9c2e1",
+                     *       "rapporteurs": [
+                     *         "text"
+                     *       ],
+                     *       "room": "text",
+                     *       "start": "2014-07-07T09:00:00Z",
+                     *       "status": "scheduled",
+                     *       "title": "Electronic evidence across borders",
+                     *       "topics": [
+                     *         "text"
+                     *       ],
+                     *       "version": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["Session"];
+                };
+            };
+            /** @description The query has a parameter; the route takes none. The error names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Not signed in. */
@@ -4115,6 +8416,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Sign in first."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4124,6 +8433,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Your role does not allow this."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4133,6 +8450,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such thing."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4142,6 +8467,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "It was changed meanwhile; here it is as it stands now."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4150,11 +8483,15 @@ export interface operations {
     getSessionsByIdNotes: {
         parameters: {
             query?: {
-                /** @description Only the notes with a higher seq; 0 or absent: the whole record. */
+                /**
+                 * @description Only the notes with a higher seq; 0 or absent: the whole record.
+                 * @example 0
+                 */
                 after?: number;
             };
             header?: never;
             path: {
+                /** @description The session's id. */
                 id: string;
             };
             cookie?: never;
@@ -4167,6 +8504,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "last_seq": 1,
+                     *       "notes": [
+                     *         {
+                     *           "amends": 1,
+                     *           "author": "text",
+                     *           "client_id": "a3f9c2e1",
+                     *           "created_at": "2014-07-07T09:00:00Z",
+                     *           "id": "a3f9c2e1",
+                     *           "late": false,
+                     *           "marking": "all",
+                     *           "meeting_id": "a3f9c2e1",
+                     *           "seq": 1,
+                     *           "session_id": "a3f9c2e1",
+                     *           "text": "text"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["NotePage"];
                 };
             };
@@ -4176,6 +8533,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4185,6 +8557,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Sign in first."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4194,6 +8574,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Your role does not allow this."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4203,6 +8591,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such thing."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4213,12 +8609,21 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The session's id. */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "amends": 1,
+                 *       "client_id": "a3f9c2e1",
+                 *       "marking": "all",
+                 *       "text": "text"
+                 *     }
+                 */
                 "application/json": components["schemas"]["NoteInput"];
             };
         };
@@ -4229,15 +8634,45 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "amends": 1,
+                     *       "author": "text",
+                     *       "client_id": "a3f9c2e1",
+                     *       "created_at": "2014-07-07T09:00:00Z",
+                     *       "id": "a3f9c2e1",
+                     *       "late": false,
+                     *       "marking": "all",
+                     *       "meeting_id": "a3f9c2e1",
+                     *       "seq": 1,
+                     *       "session_id": "a3f9c2e1",
+                     *       "text": "text"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Note"];
                 };
             };
-            /** @description The input breaks a rule; the message names the field. */
+            /** @description The input breaks a rule, or the query has a parameter the route does not take; the error names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4247,6 +8682,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Sign in first."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4256,6 +8699,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Your role does not allow this."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4265,6 +8716,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such thing."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4274,6 +8733,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "It was changed meanwhile; here it is as it stands now."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4283,6 +8750,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "too_large",
+                     *         "message": "The body is larger than 1 MiB."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4293,13 +8768,33 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The session's id. */
                 id: string;
+                /** @description The note's seq: its place in the session's record. */
                 seq: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "agency": "text",
+                 *       "contact": "text",
+                 *       "description": "text",
+                 *       "due": "2015-06-30",
+                 *       "marking": "all",
+                 *       "meeting_id": "a3f9c2e1",
+                 *       "note_seq": 1,
+                 *       "outcome_id": "a3f9c2e1",
+                 *       "owner": "GB",
+                 *       "session_id": "a3f9c2e1",
+                 *       "title": "Electronic evidence across borders",
+                 *       "topics": [
+                 *         "text"
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["ActionInput"];
             };
         };
@@ -4310,15 +8805,69 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "agency": "text",
+                     *       "contact": "text",
+                     *       "created_at": "2014-07-07T09:00:00Z",
+                     *       "created_by": "text",
+                     *       "description": "text",
+                     *       "due": "2015-06-30",
+                     *       "id": "a3f9c2e1",
+                     *       "marking": "all",
+                     *       "meeting_id": "a3f9c2e1",
+                     *       "note_seq": 1,
+                     *       "outcome_id": "a3f9c2e1",
+                     *       "owner": "GB",
+                     *       "progress": 1,
+                     *       "reason": "text",
+                     *       "reports": [
+                     *         {
+                     *           "at": "2014-07-07T09:00:00Z",
+                     *           "author": "text",
+                     *           "author_name": "text",
+                     *           "marking": "all",
+                     *           "progress": 1,
+                     *           "status": "open",
+                     *           "text": "text"
+                     *         }
+                     *       ],
+                     *       "session_id": "a3f9c2e1",
+                     *       "status": "open",
+                     *       "title": "Electronic evidence across borders",
+                     *       "topics": [
+                     *         "text"
+                     *       ],
+                     *       "updated_at": "2014-07-07T09:00:00Z",
+                     *       "updated_by": "text",
+                     *       "updated_by_name": "text",
+                     *       "version": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["Action"];
                 };
             };
-            /** @description The input breaks a rule; the message names the field. */
+            /** @description The input breaks a rule, or the query has a parameter the route does not take; the error names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4328,6 +8877,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Sign in first."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4337,6 +8894,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Your role does not allow this."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4346,6 +8911,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such thing."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4355,6 +8928,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "It was changed meanwhile; here it is as it stands now."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4364,6 +8945,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "too_large",
+                     *         "message": "The body is larger than 1 MiB."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4374,13 +8963,25 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The session's id. */
                 id: string;
+                /** @description The note's seq: its place in the session's record. */
                 seq: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "kind": "decision",
+                 *       "marking": "all",
+                 *       "sources": [
+                 *         1
+                 *       ],
+                 *       "text": "text"
+                 *     }
+                 */
                 "application/json": components["schemas"]["OutcomeInput"];
             };
         };
@@ -4391,15 +8992,73 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created_at": "2014-07-07T09:00:00Z",
+                     *       "created_by": "text",
+                     *       "history": [
+                     *         {
+                     *           "kind": "decision",
+                     *           "marking": "all",
+                     *           "replaced_at": "2014-07-07T09:00:00Z",
+                     *           "replaced_by": "text",
+                     *           "replaced_by_name": "text",
+                     *           "sources": [
+                     *             1
+                     *           ],
+                     *           "status": "draft",
+                     *           "text": "text",
+                     *           "version": 1
+                     *         }
+                     *       ],
+                     *       "id": "a3f9c2e1",
+                     *       "kind": "decision",
+                     *       "marking": "all",
+                     *       "meeting_id": "a3f9c2e1",
+                     *       "session_id": "a3f9c2e1",
+                     *       "sign_offs": [
+                     *         {
+                     *           "at": "2014-07-07T09:00:00Z",
+                     *           "by": "text",
+                     *           "by_name": "text",
+                     *           "delegation": "GB"
+                     *         }
+                     *       ],
+                     *       "sources": [
+                     *         1
+                     *       ],
+                     *       "status": "draft",
+                     *       "text": "text",
+                     *       "updated_at": "2014-07-07T09:00:00Z",
+                     *       "updated_by": "text",
+                     *       "updated_by_name": "text",
+                     *       "version": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["Outcome"];
                 };
             };
-            /** @description The input breaks a rule; the message names the field. */
+            /** @description The input breaks a rule, or the query has a parameter the route does not take; the error names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4409,6 +9068,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Sign in first."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4418,6 +9085,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Your role does not allow this."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4427,6 +9102,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such thing."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4436,6 +9119,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "It was changed meanwhile; here it is as it stands now."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4445,6 +9136,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "too_large",
+                     *         "message": "The body is larger than 1 MiB."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4455,6 +9154,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The session's id. */
                 id: string;
             };
             cookie?: never;
@@ -4467,7 +9167,76 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "created_at": "2014-07-07T09:00:00Z",
+                     *         "created_by": "text",
+                     *         "history": [
+                     *           {
+                     *             "kind": "decision",
+                     *             "marking": "all",
+                     *             "replaced_at": "2014-07-07T09:00:00Z",
+                     *             "replaced_by": "text",
+                     *             "replaced_by_name": "text",
+                     *             "sources": [
+                     *               1
+                     *             ],
+                     *             "status": "draft",
+                     *             "text": "text",
+                     *             "version": 1
+                     *           }
+                     *         ],
+                     *         "id": "a3f9c2e1",
+                     *         "kind": "decision",
+                     *         "marking": "all",
+                     *         "meeting_id": "a3f9c2e1",
+                     *         "session_id": "a3f9c2e1",
+                     *         "sign_offs": [
+                     *           {
+                     *             "at": "2014-07-07T09:00:00Z",
+                     *             "by": "text",
+                     *             "by_name": "text",
+                     *             "delegation": "GB"
+                     *           }
+                     *         ],
+                     *         "sources": [
+                     *           1
+                     *         ],
+                     *         "status": "draft",
+                     *         "text": "text",
+                     *         "updated_at": "2014-07-07T09:00:00Z",
+                     *         "updated_by": "text",
+                     *         "updated_by_name": "text",
+                     *         "version": 1
+                     *       }
+                     *     ]
+                     */
                     "application/json": components["schemas"]["Outcome"][];
+                };
+            };
+            /** @description The query has a parameter; the route takes none. The error names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Not signed in. */
@@ -4476,6 +9245,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Sign in first."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4485,6 +9262,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Your role does not allow this."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4494,6 +9279,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such thing."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4504,12 +9297,23 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The session's id. */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "kind": "decision",
+                 *       "marking": "all",
+                 *       "sources": [
+                 *         1
+                 *       ],
+                 *       "text": "text"
+                 *     }
+                 */
                 "application/json": components["schemas"]["OutcomeInput"];
             };
         };
@@ -4520,15 +9324,73 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created_at": "2014-07-07T09:00:00Z",
+                     *       "created_by": "text",
+                     *       "history": [
+                     *         {
+                     *           "kind": "decision",
+                     *           "marking": "all",
+                     *           "replaced_at": "2014-07-07T09:00:00Z",
+                     *           "replaced_by": "text",
+                     *           "replaced_by_name": "text",
+                     *           "sources": [
+                     *             1
+                     *           ],
+                     *           "status": "draft",
+                     *           "text": "text",
+                     *           "version": 1
+                     *         }
+                     *       ],
+                     *       "id": "a3f9c2e1",
+                     *       "kind": "decision",
+                     *       "marking": "all",
+                     *       "meeting_id": "a3f9c2e1",
+                     *       "session_id": "a3f9c2e1",
+                     *       "sign_offs": [
+                     *         {
+                     *           "at": "2014-07-07T09:00:00Z",
+                     *           "by": "text",
+                     *           "by_name": "text",
+                     *           "delegation": "GB"
+                     *         }
+                     *       ],
+                     *       "sources": [
+                     *         1
+                     *       ],
+                     *       "status": "draft",
+                     *       "text": "text",
+                     *       "updated_at": "2014-07-07T09:00:00Z",
+                     *       "updated_by": "text",
+                     *       "updated_by_name": "text",
+                     *       "version": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["Outcome"];
                 };
             };
-            /** @description The input breaks a rule; the message names the field. */
+            /** @description The input breaks a rule, or the query has a parameter the route does not take; the error names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4538,6 +9400,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Sign in first."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4547,6 +9417,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Your role does not allow this."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4556,6 +9434,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such thing."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4565,6 +9451,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "It was changed meanwhile; here it is as it stands now."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4574,6 +9468,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "too_large",
+                     *         "message": "The body is larger than 1 MiB."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4584,6 +9486,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The session's id. */
                 id: string;
             };
             cookie?: never;
@@ -4596,7 +9499,50 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "chair": "text",
+                     *       "end": "2014-07-07T09:00:00Z",
+                     *       "id": "a3f9c2e1",
+                     *       "meeting_id": "a3f9c2e1",
+                     *       "rapporteurs": [
+                     *         "text"
+                     *       ],
+                     *       "room": "text",
+                     *       "start": "2014-07-07T09:00:00Z",
+                     *       "status": "scheduled",
+                     *       "title": "Electronic evidence across borders",
+                     *       "topics": [
+                     *         "text"
+                     *       ],
+                     *       "version": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["Session"];
+                };
+            };
+            /** @description The query has a parameter; the route takes none. The error names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Not signed in. */
@@ -4605,6 +9551,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Sign in first."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4614,6 +9568,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Your role does not allow this."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4623,6 +9585,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such thing."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4632,6 +9602,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "It was changed meanwhile; here it is as it stands now."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4652,7 +9630,36 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "needed": false
+                     *     }
+                     */
                     "application/json": components["schemas"]["SetupState"];
+                };
+            };
+            /** @description The query has a parameter; the route takes none. The error names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -4666,6 +9673,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "email": "delegate@example.org",
+                 *       "name": "United Kingdom",
+                 *       "password": "correct horse battery staple",
+                 *       "secret": "text"
+                 *     }
+                 */
                 "application/json": components["schemas"]["setupRequest"];
             };
         };
@@ -4676,15 +9691,61 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created_at": "2014-07-07T09:00:00Z",
+                     *       "delegation": "GB",
+                     *       "disabled": false,
+                     *       "email": "delegate@example.org",
+                     *       "id": "a3f9c2e1",
+                     *       "name": "United Kingdom",
+                     *       "roles": [
+                     *         "admin"
+                     *       ],
+                     *       "updated_at": "2014-07-07T09:00:00Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description The input breaks a rule; the message names the field. */
+            /** @description The input breaks a rule, or the query has a parameter the route does not take; the error names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A browser's request from another site or origin. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Your role does not allow this."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4694,6 +9755,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "too_large",
+                     *         "message": "The body is larger than 1 MiB."
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many attempts from the address; wait a minute. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many attempts; wait a minute and try again."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4714,7 +9800,41 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "description": "text",
+                     *         "id": "a3f9c2e1",
+                     *         "slug": "electronic-evidence",
+                     *         "title": "Electronic evidence across borders"
+                     *       }
+                     *     ]
+                     */
                     "application/json": components["schemas"]["Topic"][];
+                };
+            };
+            /** @description The query has a parameter; the route takes none. The error names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Not signed in. */
@@ -4723,6 +9843,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Sign in first."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4732,6 +9860,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Your role does not allow this."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4746,6 +9882,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "description": "text",
+                 *       "slug": "electronic-evidence",
+                 *       "title": "Electronic evidence across borders"
+                 *     }
+                 */
                 "application/json": components["schemas"]["TopicInput"];
             };
         };
@@ -4756,15 +9899,38 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "description": "text",
+                     *       "id": "a3f9c2e1",
+                     *       "slug": "electronic-evidence",
+                     *       "title": "Electronic evidence across borders"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Topic"];
                 };
             };
-            /** @description The input breaks a rule; the message names the field. */
+            /** @description The input breaks a rule, or the query has a parameter the route does not take; the error names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4774,6 +9940,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Sign in first."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4783,6 +9957,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Your role does not allow this."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4792,6 +9974,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "It was changed meanwhile; here it is as it stands now."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4801,6 +9991,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "too_large",
+                     *         "message": "The body is larger than 1 MiB."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4811,6 +10009,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The topic's id or slug. */
                 id: string;
             };
             cookie?: never;
@@ -4823,7 +10022,39 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "description": "text",
+                     *       "id": "a3f9c2e1",
+                     *       "slug": "electronic-evidence",
+                     *       "title": "Electronic evidence across borders"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Topic"];
+                };
+            };
+            /** @description The query has a parameter; the route takes none. The error names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Not signed in. */
@@ -4832,6 +10063,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Sign in first."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4841,6 +10080,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Your role does not allow this."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4850,6 +10097,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such thing."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4860,12 +10115,20 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The topic's id or slug. */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "description": "text",
+                 *       "slug": "electronic-evidence",
+                 *       "title": "Electronic evidence across borders"
+                 *     }
+                 */
                 "application/json": components["schemas"]["TopicUpdate"];
             };
         };
@@ -4876,15 +10139,38 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "description": "text",
+                     *       "id": "a3f9c2e1",
+                     *       "slug": "electronic-evidence",
+                     *       "title": "Electronic evidence across borders"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Topic"];
                 };
             };
-            /** @description The input breaks a rule; the message names the field. */
+            /** @description The input breaks a rule, or the query has a parameter the route does not take; the error names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4894,6 +10180,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Sign in first."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4903,6 +10197,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Your role does not allow this."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4912,6 +10214,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such thing."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4921,6 +10231,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "It was changed meanwhile; here it is as it stands now."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4930,6 +10248,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "too_large",
+                     *         "message": "The body is larger than 1 MiB."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4940,6 +10266,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The topic's id or slug. */
                 id: string;
             };
             cookie?: never;
@@ -4952,7 +10279,80 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "entry": {
+                     *           "archived": false,
+                     *           "audiences": [
+                     *             "prosecutors"
+                     *           ],
+                     *           "created_at": "2014-07-07T09:00:00Z",
+                     *           "created_by": "text",
+                     *           "end_date": "2014-07-11",
+                     *           "example": false,
+                     *           "format": "training",
+                     *           "id": "a3f9c2e1",
+                     *           "lead_agency": "text",
+                     *           "lead_delegation": "GB",
+                     *           "partner_delegations": [
+                     *             "text"
+                     *           ],
+                     *           "references": [
+                     *             {
+                     *               "catalogue": "text",
+                     *               "identifier": "text",
+                     *               "url": "text"
+                     *             }
+                     *           ],
+                     *           "start_date": "2014-07-07",
+                     *           "status": "planned",
+                     *           "summary": "text",
+                     *           "title": "Electronic evidence across borders",
+                     *           "topics": [
+                     *             "text"
+                     *           ],
+                     *           "updated_at": "2014-07-07T09:00:00Z",
+                     *           "updated_by": "text",
+                     *           "version": 1
+                     *         },
+                     *         "link": {
+                     *           "created_at": "2014-07-07T09:00:00Z",
+                     *           "created_by": "text",
+                     *           "entry_id": "a3f9c2e1",
+                     *           "from_id": "a3f9c2e1",
+                     *           "from_kind": "topic",
+                     *           "id": "a3f9c2e1"
+                     *         },
+                     *         "listed": false
+                     *       }
+                     *     ]
+                     */
                     "application/json": components["schemas"]["LinkedEntry"][];
+                };
+            };
+            /** @description The query has a parameter; the route takes none. The error names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Not signed in. */
@@ -4961,6 +10361,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Sign in first."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4970,6 +10378,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Your role does not allow this."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4979,6 +10395,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such thing."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4999,7 +10423,47 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "created_at": "2014-07-07T09:00:00Z",
+                     *         "delegation": "GB",
+                     *         "disabled": false,
+                     *         "email": "delegate@example.org",
+                     *         "id": "a3f9c2e1",
+                     *         "name": "United Kingdom",
+                     *         "roles": [
+                     *           "admin"
+                     *         ],
+                     *         "updated_at": "2014-07-07T09:00:00Z"
+                     *       }
+                     *     ]
+                     */
                     "application/json": components["schemas"]["User"][];
+                };
+            };
+            /** @description The query has a parameter; the route takes none. The error names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Not signed in. */
@@ -5008,6 +10472,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Sign in first."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -5017,6 +10489,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Your role does not allow this."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -5031,6 +10511,17 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "delegation": "GB",
+                 *       "email": "delegate@example.org",
+                 *       "name": "United Kingdom",
+                 *       "password": "correct horse battery staple",
+                 *       "roles": [
+                 *         "admin"
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["UserInput"];
             };
         };
@@ -5041,15 +10532,44 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created_at": "2014-07-07T09:00:00Z",
+                     *       "delegation": "GB",
+                     *       "disabled": false,
+                     *       "email": "delegate@example.org",
+                     *       "id": "a3f9c2e1",
+                     *       "name": "United Kingdom",
+                     *       "roles": [
+                     *         "admin"
+                     *       ],
+                     *       "updated_at": "2014-07-07T09:00:00Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description The input breaks a rule; the message names the field. */
+            /** @description The input breaks a rule, or the query has a parameter the route does not take; the error names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -5059,6 +10579,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Sign in first."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -5068,6 +10596,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Your role does not allow this."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -5077,6 +10613,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "It was changed meanwhile; here it is as it stands now."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -5086,6 +10630,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "too_large",
+                     *         "message": "The body is larger than 1 MiB."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -5096,6 +10648,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The user's id. */
                 id: string;
             };
             cookie?: never;
@@ -5108,7 +10661,45 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created_at": "2014-07-07T09:00:00Z",
+                     *       "delegation": "GB",
+                     *       "disabled": false,
+                     *       "email": "delegate@example.org",
+                     *       "id": "a3f9c2e1",
+                     *       "name": "United Kingdom",
+                     *       "roles": [
+                     *         "admin"
+                     *       ],
+                     *       "updated_at": "2014-07-07T09:00:00Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["User"];
+                };
+            };
+            /** @description The query has a parameter; the route takes none. The error names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Not signed in. */
@@ -5117,6 +10708,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Sign in first."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -5126,6 +10725,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Your role does not allow this."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -5135,6 +10742,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such thing."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -5145,12 +10760,24 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The user's id. */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "delegation": "GB",
+                 *       "disabled": false,
+                 *       "name": "United Kingdom",
+                 *       "password": "correct horse battery staple",
+                 *       "roles": [
+                 *         "admin"
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["UserUpdate"];
             };
         };
@@ -5161,15 +10788,44 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created_at": "2014-07-07T09:00:00Z",
+                     *       "delegation": "GB",
+                     *       "disabled": false,
+                     *       "email": "delegate@example.org",
+                     *       "id": "a3f9c2e1",
+                     *       "name": "United Kingdom",
+                     *       "roles": [
+                     *         "admin"
+                     *       ],
+                     *       "updated_at": "2014-07-07T09:00:00Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description The input breaks a rule; the message names the field. */
+            /** @description The input breaks a rule, or the query has a parameter the route does not take; the error names the field. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -5179,6 +10835,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Sign in first."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -5188,6 +10852,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Your role does not allow this."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -5197,6 +10869,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such thing."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -5206,6 +10886,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "It was changed meanwhile; here it is as it stands now."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -5215,6 +10903,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "too_large",
+                     *         "message": "The body is larger than 1 MiB."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -5235,6 +10931,51 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "text",
+                     *       "store": "text"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["healthReply"];
+                };
+            };
+            /** @description The query has a parameter; the route takes none. The error names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid",
+                     *         "message": "unknown query parameter \"colour\"",
+                     *         "field": "colour",
+                     *         "fields": [
+                     *           {
+                     *             "field": "colour",
+                     *             "message": "unknown query parameter \"colour\""
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The store does not answer. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "degraded",
+                     *       "store": "unavailable"
+                     *     }
+                     */
                     "application/json": components["schemas"]["healthReply"];
                 };
             };
