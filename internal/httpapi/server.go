@@ -47,10 +47,9 @@ type api struct {
 	log     *slog.Logger
 	origins map[string]bool
 	limits  *loginLimits
-	agendas *encodedCache
-	// The register's encodings: lists by filter, entries by id (register_api.go).
-	registerLists *encodedLists
-	entryJSON     sync.Map // id → *encodedEntry
+	answers *answerCache // encoded answers of the cached views (cache.go)
+	// entryJSON keeps register entries' encodings, by id (register.go).
+	entryJSON sync.Map // id → *encodedEntry
 
 	docOnce sync.Once // the OpenAPI document, made on first request
 	doc     []byte
@@ -67,9 +66,7 @@ func New(svc *conference.Service, cfg Config) (*gin.Engine, error) {
 		log:     cfg.Logger,
 		origins: map[string]bool{},
 		limits:  newLoginLimits(cfg.LoginLimitKeys),
-		agendas: newEncodedCache(),
-
-		registerLists: newEncodedLists(),
+		answers: newAnswerCache(),
 	}
 	for _, o := range cfg.AllowedOrigins {
 		a.origins[strings.TrimRight(o, "/")] = true
