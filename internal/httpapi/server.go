@@ -57,6 +57,11 @@ type api struct {
 
 // New returns the HTTP handler for the whole service.
 func New(svc *conference.Service, cfg Config) (*gin.Engine, error) {
+	_, e, err := newServer(svc, cfg)
+	return e, err
+}
+
+func newServer(svc *conference.Service, cfg Config) (*api, *gin.Engine, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
@@ -79,7 +84,7 @@ func New(svc *conference.Service, cfg Config) (*gin.Engine, error) {
 	e.RedirectTrailingSlash = false
 	e.ContextWithFallback = true
 	if err := e.SetTrustedProxies(cfg.TrustedProxies); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(cfg.TrustedProxies) == 0 {
 		e.ForwardedByClientIP = false
@@ -90,7 +95,7 @@ func New(svc *conference.Service, cfg Config) (*gin.Engine, error) {
 	e.NoMethod(func(c *gin.Context) {
 		abortWith(c, http.StatusMethodNotAllowed, "method_not_allowed", "Method "+c.Request.Method+" is not allowed here.")
 	})
-	return e, nil
+	return a, e, nil
 }
 
 // recovery turns a panic into a plain 500: the stack goes to the log, never
