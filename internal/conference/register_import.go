@@ -2,6 +2,7 @@ package conference
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/csv"
 	"errors"
@@ -10,9 +11,11 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
-// ---- register.csv: bulk import (the export is register_export.go) ----
+// ---- register.csv: bulk import (the export is internal/export) ----
 
 // The CSV form of the register: one entry per row, lists separated by
 // semicolons, references one per line as "url | catalogue | identifier",
@@ -37,8 +40,39 @@ var csvIgnored = []string{"version", "updated_at"}
 const MaxImportRows = 5000
 
 // utf8BOM starts the export, so that spreadsheet programs read it as UTF-8
-// (a Māori place name must not come out as mojibake).
+// (a Māori place name must not come out as mojibake); the import skips it.
 const utf8BOM = "\uFEFF"
+
+// FormulaCell reports whether a spreadsheet program would evaluate cell:
+// its first character, after any leading white space, is = + - or @ (or
+// their fullwidth forms, which spreadsheets in East Asian locales read as the
+// ASCII ones), or it starts with a tab or carriage return (OWASP's advice on
+// CSV injection). The exports defuse such a cell with a leading apostrophe;
+// the import takes the apostrophe off again, so both follow this one rule.
+func FormulaCell(cell string) bool {
+	if cell == "" {
+		return false
+	}
+	if cell[0] == '\t' || cell[0] == '\r' {
+		return true
+	}
+	// Some programs trim leading spaces before they parse a formula.
+	rest := strings.TrimLeftFunc(cell, unicode.IsSpace)
+	r, _ := utf8.DecodeRuneInString(rest)
+	return strings.ContainsRune(formulaStarts, r)
+}
+
+// formulaStarts are the characters that make a cell a formula: = + - @ and
+// their fullwidth forms U+FF1D U+FF0B U+FF0D U+FF20.
+const formulaStarts = "=+-@\uFF1D\uFF0B\uFF0D\uFF20"
+
+// csvUnsafe takes off the apostrophe that an export put before a formula.
+func csvUnsafe(cell string) string {
+	if rest, ok := strings.CutPrefix(cell, "'"); ok && FormulaCell(rest) {
+		return rest
+	}
+	return cell
+}
 
 // ImportProblem is one thing wrong with an import: the row (as a
 // spreadsheet numbers it, the header being row 1), the line of the file it
@@ -188,7 +222,7 @@ func (s *Service) commitImport(ctx context.Context, actor *User, rep *ImportRepo
 			if err := mayCreateEntry(actor, e); err != nil {
 				var de *Error
 				if errors.As(err, &de) {
-					ps = append(ps, &Error{Code: de.Code, Field: cmpOr(de.Field, "lead_delegation"), Message: de.Message})
+					ps = append(ps, &Error{Code: de.Code, Field: cmp.Or(de.Field, "lead_delegation"), Message: de.Message})
 				}
 			}
 			for _, p := range uniqueFields(ps) {

@@ -2,46 +2,123 @@ package httpapi
 
 import (
 	"encoding/json"
+	"net/http"
+	"strconv"
 	"sync"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/quintet-ag/quintet/internal/conference"
 )
 
-// encodedCache keeps the encoded answer of a read that is the same for every
-// reader, until the working set changes. The agenda is read by every delegate
-// at once at the start of a day; encoding it once per change, not per request,
-// keeps that read as cheap as serving a static file.
-type encodedCache struct {
-	mu      sync.Mutex
-	entries map[string]encoded
+// answers keeps encoded answers of the reads that many readers make at once
+// (the agenda at the start of a day, the action list and board, the
+// register): encoding once per change, not per request, keeps them about as
+// cheap as serving a file. Every cached view names the collections it
+// reads, read rules included, and an answer is served only while their
+// generation (conference.Service.Generation) is the one it was computed at:
+// a posted note leaves the register's answers in place.
+type answerCache struct {
+	mu      sync.RWMutex
+	entries map[answerKey]answer
+	bytes   int
 }
 
-type encoded struct {
-	gen  uint64
-	body []byte
+// answerKey names one answer.
+type answerKey struct {
+	view  string // which view: "agenda", "actions", …
+	query string // what of it: a meeting id, a filter in a canonical form, a query string as sent
+	// reader is conference.Service.ViewKey for a view that depends on who
+	// reads it; empty when every reader gets the same answer.
+	reader string
+	day    int64 // days since 1970-01-01 UTC, for views that move at midnight; 0 otherwise
 }
 
-func newEncodedCache() *encodedCache { return &encodedCache{entries: map[string]encoded{}} }
+// answer is an encoded answer and the generation it was computed at.
+type answer struct {
+	gen   uint64
+	body  []byte
+	total int // X-Total-Count, for lists that report one; -1 otherwise
+}
 
-// get returns the cached encoding of key at generation gen, or encodes v().
-func (c *encodedCache) get(key string, gen uint64, v func() (any, error)) ([]byte, error) {
+// The cache is bounded both ways: the web app sends a handful of distinct
+// queries, but a client could send endless variations of a filter, and
+// register lists run to megabytes.
+const (
+	maxAnswers      = 4096
+	maxAnswerBytes  = 32 << 20
+	maxOneAnswerLen = maxAnswerBytes / 4
+)
+
+func newAnswerCache() *answerCache { return &answerCache{entries: map[answerKey]answer{}} }
+
+func (c *answerCache) get(k answerKey, gen uint64) (answer, bool) {
+	c.mu.RLock()
+	e, ok := c.entries[k]
+	c.mu.RUnlock()
+	return e, ok && e.gen == gen
+}
+
+func (c *answerCache) put(k answerKey, e answer) {
+	if len(e.body) > maxOneAnswerLen {
+		return
+	}
 	c.mu.Lock()
-	e, ok := c.entries[key]
-	c.mu.Unlock()
-	if ok && e.gen == gen {
-		return e.body, nil
+	defer c.mu.Unlock()
+	old, ok := c.entries[k]
+	if ok && old.gen > e.gen {
+		return // computed from a working set that has moved on since
 	}
-	val, err := v()
-	if err != nil {
-		return nil, err
+	if ok {
+		c.bytes -= len(old.body)
 	}
-	body, err := json.Marshal(val)
-	if err != nil {
-		return nil, err
-	}
-	c.mu.Lock()
-	if len(c.entries) > 1000 { // bounded: keys are meetings, few in a decade
+	if c.bytes+len(e.body) > maxAnswerBytes || len(c.entries) >= maxAnswers {
+		// Start again rather than track use: the answers that matter come
+		// back at once, and a stale one is never served.
 		clear(c.entries)
+		c.bytes = 0
 	}
-	c.entries[key] = encoded{gen: gen, body: body}
-	c.mu.Unlock()
-	return body, nil
+	c.entries[k] = e
+	c.bytes += len(e.body)
+}
+
+// serve writes the answer k names at the generation of reads: the cached
+// one, or the one compute makes, which is then kept. The generation is read
+// before compute runs, so that a change made meanwhile leaves the kept
+// answer stale rather than wrong. On failure it has answered with the error.
+func (c *answerCache) serve(ctx *gin.Context, svc generations, k answerKey, reads []conference.Collection,
+	w errorWriter, compute func() (answer, error)) {
+	gen := svc.Generation(reads...)
+	e, ok := c.get(k, gen)
+	if !ok {
+		var err error
+		if e, err = compute(); err != nil {
+			w.writeError(ctx, err)
+			return
+		}
+		e.gen = gen
+		c.put(k, e)
+	}
+	if e.total >= 0 {
+		ctx.Header("X-Total-Count", strconv.Itoa(e.total))
+	}
+	ctx.Data(http.StatusOK, "application/json; charset=utf-8", e.body)
+}
+
+// jsonAnswer encodes v, as c.JSON would.
+func jsonAnswer(v any, err error) (answer, error) {
+	if err != nil {
+		return answer{}, err
+	}
+	body, err := json.Marshal(v)
+	return answer{body: body, total: -1}, err
+}
+
+// generations is what a cache needs of the Service.
+type generations interface {
+	Generation(cs ...conference.Collection) uint64
+}
+
+type errorWriter interface {
+	writeError(c *gin.Context, err error)
 }

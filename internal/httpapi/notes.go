@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 
@@ -8,6 +9,22 @@ import (
 
 	"github.com/quintet-ag/quintet/internal/conference"
 )
+
+// noteAPI serves a session's record.
+type noteAPI struct {
+	replies
+	svc interface {
+		Notes(ctx context.Context, actor *conference.User, sessionID string, after int64) ([]*conference.Note, int64, error)
+		PostNote(ctx context.Context, actor *conference.User, sessionID string, in conference.NoteInput) (*conference.Note, bool, error)
+	}
+}
+
+func (h *noteAPI) routes() []route {
+	return []route{
+		{method: "GET", path: v1 + "/sessions/:id/notes", summary: "The session's record after seq ?after=N, as the reader may read it", access: signedIn, reply: NotePage{}, status: 200, handle: h.list},
+		{method: "POST", path: v1 + "/sessions/:id/notes", summary: "Post a note (201), or retry one with the same client_id (200)", access: signedIn, body: conference.NoteInput{}, reply: conference.Note{}, status: 201, handle: h.post},
+	}
+}
 
 // NotePage is a stretch of a session's record: the notes after a seq that the
 // reader may read, and the record's last seq, read or not, which is where the
@@ -17,40 +34,30 @@ type NotePage struct {
 	LastSeq int64              `json:"last_seq"`
 }
 
-func (a *api) listNotes(c *gin.Context) {
+func (h *noteAPI) list(c *gin.Context) {
 	var after int64
 	if s := c.Query("after"); s != "" {
 		n, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || n < 0 {
-			a.writeError(c, conference.Invalid("after", "after must be a whole number, 0 or more"))
+			h.writeError(c, conference.Invalid("after", "after must be a whole number, 0 or more"))
 			return
 		}
 		after = n
 	}
-	notes, last, err := a.svc.Notes(c, actor(c), c.Param("id"), after)
-	a.respond(c, http.StatusOK, NotePage{Notes: notes, LastSeq: last}, err)
+	notes, last, err := h.svc.Notes(c, actor(c), c.Param("id"), after)
+	h.respond(c, http.StatusOK, NotePage{Notes: notes, LastSeq: last}, err)
 }
 
-// postNote answers 201 for a new note and 200 for a retry of one already stored.
-func (a *api) postNote(c *gin.Context) {
+// post answers 201 for a new note and 200 for a retry of one already stored.
+func (h *noteAPI) post(c *gin.Context) {
 	var in conference.NoteInput
-	if !a.bind(c, &in) {
+	if !h.bind(c, &in) {
 		return
 	}
-	n, created, err := a.svc.PostNote(c, actor(c), c.Param("id"), in)
+	n, created, err := h.svc.PostNote(c, actor(c), c.Param("id"), in)
 	status := http.StatusOK
 	if created {
 		status = http.StatusCreated
 	}
-	a.respond(c, status, n, err)
-}
-
-func (a *api) startSession(c *gin.Context) {
-	v, err := a.svc.StartSession(c, actor(c), c.Param("id"))
-	a.respond(c, http.StatusOK, v, err)
-}
-
-func (a *api) endSession(c *gin.Context) {
-	v, err := a.svc.EndSession(c, actor(c), c.Param("id"))
-	a.respond(c, http.StatusOK, v, err)
+	h.respond(c, status, n, err)
 }

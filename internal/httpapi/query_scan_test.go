@@ -29,7 +29,10 @@ var queryReaders = map[string]bool{
 
 // readScan is what the package's source says about query reads.
 type readScan struct {
-	calls  map[string]map[string]bool // function or method name → names it calls
+	calls  map[string]map[string]bool // function or method key → keys of what it calls
+	// byName lists the keys of the methods of each name, for a call whose
+	// receiver this scan does not type (h.replies.bind).
+	byName map[string][]string
 	reads  map[string]map[string]bool // function or method name → parameters it reads
 	reader map[string]int             // helper name → index of its argument that names the parameter
 	errs   map[string][]string        // function → reads it cannot follow
@@ -67,7 +70,12 @@ func scanQueryReads(t *testing.T) *readScan {
 			}
 		}
 	}
-	s := &readScan{calls: map[string]map[string]bool{}, reads: map[string]map[string]bool{}, reader: map[string]int{}}
+	s := &readScan{calls: map[string]map[string]bool{}, reads: map[string]map[string]bool{}, reader: map[string]int{}, byName: map[string][]string{}}
+	for _, fd := range decls {
+		if r := recvType(fd); r != "" {
+			s.byName[fd.Name.Name] = append(s.byName[fd.Name.Name], r+"."+fd.Name.Name)
+		}
+	}
 	// A helper that reads the parameter its caller names (intParam(c,
 	// "year")) is found by a fixed point: its read's name is one of its own
 	// parameters; its callers' literals are then reads.
@@ -87,6 +95,13 @@ func scanQueryReads(t *testing.T) *readScan {
 // be a reading helper for the first time.
 func (s *readScan) scanFunc(fset *token.FileSet, fd *ast.FuncDecl, imports map[string]bool) bool {
 	name := fd.Name.Name
+	recv, recvVar := recvType(fd), ""
+	if recv != "" {
+		name = recv + "." + name
+		if names := fd.Recv.List[0].Names; len(names) > 0 {
+			recvVar = names[0].Name
+		}
+	}
 	if s.calls[name] == nil {
 		s.calls[name], s.reads[name] = map[string]bool{}, map[string]bool{}
 	}
@@ -103,6 +118,14 @@ func (s *readScan) scanFunc(fset *token.FileSet, fd *ast.FuncDecl, imports map[s
 	}
 	// url.Values taken from the request: vals := c.Request.URL.Query().
 	values := map[string]bool{}
+	// …or handed in as a url.Values parameter.
+	for _, f := range fd.Type.Params.List {
+		if sel, ok := f.Type.(*ast.SelectorExpr); ok && sel.Sel.Name == "Values" {
+			for _, n := range f.Names {
+				values[n.Name] = true
+			}
+		}
+	}
 	ast.Inspect(fd.Body, func(n ast.Node) bool {
 		as, ok := n.(*ast.AssignStmt)
 		if !ok || len(as.Lhs) != 1 || len(as.Rhs) != 1 {
@@ -146,15 +169,24 @@ func (s *readScan) scanFunc(fset *token.FileSet, fd *ast.FuncDecl, imports map[s
 				callee = f.Name
 			case *ast.SelectorExpr:
 				callee = f.Sel.Name
-				recv, _ := f.X.(*ast.Ident)
-				if recv != nil && imports[recv.Name] {
+				on, _ := f.X.(*ast.Ident)
+				if on != nil && imports[on.Name] {
 					return true
 				}
 				switch {
 				case queryReaders[callee] && len(x.Args) > 0:
 					read(x, x.Args[0])
-				case recv != nil && values[recv.Name] && (callee == "Get" || callee == "Has"):
+				case on != nil && values[on.Name] && (callee == "Get" || callee == "Has"):
 					read(x, x.Args[0])
+				}
+				// A method of the same receiver is that one; another
+				// method of that name could be any of them.
+				if on != nil && on.Name == recvVar && slices.Contains(s.byName[callee], recv+"."+callee) {
+					callee = recv + "." + callee
+				} else if keys := s.byName[callee]; len(keys) > 0 {
+					for _, k := range keys {
+						s.calls[name][k] = true
+					}
 				}
 			case *ast.IndexListExpr:
 				if id, ok := f.X.(*ast.Ident); ok {
@@ -182,6 +214,22 @@ func (s *readScan) scanFunc(fset *token.FileSet, fd *ast.FuncDecl, imports map[s
 	return became
 }
 
+// recvType is the name of fd's receiver type ("registerAPI" for
+// func (h *registerAPI) list), or "" for a function.
+func recvType(fd *ast.FuncDecl) string {
+	if fd.Recv == nil || len(fd.Recv.List) == 0 {
+		return ""
+	}
+	t := fd.Recv.List[0].Type
+	if st, ok := t.(*ast.StarExpr); ok {
+		t = st.X
+	}
+	if id, ok := t.(*ast.Ident); ok {
+		return id.Name
+	}
+	return ""
+}
+
 // reached is every parameter read by fn or by what it calls, within the
 // package; a read it cannot follow there is an error.
 func (s *readScan) reached(t *testing.T, fn string) map[string]bool {
@@ -205,13 +253,18 @@ func (s *readScan) reached(t *testing.T, fn string) map[string]bool {
 	return out
 }
 
-// handlerName is the name of the function or method a route's handler is:
-// "listRegister" for a.listRegister.
+// handlerName is the key of the function or method a route's handler is:
+// "registerAPI.list" for h.list on a *registerAPI.
 func handlerName(h any) string {
 	full := runtime.FuncForPC(reflect.ValueOf(h).Pointer()).Name()
-	name := strings.TrimSuffix(full[strings.LastIndex(full, ".")+1:], "-fm")
+	full = strings.TrimSuffix(full[strings.LastIndex(full, "/")+1:], "-fm")
+	parts := strings.Split(full, ".") // package, [(*T) or T], name
+	name := parts[len(parts)-1]
 	if strings.HasPrefix(name, "func") {
 		return "" // a function literal: no name to find its source by
+	}
+	if len(parts) == 3 {
+		return strings.Trim(parts[1], "(*)") + "." + name
 	}
 	return name
 }
@@ -262,7 +315,7 @@ func TestQueryParamsAreWhatHandlersRead(t *testing.T) {
 		}
 	}
 	// The scan itself must see the reads it exists to see.
-	if got := slices.Sorted(maps.Keys(s.reached(t, "listRegister"))); !slices.Contains(got, "year") || !slices.Contains(got, "delegation") {
-		t.Errorf("the scan finds %v read by listRegister, which reads year and delegation through helpers", got)
+	if got := slices.Sorted(maps.Keys(s.reached(t, "registerAPI.list"))); !slices.Contains(got, "year") || !slices.Contains(got, "delegation") {
+		t.Errorf("the scan finds %v read by registerAPI.list, which reads year and delegation through helpers", got)
 	}
 }

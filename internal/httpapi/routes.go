@@ -3,6 +3,7 @@ package httpapi
 import (
 	"net/http"
 	"slices"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -34,53 +35,61 @@ type route struct {
 const v1 = "/api/v1"
 
 // routes is every route the service answers. Registration and the OpenAPI
-// document are both made from it. Each feature keeps its routes in its own
-// file: routes_followup.go, routes_register.go.
+// document are both made from it. Each resource keeps its handlers and its
+// routes in its own file (meetings.go, sessions.go, actions.go, …); this is
+// the one place that puts them together.
 func (a *api) routes() []route {
-	return slices.Concat(a.coreRoutes(), a.followupRoutes(), a.registerRoutes())
+	now := func() time.Time { return a.svc.Now() } // read at each call: tests set the clock
+	return slices.Concat(
+		a.coreRoutes(),
+		(&meetingAPI{replies: a, svc: a.svc}).routes(),
+		(&sessionAPI{replies: a, svc: a.svc, answers: a.answers}).routes(),
+		(&noteAPI{replies: a, svc: a.svc}).routes(),
+		(&topicAPI{replies: a, svc: a.svc}).routes(),
+		(&delegationAPI{replies: a, svc: a.svc}).routes(),
+		(&userAPI{replies: a, svc: a.svc}).routes(),
+		(&outcomeAPI{replies: a, svc: a.svc}).routes(),
+		(&actionAPI{replies: a, svc: a.svc, answers: a.answers, log: a.log, now: now}).routes(),
+		(&feedAPI{replies: a, svc: a.svc}).routes(),
+		(&registerAPI{replies: a, svc: a.svc, answers: a.answers, entryJSON: &a.entryJSON, now: now}).routes(),
+		(&linkAPI{replies: a, svc: a.svc}).routes(),
+		(&searchAPI{replies: a, svc: a.svc}).routes(),
+	)
 }
 
+// coreRoutes are the service's own: health, this document, login and setup.
 func (a *api) coreRoutes() []route {
 	return []route{
-		{"GET", "/healthz", "Report the service and its store", public, nil, healthReply{}, 200, a.health},
-		{"GET", v1 + "/openapi.json", "This document", public, nil, map[string]any{}, 200, a.openapi},
+		{method: "GET", path: "/healthz", summary: "Report the service and its store", access: public, reply: healthReply{}, status: 200, handle: a.health},
+		{method: "GET", path: v1 + "/openapi.json", summary: "This document", access: public, reply: map[string]any{}, status: 200, handle: a.openapi},
 
-		{"POST", v1 + "/login", "Sign in; sets the login cookie", public, loginRequest{}, Me{}, 200, a.login},
-		{"POST", v1 + "/logout", "Sign out; the login ends at once", signedIn, nil, nil, 204, a.logout},
-		{"GET", v1 + "/me", "Who is signed in, and their clearance", signedIn, nil, Me{}, 200, a.me},
-		{"GET", v1 + "/setup", "Whether the first admin is still to be created", public, nil, SetupState{}, 200, a.setupState},
-		{"POST", v1 + "/setup", "Create the first admin with the one-time secret", public, setupRequest{}, conference.User{}, 201, a.setup},
-
-		{"GET", v1 + "/meetings", "List meetings, most recent first", signedIn, nil, []conference.Meeting{}, 200, a.listMeetings},
-		{"POST", v1 + "/meetings", "Create a meeting", admin, conference.Meeting{}, conference.Meeting{}, 201, a.createMeeting},
-		{"GET", v1 + "/meetings/:id", "Read a meeting", signedIn, nil, conference.Meeting{}, 200, a.getMeeting},
-		{"PATCH", v1 + "/meetings/:id", "Change a meeting", admin, conference.MeetingUpdate{}, conference.Meeting{}, 200, a.updateMeeting},
-		{"GET", v1 + "/meetings/:id/sessions", "The meeting's agenda: its sessions by start", signedIn, nil, []conference.Session{}, 200, a.agenda},
-		{"POST", v1 + "/meetings/:id/sessions", "Add a session to the agenda", admin, conference.SessionInput{}, conference.Session{}, 201, a.createSession},
-
-		{"GET", v1 + "/sessions/:id", "Read a session", signedIn, nil, conference.Session{}, 200, a.getSession},
-		{"PATCH", v1 + "/sessions/:id", "Edit or move a session, assign rapporteurs", admin, conference.SessionUpdate{}, conference.Session{}, 200, a.updateSession},
-		{"DELETE", v1 + "/sessions/:id", "Remove a scheduled session", admin, nil, nil, 204, a.deleteSession},
-		{"POST", v1 + "/sessions/:id/start", "Make the session live (its rapporteurs, chair, secretariat)", signedIn, nil, conference.Session{}, 200, a.startSession},
-		{"POST", v1 + "/sessions/:id/end", "End the live session (its rapporteurs, chair, secretariat)", signedIn, nil, conference.Session{}, 200, a.endSession},
-		{"GET", v1 + "/sessions/:id/notes", "The session's record after seq ?after=N, as the reader may read it", signedIn, nil, NotePage{}, 200, a.listNotes},
-		{"POST", v1 + "/sessions/:id/notes", "Post a note (201), or retry one with the same client_id (200)", signedIn, conference.NoteInput{}, conference.Note{}, 201, a.postNote},
-
-		{"GET", v1 + "/topics", "List topics", signedIn, nil, []conference.Topic{}, 200, a.listTopics},
-		{"POST", v1 + "/topics", "Add a topic", admin, TopicInput{}, conference.Topic{}, 201, a.createTopic},
-		{"GET", v1 + "/topics/:id", "Read a topic by id or slug", signedIn, nil, conference.Topic{}, 200, a.getTopic},
-		{"PATCH", v1 + "/topics/:id", "Change a topic", admin, conference.TopicUpdate{}, conference.Topic{}, 200, a.updateTopic},
-
-		{"GET", v1 + "/delegations", "List delegations", signedIn, nil, []conference.Delegation{}, 200, a.listDelegations},
-		{"POST", v1 + "/delegations", "Add a delegation", admin, conference.Delegation{}, conference.Delegation{}, 201, a.createDelegation},
-		{"GET", v1 + "/delegations/:code", "Read a delegation", signedIn, nil, conference.Delegation{}, 200, a.getDelegation},
-		{"PATCH", v1 + "/delegations/:code", "Change a delegation", admin, conference.DelegationUpdate{}, conference.Delegation{}, 200, a.updateDelegation},
-
-		{"GET", v1 + "/users", "Accounts (secretariat) or the directory of names (everyone else)", signedIn, nil, []conference.User{}, 200, a.listUsers},
-		{"POST", v1 + "/users", "Open an account", admin, conference.UserInput{}, conference.User{}, 201, a.createUser},
-		{"GET", v1 + "/users/:id", "Read an account", admin, nil, conference.User{}, 200, a.getUser},
-		{"PATCH", v1 + "/users/:id", "Change an account; role, delegation, password or disabling signs it out", admin, conference.UserUpdate{}, conference.User{}, 200, a.updateUser},
+		{method: "POST", path: v1 + "/login", summary: "Sign in; sets the login cookie", access: public, body: loginRequest{}, reply: Me{}, status: 200, handle: a.login},
+		{method: "POST", path: v1 + "/logout", summary: "Sign out; the login ends at once", access: signedIn, status: 204, handle: a.logout},
+		{method: "GET", path: v1 + "/me", summary: "Who is signed in, and their clearance", access: signedIn, reply: Me{}, status: 200, handle: a.me},
+		{method: "GET", path: v1 + "/setup", summary: "Whether the first admin is still to be created", access: public, reply: SetupState{}, status: 200, handle: a.setupState},
+		{method: "POST", path: v1 + "/setup", summary: "Create the first admin with the one-time secret", access: public, body: setupRequest{}, reply: conference.User{}, status: 201, handle: a.setup},
 	}
+}
+
+// replies is what every resource's handlers share: decoding a body and
+// writing an answer or an error.
+type replies interface {
+	bind(c *gin.Context, dst any) bool
+	respond(c *gin.Context, status int, v any, err error)
+	writeError(c *gin.Context, err error)
+}
+
+// respond writes v with status, or the error.
+func (a *api) respond(c *gin.Context, status int, v any, err error) {
+	if err != nil {
+		a.writeError(c, err)
+		return
+	}
+	if v == nil {
+		c.Status(status)
+		return
+	}
+	c.JSON(status, v)
 }
 
 // routeDoc documents what a route's entry in the table has no place for:

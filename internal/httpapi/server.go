@@ -47,10 +47,9 @@ type api struct {
 	log     *slog.Logger
 	origins map[string]bool
 	limits  *loginLimits
-	agendas *encodedCache
-	// The register's encodings: lists by filter, entries by id (register_api.go).
-	registerLists *encodedLists
-	entryJSON     sync.Map // id → *encodedEntry
+	answers *answerCache // encoded answers of the cached views (cache.go)
+	// entryJSON keeps register entries' encodings, by id (register.go).
+	entryJSON sync.Map // id → *encodedEntry
 
 	docOnce sync.Once // the OpenAPI document, made on first request
 	doc     []byte
@@ -58,6 +57,11 @@ type api struct {
 
 // New returns the HTTP handler for the whole service.
 func New(svc *conference.Service, cfg Config) (*gin.Engine, error) {
+	_, e, err := newServer(svc, cfg)
+	return e, err
+}
+
+func newServer(svc *conference.Service, cfg Config) (*api, *gin.Engine, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
@@ -67,9 +71,7 @@ func New(svc *conference.Service, cfg Config) (*gin.Engine, error) {
 		log:     cfg.Logger,
 		origins: map[string]bool{},
 		limits:  newLoginLimits(cfg.LoginLimitKeys),
-		agendas: newEncodedCache(),
-
-		registerLists: newEncodedLists(),
+		answers: newAnswerCache(),
 	}
 	for _, o := range cfg.AllowedOrigins {
 		a.origins[strings.TrimRight(o, "/")] = true
@@ -82,7 +84,7 @@ func New(svc *conference.Service, cfg Config) (*gin.Engine, error) {
 	e.RedirectTrailingSlash = false
 	e.ContextWithFallback = true
 	if err := e.SetTrustedProxies(cfg.TrustedProxies); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(cfg.TrustedProxies) == 0 {
 		e.ForwardedByClientIP = false
@@ -93,7 +95,7 @@ func New(svc *conference.Service, cfg Config) (*gin.Engine, error) {
 	e.NoMethod(func(c *gin.Context) {
 		abortWith(c, http.StatusMethodNotAllowed, "method_not_allowed", "Method "+c.Request.Method+" is not allowed here.")
 	})
-	return e, nil
+	return a, e, nil
 }
 
 // recovery turns a panic into a plain 500: the stack goes to the log, never

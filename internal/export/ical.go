@@ -1,57 +1,14 @@
-package httpapi
+package export
 
 import (
 	"fmt"
-	"net/http"
 	"strings"
 	"time"
 
 	ics "github.com/arran4/golang-ical"
-	"github.com/gin-gonic/gin"
 
 	"github.com/quintet-ag/quintet/internal/conference"
 )
-
-// CalendarFeed is a delegation's calendar feed address. The secret is shown
-// once, when issued: only its hash is kept.
-type CalendarFeed struct {
-	Delegation string `json:"delegation"`
-	// Path is the feed's address on this server; a calendar application
-	// subscribes to it (prefixed with the server's origin).
-	Path   string `json:"path"`
-	Secret string `json:"secret"`
-}
-
-func (f *followupAPI) issueCalendar(c *gin.Context) {
-	code := strings.ToUpper(c.Param("code"))
-	secret, err := f.svc.IssueCalendarFeed(c, actor(c), code)
-	if err != nil {
-		f.writeError(c, err)
-		return
-	}
-	c.JSON(http.StatusCreated, CalendarFeed{Delegation: code, Path: v1 + "/calendar/" + secret + ".ics", Secret: secret})
-}
-
-func (f *followupAPI) revokeCalendar(c *gin.Context) {
-	err := f.svc.RevokeCalendarFeed(c, actor(c), strings.ToUpper(c.Param("code")))
-	f.respond(c, http.StatusNoContent, nil, err)
-}
-
-// calendar serves a delegation's feed to whoever holds its secret URL: a
-// calendar application, without a login.
-func (f *followupAPI) calendar(c *gin.Context) {
-	secret := strings.TrimSuffix(c.Param("feed"), ".ics")
-	d, actions, err := f.svc.CalendarFeed(c, secret)
-	if err != nil {
-		f.writeError(c, err)
-		return
-	}
-	today, _ := f.svc.Today()
-	body := CalendarICS(d, actions, today)
-	// The URL is a credential: keep it out of shared caches and referrers.
-	c.Header("Cache-Control", "private, no-store")
-	c.Data(http.StatusOK, "text/calendar; charset=utf-8", []byte(body))
-}
 
 // CalendarICS renders a delegation's actions as an iCalendar feed: one
 // all-day event on each action's due date. Dropped actions are CANCELLED

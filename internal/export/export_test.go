@@ -1,4 +1,4 @@
-package httpapi_test
+package export_test
 
 import (
 	"bytes"
@@ -10,7 +10,7 @@ import (
 	goical "github.com/emersion/go-ical"
 
 	"github.com/quintet-ag/quintet/internal/conference"
-	"github.com/quintet-ag/quintet/internal/httpapi"
+	"github.com/quintet-ag/quintet/internal/export"
 )
 
 func TestWriteActionsCSV_RoundTrip(t *testing.T) {
@@ -23,7 +23,7 @@ func TestWriteActionsCSV_RoundTrip(t *testing.T) {
 			Reports: []conference.ProgressReport{{At: time.Date(2014, 9, 1, 0, 0, 0, 0, time.UTC), AuthorName: "=Eve", Text: h}}})
 	}
 	var buf bytes.Buffer
-	if err := httpapi.WriteActionsCSV(&buf, actions, map[string]string{"t1": "+Topic"}); err != nil {
+	if err := export.WriteActionsCSV(&buf, actions, map[string]string{"t1": "+Topic"}); err != nil {
 		t.Fatal(err)
 	}
 	body, ok := bytes.CutPrefix(buf.Bytes(), []byte("\ufeff"))
@@ -64,7 +64,7 @@ func TestCalendarICS_ParsesBack(t *testing.T) {
 			CreatedAt: at, UpdatedAt: at, Version: 3},
 		{ID: "a2", Title: "Overdue", Owner: "CA", Due: "2014-12-01", Status: conference.ActionOpen, CreatedAt: at, UpdatedAt: at, Version: 1},
 	}
-	out := httpapi.CalendarICS(d, actions, "2015-01-10")
+	out := export.CalendarICS(d, actions, "2015-01-10")
 	for _, line := range strings.Split(out, "\r\n") {
 		if len(line) > 75 {
 			t.Errorf("line longer than 75 octets (RFC 5545 folds them): %q", line)
@@ -106,7 +106,7 @@ func fuRecord() *conference.Record {
 
 func TestWriteRecordHTML_Escapes(t *testing.T) {
 	var buf bytes.Buffer
-	if err := httpapi.WriteRecordHTML(&buf, fuRecord()); err != nil {
+	if err := export.WriteRecordHTML(&buf, fuRecord()); err != nil {
 		t.Fatal(err)
 	}
 	out := buf.String()
@@ -124,7 +124,7 @@ func TestWriteRecordHTML_Escapes(t *testing.T) {
 
 func TestWriteRecordMarkdown_Escapes(t *testing.T) {
 	var buf bytes.Buffer
-	httpapi.WriteRecordMarkdown(&buf, fuRecord())
+	export.WriteRecordMarkdown(&buf, fuRecord())
 	out := buf.String()
 	for _, bad := range []string{"<script>", "[link](", "![img]", "*one*", "<em>"} {
 		if strings.Contains(out, bad) {
@@ -133,5 +133,35 @@ func TestWriteRecordMarkdown_Escapes(t *testing.T) {
 	}
 	if !strings.Contains(out, `Fix \| pipes and &lt;em&gt;tags&lt;/em&gt;`) {
 		t.Errorf("the action's table cell is not escaped onto one line:\n%s", out)
+	}
+}
+
+func TestDefuseCell(t *testing.T) {
+	for in, want := range map[string]string{
+		"":               "",
+		"=cmd|'/C calc'": "'=cmd|'/C calc'",
+		"+1":             "'+1",
+		"-1":             "'-1",
+		"@SUM(A1)":       "'@SUM(A1)",
+		"\t=1":           "'\t=1",
+		"\r=1":           "'\r=1",
+		"\tplain":        "'\tplain",
+		"\uFF1D1+1":      "'\uFF1D1+1", // fullwidth = + - @
+		"\uFF0B1":        "'\uFF0B1",
+		"\uFF0D1":        "'\uFF0D1",
+		"\uFF20SUM(A1)":  "'\uFF20SUM(A1)",
+		" =1+1":          "' =1+1", // white space before the formula
+		"\u00A0\u3000+1": "'\u00A0\u3000+1",
+		"\n=1":           "'\n=1",
+		"plain, text":    "plain, text",
+		"a=1":            "a=1",
+		"'quoted":        "'quoted",
+		" plain":         " plain",
+		"2015-06-30":     "2015-06-30",
+		"\uFF21":         "\uFF21", // fullwidth A is only a letter
+	} {
+		if got := export.DefuseCell(in); got != want {
+			t.Errorf("DefuseCell(%q)=%q, want %q", in, got, want)
+		}
 	}
 }

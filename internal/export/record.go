@@ -1,17 +1,13 @@
-package httpapi
+package export
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
 	"html/template"
 	"io"
-	"net/http"
 	"strings"
 	"time"
-
-	"github.com/gin-gonic/gin"
 
 	"github.com/quintet-ag/quintet/internal/conference"
 )
@@ -19,35 +15,6 @@ import (
 // The meeting record, as a printable page and as Markdown. Both are made
 // from conference.MeetingRecord, which holds only what the reader may read:
 // agreed outcomes within their clearance, and the actions they may see.
-
-func (f *followupAPI) recordHTML(c *gin.Context) {
-	r, err := f.svc.MeetingRecord(c, actor(c), c.Param("id"))
-	if err != nil {
-		f.writeError(c, err)
-		return
-	}
-	var buf bytes.Buffer
-	if err := WriteRecordHTML(&buf, r); err != nil {
-		f.writeError(c, err)
-		return
-	}
-	// The page's one stylesheet is inline; the policy allows exactly it, by
-	// hash, and nothing else: no script runs on this page.
-	c.Header("Content-Security-Policy", "default-src 'none'; style-src '"+recordStyleHash+"'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
-	c.Data(http.StatusOK, "text/html; charset=utf-8", buf.Bytes())
-}
-
-func (f *followupAPI) recordMarkdown(c *gin.Context) {
-	r, err := f.svc.MeetingRecord(c, actor(c), c.Param("id"))
-	if err != nil {
-		f.writeError(c, err)
-		return
-	}
-	var buf bytes.Buffer
-	WriteRecordMarkdown(&buf, r)
-	c.Header("Content-Disposition", `inline; filename="record.md"`)
-	c.Data(http.StatusOK, "text/markdown; charset=utf-8", buf.Bytes())
-}
 
 const recordStyle = `
 body { font: 11pt/1.45 Georgia, "Times New Roman", serif; max-width: 46rem; margin: 2rem auto; color: #111; padding: 0 1rem; }
@@ -64,7 +31,9 @@ th { background: #eee; }
 @media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; } .outcome, tr { break-inside: avoid; } }
 `
 
-var recordStyleHash = func() string {
+// RecordStyleHash is the record page's one inline stylesheet as a
+// Content-Security-Policy source: the page allows exactly it.
+var RecordStyleHash = func() string {
 	sum := sha256.Sum256([]byte(recordStyle))
 	return "sha256-" + base64.StdEncoding.EncodeToString(sum[:])
 }()

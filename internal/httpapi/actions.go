@@ -1,0 +1,237 @@
+package httpapi
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/quintet-ag/quintet/internal/conference"
+	"github.com/quintet-ag/quintet/internal/export"
+)
+
+// actionAPI serves actions, their progress reports, the board and the
+// action list's CSV. The filtered list and the board, which every board and
+// list hits, are served from the answer cache.
+type actionAPI struct {
+	replies
+	answers *answerCache
+	log     *slog.Logger
+	now     func() time.Time // the Service's clock
+	svc     interface {
+		generations
+		ViewKey(u *conference.User) string
+		Actions(ctx context.Context, actor *conference.User, f conference.ActionFilter) ([]*conference.Action, error)
+		ActionBoard(ctx context.Context, actor *conference.User, f conference.ActionFilter) (*conference.Board, error)
+		MyActions(ctx context.Context, actor *conference.User) (*conference.DelegationActions, error)
+		ProgressSince(ctx context.Context, actor *conference.User, since, owner string) (*conference.Progress, error)
+		Action(ctx context.Context, actor *conference.User, id string) (*conference.Action, error)
+		CreateAction(ctx context.Context, actor *conference.User, in conference.ActionInput) (*conference.Action, error)
+		PromoteNoteToAction(ctx context.Context, actor *conference.User, sessionID string, seq int64, in conference.ActionInput) (*conference.Action, error)
+		UpdateAction(ctx context.Context, actor *conference.User, id string, upd conference.ActionUpdate) (*conference.Action, error)
+		ReportProgress(ctx context.Context, actor *conference.User, id string, in conference.ReportInput) (*conference.Action, error)
+		CarryOver(ctx context.Context, actor *conference.User, meetingID string) ([]conference.CarryOverGroup, error)
+		Topics(ctx context.Context, actor *conference.User) ([]*conference.Topic, error)
+	}
+}
+
+func (h *actionAPI) routes() []route {
+	return []route{
+		{method: "POST", path: v1 + "/sessions/:id/notes/:seq/action", summary: "Promote a note to an action in one step; the action keeps the note as its origin", access: signedIn, body: conference.ActionInput{}, reply: conference.Action{}, status: 201, handle: h.promote},
+
+		{method: "GET", path: v1 + "/actions", summary: "Actions the reader may read; filters meeting, topic, owner, status, overdue, due_before, changed_since; by due date", access: signedIn, reply: []conference.Action{}, status: 200, handle: h.list},
+		{method: "POST", path: v1 + "/actions", summary: "Create an action from an outcome, a note, a session or a meeting", access: signedIn, body: conference.ActionInput{}, reply: conference.Action{}, status: 201, handle: h.create},
+		{method: "GET", path: v1 + "/actions.csv", summary: "The action list as CSV for spreadsheets (same filters as /actions)", access: signedIn, status: 200, handle: h.csv},
+		{method: "GET", path: v1 + "/actions/board", summary: "Counts per delegation: overdue, due within 30 days, on track, done (same filters as /actions)", access: signedIn, reply: conference.Board{}, status: 200, handle: h.board},
+		{method: "GET", path: v1 + "/actions/mine", summary: "The actions of your own delegation, with their counts", access: signedIn, reply: conference.DelegationActions{}, status: 200, handle: h.mine},
+		{method: "GET", path: v1 + "/actions/progress", summary: "Actions changed since ?since=YYYY-MM-DD (default: the day after the last meeting), with their reports since", access: signedIn, reply: conference.Progress{}, status: 200, handle: h.progress},
+		{method: "GET", path: v1 + "/actions/:id", summary: "Read an action with its progress reports", access: signedIn, reply: conference.Action{}, status: 200, handle: h.get},
+		{method: "PATCH", path: v1 + "/actions/:id", summary: "Edit an action (version required; 409 with error.current when stale)", access: signedIn, body: conference.ActionUpdate{}, reply: conference.Action{}, status: 200, handle: h.update},
+		{method: "POST", path: v1 + "/actions/:id/reports", summary: "File a dated progress report, optionally moving status and progress (version required)", access: signedIn, body: conference.ReportInput{}, reply: conference.Action{}, status: 201, handle: h.report},
+
+		{method: "GET", path: v1 + "/meetings/:id/carry-over", summary: "Pending actions of earlier meetings under this meeting's agenda topics", access: signedIn, reply: []conference.CarryOverGroup{}, status: 200, handle: h.carryOver},
+	}
+}
+
+// actionReads are what the action list reads: the actions; the outcomes,
+// whose marking an action takes when it is stricter; the sessions, whose
+// insiders read more in them; the topics a filter names; and the users,
+// whose role is their clearance.
+var actionReads = []conference.Collection{conference.Actions, conference.Outcomes, conference.Sessions,
+	conference.Topics, conference.Users}
+
+// boardReads adds the delegations, the board's columns.
+var boardReads = append(slices.Clone(actionReads), conference.Delegations)
+
+func (h *actionAPI) list(c *gin.Context) {
+	h.cached(c, "actions", actionReads, func(f conference.ActionFilter) (any, error) { return h.svc.Actions(c, actor(c), f) })
+}
+
+func (h *actionAPI) board(c *gin.Context) {
+	h.cached(c, "board", boardReads, func(f conference.ActionFilter) (any, error) { return h.svc.ActionBoard(c, actor(c), f) })
+}
+
+// cached serves a view of the filtered actions from the answer cache: keyed
+// by the query string exactly as sent (so that a hit costs no parsing; two
+// spellings of one filter are two entries), the reader's view key (the
+// domain says which readers see the same) and the day, since overdue and
+// due-soon move at midnight.
+func (h *actionAPI) cached(c *gin.Context, view string, reads []conference.Collection, v func(conference.ActionFilter) (any, error)) {
+	k := answerKey{view: view, query: c.Request.URL.RawQuery, reader: h.svc.ViewKey(actor(c)),
+		day: h.now().Unix() / 86400}
+	h.answers.serve(c, h.svc, k, reads, h, func() (answer, error) {
+		f, err := actionFilter(c.Request.URL.Query())
+		if err != nil {
+			return answer{}, err
+		}
+		return jsonAnswer(v(f))
+	})
+}
+
+// csv answers the action list, with the same filters and the same reader's
+// clearance as /actions, as CSV that opens cleanly in a spreadsheet.
+func (h *actionAPI) csv(c *gin.Context) {
+	f, err := actionFilter(c.Request.URL.Query())
+	if err != nil {
+		h.writeError(c, err)
+		return
+	}
+	u := actor(c)
+	actions, err := h.svc.Actions(c, u, f)
+	if err != nil {
+		h.writeError(c, err)
+		return
+	}
+	topics, err := h.svc.Topics(c, u)
+	if err != nil {
+		h.writeError(c, err)
+		return
+	}
+	titles := make(map[string]string, len(topics))
+	for _, t := range topics {
+		titles[t.ID] = t.Title
+	}
+	c.Header("Content-Disposition", `attachment; filename="actions.csv"`)
+	c.Status(http.StatusOK)
+	c.Header("Content-Type", "text/csv; charset=utf-8")
+	if err := export.WriteActionsCSV(c.Writer, actions, titles); err != nil {
+		h.log.Warn("write actions.csv", "err", err)
+	}
+}
+
+func (h *actionAPI) mine(c *gin.Context) {
+	v, err := h.svc.MyActions(c, actor(c))
+	h.respond(c, http.StatusOK, v, err)
+}
+
+func (h *actionAPI) progress(c *gin.Context) {
+	if err := knownParams(c.Request.URL.Query(), "since", "owner"); err != nil {
+		h.writeError(c, err)
+		return
+	}
+	v, err := h.svc.ProgressSince(c, actor(c), c.Query("since"), strings.ToUpper(c.Query("owner")))
+	h.respond(c, http.StatusOK, v, err)
+}
+
+func (h *actionAPI) create(c *gin.Context) {
+	var in conference.ActionInput
+	if !h.bind(c, &in) {
+		return
+	}
+	v, err := h.svc.CreateAction(c, actor(c), in)
+	h.respond(c, http.StatusCreated, v, err)
+}
+
+func (h *actionAPI) promote(c *gin.Context) {
+	seq, ok := seqParam(c, h)
+	if !ok {
+		return
+	}
+	var in conference.ActionInput
+	if !h.bind(c, &in) {
+		return
+	}
+	v, err := h.svc.PromoteNoteToAction(c, actor(c), c.Param("id"), seq, in)
+	h.respond(c, http.StatusCreated, v, err)
+}
+
+func (h *actionAPI) get(c *gin.Context) {
+	v, err := h.svc.Action(c, actor(c), c.Param("id"))
+	h.respond(c, http.StatusOK, v, err)
+}
+
+func (h *actionAPI) update(c *gin.Context) {
+	var in conference.ActionUpdate
+	if !h.bind(c, &in) {
+		return
+	}
+	v, err := h.svc.UpdateAction(c, actor(c), c.Param("id"), in)
+	h.respond(c, http.StatusOK, v, err)
+}
+
+func (h *actionAPI) report(c *gin.Context) {
+	var in conference.ReportInput
+	if !h.bind(c, &in) {
+		return
+	}
+	v, err := h.svc.ReportProgress(c, actor(c), c.Param("id"), in)
+	h.respond(c, http.StatusCreated, v, err)
+}
+
+func (h *actionAPI) carryOver(c *gin.Context) {
+	v, err := h.svc.CarryOver(c, actor(c), c.Param("id"))
+	h.respond(c, http.StatusOK, v, err)
+}
+
+var actionParams = []string{"meeting", "topic", "owner", "status", "overdue", "due_before", "changed_since"}
+
+// actionFilter parses the filters of /actions, /actions.csv and
+// /actions/board. A parameter it does not know is refused by name, so that a
+// misspelt filter is not silently ignored.
+func actionFilter(vals url.Values) (conference.ActionFilter, error) {
+	var fl conference.ActionFilter
+	if err := knownParams(vals, actionParams...); err != nil {
+		return fl, err
+	}
+	fl.MeetingID = strings.TrimSpace(vals.Get("meeting"))
+	fl.Topic = strings.TrimSpace(vals.Get("topic"))
+	fl.Owner = strings.ToUpper(strings.TrimSpace(vals.Get("owner")))
+	for _, v := range vals["status"] {
+		for _, s := range strings.Split(v, ",") {
+			if s = strings.TrimSpace(s); s != "" {
+				fl.Status = append(fl.Status, conference.ActionStatus(s))
+			}
+		}
+	}
+	slices.Sort(fl.Status)
+	fl.Status = slices.Compact(fl.Status)
+	switch v := strings.ToLower(vals.Get("overdue")); v {
+	case "", "false", "0":
+	case "true", "1":
+		fl.Overdue = true
+	default:
+		return fl, conference.Invalid("overdue", "overdue must be true or false, not %q", v)
+	}
+	fl.DueBefore = strings.TrimSpace(vals.Get("due_before"))
+	if s := strings.TrimSpace(vals.Get("changed_since")); s != "" {
+		t, err := parseSince(s)
+		if err != nil {
+			return fl, conference.Invalid("changed_since", "changed_since %q is neither a date (YYYY-MM-DD) nor a time (RFC 3339)", s)
+		}
+		fl.ChangedSince = t
+	}
+	return fl, fl.Validate()
+}
+
+// parseSince reads a date (midnight UTC) or an RFC 3339 time.
+func parseSince(s string) (time.Time, error) {
+	if t, err := time.Parse(conference.DateLayout, s); err == nil {
+		return t, nil
+	}
+	return time.Parse(time.RFC3339, s)
+}

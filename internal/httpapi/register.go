@@ -1,0 +1,294 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/quintet-ag/quintet/internal/conference"
+	"github.com/quintet-ag/quintet/internal/export"
+)
+
+// registerAPI serves the register, its history, backlinks, CSV and coverage.
+// The list is served from the answer cache.
+type registerAPI struct {
+	replies
+	answers *answerCache
+	// entryJSON keeps each entry's encoding, by entry id (encodeEntries).
+	entryJSON *sync.Map
+	now       func() time.Time // the Service's clock
+	svc       interface {
+		generations
+		Register(ctx context.Context, actor *conference.User, f conference.RegisterFilter) (*conference.RegisterPage, error)
+		RegisterEntry(ctx context.Context, actor *conference.User, id string) (*conference.RegisterEntry, error)
+		RegisterHistory(ctx context.Context, actor *conference.User, id string) ([]conference.Revision, error)
+		CreateRegisterEntry(ctx context.Context, actor *conference.User, in conference.RegisterEntryInput) (*conference.RegisterEntry, error)
+		UpdateRegisterEntry(ctx context.Context, actor *conference.User, id string, upd conference.RegisterEntryUpdate) (*conference.RegisterEntry, error)
+		Backlinks(ctx context.Context, actor *conference.User, entryID string) (*conference.Backlinks, error)
+		ImportRegisterCSV(ctx context.Context, actor *conference.User, r io.Reader, dryRun bool) (*conference.ImportReport, error)
+		Coverage(ctx context.Context, actor *conference.User, f conference.CoverageFilter) (*conference.Coverage, error)
+		Topics(ctx context.Context, actor *conference.User) ([]*conference.Topic, error)
+	}
+}
+
+func (h *registerAPI) routes() []route {
+	return []route{
+		{method: "GET", path: v1 + "/register", summary: "List register entries; filters (comma-separated values match any): delegation (lead or partner), audience, format, status, topic (id or slug), year, archived=false|true|any; limit (≤1000), offset; the total is in X-Total-Count", access: signedIn, reply: []conference.RegisterEntry{}, status: 200, handle: h.list},
+		{method: "POST", path: v1 + "/register", summary: "Add a register entry (the secretariat, or the lead delegation's follow-up team)", access: signedIn, body: conference.RegisterEntryInput{}, reply: conference.RegisterEntry{}, status: 201, handle: h.create},
+		{method: "GET", path: v1 + "/register.csv", summary: "The register as CSV (UTF-8 with BOM, formula-safe cells); takes the list's filters", access: signedIn, status: 200, handle: h.exportCSV},
+		{method: "POST", path: v1 + "/register.csv", summary: "Import entries from a CSV body (text/csv, the export's columns): all or nothing; ?dry_run=true only checks; a refusal lists every problem by row and field", access: signedIn, reply: conference.ImportReport{}, status: 201, handle: h.importCSV},
+		{method: "GET", path: v1 + "/register/:id", summary: "Read a register entry", access: signedIn, reply: conference.RegisterEntry{}, status: 200, handle: h.get},
+		{method: "PATCH", path: v1 + "/register/:id", summary: "Change, archive (archived: true) or restore an entry; version is required, a stale one gets 409 with the current entry", access: signedIn, body: conference.RegisterEntryUpdate{}, reply: conference.RegisterEntry{}, status: 200, handle: h.update},
+		{method: "GET", path: v1 + "/register/:id/history", summary: "The entry's changes, most recent first: who, when, what", access: signedIn, reply: []conference.Revision{}, status: 200, handle: h.history},
+		{method: "GET", path: v1 + "/register/:id/backlinks", summary: "What links to the entry, grouped by kind, as the reader may read it", access: signedIn, reply: conference.Backlinks{}, status: 200, handle: h.backlinks},
+
+		{method: "GET", path: v1 + "/coverage", summary: "Coverage matrix: topic × delegation, split by audience; filters status, format, year, meeting", access: signedIn, reply: conference.Coverage{}, status: 200, handle: h.coverage},
+	}
+}
+
+// registerFilter reads the register list's filters from the query.
+func registerFilter(c *gin.Context) (conference.RegisterFilter, error) {
+	f := conference.RegisterFilter{
+		Delegations: listParam(c, "delegation"),
+		Audiences:   typed[conference.Audience](listParam(c, "audience")),
+		Formats:     typed[conference.Format](listParam(c, "format")),
+		Statuses:    typed[conference.EntryStatus](listParam(c, "status")),
+		Topics:      listParam(c, "topic"),
+		Archived:    strings.ToLower(strings.TrimSpace(c.Query("archived"))),
+	}
+	var err error
+	if f.Year, err = intParam(c, "year"); err != nil {
+		return f, err
+	}
+	if f.Limit, err = intParam(c, "limit"); err != nil {
+		return f, err
+	}
+	if f.Offset, err = intParam(c, "offset"); err != nil {
+		return f, err
+	}
+	return f, nil
+}
+
+// registerReads are what the list reads: the entries; the topics and the
+// delegations a filter names; and the links, since a topic filter also
+// takes the entries linked from the topic. Entries carry no marking: every
+// reader gets the same list.
+var registerReads = []conference.Collection{conference.Register, conference.Topics, conference.Delegations, conference.Links}
+
+func (h *registerAPI) list(c *gin.Context) {
+	f, err := registerFilter(c)
+	if err != nil {
+		h.writeError(c, err)
+		return
+	}
+	h.answers.serve(c, h.svc, answerKey{view: "register", query: registerListKey(h.now(), f)}, registerReads, h, func() (answer, error) {
+		page, err := h.svc.Register(c, actor(c), f)
+		if err != nil {
+			return answer{}, err
+		}
+		body, err := h.encodeEntries(page.Entries)
+		return answer{body: body, total: page.Total}, err
+	})
+}
+
+// registerListKey is the filter in a canonical form, and the year: the
+// "year" filter's default moves with it.
+func registerListKey(now time.Time, f conference.RegisterFilter) string {
+	norm := func(xs []string) string {
+		ys := make([]string, len(xs))
+		for i, x := range xs {
+			ys[i] = strings.ToLower(x)
+		}
+		slices.Sort(ys)
+		return strings.Join(ys, ",")
+	}
+	return fmt.Sprintf("%s|%s|%s|%s|%s|%d|%s|%d|%d|%d", norm(f.Delegations),
+		norm(strs(f.Audiences)), norm(strs(f.Formats)), norm(strs(f.Statuses)), norm(f.Topics), f.Year, f.Archived,
+		f.Limit, f.Offset, now.Year())
+}
+
+// encodedEntry is an entry's JSON encoding, with the value it encodes.
+// Stored entries are never changed in place (an edit stores a new value), so
+// while the pointer is the same the encoding is too. The register list is
+// then a concatenation of encodings rather than an encoding of thousands of
+// fields per request. Keeping one value per id bounds the memory to the
+// register's size.
+type encodedEntry struct {
+	entry *conference.RegisterEntry
+	json  []byte
+}
+
+// encodeEntries returns the JSON encoding of the entries: byte for byte what
+// encoding/json (and so c.JSON) writes for the slice.
+func (h *registerAPI) encodeEntries(entries []*conference.RegisterEntry) ([]byte, error) {
+	parts := make([][]byte, len(entries))
+	size := 2 + len(parts)
+	for i, e := range entries {
+		if v, ok := h.entryJSON.Load(e.ID); ok && v.(*encodedEntry).entry == e {
+			parts[i] = v.(*encodedEntry).json
+		} else {
+			raw, err := json.Marshal(e)
+			if err != nil {
+				return nil, err
+			}
+			h.entryJSON.Store(e.ID, &encodedEntry{entry: e, json: raw})
+			parts[i] = raw
+		}
+		size += len(parts[i])
+	}
+	body := make([]byte, 0, size)
+	body = append(body, '[')
+	for i, p := range parts {
+		if i > 0 {
+			body = append(body, ',')
+		}
+		body = append(body, p...)
+	}
+	return append(body, ']'), nil
+}
+
+func (h *registerAPI) create(c *gin.Context) {
+	var in conference.RegisterEntryInput
+	if !h.bind(c, &in) {
+		return
+	}
+	v, err := h.svc.CreateRegisterEntry(c, actor(c), in)
+	h.respond(c, http.StatusCreated, v, err)
+}
+
+func (h *registerAPI) get(c *gin.Context) {
+	v, err := h.svc.RegisterEntry(c, actor(c), c.Param("id"))
+	h.respond(c, http.StatusOK, v, err)
+}
+
+func (h *registerAPI) update(c *gin.Context) {
+	var in conference.RegisterEntryUpdate
+	if !h.bind(c, &in) {
+		return
+	}
+	v, err := h.svc.UpdateRegisterEntry(c, actor(c), c.Param("id"), in)
+	h.respond(c, http.StatusOK, v, err)
+}
+
+func (h *registerAPI) history(c *gin.Context) {
+	v, err := h.svc.RegisterHistory(c, actor(c), c.Param("id"))
+	h.respond(c, http.StatusOK, v, err)
+}
+
+func (h *registerAPI) backlinks(c *gin.Context) {
+	v, err := h.svc.Backlinks(c, actor(c), c.Param("id"))
+	h.respond(c, http.StatusOK, v, err)
+}
+
+// exportCSV writes every entry the filters select, page by page.
+func (h *registerAPI) exportCSV(c *gin.Context) {
+	f, err := registerFilter(c)
+	if err != nil {
+		h.writeError(c, err)
+		return
+	}
+	if f.Limit != 0 || f.Offset != 0 {
+		h.writeError(c, conference.Invalid("limit", "the export takes every entry the filters select: no limit or offset"))
+		return
+	}
+	u := actor(c)
+	var entries []*conference.RegisterEntry
+	for {
+		f.Offset = len(entries)
+		page, err := h.svc.Register(c, u, f)
+		if err != nil {
+			h.writeError(c, err)
+			return
+		}
+		entries = append(entries, page.Entries...)
+		if len(page.Entries) == 0 || len(entries) >= page.Total {
+			break
+		}
+	}
+	topics, err := h.svc.Topics(c, u)
+	if err != nil {
+		h.writeError(c, err)
+		return
+	}
+	slugs := make(map[string]string, len(topics))
+	for _, t := range topics {
+		slugs[t.ID] = t.Slug
+	}
+	var buf bytes.Buffer
+	if err := export.WriteRegisterCSV(&buf, entries, slugs); err != nil {
+		h.writeError(c, err)
+		return
+	}
+	c.Header("Content-Disposition", `attachment; filename="register.csv"`)
+	c.Data(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+}
+
+// ImportRefusal is the answer to an import that was refused: the error, and
+// every problem found, by row and field.
+type ImportRefusal struct {
+	Error    ErrorDetail                `json:"error"`
+	Rows     int                        `json:"rows"`
+	Problems []conference.ImportProblem `json:"problems"`
+}
+
+func (h *registerAPI) importCSV(c *gin.Context) {
+	dry, err := boolParam(c, "dry_run")
+	if err != nil {
+		h.writeError(c, err)
+		return
+	}
+	if c.Request.Body == nil || c.Request.Body == http.NoBody {
+		h.writeError(c, conference.Invalid("file", "send the CSV file as the request body (Content-Type: text/csv)"))
+		return
+	}
+	rep, err := h.svc.ImportRegisterCSV(c, actor(c), c.Request.Body, dry)
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooLarge):
+		h.writeError(c, &conference.Error{Code: ETOOLARGE, Message: "The file is larger than 1 MiB; split it."})
+	case err != nil && rep != nil && len(rep.Problems) > 0:
+		c.AbortWithStatusJSON(http.StatusBadRequest, ImportRefusal{
+			Error: ErrorDetail{Code: conference.ErrorCode(err), Message: conference.ErrorMessage(err), Field: fieldOf(err)},
+			Rows:  rep.Rows, Problems: rep.Problems,
+		})
+	case err != nil:
+		h.writeError(c, err)
+	case dry:
+		c.JSON(http.StatusOK, rep)
+	default:
+		c.JSON(http.StatusCreated, rep)
+	}
+}
+
+func fieldOf(err error) string {
+	var e *conference.Error
+	if errors.As(err, &e) {
+		return e.Field
+	}
+	return ""
+}
+
+func (h *registerAPI) coverage(c *gin.Context) {
+	f := conference.CoverageFilter{
+		Statuses: typed[conference.EntryStatus](listParam(c, "status")),
+		Formats:  typed[conference.Format](listParam(c, "format")),
+		Meeting:  c.Query("meeting"),
+	}
+	var err error
+	if f.Year, err = intParam(c, "year"); err != nil {
+		h.writeError(c, err)
+		return
+	}
+	v, err := h.svc.Coverage(c, actor(c), f)
+	h.respond(c, http.StatusOK, v, err)
+}

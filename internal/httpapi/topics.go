@@ -1,0 +1,65 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/quintet-ag/quintet/internal/conference"
+)
+
+// topicAPI serves the topics.
+type topicAPI struct {
+	replies
+	svc interface {
+		Topics(ctx context.Context, actor *conference.User) ([]*conference.Topic, error)
+		Topic(ctx context.Context, actor *conference.User, idOrSlug string) (*conference.Topic, error)
+		CreateTopic(ctx context.Context, actor *conference.User, t conference.Topic) (*conference.Topic, error)
+		UpdateTopic(ctx context.Context, actor *conference.User, id string, upd conference.TopicUpdate) (*conference.Topic, error)
+	}
+}
+
+func (h *topicAPI) routes() []route {
+	return []route{
+		{method: "GET", path: v1 + "/topics", summary: "List topics", access: signedIn, reply: []conference.Topic{}, status: 200, handle: h.list},
+		{method: "POST", path: v1 + "/topics", summary: "Add a topic", access: admin, body: TopicInput{}, reply: conference.Topic{}, status: 201, handle: h.create},
+		{method: "GET", path: v1 + "/topics/:id", summary: "Read a topic by id or slug", access: signedIn, reply: conference.Topic{}, status: 200, handle: h.get},
+		{method: "PATCH", path: v1 + "/topics/:id", summary: "Change a topic", access: admin, body: conference.TopicUpdate{}, reply: conference.Topic{}, status: 200, handle: h.update},
+	}
+}
+
+func (h *topicAPI) list(c *gin.Context) {
+	v, err := h.svc.Topics(c, actor(c))
+	h.respond(c, http.StatusOK, v, err)
+}
+
+func (h *topicAPI) get(c *gin.Context) {
+	v, err := h.svc.Topic(c, actor(c), c.Param("id"))
+	h.respond(c, http.StatusOK, v, err)
+}
+
+// TopicInput is what it takes to add a topic.
+type TopicInput struct {
+	Slug        string `json:"slug"`
+	Title       string `json:"title"`
+	Description string `json:"description"`
+}
+
+func (h *topicAPI) create(c *gin.Context) {
+	var in TopicInput
+	if !h.bind(c, &in) {
+		return
+	}
+	v, err := h.svc.CreateTopic(c, actor(c), conference.Topic{Slug: in.Slug, Title: in.Title, Description: in.Description})
+	h.respond(c, http.StatusCreated, v, err)
+}
+
+func (h *topicAPI) update(c *gin.Context) {
+	var in conference.TopicUpdate
+	if !h.bind(c, &in) {
+		return
+	}
+	v, err := h.svc.UpdateTopic(c, actor(c), c.Param("id"), in)
+	h.respond(c, http.StatusOK, v, err)
+}
