@@ -1,15 +1,14 @@
 package conference
 
 import (
-	"cmp"
-	"container/heap"
 	"context"
 	"math"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"unicode/utf8"
+
+	"github.com/quintet-ag/quintet/internal/textindex"
 )
 
 // Limits of a search query. Queries come from a search box: a few words.
@@ -65,23 +64,10 @@ type Fragment struct {
 	Match bool   `json:"match,omitempty"`
 }
 
-// queryTerm is one word of a query.
-type queryTerm struct {
-	word   string
-	prefix bool // also matches words that start with it
-}
-
-func (t queryTerm) matches(w []byte) bool {
-	if t.prefix {
-		return len(w) >= len(t.word) && string(w[:len(t.word)]) == t.word
-	}
-	return string(w) == t.word
-}
-
 // parseSearchQuery checks q and returns its words, folded and without
 // repeats. One-letter words match only whole words: as prefixes they would
 // match most of the index and rank nothing.
-func parseSearchQuery(q string) ([]queryTerm, error) {
+func parseSearchQuery(q string) ([]textindex.Term, error) {
 	q = strings.TrimSpace(q)
 	if q == "" {
 		return nil, Invalid("q", "q is required: type a few words to search for")
@@ -92,11 +78,11 @@ func parseSearchQuery(q string) ([]queryTerm, error) {
 	if utf8.RuneCountInString(q) > MaxSearchQuery {
 		return nil, Invalid("q", "q is longer than %d characters", MaxSearchQuery)
 	}
-	var terms []queryTerm
+	var terms []textindex.Term
 	seen := map[string]bool{}
 	n := 0
 	var err error
-	scanWords(q, func(b []byte) {
+	textindex.Words(q, func(_, _ int, b []byte) {
 		w := string(b)
 		n++
 		if n > MaxSearchTerms {
@@ -107,7 +93,7 @@ func parseSearchQuery(q string) ([]queryTerm, error) {
 			return
 		}
 		seen[w] = true
-		terms = append(terms, queryTerm{word: w, prefix: utf8.RuneCountInString(w) > 1})
+		terms = append(terms, textindex.Term{Word: w, Prefix: utf8.RuneCountInString(w) > 1})
 	})
 	if err != nil {
 		return nil, err
@@ -148,7 +134,7 @@ func (s *Service) Search(ctx context.Context, actor *User, q SearchQuery) (*Sear
 	}
 	res := &SearchResults{Query: strings.TrimSpace(q.Q), Counts: map[SearchKind]int{}, Hits: []SearchHit{}}
 	for _, t := range terms {
-		res.Terms = append(res.Terms, t.word)
+		res.Terms = append(res.Terms, t.Word)
 	}
 	s.read(func(st *state) {
 		if q.Meeting != "" && st.meetings[q.Meeting] == nil {
@@ -163,49 +149,7 @@ func (s *Service) Search(ctx context.Context, actor *User, q SearchQuery) (*Sear
 	return res, nil
 }
 
-// scratch holds per-query arrays indexed by document, reused across queries:
-// allocating and clearing them per query would cost more than the search.
-type scratch struct {
-	score   []float32
-	last    []float32 // the score the current term added to a document
-	matched []uint8   // how many terms a document matched so far
-	touched []uint32
-}
-
-var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
-
-func (sc *scratch) grow(n int) {
-	if len(sc.score) < n {
-		sc.score = make([]float32, n+n/4)
-		sc.last = make([]float32, n+n/4)
-		sc.matched = make([]uint8, n+n/4)
-	}
-}
-
-func (sc *scratch) reset() {
-	for _, d := range sc.touched {
-		sc.score[d], sc.last[d], sc.matched[d] = 0, 0, 0
-	}
-	sc.touched = sc.touched[:0]
-}
-
-// expansion is the part of the index one query term matches.
-type expansion struct {
-	terms []*termInfo
-	exact []bool
-	cost  int
-}
-
-// BM25 constants: b is low because notes and summaries are short and their
-// lengths say little.
-const (
-	bm25K1       = 1.2
-	bm25B        = 0.4
-	prefixFactor = 0.7 // a word matched by its start counts less than a whole word
-)
-
-func (st *state) search(actor *User, level int, terms []queryTerm, q SearchQuery, res *SearchResults) {
-	ix := st.searchIx
+func (st *state) search(actor *User, level int, terms []textindex.Term, q SearchQuery, res *SearchResults) {
 	// The sessions whose whole record the reader reads (access.go): their
 	// documents pass the level filter whatever their marking.
 	inside := st.insiderSessions(actor)
@@ -213,52 +157,17 @@ func (st *state) search(actor *User, level int, terms []queryTerm, q SearchQuery
 		// Ranking statistics are kept per level, not per session: an insider's
 		// are taken over every level, so that a word found only in their
 		// session's heads notes still counts. It moves only their own ranking.
-		level = len(ix.live) - 1
+		level = textindex.Levels - 1
 	}
 	lvl := uint8(actor.Clearance().Level())
-	// Statistics over what the reader may read only.
-	var n, lenSum float64
-	for l := 0; l <= level; l++ {
-		n += float64(ix.live[l])
-		lenSum += ix.lenSum[l]
-	}
-	if n == 0 {
-		return
-	}
-	avgLen := max(lenSum/n, 1)
-
-	exps := make([]expansion, len(terms))
-	for i, t := range terms {
-		e := &exps[i]
-		words := []string{t.word}
-		if t.prefix {
-			words = ix.withPrefix(t.word)
-		}
-		for _, w := range words {
-			ti := ix.terms[w]
-			if ti == nil {
-				continue
-			}
-			e.terms = append(e.terms, ti)
-			e.exact = append(e.exact, w == t.word)
-			e.cost += len(ti.post)
-		}
-		if len(e.terms) == 0 {
-			return // every word must match: one that matches nothing ends the search
-		}
-	}
-	// The rarest term first: it bounds the candidates the others look at.
-	slices.SortFunc(exps, func(a, b expansion) int { return cmp.Compare(a.cost, b.cost) })
-
 	var inMeeting map[string]bool // topics on the filtered meeting's agenda
 	if q.Meeting != "" {
 		inMeeting = st.topicsOfMeeting(q.Meeting)
 	}
-	// visible says whether the reader may find d at all: alive, within
-	// their clearance, and in the meeting asked for. It runs for the
-	// postings of the first term only; later terms look at its survivors.
+	// visible says whether the reader may find d at all: within their
+	// clearance, and in the meeting asked for.
 	visible := func(d *searchDoc) bool {
-		if d.dead || (d.level > lvl && (len(inside) == 0 || !inside[docSession(d)])) {
+		if d.level > lvl && (len(inside) == 0 || !inside[docSession(d)]) {
 			return false
 		}
 		if q.Meeting == "" {
@@ -269,90 +178,35 @@ func (st *state) search(actor *User, level int, terms []queryTerm, q SearchQuery
 		}
 		return d.meeting == q.Meeting
 	}
-
-	sc := scratchPool.Get().(*scratch)
-	defer scratchPool.Put(sc)
-	sc.grow(len(ix.docs))
-	defer sc.reset()
-
-	// BM25's length normalisation, k1·(1−b+b·len/avg), as c1 + c2·len.
-	c1, c2 := float32(bm25K1*(1-bm25B)), float32(bm25K1*bm25B/avgLen)
-	docs := ix.docs
-	for i, e := range exps {
-		mi := uint8(i)
-		for j, ti := range e.terms {
-			var df float64
-			for l := 0; l <= level; l++ {
-				df += float64(ti.df[l])
-			}
-			if df <= 0 {
-				continue // only in what the reader may not read
-			}
-			weight := math.Log(1+(n-df+0.5)/(df+0.5)) * (bm25K1 + 1)
-			if !e.exact[j] {
-				weight *= prefixFactor
-			}
-			wt := float32(weight)
-			for _, p := range ti.post {
-				d := p.doc
-				m := sc.matched[d]
-				if m < mi {
-					continue // missed an earlier term
-				}
-				if m == 0 { // i == 0: a new candidate
-					if !visible(&docs[d]) {
-						continue
-					}
-					sc.touched = append(sc.touched, d)
-				}
-				s := wt * p.w / (p.w + c1 + c2*docs[d].length)
-				if m == mi { // the first expansion of this term to match d
-					sc.score[d] += s
-					sc.last[d] = s
-					sc.matched[d] = mi + 1
-				} else if s > sc.last[d] { // another expansion of it: keep the best
-					sc.score[d] += s - sc.last[d]
-					sc.last[d] = s
-				}
-			}
-		}
-	}
-
 	var wanted [8]bool // by rank
 	for i, k := range SearchKinds {
 		wanted[i] = len(q.Kinds) == 0 || slices.Contains(q.Kinds, k)
 	}
+	// Every kind is counted, the kinds asked for only are ranked.
 	var counts [8]int // by rank
-	top := &hitHeap{docs: ix.docs}
-	all := uint8(len(exps))
-	for _, d := range sc.touched {
-		if sc.matched[d] != all {
-			continue
-		}
-		rank := ix.docs[d].rank
-		counts[rank]++
-		if !wanted[rank] {
-			continue
+	want := func(d *searchDoc) bool {
+		counts[d.rank]++
+		if !wanted[d.rank] {
+			return false
 		}
 		res.Total++
-		top.offer(scoredDoc{doc: d, score: sc.score[d]}, q.Limit)
+		return true
 	}
+	found := st.searchIx.ix.Search(textindex.Query[searchDoc]{
+		Terms: terms, Level: level, Visible: visible, Want: want, Limit: q.Limit,
+	})
 	for i, k := range SearchKinds {
 		if counts[i] > 0 {
 			res.Counts[k] = counts[i]
 		}
 	}
-	ranked := make([]scoredDoc, top.Len())
-	for i := len(ranked) - 1; i >= 0; i-- {
-		ranked[i] = heap.Pop(top).(scoredDoc)
-	}
-	for _, r := range ranked {
-		doc := &ix.docs[r.doc]
+	for i := range found {
+		doc := &found[i].Doc
 		if !st.mayFind(actor, doc) {
 			continue
 		}
 		if hit, ok := st.searchHit(doc, terms); ok {
-			hit.Score = math.Round(float64(r.score)*1000) / 1000
+			hit.Score = math.Round(float64(found[i].Score)*1000) / 1000
 			res.Hits = append(res.Hits, hit)
 		}
 	}
@@ -408,53 +262,8 @@ func (st *state) mayFind(actor *User, d *searchDoc) bool {
 	}
 }
 
-type scoredDoc struct {
-	doc   uint32
-	score float32
-}
-
-// hitHeap keeps the best hits seen so far; its root is the worst of them.
-type hitHeap struct {
-	items []scoredDoc
-	docs  []searchDoc
-}
-
-// better orders hits: higher score first, then by kind and id, so that equal
-// scores come in a stable order.
-func (h *hitHeap) better(a, b scoredDoc) bool {
-	if a.score != b.score {
-		return a.score > b.score
-	}
-	da, db := &h.docs[a.doc], &h.docs[b.doc]
-	if da.rank != db.rank {
-		return da.rank < db.rank
-	}
-	return da.id < db.id
-}
-
-func (h *hitHeap) Len() int           { return len(h.items) }
-func (h *hitHeap) Less(i, j int) bool { return h.better(h.items[j], h.items[i]) }
-func (h *hitHeap) Swap(i, j int)      { h.items[i], h.items[j] = h.items[j], h.items[i] }
-func (h *hitHeap) Push(x any)         { h.items = append(h.items, x.(scoredDoc)) }
-func (h *hitHeap) Pop() any {
-	x := h.items[len(h.items)-1]
-	h.items = h.items[:len(h.items)-1]
-	return x
-}
-
-func (h *hitHeap) offer(s scoredDoc, limit int) {
-	if len(h.items) < limit {
-		heap.Push(h, s)
-		return
-	}
-	if h.better(s, h.items[0]) {
-		h.items[0] = s
-		heap.Fix(h, 0)
-	}
-}
-
 // searchHit describes a document for the reader, with the query's words marked.
-func (st *state) searchHit(d *searchDoc, terms []queryTerm) (SearchHit, bool) {
+func (st *state) searchHit(d *searchDoc, terms []textindex.Term) (SearchHit, bool) {
 	hit := SearchHit{Kind: d.kind, ID: d.id, MeetingID: d.meeting}
 	var title, body string
 	switch d.kind {
@@ -509,62 +318,17 @@ func (st *state) searchHit(d *searchDoc, terms []queryTerm) (SearchHit, bool) {
 	return hit, true
 }
 
-func matches(w []byte, terms []queryTerm) bool {
-	for _, t := range terms {
-		if t.matches(w) {
-			return true
-		}
-	}
-	return false
-}
-
-// snippetWindow picks the stretch of body to show: about snippetBytes from
-// a little before the first matching word, cut at word boundaries.
-func snippetWindow(body string, terms []queryTerm) (int, int) {
-	if len(body) <= snippetBytes {
-		return 0, len(body)
-	}
-	// Word starts within the context before the first match, and that match.
-	const before = snippetBytes / 4
-	var starts []int
-	first := -1
-	scanWordsAt(body, func(start, _ int, w []byte) {
-		if first >= 0 {
-			return
-		}
-		for len(starts) > 0 && start-starts[0] > before {
-			starts = starts[1:]
-		}
-		starts = append(starts, start)
-		if matches(w, terms) {
-			first = start
-		}
-	})
-	from := 0
-	if first > before && len(starts) > 0 {
-		from = starts[0]
-	}
-	to := from
-	scanWordsAt(body[from:], func(_, end int, _ []byte) {
-		if end <= snippetBytes {
-			to = from + end
-		}
-	})
-	if to == from {
-		to = min(len(body), from+snippetBytes)
-		for to < len(body) && !utf8.RuneStart(body[to]) {
-			to++
-		}
-	}
-	return from, to
+// snippetWindow picks the stretch of body to show.
+func snippetWindow(body string, terms []textindex.Term) (int, int) {
+	return textindex.Window(body, terms, snippetBytes)
 }
 
 // highlight splits s[from:to] into fragments, marking the words that match.
-func highlight(s string, terms []queryTerm, from, to int) []Fragment {
+func highlight(s string, terms []textindex.Term, from, to int) []Fragment {
 	out := []Fragment{}
 	at := from
-	scanWordsAt(s[from:to], func(start, end int, w []byte) {
-		if !matches(w, terms) {
+	textindex.Words(s[from:to], func(start, end int, w []byte) {
+		if !textindex.MatchesAny(terms, w) {
 			return
 		}
 		start, end = from+start, from+end

@@ -1,0 +1,280 @@
+package textindex
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+)
+
+// Term is one word to search for, folded (see Fold).
+type Term struct {
+	Word   string
+	Prefix bool // also matches words that start with it
+}
+
+// Matches reports whether the folded word w is one the term finds.
+func (t Term) Matches(w []byte) bool {
+	if t.Prefix {
+		return len(w) >= len(t.Word) && string(w[:len(t.Word)]) == t.Word
+	}
+	return string(w) == t.Word
+}
+
+// MatchesAny reports whether any of terms matches the folded word w.
+func MatchesAny(terms []Term, w []byte) bool {
+	for _, t := range terms {
+		if t.Matches(w) {
+			return true
+		}
+	}
+	return false
+}
+
+// MaxTerms bounds the terms of one search: a document's count of matched
+// terms is kept in a byte.
+const MaxTerms = math.MaxUint8
+
+// Query asks for the documents that hold every term.
+type Query[T comparable] struct {
+	Terms []Term
+	// Level is the highest level whose documents count in the ranking
+	// statistics (document frequencies, average length).
+	Level int
+	// Visible says whether the reader may find a document at all; nil lets
+	// every document be found. It is asked once for each document that holds
+	// the rarest term, before the others are looked at.
+	Visible func(*T) bool
+	// Want is called once with every visible document that holds every
+	// term, in no particular order, and says whether it is ranked. A caller
+	// counts matches there. Nil ranks them all.
+	Want  func(*T) bool
+	Limit int // how many hits at most
+}
+
+// Hit is a document found, with its score.
+type Hit[T comparable] struct {
+	Doc   T
+	Score float32
+}
+
+// BM25 constants: b is low because the texts are short and their lengths
+// say little.
+const (
+	bm25K1       = 1.2
+	bm25B        = 0.4
+	prefixFactor = 0.7 // a word matched by its start counts less than a whole word
+)
+
+// scratch holds per-search arrays indexed by document, reused across
+// searches: allocating and clearing them per search would cost more than
+// the search.
+type scratch struct {
+	score   []float32
+	last    []float32 // the score the current term added to a document
+	matched []uint8   // how many terms a document matched so far
+	touched []uint32
+}
+
+func (sc *scratch) grow(n int) {
+	if len(sc.score) < n {
+		sc.score = make([]float32, n+n/4)
+		sc.last = make([]float32, n+n/4)
+		sc.matched = make([]uint8, n+n/4)
+	}
+}
+
+func (sc *scratch) reset() {
+	for _, d := range sc.touched {
+		sc.score[d], sc.last[d], sc.matched[d] = 0, 0, 0
+	}
+	sc.touched = sc.touched[:0]
+}
+
+// expansion is the part of the index one query term matches.
+type expansion struct {
+	terms []*termInfo
+	exact []bool
+	cost  int
+}
+
+// Search returns the best q.Limit documents that hold every term, best
+// first; equal scores come in the order of their keys, so that results are
+// stable and a caller orders ties by its choice of keys.
+func (ix *Index[T]) Search(q Query[T]) []Hit[T] {
+	if len(q.Terms) > MaxTerms {
+		panic(fmt.Sprintf("textindex: %d terms, at most %d", len(q.Terms), MaxTerms))
+	}
+	if len(q.Terms) == 0 || q.Limit <= 0 {
+		return nil
+	}
+	level := min(max(q.Level, 0), Levels-1)
+	var n, lenSum float64
+	for l := 0; l <= level; l++ {
+		n += float64(ix.live[l])
+		lenSum += ix.lenSum[l]
+	}
+	if n == 0 {
+		return nil
+	}
+	avgLen := max(lenSum/n, 1)
+
+	exps := make([]expansion, len(q.Terms))
+	for i, t := range q.Terms {
+		e := &exps[i]
+		words := []string{t.Word}
+		if t.Prefix {
+			words = ix.withPrefix(t.Word)
+		}
+		for _, w := range words {
+			ti := ix.terms[w]
+			if ti == nil {
+				continue
+			}
+			e.terms = append(e.terms, ti)
+			e.exact = append(e.exact, w == t.Word)
+			e.cost += len(ti.post)
+		}
+		if len(e.terms) == 0 {
+			return nil // every word must match: one that matches nothing ends the search
+		}
+	}
+	// The rarest term first: it bounds the candidates the others look at.
+	slices.SortFunc(exps, func(a, b expansion) int { return cmp.Compare(a.cost, b.cost) })
+
+	visible, want := q.Visible, q.Want
+	if visible == nil {
+		visible = func(*T) bool { return true }
+	}
+	if want == nil {
+		want = func(*T) bool { return true }
+	}
+
+	sc := ix.scratch.Get().(*scratch)
+	defer ix.scratch.Put(sc)
+	sc.grow(len(ix.docs))
+	defer sc.reset()
+
+	// BM25's length normalisation, k1·(1−b+b·len/avg), as c1 + c2·len.
+	c1, c2 := float32(bm25K1*(1-bm25B)), float32(bm25K1*bm25B/avgLen)
+	docs := ix.docs
+	for i, e := range exps {
+		mi := uint8(i)
+		for j, ti := range e.terms {
+			var df float64
+			for l := 0; l <= level; l++ {
+				df += float64(ti.df[l])
+			}
+			if df <= 0 {
+				continue // only above the level asked for
+			}
+			weight := math.Log(1+(n-df+0.5)/(df+0.5)) * (bm25K1 + 1)
+			if !e.exact[j] {
+				weight *= prefixFactor
+			}
+			wt := float32(weight)
+			for _, p := range ti.post {
+				d := p.doc
+				m := sc.matched[d]
+				if m < mi {
+					continue // missed an earlier term
+				}
+				if m == 0 { // i == 0: a new candidate
+					if docs[d].dead || !visible(&docs[d].val) {
+						continue
+					}
+					sc.touched = append(sc.touched, d)
+				}
+				s := wt * p.w / (p.w + c1 + c2*docs[d].length)
+				if m == mi { // the first expansion of this term to match d
+					sc.score[d] += s
+					sc.last[d] = s
+					sc.matched[d] = mi + 1
+				} else if s > sc.last[d] { // another expansion of it: keep the best
+					sc.score[d] += s - sc.last[d]
+					sc.last[d] = s
+				}
+			}
+		}
+	}
+
+	top := topK[T]{docs: docs, limit: q.Limit}
+	all := uint8(len(exps))
+	for _, d := range sc.touched {
+		if sc.matched[d] == all && want(&docs[d].val) {
+			top.offer(scored{doc: d, score: sc.score[d]})
+		}
+	}
+	slices.SortFunc(top.items, top.compare)
+	hits := make([]Hit[T], len(top.items))
+	for i, s := range top.items {
+		hits[i] = Hit[T]{Doc: docs[s.doc].val, Score: s.score}
+	}
+	return hits
+}
+
+type scored struct {
+	doc   uint32
+	score float32
+}
+
+// topK keeps the best hits seen so far in a heap whose root is the worst
+// of them, so that a better hit replaces it in log(limit) steps.
+type topK[T comparable] struct {
+	items []scored
+	docs  []doc[T]
+	limit int
+}
+
+// compare orders hits: higher score first, then by key.
+func (h *topK[T]) compare(a, b scored) int {
+	if a.score != b.score {
+		return cmp.Compare(b.score, a.score)
+	}
+	return strings.Compare(h.docs[a.doc].key, h.docs[b.doc].key)
+}
+
+func (h *topK[T]) better(a, b scored) bool { return h.compare(a, b) < 0 }
+
+func (h *topK[T]) offer(s scored) {
+	if len(h.items) < h.limit {
+		h.items = append(h.items, s)
+		h.up(len(h.items) - 1)
+		return
+	}
+	if h.better(s, h.items[0]) {
+		h.items[0] = s
+		h.down(0)
+	}
+}
+
+// up and down restore the heap order (worse above better) after the item
+// at i was added or replaced.
+func (h *topK[T]) up(i int) {
+	for i > 0 {
+		parent := (i - 1) / 2
+		if !h.better(h.items[parent], h.items[i]) {
+			return
+		}
+		h.items[parent], h.items[i] = h.items[i], h.items[parent]
+		i = parent
+	}
+}
+
+func (h *topK[T]) down(i int) {
+	for {
+		worst := i
+		if l := 2*i + 1; l < len(h.items) && h.better(h.items[worst], h.items[l]) {
+			worst = l
+		}
+		if r := 2*i + 2; r < len(h.items) && h.better(h.items[worst], h.items[r]) {
+			worst = r
+		}
+		if worst == i {
+			return
+		}
+		h.items[i], h.items[worst] = h.items[worst], h.items[i]
+		i = worst
+	}
+}
