@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { ADMIN, DELEGATE_CA, RAPPORTEUR } from './accounts';
-import { contextFor, day, openLondon, sessionItem, signIn, uniqueTitle, watchConsole } from './helpers';
+import { contextFor, day, openLondon, sessionItem, signIn, startNewSession, uniqueTitle, watchConsole } from './helpers';
 
 // The five topics of the London meeting, as the press release lists them.
 const TOPICS = [
@@ -24,12 +24,7 @@ test('the secretariat adds a session on day two and a Canadian delegate sees it 
   await expect(topics.getByRole('listitem')).toHaveCount(5);
   for (const t of TOPICS) await expect(topics.getByRole('heading', { name: t })).toBeVisible();
 
-  await page.getByRole('button', { name: 'Add session' }).click();
-  const form = page.getByRole('form', { name: 'Add a session' });
-  await form.getByLabel('Title').fill(title);
-  await form.getByLabel('Day').selectOption('2014-07-10');
-  await form.getByLabel('Starts').fill('17:00');
-  await form.getByLabel('Ends').fill('18:15');
+  const form = await startNewSession(page, { title, day: '2014-07-10', starts: '17:00', ends: '18:15' });
   await form.getByLabel('Room').fill('Meeting room 3');
   await form.getByRole('checkbox', { name: /international cooperation/i }).check();
   await form.getByLabel('Chair').selectOption({ label: 'Secretariat' });

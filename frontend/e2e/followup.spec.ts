@@ -1,5 +1,6 @@
-import { expect, request, test, type APIRequestContext, type Page } from '@playwright/test';
-import { ADMIN, BASE_URL, PASSWORD, RAPPORTEUR, type Account } from './accounts';
+import { expect, test, type Page } from '@playwright/test';
+import { ADMIN, RAPPORTEUR, type Account } from './accounts';
+import { apiAs, endSession, ensureAccount, rapporteurSession } from './api';
 import { contextFor, uniqueTitle, watchConsole } from './helpers';
 
 // Outcomes and actions in the browser: a rapporteur promotes a note to an
@@ -13,13 +14,6 @@ import { contextFor, uniqueTitle, watchConsole } from './helpers';
 const FOLLOWUP_A: Account = { email: 'followup.ca.a@example.org', name: 'Fiona Gagnon' };
 const FOLLOWUP_B: Account = { email: 'followup.ca.b@example.org', name: 'Frank Leblanc' };
 
-async function apiAs(account: Account): Promise<APIRequestContext> {
-  const ctx = await request.newContext({ baseURL: BASE_URL, extraHTTPHeaders: { Origin: BASE_URL } });
-  const res = await ctx.post('/api/v1/login', { data: { email: account.email, password: PASSWORD } });
-  expect(res.status(), `sign in ${account.email}`).toBe(200);
-  return ctx;
-}
-
 let sessionId = '';
 let noteText = '';
 let actionId = '';
@@ -28,28 +22,14 @@ test.describe.configure({ mode: 'serial' });
 
 test.beforeAll(async () => {
   const admin = await apiAs(ADMIN);
-  for (const a of [FOLLOWUP_A, FOLLOWUP_B]) {
-    const res = await admin.post('/api/v1/users', {
-      data: { email: a.email, name: a.name, roles: ['followup'], delegation: 'CA', password: PASSWORD },
-    });
-    expect([201, 409]).toContain(res.status()); // 409: made by an earlier run on this server
-  }
-  const users = (await (await admin.get('/api/v1/users')).json()) as { id: string; email: string }[];
-  const rapporteur = users.find((u) => u.email === RAPPORTEUR.email);
-  expect(rapporteur).toBeTruthy();
-  const title = uniqueTitle('Follow-up of guidance for prosecutors');
-  const created = await admin.post('/api/v1/meetings/london-2014/sessions', {
-    data: {
-      title,
-      start: '2014-07-11T16:00:00+01:00',
-      end: '2014-07-11T16:45:00+01:00',
-      room: 'Committee room',
-      rapporteurs: [rapporteur!.id],
-      topics: [],
-    },
+  for (const a of [FOLLOWUP_A, FOLLOWUP_B]) await ensureAccount(admin, a, ['followup'], 'CA');
+  await admin.dispose();
+  sessionId = await rapporteurSession({
+    title: uniqueTitle('Follow-up of guidance for prosecutors'),
+    start: '2014-07-11T16:00:00+01:00',
+    end: '2014-07-11T16:45:00+01:00',
+    room: 'Committee room',
   });
-  expect(created.status()).toBe(201);
-  sessionId = ((await created.json()) as { id: string }).id;
 
   const rap = await apiAs(RAPPORTEUR);
   expect((await rap.post(`/api/v1/sessions/${sessionId}/start`)).status()).toBe(200);
@@ -58,17 +38,10 @@ test.beforeAll(async () => {
     data: { client_id: crypto.randomUUID(), text: noteText, marking: 'all' },
   });
   expect(note.status()).toBe(201);
-  await admin.dispose();
   await rap.dispose();
 });
 
-// End the session this spec opened, so that no other spec finds it live.
-test.afterAll(async () => {
-  if (!sessionId) return;
-  const rap = await apiAs(RAPPORTEUR);
-  await rap.post(`/api/v1/sessions/${sessionId}/end`);
-  await rap.dispose();
-});
+test.afterAll(() => endSession(sessionId));
 
 test('a rapporteur promotes a note to an action owned by Canada', async ({ browser }) => {
   const { context, page } = await contextFor(browser, RAPPORTEUR);

@@ -43,6 +43,29 @@ export async function openLondon(page: Page): Promise<void> {
   await expect(page.getByRole('heading', { level: 1, name: /London 2014/ })).toBeVisible();
 }
 
+/** What the agenda's "Add a session" form asks first; times are the meeting's (HH:MM). */
+export interface NewSession {
+  title: string;
+  /** YYYY-MM-DD, a day of the meeting. */
+  day: string;
+  starts: string;
+  ends: string;
+}
+
+/**
+ * Opens the agenda's "Add a session" form and fills in the session's title,
+ * day and times; returns the form, for the caller to fill in more and submit.
+ */
+export async function startNewSession(page: Page, s: NewSession): Promise<Locator> {
+  await page.getByRole('button', { name: 'Add session' }).click();
+  const form = page.getByRole('form', { name: 'Add a session' });
+  await form.getByLabel('Title').fill(s.title);
+  await form.getByLabel('Day').selectOption(s.day);
+  await form.getByLabel('Starts').fill(s.starts);
+  await form.getByLabel('Ends').fill(s.ends);
+  return form;
+}
+
 /** The day section of the agenda for a date (YYYY-MM-DD). */
 export function day(page: Page, date: string) {
   return page.locator(`[data-testid="day"][data-date="${date}"]`);

@@ -1,5 +1,6 @@
-import { expect, request, test, type APIRequestContext } from '@playwright/test';
-import { ADMIN, BASE_URL, DELEGATE_CA, PASSWORD, RAPPORTEUR, type Account } from './accounts';
+import { expect, test } from '@playwright/test';
+import { DELEGATE_CA, RAPPORTEUR } from './accounts';
+import { endSession, rapporteurSession } from './api';
 import { contextFor, uniqueTitle, watchConsole } from './helpers';
 
 // Promoting a note from the live page: the rapporteur writes a note in the
@@ -7,44 +8,20 @@ import { contextFor, uniqueTitle, watchConsole } from './helpers';
 // outcome, without leaving the live view. The delegate's view of the same
 // note has none of these controls.
 
-async function apiAs(account: Account): Promise<APIRequestContext> {
-  const ctx = await request.newContext({ baseURL: BASE_URL, extraHTTPHeaders: { Origin: BASE_URL } });
-  const res = await ctx.post('/api/v1/login', { data: { email: account.email, password: PASSWORD } });
-  expect(res.status(), `sign in ${account.email}`).toBe(200);
-  return ctx;
-}
-
 let sessionId = '';
 
 test.describe.configure({ mode: 'serial' });
 
 test.beforeAll(async () => {
-  const admin = await apiAs(ADMIN);
-  const users = (await (await admin.get('/api/v1/users')).json()) as { id: string; email: string }[];
-  const rapporteur = users.find((u) => u.email === RAPPORTEUR.email);
-  expect(rapporteur).toBeTruthy();
-  const created = await admin.post('/api/v1/meetings/london-2014/sessions', {
-    data: {
-      title: uniqueTitle('Promoting from the live page'),
-      start: '2014-07-11T17:00:00+01:00',
-      end: '2014-07-11T17:30:00+01:00',
-      room: 'Room 3',
-      rapporteurs: [rapporteur!.id],
-      topics: [],
-    },
+  sessionId = await rapporteurSession({
+    title: uniqueTitle('Promoting from the live page'),
+    start: '2014-07-11T17:00:00+01:00',
+    end: '2014-07-11T17:30:00+01:00',
+    room: 'Room 3',
   });
-  expect(created.status()).toBe(201);
-  sessionId = ((await created.json()) as { id: string }).id;
-  await admin.dispose();
 });
 
-// End the session this spec opened, so that no other spec finds it live.
-test.afterAll(async () => {
-  if (!sessionId) return;
-  const rap = await apiAs(RAPPORTEUR);
-  await rap.post(`/api/v1/sessions/${sessionId}/end`);
-  await rap.dispose();
-});
+test.afterAll(() => endSession(sessionId));
 
 test('the rapporteur promotes the note they just wrote to an action owned by Canada, on the live page', async ({
   browser,

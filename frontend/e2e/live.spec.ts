@@ -1,5 +1,6 @@
-import { expect, test, type APIRequestContext, type Page, type WebSocket } from '@playwright/test';
+import { expect, test, type APIRequestContext, type Browser, type Page, type WebSocket } from '@playwright/test';
 import { ADMIN, DELEGATE_CA, RAPPORTEUR } from './accounts';
+import { createSession, userId } from './api';
 import { contextFor, openLondon, uniqueTitle, watchConsole } from './helpers';
 
 // Live notes in two browser contexts: the rapporteur writes, a Canadian
@@ -15,34 +16,38 @@ interface Note {
 }
 
 /** The secretariat, signed in on a browser context of its own; tests use its API. */
-const secretariat = (browser: Parameters<typeof contextFor>[0]) => contextFor(browser, ADMIN);
+const secretariat = (browser: Browser) => contextFor(browser, ADMIN);
 
 /** Creates a session on the last day of London 2014 with the rapporteur assigned; starts it when asked. */
 async function newSession(api: APIRequestContext, { start }: { start: boolean }) {
-  const users: { id: string; name: string }[] = await (await api.get('/api/v1/users')).json();
-  const rapporteur = users.find((u) => u.name === RAPPORTEUR.name);
-  expect(rapporteur, 'the rapporteur account exists').toBeTruthy();
   const title = uniqueTitle('Live test');
-  const created = await api.post('/api/v1/meetings/london-2014/sessions', {
-    data: {
-      title,
-      start: '2014-07-11T13:00:00Z',
-      end: '2014-07-11T14:00:00Z',
-      room: 'Room 2',
-      chair: '',
-      rapporteurs: [],
-      topics: [],
-    },
+  const session = await createSession(api, {
+    title,
+    start: '2014-07-11T13:00:00Z',
+    end: '2014-07-11T14:00:00Z',
+    room: 'Room 2',
   });
-  expect(created.status()).toBe(201);
-  const session: { id: string; version: number } = await created.json();
   // Assigned as the brief's secretariat would: an edit of the session.
   const patched = await api.patch(`/api/v1/sessions/${session.id}`, {
-    data: { rapporteurs: [rapporteur!.id], version: session.version },
+    data: { rapporteurs: [await userId(api, RAPPORTEUR)], version: session.version },
   });
   expect(patched.status()).toBe(200);
   if (start) expect((await api.post(`/api/v1/sessions/${session.id}/start`)).status()).toBe(200);
   return { id: session.id, title };
+}
+
+/**
+ * The cast of a test on a session already live: the secretariat, the
+ * rapporteur and the Canadian delegate, each in a browser context of their
+ * own, none of them on the session's page yet.
+ */
+async function liveCast(browser: Browser) {
+  const admin = await secretariat(browser);
+  const session = await newSession(admin.page.request, { start: true });
+  const rap = await contextFor(browser, RAPPORTEUR);
+  const del = await contextFor(browser, DELEGATE_CA);
+  const close = () => Promise.all([admin.context.close(), rap.context.close(), del.context.close()]);
+  return { admin, session, rap, del, close };
 }
 
 async function storedNotes(api: APIRequestContext, sessionId: string): Promise<Note[]> {
@@ -179,12 +184,9 @@ test('a note posted by the rapporteur reaches a delegate within a second, with i
 test('a delegate who goes offline while 5 notes are posted shows each of them once when back online', async ({
   browser,
 }) => {
-  const admin = await secretariat(browser);
-  const session = await newSession(admin.page.request, { start: true });
-  const rap = await contextFor(browser, RAPPORTEUR);
+  const { admin, session, rap, del, close } = await liveCast(browser);
   await openSession(rap.page, session.id);
 
-  const del = await contextFor(browser, DELEGATE_CA);
   const sockets = watchSockets(del.page);
   await openSession(del.page, session.id);
   await post(rap.page, 'Before the link dropped');
@@ -223,18 +225,14 @@ test('a delegate who goes offline while 5 notes are posted shows each of them on
   await post(rap.page, 'After the delegate came back');
   await expect(noteWith(del.page, 'After the delegate came back')).toBeVisible();
   expect(await shownSeqs(del.page)).toEqual([1, 2, 3, 4, 5, 6, 7]);
-  await Promise.all([admin.context.close(), rap.context.close(), del.context.close()]);
+  await close();
 });
 
 test('notes written offline wait in the outbox, survive a reload, and reach the delegate once each', async ({
   browser,
 }) => {
-  const admin = await secretariat(browser);
-  const session = await newSession(admin.page.request, { start: true });
-  const del = await contextFor(browser, DELEGATE_CA);
+  const { admin, session, rap, del, close } = await liveCast(browser);
   await openSession(del.page, session.id);
-
-  const rap = await contextFor(browser, RAPPORTEUR);
   await openSession(rap.page, session.id);
   await rap.context.setOffline(true);
   await expect(connection(rap.page)).toHaveAttribute('data-state', 'offline');
@@ -271,5 +269,5 @@ test('notes written offline wait in the outbox, survive a reload, and reach the 
   expect(stored.map((n) => [n.seq, n.text, n.client_id, n.marking])).toEqual(
     queued.map((q, i) => [i + 1, q.text, q.client_id, 'delegations']),
   );
-  await Promise.all([admin.context.close(), rap.context.close(), del.context.close()]);
+  await close();
 });

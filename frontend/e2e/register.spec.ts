@@ -1,5 +1,6 @@
-import { expect, request, test, type APIRequestContext } from '@playwright/test';
-import { ADMIN, BASE_URL, PASSWORD, type Account } from './accounts';
+import { expect, test, type APIRequestContext } from '@playwright/test';
+import { ADMIN, type Account } from './accounts';
+import { apiAs, ensureAccount } from './api';
 import { contextFor, uniqueTitle, watchConsole } from './helpers';
 
 // The register in the browser: a follow-up member of New Zealand records
@@ -14,13 +15,6 @@ import { contextFor, uniqueTitle, watchConsole } from './helpers';
 
 const FOLLOWUP_NZ: Account = { email: 'followup.nz@example.org', name: 'Aroha Ngata' };
 const TOPIC = 'building-international-capability';
-
-async function regApiAs(account: Account): Promise<APIRequestContext> {
-  const ctx = await request.newContext({ baseURL: BASE_URL, extraHTTPHeaders: { Origin: BASE_URL } });
-  const res = await ctx.post('/api/v1/login', { data: { email: account.email, password: PASSWORD } });
-  expect(res.status(), `sign in ${account.email}`).toBe(200);
-  return ctx;
-}
 
 /** The judiciary count of topic × NZ, as the coverage API says now. */
 async function judiciaryCount(api: APIRequestContext): Promise<number> {
@@ -37,13 +31,11 @@ async function judiciaryCount(api: APIRequestContext): Promise<number> {
 test('a New Zealand follow-up member registers judicial training, links it from an action, and finds it everywhere', async ({
   browser,
 }) => {
-  const admin = await regApiAs(ADMIN);
-  const res = await admin.post('/api/v1/users', {
-    data: { email: FOLLOWUP_NZ.email, name: FOLLOWUP_NZ.name, roles: ['followup'], delegation: 'NZ', password: PASSWORD },
-  });
-  expect([201, 409]).toContain(res.status()); // 409: made by an earlier run on this server
+  const admin = await apiAs(ADMIN);
+  await ensureAccount(admin, FOLLOWUP_NZ, ['followup'], 'NZ');
+  await admin.dispose();
 
-  const nz = await regApiAs(FOLLOWUP_NZ);
+  const nz = await apiAs(FOLLOWUP_NZ);
   const actionTitle = uniqueTitle('Train District Court judges on electronic evidence');
   const made = await nz.post('/api/v1/actions', {
     data: { title: actionTitle, owner: 'NZ', due: '2015-06-30', meeting_id: 'london-2014', marking: 'all' },

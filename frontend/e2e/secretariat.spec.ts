@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { ADMIN, DELEGATE_CA } from './accounts';
-import { contextFor, day, openLondon, sessionItem, uniqueTitle } from './helpers';
+import { contextFor, day, openLondon, sessionItem, startNewSession, uniqueTitle } from './helpers';
 
 test('editing a session someone else changed shows their version and saves on the second try', async ({
   browser,
@@ -11,12 +11,7 @@ test('editing a session someone else changed shows their version and saves on th
 
   // A adds a session on day three.
   await openLondon(a.page);
-  await a.page.getByRole('button', { name: 'Add session' }).click();
-  const add = a.page.getByRole('form', { name: 'Add a session' });
-  await add.getByLabel('Title').fill(title);
-  await add.getByLabel('Day').selectOption('2014-07-11');
-  await add.getByLabel('Starts').fill('15:00');
-  await add.getByLabel('Ends').fill('16:00');
+  const add = await startNewSession(a.page, { title, day: '2014-07-11', starts: '15:00', ends: '16:00' });
   await add.getByRole('button', { name: 'Add session' }).click();
   await expect(sessionItem(a.page, title)).toBeVisible();
 
@@ -81,12 +76,7 @@ test('the secretariat deletes a scheduled session after confirming', async ({ br
   const { context, page } = await contextFor(browser, ADMIN, { timezoneId: 'Europe/London' });
   const title = uniqueTitle('Session to remove');
   await openLondon(page);
-  await page.getByRole('button', { name: 'Add session' }).click();
-  const form = page.getByRole('form', { name: 'Add a session' });
-  await form.getByLabel('Title').fill(title);
-  await form.getByLabel('Day').selectOption('2014-07-09');
-  await form.getByLabel('Starts').fill('17:00');
-  await form.getByLabel('Ends').fill('17:30');
+  const form = await startNewSession(page, { title, day: '2014-07-09', starts: '17:00', ends: '17:30' });
   await form.getByRole('button', { name: 'Add session' }).click();
 
   const item = sessionItem(day(page, '2014-07-09'), title);

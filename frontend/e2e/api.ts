@@ -1,0 +1,72 @@
+import { expect, request, type APIRequestContext } from '@playwright/test';
+import { ADMIN, BASE_URL, PASSWORD, RAPPORTEUR, type Account } from './accounts';
+
+// What the specs set up through the API, as the secretariat or a rapporteur
+// would, so that each spec makes its own data and needs nothing of the others.
+
+/** An API client logged in as account; dispose of it when done. */
+export async function apiAs(account: Account): Promise<APIRequestContext> {
+  // The server refuses state-changing requests without a same-origin Origin.
+  const ctx = await request.newContext({ baseURL: BASE_URL, extraHTTPHeaders: { Origin: BASE_URL } });
+  const res = await ctx.post('/api/v1/login', { data: { email: account.email, password: PASSWORD } });
+  expect(res.status(), `log in ${account.email}`).toBe(200);
+  return ctx;
+}
+
+/** Makes an account with the test password; one made by an earlier run on this server is kept. */
+export async function ensureAccount(
+  admin: APIRequestContext,
+  account: Account,
+  roles: string[],
+  delegation: string,
+): Promise<void> {
+  const res = await admin.post('/api/v1/users', {
+    data: { email: account.email, name: account.name, roles, delegation, password: PASSWORD },
+  });
+  expect([201, 409], `add ${account.email}`).toContain(res.status());
+}
+
+/** The id of the account with this email. */
+export async function userId(api: APIRequestContext, account: Account): Promise<string> {
+  const users = (await (await api.get('/api/v1/users')).json()) as { id: string; email: string }[];
+  const found = users.find((u) => u.email === account.email);
+  expect(found, `the account ${account.email} exists`).toBeTruthy();
+  return found!.id;
+}
+
+export interface SessionFields {
+  title: string;
+  /** RFC 3339, on a day of London 2014. */
+  start: string;
+  end: string;
+  room: string;
+  rapporteurs?: string[];
+}
+
+/** Adds a session to London 2014 and returns what the server made of it. */
+export async function createSession(
+  api: APIRequestContext,
+  fields: SessionFields,
+): Promise<{ id: string; version: number }> {
+  const created = await api.post('/api/v1/meetings/london-2014/sessions', {
+    data: { chair: '', rapporteurs: [], topics: [], ...fields },
+  });
+  expect(created.status(), `add the session “${fields.title}”`).toBe(201);
+  return (await created.json()) as { id: string; version: number };
+}
+
+/** A session of London 2014 assigned to the test rapporteur, added by the secretariat. */
+export async function rapporteurSession(fields: Omit<SessionFields, 'rapporteurs'>): Promise<string> {
+  const admin = await apiAs(ADMIN);
+  const session = await createSession(admin, { ...fields, rapporteurs: [await userId(admin, RAPPORTEUR)] });
+  await admin.dispose();
+  return session.id;
+}
+
+/** Ends a session a spec started, so that no other spec finds it live. */
+export async function endSession(sessionId: string): Promise<void> {
+  if (!sessionId) return;
+  const rap = await apiAs(RAPPORTEUR);
+  await rap.post(`/api/v1/sessions/${sessionId}/end`);
+  await rap.dispose();
+}
