@@ -13,15 +13,15 @@ func (a *api) followupRoutes() []route {
 	f := newFollowupAPI(a)
 	return []route{
 		// Outcomes.
-		{"GET", v1 + "/sessions/:id/outcomes", "The session's outcomes that the reader may read, as drafted", signedIn, nil, []conference.Outcome{}, 200, f.listOutcomes},
-		{"POST", v1 + "/sessions/:id/outcomes", "Draft an outcome (the session's rapporteurs, chair, secretariat)", signedIn, conference.OutcomeInput{}, conference.Outcome{}, 201, f.createOutcome},
-		{"POST", v1 + "/sessions/:id/notes/:seq/outcome", "Promote a note to a draft outcome in one step; the note is its source", signedIn, conference.OutcomeInput{}, conference.Outcome{}, 201, f.promoteToOutcome},
+		{"GET", v1 + "/sessions/:id/outcomes", "The session's outcomes that the reader may read, as drafted", signedIn, nil, []conference.OutcomeView{}, 200, f.listOutcomes},
+		{"POST", v1 + "/sessions/:id/outcomes", "Draft an outcome (the session's rapporteurs, chair, secretariat)", signedIn, conference.OutcomeInput{}, conference.OutcomeView{}, 201, f.createOutcome},
+		{"POST", v1 + "/sessions/:id/notes/:seq/outcome", "Promote a note to a draft outcome in one step; the note is its source", signedIn, conference.OutcomeInput{}, conference.OutcomeView{}, 201, f.promoteToOutcome},
 		{"POST", v1 + "/sessions/:id/notes/:seq/action", "Promote a note to an action in one step; the action keeps the note as its origin", signedIn, conference.ActionInput{}, conference.Action{}, 201, f.promoteToAction},
-		{"GET", v1 + "/meetings/:id/outcomes", "Every outcome of the meeting's sessions that the reader may read", signedIn, nil, []conference.Outcome{}, 200, f.meetingOutcomes},
-		{"GET", v1 + "/outcomes/:id", "Read an outcome, with its history and sign-offs", signedIn, nil, conference.Outcome{}, 200, f.getOutcome},
-		{"PATCH", v1 + "/outcomes/:id", "Edit an outcome (version required); the secretariat marks it agreed or reopens it", signedIn, conference.OutcomeUpdate{}, conference.Outcome{}, 200, f.updateOutcome},
-		{"POST", v1 + "/outcomes/:id/sign-offs", "Sign an agreed outcome off for your own delegation (heads of delegation)", signedIn, nil, conference.Outcome{}, 200, f.signOff},
-		{"DELETE", v1 + "/outcomes/:id/sign-offs/:code", "Withdraw your delegation's sign-off (its head)", signedIn, nil, conference.Outcome{}, 200, f.withdrawSignOff},
+		{"GET", v1 + "/meetings/:id/outcomes", "Every outcome of the meeting's sessions that the reader may read", signedIn, nil, []conference.OutcomeView{}, 200, f.meetingOutcomes},
+		{"GET", v1 + "/outcomes/:id", "Read an outcome, with its history and sign-offs", signedIn, nil, conference.OutcomeView{}, 200, f.getOutcome},
+		{"PATCH", v1 + "/outcomes/:id", "Edit an outcome (version required); the secretariat marks it agreed or reopens it", signedIn, conference.OutcomeUpdate{}, conference.OutcomeView{}, 200, f.updateOutcome},
+		{"POST", v1 + "/outcomes/:id/sign-offs", "Sign an agreed outcome off for your own delegation (heads of delegation)", signedIn, nil, conference.OutcomeView{}, 200, f.signOff},
+		{"DELETE", v1 + "/outcomes/:id/sign-offs/:code", "Withdraw your delegation's sign-off (its head)", signedIn, nil, conference.OutcomeView{}, 200, f.withdrawSignOff},
 
 		// Actions.
 		{"GET", v1 + "/actions", "Actions the reader may read; filters meeting, topic, owner, status, overdue, due_before, changed_since; by due date", signedIn, nil, []conference.Action{}, 200, f.listActions},
