@@ -55,7 +55,7 @@ func (a *api) openapi(c *gin.Context) {
 func OpenAPIPath(ginPath string) string { return ginParam.ReplaceAllString(ginPath, "{$1}") }
 
 func (a *api) buildOpenAPI() map[string]any {
-	sg := &schemaGen{defs: map[string]any{}}
+	sg := &schemaGen{defs: map[string]any{}, bodyOnly: map[string]bool{}}
 	sg.defs["Error"] = sg.schema(reflect.TypeFor[ErrorBody]())
 	paths := map[string]map[string]any{}
 	all := a.routes()
@@ -88,7 +88,7 @@ func (a *api) buildOpenAPI() map[string]any {
 		if r.body != nil {
 			op["requestBody"] = map[string]any{
 				"required": true,
-				"content":  map[string]any{"application/json": map[string]any{"schema": sg.schema(reflect.TypeOf(r.body))}},
+				"content":  map[string]any{"application/json": map[string]any{"schema": sg.bodySchema(reflect.TypeOf(r.body))}},
 			}
 		}
 		if mt, ok := bodyTypes[r.method+" "+r.path]; ok {
@@ -360,6 +360,10 @@ func operationID(method, path string) string {
 // schemaGen turns Go types into JSON Schema (2020-12, as OpenAPI 3.1 uses).
 type schemaGen struct {
 	defs map[string]any
+	// body is set while a request body's schema is made: what a client may
+	// leave out differs from what the server always writes.
+	body     bool
+	bodyOnly map[string]bool // the defs made only for request bodies so far
 }
 
 func (sg *schemaGen) schema(t reflect.Type) map[string]any {
@@ -392,7 +396,10 @@ func (sg *schemaGen) schema(t reflect.Type) map[string]any {
 		if name == "" {
 			return sg.structSchema(t)
 		}
-		if _, done := sg.defs[name]; !done {
+		// A type that is both a body and an answer is documented as the
+		// answer, which says more (what is always there).
+		if _, done := sg.defs[name]; !done || sg.bodyOnly[name] && !sg.body {
+			sg.bodyOnly[name] = sg.body
 			sg.defs[name] = map[string]any{} // placeholder: breaks recursion
 			sg.defs[name] = sg.structSchema(t)
 		}
@@ -401,24 +408,83 @@ func (sg *schemaGen) schema(t reflect.Type) map[string]any {
 	return map[string]any{}
 }
 
+// bodySchema is the schema of a request body.
+func (sg *schemaGen) bodySchema(t reflect.Type) map[string]any {
+	sg.body = true
+	defer func() { sg.body = false }()
+	return sg.schema(t)
+}
+
+// structSchema lists as required every field encoding/json always writes
+// (no omitempty or omitzero, not a pointer), so that a generated client can
+// tell a field that is always there from one that may be missing. A request
+// body lists none: an absent field decodes to its zero value, and what a
+// body must hold is the domain's Validate to say, not the json tag.
 func (sg *schemaGen) structSchema(t reflect.Type) map[string]any {
 	props := map[string]any{}
+	var required []string
+	sg.fields(t, props, &required, true)
+	s := map[string]any{"type": "object", "properties": props, "additionalProperties": false}
+	if len(required) > 0 && !sg.body {
+		s["required"] = required
+	}
+	return s
+}
+
+// fields adds t's fields to props as encoding/json writes them: the fields
+// of an embedded struct without a json name are promoted, and a field of
+// the outer struct hides a promoted one of the same name. always is false
+// under an embedded pointer, whose fields are left out when it is nil.
+func (sg *schemaGen) fields(t reflect.Type, props map[string]any, required *[]string, always bool) {
+	var embedded []reflect.StructField
 	for i := range t.NumField() {
 		f := t.Field(i)
-		if !f.IsExported() {
-			continue
-		}
 		tag := f.Tag.Get("json")
-		name, _, _ := strings.Cut(tag, ",")
-		if name == "-" {
+		name, opts, _ := strings.Cut(tag, ",")
+		if f.Anonymous && name == "" {
+			if ft := f.Type; ft.Kind() == reflect.Struct || ft.Kind() == reflect.Pointer && ft.Elem().Kind() == reflect.Struct {
+				embedded = append(embedded, f)
+				continue
+			}
+		}
+		if !f.IsExported() || tag == "-" {
 			continue
 		}
 		if name == "" {
 			name = f.Name
 		}
+		if _, hidden := props[name]; hidden {
+			continue
+		}
 		props[name] = sg.schema(f.Type)
+		if f.Type.Kind() == reflect.Pointer {
+			// A nil pointer is written as null; in a body, an absent field
+			// decodes to nil, which the update bodies read as "leave it".
+			props[name] = map[string]any{"anyOf": []any{props[name], map[string]any{"type": "null"}}}
+		}
+		if always && !mayOmit(opts) {
+			*required = append(*required, name)
+		}
 	}
-	return map[string]any{"type": "object", "properties": props, "additionalProperties": false}
+	for _, f := range embedded {
+		ft := f.Type
+		if ft.Kind() == reflect.Pointer {
+			sg.fields(ft.Elem(), props, required, false)
+		} else {
+			sg.fields(ft, props, required, always)
+		}
+	}
+}
+
+// mayOmit reports whether a field's json tag options let encoding/json
+// leave the field out of an answer.
+func mayOmit(opts string) bool {
+	for o := range strings.SplitSeq(opts, ",") {
+		if o == "omitempty" || o == "omitzero" {
+			return true
+		}
+	}
+	return false
 }
 
 // addExamples gives the operation's JSON bodies that have none an example

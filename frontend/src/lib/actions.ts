@@ -1,47 +1,20 @@
-// Outcomes and actions: their types (the JSON of internal/conference) and
+// Outcomes and actions: their types (aliases of the generated schema) and
 // helpers; the calls of the API are in api/outcomes.ts and api/actions.ts.
 import { ApiError } from './api/client';
 import type { ServerMessage } from './live';
-import type { Marking } from './types';
+import type { Schemas } from './types';
 
-export type OutcomeKind = 'decision' | 'recommendation' | 'finding';
+/** An outcome as a reader sees it, with its sign-off count and agreement. */
+export type Outcome = Schemas['OutcomeView'];
+export type OutcomeKind = Outcome['kind'];
 export const OUTCOME_KINDS: readonly OutcomeKind[] = ['decision', 'recommendation', 'finding'];
-export type OutcomeStatus = 'draft' | 'agreed';
+export type OutcomeStatus = Outcome['status'];
+export type SignOff = Schemas['SignOff'];
+/** Body of POST /sessions/{id}/outcomes. */
+export type OutcomeInput = Schemas['OutcomeInput'];
 
-export interface SignOff {
-  delegation: string;
-  by: string;
-  by_name: string;
-  at: string;
-}
-
-export interface Outcome {
-  id: string;
-  meeting_id: string;
-  session_id: string;
-  kind: OutcomeKind;
-  text: string;
-  sources: number[];
-  marking: Marking;
-  status: OutcomeStatus;
-  sign_offs: SignOff[];
-  history: { version: number; text: string; replaced_by_name: string; replaced_at: string }[];
-  updated_by_name: string;
-  updated_at: string;
-  version: number;
-  signed_off: number;
-  delegations: number;
-  agreement: string;
-}
-
-export interface OutcomeInput {
-  kind: OutcomeKind;
-  text?: string;
-  sources?: number[];
-  marking?: Marking;
-}
-
-export type ActionStatus = 'open' | 'in-progress' | 'done' | 'blocked' | 'dropped';
+export type Action = Schemas['Action'];
+export type ActionStatus = Action['status'];
 export const ACTION_STATUSES: readonly ActionStatus[] = ['open', 'in-progress', 'done', 'blocked', 'dropped'];
 export const STATUS_LABELS: Record<ActionStatus, string> = {
   open: 'Open',
@@ -51,98 +24,16 @@ export const STATUS_LABELS: Record<ActionStatus, string> = {
   dropped: 'Dropped',
 };
 
-export interface ProgressReport {
-  at: string;
-  author: string;
-  author_name: string;
-  text: string;
-  status: ActionStatus;
-  progress: number;
-}
-
-export interface Action {
-  id: string;
-  meeting_id: string;
-  session_id?: string;
-  outcome_id?: string;
-  note_seq?: number;
-  title: string;
-  description: string;
-  owner: string;
-  agency: string;
-  contact: string;
-  due: string;
-  status: ActionStatus;
-  reason?: string;
-  progress: number;
-  topics: string[];
-  marking: Marking;
-  reports: ProgressReport[];
-  created_by: string;
-  created_at: string;
-  updated_by: string;
-  updated_by_name: string;
-  updated_at: string;
-  version: number;
-}
-
-export interface ActionInput {
-  title?: string;
-  description?: string;
-  owner: string;
-  agency?: string;
-  contact?: string;
-  due: string;
-  topics?: string[];
-  marking?: Marking;
-  meeting_id?: string;
-  session_id?: string;
-  note_seq?: number;
-  outcome_id?: string;
-}
-
-export interface ActionUpdate {
-  title?: string;
-  description?: string;
-  owner?: string;
-  agency?: string;
-  contact?: string;
-  due?: string;
-  status?: ActionStatus;
-  reason?: string;
-  progress?: number;
-  version: number;
-}
-
-export interface ReportInput {
-  text: string;
-  status?: ActionStatus;
-  progress?: number;
-  reason?: string;
-  version: number;
-}
-
-export interface DueCounts {
-  overdue: number;
-  due_soon: number;
-  on_track: number;
-  done: number;
-  dropped: number;
-  total: number;
-}
-
-export interface BoardColumn {
-  delegation: string;
-  name: string;
-  counts: DueCounts;
-  attention: Action[];
-}
-
-export interface Board {
-  today: string;
-  columns: BoardColumn[];
-  totals: DueCounts;
-}
+export type ProgressReport = Schemas['ProgressReport'];
+/** Body of POST /actions. */
+export type ActionInput = Schemas['ActionInput'];
+/** Body of PATCH /actions/{id}. */
+export type ActionUpdate = Schemas['ActionUpdate'];
+/** Body of POST /actions/{id}/reports. */
+export type ReportInput = Schemas['ReportInput'];
+export type DueCounts = Schemas['DueCounts'];
+export type BoardColumn = Schemas['BoardColumn'];
+export type Board = Schemas['Board'];
 
 export interface ActionFilter {
   meeting?: string;
@@ -168,10 +59,7 @@ export function filterQuery(f: ActionFilter): string {
   return s ? '?' + s : '';
 }
 
-export interface CarryOverGroup {
-  topic: { id: string; title: string } | null;
-  actions: Action[];
-}
+export type CarryOverGroup = Schemas['CarryOverGroup'];
 
 /**
  * The plain words of a version conflict: who changed the action and when, as

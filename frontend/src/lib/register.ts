@@ -1,13 +1,14 @@
 // The register of capacity-building activity, its links, coverage and
-// search: types mirroring internal/conference's json tags, and helpers; the
+// search: their types (aliases of the generated schema) and helpers; the
 // calls of the API are in api/register.ts and api/search.ts.
-import type { Marking } from './types';
+import type { Schemas } from './types';
 
-export type Audience = 'prosecutors' | 'judiciary' | 'investigators' | 'policy' | 'other';
-export type Format = 'training' | 'exchange' | 'guidance' | 'conference' | 'tool' | 'other';
-export type EntryStatus = 'planned' | 'ongoing' | 'completed';
-export type LinkKind = 'topic' | 'note' | 'outcome' | 'action';
-export type SearchKind = 'register' | 'topic' | 'session' | 'note' | 'outcome' | 'action';
+export type RegisterEntry = Schemas['RegisterEntry'];
+export type Audience = RegisterEntry['audiences'][number];
+export type Format = RegisterEntry['format'];
+export type EntryStatus = RegisterEntry['status'];
+export type LinkKind = Schemas['Link']['from_kind'];
+export type SearchKind = Schemas['SearchHit']['kind'];
 
 export const AUDIENCES: readonly Audience[] = ['prosecutors', 'judiciary', 'investigators', 'policy', 'other'];
 export const FORMATS: readonly Format[] = ['training', 'exchange', 'guidance', 'conference', 'tool', 'other'];
@@ -62,174 +63,37 @@ export const AUDIENCE_OPTIONS = AUDIENCES.map((a) => ({ value: a, label: AUDIENC
 export const FORMAT_OPTIONS = FORMATS.map((f) => ({ value: f, label: FORMAT_LABELS[f] }));
 export const STATUS_OPTIONS = ENTRY_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s] }));
 
-export interface Reference {
-  url: string;
-  catalogue?: string;
-  identifier?: string;
-}
-
-export interface RegisterEntry {
-  id: string;
-  title: string;
-  summary: string;
-  lead_delegation: string;
-  lead_agency: string;
-  partner_delegations: string[];
-  audiences: Audience[];
-  format: Format;
-  status: EntryStatus;
-  start_date: string;
-  end_date?: string;
-  topics: string[];
-  references: Reference[];
-  example: boolean;
-  archived: boolean;
-  version: number;
-  created_by: string;
-  created_at: string;
-  updated_by: string;
-  updated_at: string;
-}
+export type Reference = Schemas['Reference'];
 
 /** Body of POST /register. */
-export interface RegisterEntryInput {
-  title: string;
-  summary: string;
-  lead_delegation: string;
-  lead_agency: string;
-  partner_delegations: string[];
-  audiences: Audience[];
+export type RegisterEntryInput = Schemas['RegisterEntryInput'];
+
+/**
+ * The entry form's values: every field of the body, with format and status
+ * empty until chosen (the server then names the field that is missing).
+ */
+export type RegisterEntryDraft = Required<Omit<RegisterEntryInput, 'format' | 'status' | 'example'>> & {
   format: Format | '';
   status: EntryStatus | '';
-  start_date: string;
-  end_date: string;
-  topics: string[];
-  references: Reference[];
-}
-
-/** Body of PATCH /register/{id}: any subset, with the version edited. */
-export type RegisterEntryUpdate = Partial<Omit<RegisterEntryInput, 'format' | 'status'>> & {
-  format?: Format;
-  status?: EntryStatus;
-  archived?: boolean;
-  version: number;
 };
 
-export interface FieldChange {
-  field: string;
-  from: string;
-  to: string;
-}
+/** Body of PATCH /register/{id}: any subset, with the version edited. */
+export type RegisterEntryUpdate = Schemas['RegisterEntryUpdate'];
 
-export interface Revision {
-  version: number;
-  action: string;
-  by: string;
-  by_name: string;
-  at: string;
-  changes: FieldChange[];
-}
-
-export interface Backlink {
-  kind: LinkKind;
-  id: string;
-  link_id?: string;
-  title: string;
-  excerpt?: string;
-  meeting_id?: string;
-  session_id?: string;
-  seq?: number;
-  marking?: Marking;
-  linked_by?: string;
-  linked_at?: string;
-}
-
-export interface Backlinks {
-  entry_id: string;
-  topic: Backlink[];
-  note: Backlink[];
-  outcome: Backlink[];
-  action: Backlink[];
-  counts: Record<LinkKind, number>;
-}
-
-export interface Link {
-  id: string;
-  from_kind: LinkKind;
-  from_id: string;
-  entry_id: string;
-  created_by: string;
-  created_at: string;
-}
-
-export interface LinkedEntry {
-  link?: Link;
-  listed?: boolean;
-  entry: RegisterEntry;
-}
-
-export interface CoverageCell {
-  topic: string;
-  delegation: string;
-  entries: number;
-  by_audience: Record<Audience, number>;
-  gap: boolean;
-  missing_focus?: Audience[];
-}
-
-export interface Coverage {
-  topics: { id: string; slug: string; title: string }[];
-  delegations: string[];
-  audiences: Audience[];
-  focus_audiences: Audience[];
-  cells: CoverageCell[];
-  gaps: number;
-  focus_gaps: number;
-  entries: number;
-  no_topic: number;
-}
-
-export interface Fragment {
-  text: string;
-  match?: boolean;
-}
-
-export interface SearchHit {
-  kind: SearchKind;
-  id: string;
-  title: Fragment[];
-  snippet: Fragment[];
-  meeting_id?: string;
-  meeting_title?: string;
-  session_id?: string;
-  seq?: number;
-  marking?: Marking;
-  archived?: boolean;
-  example?: boolean;
-  score: number;
-}
-
-export interface SearchResults {
-  query: string;
-  terms: string[];
-  total: number;
-  counts: Partial<Record<SearchKind, number>>;
-  hits: SearchHit[];
-}
-
-export interface ImportProblem {
-  row: number;
-  line?: number;
-  field?: string;
-  message: string;
-}
-
-export interface ImportReport {
-  rows: number;
-  created: string[];
-  dry_run: boolean;
-  problems: ImportProblem[];
-}
+export type FieldChange = Schemas['FieldChange'];
+export type Revision = Schemas['Revision'];
+export type Backlink = Schemas['Backlink'];
+export type Backlinks = Schemas['Backlinks'];
+export type Link = Schemas['Link'];
+/** A linked entry; the server always sends the entry. */
+export type LinkedEntry = Schemas['LinkedEntry'] & { entry: RegisterEntry };
+export type CoverageCell = Schemas['CoverageCell'];
+export type Coverage = Schemas['Coverage'];
+export type Fragment = Schemas['Fragment'];
+export type SearchHit = Schemas['SearchHit'];
+export type SearchResults = Schemas['SearchResults'];
+export type ImportProblem = Schemas['ImportProblem'];
+export type ImportReport = Schemas['ImportReport'];
 
 /** The register list's filters, as the URL and the API spell them. */
 export interface RegisterFilter {
@@ -273,7 +137,7 @@ export function filterFrom(q: URLSearchParams): RegisterFilter {
 }
 
 /** An empty entry form. */
-export function blankInput(lead = ''): RegisterEntryInput {
+export function blankInput(lead = ''): RegisterEntryDraft {
   return {
     title: '',
     summary: '',
@@ -291,7 +155,7 @@ export function blankInput(lead = ''): RegisterEntryInput {
 }
 
 /** The form's values of an entry, for editing. */
-export function inputOf(e: RegisterEntry): RegisterEntryInput {
+export function inputOf(e: RegisterEntry): RegisterEntryDraft {
   return {
     title: e.title,
     summary: e.summary,
@@ -309,11 +173,11 @@ export function inputOf(e: RegisterEntry): RegisterEntryInput {
 }
 
 /** The fields of `input` that differ from `e`, as a PATCH body at e's version. */
-export function changesOf(e: RegisterEntry, input: RegisterEntryInput): RegisterEntryUpdate {
+export function changesOf(e: RegisterEntry, input: RegisterEntryDraft): RegisterEntryUpdate {
   const before = inputOf(e);
   const update: RegisterEntryUpdate = { version: e.version };
   const u = update as Record<string, unknown>;
-  for (const k of Object.keys(input) as (keyof RegisterEntryInput)[]) {
+  for (const k of Object.keys(input) as (keyof RegisterEntryDraft)[]) {
     if (JSON.stringify(input[k]) !== JSON.stringify(before[k])) u[k] = input[k];
   }
   return update;

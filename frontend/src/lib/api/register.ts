@@ -9,7 +9,7 @@ import {
   type LinkedEntry,
   type LinkKind,
   type RegisterEntry,
-  type RegisterEntryInput,
+  type RegisterEntryDraft,
   type RegisterEntryUpdate,
   type RegisterFilter,
   type Revision,
@@ -22,7 +22,9 @@ const get = <T>(path: string, signal?: AbortSignal) => request<T>('GET', path, u
 export const listRegister = (f: RegisterFilter = {}, signal?: AbortSignal) =>
   get<RegisterEntry[]>(withQuery('/register', filterQuery(f)), signal);
 export const getEntry = (id: string, signal?: AbortSignal) => get<RegisterEntry>(`/register/${enc(id)}`, signal);
-export const createEntry = (input: RegisterEntryInput) => request<RegisterEntry>('POST', '/register', input);
+// The form's draft goes as it is: a format or status not chosen is the
+// server's to refuse, naming the field.
+export const createEntry = (input: RegisterEntryDraft) => request<RegisterEntry>('POST', '/register', input);
 export const updateEntry = (id: string, update: RegisterEntryUpdate) =>
   request<RegisterEntry>('PATCH', `/register/${enc(id)}`, update);
 export const entryHistory = (id: string, signal?: AbortSignal) => get<Revision[]>(`/register/${enc(id)}/history`, signal);

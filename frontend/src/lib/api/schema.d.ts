@@ -883,33 +883,33 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         Action: {
-            agency?: string;
-            contact?: string;
+            agency: string;
+            contact: string;
             /** Format: date-time */
-            created_at?: string;
-            created_by?: string;
-            description?: string;
-            due?: string;
-            id?: string;
+            created_at: string;
+            created_by: string;
+            description: string;
+            due: string;
+            id: string;
             /** @enum {string} */
-            marking?: "all" | "delegations" | "heads";
-            meeting_id?: string;
+            marking: "all" | "delegations" | "heads";
+            meeting_id: string;
             note_seq?: number;
             outcome_id?: string;
-            owner?: string;
-            progress?: number;
+            owner: string;
+            progress: number;
             reason?: string;
-            reports?: components["schemas"]["ProgressReport"][];
+            reports: components["schemas"]["ProgressReport"][];
             session_id?: string;
             /** @enum {string} */
-            status?: "open" | "in-progress" | "done" | "blocked" | "dropped";
-            title?: string;
-            topics?: string[];
+            status: "open" | "in-progress" | "done" | "blocked" | "dropped";
+            title: string;
+            topics: string[];
             /** Format: date-time */
-            updated_at?: string;
-            updated_by?: string;
-            updated_by_name?: string;
-            version?: number;
+            updated_at: string;
+            updated_by: string;
+            updated_by_name: string;
+            version: number;
         };
         ActionInput: {
             agency?: string;
@@ -927,30 +927,28 @@ export interface components {
             topics?: string[];
         };
         ActionProgress: {
-            action?: components["schemas"]["Action"];
-            reports?: components["schemas"]["ProgressReport"][];
+            action: components["schemas"]["Action"] | null;
+            reports: components["schemas"]["ProgressReport"][];
         };
         ActionUpdate: {
-            agency?: string;
-            contact?: string;
-            description?: string;
-            due?: string;
-            /** @enum {string} */
-            marking?: "all" | "delegations" | "heads";
-            owner?: string;
-            progress?: number;
-            reason?: string;
-            /** @enum {string} */
-            status?: "open" | "in-progress" | "done" | "blocked" | "dropped";
-            title?: string;
-            topics?: string[];
-            version?: number;
+            agency?: string | null;
+            contact?: string | null;
+            description?: string | null;
+            due?: string | null;
+            marking?: ("all" | "delegations" | "heads") | null;
+            owner?: string | null;
+            progress?: number | null;
+            reason?: string | null;
+            status?: ("open" | "in-progress" | "done" | "blocked" | "dropped") | null;
+            title?: string | null;
+            topics?: string[] | null;
+            version?: number | null;
         };
         Backlink: {
             excerpt?: string;
-            id?: string;
+            id: string;
             /** @enum {string} */
-            kind?: "topic" | "note" | "outcome" | "action";
+            kind: "topic" | "note" | "outcome" | "action";
             link_id?: string;
             /** Format: date-time */
             linked_at?: string;
@@ -960,138 +958,138 @@ export interface components {
             meeting_id?: string;
             seq?: number;
             session_id?: string;
-            title?: string;
+            title: string;
         };
         Backlinks: {
-            action?: components["schemas"]["Backlink"][];
-            counts?: {
+            action: components["schemas"]["Backlink"][];
+            counts: {
                 [key: string]: number;
             };
-            entry_id?: string;
-            note?: components["schemas"]["Backlink"][];
-            outcome?: components["schemas"]["Backlink"][];
-            topic?: components["schemas"]["Backlink"][];
+            entry_id: string;
+            note: components["schemas"]["Backlink"][];
+            outcome: components["schemas"]["Backlink"][];
+            topic: components["schemas"]["Backlink"][];
         };
         Board: {
-            columns?: components["schemas"]["BoardColumn"][];
-            today?: string;
-            totals?: components["schemas"]["DueCounts"];
+            columns: components["schemas"]["BoardColumn"][];
+            today: string;
+            totals: components["schemas"]["DueCounts"];
         };
         BoardColumn: {
-            attention?: components["schemas"]["Action"][];
-            counts?: components["schemas"]["DueCounts"];
-            delegation?: string;
-            name?: string;
+            attention: components["schemas"]["Action"][];
+            counts: components["schemas"]["DueCounts"];
+            delegation: string;
+            name: string;
         };
         CalendarFeed: {
-            delegation?: string;
-            path?: string;
-            secret?: string;
+            delegation: string;
+            path: string;
+            secret: string;
         };
         CarryOverGroup: {
-            actions?: components["schemas"]["Action"][];
-            topic?: components["schemas"]["Topic"];
+            actions: components["schemas"]["Action"][];
+            topic: components["schemas"]["Topic"] | null;
         };
         Coverage: {
-            audiences?: ("prosecutors" | "judiciary" | "investigators" | "policy" | "other")[];
-            cells?: components["schemas"]["CoverageCell"][];
-            delegations?: string[];
-            entries?: number;
-            focus_audiences?: ("prosecutors" | "judiciary" | "investigators" | "policy" | "other")[];
-            focus_gaps?: number;
-            gaps?: number;
-            no_topic?: number;
-            topics?: components["schemas"]["CoverageTopic"][];
+            audiences: ("prosecutors" | "judiciary" | "investigators" | "policy" | "other")[];
+            cells: components["schemas"]["CoverageCell"][];
+            delegations: string[];
+            entries: number;
+            focus_audiences: ("prosecutors" | "judiciary" | "investigators" | "policy" | "other")[];
+            focus_gaps: number;
+            gaps: number;
+            no_topic: number;
+            topics: components["schemas"]["CoverageTopic"][];
         };
         CoverageCell: {
-            by_audience?: {
+            by_audience: {
                 [key: string]: number;
             };
-            delegation?: string;
-            entries?: number;
-            gap?: boolean;
+            delegation: string;
+            entries: number;
+            gap: boolean;
             missing_focus?: ("prosecutors" | "judiciary" | "investigators" | "policy" | "other")[];
-            topic?: string;
+            topic: string;
         };
         CoverageTopic: {
-            id?: string;
-            slug?: string;
-            title?: string;
+            id: string;
+            slug: string;
+            title: string;
         };
         Delegation: {
-            agencies?: string[];
-            code?: string;
-            name?: string;
+            agencies: string[];
+            code: string;
+            name: string;
         };
         DelegationActions: {
-            actions?: components["schemas"]["Action"][];
-            counts?: components["schemas"]["DueCounts"];
-            delegation?: string;
-            name?: string;
-            today?: string;
+            actions: components["schemas"]["Action"][];
+            counts: components["schemas"]["DueCounts"];
+            delegation: string;
+            name: string;
+            today: string;
         };
         DelegationUpdate: {
-            agencies?: string[];
-            name?: string;
+            agencies?: string[] | null;
+            name?: string | null;
         };
         DueCounts: {
-            done?: number;
-            dropped?: number;
-            due_soon?: number;
-            on_track?: number;
-            overdue?: number;
-            total?: number;
+            done: number;
+            dropped: number;
+            due_soon: number;
+            on_track: number;
+            overdue: number;
+            total: number;
         };
         Error: components["schemas"]["ErrorBody"];
         ErrorBody: {
-            error?: components["schemas"]["ErrorDetail"];
+            error: components["schemas"]["ErrorDetail"];
         };
         ErrorDetail: {
-            code?: string;
+            code: string;
             current?: unknown;
             field?: string;
             fields?: components["schemas"]["FieldError"][];
-            message?: string;
+            message: string;
         };
         FieldChange: {
-            field?: string;
-            from?: string;
-            to?: string;
+            field: string;
+            from: string;
+            to: string;
         };
         FieldError: {
-            field?: string;
-            message?: string;
+            field: string;
+            message: string;
         };
         Fragment: {
             match?: boolean;
-            text?: string;
+            text: string;
         };
         ImportProblem: {
             field?: string;
             line?: number;
-            message?: string;
-            row?: number;
+            message: string;
+            row: number;
         };
         ImportRefusal: {
-            error?: components["schemas"]["ErrorDetail"];
-            problems?: components["schemas"]["ImportProblem"][];
-            rows?: number;
+            error: components["schemas"]["ErrorDetail"];
+            problems: components["schemas"]["ImportProblem"][];
+            rows: number;
         };
         ImportReport: {
-            created?: string[];
-            dry_run?: boolean;
-            problems?: components["schemas"]["ImportProblem"][];
-            rows?: number;
+            created: string[];
+            dry_run: boolean;
+            problems: components["schemas"]["ImportProblem"][];
+            rows: number;
         };
         Link: {
             /** Format: date-time */
-            created_at?: string;
-            created_by?: string;
-            entry_id?: string;
-            from_id?: string;
+            created_at: string;
+            created_by: string;
+            entry_id: string;
+            from_id: string;
             /** @enum {string} */
-            from_kind?: "topic" | "note" | "outcome" | "action";
-            id?: string;
+            from_kind: "topic" | "note" | "outcome" | "action";
+            id: string;
         };
         LinkInput: {
             entry_id?: string;
@@ -1100,56 +1098,55 @@ export interface components {
             from_kind?: "topic" | "note" | "outcome" | "action";
         };
         LinkedEntry: {
-            entry?: components["schemas"]["RegisterEntry"];
-            link?: components["schemas"]["Link"];
+            entry: components["schemas"]["RegisterEntry"] | null;
+            link?: components["schemas"]["Link"] | null;
             listed?: boolean;
         };
         Me: {
             /** @enum {string} */
-            clearance?: "all" | "delegations" | "heads";
-            user?: components["schemas"]["User"];
+            clearance: "all" | "delegations" | "heads";
+            user: components["schemas"]["User"] | null;
         };
         Meeting: {
-            city?: string;
-            delegations?: string[];
-            end_date?: string;
-            host?: string;
-            id?: string;
-            start_date?: string;
+            city: string;
+            delegations: string[];
+            end_date: string;
+            host: string;
+            id: string;
+            start_date: string;
             /** @enum {string} */
-            status?: "planned" | "in-session" | "closed";
-            time_zone?: string;
-            title?: string;
-            topics?: string[];
-            venue?: string;
+            status: "planned" | "in-session" | "closed";
+            time_zone: string;
+            title: string;
+            topics: string[];
+            venue: string;
         };
         MeetingUpdate: {
-            city?: string;
-            delegations?: string[];
-            end_date?: string;
-            host?: string;
-            start_date?: string;
-            /** @enum {string} */
-            status?: "planned" | "in-session" | "closed";
-            time_zone?: string;
-            title?: string;
-            topics?: string[];
-            venue?: string;
+            city?: string | null;
+            delegations?: string[] | null;
+            end_date?: string | null;
+            host?: string | null;
+            start_date?: string | null;
+            status?: ("planned" | "in-session" | "closed") | null;
+            time_zone?: string | null;
+            title?: string | null;
+            topics?: string[] | null;
+            venue?: string | null;
         };
         Note: {
             amends?: number;
-            author?: string;
-            client_id?: string;
+            author: string;
+            client_id: string;
             /** Format: date-time */
-            created_at?: string;
-            id?: string;
+            created_at: string;
+            id: string;
             late?: boolean;
             /** @enum {string} */
-            marking?: "all" | "delegations" | "heads";
-            meeting_id?: string;
-            seq?: number;
-            session_id?: string;
-            text?: string;
+            marking: "all" | "delegations" | "heads";
+            meeting_id: string;
+            seq: number;
+            session_id: string;
+            text: string;
         };
         NoteInput: {
             amends?: number;
@@ -1159,31 +1156,8 @@ export interface components {
             text?: string;
         };
         NotePage: {
-            last_seq?: number;
-            notes?: components["schemas"]["Note"][];
-        };
-        Outcome: {
-            /** Format: date-time */
-            created_at?: string;
-            created_by?: string;
-            history?: components["schemas"]["OutcomeRevision"][];
-            id?: string;
-            /** @enum {string} */
-            kind?: "decision" | "recommendation" | "finding";
-            /** @enum {string} */
-            marking?: "all" | "delegations" | "heads";
-            meeting_id?: string;
-            session_id?: string;
-            sign_offs?: components["schemas"]["SignOff"][];
-            sources?: number[];
-            /** @enum {string} */
-            status?: "draft" | "agreed";
-            text?: string;
-            /** Format: date-time */
-            updated_at?: string;
-            updated_by?: string;
-            updated_by_name?: string;
-            version?: number;
+            last_seq: number;
+            notes: components["schemas"]["Note"][];
         };
         OutcomeInput: {
             /** @enum {string} */
@@ -1195,77 +1169,100 @@ export interface components {
         };
         OutcomeRevision: {
             /** @enum {string} */
-            kind?: "decision" | "recommendation" | "finding";
+            kind: "decision" | "recommendation" | "finding";
             /** @enum {string} */
-            marking?: "all" | "delegations" | "heads";
+            marking: "all" | "delegations" | "heads";
             /** Format: date-time */
-            replaced_at?: string;
-            replaced_by?: string;
-            replaced_by_name?: string;
-            sources?: number[];
+            replaced_at: string;
+            replaced_by: string;
+            replaced_by_name: string;
+            sources: number[];
             /** @enum {string} */
-            status?: "draft" | "agreed";
-            text?: string;
-            version?: number;
+            status: "draft" | "agreed";
+            text: string;
+            version: number;
         };
         OutcomeUpdate: {
+            kind?: ("decision" | "recommendation" | "finding") | null;
+            marking?: ("all" | "delegations" | "heads") | null;
+            sources?: number[] | null;
+            status?: ("draft" | "agreed") | null;
+            text?: string | null;
+            version?: number | null;
+        };
+        OutcomeView: {
+            agreement: string;
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            delegations: number;
+            history: components["schemas"]["OutcomeRevision"][];
+            id: string;
             /** @enum {string} */
-            kind?: "decision" | "recommendation" | "finding";
+            kind: "decision" | "recommendation" | "finding";
             /** @enum {string} */
-            marking?: "all" | "delegations" | "heads";
-            sources?: number[];
+            marking: "all" | "delegations" | "heads";
+            meeting_id: string;
+            session_id: string;
+            sign_offs: components["schemas"]["SignOff"][];
+            signed_off: number;
+            sources: number[];
             /** @enum {string} */
-            status?: "draft" | "agreed";
-            text?: string;
-            version?: number;
+            status: "draft" | "agreed";
+            text: string;
+            /** Format: date-time */
+            updated_at: string;
+            updated_by: string;
+            updated_by_name: string;
+            version: number;
         };
         Progress: {
-            actions?: components["schemas"]["ActionProgress"][];
-            last_meeting?: components["schemas"]["Meeting"];
-            since?: string;
+            actions: components["schemas"]["ActionProgress"][];
+            last_meeting?: components["schemas"]["Meeting"] | null;
+            since: string;
         };
         ProgressReport: {
             /** Format: date-time */
-            at?: string;
-            author?: string;
-            author_name?: string;
+            at: string;
+            author: string;
+            author_name: string;
             /** @enum {string} */
             marking?: "all" | "delegations" | "heads";
-            progress?: number;
+            progress: number;
             /** @enum {string} */
-            status?: "open" | "in-progress" | "done" | "blocked" | "dropped";
-            text?: string;
+            status: "open" | "in-progress" | "done" | "blocked" | "dropped";
+            text: string;
         };
         Reference: {
             catalogue?: string;
             identifier?: string;
-            url?: string;
+            url: string;
         };
         RegisterEntry: {
-            archived?: boolean;
-            audiences?: ("prosecutors" | "judiciary" | "investigators" | "policy" | "other")[];
+            archived: boolean;
+            audiences: ("prosecutors" | "judiciary" | "investigators" | "policy" | "other")[];
             /** Format: date-time */
-            created_at?: string;
-            created_by?: string;
+            created_at: string;
+            created_by: string;
             end_date?: string;
-            example?: boolean;
+            example: boolean;
             /** @enum {string} */
-            format?: "training" | "exchange" | "guidance" | "conference" | "tool" | "other";
-            id?: string;
-            lead_agency?: string;
-            lead_delegation?: string;
-            partner_delegations?: string[];
-            references?: components["schemas"]["Reference"][];
-            start_date?: string;
+            format: "training" | "exchange" | "guidance" | "conference" | "tool" | "other";
+            id: string;
+            lead_agency: string;
+            lead_delegation: string;
+            partner_delegations: string[];
+            references: components["schemas"]["Reference"][];
+            start_date: string;
             /** @enum {string} */
-            status?: "planned" | "ongoing" | "completed";
-            summary?: string;
-            title?: string;
-            topics?: string[];
+            status: "planned" | "ongoing" | "completed";
+            summary: string;
+            title: string;
+            topics: string[];
             /** Format: date-time */
-            updated_at?: string;
-            updated_by?: string;
-            version?: number;
+            updated_at: string;
+            updated_by: string;
+            version: number;
         };
         RegisterEntryInput: {
             audiences?: ("prosecutors" | "judiciary" | "investigators" | "policy" | "other")[];
@@ -1285,80 +1282,77 @@ export interface components {
             topics?: string[];
         };
         RegisterEntryUpdate: {
-            archived?: boolean;
-            audiences?: ("prosecutors" | "judiciary" | "investigators" | "policy" | "other")[];
-            end_date?: string;
-            /** @enum {string} */
-            format?: "training" | "exchange" | "guidance" | "conference" | "tool" | "other";
-            lead_agency?: string;
-            lead_delegation?: string;
-            partner_delegations?: string[];
-            references?: components["schemas"]["Reference"][];
-            start_date?: string;
-            /** @enum {string} */
-            status?: "planned" | "ongoing" | "completed";
-            summary?: string;
-            title?: string;
-            topics?: string[];
-            version?: number;
+            archived?: boolean | null;
+            audiences?: ("prosecutors" | "judiciary" | "investigators" | "policy" | "other")[] | null;
+            end_date?: string | null;
+            format?: ("training" | "exchange" | "guidance" | "conference" | "tool" | "other") | null;
+            lead_agency?: string | null;
+            lead_delegation?: string | null;
+            partner_delegations?: string[] | null;
+            references?: components["schemas"]["Reference"][] | null;
+            start_date?: string | null;
+            status?: ("planned" | "ongoing" | "completed") | null;
+            summary?: string | null;
+            title?: string | null;
+            topics?: string[] | null;
+            version?: number | null;
         };
         ReportInput: {
-            progress?: number;
-            reason?: string;
-            /** @enum {string} */
-            status?: "open" | "in-progress" | "done" | "blocked" | "dropped";
+            progress?: number | null;
+            reason?: string | null;
+            status?: ("open" | "in-progress" | "done" | "blocked" | "dropped") | null;
             text?: string;
-            version?: number;
+            version?: number | null;
         };
         Revision: {
-            action?: string;
+            action: string;
             /** Format: date-time */
-            at?: string;
-            by?: string;
-            by_name?: string;
-            changes?: components["schemas"]["FieldChange"][];
-            version?: number;
+            at: string;
+            by: string;
+            by_name: string;
+            changes: components["schemas"]["FieldChange"][];
+            version: number;
         };
         SearchHit: {
             archived?: boolean;
             example?: boolean;
-            id?: string;
+            id: string;
             /** @enum {string} */
-            kind?: "register" | "topic" | "session" | "note" | "outcome" | "action";
+            kind: "register" | "topic" | "session" | "note" | "outcome" | "action";
             /** @enum {string} */
             marking?: "all" | "delegations" | "heads";
             meeting_id?: string;
             meeting_title?: string;
-            score?: number;
+            score: number;
             seq?: number;
             session_id?: string;
-            snippet?: components["schemas"]["Fragment"][];
-            title?: components["schemas"]["Fragment"][];
+            snippet: components["schemas"]["Fragment"][];
+            title: components["schemas"]["Fragment"][];
         };
         SearchResults: {
-            counts?: {
+            counts: {
                 [key: string]: number;
             };
-            hits?: components["schemas"]["SearchHit"][];
-            query?: string;
-            terms?: string[];
-            total?: number;
+            hits: components["schemas"]["SearchHit"][];
+            query: string;
+            terms: string[];
+            total: number;
         };
         Session: {
             chair?: string;
             /** Format: date-time */
-            end?: string;
-            id?: string;
-            meeting_id?: string;
-            rapporteurs?: string[];
-            room?: string;
+            end: string;
+            id: string;
+            meeting_id: string;
+            rapporteurs: string[];
+            room: string;
             /** Format: date-time */
-            start?: string;
+            start: string;
             /** @enum {string} */
-            status?: "scheduled" | "live" | "ended";
-            title?: string;
-            topics?: string[];
-            version?: number;
+            status: "scheduled" | "live" | "ended";
+            title: string;
+            topics: string[];
+            version: number;
         };
         SessionInput: {
             chair?: string;
@@ -1372,32 +1366,30 @@ export interface components {
             topics?: string[];
         };
         SessionUpdate: {
-            chair?: string;
-            /** Format: date-time */
-            end?: string;
-            rapporteurs?: string[];
-            room?: string;
-            /** Format: date-time */
-            start?: string;
-            title?: string;
-            topics?: string[];
-            version?: number;
+            chair?: string | null;
+            end?: string | null;
+            rapporteurs?: string[] | null;
+            room?: string | null;
+            start?: string | null;
+            title?: string | null;
+            topics?: string[] | null;
+            version?: number | null;
         };
         SetupState: {
-            needed?: boolean;
+            needed: boolean;
         };
         SignOff: {
             /** Format: date-time */
-            at?: string;
-            by?: string;
-            by_name?: string;
-            delegation?: string;
+            at: string;
+            by: string;
+            by_name: string;
+            delegation: string;
         };
         Topic: {
-            description?: string;
-            id?: string;
-            slug?: string;
-            title?: string;
+            description: string;
+            id: string;
+            slug: string;
+            title: string;
         };
         TopicInput: {
             description?: string;
@@ -1405,21 +1397,21 @@ export interface components {
             title?: string;
         };
         TopicUpdate: {
-            description?: string;
-            slug?: string;
-            title?: string;
+            description?: string | null;
+            slug?: string | null;
+            title?: string | null;
         };
         User: {
             /** Format: date-time */
-            created_at?: string;
+            created_at: string;
             delegation?: string;
-            disabled?: boolean;
-            email?: string;
-            id?: string;
-            name?: string;
-            roles?: ("admin" | "rapporteur" | "delegate" | "head" | "followup" | "observer")[];
+            disabled: boolean;
+            email: string;
+            id: string;
+            name: string;
+            roles: ("admin" | "rapporteur" | "delegate" | "head" | "followup" | "observer")[];
             /** Format: date-time */
-            updated_at?: string;
+            updated_at: string;
         };
         UserInput: {
             delegation?: string;
@@ -1429,15 +1421,15 @@ export interface components {
             roles?: ("admin" | "rapporteur" | "delegate" | "head" | "followup" | "observer")[];
         };
         UserUpdate: {
-            delegation?: string;
-            disabled?: boolean;
-            name?: string;
-            password?: string;
-            roles?: ("admin" | "rapporteur" | "delegate" | "head" | "followup" | "observer")[];
+            delegation?: string | null;
+            disabled?: boolean | null;
+            name?: string | null;
+            password?: string | null;
+            roles?: ("admin" | "rapporteur" | "delegate" | "head" | "followup" | "observer")[] | null;
         };
         healthReply: {
-            status?: string;
-            store?: string;
+            status: string;
+            store: string;
         };
         loginRequest: {
             email?: string;
@@ -5245,8 +5237,10 @@ export interface operations {
                     /**
                      * @example [
                      *       {
+                     *         "agreement": "text",
                      *         "created_at": "2014-07-07T09:00:00Z",
                      *         "created_by": "text",
+                     *         "delegations": 1,
                      *         "history": [
                      *           {
                      *             "kind": "decision",
@@ -5275,6 +5269,7 @@ export interface operations {
                      *             "delegation": "GB"
                      *           }
                      *         ],
+                     *         "signed_off": 1,
                      *         "sources": [
                      *           1
                      *         ],
@@ -5287,7 +5282,7 @@ export interface operations {
                      *       }
                      *     ]
                      */
-                    "application/json": components["schemas"]["Outcome"][];
+                    "application/json": components["schemas"]["OutcomeView"][];
                 };
             };
             /** @description The query has a parameter; the route takes none. The error names it. */
@@ -5930,8 +5925,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "agreement": "text",
                      *       "created_at": "2014-07-07T09:00:00Z",
                      *       "created_by": "text",
+                     *       "delegations": 1,
                      *       "history": [
                      *         {
                      *           "kind": "decision",
@@ -5960,6 +5957,7 @@ export interface operations {
                      *           "delegation": "GB"
                      *         }
                      *       ],
+                     *       "signed_off": 1,
                      *       "sources": [
                      *         1
                      *       ],
@@ -5971,7 +5969,7 @@ export interface operations {
                      *       "version": 1
                      *     }
                      */
-                    "application/json": components["schemas"]["Outcome"];
+                    "application/json": components["schemas"]["OutcomeView"];
                 };
             };
             /** @description The query has a parameter; the route takes none. The error names it. */
@@ -6087,8 +6085,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "agreement": "text",
                      *       "created_at": "2014-07-07T09:00:00Z",
                      *       "created_by": "text",
+                     *       "delegations": 1,
                      *       "history": [
                      *         {
                      *           "kind": "decision",
@@ -6117,6 +6117,7 @@ export interface operations {
                      *           "delegation": "GB"
                      *         }
                      *       ],
+                     *       "signed_off": 1,
                      *       "sources": [
                      *         1
                      *       ],
@@ -6128,7 +6129,7 @@ export interface operations {
                      *       "version": 1
                      *     }
                      */
-                    "application/json": components["schemas"]["Outcome"];
+                    "application/json": components["schemas"]["OutcomeView"];
                 };
             };
             /** @description The input breaks a rule, or the query has a parameter the route does not take; the error names the field. */
@@ -6262,8 +6263,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "agreement": "text",
                      *       "created_at": "2014-07-07T09:00:00Z",
                      *       "created_by": "text",
+                     *       "delegations": 1,
                      *       "history": [
                      *         {
                      *           "kind": "decision",
@@ -6292,6 +6295,7 @@ export interface operations {
                      *           "delegation": "GB"
                      *         }
                      *       ],
+                     *       "signed_off": 1,
                      *       "sources": [
                      *         1
                      *       ],
@@ -6303,7 +6307,7 @@ export interface operations {
                      *       "version": 1
                      *     }
                      */
-                    "application/json": components["schemas"]["Outcome"];
+                    "application/json": components["schemas"]["OutcomeView"];
                 };
             };
             /** @description The query has a parameter; the route takes none. The error names it. */
@@ -6422,8 +6426,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "agreement": "text",
                      *       "created_at": "2014-07-07T09:00:00Z",
                      *       "created_by": "text",
+                     *       "delegations": 1,
                      *       "history": [
                      *         {
                      *           "kind": "decision",
@@ -6452,6 +6458,7 @@ export interface operations {
                      *           "delegation": "GB"
                      *         }
                      *       ],
+                     *       "signed_off": 1,
                      *       "sources": [
                      *         1
                      *       ],
@@ -6463,7 +6470,7 @@ export interface operations {
                      *       "version": 1
                      *     }
                      */
-                    "application/json": components["schemas"]["Outcome"];
+                    "application/json": components["schemas"]["OutcomeView"];
                 };
             };
             /** @description The query has a parameter; the route takes none. The error names it. */
@@ -8994,8 +9001,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "agreement": "text",
                      *       "created_at": "2014-07-07T09:00:00Z",
                      *       "created_by": "text",
+                     *       "delegations": 1,
                      *       "history": [
                      *         {
                      *           "kind": "decision",
@@ -9024,6 +9033,7 @@ export interface operations {
                      *           "delegation": "GB"
                      *         }
                      *       ],
+                     *       "signed_off": 1,
                      *       "sources": [
                      *         1
                      *       ],
@@ -9035,7 +9045,7 @@ export interface operations {
                      *       "version": 1
                      *     }
                      */
-                    "application/json": components["schemas"]["Outcome"];
+                    "application/json": components["schemas"]["OutcomeView"];
                 };
             };
             /** @description The input breaks a rule, or the query has a parameter the route does not take; the error names the field. */
@@ -9170,8 +9180,10 @@ export interface operations {
                     /**
                      * @example [
                      *       {
+                     *         "agreement": "text",
                      *         "created_at": "2014-07-07T09:00:00Z",
                      *         "created_by": "text",
+                     *         "delegations": 1,
                      *         "history": [
                      *           {
                      *             "kind": "decision",
@@ -9200,6 +9212,7 @@ export interface operations {
                      *             "delegation": "GB"
                      *           }
                      *         ],
+                     *         "signed_off": 1,
                      *         "sources": [
                      *           1
                      *         ],
@@ -9212,7 +9225,7 @@ export interface operations {
                      *       }
                      *     ]
                      */
-                    "application/json": components["schemas"]["Outcome"][];
+                    "application/json": components["schemas"]["OutcomeView"][];
                 };
             };
             /** @description The query has a parameter; the route takes none. The error names it. */
@@ -9326,8 +9339,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "agreement": "text",
                      *       "created_at": "2014-07-07T09:00:00Z",
                      *       "created_by": "text",
+                     *       "delegations": 1,
                      *       "history": [
                      *         {
                      *           "kind": "decision",
@@ -9356,6 +9371,7 @@ export interface operations {
                      *           "delegation": "GB"
                      *         }
                      *       ],
+                     *       "signed_off": 1,
                      *       "sources": [
                      *         1
                      *       ],
@@ -9367,7 +9383,7 @@ export interface operations {
                      *       "version": 1
                      *     }
                      */
-                    "application/json": components["schemas"]["Outcome"];
+                    "application/json": components["schemas"]["OutcomeView"];
                 };
             };
             /** @description The input breaks a rule, or the query has a parameter the route does not take; the error names the field. */
