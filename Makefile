@@ -15,7 +15,7 @@ FRONT    := frontend
 
 # Everything that goes into the frontend build; dist is rebuilt when one changes.
 FRONT_SRC := $(wildcard $(FRONT)/*.json $(FRONT)/*.js $(FRONT)/*.ts $(FRONT)/*.html) \
-	$(shell find $(FRONT)/src $(FRONT)/public -type f 2>/dev/null)
+	$(shell find $(FRONT)/src $(FRONT)/public -type f -not -name schema.d.ts 2>/dev/null)
 FRONT_DEPS  := $(FRONT)/node_modules/.package-lock.json
 FRONT_BUILT := $(FRONT)/dist/index.html
 

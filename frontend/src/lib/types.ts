@@ -1,5 +1,5 @@
 // Types of the HTTP API. Every entity and body comes from api/schema.d.ts,
-// generated from the server's OpenAPI document (npm run gen:api), so they
+// generated from the server's OpenAPI document (npm run gen:api, run by build, check and test:unit; not checked in), so they
 // cannot drift from it: a field the server always sends is required there.
 // Times are RFC 3339 strings in UTC; calendar dates are YYYY-MM-DD strings.
 import type { components } from './api/schema';
