@@ -23,11 +23,11 @@ var errStore = errors.New("store: write concern not satisfied")
 // fakeStore is an in-memory conference.Store. It keeps copies, so that the
 // Service cannot change what was "persisted" except through the Store.
 type fakeStore struct {
-	mu     sync.Mutex
-	docs   map[conference.Collection]map[string]any // pointer to a private copy
-	writes int                                      // successful writes
-	failIn int                                      // the failIn-th write from now fails; 0: none
-	failAll bool                                    // every write fails until Fail(false)
+	mu      sync.Mutex
+	docs    map[conference.Collection]map[string]any // pointer to a private copy
+	writes  int                                      // successful writes
+	failIn  int                                      // the failIn-th write from now fails; 0: none
+	failAll bool                                     // every write fails until Fail(false)
 	// loseAck makes writes succeed but answer an error, as when the link
 	// to the store drops before its answer arrives.
 	loseAck bool
