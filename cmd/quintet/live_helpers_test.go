@@ -312,10 +312,10 @@ func newWSClient(t testing.TB, ws *websocket.Conn) *wsClient {
 
 // subscribe follows a channel from seq after and returns the catch-up's notes
 // and its caught_up message.
-func (c *wsClient) subscribe(channel string, after int64) (wsMsg, []*conference.Note) {
+func (c *wsClient) subscribe(channel string, after int64) (wsMsg, []*livetest.Note) {
 	c.T.Helper()
 	caught, before := c.Subscribe(channel, after)
-	var notes []*conference.Note
+	var notes []*livetest.Note
 	for _, m := range before {
 		switch m.Type {
 		case "note":
