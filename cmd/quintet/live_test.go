@@ -116,7 +116,9 @@ func TestLiveMarkingFilterPerRole(t *testing.T) {
 	}
 }
 
-func canRead(level int, m string) bool { return conference.Marking(m).Valid() && conference.Marking(m).Level() <= level }
+func canRead(level int, m string) bool {
+	return conference.Marking(m).Valid() && conference.Marking(m).Level() <= level
+}
 
 func noteSeqs(notes []*livetest.Note) []int64 {
 	out := []int64{}
