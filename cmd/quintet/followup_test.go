@@ -7,7 +7,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
@@ -15,8 +14,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/cookiejar"
-	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -25,24 +22,6 @@ import (
 	"time"
 )
 
-// fuLockedBuffer is what the running server writes to, read by the test.
-type fuLockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *fuLockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *fuLockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // fuServer is `quintet serve --demo` on port 0 with its demo passwords.
 type fuServer struct {
 	URL       string
@@ -50,58 +29,16 @@ type fuServer struct {
 }
 
 var (
-	fuListening = regexp.MustCompile(`Quintet is listening on (http://\S+)`)
-	fuDemoLine  = regexp.MustCompile(`(?m)^\s+(\S+@example\.org)\s+\S+\s+(?:\S+\s+)?(\S+)\s*$`)
+	fuDemoLine = regexp.MustCompile(`(?m)^\s+(\S+@example\.org)\s+\S+\s+(?:\S+\s+)?(\S+)\s*$`)
 )
 
+// fuStartServer is the shared harness's server with the demo data, and the
+// demo passwords it printed.
 func fuStartServer(t *testing.T) *fuServer {
 	t.Helper()
-	dir, err := os.MkdirTemp("/tmp", "qtfu") // short: the store's Unix socket path is bounded
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	env := map[string]string{
-		"QUINTET_ADDR":      "127.0.0.1:0",
-		"QUINTET_DATA_DIR":  filepath.Join(dir, "data"),
-		"QUINTET_LOG_LEVEL": "warn",
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	stdout, stderr := &fuLockedBuffer{}, &fuLockedBuffer{}
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"quintet", "serve", "--demo"}, func(k string) string { return env[k] }, strings.NewReader(""), stdout, stderr)
-	}()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("run: %v", err)
-			}
-		case <-time.After(time.Minute):
-			t.Errorf("run did not return within a minute of its context ending")
-		}
-		if t.Failed() {
-			t.Logf("server log:\n%s", stderr.String())
-		}
-	})
-	s := &fuServer{passwords: map[string]string{}}
-	deadline := time.Now().Add(time.Minute)
-	for s.URL == "" {
-		if m := fuListening.FindStringSubmatch(stdout.String()); m != nil {
-			s.URL = m[1]
-			break
-		}
-		select {
-		case err := <-done:
-			t.Fatalf("server ended before listening: %v\n%s\n%s", err, stdout.String(), stderr.String())
-		case <-time.After(20 * time.Millisecond):
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("server did not listen within a minute:\n%s", stdout.String())
-		}
-	}
+	srv := startAPIServer(t, apiDataDir(t), nil, "--demo")
+	s := &fuServer{URL: srv.URL, passwords: map[string]string{}}
+	stdout := srv.Stdout
 	for _, m := range fuDemoLine.FindAllStringSubmatch(stdout.String(), -1) {
 		s.passwords[m[1]] = m[2]
 	}

@@ -47,6 +47,9 @@ func (b *apiBuffer) Write(p []byte) (int, error) {
 	return b.buf.Write(p)
 }
 
+// Contains reports whether s was written.
+func (b *apiBuffer) Contains(s string) bool { return strings.Contains(b.String(), s) }
+
 func (b *apiBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()

@@ -66,7 +66,7 @@ func TestLiveOriginAllowList(t *testing.T) {
 			}
 			c := newWSClient(t, ws)
 			defer ws.Close()
-			if m := c.Next(); m.Type != "hello" || m.Clearance != conference.MarkingHeads {
+			if m := c.Next(); m.Type != "hello" || m.Clearance != string(conference.MarkingHeads) {
 				t.Fatalf("first message %+v, want hello with clearance heads", m)
 			}
 		})

@@ -1,17 +1,12 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -25,38 +20,12 @@ import (
 // temporary directory, and talk to it as a browser or script would: REST for
 // sign-in and set-up, gorilla's Dialer for the live endpoint.
 
-// lockedBuffer collects the server's log; tests look in it for the events
-// they wait for.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) Contains(s string) bool {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return strings.Contains(b.buf.String(), s)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 type liveServer struct {
 	t       testing.TB
 	base    string // http://127.0.0.1:<port>
 	origin  string // the allowed origin: the same
-	log     *lockedBuffer
-	cancel  context.CancelFunc
-	done    chan error
+	srv     *apiServer
+	log     *apiBuffer
 	http    *http.Client
 	admin   *liveUser
 	meeting string
@@ -85,61 +54,16 @@ func startLiveServer(t testing.TB) *liveServer {
 // standard output: for accounts and tokens made on the command line.
 func startLiveServerWith(t testing.TB, before func(cli func(stdin string, args ...string) string)) *liveServer {
 	t.Helper()
-	// A short path: the embedded store's Unix socket lives under it, and
-	// socket paths are limited to about 100 bytes.
-	dir, err := os.MkdirTemp("", "ql")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	env := map[string]string{"QUINTET_ADDR": "127.0.0.1:0", "QUINTET_DATA_DIR": dir, "QUINTET_LOG_LEVEL": "info"}
-	getenv := func(k string) string { return env[k] }
-	log := &lockedBuffer{}
-
-	ctx := context.Background()
-	if err := run(ctx, []string{"quintet", "user", "add", "--email", "admin@example.org", "--name", "Secretariat", "--role", "admin"},
-		getenv, strings.NewReader(testPassword+"\n"), io.Discard, log); err != nil {
-		t.Fatalf("user add: %v\n%s", err, log)
-	}
+	dir := apiDataDir(t)
+	// The live tests wait for events of the info log.
+	extra := map[string]string{"QUINTET_LOG_LEVEL": "info"}
+	mustAPICLI(t, dir, extra, testPassword+"\n", "user", "add", "--email", "admin@example.org", "--name", "Secretariat", "--role", "admin")
 	if before != nil {
-		before(func(stdin string, args ...string) string {
-			var out bytes.Buffer
-			if err := run(ctx, append([]string{"quintet"}, args...), getenv, strings.NewReader(stdin), &out, log); err != nil {
-				t.Fatalf("quintet %s: %v\n%s", strings.Join(args, " "), err, log)
-			}
-			return out.String()
-		})
+		before(func(stdin string, args ...string) string { return mustAPICLI(t, dir, extra, stdin, args...) })
 	}
-
-	ctx, cancel := context.WithCancel(ctx)
-	pr, pw := io.Pipe()
-	s := &liveServer{t: t, log: log, cancel: cancel, done: make(chan error, 1),
-		http: &http.Client{Timeout: 30 * time.Second}}
-	go func() {
-		err := run(ctx, []string{"quintet", "serve"}, getenv, strings.NewReader(""), pw, log)
-		pw.CloseWithError(errors.New("server stopped"))
-		s.done <- err
-	}()
-	addr := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(pr)
-		for sc.Scan() {
-			if rest, ok := strings.CutPrefix(sc.Text(), "Quintet is listening on "); ok {
-				addr <- strings.TrimSpace(rest)
-			}
-		}
-		close(addr)
-	}()
-	select {
-	case a, ok := <-addr:
-		if !ok {
-			t.Fatalf("the server stopped before listening: %v\n%s", <-s.done, log)
-		}
-		s.base, s.origin = a, a
-	case <-time.After(60 * time.Second):
-		t.Fatalf("the server did not start listening\n%s", log)
-	}
-	t.Cleanup(s.stop)
+	srv := startAPIServer(t, dir, extra)
+	s := &liveServer{t: t, srv: srv, log: srv.Stderr, base: srv.URL, origin: srv.URL, http: &http.Client{Timeout: 30 * time.Second}}
+	t.Cleanup(func() { s.http.CloseIdleConnections() })
 
 	s.admin = &liveUser{Email: "admin@example.org", Password: testPassword}
 	s.login(s.admin)
@@ -152,22 +76,11 @@ func startLiveServerWith(t testing.TB, before func(cli func(stdin string, args .
 	return s
 }
 
-// stop cancels run's context and waits for run to return; it may be called
-// more than once.
+// stop stops the server; it may be called more than once.
 func (s *liveServer) stop() {
-	s.cancel()
-	if s.done == nil {
-		return
+	if err := s.srv.Stop(); err != nil {
+		s.t.Errorf("run: %v", err)
 	}
-	select {
-	case err := <-s.done:
-		if err != nil {
-			s.t.Errorf("run: %v", err)
-		}
-	case <-time.After(30 * time.Second):
-		s.t.Errorf("the server did not stop within 30 s")
-	}
-	s.done = nil
 	s.http.CloseIdleConnections()
 }
 
@@ -312,10 +225,10 @@ func newWSClient(t testing.TB, ws *websocket.Conn) *wsClient {
 
 // subscribe follows a channel from seq after and returns the catch-up's notes
 // and its caught_up message.
-func (c *wsClient) subscribe(channel string, after int64) (wsMsg, []*conference.Note) {
+func (c *wsClient) subscribe(channel string, after int64) (wsMsg, []*livetest.Note) {
 	c.T.Helper()
 	caught, before := c.Subscribe(channel, after)
-	var notes []*conference.Note
+	var notes []*livetest.Note
 	for _, m := range before {
 		switch m.Type {
 		case "note":

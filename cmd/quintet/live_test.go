@@ -12,6 +12,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/quintet-ag/quintet/internal/conference"
+	"github.com/quintet-ag/quintet/internal/livetest"
 )
 
 var allMarkings = []conference.Marking{conference.MarkingAll, conference.MarkingDelegations, conference.MarkingHeads}
@@ -115,9 +116,11 @@ func TestLiveMarkingFilterPerRole(t *testing.T) {
 	}
 }
 
-func canRead(level int, m conference.Marking) bool { return m.Valid() && m.Level() <= level }
+func canRead(level int, m string) bool {
+	return conference.Marking(m).Valid() && conference.Marking(m).Level() <= level
+}
 
-func noteSeqs(notes []*conference.Note) []int64 {
+func noteSeqs(notes []*livetest.Note) []int64 {
 	out := []int64{}
 	for _, n := range notes {
 		out = append(out, n.Seq)
@@ -166,7 +169,7 @@ func TestLiveResumeUnderRandomDisconnects(t *testing.T) {
 	type subscriber struct {
 		mu      sync.Mutex
 		current *websocket.Conn // the connection being read, for the final nudge
-		got     []*conference.Note
+		got     []*livetest.Note
 		kills   int
 	}
 	subs := make([]*subscriber, len(readers))
@@ -325,7 +328,7 @@ func TestLiveResumeUnderRandomDisconnects(t *testing.T) {
 	endMu.Lock()
 	for i, r := range readers {
 		for _, n := range page.Notes {
-			if canRead(r.level, n.Marking) {
+			if canRead(r.level, string(n.Marking)) {
 				want[i] = append(want[i], n)
 			}
 		}
@@ -350,7 +353,7 @@ func TestLiveResumeUnderRandomDisconnects(t *testing.T) {
 			continue
 		}
 		for j := range got {
-			if got[j].Seq != want[i][j].Seq || got[j].ClientID != want[i][j].ClientID || got[j].Marking != want[i][j].Marking {
+			if got[j].Seq != want[i][j].Seq || got[j].ClientID != want[i][j].ClientID || got[j].Marking != string(want[i][j].Marking) {
 				t.Errorf("%s note %d: seq %d %s, want seq %d %s", r.name, j, got[j].Seq, got[j].ClientID, want[i][j].Seq, want[i][j].ClientID)
 				break
 			}

@@ -48,10 +48,10 @@ func TestAction_Validate(t *testing.T) {
 			tt.edit(&a)
 			err := a.Validate()
 			if tt.field == "" {
-				fuMust(t, err)
+				assertNoError(t, err)
 				return
 			}
-			fuCode(t, err, conference.EINVALID, tt.field)
+			assertCodeField(t, err, conference.EINVALID, tt.field)
 		})
 	}
 }
@@ -80,14 +80,14 @@ func TestCheckTransition(t *testing.T) {
 			t.Run(string(from)+"→"+string(to), func(t *testing.T) {
 				err := conference.CheckTransition(from, to)
 				if ok {
-					fuMust(t, err)
+					assertNoError(t, err)
 					return
 				}
-				fuCode(t, err, conference.ECONFLICT, "status")
+				assertCodeField(t, err, conference.ECONFLICT, "status")
 			})
 		}
 	}
-	fuCode(t, conference.CheckTransition(open, "closed"), conference.EINVALID, "status")
+	assertCodeField(t, conference.CheckTransition(open, "closed"), conference.EINVALID, "status")
 }
 
 func TestAction_Class(t *testing.T) {
@@ -137,10 +137,10 @@ func TestOutcome_Validate(t *testing.T) {
 			tt.edit(&o)
 			err := o.Validate()
 			if tt.field == "" {
-				fuMust(t, err)
+				assertNoError(t, err)
 				return
 			}
-			fuCode(t, err, conference.EINVALID, tt.field)
+			assertCodeField(t, err, conference.EINVALID, tt.field)
 		})
 	}
 }

@@ -23,10 +23,14 @@ var errStore = errors.New("store: write concern not satisfied")
 // fakeStore is an in-memory conference.Store. It keeps copies, so that the
 // Service cannot change what was "persisted" except through the Store.
 type fakeStore struct {
-	mu     sync.Mutex
-	docs   map[conference.Collection]map[string]any // pointer to a private copy
-	writes int                                      // successful writes
-	failIn int                                      // the failIn-th write from now fails; 0: none
+	mu      sync.Mutex
+	docs    map[conference.Collection]map[string]any // pointer to a private copy
+	writes  int                                      // successful writes
+	failIn  int                                      // the failIn-th write from now fails; 0: none
+	failAll bool                                     // every write fails until Fail(false)
+	// loseAck makes writes succeed but answer an error, as when the link
+	// to the store drops before its answer arrives.
+	loseAck bool
 
 	// beforeWrite, when set, runs at the start of every write, outside the
 	// store's lock, so that a test can interleave another call there.
@@ -44,7 +48,27 @@ func (s *fakeStore) FailWrite(n int) {
 	s.failIn = n
 }
 
+// Fail makes every write from now on fail with errStore, until Fail(false).
+func (s *fakeStore) Fail(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failAll = on
+}
+
+// LoseAck makes every write from now on be stored but answer errAckLost.
+func (s *fakeStore) LoseAck(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.loseAck = on
+}
+
+// errAckLost is what a write answers, once stored, when told to lose its ack.
+var errAckLost = errors.New("store: connection reset before the answer")
+
 func (s *fakeStore) shouldFail() bool {
+	if s.failAll {
+		return true
+	}
 	if s.failIn == 0 {
 		return false
 	}
@@ -95,8 +119,21 @@ func (s *fakeStore) Insert(ctx context.Context, c conference.Collection, doc any
 	if _, ok := s.docs[c][id]; ok {
 		return conference.Errorf(conference.ECONFLICT, "duplicate key: %s %s", c, id)
 	}
-	s.put(c, id, cp)
-	return nil
+	if n, ok := cp.(*conference.Note); ok && s.noteTaken(n) {
+		return conference.Errorf(conference.ECONFLICT, "duplicate key: notes (session_id, seq) or client_id")
+	}
+	return s.put(c, id, cp)
+}
+
+// noteTaken reports whether a stored note has n's seq in its session or n's
+// client id: the unique indexes of the real store.
+func (s *fakeStore) noteTaken(n *conference.Note) bool {
+	for _, d := range s.docs[conference.Notes] {
+		if o := d.(*conference.Note); (o.SessionID == n.SessionID && o.Seq == n.Seq) || o.ClientID == n.ClientID {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *fakeStore) Replace(ctx context.Context, c conference.Collection, id string, doc any) error {
@@ -113,8 +150,7 @@ func (s *fakeStore) Replace(ctx context.Context, c conference.Collection, id str
 	if s.shouldFail() {
 		return errStore
 	}
-	s.put(c, id, cp)
-	return nil
+	return s.put(c, id, cp)
 }
 
 func (s *fakeStore) Delete(ctx context.Context, c conference.Collection, id string) error {
@@ -129,12 +165,16 @@ func (s *fakeStore) Delete(ctx context.Context, c conference.Collection, id stri
 	return nil
 }
 
-func (s *fakeStore) put(c conference.Collection, id string, doc any) {
+func (s *fakeStore) put(c conference.Collection, id string, doc any) error {
 	if s.docs[c] == nil {
 		s.docs[c] = map[string]any{}
 	}
 	s.docs[c][id] = doc
 	s.writes++
+	if s.loseAck {
+		return errAckLost
+	}
+	return nil
 }
 
 // Count returns how many documents collection c holds.
@@ -152,7 +192,7 @@ func (s *fakeStore) Has(c conference.Collection, id string) bool {
 	return ok
 }
 
-// Writes returns how many writes succeeded.
+// Writes returns how many writes were stored (a lost ack included).
 func (s *fakeStore) Writes() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -273,6 +313,12 @@ func (c *clock) Now() time.Time {
 	return c.t
 }
 
+func (c *clock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = t
+}
+
 func (c *clock) Advance(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -327,9 +373,15 @@ func newFixture(tb testing.TB) *fixture {
 // newFixtureOver returns a Service loaded from store.
 func newFixtureOver(tb testing.TB, store *fakeStore) *fixture {
 	tb.Helper()
+	return newFixtureAt(tb, store, mustTime("2014-07-01T08:00:00Z"))
+}
+
+// newFixtureAt returns a Service loaded from store, its clock at now.
+func newFixtureAt(tb testing.TB, store *fakeStore, now time.Time) *fixture {
+	tb.Helper()
 	f := &fixture{
 		store:   store,
-		clock:   &clock{t: mustTime("2014-07-01T08:00:00Z")},
+		clock:   &clock{t: now},
 		changes: &changeLog{},
 	}
 	f.svc = conference.NewService(store, fakeHasher{})

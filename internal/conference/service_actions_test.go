@@ -9,9 +9,9 @@ import (
 )
 
 func TestService_CreateAction_Permissions(t *testing.T) {
-	w := newFuWorld(t)
+	w := newWorld(t)
 	oc, err := w.svc.CreateOutcome(w.ctx, w.rapporteur, w.session.ID, conference.OutcomeInput{Kind: conference.OutcomeDecision, Text: "Share materials."})
-	fuMust(t, err)
+	assertNoError(t, err)
 	direct := conference.ActionInput{Title: "Direct", Owner: "CA", Due: "2015-06-30", MeetingID: w.london.ID}
 	fromNote := conference.ActionInput{Title: "From a note", Owner: "CA", Due: "2015-06-30", SessionID: w.session.ID, NoteSeq: 1}
 	fromOutcome := conference.ActionInput{Title: "From an outcome", Owner: "US", Due: "2015-06-30", OutcomeID: oc.ID}
@@ -35,14 +35,14 @@ func TestService_CreateAction_Permissions(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			if tt.code != "" {
-				w.fuUnchanged(t, func() {
+				w.unchanged(t, func() {
 					_, err := w.svc.CreateAction(w.ctx, tt.actor, tt.in)
-					fuCode(t, err, tt.code, "")
+					assertCodeField(t, err, tt.code, "")
 				})
 				return
 			}
 			a, err := w.svc.CreateAction(w.ctx, tt.actor, tt.in)
-			fuMust(t, err)
+			assertNoError(t, err)
 			if a.Status != conference.ActionOpen || a.Version != 1 || a.MeetingID != w.london.ID || a.CreatedBy != tt.actor.ID {
 				t.Fatalf("action=%+v", a)
 			}
@@ -51,7 +51,7 @@ func TestService_CreateAction_Permissions(t *testing.T) {
 }
 
 func TestService_CreateAction_BadInput(t *testing.T) {
-	w := newFuWorld(t)
+	w := newWorld(t)
 	base := func() conference.ActionInput {
 		return conference.ActionInput{Title: "Train judges", Owner: "CA", Due: "2015-06-30", MeetingID: w.london.ID}
 	}
@@ -78,62 +78,62 @@ func TestService_CreateAction_BadInput(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			in := base()
 			tt.edit(&in)
-			w.fuUnchanged(t, func() {
+			w.unchanged(t, func() {
 				_, err := w.svc.CreateAction(w.ctx, w.admin, in)
-				fuCode(t, err, conference.EINVALID, tt.field)
+				assertCodeField(t, err, conference.EINVALID, tt.field)
 			})
 		})
 	}
 }
 
 func TestService_PromoteNoteToAction_Marking(t *testing.T) {
-	w := newFuWorld(t)
+	w := newWorld(t)
 	// A note marked heads: its action is marked heads too, and only heads
 	// and the secretariat see it.
 	a, err := w.svc.PromoteNoteToAction(w.ctx, w.admin, w.session.ID, 3, conference.ActionInput{Owner: "CA", Due: "2015-06-30"})
-	fuMust(t, err)
+	assertNoError(t, err)
 	if a.Marking != conference.MarkingHeads || a.Title != "Note marked heads" || a.NoteSeq != 3 || a.SessionID != w.session.ID ||
 		!slices.Equal(a.Topics, []string{w.cyber.ID}) {
 		t.Fatalf("action=%+v, want marked heads, titled by the note, linked to note 3, under the session's topic", a)
 	}
 	for _, u := range []*conference.User{w.followupCA, w.delegateAU, w.observer} {
 		list, err := w.svc.Actions(w.ctx, u, conference.ActionFilter{})
-		fuMust(t, err)
+		assertNoError(t, err)
 		if len(list) != 0 {
 			t.Errorf("%s sees %d actions, want none above their clearance", u.Name, len(list))
 		}
 		_, err = w.svc.Action(w.ctx, u, a.ID)
-		fuCode(t, err, conference.ENOTFOUND, "")
+		assertCodeField(t, err, conference.ENOTFOUND, "")
 	}
 	_, err = w.svc.Action(w.ctx, w.headCA, a.ID)
-	fuMust(t, err)
+	assertNoError(t, err)
 	// The session's rapporteur wrote the note: they read what came of it.
 	_, err = w.svc.Action(w.ctx, w.rapporteur, a.ID)
-	fuMust(t, err)
+	assertNoError(t, err)
 	// Its marking cannot be lowered below the note's.
-	w.fuUnchanged(t, func() {
-		_, err := w.svc.UpdateAction(w.ctx, w.admin, a.ID, conference.ActionUpdate{Marking: fuPtr(conference.MarkingAll), Version: fuPtr(a.Version)})
-		fuCode(t, err, conference.EINVALID, "marking")
+	w.unchanged(t, func() {
+		_, err := w.svc.UpdateAction(w.ctx, w.admin, a.ID, conference.ActionUpdate{Marking: ptr(conference.MarkingAll), Version: ptr(a.Version)})
+		assertCodeField(t, err, conference.EINVALID, "marking")
 	})
-	w.fuUnchanged(t, func() {
+	w.unchanged(t, func() {
 		_, err := w.svc.PromoteNoteToAction(w.ctx, w.admin, w.session.ID, 3, conference.ActionInput{Owner: "CA", Due: "2015-06-30", Marking: conference.MarkingAll})
-		fuCode(t, err, conference.EINVALID, "marking")
+		assertCodeField(t, err, conference.EINVALID, "marking")
 	})
 	// A rapporteur promotes a note of their session owned by Canada.
 	b, err := w.svc.PromoteNoteToAction(w.ctx, w.rapporteur, w.session.ID, 1, conference.ActionInput{Owner: "CA", Due: "2015-06-30"})
-	fuMust(t, err)
+	assertNoError(t, err)
 	if b.Marking != conference.MarkingAll || b.Owner != "CA" {
 		t.Fatalf("action=%+v", b)
 	}
 }
 
 func TestService_UpdateAction_Rules(t *testing.T) {
-	w := newFuWorld(t)
-	a := w.fuAction(t, "CA", "2015-06-30")
+	w := newWorld(t)
+	a := w.newAction(t, "CA", "2015-06-30")
 	v := a.Version
 	update := func(tb testing.TB, actor *conference.User, upd conference.ActionUpdate) (*conference.Action, error) {
 		tb.Helper()
-		upd.Version = fuPtr(v)
+		upd.Version = ptr(v)
 		got, err := w.svc.UpdateAction(w.ctx, actor, a.ID, upd)
 		if err == nil {
 			v = got.Version
@@ -142,69 +142,69 @@ func TestService_UpdateAction_Rules(t *testing.T) {
 	}
 	refused := func(name string, actor *conference.User, upd conference.ActionUpdate, code, field string) {
 		t.Run(name, func(t *testing.T) {
-			w.fuUnchanged(t, func() {
+			w.unchanged(t, func() {
 				_, err := update(t, actor, upd)
-				fuCode(t, err, code, field)
+				assertCodeField(t, err, code, field)
 			})
 		})
 	}
-	refused("another delegation's follow-up", w.followupNZ, conference.ActionUpdate{Progress: fuPtr(10)}, conference.EFORBIDDEN, "")
-	refused("a delegate", w.delegateAU, conference.ActionUpdate{Progress: fuPtr(10)}, conference.EFORBIDDEN, "")
-	refused("a head", w.headCA, conference.ActionUpdate{Progress: fuPtr(10)}, conference.EFORBIDDEN, "")
-	refused("a rapporteur", w.rapporteur, conference.ActionUpdate{Progress: fuPtr(10)}, conference.EFORBIDDEN, "")
-	refused("an observer", w.observer, conference.ActionUpdate{Progress: fuPtr(10)}, conference.EFORBIDDEN, "")
-	refused("progress above 100", w.followupCA, conference.ActionUpdate{Progress: fuPtr(101)}, conference.EINVALID, "progress")
-	refused("progress below 0", w.followupCA, conference.ActionUpdate{Progress: fuPtr(-5)}, conference.EINVALID, "progress")
-	refused("due not a date", w.followupCA, conference.ActionUpdate{Due: fuPtr("soon")}, conference.EINVALID, "due")
-	refused("unknown owner", w.admin, conference.ActionUpdate{Owner: fuPtr("XX")}, conference.EINVALID, "owner")
-	refused("follow-up hands it to another delegation", w.followupCA, conference.ActionUpdate{Owner: fuPtr("NZ")}, conference.EFORBIDDEN, "owner")
-	refused("blocked without reason", w.followupCA, conference.ActionUpdate{Status: fuPtr(conference.ActionBlocked)}, conference.EINVALID, "reason")
-	refused("dropped without reason", w.followupCA, conference.ActionUpdate{Status: fuPtr(conference.ActionDropped)}, conference.EINVALID, "reason")
-	refused("unknown status", w.followupCA, conference.ActionUpdate{Status: fuPtr(conference.ActionStatus("closed"))}, conference.EINVALID, "status")
+	refused("another delegation's follow-up", w.followupNZ, conference.ActionUpdate{Progress: ptr(10)}, conference.EFORBIDDEN, "")
+	refused("a delegate", w.delegateAU, conference.ActionUpdate{Progress: ptr(10)}, conference.EFORBIDDEN, "")
+	refused("a head", w.headCA, conference.ActionUpdate{Progress: ptr(10)}, conference.EFORBIDDEN, "")
+	refused("a rapporteur", w.rapporteur, conference.ActionUpdate{Progress: ptr(10)}, conference.EFORBIDDEN, "")
+	refused("an observer", w.observer, conference.ActionUpdate{Progress: ptr(10)}, conference.EFORBIDDEN, "")
+	refused("progress above 100", w.followupCA, conference.ActionUpdate{Progress: ptr(101)}, conference.EINVALID, "progress")
+	refused("progress below 0", w.followupCA, conference.ActionUpdate{Progress: ptr(-5)}, conference.EINVALID, "progress")
+	refused("due not a date", w.followupCA, conference.ActionUpdate{Due: ptr("soon")}, conference.EINVALID, "due")
+	refused("unknown owner", w.admin, conference.ActionUpdate{Owner: ptr("XX")}, conference.EINVALID, "owner")
+	refused("follow-up hands it to another delegation", w.followupCA, conference.ActionUpdate{Owner: ptr("NZ")}, conference.EFORBIDDEN, "owner")
+	refused("blocked without reason", w.followupCA, conference.ActionUpdate{Status: ptr(conference.ActionBlocked)}, conference.EINVALID, "reason")
+	refused("dropped without reason", w.followupCA, conference.ActionUpdate{Status: ptr(conference.ActionDropped)}, conference.EINVALID, "reason")
+	refused("unknown status", w.followupCA, conference.ActionUpdate{Status: ptr(conference.ActionStatus("closed"))}, conference.EINVALID, "status")
 	t.Run("no version", func(t *testing.T) {
-		_, err := w.svc.UpdateAction(w.ctx, w.followupCA, a.ID, conference.ActionUpdate{Progress: fuPtr(5)})
-		fuCode(t, err, conference.EINVALID, "version")
+		_, err := w.svc.UpdateAction(w.ctx, w.followupCA, a.ID, conference.ActionUpdate{Progress: ptr(5)})
+		assertCodeField(t, err, conference.EINVALID, "version")
 	})
 
 	t.Run("an update that changes nothing writes nothing", func(t *testing.T) {
-		w.fuUnchanged(t, func() {
-			got, err := update(t, w.followupCA, conference.ActionUpdate{Title: fuPtr(a.Title)})
-			fuMust(t, err)
+		w.unchanged(t, func() {
+			got, err := update(t, w.followupCA, conference.ActionUpdate{Title: ptr(a.Title)})
+			assertNoError(t, err)
 			if got.Version != a.Version {
 				t.Fatalf("version=%d, want %d", got.Version, a.Version)
 			}
 		})
 	})
-	got, err := update(t, w.followupCA, conference.ActionUpdate{Status: fuPtr(conference.ActionInProgress), Progress: fuPtr(40)})
-	fuMust(t, err)
+	got, err := update(t, w.followupCA, conference.ActionUpdate{Status: ptr(conference.ActionInProgress), Progress: ptr(40)})
+	assertNoError(t, err)
 	if got.Status != conference.ActionInProgress || got.Progress != 40 || got.Version != 2 || got.UpdatedBy != w.followupCA.ID {
 		t.Fatalf("action=%+v", got)
 	}
-	got, err = update(t, w.followupCA, conference.ActionUpdate{Status: fuPtr(conference.ActionDone)})
-	fuMust(t, err)
+	got, err = update(t, w.followupCA, conference.ActionUpdate{Status: ptr(conference.ActionDone)})
+	assertNoError(t, err)
 	if got.Progress != 100 {
 		t.Fatalf("done: progress=%d, want 100", got.Progress)
 	}
-	refused("done, then blocked", w.admin, conference.ActionUpdate{Status: fuPtr(conference.ActionBlocked), Reason: fuPtr("x")}, conference.ECONFLICT, "status")
-	refused("done below 100%", w.admin, conference.ActionUpdate{Progress: fuPtr(50)}, conference.EINVALID, "progress")
-	got, err = update(t, w.admin, conference.ActionUpdate{Status: fuPtr(conference.ActionOpen)})
-	fuMust(t, err)
-	got, err = update(t, w.admin, conference.ActionUpdate{Status: fuPtr(conference.ActionDropped), Reason: fuPtr("Superseded by the register")})
-	fuMust(t, err)
+	refused("done, then blocked", w.admin, conference.ActionUpdate{Status: ptr(conference.ActionBlocked), Reason: ptr("x")}, conference.ECONFLICT, "status")
+	refused("done below 100%", w.admin, conference.ActionUpdate{Progress: ptr(50)}, conference.EINVALID, "progress")
+	got, err = update(t, w.admin, conference.ActionUpdate{Status: ptr(conference.ActionOpen)})
+	assertNoError(t, err)
+	got, err = update(t, w.admin, conference.ActionUpdate{Status: ptr(conference.ActionDropped), Reason: ptr("Superseded by the register")})
+	assertNoError(t, err)
 	if got.Reason != "Superseded by the register" {
 		t.Fatalf("reason=%q", got.Reason)
 	}
-	refused("dropped, then in progress", w.admin, conference.ActionUpdate{Status: fuPtr(conference.ActionInProgress)}, conference.ECONFLICT, "status")
-	got, err = update(t, w.admin, conference.ActionUpdate{Status: fuPtr(conference.ActionOpen)})
-	fuMust(t, err)
+	refused("dropped, then in progress", w.admin, conference.ActionUpdate{Status: ptr(conference.ActionInProgress)}, conference.ECONFLICT, "status")
+	got, err = update(t, w.admin, conference.ActionUpdate{Status: ptr(conference.ActionOpen)})
+	assertNoError(t, err)
 	if got.Reason != "" {
 		t.Fatalf("reopened: reason=%q, want it gone", got.Reason)
 	}
 
 	t.Run("a stale version gets the current action", func(t *testing.T) {
-		w.fuUnchanged(t, func() {
-			_, err := w.svc.UpdateAction(w.ctx, w.followupCA, a.ID, conference.ActionUpdate{Progress: fuPtr(5), Version: fuPtr(int64(1))})
-			e := fuCode(t, err, conference.ECONFLICT, "version")
+		w.unchanged(t, func() {
+			_, err := w.svc.UpdateAction(w.ctx, w.followupCA, a.ID, conference.ActionUpdate{Progress: ptr(5), Version: ptr(int64(1))})
+			e := assertCodeField(t, err, conference.ECONFLICT, "version")
 			cur, ok := e.Current.(*conference.Action)
 			if !ok || cur.Version != v {
 				t.Fatalf("Current=%#v, want the action at version %d", e.Current, v)
@@ -214,8 +214,8 @@ func TestService_UpdateAction_Rules(t *testing.T) {
 }
 
 func TestService_ReportProgress(t *testing.T) {
-	w := newFuWorld(t)
-	a := w.fuAction(t, "CA", "2015-06-30")
+	w := newWorld(t)
+	a := w.newAction(t, "CA", "2015-06-30")
 	for _, tt := range []struct {
 		name  string
 		actor *conference.User
@@ -223,35 +223,35 @@ func TestService_ReportProgress(t *testing.T) {
 		code  string
 		field string
 	}{
-		{"no text", w.followupCA, conference.ReportInput{Text: " ", Version: fuPtr(a.Version)}, conference.EINVALID, "text"},
+		{"no text", w.followupCA, conference.ReportInput{Text: " ", Version: ptr(a.Version)}, conference.EINVALID, "text"},
 		{"no version", w.followupCA, conference.ReportInput{Text: "x"}, conference.EINVALID, "version"},
-		{"stale version", w.followupCA, conference.ReportInput{Text: "x", Version: fuPtr(a.Version + 1)}, conference.ECONFLICT, "version"},
-		{"another delegation", w.followupNZ, conference.ReportInput{Text: "x", Version: fuPtr(a.Version)}, conference.EFORBIDDEN, ""},
-		{"progress out of range", w.followupCA, conference.ReportInput{Text: "x", Progress: fuPtr(150), Version: fuPtr(a.Version)}, conference.EINVALID, "progress"},
+		{"stale version", w.followupCA, conference.ReportInput{Text: "x", Version: ptr(a.Version + 1)}, conference.ECONFLICT, "version"},
+		{"another delegation", w.followupNZ, conference.ReportInput{Text: "x", Version: ptr(a.Version)}, conference.EFORBIDDEN, ""},
+		{"progress out of range", w.followupCA, conference.ReportInput{Text: "x", Progress: ptr(150), Version: ptr(a.Version)}, conference.EINVALID, "progress"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			w.fuUnchanged(t, func() {
+			w.unchanged(t, func() {
 				_, err := w.svc.ReportProgress(w.ctx, tt.actor, a.ID, tt.in)
-				fuCode(t, err, tt.code, tt.field)
+				assertCodeField(t, err, tt.code, tt.field)
 			})
 		})
 	}
-	w.clock.Set(fuTime("2014-09-01T10:00:00Z"))
+	w.clock.Set(mustTime("2014-09-01T10:00:00Z"))
 	got, err := w.svc.ReportProgress(w.ctx, w.followupCA, a.ID, conference.ReportInput{
-		Text: "Curriculum drafted.", Status: fuPtr(conference.ActionInProgress), Progress: fuPtr(30), Version: fuPtr(a.Version)})
-	fuMust(t, err)
+		Text: "Curriculum drafted.", Status: ptr(conference.ActionInProgress), Progress: ptr(30), Version: ptr(a.Version)})
+	assertNoError(t, err)
 	if len(got.Reports) != 1 || got.Status != conference.ActionInProgress || got.Progress != 30 {
 		t.Fatalf("action=%+v", got)
 	}
 	r := got.Reports[0]
-	if r.Author != w.followupCA.ID || r.AuthorName != "Follow-up CA" || !r.At.Equal(fuTime("2014-09-01T10:00:00Z")) ||
+	if r.Author != w.followupCA.ID || r.AuthorName != "Follow-up CA" || !r.At.Equal(mustTime("2014-09-01T10:00:00Z")) ||
 		r.Status != conference.ActionInProgress || r.Progress != 30 {
 		t.Fatalf("report=%+v", r)
 	}
 	// A report that blocks the action gives its text as the reason.
 	got, err = w.svc.ReportProgress(w.ctx, w.admin, a.ID, conference.ReportInput{
-		Text: "Waiting for the new law.", Status: fuPtr(conference.ActionBlocked), Version: fuPtr(got.Version)})
-	fuMust(t, err)
+		Text: "Waiting for the new law.", Status: ptr(conference.ActionBlocked), Version: ptr(got.Version)})
+	assertNoError(t, err)
 	if got.Reason != "Waiting for the new law." || len(got.Reports) != 2 || got.Reports[0].Text != "Curriculum drafted." {
 		t.Fatalf("action=%+v", got)
 	}
@@ -261,8 +261,8 @@ func TestService_ReportProgress(t *testing.T) {
 // others are told of the conflict with the current action, and nothing is
 // lost: the stored action is the winner's.
 func TestService_UpdateAction_Concurrent(t *testing.T) {
-	w := newFuWorld(t)
-	a := w.fuAction(t, "CA", "2015-06-30")
+	w := newWorld(t)
+	a := w.newAction(t, "CA", "2015-06-30")
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	wins, conflicts := []int{}, 0
@@ -274,14 +274,14 @@ func TestService_UpdateAction_Concurrent(t *testing.T) {
 			if i%2 == 0 {
 				actor = w.admin
 			}
-			_, err := w.svc.UpdateAction(w.ctx, actor, a.ID, conference.ActionUpdate{Progress: fuPtr(i + 1), Version: fuPtr(a.Version)})
+			_, err := w.svc.UpdateAction(w.ctx, actor, a.ID, conference.ActionUpdate{Progress: ptr(i + 1), Version: ptr(a.Version)})
 			mu.Lock()
 			defer mu.Unlock()
 			if err == nil {
 				wins = append(wins, i+1)
 				return
 			}
-			if e := fuCode(t, err, conference.ECONFLICT, "version"); e.Current == nil {
+			if e := assertCodeField(t, err, conference.ECONFLICT, "version"); e.Current == nil {
 				t.Errorf("conflict without the current action")
 			}
 			conflicts++
@@ -292,26 +292,26 @@ func TestService_UpdateAction_Concurrent(t *testing.T) {
 		t.Fatalf("wins=%v conflicts=%d, want 1 and 49", wins, conflicts)
 	}
 	got, err := w.svc.Action(w.ctx, w.admin, a.ID)
-	fuMust(t, err)
+	assertNoError(t, err)
 	if got.Version != a.Version+1 || got.Progress != wins[0] {
 		t.Fatalf("stored version %d progress %d, want %d and the winner's %d", got.Version, got.Progress, a.Version+1, wins[0])
 	}
 	// Reload from the store: the same.
-	svc := conference.NewService(w.store, fuHasher{})
-	fuMust(t, svc.Load(w.ctx))
+	svc := conference.NewService(w.store, fakeHasher{})
+	assertNoError(t, svc.Load(w.ctx))
 	again, err := svc.Action(w.ctx, w.admin, a.ID)
-	fuMust(t, err)
+	assertNoError(t, err)
 	if again.Version != got.Version || again.Progress != got.Progress {
 		t.Fatalf("after reload: %+v, want %+v", again, got)
 	}
 }
 
 func TestService_UpdateAction_StoreFails(t *testing.T) {
-	w := newFuWorld(t)
-	a := w.fuAction(t, "CA", "2015-06-30")
+	w := newWorld(t)
+	a := w.newAction(t, "CA", "2015-06-30")
 	w.store.Fail(true)
 	gen := w.svc.Generation()
-	_, err := w.svc.UpdateAction(w.ctx, w.admin, a.ID, conference.ActionUpdate{Progress: fuPtr(50), Version: fuPtr(a.Version)})
+	_, err := w.svc.UpdateAction(w.ctx, w.admin, a.ID, conference.ActionUpdate{Progress: ptr(50), Version: ptr(a.Version)})
 	if err == nil || conference.ErrorCode(err) != conference.EINTERNAL {
 		t.Fatalf("err=%v, want an internal error", err)
 	}
@@ -323,23 +323,23 @@ func TestService_UpdateAction_StoreFails(t *testing.T) {
 }
 
 func TestService_Actions_Filters(t *testing.T) {
-	w := newFuWorld(t)
-	w.clock.Set(fuTime("2015-01-10T12:00:00Z"))
+	w := newWorld(t)
+	w.clock.Set(mustTime("2015-01-10T12:00:00Z"))
 	mk := func(owner, due string, topics []string, marking conference.Marking) *conference.Action {
 		a, err := w.svc.CreateAction(w.ctx, w.admin, conference.ActionInput{Title: owner + " " + due, Owner: owner, Due: due,
 			MeetingID: w.london.ID, Topics: topics, Marking: marking})
-		fuMust(t, err)
+		assertNoError(t, err)
 		return a
 	}
 	overdue := mk("CA", "2014-12-01", []string{w.cyber.ID}, conference.MarkingAll)
 	soon := mk("CA", "2015-01-20", []string{w.prosecutors.ID}, conference.MarkingAll)
 	later := mk("NZ", "2015-06-30", nil, conference.MarkingDelegations)
 	secret := mk("US", "2015-03-01", nil, conference.MarkingHeads)
-	w.clock.Set(fuTime("2015-01-11T12:00:00Z"))
+	w.clock.Set(mustTime("2015-01-11T12:00:00Z"))
 	done, err := w.svc.UpdateAction(w.ctx, w.admin, mk("AU", "2014-11-01", nil, conference.MarkingAll).ID,
-		conference.ActionUpdate{Status: fuPtr(conference.ActionDone), Version: fuPtr(int64(1))})
-	fuMust(t, err)
-	w.clock.Set(fuTime("2015-01-12T12:00:00Z"))
+		conference.ActionUpdate{Status: ptr(conference.ActionDone), Version: ptr(int64(1))})
+	assertNoError(t, err)
+	w.clock.Set(mustTime("2015-01-12T12:00:00Z"))
 
 	ids := func(as []*conference.Action) []string {
 		out := []string{}
@@ -363,12 +363,12 @@ func TestService_Actions_Filters(t *testing.T) {
 		{"status", w.admin, conference.ActionFilter{Status: []conference.ActionStatus{conference.ActionDone}}, []*conference.Action{done}},
 		{"overdue leaves done out", w.admin, conference.ActionFilter{Overdue: true}, []*conference.Action{overdue}},
 		{"due before", w.admin, conference.ActionFilter{DueBefore: "2015-03-01"}, []*conference.Action{done, overdue, soon}},
-		{"changed since", w.admin, conference.ActionFilter{ChangedSince: fuTime("2015-01-11T00:00:00Z")}, []*conference.Action{done}},
+		{"changed since", w.admin, conference.ActionFilter{ChangedSince: mustTime("2015-01-11T00:00:00Z")}, []*conference.Action{done}},
 		{"meeting", w.admin, conference.ActionFilter{MeetingID: w.washington.ID}, nil},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := w.svc.Actions(w.ctx, tt.actor, tt.f)
-			fuMust(t, err)
+			assertNoError(t, err)
 			if !slices.Equal(ids(got), ids(tt.want)) {
 				t.Fatalf("got %v, want %v", ids(got), ids(tt.want))
 			}
@@ -384,12 +384,12 @@ func TestService_Actions_Filters(t *testing.T) {
 		{conference.ActionFilter{Topic: "nope"}, "topic"},
 	} {
 		_, err := w.svc.Actions(w.ctx, w.admin, tt.f)
-		fuCode(t, err, conference.EINVALID, tt.field)
+		assertCodeField(t, err, conference.EINVALID, tt.field)
 	}
 
 	// The board: one column per delegation, counted as of today.
 	b, err := w.svc.ActionBoard(w.ctx, w.admin, conference.ActionFilter{})
-	fuMust(t, err)
+	assertNoError(t, err)
 	col := func(code string) conference.DueCounts {
 		for _, c := range b.Columns {
 			if c.Delegation == code {
@@ -423,44 +423,44 @@ func TestService_Actions_Filters(t *testing.T) {
 		t.Errorf("board=%+v", b)
 	}
 	ob, err := w.svc.ActionBoard(w.ctx, w.observer, conference.ActionFilter{})
-	fuMust(t, err)
+	assertNoError(t, err)
 	if ob.Totals.Total != 3 {
 		t.Errorf("observer's board counts %d, want 3", ob.Totals.Total)
 	}
 
 	// "My delegation".
 	mine, err := w.svc.MyActions(w.ctx, w.followupCA)
-	fuMust(t, err)
+	assertNoError(t, err)
 	if mine.Delegation != "CA" || len(mine.Actions) != 2 || mine.Counts.Overdue != 1 {
 		t.Errorf("mine=%+v", mine)
 	}
 	_, err = w.svc.MyActions(w.ctx, w.observer)
-	fuCode(t, err, conference.ENOTFOUND, "")
+	assertCodeField(t, err, conference.ENOTFOUND, "")
 }
 
 func TestService_ProgressAndCarryOver(t *testing.T) {
-	w := newFuWorld(t)
-	early := w.fuAction(t, "CA", "2015-06-30")
+	w := newWorld(t)
+	early := w.newAction(t, "CA", "2015-06-30")
 	a, err := w.svc.CreateAction(w.ctx, w.admin, conference.ActionInput{Title: "Cyber", Owner: "NZ", Due: "2015-05-01", SessionID: w.session.ID})
-	fuMust(t, err)
+	assertNoError(t, err)
 	closed, err := w.svc.CreateAction(w.ctx, w.admin, conference.ActionInput{Title: "Closed", Owner: "AU", Due: "2015-05-01", SessionID: w.other.ID})
-	fuMust(t, err)
+	assertNoError(t, err)
 	later, err := w.svc.CreateAction(w.ctx, w.admin, conference.ActionInput{Title: "Of Washington", Owner: "US", Due: "2016-05-01", MeetingID: w.washington.ID, Topics: []string{w.cyber.ID}})
-	fuMust(t, err)
+	assertNoError(t, err)
 
-	w.clock.Set(fuTime("2014-07-11T15:00:00Z")) // during the meeting: not "since"
-	_, err = w.svc.ReportProgress(w.ctx, w.admin, a.ID, conference.ReportInput{Text: "Kick-off.", Version: fuPtr(a.Version)})
-	fuMust(t, err)
-	w.clock.Set(fuTime("2014-10-01T09:00:00Z"))
+	w.clock.Set(mustTime("2014-07-11T15:00:00Z")) // during the meeting: not "since"
+	_, err = w.svc.ReportProgress(w.ctx, w.admin, a.ID, conference.ReportInput{Text: "Kick-off.", Version: ptr(a.Version)})
+	assertNoError(t, err)
+	w.clock.Set(mustTime("2014-10-01T09:00:00Z"))
 	a2, err := w.svc.Action(w.ctx, w.admin, a.ID)
-	fuMust(t, err)
-	_, err = w.svc.ReportProgress(w.ctx, w.followupNZ, a.ID, conference.ReportInput{Text: "Half done.", Progress: fuPtr(50), Version: fuPtr(a2.Version)})
-	fuMust(t, err)
-	_, err = w.svc.UpdateAction(w.ctx, w.admin, closed.ID, conference.ActionUpdate{Status: fuPtr(conference.ActionDone), Version: fuPtr(closed.Version)})
-	fuMust(t, err)
+	assertNoError(t, err)
+	_, err = w.svc.ReportProgress(w.ctx, w.followupNZ, a.ID, conference.ReportInput{Text: "Half done.", Progress: ptr(50), Version: ptr(a2.Version)})
+	assertNoError(t, err)
+	_, err = w.svc.UpdateAction(w.ctx, w.admin, closed.ID, conference.ActionUpdate{Status: ptr(conference.ActionDone), Version: ptr(closed.Version)})
+	assertNoError(t, err)
 
 	p, err := w.svc.ProgressSince(w.ctx, w.admin, "", "")
-	fuMust(t, err)
+	assertNoError(t, err)
 	if p.Since != "2014-07-12" || p.LastMeeting == nil || p.LastMeeting.ID != w.london.ID {
 		t.Fatalf("since=%s last=%v, want the day after London", p.Since, p.LastMeeting)
 	}
@@ -473,15 +473,15 @@ func TestService_ProgressAndCarryOver(t *testing.T) {
 		}
 	}
 	pn, err := w.svc.ProgressSince(w.ctx, w.admin, "2014-01-01", "NZ")
-	fuMust(t, err)
+	assertNoError(t, err)
 	if len(pn.Actions) != 1 || len(pn.Actions[0].Reports) != 2 {
 		t.Fatalf("NZ since 2014: %+v", pn)
 	}
 	_, err = w.svc.ProgressSince(w.ctx, w.admin, "last year", "")
-	fuCode(t, err, conference.EINVALID, "since")
+	assertCodeField(t, err, conference.EINVALID, "since")
 
 	groups, err := w.svc.CarryOver(w.ctx, w.delegateAU, w.washington.ID)
-	fuMust(t, err)
+	assertNoError(t, err)
 	// Washington's agenda: prosecutors, then cyberbullying; then no topic.
 	if len(groups) != 3 || groups[0].Topic.ID != w.prosecutors.ID || groups[1].Topic.ID != w.cyber.ID || groups[2].Topic != nil {
 		t.Fatalf("groups=%+v", groups)
@@ -499,15 +499,15 @@ func TestService_ProgressAndCarryOver(t *testing.T) {
 	}
 	// Computed, never copied: closing the action takes it off at once.
 	cur, _ := w.svc.Action(w.ctx, w.admin, early.ID)
-	_, err = w.svc.UpdateAction(w.ctx, w.admin, early.ID, conference.ActionUpdate{Status: fuPtr(conference.ActionDone), Version: fuPtr(cur.Version)})
-	fuMust(t, err)
+	_, err = w.svc.UpdateAction(w.ctx, w.admin, early.ID, conference.ActionUpdate{Status: ptr(conference.ActionDone), Version: ptr(cur.Version)})
+	assertNoError(t, err)
 	groups, err = w.svc.CarryOver(w.ctx, w.delegateAU, w.washington.ID)
-	fuMust(t, err)
+	assertNoError(t, err)
 	if len(groups) != 2 {
 		t.Fatalf("after closing: %d groups, want 2 (no topic-less group)", len(groups))
 	}
 	london, err := w.svc.CarryOver(w.ctx, w.delegateAU, w.london.ID)
-	fuMust(t, err)
+	assertNoError(t, err)
 	for _, g := range london {
 		if len(g.Actions) != 0 {
 			t.Fatalf("London carries over %d actions, want none (no earlier meeting)", len(g.Actions))
@@ -516,49 +516,49 @@ func TestService_ProgressAndCarryOver(t *testing.T) {
 }
 
 func TestService_CalendarFeed(t *testing.T) {
-	w := newFuWorld(t)
-	w.fuAction(t, "CA", "2015-06-30")
+	w := newWorld(t)
+	w.newAction(t, "CA", "2015-06-30")
 	_, err := w.svc.PromoteNoteToAction(w.ctx, w.admin, w.session.ID, 3, conference.ActionInput{Owner: "CA", Due: "2015-05-01"})
-	fuMust(t, err)
-	w.fuAction(t, "NZ", "2015-06-30")
+	assertNoError(t, err)
+	w.newAction(t, "NZ", "2015-06-30")
 
 	for _, u := range []*conference.User{w.followupNZ, w.delegateAU, w.observer, w.rapporteur} {
 		_, err := w.svc.IssueCalendarFeed(w.ctx, u, "CA")
-		fuCode(t, err, conference.EFORBIDDEN, "")
+		assertCodeField(t, err, conference.EFORBIDDEN, "")
 	}
 	secret, err := w.svc.IssueCalendarFeed(w.ctx, w.followupCA, "CA")
-	fuMust(t, err)
+	assertNoError(t, err)
 	d, actions, err := w.svc.CalendarFeed(w.ctx, secret)
-	fuMust(t, err)
+	assertNoError(t, err)
 	if d.Code != "CA" || len(actions) != 1 || actions[0].Marking == conference.MarkingHeads {
 		t.Fatalf("feed of %s with %d actions, want CA's one action below heads", d.Code, len(actions))
 	}
 	// Survives a reload: only the hash is kept, in the delegation.
-	svc := conference.NewService(w.store, fuHasher{})
-	fuMust(t, svc.Load(w.ctx))
+	svc := conference.NewService(w.store, fakeHasher{})
+	assertNoError(t, svc.Load(w.ctx))
 	if _, _, err := svc.CalendarFeed(w.ctx, secret); err != nil {
 		t.Fatalf("after reload: %v", err)
 	}
 	// Rotating revokes the old secret; revoking ends the feed.
 	secret2, err := w.svc.IssueCalendarFeed(w.ctx, w.headCA, "CA")
-	fuMust(t, err)
+	assertNoError(t, err)
 	_, _, err = w.svc.CalendarFeed(w.ctx, secret)
-	fuCode(t, err, conference.ENOTFOUND, "")
-	fuMust(t, w.svc.RevokeCalendarFeed(w.ctx, w.admin, "CA"))
+	assertCodeField(t, err, conference.ENOTFOUND, "")
+	assertNoError(t, w.svc.RevokeCalendarFeed(w.ctx, w.admin, "CA"))
 	_, _, err = w.svc.CalendarFeed(w.ctx, secret2)
-	fuCode(t, err, conference.ENOTFOUND, "")
+	assertCodeField(t, err, conference.ENOTFOUND, "")
 	_, _, err = w.svc.CalendarFeed(w.ctx, "")
-	fuCode(t, err, conference.ENOTFOUND, "")
+	assertCodeField(t, err, conference.ENOTFOUND, "")
 }
 
 func TestService_MeetingRecord(t *testing.T) {
-	w := newFuWorld(t)
+	w := newWorld(t)
 	mk := func(text string, m conference.Marking, agree bool) *conference.OutcomeView {
 		o, err := w.svc.CreateOutcome(w.ctx, w.admin, w.session.ID, conference.OutcomeInput{Kind: conference.OutcomeDecision, Text: text, Marking: m})
-		fuMust(t, err)
+		assertNoError(t, err)
 		if agree {
-			o, err = w.svc.UpdateOutcome(w.ctx, w.admin, o.ID, conference.OutcomeUpdate{Status: fuPtr(conference.OutcomeAgreed), Version: fuPtr(o.Version)})
-			fuMust(t, err)
+			o, err = w.svc.UpdateOutcome(w.ctx, w.admin, o.ID, conference.OutcomeUpdate{Status: ptr(conference.OutcomeAgreed), Version: ptr(o.Version)})
+			assertNoError(t, err)
 		}
 		return o
 	}
@@ -566,15 +566,15 @@ func TestService_MeetingRecord(t *testing.T) {
 	mk("Agreed for heads", conference.MarkingHeads, true)
 	mk("Still a draft", conference.MarkingAll, false)
 	_, err := w.svc.SignOff(w.ctx, w.headCA, mk("Signed", conference.MarkingAll, true).ID)
-	fuMust(t, err)
-	w.fuAction(t, "CA", "2015-06-30")
+	assertNoError(t, err)
+	w.newAction(t, "CA", "2015-06-30")
 
 	for _, tt := range []struct {
 		actor    *conference.User
 		outcomes int
 	}{{w.observer, 2}, {w.headCA, 3}} {
 		r, err := w.svc.MeetingRecord(w.ctx, tt.actor, w.london.ID)
-		fuMust(t, err)
+		assertNoError(t, err)
 		if len(r.Sessions) != 2 || len(r.Sessions[0].Outcomes) != tt.outcomes || len(r.Actions) != 1 || len(r.Delegations) != 5 {
 			t.Fatalf("%s: record with %d sessions, %d outcomes, %d actions, %d delegations",
 				tt.actor.Name, len(r.Sessions), len(r.Sessions[0].Outcomes), len(r.Actions), len(r.Delegations))

@@ -7,7 +7,7 @@ import (
 )
 
 func TestService_CreateOutcome_Permissions(t *testing.T) {
-	w := newFuWorld(t)
+	w := newWorld(t)
 	for _, tt := range []struct {
 		name  string
 		actor *conference.User
@@ -26,22 +26,22 @@ func TestService_CreateOutcome_Permissions(t *testing.T) {
 			in := conference.OutcomeInput{Kind: conference.OutcomeFinding, Text: "Prevalence is rising.", Sources: []int64{1}}
 			if tt.code == "" {
 				o, err := w.svc.CreateOutcome(w.ctx, tt.actor, w.session.ID, in)
-				fuMust(t, err)
+				assertNoError(t, err)
 				if o.Status != conference.OutcomeDraft || o.Version != 1 || o.MeetingID != w.london.ID {
 					t.Fatalf("outcome=%+v, want a draft at version 1 of London", o)
 				}
 				return
 			}
-			w.fuUnchanged(t, func() {
+			w.unchanged(t, func() {
 				_, err := w.svc.CreateOutcome(w.ctx, tt.actor, w.session.ID, in)
-				fuCode(t, err, tt.code, "")
+				assertCodeField(t, err, tt.code, "")
 			})
 		})
 	}
 }
 
 func TestService_CreateOutcome_SourcesAndMarking(t *testing.T) {
-	w := newFuWorld(t)
+	w := newWorld(t)
 	for _, tt := range []struct {
 		name        string
 		actor       *conference.User
@@ -65,47 +65,47 @@ func TestService_CreateOutcome_SourcesAndMarking(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			in := conference.OutcomeInput{Kind: conference.OutcomeDecision, Text: "Agreed to share materials.", Sources: tt.sources, Marking: tt.marking}
 			if tt.field != "" {
-				w.fuUnchanged(t, func() {
+				w.unchanged(t, func() {
 					_, err := w.svc.CreateOutcome(w.ctx, tt.actor, w.session.ID, in)
-					fuCode(t, err, conference.EINVALID, tt.field)
+					assertCodeField(t, err, conference.EINVALID, tt.field)
 				})
 				return
 			}
 			o, err := w.svc.CreateOutcome(w.ctx, tt.actor, w.session.ID, in)
-			fuMust(t, err)
+			assertNoError(t, err)
 			if o.Marking != tt.wantMarking {
 				t.Fatalf("marking=%s, want %s", o.Marking, tt.wantMarking)
 			}
 		})
 	}
 	_, err := w.svc.CreateOutcome(w.ctx, w.rapporteur, w.session.ID, conference.OutcomeInput{Kind: "motion", Text: "x"})
-	fuCode(t, err, conference.EINVALID, "kind")
+	assertCodeField(t, err, conference.EINVALID, "kind")
 	_, err = w.svc.CreateOutcome(w.ctx, w.rapporteur, "nope", conference.OutcomeInput{Kind: conference.OutcomeFinding, Text: "x"})
-	fuCode(t, err, conference.ENOTFOUND, "")
+	assertCodeField(t, err, conference.ENOTFOUND, "")
 }
 
 func TestService_PromoteNoteToOutcome(t *testing.T) {
-	w := newFuWorld(t)
+	w := newWorld(t)
 	o, err := w.svc.PromoteNoteToOutcome(w.ctx, w.rapporteur, w.session.ID, 2, conference.OutcomeInput{Kind: conference.OutcomeRecommendation})
-	fuMust(t, err)
+	assertNoError(t, err)
 	if o.Text != "Note marked delegations" || len(o.Sources) != 1 || o.Sources[0] != 2 || o.Marking != conference.MarkingDelegations {
 		t.Fatalf("outcome=%+v, want the note's text, source 2 and its marking", o)
 	}
 	// The session's rapporteur reads, and so promotes, its notes marked heads.
 	o, err = w.svc.PromoteNoteToOutcome(w.ctx, w.rapporteur, w.session.ID, 3, conference.OutcomeInput{Kind: conference.OutcomeFinding})
-	fuMust(t, err)
+	assertNoError(t, err)
 	if o.Marking != conference.MarkingHeads {
 		t.Fatalf("marking=%s, want heads, the note's", o.Marking)
 	}
 	_, err = w.svc.PromoteNoteToOutcome(w.ctx, w.rapporteur, w.session.ID, 42, conference.OutcomeInput{Kind: conference.OutcomeFinding})
-	fuCode(t, err, conference.ENOTFOUND, "")
+	assertCodeField(t, err, conference.ENOTFOUND, "")
 }
 
 func TestService_Outcomes_Markings(t *testing.T) {
-	w := newFuWorld(t)
+	w := newWorld(t)
 	for _, m := range []conference.Marking{conference.MarkingAll, conference.MarkingDelegations, conference.MarkingHeads} {
 		_, err := w.svc.CreateOutcome(w.ctx, w.admin, w.session.ID, conference.OutcomeInput{Kind: conference.OutcomeFinding, Text: "Marked " + string(m), Marking: m})
-		fuMust(t, err)
+		assertNoError(t, err)
 	}
 	for _, tt := range []struct {
 		actor *conference.User
@@ -114,7 +114,7 @@ func TestService_Outcomes_Markings(t *testing.T) {
 		{w.observer, 1}, {w.delegateAU, 2}, {w.followupCA, 2}, {w.rapporteur, 3}, {w.headCA, 3}, {w.admin, 3},
 	} {
 		list, err := w.svc.Outcomes(w.ctx, tt.actor, w.session.ID)
-		fuMust(t, err)
+		assertNoError(t, err)
 		if len(list) != tt.want {
 			t.Errorf("%s reads %d outcomes, want %d", tt.actor.Name, len(list), tt.want)
 		}
@@ -124,57 +124,57 @@ func TestService_Outcomes_Markings(t *testing.T) {
 			}
 		}
 		all, err := w.svc.MeetingOutcomes(w.ctx, tt.actor, w.london.ID)
-		fuMust(t, err)
+		assertNoError(t, err)
 		if len(all) != tt.want {
 			t.Errorf("%s reads %d outcomes of the meeting, want %d", tt.actor.Name, len(all), tt.want)
 		}
 	}
 	heads, err := w.svc.MeetingOutcomes(w.ctx, w.admin, w.london.ID)
-	fuMust(t, err)
+	assertNoError(t, err)
 	_, err = w.svc.Outcome(w.ctx, w.observer, heads[2].ID)
-	fuCode(t, err, conference.ENOTFOUND, "")
+	assertCodeField(t, err, conference.ENOTFOUND, "")
 }
 
 func TestService_UpdateOutcome(t *testing.T) {
-	w := newFuWorld(t)
+	w := newWorld(t)
 	o, err := w.svc.CreateOutcome(w.ctx, w.rapporteur, w.session.ID, conference.OutcomeInput{Kind: conference.OutcomeFinding, Text: "First draft.", Sources: []int64{1}})
-	fuMust(t, err)
+	assertNoError(t, err)
 
 	t.Run("version is required", func(t *testing.T) {
-		w.fuUnchanged(t, func() {
-			_, err := w.svc.UpdateOutcome(w.ctx, w.rapporteur, o.ID, conference.OutcomeUpdate{Text: fuPtr("x")})
-			fuCode(t, err, conference.EINVALID, "version")
+		w.unchanged(t, func() {
+			_, err := w.svc.UpdateOutcome(w.ctx, w.rapporteur, o.ID, conference.OutcomeUpdate{Text: ptr("x")})
+			assertCodeField(t, err, conference.EINVALID, "version")
 		})
 	})
-	o2, err := w.svc.UpdateOutcome(w.ctx, w.rapporteur, o.ID, conference.OutcomeUpdate{Text: fuPtr("Second draft."), Version: fuPtr(o.Version)})
-	fuMust(t, err)
+	o2, err := w.svc.UpdateOutcome(w.ctx, w.rapporteur, o.ID, conference.OutcomeUpdate{Text: ptr("Second draft."), Version: ptr(o.Version)})
+	assertNoError(t, err)
 	if o2.Version != 2 || o2.Text != "Second draft." || len(o2.History) != 1 || o2.History[0].Text != "First draft." || o2.History[0].ReplacedBy != w.rapporteur.ID {
 		t.Fatalf("after edit: %+v, want version 2 with the first draft in its history", o2)
 	}
 	t.Run("a stale version gets the current outcome", func(t *testing.T) {
-		w.fuUnchanged(t, func() {
-			_, err := w.svc.UpdateOutcome(w.ctx, w.admin, o.ID, conference.OutcomeUpdate{Text: fuPtr("Third."), Version: fuPtr(int64(1))})
-			e := fuCode(t, err, conference.ECONFLICT, "version")
+		w.unchanged(t, func() {
+			_, err := w.svc.UpdateOutcome(w.ctx, w.admin, o.ID, conference.OutcomeUpdate{Text: ptr("Third."), Version: ptr(int64(1))})
+			e := assertCodeField(t, err, conference.ECONFLICT, "version")
 			if cur, ok := e.Current.(*conference.OutcomeView); !ok || cur.Version != 2 {
 				t.Fatalf("Current=%#v, want the outcome at version 2", e.Current)
 			}
 		})
 	})
 	t.Run("only the secretariat agrees", func(t *testing.T) {
-		w.fuUnchanged(t, func() {
-			_, err := w.svc.UpdateOutcome(w.ctx, w.rapporteur, o.ID, conference.OutcomeUpdate{Status: fuPtr(conference.OutcomeAgreed), Version: fuPtr(int64(2))})
-			fuCode(t, err, conference.EFORBIDDEN, "")
+		w.unchanged(t, func() {
+			_, err := w.svc.UpdateOutcome(w.ctx, w.rapporteur, o.ID, conference.OutcomeUpdate{Status: ptr(conference.OutcomeAgreed), Version: ptr(int64(2))})
+			assertCodeField(t, err, conference.EFORBIDDEN, "")
 		})
 	})
-	agreed, err := w.svc.UpdateOutcome(w.ctx, w.admin, o.ID, conference.OutcomeUpdate{Status: fuPtr(conference.OutcomeAgreed), Version: fuPtr(int64(2))})
-	fuMust(t, err)
+	agreed, err := w.svc.UpdateOutcome(w.ctx, w.admin, o.ID, conference.OutcomeUpdate{Status: ptr(conference.OutcomeAgreed), Version: ptr(int64(2))})
+	assertNoError(t, err)
 	if agreed.Agreement != "agreed — 0 of 5 delegations" {
 		t.Fatalf("agreement=%q", agreed.Agreement)
 	}
 	t.Run("an agreed text is not edited in place", func(t *testing.T) {
-		w.fuUnchanged(t, func() {
-			_, err := w.svc.UpdateOutcome(w.ctx, w.admin, o.ID, conference.OutcomeUpdate{Text: fuPtr("Changed."), Version: fuPtr(agreed.Version)})
-			fuCode(t, err, conference.ECONFLICT, "status")
+		w.unchanged(t, func() {
+			_, err := w.svc.UpdateOutcome(w.ctx, w.admin, o.ID, conference.OutcomeUpdate{Text: ptr("Changed."), Version: ptr(agreed.Version)})
+			assertCodeField(t, err, conference.ECONFLICT, "status")
 		})
 	})
 
@@ -183,34 +183,34 @@ func TestService_UpdateOutcome(t *testing.T) {
 	for _, code := range []string{"AU", "GB", "NZ"} {
 		u, err := w.svc.CreateUser(w.ctx, conference.SystemActor, conference.UserInput{Email: "head." + code + "@example.org",
 			Name: "Head " + code, Roles: []conference.Role{conference.RoleHead}, Delegation: code, Password: "correct horse battery"})
-		fuMust(t, err)
+		assertNoError(t, err)
 		heads = append(heads, u)
 	}
 	var last *conference.OutcomeView
 	for _, h := range heads {
 		last, err = w.svc.SignOff(w.ctx, h, o.ID)
-		fuMust(t, err)
+		assertNoError(t, err)
 	}
 	if last.Agreement != "agreed — 5 of 5 delegations" || len(last.SignOffs) != 5 {
 		t.Fatalf("agreement=%q with %d sign-offs, want 5 of 5", last.Agreement, len(last.SignOffs))
 	}
 	again, err := w.svc.SignOff(w.ctx, w.headCA, o.ID)
-	fuMust(t, err)
+	assertNoError(t, err)
 	if again.Version != last.Version {
 		t.Fatalf("signing twice made version %d, want %d unchanged", again.Version, last.Version)
 	}
 	withdrawn, err := w.svc.WithdrawSignOff(w.ctx, w.headCA, o.ID, "CA")
-	fuMust(t, err)
+	assertNoError(t, err)
 	if withdrawn.Agreement != "agreed — 4 of 5 delegations" {
 		t.Fatalf("after withdrawal: %q", withdrawn.Agreement)
 	}
 	_, err = w.svc.WithdrawSignOff(w.ctx, w.headCA, o.ID, "US")
-	fuCode(t, err, conference.EFORBIDDEN, "")
+	assertCodeField(t, err, conference.EFORBIDDEN, "")
 
 	// Reopening clears the sign-offs given to the agreed text, and the
 	// history shows it was agreed.
-	reopened, err := w.svc.UpdateOutcome(w.ctx, w.admin, o.ID, conference.OutcomeUpdate{Status: fuPtr(conference.OutcomeDraft), Version: fuPtr(withdrawn.Version)})
-	fuMust(t, err)
+	reopened, err := w.svc.UpdateOutcome(w.ctx, w.admin, o.ID, conference.OutcomeUpdate{Status: ptr(conference.OutcomeDraft), Version: ptr(withdrawn.Version)})
+	assertNoError(t, err)
 	if len(reopened.SignOffs) != 0 || reopened.Status != conference.OutcomeDraft ||
 		reopened.History[len(reopened.History)-1].Status != conference.OutcomeAgreed {
 		t.Fatalf("reopened=%+v", reopened)
@@ -218,21 +218,21 @@ func TestService_UpdateOutcome(t *testing.T) {
 }
 
 func TestService_SignOff_Rules(t *testing.T) {
-	w := newFuWorld(t)
+	w := newWorld(t)
 	o, err := w.svc.CreateOutcome(w.ctx, w.admin, w.session.ID, conference.OutcomeInput{Kind: conference.OutcomeDecision, Text: "Decided."})
-	fuMust(t, err)
+	assertNoError(t, err)
 	headFR, err := w.svc.CreateUser(w.ctx, conference.SystemActor, conference.UserInput{Email: "head.fr@example.org",
 		Name: "Head FR", Roles: []conference.Role{conference.RoleHead}, Delegation: "FR", Password: "correct horse battery"})
-	fuMust(t, err)
+	assertNoError(t, err)
 
 	t.Run("a draft is not signed off", func(t *testing.T) {
-		w.fuUnchanged(t, func() {
+		w.unchanged(t, func() {
 			_, err := w.svc.SignOff(w.ctx, w.headCA, o.ID)
-			fuCode(t, err, conference.ECONFLICT, "status")
+			assertCodeField(t, err, conference.ECONFLICT, "status")
 		})
 	})
-	_, err = w.svc.UpdateOutcome(w.ctx, w.admin, o.ID, conference.OutcomeUpdate{Status: fuPtr(conference.OutcomeAgreed), Version: fuPtr(o.Version)})
-	fuMust(t, err)
+	_, err = w.svc.UpdateOutcome(w.ctx, w.admin, o.ID, conference.OutcomeUpdate{Status: ptr(conference.OutcomeAgreed), Version: ptr(o.Version)})
+	assertNoError(t, err)
 	for _, tt := range []struct {
 		name  string
 		actor *conference.User
@@ -248,15 +248,15 @@ func TestService_SignOff_Rules(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			if tt.code == "" {
 				got, err := w.svc.SignOff(w.ctx, tt.actor, o.ID)
-				fuMust(t, err)
+				assertNoError(t, err)
 				if got.SignOffs[0].Delegation != tt.actor.Delegation || got.SignOffs[0].By != tt.actor.ID {
 					t.Fatalf("sign-offs=%+v", got.SignOffs)
 				}
 				return
 			}
-			w.fuUnchanged(t, func() {
+			w.unchanged(t, func() {
 				_, err := w.svc.SignOff(w.ctx, tt.actor, o.ID)
-				fuCode(t, err, tt.code, "")
+				assertCodeField(t, err, tt.code, "")
 			})
 		})
 	}

@@ -251,19 +251,19 @@ var badServiceText = map[string]string{"NUL": "a\x00b", "RLO": "a\u202eb", "inva
 
 // A progress report's text follows the rules of long text.
 func TestText_ProgressReports(t *testing.T) {
-	w := newFuWorld(t)
-	a := w.fuAction(t, "CA", "2015-06-30")
+	w := newWorld(t)
+	a := w.newAction(t, "CA", "2015-06-30")
 	for name, text := range badServiceText {
 		t.Run(name, func(t *testing.T) {
-			w.fuUnchanged(t, func() {
-				_, err := w.svc.ReportProgress(w.ctx, w.followupCA, a.ID, conference.ReportInput{Text: text, Version: fuPtr(a.Version)})
-				fuCode(t, err, conference.EINVALID, "text")
+			w.unchanged(t, func() {
+				_, err := w.svc.ReportProgress(w.ctx, w.followupCA, a.ID, conference.ReportInput{Text: text, Version: ptr(a.Version)})
+				assertCodeField(t, err, conference.EINVALID, "text")
 			})
 		})
 	}
 	got, err := w.svc.ReportProgress(w.ctx, w.followupCA, a.ID, conference.ReportInput{
-		Text: "Curriculum drafted:\n\t- module 1\r\n\t- module 2", Version: fuPtr(a.Version)})
-	fuMust(t, err)
+		Text: "Curriculum drafted:\n\t- module 1\r\n\t- module 2", Version: ptr(a.Version)})
+	assertNoError(t, err)
 	if n := len(got.Reports); n != 1 {
 		t.Fatalf("%d reports, want 1", n)
 	}

@@ -73,7 +73,7 @@ func TestCatchUpThenLiveFilteredByClearance(t *testing.T) {
 			if m.Type != typeNote {
 				t.Fatalf("%s: unexpected %+v", u, m)
 			}
-			if m.Note.Marking.Level() > level {
+			if conference.Marking(m.Note.Marking).Level() > level {
 				t.Fatalf("%s received a %s note", u, m.Note.Marking)
 			}
 			got = append(got, m.Note.Seq)
@@ -156,7 +156,7 @@ func TestResumeHasNoGapAndNoDuplicateUnderConcurrentPosts(t *testing.T) {
 				}
 				switch m.Type {
 				case typeNote:
-					if m.Note.Marking.Level() > level {
+					if conference.Marking(m.Note.Marking).Level() > level {
 						t.Fatalf("%s received a %s note", user, m.Note.Marking)
 					}
 					if m.Note.Seq <= last {
@@ -271,7 +271,7 @@ func TestSessionChangesReachSessionAndMeetingChannels(t *testing.T) {
 		if m.Type != typeSession {
 			t.Fatalf("unexpected %+v", m)
 		}
-		got[m.Channel] = m.Session.Status
+		got[m.Channel] = conference.SessionStatus(m.Session.Status)
 	}
 	if got[meetingChannel(meetingID)] != conference.SessionLive || got[sessionChannel(laterID)] != conference.SessionLive {
 		t.Fatalf("status pushed: %v", got)
@@ -283,7 +283,7 @@ func TestSessionChangesReachSessionAndMeetingChannels(t *testing.T) {
 	if _, err := f.svc.EndSession(context.Background(), f.users["rap"], laterID); err != nil {
 		t.Fatal(err)
 	}
-	if m := c.Next(); m.Type != typeSession || m.Channel != sessionChannel(laterID) || m.Session.Status != conference.SessionEnded {
+	if m := c.Next(); m.Type != typeSession || m.Channel != sessionChannel(laterID) || conference.SessionStatus(m.Session.Status) != conference.SessionEnded {
 		t.Fatalf("after unsubscribing the meeting: %+v", m)
 	}
 	c.Send(map[string]any{"type": "ping"})

@@ -1,7 +1,9 @@
 // Package livetest is a test client of Quintet's live endpoint
 // (GET /api/v1/live), written from docs/live-protocol.md alone: it does not
-// import the server's packages, so the tests that use it check the protocol
-// as documented rather than the server's own idea of it.
+// import the server's packages, and it decodes into types of its own that
+// refuse unknown fields, so the tests that use it check the protocol as
+// documented rather than the server's own idea of it: a renamed JSON field,
+// or one the document does not name, fails them.
 //
 // The hub's tests (internal/live) and the end-to-end tests of the program
 // (cmd/quintet) share it.
@@ -18,44 +20,106 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
-
-	"github.com/quintet-ag/quintet/internal/conference"
 )
 
 // Path is where a server serves the live endpoint.
 const Path = "/api/v1/live"
 
 // Msg is any server message, decoded loosely: each type fills the fields it
-// has and leaves the others zero.
+// has and leaves the others zero. A field that no message of the document
+// has is an error (see ParseFrame).
 type Msg struct {
-	Type      string              `json:"type"`
-	Ref       string              `json:"ref"`
-	Channel   string              `json:"channel"`
-	After     int64               `json:"after"`
-	Reset     bool                `json:"reset"`
-	LastSeq   int64               `json:"last_seq"`
-	NewNotes  int                 `json:"new_notes"`
-	Sessions  int                 `json:"sessions"`
-	Note      *conference.Note    `json:"note"`
-	Session   *conference.Session `json:"session"`
-	SessionID string              `json:"session_id"`
-	ClientID  string              `json:"client_id"`
-	Seq       int64               `json:"seq"`
-	Created   bool                `json:"created"`
-	Code      string              `json:"code"`
-	Message   string              `json:"message"`
-	Field     string              `json:"field"`
-	Clearance conference.Marking  `json:"clearance"`
+	Type      string   `json:"type"`
+	Ref       string   `json:"ref"`
+	Channel   string   `json:"channel"`
+	After     int64    `json:"after"`
+	Reset     bool     `json:"reset"`
+	LastSeq   int64    `json:"last_seq"`
+	NewNotes  int      `json:"new_notes"`
+	Sessions  int      `json:"sessions"`
+	Note      *Note    `json:"note"`
+	Session   *Session `json:"session"`
+	SessionID string   `json:"session_id"`
+	ClientID  string   `json:"client_id"`
+	Seq       int64    `json:"seq"`
+	Created   bool     `json:"created"`
+	Code      string   `json:"code"`
+	Message   string   `json:"message"`
+	Field     string   `json:"field"`
+	User      *User    `json:"user"`
+	Clearance string   `json:"clearance"`
+	Limits    *Limits  `json:"limits"`
+	// Outcome and Action are in the REST API's shape (the OpenAPI document
+	// describes them), which this package does not repeat.
+	Outcome *json.RawMessage `json:"outcome"`
+	Action  *json.RawMessage `json:"action"`
+	Kind    string           `json:"kind"` // of withdrawn: outcome or action
+	ID      string           `json:"id"`   // of withdrawn
+}
+
+// Note is one note of a session's record, as a note message carries it.
+type Note struct {
+	ID        string    `json:"id"`
+	SessionID string    `json:"session_id"`
+	MeetingID string    `json:"meeting_id"`
+	Seq       int64     `json:"seq"`
+	ClientID  string    `json:"client_id"`
+	Author    string    `json:"author"` // user id
+	Text      string    `json:"text"`
+	Marking   string    `json:"marking"`
+	Amends    int64     `json:"amends"` // absent when 0
+	Late      bool      `json:"late"`   // absent when false
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Session is a session as it stands, as a session message carries it.
+type Session struct {
+	ID          string    `json:"id"`
+	MeetingID   string    `json:"meeting_id"`
+	Title       string    `json:"title"`
+	Start       time.Time `json:"start"`
+	End         time.Time `json:"end"`
+	Room        string    `json:"room"`
+	Chair       string    `json:"chair"` // user id; absent when there is none
+	Rapporteurs []string  `json:"rapporteurs"`
+	Topics      []string  `json:"topics"`
+	Status      string    `json:"status"`
+	Version     int64     `json:"version"`
+}
+
+// User is the connection's user, as hello names it.
+type User struct {
+	ID         string   `json:"id"`
+	Name       string   `json:"name"`
+	Delegation string   `json:"delegation"`
+	Roles      []string `json:"roles"`
+}
+
+// Limits are the limits hello announces.
+type Limits struct {
+	MaxMessageBytes       int `json:"max_message_bytes"`
+	MaxNoteLength         int `json:"max_note_length"`
+	MaxSubscriptions      int `json:"max_subscriptions"`
+	MaxConnectionsPerUser int `json:"max_connections_per_user"`
+	QueueBytes            int `json:"queue_bytes"`
+	PingIntervalMS        int `json:"ping_interval_ms"`
+	PongWaitMS            int `json:"pong_wait_ms"`
 }
 
 // ParseFrame decodes one frame of the server: one or more messages
-// separated by a newline.
+// separated by a newline. A message with a field the document does not name,
+// or more than one JSON value on a line, is an error.
 func ParseFrame(data []byte) ([]Msg, error) {
 	var ms []Msg
 	for _, line := range bytes.Split(data, []byte("\n")) {
 		var m Msg
-		if err := json.Unmarshal(line, &m); err != nil {
+		dec := json.NewDecoder(bytes.NewReader(line))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&m); err != nil {
 			return nil, fmt.Errorf("bad message %q: %w", line, err)
+		}
+		if dec.More() {
+			return nil, fmt.Errorf("bad message %q: more than one JSON value", line)
 		}
 		ms = append(ms, m)
 	}

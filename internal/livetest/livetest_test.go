@@ -23,6 +23,32 @@ func TestParseFrameSplitsOnNewlines(t *testing.T) {
 	}
 }
 
+// A field the document does not name fails the decode, at the top and inside
+// a note or a session, so that a renamed JSON tag on the server fails a test.
+func TestParseFrameRefusesUnknownFields(t *testing.T) {
+	for _, frame := range []string{
+		`{"type":"note","note":{"seq":1,"sequence":1}}`,
+		`{"type":"session","session":{"id":"s1","chairs":[]}}`,
+		`{"type":"caught_up","lastSeq":3}`,
+		`{"type":"hello","limits":{"max_message_size":65536}}`,
+		`{"type":"pong"} {"type":"pong"}`,
+	} {
+		if ms, err := ParseFrame([]byte(frame)); err == nil {
+			t.Errorf("%s parsed as %+v", frame, ms)
+		}
+	}
+	ms, err := ParseFrame([]byte(`{"type":"note","channel":"session:s1","note":{"id":"n1","session_id":"s1","meeting_id":"m1",` +
+		`"seq":4,"client_id":"c4","author":"u1","text":"t","marking":"heads","amends":2,"late":true,"created_at":"2014-07-09T08:41:07.512Z"}}` +
+		"\n" + `{"type":"session","session":{"id":"s1","meeting_id":"m1","title":"T","start":"2014-07-09T08:30:00Z",` +
+		`"end":"2014-07-09T09:30:00Z","room":"R","chair":"u2","rapporteurs":["u1"],"topics":[],"status":"live","version":3}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, se := ms[0].Note, ms[1].Session; n.Amends != 2 || !n.Late || n.Marking != "heads" || se.Chair != "u2" || se.Version != 3 {
+		t.Fatalf("got %+v and %+v", n, se)
+	}
+}
+
 // A server that speaks just enough of the protocol: hello; the catch-up of
 // a subscription in one coalesced frame; pong; then a close with 4001.
 func TestClientReadsCoalescedFramesAndTheCloseCode(t *testing.T) {
