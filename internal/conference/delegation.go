@@ -14,7 +14,8 @@ type Delegation struct {
 	Name     string   `json:"name" bson:"name"`
 	Agencies []string `json:"agencies" bson:"agencies"`
 	// FeedKey is the hash of the secret in the URL of the delegation's
-	// calendar feed of action due dates (issue 4); empty when none is issued.
+	// calendar feed of action due dates, so that a secret in a leaked URL is
+	// useless; empty when none is issued.
 	FeedKey string `json:"-" bson:"feed_key,omitempty"`
 	// FeedIssuedBy is the user who issued the feed. The feed works only as
 	// long as that account may still manage it: a feed must not outlive

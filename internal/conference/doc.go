@@ -27,14 +27,16 @@
 //     session concluded and the work that follows from it.
 //   - register_entry.go: one activity of the register; register.go lists and
 //     filters the register, coverage.go counts it by topic and delegation;
-//     register_import.go and register_export.go are its CSV form.
+//     register_import.go reads its CSV form (writing it is internal/export's;
+//     export_reads.go holds what the export needs from here).
 //   - link.go: links from topics, notes, outcomes and actions to entries, and
 //     the backlinks an entry shows.
 //   - user.go and marking.go: accounts, roles and clearances; login.go: the
 //     browser's logins, personal API tokens and the first start.
 //   - board.go: the action board, a delegation's actions and its progress;
 //     record.go: the meeting record and the actions carried over.
-//   - search.go, search_index.go, search_fold.go: the search engine.
+//   - search.go: who finds what, and how a hit is shown; search_index.go feeds
+//     the engine, internal/textindex, which knows nothing of Quintet.
 //
 // The working set: state.go holds one state; the indexes it keeps beside the
 // documents are the index_*.go files. Shared plumbing: errors.go (the typed
