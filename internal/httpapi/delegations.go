@@ -2,9 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"net/http"
-
-	"github.com/gin-gonic/gin"
 
 	"github.com/quintet-ag/quintet/internal/conference"
 )
@@ -22,37 +19,9 @@ type delegationAPI struct {
 
 func (h *delegationAPI) routes() []route {
 	return []route{
-		{method: "GET", path: v1 + "/delegations", summary: "List delegations", access: signedIn, reply: []conference.Delegation{}, status: 200, handle: h.list},
-		{method: "POST", path: v1 + "/delegations", summary: "Add a delegation", access: admin, body: conference.Delegation{}, reply: conference.Delegation{}, status: 201, handle: h.create},
-		{method: "GET", path: v1 + "/delegations/:code", summary: "Read a delegation", access: signedIn, reply: conference.Delegation{}, status: 200, handle: h.get},
-		{method: "PATCH", path: v1 + "/delegations/:code", summary: "Change a delegation", access: admin, body: conference.DelegationUpdate{}, reply: conference.Delegation{}, status: 200, handle: h.update},
+		{method: "GET", path: v1 + "/delegations", summary: "List delegations", access: signedIn, reply: []conference.Delegation{}, status: 200, handle: actorCall(h, 200, h.svc.Delegations)},
+		{method: "POST", path: v1 + "/delegations", summary: "Add a delegation", access: admin, body: conference.Delegation{}, reply: conference.Delegation{}, status: 201, handle: bodyCall(h, 201, h.svc.CreateDelegation)},
+		{method: "GET", path: v1 + "/delegations/:code", summary: "Read a delegation", access: signedIn, reply: conference.Delegation{}, status: 200, handle: paramCall(h, 200, "code", h.svc.Delegation)},
+		{method: "PATCH", path: v1 + "/delegations/:code", summary: "Change a delegation", access: admin, body: conference.DelegationUpdate{}, reply: conference.Delegation{}, status: 200, handle: paramBodyCall(h, 200, "code", h.svc.UpdateDelegation)},
 	}
-}
-
-func (h *delegationAPI) list(c *gin.Context) {
-	v, err := h.svc.Delegations(c, actor(c))
-	h.respond(c, http.StatusOK, v, err)
-}
-
-func (h *delegationAPI) get(c *gin.Context) {
-	v, err := h.svc.Delegation(c, actor(c), c.Param("code"))
-	h.respond(c, http.StatusOK, v, err)
-}
-
-func (h *delegationAPI) create(c *gin.Context) {
-	var in conference.Delegation
-	if !h.bind(c, &in) {
-		return
-	}
-	v, err := h.svc.CreateDelegation(c, actor(c), in)
-	h.respond(c, http.StatusCreated, v, err)
-}
-
-func (h *delegationAPI) update(c *gin.Context) {
-	var in conference.DelegationUpdate
-	if !h.bind(c, &in) {
-		return
-	}
-	v, err := h.svc.UpdateDelegation(c, actor(c), c.Param("code"), in)
-	h.respond(c, http.StatusOK, v, err)
 }

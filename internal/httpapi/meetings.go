@@ -25,41 +25,13 @@ type meetingAPI struct {
 
 func (h *meetingAPI) routes() []route {
 	return []route{
-		{method: "GET", path: v1 + "/meetings", summary: "List meetings, most recent first", access: signedIn, reply: []conference.Meeting{}, status: 200, handle: h.list},
-		{method: "POST", path: v1 + "/meetings", summary: "Create a meeting", access: admin, body: conference.Meeting{}, reply: conference.Meeting{}, status: 201, handle: h.create},
-		{method: "GET", path: v1 + "/meetings/:id", summary: "Read a meeting", access: signedIn, reply: conference.Meeting{}, status: 200, handle: h.get},
-		{method: "PATCH", path: v1 + "/meetings/:id", summary: "Change a meeting", access: admin, body: conference.MeetingUpdate{}, reply: conference.Meeting{}, status: 200, handle: h.update},
+		{method: "GET", path: v1 + "/meetings", summary: "List meetings, most recent first", access: signedIn, reply: []conference.Meeting{}, status: 200, handle: actorCall(h, 200, h.svc.Meetings)},
+		{method: "POST", path: v1 + "/meetings", summary: "Create a meeting", access: admin, body: conference.Meeting{}, reply: conference.Meeting{}, status: 201, handle: bodyCall(h, 201, h.svc.CreateMeeting)},
+		{method: "GET", path: v1 + "/meetings/:id", summary: "Read a meeting", access: signedIn, reply: conference.Meeting{}, status: 200, handle: paramCall(h, 200, "id", h.svc.Meeting)},
+		{method: "PATCH", path: v1 + "/meetings/:id", summary: "Change a meeting", access: admin, body: conference.MeetingUpdate{}, reply: conference.Meeting{}, status: 200, handle: paramBodyCall(h, 200, "id", h.svc.UpdateMeeting)},
 		{method: "GET", path: v1 + "/meetings/:id/record.html", summary: "The meeting record as a printable page: sessions, agreed outcomes with sign-offs, actions", access: signedIn, status: 200, handle: h.recordHTML},
 		{method: "GET", path: v1 + "/meetings/:id/record.md", summary: "The meeting record as Markdown", access: signedIn, status: 200, handle: h.recordMarkdown},
 	}
-}
-
-func (h *meetingAPI) list(c *gin.Context) {
-	v, err := h.svc.Meetings(c, actor(c))
-	h.respond(c, http.StatusOK, v, err)
-}
-
-func (h *meetingAPI) get(c *gin.Context) {
-	v, err := h.svc.Meeting(c, actor(c), c.Param("id"))
-	h.respond(c, http.StatusOK, v, err)
-}
-
-func (h *meetingAPI) create(c *gin.Context) {
-	var in conference.Meeting
-	if !h.bind(c, &in) {
-		return
-	}
-	v, err := h.svc.CreateMeeting(c, actor(c), in)
-	h.respond(c, http.StatusCreated, v, err)
-}
-
-func (h *meetingAPI) update(c *gin.Context) {
-	var in conference.MeetingUpdate
-	if !h.bind(c, &in) {
-		return
-	}
-	v, err := h.svc.UpdateMeeting(c, actor(c), c.Param("id"), in)
-	h.respond(c, http.StatusOK, v, err)
 }
 
 // The record holds only what the reader may read: agreed outcomes within

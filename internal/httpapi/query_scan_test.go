@@ -29,7 +29,7 @@ var queryReaders = map[string]bool{
 
 // readScan is what the package's source says about query reads.
 type readScan struct {
-	calls  map[string]map[string]bool // function or method key → keys of what it calls
+	calls map[string]map[string]bool // function or method key → keys of what it calls
 	// byName lists the keys of the methods of each name, for a call whose
 	// receiver this scan does not type (h.replies.bind).
 	byName map[string][]string
@@ -258,10 +258,18 @@ func (s *readScan) reached(t *testing.T, fn string) map[string]bool {
 func handlerName(h any) string {
 	full := runtime.FuncForPC(reflect.ValueOf(h).Pointer()).Name()
 	full = strings.TrimSuffix(full[strings.LastIndex(full, "/")+1:], "-fm")
-	parts := strings.Split(full, ".") // package, [(*T) or T], name
+	full = strings.ReplaceAll(full, "[...]", "") // a generic function's name
+	parts := strings.Split(full, ".")            // package, [(*T) or T], name, [funcN]
 	name := parts[len(parts)-1]
 	if strings.HasPrefix(name, "func") {
-		return "" // a function literal: no name to find its source by
+		// The closure a handler maker returns (….paramCall[...].func1, the
+		// maker inlined into its caller) reads what its maker's source reads;
+		// a bare function literal has no name to find its source by (its
+		// "maker" is the routes method, which is not found as a handler).
+		if len(parts) < 3 {
+			return ""
+		}
+		return parts[len(parts)-2]
 	}
 	if len(parts) == 3 {
 		return strings.Trim(parts[1], "(*)") + "." + name

@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"net/http"
 
 	"github.com/gin-gonic/gin"
 
@@ -29,13 +28,13 @@ type sessionAPI struct {
 func (h *sessionAPI) routes() []route {
 	return []route{
 		{method: "GET", path: v1 + "/meetings/:id/sessions", summary: "The meeting's agenda: its sessions by start", access: signedIn, reply: []conference.Session{}, status: 200, handle: h.agenda},
-		{method: "POST", path: v1 + "/meetings/:id/sessions", summary: "Add a session to the agenda", access: admin, body: conference.SessionInput{}, reply: conference.Session{}, status: 201, handle: h.create},
+		{method: "POST", path: v1 + "/meetings/:id/sessions", summary: "Add a session to the agenda", access: admin, body: conference.SessionInput{}, reply: conference.Session{}, status: 201, handle: paramBodyCall(h, 201, "id", h.svc.CreateSession)},
 
-		{method: "GET", path: v1 + "/sessions/:id", summary: "Read a session", access: signedIn, reply: conference.Session{}, status: 200, handle: h.get},
-		{method: "PATCH", path: v1 + "/sessions/:id", summary: "Edit or move a session, assign rapporteurs", access: admin, body: conference.SessionUpdate{}, reply: conference.Session{}, status: 200, handle: h.update},
-		{method: "DELETE", path: v1 + "/sessions/:id", summary: "Remove a scheduled session", access: admin, status: 204, handle: h.delete},
-		{method: "POST", path: v1 + "/sessions/:id/start", summary: "Make the session live (its rapporteurs, chair, secretariat)", access: signedIn, reply: conference.Session{}, status: 200, handle: h.start},
-		{method: "POST", path: v1 + "/sessions/:id/end", summary: "End the live session (its rapporteurs, chair, secretariat)", access: signedIn, reply: conference.Session{}, status: 200, handle: h.end},
+		{method: "GET", path: v1 + "/sessions/:id", summary: "Read a session", access: signedIn, reply: conference.Session{}, status: 200, handle: paramCall(h, 200, "id", h.svc.Session)},
+		{method: "PATCH", path: v1 + "/sessions/:id", summary: "Edit or move a session, assign rapporteurs", access: admin, body: conference.SessionUpdate{}, reply: conference.Session{}, status: 200, handle: paramBodyCall(h, 200, "id", h.svc.UpdateSession)},
+		{method: "DELETE", path: v1 + "/sessions/:id", summary: "Remove a scheduled session", access: admin, status: 204, handle: paramDelete(h, "id", h.svc.DeleteSession)},
+		{method: "POST", path: v1 + "/sessions/:id/start", summary: "Make the session live (its rapporteurs, chair, secretariat)", access: signedIn, reply: conference.Session{}, status: 200, handle: paramCall(h, 200, "id", h.svc.StartSession)},
+		{method: "POST", path: v1 + "/sessions/:id/end", summary: "End the live session (its rapporteurs, chair, secretariat)", access: signedIn, reply: conference.Session{}, status: 200, handle: paramCall(h, 200, "id", h.svc.EndSession)},
 	}
 }
 
@@ -54,42 +53,4 @@ func (h *sessionAPI) agenda(c *gin.Context) {
 	h.answers.serve(c, h.svc, answerKey{view: "agenda", query: id}, agendaReads, h, func() (answer, error) {
 		return jsonAnswer(h.svc.Agenda(c, actor(c), id))
 	})
-}
-
-func (h *sessionAPI) create(c *gin.Context) {
-	var in conference.SessionInput
-	if !h.bind(c, &in) {
-		return
-	}
-	v, err := h.svc.CreateSession(c, actor(c), c.Param("id"), in)
-	h.respond(c, http.StatusCreated, v, err)
-}
-
-func (h *sessionAPI) get(c *gin.Context) {
-	v, err := h.svc.Session(c, actor(c), c.Param("id"))
-	h.respond(c, http.StatusOK, v, err)
-}
-
-func (h *sessionAPI) update(c *gin.Context) {
-	var in conference.SessionUpdate
-	if !h.bind(c, &in) {
-		return
-	}
-	v, err := h.svc.UpdateSession(c, actor(c), c.Param("id"), in)
-	h.respond(c, http.StatusOK, v, err)
-}
-
-func (h *sessionAPI) delete(c *gin.Context) {
-	err := h.svc.DeleteSession(c, actor(c), c.Param("id"))
-	h.respond(c, http.StatusNoContent, nil, err)
-}
-
-func (h *sessionAPI) start(c *gin.Context) {
-	v, err := h.svc.StartSession(c, actor(c), c.Param("id"))
-	h.respond(c, http.StatusOK, v, err)
-}
-
-func (h *sessionAPI) end(c *gin.Context) {
-	v, err := h.svc.EndSession(c, actor(c), c.Param("id"))
-	h.respond(c, http.StatusOK, v, err)
 }

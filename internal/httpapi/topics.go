@@ -22,21 +22,11 @@ type topicAPI struct {
 
 func (h *topicAPI) routes() []route {
 	return []route{
-		{method: "GET", path: v1 + "/topics", summary: "List topics", access: signedIn, reply: []conference.Topic{}, status: 200, handle: h.list},
+		{method: "GET", path: v1 + "/topics", summary: "List topics", access: signedIn, reply: []conference.Topic{}, status: 200, handle: actorCall(h, 200, h.svc.Topics)},
 		{method: "POST", path: v1 + "/topics", summary: "Add a topic", access: admin, body: TopicInput{}, reply: conference.Topic{}, status: 201, handle: h.create},
-		{method: "GET", path: v1 + "/topics/:id", summary: "Read a topic by id or slug", access: signedIn, reply: conference.Topic{}, status: 200, handle: h.get},
-		{method: "PATCH", path: v1 + "/topics/:id", summary: "Change a topic", access: admin, body: conference.TopicUpdate{}, reply: conference.Topic{}, status: 200, handle: h.update},
+		{method: "GET", path: v1 + "/topics/:id", summary: "Read a topic by id or slug", access: signedIn, reply: conference.Topic{}, status: 200, handle: paramCall(h, 200, "id", h.svc.Topic)},
+		{method: "PATCH", path: v1 + "/topics/:id", summary: "Change a topic", access: admin, body: conference.TopicUpdate{}, reply: conference.Topic{}, status: 200, handle: paramBodyCall(h, 200, "id", h.svc.UpdateTopic)},
 	}
-}
-
-func (h *topicAPI) list(c *gin.Context) {
-	v, err := h.svc.Topics(c, actor(c))
-	h.respond(c, http.StatusOK, v, err)
-}
-
-func (h *topicAPI) get(c *gin.Context) {
-	v, err := h.svc.Topic(c, actor(c), c.Param("id"))
-	h.respond(c, http.StatusOK, v, err)
 }
 
 // TopicInput is what it takes to add a topic.
@@ -53,13 +43,4 @@ func (h *topicAPI) create(c *gin.Context) {
 	}
 	v, err := h.svc.CreateTopic(c, actor(c), conference.Topic{Slug: in.Slug, Title: in.Title, Description: in.Description})
 	h.respond(c, http.StatusCreated, v, err)
-}
-
-func (h *topicAPI) update(c *gin.Context) {
-	var in conference.TopicUpdate
-	if !h.bind(c, &in) {
-		return
-	}
-	v, err := h.svc.UpdateTopic(c, actor(c), c.Param("id"), in)
-	h.respond(c, http.StatusOK, v, err)
 }

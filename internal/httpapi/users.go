@@ -24,9 +24,9 @@ type userAPI struct {
 func (h *userAPI) routes() []route {
 	return []route{
 		{method: "GET", path: v1 + "/users", summary: "Accounts (secretariat) or the directory of names (everyone else)", access: signedIn, reply: []conference.User{}, status: 200, handle: h.list},
-		{method: "POST", path: v1 + "/users", summary: "Open an account", access: admin, body: conference.UserInput{}, reply: conference.User{}, status: 201, handle: h.create},
-		{method: "GET", path: v1 + "/users/:id", summary: "Read an account", access: admin, reply: conference.User{}, status: 200, handle: h.get},
-		{method: "PATCH", path: v1 + "/users/:id", summary: "Change an account; role, delegation, password or disabling signs it out", access: admin, body: conference.UserUpdate{}, reply: conference.User{}, status: 200, handle: h.update},
+		{method: "POST", path: v1 + "/users", summary: "Open an account", access: admin, body: conference.UserInput{}, reply: conference.User{}, status: 201, handle: bodyCall(h, 201, h.svc.CreateUser)},
+		{method: "GET", path: v1 + "/users/:id", summary: "Read an account", access: admin, reply: conference.User{}, status: 200, handle: paramCall(h, 200, "id", h.svc.User)},
+		{method: "PATCH", path: v1 + "/users/:id", summary: "Change an account; role, delegation, password or disabling signs it out", access: admin, body: conference.UserUpdate{}, reply: conference.User{}, status: 200, handle: paramBodyCall(h, 200, "id", h.svc.UpdateUser)},
 	}
 }
 
@@ -40,28 +40,5 @@ func (h *userAPI) list(c *gin.Context) {
 		return
 	}
 	v, err := h.svc.Directory(c, u)
-	h.respond(c, http.StatusOK, v, err)
-}
-
-func (h *userAPI) get(c *gin.Context) {
-	v, err := h.svc.User(c, actor(c), c.Param("id"))
-	h.respond(c, http.StatusOK, v, err)
-}
-
-func (h *userAPI) create(c *gin.Context) {
-	var in conference.UserInput
-	if !h.bind(c, &in) {
-		return
-	}
-	v, err := h.svc.CreateUser(c, actor(c), in)
-	h.respond(c, http.StatusCreated, v, err)
-}
-
-func (h *userAPI) update(c *gin.Context) {
-	var in conference.UserUpdate
-	if !h.bind(c, &in) {
-		return
-	}
-	v, err := h.svc.UpdateUser(c, actor(c), c.Param("id"), in)
 	h.respond(c, http.StatusOK, v, err)
 }

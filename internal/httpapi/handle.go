@@ -1,0 +1,65 @@
+package httpapi
+
+import (
+	"context"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/quintet-ag/quintet/internal/conference"
+)
+
+// Most handlers do one of four things: call the Service with the signed-in
+// user (and a path parameter, and a bound body) and answer with what it
+// returns. They are made here, once, so that a resource file holds only the
+// handlers that do something of their own; each takes a Service method
+// value, so the route table still says which method serves a route.
+
+// actorCall answers status with what call returns for the signed-in user.
+func actorCall[T any](r replies, status int, call func(context.Context, *conference.User) (T, error)) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		v, err := call(c, actor(c))
+		r.respond(c, status, v, err)
+	}
+}
+
+// paramCall answers status with what call returns for the path parameter
+// param.
+func paramCall[T any](r replies, status int, param string, call func(context.Context, *conference.User, string) (T, error)) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		v, err := call(c, actor(c), c.Param(param))
+		r.respond(c, status, v, err)
+	}
+}
+
+// bodyCall binds a body of type In and answers status with what call
+// returns for it.
+func bodyCall[In, T any](r replies, status int, call func(context.Context, *conference.User, In) (T, error)) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		var in In
+		if !r.bind(c, &in) {
+			return
+		}
+		v, err := call(c, actor(c), in)
+		r.respond(c, status, v, err)
+	}
+}
+
+// paramBodyCall binds a body of type In and answers status with what call
+// returns for the path parameter param and the body.
+func paramBodyCall[In, T any](r replies, status int, param string, call func(context.Context, *conference.User, string, In) (T, error)) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		var in In
+		if !r.bind(c, &in) {
+			return
+		}
+		v, err := call(c, actor(c), c.Param(param), in)
+		r.respond(c, status, v, err)
+	}
+}
+
+// paramDelete deletes what the path parameter param names and answers 204.
+func paramDelete(r replies, param string, call func(context.Context, *conference.User, string) error) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		r.respond(c, 204, nil, call(c, actor(c), c.Param(param)))
+	}
+}
