@@ -73,7 +73,6 @@ func (s ClassSet) With(c Class) ClassSet { return s | 1<<c }
 
 type doc[T comparable] struct {
 	val T
-	key string
 	// text is what was indexed, read again to take the document out. A list
 	// of the document's terms would be quicker to walk, but a million notes
 	// would then hold a million slices of pointers for the garbage
@@ -99,6 +98,7 @@ type Index[T comparable] struct {
 	weights map[*termInfo]float32 // Put's and Remove's scratch, reused
 	docs    []doc[T]
 	meta    []docMeta // by document, as docs
+	keys    []string  // by document, as docs: apart, so that ranking compares them without generic code
 	byKey   map[string]uint32
 	terms   map[string]*termInfo
 	// vocab is every term, sorted, for prefix lookups. During a bulk load
@@ -155,7 +155,8 @@ func (ix *Index[T]) Put(key string, level int, class Class, text Text, val T) {
 		ti.post = append(ti.post, posting{doc: n, w: w})
 		ti.df[level]++
 	}
-	ix.docs = append(ix.docs, doc[T]{val: val, key: key, text: text})
+	ix.docs = append(ix.docs, doc[T]{val: val, text: text})
+	ix.keys = append(ix.keys, key)
 	ix.meta = append(ix.meta, docMeta{length: length, level: uint8(level), class: class})
 	ix.byKey[key] = n
 	ix.live[level]++
@@ -216,6 +217,7 @@ func (ix *Index[T]) compact() {
 	renum := make([]uint32, len(ix.docs))
 	docs := make([]doc[T], 0, len(ix.docs)-ix.dead)
 	meta := make([]docMeta, 0, len(ix.docs)-ix.dead)
+	keys := make([]string, 0, len(ix.docs)-ix.dead)
 	for i := range ix.docs {
 		if ix.meta[i].dead {
 			continue
@@ -223,6 +225,7 @@ func (ix *Index[T]) compact() {
 		renum[i] = uint32(len(docs))
 		docs = append(docs, ix.docs[i])
 		meta = append(meta, ix.meta[i])
+		keys = append(keys, ix.keys[i])
 	}
 	for w, ti := range ix.terms {
 		post := ti.post[:0]
@@ -243,9 +246,9 @@ func (ix *Index[T]) compact() {
 	}
 	slices.Sort(ix.vocab)
 	ix.unsorted = false
-	ix.docs, ix.meta = docs, meta
-	for i := range docs {
-		ix.byKey[docs[i].key] = uint32(i)
+	ix.docs, ix.meta, ix.keys = docs, meta, keys
+	for i, key := range keys {
+		ix.byKey[key] = uint32(i)
 	}
 	ix.dead = 0
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strings"
 )
 
 // Term is one word to search for, folded (see Fold).
@@ -240,7 +239,7 @@ func (ix *Index[T]) Search(q Query[T]) Result[T] {
 	if rank == 0 {
 		rank = ^ClassSet(0)
 	}
-	top := topK[T]{items: sc.top, docs: docs, limit: q.Limit}
+	top := topK{items: sc.top, keys: ix.keys, limit: q.Limit}
 	all := uint8(len(exps))
 	for _, d := range sc.touched {
 		if sc.matched[d] != all {
@@ -267,24 +266,33 @@ type scored struct {
 }
 
 // topK keeps the best hits seen so far in a heap whose root is the worst
-// of them, so that a better hit replaces it in log(limit) steps.
-type topK[T comparable] struct {
+// of them, so that a better hit replaces it in log(limit) steps. It is not
+// generic, so that its comparisons are inlined.
+type topK struct {
 	items []scored
-	docs  []doc[T]
+	keys  []string // by document
 	limit int
 }
 
-// compare orders hits: higher score first, then by key.
-func (h *topK[T]) compare(a, b scored) int {
+// better orders hits: higher score first, then by key.
+func (h *topK) better(a, b scored) bool {
 	if a.score != b.score {
-		return cmp.Compare(b.score, a.score)
+		return a.score > b.score
 	}
-	return strings.Compare(h.docs[a.doc].key, h.docs[b.doc].key)
+	return h.keys[a.doc] < h.keys[b.doc]
 }
 
-func (h *topK[T]) better(a, b scored) bool { return h.compare(a, b) < 0 }
+func (h *topK) compare(a, b scored) int {
+	if h.better(a, b) {
+		return -1
+	}
+	if h.better(b, a) {
+		return 1
+	}
+	return 0
+}
 
-func (h *topK[T]) offer(s scored) {
+func (h *topK) offer(s scored) {
 	if len(h.items) < h.limit {
 		h.items = append(h.items, s)
 		h.up(len(h.items) - 1)
@@ -298,7 +306,7 @@ func (h *topK[T]) offer(s scored) {
 
 // up and down restore the heap order (worse above better) after the item
 // at i was added or replaced.
-func (h *topK[T]) up(i int) {
+func (h *topK) up(i int) {
 	for i > 0 {
 		parent := (i - 1) / 2
 		if !h.better(h.items[parent], h.items[i]) {
@@ -309,7 +317,7 @@ func (h *topK[T]) up(i int) {
 	}
 }
 
-func (h *topK[T]) down(i int) {
+func (h *topK) down(i int) {
 	for {
 		worst := i
 		if l := 2*i + 1; l < len(h.items) && h.better(h.items[worst], h.items[l]) {
