@@ -356,3 +356,25 @@ func TestWindow(t *testing.T) {
 		t.Fatalf("window of one long word %d–%d", from, to)
 	}
 }
+
+// A search allocates its hits only: the rest is kept from one search to the
+// next, since searches run on every keystroke of a search box.
+func TestSearchAllocations(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector drops pooled scratch at random")
+	}
+	ix := New[item]()
+	for i := range 500 {
+		ix.Put(fmt.Sprint(i), i%3, Class(i%4), Text{Title: fmt.Sprintf("report %d", i), Body: []string{"electronic evidence", "evidential"}}, item{key: fmt.Sprint(i)})
+	}
+	q := Query[item]{
+		Terms: []Term{{Word: "evid", Prefix: true}, {Word: "report"}},
+		Level: Levels - 1, Reach: 1, Rank: ClassSet(0).With(0).With(2), Limit: 20,
+	}
+	if got := len(ix.Search(q).Hits); got != 20 {
+		t.Fatalf("%d hits, want 20", got)
+	}
+	if n := testing.AllocsPerRun(50, func() { ix.Search(q) }); n > 1 {
+		t.Fatalf("a search allocates %v times, want once (its hits)", n)
+	}
+}
