@@ -159,47 +159,41 @@ func (st *state) search(actor *User, level int, terms []textindex.Term, q Search
 		// session's heads notes still counts. It moves only their own ranking.
 		level = textindex.Levels - 1
 	}
-	lvl := uint8(actor.Clearance().Level())
-	var inMeeting map[string]bool // topics on the filtered meeting's agenda
+	reach := actor.Clearance().Level()
+	var beyond func(*searchDoc) bool // an insider's documents above their clearance
+	if len(inside) > 0 {
+		beyond = func(d *searchDoc) bool { return inside[docSession(d)] }
+	}
+	// visible keeps what is in the meeting asked for.
+	var visible func(*searchDoc) bool
 	if q.Meeting != "" {
-		inMeeting = st.topicsOfMeeting(q.Meeting)
+		inMeeting := st.topicsOfMeeting(q.Meeting) // topics on its agenda
+		visible = func(d *searchDoc) bool {
+			if d.kind == SearchTopic {
+				return inMeeting[d.id]
+			}
+			return d.meeting == q.Meeting
+		}
 	}
-	// visible says whether the reader may find d at all: within their
-	// clearance, and in the meeting asked for.
-	visible := func(d *searchDoc) bool {
-		if d.level > lvl && (len(inside) == 0 || !inside[docSession(d)]) {
-			return false
-		}
-		if q.Meeting == "" {
-			return true
-		}
-		if d.kind == SearchTopic {
-			return inMeeting[d.id]
-		}
-		return d.meeting == q.Meeting
-	}
-	var wanted [8]bool // by rank
-	for i, k := range SearchKinds {
-		wanted[i] = len(q.Kinds) == 0 || slices.Contains(q.Kinds, k)
+	var rank textindex.ClassSet // none: every kind
+	for _, k := range q.Kinds {
+		rank = rank.With(kindRank(k))
 	}
 	// Every kind is counted, the kinds asked for only are ranked.
-	var counts [8]int // by rank
-	want := func(d *searchDoc) bool {
-		counts[d.rank]++
-		if !wanted[d.rank] {
-			return false
-		}
-		res.Total++
-		return true
-	}
-	found := st.searchIx.ix.Search(textindex.Query[searchDoc]{
-		Terms: terms, Level: level, Visible: visible, Want: want, Limit: q.Limit,
+	out := st.searchIx.ix.Search(textindex.Query[searchDoc]{
+		Terms: terms, Level: level, Reach: reach, Beyond: beyond, Visible: visible, Rank: rank, Limit: q.Limit,
 	})
 	for i, k := range SearchKinds {
-		if counts[i] > 0 {
-			res.Counts[k] = counts[i]
+		c := out.Counts[i]
+		if c == 0 {
+			continue
+		}
+		res.Counts[k] = c
+		if len(q.Kinds) == 0 || slices.Contains(q.Kinds, k) {
+			res.Total += c
 		}
 	}
+	found := out.Hits
 	for i := range found {
 		doc := &found[i].Doc
 		if !st.mayFind(actor, doc) {

@@ -35,12 +35,11 @@ func (k SearchKind) Valid() bool { return slices.Contains(SearchKinds, k) }
 func Fold(s string) string { return textindex.Fold(s) }
 
 // searchDoc is what the index holds of a document for the domain: enough to
-// filter candidates by reader and meeting without a look-up, and to find the
-// document again for a hit.
+// filter candidates by meeting without a look-up, and to find the document
+// again for a hit. Its level (the Marking.Level of what is indexed, 0 for
+// unmarked kinds) and its kind's rank are the index's level and class.
 type searchDoc struct {
 	kind    SearchKind
-	rank    uint8 // the kind's place in SearchKinds, for counts and ties
-	level   uint8 // Marking.Level of what is indexed; 0 for unmarked kinds
 	id      string
 	meeting string
 	src     any // the indexed value; re-indexing the same pointer is a no-op
@@ -64,15 +63,19 @@ func newSearchIndex() *searchIndex { return &searchIndex{ix: textindex.New[searc
 
 // docKey starts with the kind's rank so that the index, which orders equal
 // scores by key, puts ties in SearchKinds order and then by id.
-func docKey(rank uint8, id string) string { return string(rune('a'+rank)) + id }
+func docKey(rank textindex.Class, id string) string { return string(rune('a'+rank)) + id }
 
-func kindRank(kind SearchKind) uint8 { return uint8(slices.Index(SearchKinds, kind)) }
+// kindRank is the kind's place in SearchKinds: its class in the index, which
+// counts matches by class.
+func kindRank(kind SearchKind) textindex.Class {
+	return textindex.Class(slices.Index(SearchKinds, kind))
+}
 
 // put indexes t, replacing what was indexed under the same kind and id.
 func (s *searchIndex) put(t indexText, src any) {
 	rank, level := kindRank(t.kind), max(t.level, 0)
-	d := searchDoc{kind: t.kind, rank: rank, level: uint8(level), id: t.id, meeting: t.meeting, src: src}
-	s.ix.Put(docKey(rank, t.id), level, textindex.Text{Title: t.title, Body: t.body}, d)
+	d := searchDoc{kind: t.kind, id: t.id, meeting: t.meeting, src: src}
+	s.ix.Put(docKey(rank, t.id), level, rank, textindex.Text{Title: t.title, Body: t.body}, d)
 }
 
 func (s *searchIndex) remove(kind SearchKind, id string) { s.ix.Remove(docKey(kindRank(kind), id)) }

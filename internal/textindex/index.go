@@ -54,17 +54,41 @@ type termInfo struct {
 	df [Levels]int32
 }
 
+// Class is the caller's grouping of documents (their kind, say) that a
+// search filters and counts by itself: a byte per document read in the hot
+// loop costs less than a call back into the caller for every match.
+type Class uint8
+
+// Classes is how many classes there may be (0 to Classes-1).
+const Classes = 8
+
+// ClassSet is a set of classes, class c as bit c.
+type ClassSet uint8
+
+// Has reports whether c is in s.
+func (s ClassSet) Has(c Class) bool { return s&(1<<c) != 0 }
+
+// With returns s with c added.
+func (s ClassSet) With(c Class) ClassSet { return s | 1<<c }
+
 type doc[T comparable] struct {
-	val    T
-	key    string
-	level  uint8
-	dead   bool
-	length float32 // weighted word count
+	val T
 	// text is what was indexed, read again to take the document out. A list
 	// of the document's terms would be quicker to walk, but a million notes
 	// would then hold a million slices of pointers for the garbage
 	// collector to follow; the text's strings are the caller's already.
 	text Text
+}
+
+// docMeta is what a search reads of every candidate, kept apart from the
+// documents in a dense array: candidates are visited in no cache-friendly
+// order, and eight bytes a document keep far more of them in cache than
+// the caller's value and text would.
+type docMeta struct {
+	length float32 // weighted word count
+	level  uint8
+	class  Class
+	dead   bool
 }
 
 // Index holds documents of caller value T under unique keys. Re-putting a
@@ -73,6 +97,8 @@ type doc[T comparable] struct {
 type Index[T comparable] struct {
 	weights map[*termInfo]float32 // Put's and Remove's scratch, reused
 	docs    []doc[T]
+	meta    []docMeta // by document, as docs
+	keys    []string  // by document, as docs: apart, so that ranking compares them without generic code
 	byKey   map[string]uint32
 	terms   map[string]*termInfo
 	// vocab is every term, sorted, for prefix lookups. During a bulk load
@@ -95,11 +121,15 @@ func New[T comparable]() *Index[T] {
 	}
 }
 
-// Put indexes text under key at level, with val handed back to the caller's
-// filters and in hits, replacing what was indexed under key before.
-func (ix *Index[T]) Put(key string, level int, text Text, val T) {
+// Put indexes text under key at level and in class, with val handed back to
+// the caller's filters and in hits, replacing what was indexed under key
+// before.
+func (ix *Index[T]) Put(key string, level int, class Class, text Text, val T) {
 	if level < 0 || level >= Levels {
 		panic(fmt.Sprintf("textindex: level %d out of [0, %d)", level, Levels))
+	}
+	if class >= Classes {
+		panic(fmt.Sprintf("textindex: class %d out of [0, %d)", class, Classes))
 	}
 	if d, ok := ix.byKey[key]; ok {
 		if ix.docs[d].val == val {
@@ -125,7 +155,9 @@ func (ix *Index[T]) Put(key string, level int, text Text, val T) {
 		ti.post = append(ti.post, posting{doc: n, w: w})
 		ti.df[level]++
 	}
-	ix.docs = append(ix.docs, doc[T]{val: val, key: key, level: uint8(level), length: length, text: text})
+	ix.docs = append(ix.docs, doc[T]{val: val, text: text})
+	ix.keys = append(ix.keys, key)
+	ix.meta = append(ix.meta, docMeta{length: length, level: uint8(level), class: class})
 	ix.byKey[key] = n
 	ix.live[level]++
 	ix.lenSum[level] += float64(length)
@@ -151,14 +183,14 @@ func (ix *Index[T]) Remove(key string) {
 	if !ok {
 		return
 	}
-	doc := &ix.docs[d]
+	doc, meta := &ix.docs[d], &ix.meta[d]
 	seen := ix.weights
 	clear(seen)
 	drop := func(w []byte) {
 		if ti := ix.terms[string(w)]; ti != nil {
 			if _, ok := seen[ti]; !ok {
 				seen[ti] = 0
-				ti.df[doc.level]--
+				ti.df[meta.level]--
 			}
 		}
 	}
@@ -168,9 +200,10 @@ func (ix *Index[T]) Remove(key string) {
 	}
 	clear(seen)
 	var zero T
-	doc.dead, doc.val, doc.text = true, zero, Text{}
-	ix.live[doc.level]--
-	ix.lenSum[doc.level] -= float64(doc.length)
+	doc.val, doc.text = zero, Text{}
+	meta.dead = true
+	ix.live[meta.level]--
+	ix.lenSum[meta.level] -= float64(meta.length)
 	delete(ix.byKey, key)
 	ix.dead++
 	if ix.dead > 1024 && ix.dead*4 > len(ix.docs) {
@@ -183,17 +216,21 @@ func (ix *Index[T]) Remove(key string) {
 func (ix *Index[T]) compact() {
 	renum := make([]uint32, len(ix.docs))
 	docs := make([]doc[T], 0, len(ix.docs)-ix.dead)
+	meta := make([]docMeta, 0, len(ix.docs)-ix.dead)
+	keys := make([]string, 0, len(ix.docs)-ix.dead)
 	for i := range ix.docs {
-		if ix.docs[i].dead {
+		if ix.meta[i].dead {
 			continue
 		}
 		renum[i] = uint32(len(docs))
 		docs = append(docs, ix.docs[i])
+		meta = append(meta, ix.meta[i])
+		keys = append(keys, ix.keys[i])
 	}
 	for w, ti := range ix.terms {
 		post := ti.post[:0]
 		for _, p := range ti.post {
-			if !ix.docs[p.doc].dead {
+			if !ix.meta[p.doc].dead {
 				post = append(post, posting{doc: renum[p.doc], w: p.w})
 			}
 		}
@@ -209,9 +246,9 @@ func (ix *Index[T]) compact() {
 	}
 	slices.Sort(ix.vocab)
 	ix.unsorted = false
-	ix.docs = docs
-	for i := range docs {
-		ix.byKey[docs[i].key] = uint32(i)
+	ix.docs, ix.meta, ix.keys = docs, meta, keys
+	for i, key := range keys {
+		ix.byKey[key] = uint32(i)
 	}
 	ix.dead = 0
 }

@@ -16,7 +16,7 @@ type item struct {
 }
 
 func put(ix *Index[item], key string, level int, title string, body ...string) {
-	ix.Put(key, level, Text{Title: title, Body: body}, item{key: key, level: level, title: title})
+	ix.Put(key, level, 0, Text{Title: title, Body: body}, item{key: key, level: level, title: title})
 }
 
 func keys(hits []Hit[item]) string {
@@ -32,7 +32,7 @@ func find(ix *Index[item], q string, prefix bool) []Hit[item] {
 	for _, w := range strings.Fields(q) {
 		terms = append(terms, Term{Word: Fold(w), Prefix: prefix})
 	}
-	return ix.Search(Query[item]{Terms: terms, Level: Levels - 1, Limit: 10})
+	return ix.Search(Query[item]{Terms: terms, Level: Levels - 1, Reach: Levels - 1, Limit: 10}).Hits
 }
 
 func TestRanking(t *testing.T) {
@@ -50,7 +50,7 @@ func TestRanking(t *testing.T) {
 	if got, want := keys(find(ix, "electronic evidence", false)), "title,body"; got != want {
 		t.Fatalf("electronic evidence: %s, want %s", got, want)
 	}
-	if got := find(ix, "evidence unicorn", false); got != nil {
+	if got := find(ix, "evidence unicorn", false); len(got) != 0 {
 		t.Fatalf("a word found nowhere still finds %s", keys(got))
 	}
 	// A rare word weighs more than a common one: of two documents alike but
@@ -164,7 +164,7 @@ func TestRemoveAndReplace(t *testing.T) {
 		t.Fatalf("gamma: %s", got)
 	}
 	docs := len(ix.docs)
-	ix.Put("b", 0, Text{Title: "delta"}, item{key: "b", title: "gamma"}) // an equal value: not indexed again
+	ix.Put("b", 0, 0, Text{Title: "delta"}, item{key: "b", title: "gamma"}) // an equal value: not indexed again
 	if len(ix.docs) != docs || keys(find(ix, "delta", false)) != "" {
 		t.Fatalf("re-putting an equal value indexed it again")
 	}
@@ -223,8 +223,7 @@ func TestLevels(t *testing.T) {
 	put(ix, "low", 0, "", "budget")
 	put(ix, "other", 0, "", "agenda")
 	search := func(level int) []Hit[item] {
-		return ix.Search(Query[item]{Terms: []Term{{Word: "budget"}}, Level: level, Limit: 10,
-			Visible: func(d *item) bool { return d.level <= level }})
+		return ix.Search(Query[item]{Terms: []Term{{Word: "budget"}}, Level: level, Reach: level, Limit: 10}).Hits
 	}
 	before := search(0)
 	for i := range 50 {
@@ -244,42 +243,66 @@ func TestLevels(t *testing.T) {
 			t.Fatalf("a common word scores %v, a rare one %v", h.Score, before[0].Score)
 		}
 	}
-	if got := ix.Search(Query[item]{Terms: []Term{{Word: "secret"}}, Level: 0, Limit: 10}); len(got) != 0 {
+	if got := ix.Search(Query[item]{Terms: []Term{{Word: "secret"}}, Level: 0, Reach: 2, Limit: 10}).Hits; len(got) != 0 {
 		t.Fatalf("a word found only above the level asked for: %s", keys(got))
 	}
 }
 
-// Visible filters candidates; Want sees every visible match and chooses
-// which are ranked; the limit keeps the best, ties in key order.
-func TestVisibleWantLimit(t *testing.T) {
+// Reach and Beyond filter by level, Visible narrows further; every class of
+// what is left is counted, the classes asked for only are ranked; the limit
+// keeps the best, ties in key order.
+func TestFiltersCountsLimit(t *testing.T) {
 	ix := New[item]()
-	for _, k := range []string{"e", "b", "d", "a", "c", "f"} {
-		put(ix, k, 0, "", "same words")
+	for i, k := range []string{"e", "b", "d", "a", "c", "f", "g"} {
+		ix.Put(k, 0, Class(i%2), Text{Body: []string{"same words"}}, item{key: k})
 	}
 	put(ix, "x", 0, "", "same")
-	var wanted []string
-	hits := ix.Search(Query[item]{
+	ix.Put("hi", 2, 1, Text{Body: []string{"same words"}}, item{key: "hi", level: 2})
+	ix.Put("hj", 2, 1, Text{Body: []string{"same words"}}, item{key: "hj", level: 2})
+	var beyond []string
+	res := ix.Search(Query[item]{
 		Terms:   []Term{{Word: "same"}, {Word: "words"}},
+		Level:   Levels - 1,
+		Reach:   1,
+		Beyond:  func(d *item) bool { beyond = append(beyond, d.key); return d.key == "hi" },
 		Visible: func(d *item) bool { return d.key != "f" },
-		Want: func(d *item) bool {
-			wanted = append(wanted, d.key)
-			return d.key != "a"
-		},
-		Limit: 3,
+		Rank:    ClassSet(0).With(0),
+		Limit:   3,
 	})
-	slices.Sort(wanted)
-	if got, want := strings.Join(wanted, ","), "a,b,c,d,e"; got != want {
-		t.Fatalf("Want saw %s, want %s", got, want)
+	slices.Sort(beyond)
+	if got := strings.Join(beyond, ","); got != "hi,hj" {
+		t.Fatalf("Beyond asked of %s, want hi,hj only", got)
 	}
-	if got, want := keys(hits), "b,c,d"; got != want {
+	// Class 0: e, d, c, g; class 1: b, a, hi (f is not visible, hj not let through).
+	if res.Counts[0] != 4 || res.Counts[1] != 3 || res.Counts[2] != 0 {
+		t.Fatalf("counts %v, want 4 and 3", res.Counts)
+	}
+	if got, want := keys(res.Hits), "c,d,e"; got != want {
 		t.Fatalf("hits %s, want %s", got, want)
 	}
+	// No classes asked for ranks them all; no Beyond finds nothing above reach.
+	res = ix.Search(Query[item]{Terms: []Term{{Word: "same"}, {Word: "words"}}, Level: Levels - 1, Reach: 1, Limit: 10})
+	if got, want := keys(res.Hits), "a,b,c,d,e,f,g"; got != want {
+		t.Fatalf("every class: %s, want %s", got, want)
+	}
+	if res.Counts[0]+res.Counts[1] != 7 {
+		t.Fatalf("counts %v, want 7 in all", res.Counts)
+	}
+	// A class out of range is the caller's mistake.
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Fatalf("class %d was accepted", Classes)
+			}
+		}()
+		ix.Put("z", 0, Classes, Text{Title: "z"}, item{key: "z"})
+	}()
 	// Many candidates through a small heap still come out best first.
 	ix = New[item]()
 	for i := range 200 {
 		put(ix, fmt.Sprintf("%03d", i), 0, "", "word"+strings.Repeat(" filler", i%37))
 	}
-	hits = ix.Search(Query[item]{Terms: []Term{{Word: "word"}}, Limit: 7})
+	hits := ix.Search(Query[item]{Terms: []Term{{Word: "word"}}, Limit: 7}).Hits
 	if len(hits) != 7 {
 		t.Fatalf("%d hits, want 7", len(hits))
 	}
@@ -331,5 +354,27 @@ func TestWindow(t *testing.T) {
 	one := strings.Repeat("ā", 200)
 	if from, to := Window(one, terms, 101); from != 0 || to != 102 {
 		t.Fatalf("window of one long word %d–%d", from, to)
+	}
+}
+
+// A search allocates its hits only: the rest is kept from one search to the
+// next, since searches run on every keystroke of a search box.
+func TestSearchAllocations(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector drops pooled scratch at random")
+	}
+	ix := New[item]()
+	for i := range 500 {
+		ix.Put(fmt.Sprint(i), i%3, Class(i%4), Text{Title: fmt.Sprintf("report %d", i), Body: []string{"electronic evidence", "evidential"}}, item{key: fmt.Sprint(i)})
+	}
+	q := Query[item]{
+		Terms: []Term{{Word: "evid", Prefix: true}, {Word: "report"}},
+		Level: Levels - 1, Reach: 1, Rank: ClassSet(0).With(0).With(2), Limit: 20,
+	}
+	if got := len(ix.Search(q).Hits); got != 20 {
+		t.Fatalf("%d hits, want 20", got)
+	}
+	if n := testing.AllocsPerRun(50, func() { ix.Search(q) }); n > 1 {
+		t.Fatalf("a search allocates %v times, want once (its hits)", n)
 	}
 }

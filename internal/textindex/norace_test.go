@@ -1,0 +1,5 @@
+//go:build !race
+
+package textindex
+
+const raceEnabled = false
