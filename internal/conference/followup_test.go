@@ -14,11 +14,7 @@ func validAction() conference.Action {
 }
 
 func TestAction_Validate(t *testing.T) {
-	for _, tt := range []struct {
-		name  string
-		edit  func(a *conference.Action)
-		field string // "" when valid
-	}{
+	testValidate(t, validAction, []validateCase[conference.Action]{
 		{"valid", func(a *conference.Action) {}, ""},
 		{"no title", func(a *conference.Action) { a.Title = "  " }, "title"},
 		{"no owner", func(a *conference.Action) { a.Owner = "" }, "owner"},
@@ -42,18 +38,7 @@ func TestAction_Validate(t *testing.T) {
 		{"topic twice", func(a *conference.Action) { a.Topics = []string{"t", "t"} }, "topics"},
 		{"note without session", func(a *conference.Action) { a.NoteSeq = 3 }, "session_id"},
 		{"title too long", func(a *conference.Action) { a.Title = string(make([]rune, 301)) }, "title"},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			a := validAction()
-			tt.edit(&a)
-			err := a.Validate()
-			if tt.field == "" {
-				assertNoError(t, err)
-				return
-			}
-			assertCodeField(t, err, conference.EINVALID, tt.field)
-		})
-	}
+	})
 }
 
 func TestCheckTransition(t *testing.T) {
@@ -118,11 +103,7 @@ func TestOutcome_Validate(t *testing.T) {
 		return conference.Outcome{Kind: conference.OutcomeDecision, Text: "Share training materials.",
 			Sources: []int64{1, 2}, Marking: conference.MarkingAll, Status: conference.OutcomeDraft}
 	}
-	for _, tt := range []struct {
-		name  string
-		edit  func(o *conference.Outcome)
-		field string
-	}{
+	testValidate(t, valid, []validateCase[conference.Outcome]{
 		{"valid", func(o *conference.Outcome) {}, ""},
 		{"unknown kind", func(o *conference.Outcome) { o.Kind = "resolution" }, "kind"},
 		{"no text", func(o *conference.Outcome) { o.Text = "\n" }, "text"},
@@ -131,16 +112,5 @@ func TestOutcome_Validate(t *testing.T) {
 		{"source zero", func(o *conference.Outcome) { o.Sources = []int64{0} }, "sources"},
 		{"source twice", func(o *conference.Outcome) { o.Sources = []int64{2, 2} }, "sources"},
 		{"draft with sign-offs", func(o *conference.Outcome) { o.SignOffs = []conference.SignOff{{Delegation: "CA"}} }, "status"},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			o := valid()
-			tt.edit(&o)
-			err := o.Validate()
-			if tt.field == "" {
-				assertNoError(t, err)
-				return
-			}
-			assertCodeField(t, err, conference.EINVALID, tt.field)
-		})
-	}
+	})
 }
