@@ -588,3 +588,52 @@ func (s *fakeStore) NotesAfter(ctx context.Context, sessionID string, after int6
 	slices.SortFunc(out, func(a, b conference.Note) int { return int(a.Seq - b.Seq) })
 	return out, nil
 }
+
+// writeWhileReading calls write(w, i) for every i below perWriter in each of
+// writers goroutines while readers goroutines read. Each reader calls the
+// read that newReader(r) returns, over and over, until the writes are over,
+// then once more with final set, so that it can check it caught up. A reader
+// stops at its first error; every error, a writer's or a reader's, fails t.
+func writeWhileReading(t *testing.T, writers, perWriter int, write func(w, i int) error,
+	readers int, newReader func(r int) func(final bool) error) {
+	t.Helper()
+	errs := make(chan error, writers*perWriter+readers)
+	var wg, rg sync.WaitGroup
+	done := make(chan struct{})
+	for w := range writers {
+		wg.Go(func() {
+			for i := range perWriter {
+				if err := write(w, i); err != nil {
+					errs <- err
+				}
+			}
+		})
+	}
+	for r := range readers {
+		read := newReader(r)
+		rg.Go(func() {
+			for {
+				final := false
+				select {
+				case <-done:
+					final = true
+				default:
+				}
+				if err := read(final); err != nil {
+					errs <- err
+					return
+				}
+				if final {
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(done)
+	rg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}

@@ -1156,66 +1156,38 @@ func TestService_Concurrent(t *testing.T) {
 	start := mustTime("2014-07-09T08:00:00Z")
 	gen := l.svc.Generation()
 
-	var wg sync.WaitGroup
-	done := make(chan struct{})
-	errs := make(chan error, writers*perWriter+readers)
-	for w := range writers {
-		wg.Go(func() {
-			for i := range perWriter {
-				// Starts interleave across writers so that inserts land in
-				// the middle of the agenda.
-				st := start.Add(time.Duration(i*writers+w) * 10 * time.Minute)
-				_, err := l.svc.CreateSession(ctx, l.admin, l.meeting.ID, conference.SessionInput{
-					Title: fmt.Sprintf("w%d-%02d", w, i), Start: st, End: st.Add(30 * time.Minute),
-				})
-				if err != nil {
-					errs <- err
+	writeWhileReading(t, writers, perWriter, func(w, i int) error {
+		// Starts interleave across writers so that inserts land in the
+		// middle of the agenda.
+		st := start.Add(time.Duration(i*writers+w) * 10 * time.Minute)
+		_, err := l.svc.CreateSession(ctx, l.admin, l.meeting.ID, conference.SessionInput{
+			Title: fmt.Sprintf("w%d-%02d", w, i), Start: st, End: st.Add(30 * time.Minute),
+		})
+		return err
+	}, readers, func(int) func(bool) error {
+		seen := 0
+		return func(bool) error {
+			agenda, err := l.svc.Agenda(ctx, l.observer, l.meeting.ID)
+			if err != nil {
+				return err
+			}
+			if len(agenda) < seen {
+				return fmt.Errorf("agenda shrank from %d to %d", seen, len(agenda))
+			}
+			seen = len(agenda)
+			for i := 1; i < len(agenda); i++ {
+				if agenda[i-1].Start.After(agenda[i].Start) {
+					return fmt.Errorf("agenda out of order at %d", i)
 				}
 			}
-		})
-	}
-	var rg sync.WaitGroup
-	for range readers {
-		rg.Go(func() {
-			seen := 0
-			for {
-				select {
-				case <-done:
-					return
-				default:
-				}
-				agenda, err := l.svc.Agenda(ctx, l.observer, l.meeting.ID)
-				if err != nil {
-					errs <- err
-					return
-				}
-				if len(agenda) < seen {
-					errs <- fmt.Errorf("agenda shrank from %d to %d", seen, len(agenda))
-					return
-				}
-				seen = len(agenda)
-				for i := 1; i < len(agenda); i++ {
-					if agenda[i-1].Start.After(agenda[i].Start) {
-						errs <- fmt.Errorf("agenda out of order at %d", i)
-						return
-					}
-				}
-				if len(agenda) > 0 {
-					if _, err := l.svc.Session(ctx, l.observer, agenda[len(agenda)-1].ID); err != nil {
-						errs <- err
-						return
-					}
+			if len(agenda) > 0 {
+				if _, err := l.svc.Session(ctx, l.observer, agenda[len(agenda)-1].ID); err != nil {
+					return err
 				}
 			}
-		})
-	}
-	wg.Wait()
-	close(done)
-	rg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Error(err)
-	}
+			return nil
+		}
+	})
 
 	agenda, err := l.svc.Agenda(ctx, l.observer, l.meeting.ID)
 	assertNoError(t, err)
