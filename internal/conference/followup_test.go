@@ -14,7 +14,7 @@ func validAction() conference.Action {
 }
 
 func TestAction_Validate(t *testing.T) {
-	testValidate(t, validAction, []validateCase[conference.Action]{
+	testValidate(t, validAction, []editCase[conference.Action]{
 		{"valid", func(a *conference.Action) {}, ""},
 		{"no title", func(a *conference.Action) { a.Title = "  " }, "title"},
 		{"no owner", func(a *conference.Action) { a.Owner = "" }, "owner"},
@@ -103,7 +103,7 @@ func TestOutcome_Validate(t *testing.T) {
 		return conference.Outcome{Kind: conference.OutcomeDecision, Text: "Share training materials.",
 			Sources: []int64{1, 2}, Marking: conference.MarkingAll, Status: conference.OutcomeDraft}
 	}
-	testValidate(t, valid, []validateCase[conference.Outcome]{
+	testValidate(t, valid, []editCase[conference.Outcome]{
 		{"valid", func(o *conference.Outcome) {}, ""},
 		{"unknown kind", func(o *conference.Outcome) { o.Kind = "resolution" }, "kind"},
 		{"no text", func(o *conference.Outcome) { o.Text = "\n" }, "text"},

@@ -31,7 +31,7 @@ func validEntry() conference.RegisterEntry {
 
 func TestRegisterEntry_Validate(t *testing.T) {
 	long := strings.Repeat("x", 201)
-	testValidate(t, validEntry, []validateCase[conference.RegisterEntry]{
+	testValidate(t, validEntry, []editCase[conference.RegisterEntry]{
 		{"valid", func(e *conference.RegisterEntry) {}, ""},
 		{"no end date", func(e *conference.RegisterEntry) { e.EndDate = "" }, ""},
 		{"one-day activity", func(e *conference.RegisterEntry) { e.EndDate = e.StartDate }, ""},

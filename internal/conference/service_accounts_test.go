@@ -56,11 +56,13 @@ func TestService_CreateUser(t *testing.T) {
 		}
 	})
 
-	for _, tt := range []struct {
-		name  string
-		edit  func(in *conference.UserInput)
-		field string
-	}{
+	newUser := func() conference.UserInput {
+		return conference.UserInput{
+			Email: "new@example.org", Name: "New User", Roles: []conference.Role{conference.RoleDelegate},
+			Delegation: "NZ", Password: password,
+		}
+	}
+	testEdits(t, newUser, []editCase[conference.UserInput]{
 		{"PasswordEmpty", func(in *conference.UserInput) { in.Password = "" }, "password"},
 		{"PasswordNineCharacters", func(in *conference.UserInput) { in.Password = "123456789" }, "password"},
 		{"PasswordTooLong", func(in *conference.UserInput) { in.Password = strings.Repeat("p", 257) }, "password"},
@@ -71,19 +73,12 @@ func TestService_CreateUser(t *testing.T) {
 		{"UnknownRole", func(in *conference.UserInput) { in.Roles = []conference.Role{"chair"} }, "roles"},
 		{"DelegateWithoutDelegation", func(in *conference.UserInput) { in.Delegation = "" }, "delegation"},
 		{"UnknownDelegation", func(in *conference.UserInput) { in.Delegation = "FR" }, "delegation"},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			b := l.before(t)
-			in := conference.UserInput{
-				Email: "new@example.org", Name: "New User", Roles: []conference.Role{conference.RoleDelegate},
-				Delegation: "NZ", Password: password,
-			}
-			tt.edit(&in)
-			_, err := l.svc.CreateUser(ctx, l.admin, in)
-			assertInvalid(t, err, tt.field)
-			l.assertUnchanged(t, b)
-		})
-	}
+	}, func(t *testing.T, in conference.UserInput, field string) {
+		b := l.before(t)
+		_, err := l.svc.CreateUser(ctx, l.admin, in)
+		assertInvalid(t, err, field)
+		l.assertUnchanged(t, b)
+	})
 
 	t.Run("PasswordLimits", func(t *testing.T) {
 		for i, pw := range []string{strings.Repeat("p", conference.MinPasswordLength), strings.Repeat("p", conference.MaxPasswordLength)} {

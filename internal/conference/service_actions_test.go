@@ -55,11 +55,7 @@ func TestService_CreateAction_BadInput(t *testing.T) {
 	base := func() conference.ActionInput {
 		return conference.ActionInput{Title: "Train judges", Owner: "CA", Due: "2015-06-30", MeetingID: w.london.ID}
 	}
-	for _, tt := range []struct {
-		name  string
-		edit  func(in *conference.ActionInput)
-		field string
-	}{
+	testEdits(t, base, []editCase[conference.ActionInput]{
 		{"no title", func(in *conference.ActionInput) { in.Title = "" }, "title"},
 		{"unknown owner", func(in *conference.ActionInput) { in.Owner = "ZZ" }, "owner"},
 		{"owner not a code", func(in *conference.ActionInput) { in.Owner = "Canada" }, "owner"},
@@ -74,16 +70,12 @@ func TestService_CreateAction_BadInput(t *testing.T) {
 		{"unknown outcome", func(in *conference.ActionInput) { in.OutcomeID = "nope" }, "outcome_id"},
 		{"unknown topic", func(in *conference.ActionInput) { in.Topics = []string{"nope"} }, "topics"},
 		{"unknown marking", func(in *conference.ActionInput) { in.Marking = "top" }, "marking"},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			in := base()
-			tt.edit(&in)
-			w.unchanged(t, func() {
-				_, err := w.svc.CreateAction(w.ctx, w.admin, in)
-				assertCodeField(t, err, conference.EINVALID, tt.field)
-			})
+	}, func(t *testing.T, in conference.ActionInput, field string) {
+		w.unchanged(t, func() {
+			_, err := w.svc.CreateAction(w.ctx, w.admin, in)
+			assertCodeField(t, err, conference.EINVALID, field)
 		})
-	}
+	})
 }
 
 func TestService_PromoteNoteToAction_Marking(t *testing.T) {

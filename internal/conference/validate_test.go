@@ -118,38 +118,46 @@ func assertNoError(tb testing.TB, err error) {
 	}
 }
 
-// validateCase is one row of a Validate table: edit breaks (or keeps) one
-// thing of a valid value, and field names what Validate must refuse.
-type validateCase[T any] struct {
+// editCase is one row of a table of edits: edit breaks (or keeps) one thing
+// of a valid value, and field names what must be refused.
+type editCase[T any] struct {
 	name  string
 	edit  func(*T)
 	field string // "" when valid
 }
 
-// testValidate runs each case as a subtest on a fresh valid value, so that
-// every type's Validate is held to the same answer: no error, or an invalid
-// error naming the field, with a message.
-func testValidate[T any, P interface {
-	*T
-	Validate() error
-}](t *testing.T, valid func() T, cases []validateCase[T]) {
+// testEdits runs each case as a subtest: check gets a fresh valid value with
+// the case's edit made, and the field the case names.
+func testEdits[T any](t *testing.T, valid func() T, cases []editCase[T], check func(t *testing.T, v T, field string)) {
 	t.Helper()
 	for _, tt := range cases {
 		t.Run(tt.name, func(t *testing.T) {
 			v := valid()
 			tt.edit(&v)
-			err := P(&v).Validate()
-			if tt.field == "" {
-				assertNoError(t, err)
-				return
-			}
-			assertInvalid(t, err, tt.field)
+			check(t, v, tt.field)
 		})
 	}
 }
 
+// testValidate holds every type's Validate to the same answer: no error, or
+// an invalid error naming the field, with a message.
+func testValidate[T any, P interface {
+	*T
+	Validate() error
+}](t *testing.T, valid func() T, cases []editCase[T]) {
+	t.Helper()
+	testEdits(t, valid, cases, func(t *testing.T, v T, field string) {
+		err := P(&v).Validate()
+		if field == "" {
+			assertNoError(t, err)
+			return
+		}
+		assertInvalid(t, err, field)
+	})
+}
+
 func TestUser_Validate(t *testing.T) {
-	testValidate(t, validUser, []validateCase[conference.User]{
+	testValidate(t, validUser, []editCase[conference.User]{
 		{"Valid", func(u *conference.User) {}, ""},
 		{"ValidObserverWithoutDelegation", func(u *conference.User) {
 			u.Roles, u.Delegation = []conference.Role{conference.RoleObserver}, ""
@@ -203,7 +211,7 @@ func TestUser_Validate(t *testing.T) {
 }
 
 func TestDelegation_Validate(t *testing.T) {
-	testValidate(t, validDelegation, []validateCase[conference.Delegation]{
+	testValidate(t, validDelegation, []editCase[conference.Delegation]{
 		{"Valid", func(d *conference.Delegation) {}, ""},
 		{"ValidNoAgencies", func(d *conference.Delegation) { d.Agencies = nil }, ""},
 
@@ -224,7 +232,7 @@ func TestDelegation_Validate(t *testing.T) {
 }
 
 func TestTopic_Validate(t *testing.T) {
-	testValidate(t, validTopic, []validateCase[conference.Topic]{
+	testValidate(t, validTopic, []editCase[conference.Topic]{
 		{"Valid", func(tp *conference.Topic) {}, ""},
 		{"ValidHyphenated", func(tp *conference.Topic) { tp.Slug = "freedom-of-expression-social-media-contempt" }, ""},
 		{"ValidDigits", func(tp *conference.Topic) { tp.Slug = "g7-2014" }, ""},
@@ -252,7 +260,7 @@ func TestTopic_Validate(t *testing.T) {
 }
 
 func TestMeeting_Validate(t *testing.T) {
-	testValidate(t, validMeeting, []validateCase[conference.Meeting]{
+	testValidate(t, validMeeting, []editCase[conference.Meeting]{
 		{"Valid", func(m *conference.Meeting) {}, ""},
 		{"ValidOneDay", func(m *conference.Meeting) { m.EndDate = m.StartDate }, ""},
 		{"ValidInSession", func(m *conference.Meeting) { m.Status = conference.MeetingInSession }, ""},
@@ -341,7 +349,7 @@ func TestMeeting_Validate_ThirtyTwoDays(t *testing.T) {
 }
 
 func TestSession_Validate(t *testing.T) {
-	testValidate(t, validSession, []validateCase[conference.Session]{
+	testValidate(t, validSession, []editCase[conference.Session]{
 		{"Valid", func(s *conference.Session) {}, ""},
 		{"ValidTwelveHours", func(s *conference.Session) { s.End = s.Start.Add(12 * time.Hour) }, ""},
 		{"ValidOneMinute", func(s *conference.Session) { s.End = s.Start.Add(time.Minute) }, ""},
@@ -369,7 +377,7 @@ func TestSession_Validate(t *testing.T) {
 }
 
 func TestNote_Validate(t *testing.T) {
-	testValidate(t, validNote, []validateCase[conference.Note]{
+	testValidate(t, validNote, []editCase[conference.Note]{
 		{"Valid", func(n *conference.Note) {}, ""},
 		{"ValidAllMarkings", func(n *conference.Note) { n.Marking = conference.MarkingAll }, ""},
 		{"ValidHeads", func(n *conference.Note) { n.Marking = conference.MarkingHeads }, ""},
