@@ -637,3 +637,12 @@ func writeWhileReading(t *testing.T, writers, perWriter int, write func(w, i int
 		t.Error(err)
 	}
 }
+
+// pluck returns f of each of xs, in order: what a test compares of a list.
+func pluck[T any](xs []T, f func(T) string) []string {
+	out := make([]string, 0, len(xs))
+	for _, x := range xs {
+		out = append(out, f(x))
+	}
+	return out
+}

@@ -146,11 +146,7 @@ func TestService_Delegations(t *testing.T) {
 	l := newLondon(t)
 	ds, err := l.svc.Delegations(ctx, l.observer)
 	assertNoError(t, err)
-	var codes []string
-	for _, d := range ds {
-		codes = append(codes, d.Code)
-	}
-	if got, want := fmt.Sprint(codes), "[AU CA GB NZ US]"; got != want {
+	if got, want := fmt.Sprint(pluck(ds, func(d *conference.Delegation) string { return d.Code })), "[AU CA GB NZ US]"; got != want {
 		t.Fatalf("codes=%s, want %s", got, want)
 	}
 
@@ -201,11 +197,7 @@ func TestService_Topics(t *testing.T) {
 	t.Run("ByTitle", func(t *testing.T) {
 		ts, err := l.svc.Topics(ctx, l.delegate)
 		assertNoError(t, err)
-		var slugs []string
-		for _, tp := range ts {
-			slugs = append(slugs, tp.Slug)
-		}
-		if got, want := fmt.Sprint(slugs), "[cyberbullying privacy-information-sharing]"; got != want {
+		if got, want := fmt.Sprint(pluck(ts, func(tp *conference.Topic) string { return tp.Slug })), "[cyberbullying privacy-information-sharing]"; got != want {
 			t.Fatalf("slugs=%s, want %s", got, want)
 		}
 	})
@@ -347,10 +339,7 @@ func TestService_Meetings(t *testing.T) {
 		}
 		ms, err := l.svc.Meetings(ctx, l.observer)
 		assertNoError(t, err)
-		var dates []string
-		for _, m := range ms {
-			dates = append(dates, m.StartDate)
-		}
+		dates := pluck(ms, func(m *conference.Meeting) string { return m.StartDate })
 		if !slices.IsSortedFunc(dates, func(a, b string) int { return cmp.Compare(b, a) }) || dates[0] != "2015-06-01" {
 			t.Fatalf("start dates %v: want the most recent first", dates)
 		}
