@@ -646,3 +646,38 @@ func pluck[T any](xs []T, f func(T) string) []string {
 	}
 	return out
 }
+
+// interleaveOnce starts f in a goroutine of its own at the start of the next
+// write op to c, and lets that write go on without waiting for f: another
+// tab's request arriving while this one is in flight. The func it returns
+// removes the hook, waits for f if it started, and reports whether it did.
+func (s *fakeStore) interleaveOnce(op string, c conference.Collection, f func()) (wait func() bool) {
+	var once sync.Once
+	started, done := make(chan struct{}), make(chan struct{})
+	s.mu.Lock()
+	s.beforeWrite = func(o string, col conference.Collection, _ string) {
+		if o != op || col != c {
+			return
+		}
+		once.Do(func() {
+			close(started)
+			go func() {
+				defer close(done)
+				f()
+			}()
+		})
+	}
+	s.mu.Unlock()
+	return func() bool {
+		s.mu.Lock()
+		s.beforeWrite = nil
+		s.mu.Unlock()
+		select {
+		case <-started:
+			<-done
+			return true
+		default:
+			return false
+		}
+	}
+}

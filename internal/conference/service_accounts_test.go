@@ -530,25 +530,14 @@ func TestService_SignOut_DuringLastSeenWrite(t *testing.T) {
 	l := newLondon(t)
 	secret := l.mustSignIn(t, "delegate@ag.gov.au")
 	l.clock.Advance(time.Hour)
-	var once bool
-	done := make(chan struct{})
-	l.store.beforeWrite = func(op string, c conference.Collection, id string) {
-		if op == "replace" && c == conference.Logins && !once {
-			once = true
-			// The user signs out in another tab while this request is in
-			// flight; the other tab does not wait for this one.
-			go func() {
-				defer close(done)
-				if err := l.svc.SignOut(ctx, secret); err != nil {
-					t.Errorf("SignOut: %v", err)
-				}
-			}()
+	// The user signs out in another tab while this request is in flight.
+	wait := l.store.interleaveOnce("replace", conference.Logins, func() {
+		if err := l.svc.SignOut(ctx, secret); err != nil {
+			t.Errorf("SignOut: %v", err)
 		}
-	}
+	})
 	_, _ = l.svc.LoginUser(ctx, secret)
-	<-done
-	l.store.beforeWrite = nil
-	if !once {
+	if !wait() {
 		t.Fatal("LoginUser did not write LastSeen back")
 	}
 	if l.svc.LoginExists(secret) {
@@ -720,24 +709,14 @@ func TestService_SignIn_StoreFailure(t *testing.T) {
 // flight when the password changes must not leave a working login behind.
 func TestService_SignIn_DuringPasswordChange(t *testing.T) {
 	l := newLondon(t)
-	var once bool
-	done := make(chan struct{})
-	l.store.beforeWrite = func(op string, c conference.Collection, id string) {
-		if op == "insert" && c == conference.Logins && !once {
-			once = true
-			go func() {
-				defer close(done)
-				_, err := l.svc.UpdateUser(ctx, l.admin, l.delegate.ID, conference.UserUpdate{Password: ptr("a brand new password")})
-				if err != nil {
-					t.Errorf("UpdateUser: %v", err)
-				}
-			}()
+	wait := l.store.interleaveOnce("insert", conference.Logins, func() {
+		_, err := l.svc.UpdateUser(ctx, l.admin, l.delegate.ID, conference.UserUpdate{Password: ptr("a brand new password")})
+		if err != nil {
+			t.Errorf("UpdateUser: %v", err)
 		}
-	}
+	})
 	secret, _, err := l.svc.SignIn(ctx, "delegate@ag.gov.au", password)
-	<-done
-	l.store.beforeWrite = nil
-	if !once {
+	if !wait() {
 		t.Fatal("SignIn stored no login")
 	}
 	if err == nil {
