@@ -151,31 +151,14 @@ func TestService_WriteRegisterCSV_Fullwidth(t *testing.T) {
 	in.Summary = "\uFF0D2+3 judges"
 	in.LeadAgency = "\uFF20agency"
 	in.References = []conference.Reference{{URL: "https://example.org/a", Catalogue: "\uFF0BIJS", Identifier: "\uFF0D7"}}
-	_, err := l.svc.CreateRegisterEntry(ctx, l.followup, in)
-	assertNoError(t, err)
-	page, err := l.svc.Register(ctx, l.observer, conference.RegisterFilter{})
-	assertNoError(t, err)
-	var buf bytes.Buffer
-	writeRegisterCSV(t, l, &buf, page.Entries)
-	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(buf.String(), "\uFEFF"))).ReadAll()
-	assertNoError(t, err)
+	_, recs := exportEntry(t, l, in)
 	row := recs[1]
 	for i, want := range map[int]string{1: "'" + in.Title, 2: "'" + in.Summary, 4: "'" + in.LeadAgency} {
 		if row[i] != want {
 			t.Errorf("column %s=%q, want %q", recs[0][i], row[i], want)
 		}
 	}
-	recs[0], recs[1] = recs[0][1:], recs[1][1:]
-	var back bytes.Buffer
-	assertNoError(t, csv.NewWriter(&back).WriteAll(recs))
-	l2 := newLondon(t)
-	rep, err := l2.svc.ImportRegisterCSV(ctx, l2.followup, &back, false)
-	assertNoError(t, err)
-	e, err := l2.svc.RegisterEntry(ctx, l2.observer, rep.Created[0])
-	assertNoError(t, err)
-	if e.Title != in.Title || e.Summary != in.Summary || e.LeadAgency != in.LeadAgency || !reflect.DeepEqual(e.References, in.References) {
-		t.Fatalf("round trip: %+v", e)
-	}
+	assertImportsBack(t, recs, in)
 }
 
 func TestService_WriteRegisterCSV(t *testing.T) {
@@ -185,18 +168,10 @@ func TestService_WriteRegisterCSV(t *testing.T) {
 	in.Summary = "-2+3 judges, Māori Land Court\nsecond line"
 	in.LeadAgency = "@agency"
 	in.References = []conference.Reference{{URL: "https://example.org/a", Catalogue: "IJS", Identifier: "+7"}}
-	_, err := l.svc.CreateRegisterEntry(ctx, l.followup, in)
-	assertNoError(t, err)
-	page, err := l.svc.Register(ctx, l.observer, conference.RegisterFilter{})
-	assertNoError(t, err)
-	var buf bytes.Buffer
-	writeRegisterCSV(t, l, &buf, page.Entries)
-	out := buf.String()
+	out, recs := exportEntry(t, l, in)
 	if !strings.HasPrefix(out, "\uFEFFid,title,") {
 		t.Fatalf("the export does not start with a BOM and the header: %q", out[:20])
 	}
-	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(out, "\uFEFF"))).ReadAll()
-	assertNoError(t, err)
 	row := recs[1]
 	for i, cell := range row {
 		if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
@@ -210,16 +185,38 @@ func TestService_WriteRegisterCSV(t *testing.T) {
 		t.Fatalf("topics cell=%q, want the slug %q", got, want)
 	}
 
-	// The export imports back (less its id) into the same entry.
-	recs[0] = recs[0][1:]
-	recs[1] = recs[1][1:]
-	var back bytes.Buffer
-	w := csv.NewWriter(&back)
-	assertNoError(t, w.WriteAll(recs))
-	l2 := newLondon(t)
-	rep, err := l2.svc.ImportRegisterCSV(ctx, l2.followup, &back, false)
+	assertImportsBack(t, recs, in)
+}
+
+// exportEntry stores in as the follow-up member's entry and returns the
+// register's CSV export, as written and as records without the BOM.
+func exportEntry(t *testing.T, l *london, in conference.RegisterEntryInput) (string, [][]string) {
+	t.Helper()
+	_, err := l.svc.CreateRegisterEntry(ctx, l.followup, in)
 	assertNoError(t, err)
-	e, err := l2.svc.RegisterEntry(ctx, l2.observer, rep.Created[0])
+	page, err := l.svc.Register(ctx, l.observer, conference.RegisterFilter{})
+	assertNoError(t, err)
+	var buf bytes.Buffer
+	writeRegisterCSV(t, l, &buf, page.Entries)
+	out := buf.String()
+	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(out, "\uFEFF"))).ReadAll()
+	assertNoError(t, err)
+	return out, recs
+}
+
+// assertImportsBack imports an export of one entry (less its id column) into
+// a fresh London and fails unless the entry read back is in again.
+func assertImportsBack(t *testing.T, recs [][]string, in conference.RegisterEntryInput) {
+	t.Helper()
+	for i := range recs {
+		recs[i] = recs[i][1:]
+	}
+	var back bytes.Buffer
+	assertNoError(t, csv.NewWriter(&back).WriteAll(recs))
+	l := newLondon(t)
+	rep, err := l.svc.ImportRegisterCSV(ctx, l.followup, &back, false)
+	assertNoError(t, err)
+	e, err := l.svc.RegisterEntry(ctx, l.observer, rep.Created[0])
 	assertNoError(t, err)
 	if e.Title != in.Title || e.Summary != in.Summary || e.LeadAgency != in.LeadAgency || !reflect.DeepEqual(e.References, in.References) {
 		t.Fatalf("round trip: %+v", e)
