@@ -106,15 +106,10 @@ func (s *fakeStore) Load(ctx context.Context) (*conference.Snapshot, error) {
 }
 
 func (s *fakeStore) Insert(ctx context.Context, c conference.Collection, doc any) error {
-	id, cp := copyDoc(doc)
-	s.hook("insert", c, id)
-	s.mu.Lock()
+	id, cp, err := s.lockWrite("insert", c, "", doc)
 	defer s.mu.Unlock()
-	if err := checkCollection(c, cp); err != nil {
+	if err != nil {
 		return err
-	}
-	if s.shouldFail() {
-		return errStore
 	}
 	if _, ok := s.docs[c][id]; ok {
 		return conference.Errorf(conference.ECONFLICT, "duplicate key: %s %s", c, id)
@@ -137,20 +132,35 @@ func (s *fakeStore) noteTaken(n *conference.Note) bool {
 }
 
 func (s *fakeStore) Replace(ctx context.Context, c conference.Collection, id string, doc any) error {
-	docID, cp := copyDoc(doc)
-	s.hook("replace", c, id)
-	s.mu.Lock()
+	_, cp, err := s.lockWrite("replace", c, id, doc)
 	defer s.mu.Unlock()
-	if err := checkCollection(c, cp); err != nil {
+	if err != nil {
 		return err
 	}
+	return s.put(c, id, cp)
+}
+
+// lockWrite starts a write of a copy of doc to c: it runs the beforeWrite
+// hook, takes the store's lock, which the caller releases whatever the
+// answer, and refuses a document of another collection, one whose id is
+// not id (when id is given), and a write told to fail.
+func (s *fakeStore) lockWrite(op string, c conference.Collection, id string, doc any) (string, any, error) {
+	docID, cp := copyDoc(doc)
+	if id == "" {
+		id = docID
+	}
+	s.hook(op, c, id)
+	s.mu.Lock()
+	if err := checkCollection(c, cp); err != nil {
+		return id, cp, err
+	}
 	if docID != id {
-		return fmt.Errorf("replace %s: id %q but the document's id is %q", c, id, docID)
+		return id, cp, fmt.Errorf("%s %s: id %q but the document's id is %q", op, c, id, docID)
 	}
 	if s.shouldFail() {
-		return errStore
+		return id, cp, errStore
 	}
-	return s.put(c, id, cp)
+	return id, cp, nil
 }
 
 func (s *fakeStore) Delete(ctx context.Context, c conference.Collection, id string) error {
