@@ -142,50 +142,46 @@ func TestService_ImportRegisterCSV_StoreFailure(t *testing.T) {
 	}
 }
 
-// A fullwidth formula, or one behind spaces, is defused in the register's
-// export and read back as it was by the import.
-func TestService_WriteRegisterCSV_Fullwidth(t *testing.T) {
-	l := newLondon(t)
-	in := entryInput(l)
-	in.Title = "\uFF1DHYPERLINK(\"http://evil.example\",\"click\")"
-	in.Summary = "\uFF0D2+3 judges"
-	in.LeadAgency = "\uFF20agency"
-	in.References = []conference.Reference{{URL: "https://example.org/a", Catalogue: "\uFF0BIJS", Identifier: "\uFF0D7"}}
-	_, recs := exportEntry(t, l, in)
-	row := recs[1]
-	for i, want := range map[int]string{1: "'" + in.Title, 2: "'" + in.Summary, 4: "'" + in.LeadAgency} {
-		if row[i] != want {
-			t.Errorf("column %s=%q, want %q", recs[0][i], row[i], want)
-		}
-	}
-	assertImportsBack(t, recs, in)
-}
-
+// A formula in a cell, in ASCII, fullwidth or behind spaces, is defused in
+// the register's export, and the export imports back (less its id) into the
+// same entry.
 func TestService_WriteRegisterCSV(t *testing.T) {
-	l := newLondon(t)
-	in := entryInput(l)
-	in.Title = "=HYPERLINK(\"http://evil.example\",\"click\")"
-	in.Summary = "-2+3 judges, Māori Land Court\nsecond line"
-	in.LeadAgency = "@agency"
-	in.References = []conference.Reference{{URL: "https://example.org/a", Catalogue: "IJS", Identifier: "+7"}}
-	out, recs := exportEntry(t, l, in)
-	if !strings.HasPrefix(out, "\uFEFFid,title,") {
-		t.Fatalf("the export does not start with a BOM and the header: %q", out[:20])
+	for _, tt := range []struct {
+		name                       string
+		title, summary, leadAgency string
+		ref                        conference.Reference
+	}{
+		{"ASCII", "=HYPERLINK(\"http://evil.example\",\"click\")", "-2+3 judges, Māori Land Court\nsecond line", "@agency",
+			conference.Reference{URL: "https://example.org/a", Catalogue: "IJS", Identifier: "+7"}},
+		{"Fullwidth", "\uFF1DHYPERLINK(\"http://evil.example\",\"click\")", "\uFF0D2+3 judges", "\uFF20agency",
+			conference.Reference{URL: "https://example.org/a", Catalogue: "\uFF0BIJS", Identifier: "\uFF0D7"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			l := newLondon(t)
+			in := entryInput(l)
+			in.Title, in.Summary, in.LeadAgency = tt.title, tt.summary, tt.leadAgency
+			in.References = []conference.Reference{tt.ref}
+			out, recs := exportEntry(t, l, in)
+			if !strings.HasPrefix(out, "\uFEFFid,title,") {
+				t.Fatalf("the export does not start with a BOM and the header: %q", out[:20])
+			}
+			row := recs[1]
+			for i, cell := range row {
+				if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+					t.Errorf("column %s starts with %q: a spreadsheet would run it", recs[0][i], cell[:1])
+				}
+			}
+			for i, want := range map[int]string{1: "'" + in.Title, 2: "'" + in.Summary, 4: "'" + in.LeadAgency} {
+				if row[i] != want {
+					t.Errorf("column %s=%q, want %q", recs[0][i], row[i], want)
+				}
+			}
+			if got, want := row[11], "cyberbullying"; got != want {
+				t.Fatalf("topics cell=%q, want the slug %q", got, want)
+			}
+			assertImportsBack(t, recs, in)
+		})
 	}
-	row := recs[1]
-	for i, cell := range row {
-		if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
-			t.Errorf("column %s starts with %q: a spreadsheet would run it", recs[0][i], cell[:1])
-		}
-	}
-	if got, want := row[1], "'"+in.Title; got != want {
-		t.Fatalf("title cell=%q, want %q", got, want)
-	}
-	if got, want := row[11], "cyberbullying"; got != want {
-		t.Fatalf("topics cell=%q, want the slug %q", got, want)
-	}
-
-	assertImportsBack(t, recs, in)
 }
 
 // exportEntry stores in as the follow-up member's entry and returns the
