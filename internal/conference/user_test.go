@@ -218,13 +218,9 @@ func TestService_UpdateUser(t *testing.T) {
 
 	t.Run("RoleChangeRevokesLogins", func(t *testing.T) {
 		l := newLondon(t)
-		login := l.mustSignIn(t, "delegate@ag.gov.au")
-		_, err := l.svc.UpdateUser(ctx, l.admin, l.delegate.ID, conference.UserUpdate{
+		login := l.delegateLoginRevokedBy(t, conference.UserUpdate{
 			Roles: &[]conference.Role{conference.RoleDelegate, conference.RoleHead},
 		})
-		assertNoError(t, err)
-		_, err = l.svc.LoginUser(ctx, login)
-		assertCode(t, err, conference.EUNAUTHORIZED)
 		if l.svc.LoginExists(login) {
 			t.Fatal("LoginExists after a role change")
 		}
@@ -238,21 +234,13 @@ func TestService_UpdateUser(t *testing.T) {
 
 	t.Run("DelegationChangeRevokesLogins", func(t *testing.T) {
 		l := newLondon(t)
-		login := l.mustSignIn(t, "delegate@ag.gov.au")
-		_, err := l.svc.UpdateUser(ctx, l.admin, l.delegate.ID, conference.UserUpdate{Delegation: ptr("NZ")})
-		assertNoError(t, err)
-		_, err = l.svc.LoginUser(ctx, login)
-		assertCode(t, err, conference.EUNAUTHORIZED)
+		l.delegateLoginRevokedBy(t, conference.UserUpdate{Delegation: ptr("NZ")})
 	})
 
 	t.Run("PasswordChange", func(t *testing.T) {
 		l := newLondon(t)
-		login := l.mustSignIn(t, "delegate@ag.gov.au")
-		_, err := l.svc.UpdateUser(ctx, l.admin, l.delegate.ID, conference.UserUpdate{Password: ptr("a new password, long enough")})
-		assertNoError(t, err)
-		_, err = l.svc.LoginUser(ctx, login)
-		assertCode(t, err, conference.EUNAUTHORIZED)
-		_, _, err = l.svc.SignIn(ctx, "delegate@ag.gov.au", password)
+		l.delegateLoginRevokedBy(t, conference.UserUpdate{Password: ptr("a new password, long enough")})
+		_, _, err := l.svc.SignIn(ctx, "delegate@ag.gov.au", password)
 		assertCode(t, err, conference.EUNAUTHORIZED)
 		_, _, err = l.svc.SignIn(ctx, "delegate@ag.gov.au", "a new password, long enough")
 		assertNoError(t, err)
@@ -724,4 +712,16 @@ func TestService_SignIn_DuringPasswordChange(t *testing.T) {
 			t.Fatal("a login made with the old password works after the password changed")
 		}
 	}
+}
+
+// delegateLoginRevokedBy signs the delegate in, has the secretariat make
+// update to the account, and fails unless the login no longer works.
+func (l *london) delegateLoginRevokedBy(t *testing.T, update conference.UserUpdate) (login string) {
+	t.Helper()
+	login = l.mustSignIn(t, "delegate@ag.gov.au")
+	_, err := l.svc.UpdateUser(ctx, l.admin, l.delegate.ID, update)
+	assertNoError(t, err)
+	_, err = l.svc.LoginUser(ctx, login)
+	assertCode(t, err, conference.EUNAUTHORIZED)
+	return login
 }
