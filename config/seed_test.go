@@ -67,17 +67,31 @@ func mustLoad(t *testing.T) conference.SeedData {
 	return data
 }
 
+// validKeys fails t for each seeded value that Validate refuses, naming it
+// by kind and key, and returns the keys in the seed's order.
+func validKeys[T any, P interface {
+	*T
+	Validate() error
+}](t *testing.T, kind string, xs []T, key func(P) string) []string {
+	t.Helper()
+	keys := make([]string, 0, len(xs))
+	for i := range xs {
+		x := P(&xs[i])
+		if err := x.Validate(); err != nil {
+			t.Errorf("%s %s: %v", kind, key(x), err)
+		}
+		keys = append(keys, key(x))
+	}
+	return keys
+}
+
 func TestSeedDelegations(t *testing.T) {
 	data := mustLoad(t)
-	var codes []string
+	codes := validKeys(t, "delegation", data.Delegations, func(d *conference.Delegation) string { return d.Code })
 	for _, d := range data.Delegations {
-		if err := d.Validate(); err != nil {
-			t.Errorf("delegation %s: %v", d.Code, err)
-		}
 		if len(d.Agencies) == 0 {
 			t.Errorf("delegation %s has no agencies", d.Code)
 		}
-		codes = append(codes, d.Code)
 	}
 	if got, want := codes, []string{"AU", "CA", "GB", "NZ", "US"}; !slices.Equal(got, want) {
 		t.Fatalf("delegations=%v, want %v", got, want)
@@ -92,18 +106,14 @@ func TestSeedDelegations(t *testing.T) {
 
 func TestSeedTopics(t *testing.T) {
 	data := mustLoad(t)
-	var ids []string
+	ids := validKeys(t, "topic", data.Topics, func(tp *conference.Topic) string { return tp.ID })
 	for _, tp := range data.Topics {
-		if err := tp.Validate(); err != nil {
-			t.Errorf("topic %s: %v", tp.ID, err)
-		}
 		if tp.ID != tp.Slug {
 			t.Errorf("topic id %q differs from its slug %q", tp.ID, tp.Slug)
 		}
 		if strings.TrimSpace(tp.Description) == "" {
 			t.Errorf("topic %s has no description", tp.ID)
 		}
-		ids = append(ids, tp.ID)
 	}
 	want := []string{
 		"freedom-of-expression-social-media-contempt",

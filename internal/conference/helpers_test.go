@@ -106,15 +106,10 @@ func (s *fakeStore) Load(ctx context.Context) (*conference.Snapshot, error) {
 }
 
 func (s *fakeStore) Insert(ctx context.Context, c conference.Collection, doc any) error {
-	id, cp := copyDoc(doc)
-	s.hook("insert", c, id)
-	s.mu.Lock()
+	id, cp, err := s.lockWrite("insert", c, "", doc)
 	defer s.mu.Unlock()
-	if err := checkCollection(c, cp); err != nil {
+	if err != nil {
 		return err
-	}
-	if s.shouldFail() {
-		return errStore
 	}
 	if _, ok := s.docs[c][id]; ok {
 		return conference.Errorf(conference.ECONFLICT, "duplicate key: %s %s", c, id)
@@ -137,20 +132,35 @@ func (s *fakeStore) noteTaken(n *conference.Note) bool {
 }
 
 func (s *fakeStore) Replace(ctx context.Context, c conference.Collection, id string, doc any) error {
-	docID, cp := copyDoc(doc)
-	s.hook("replace", c, id)
-	s.mu.Lock()
+	_, cp, err := s.lockWrite("replace", c, id, doc)
 	defer s.mu.Unlock()
-	if err := checkCollection(c, cp); err != nil {
+	if err != nil {
 		return err
 	}
+	return s.put(c, id, cp)
+}
+
+// lockWrite starts a write of a copy of doc to c: it runs the beforeWrite
+// hook, takes the store's lock, which the caller releases whatever the
+// answer, and refuses a document of another collection, one whose id is
+// not id (when id is given), and a write told to fail.
+func (s *fakeStore) lockWrite(op string, c conference.Collection, id string, doc any) (string, any, error) {
+	docID, cp := copyDoc(doc)
+	if id == "" {
+		id = docID
+	}
+	s.hook(op, c, id)
+	s.mu.Lock()
+	if err := checkCollection(c, cp); err != nil {
+		return id, cp, err
+	}
 	if docID != id {
-		return fmt.Errorf("replace %s: id %q but the document's id is %q", c, id, docID)
+		return id, cp, fmt.Errorf("%s %s: id %q but the document's id is %q", op, c, id, docID)
 	}
 	if s.shouldFail() {
-		return errStore
+		return id, cp, errStore
 	}
-	return s.put(c, id, cp)
+	return id, cp, nil
 }
 
 func (s *fakeStore) Delete(ctx context.Context, c conference.Collection, id string) error {
@@ -587,4 +597,97 @@ func (s *fakeStore) NotesAfter(ctx context.Context, sessionID string, after int6
 	}
 	slices.SortFunc(out, func(a, b conference.Note) int { return int(a.Seq - b.Seq) })
 	return out, nil
+}
+
+// writeWhileReading calls write(w, i) for every i below perWriter in each of
+// writers goroutines while readers goroutines read. Each reader calls the
+// read that newReader(r) returns, over and over, until the writes are over,
+// then once more with final set, so that it can check it caught up. A reader
+// stops at its first error; every error, a writer's or a reader's, fails t.
+func writeWhileReading(t *testing.T, writers, perWriter int, write func(w, i int) error,
+	readers int, newReader func(r int) func(final bool) error) {
+	t.Helper()
+	errs := make(chan error, writers*perWriter+readers)
+	var wg, rg sync.WaitGroup
+	done := make(chan struct{})
+	for w := range writers {
+		wg.Go(func() {
+			for i := range perWriter {
+				if err := write(w, i); err != nil {
+					errs <- err
+				}
+			}
+		})
+	}
+	for r := range readers {
+		read := newReader(r)
+		rg.Go(func() {
+			for {
+				final := false
+				select {
+				case <-done:
+					final = true
+				default:
+				}
+				if err := read(final); err != nil {
+					errs <- err
+					return
+				}
+				if final {
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(done)
+	rg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
+
+// pluck returns f of each of xs, in order: what a test compares of a list.
+func pluck[T any](xs []T, f func(T) string) []string {
+	out := make([]string, 0, len(xs))
+	for _, x := range xs {
+		out = append(out, f(x))
+	}
+	return out
+}
+
+// interleaveOnce starts f in a goroutine of its own at the start of the next
+// write op to c, and lets that write go on without waiting for f: another
+// tab's request arriving while this one is in flight. The func it returns
+// removes the hook, waits for f if it started, and reports whether it did.
+func (s *fakeStore) interleaveOnce(op string, c conference.Collection, f func()) (wait func() bool) {
+	var once sync.Once
+	started, done := make(chan struct{}), make(chan struct{})
+	s.mu.Lock()
+	s.beforeWrite = func(o string, col conference.Collection, _ string) {
+		if o != op || col != c {
+			return
+		}
+		once.Do(func() {
+			close(started)
+			go func() {
+				defer close(done)
+				f()
+			}()
+		})
+	}
+	s.mu.Unlock()
+	return func() bool {
+		s.mu.Lock()
+		s.beforeWrite = nil
+		s.mu.Unlock()
+		select {
+		case <-started:
+			<-done
+			return true
+		default:
+			return false
+		}
+	}
 }

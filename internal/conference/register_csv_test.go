@@ -142,49 +142,52 @@ func TestService_ImportRegisterCSV_StoreFailure(t *testing.T) {
 	}
 }
 
-// A fullwidth formula, or one behind spaces, is defused in the register's
-// export and read back as it was by the import.
-func TestService_WriteRegisterCSV_Fullwidth(t *testing.T) {
-	l := newLondon(t)
-	in := entryInput(l)
-	in.Title = "\uFF1DHYPERLINK(\"http://evil.example\",\"click\")"
-	in.Summary = "\uFF0D2+3 judges"
-	in.LeadAgency = "\uFF20agency"
-	in.References = []conference.Reference{{URL: "https://example.org/a", Catalogue: "\uFF0BIJS", Identifier: "\uFF0D7"}}
-	_, err := l.svc.CreateRegisterEntry(ctx, l.followup, in)
-	assertNoError(t, err)
-	page, err := l.svc.Register(ctx, l.observer, conference.RegisterFilter{})
-	assertNoError(t, err)
-	var buf bytes.Buffer
-	writeRegisterCSV(t, l, &buf, page.Entries)
-	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(buf.String(), "\uFEFF"))).ReadAll()
-	assertNoError(t, err)
-	row := recs[1]
-	for i, want := range map[int]string{1: "'" + in.Title, 2: "'" + in.Summary, 4: "'" + in.LeadAgency} {
-		if row[i] != want {
-			t.Errorf("column %s=%q, want %q", recs[0][i], row[i], want)
-		}
-	}
-	recs[0], recs[1] = recs[0][1:], recs[1][1:]
-	var back bytes.Buffer
-	assertNoError(t, csv.NewWriter(&back).WriteAll(recs))
-	l2 := newLondon(t)
-	rep, err := l2.svc.ImportRegisterCSV(ctx, l2.followup, &back, false)
-	assertNoError(t, err)
-	e, err := l2.svc.RegisterEntry(ctx, l2.observer, rep.Created[0])
-	assertNoError(t, err)
-	if e.Title != in.Title || e.Summary != in.Summary || e.LeadAgency != in.LeadAgency || !reflect.DeepEqual(e.References, in.References) {
-		t.Fatalf("round trip: %+v", e)
+// A formula in a cell, in ASCII, fullwidth or behind spaces, is defused in
+// the register's export, and the export imports back (less its id) into the
+// same entry.
+func TestService_WriteRegisterCSV(t *testing.T) {
+	for _, tt := range []struct {
+		name                       string
+		title, summary, leadAgency string
+		ref                        conference.Reference
+	}{
+		{"ASCII", "=HYPERLINK(\"http://evil.example\",\"click\")", "-2+3 judges, Māori Land Court\nsecond line", "@agency",
+			conference.Reference{URL: "https://example.org/a", Catalogue: "IJS", Identifier: "+7"}},
+		{"Fullwidth", "\uFF1DHYPERLINK(\"http://evil.example\",\"click\")", "\uFF0D2+3 judges", "\uFF20agency",
+			conference.Reference{URL: "https://example.org/a", Catalogue: "\uFF0BIJS", Identifier: "\uFF0D7"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			l := newLondon(t)
+			in := entryInput(l)
+			in.Title, in.Summary, in.LeadAgency = tt.title, tt.summary, tt.leadAgency
+			in.References = []conference.Reference{tt.ref}
+			out, recs := exportEntry(t, l, in)
+			if !strings.HasPrefix(out, "\uFEFFid,title,") {
+				t.Fatalf("the export does not start with a BOM and the header: %q", out[:20])
+			}
+			row := recs[1]
+			for i, cell := range row {
+				if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+					t.Errorf("column %s starts with %q: a spreadsheet would run it", recs[0][i], cell[:1])
+				}
+			}
+			for i, want := range map[int]string{1: "'" + in.Title, 2: "'" + in.Summary, 4: "'" + in.LeadAgency} {
+				if row[i] != want {
+					t.Errorf("column %s=%q, want %q", recs[0][i], row[i], want)
+				}
+			}
+			if got, want := row[11], "cyberbullying"; got != want {
+				t.Fatalf("topics cell=%q, want the slug %q", got, want)
+			}
+			assertImportsBack(t, recs, in)
+		})
 	}
 }
 
-func TestService_WriteRegisterCSV(t *testing.T) {
-	l := newLondon(t)
-	in := entryInput(l)
-	in.Title = "=HYPERLINK(\"http://evil.example\",\"click\")"
-	in.Summary = "-2+3 judges, Māori Land Court\nsecond line"
-	in.LeadAgency = "@agency"
-	in.References = []conference.Reference{{URL: "https://example.org/a", Catalogue: "IJS", Identifier: "+7"}}
+// exportEntry stores in as the follow-up member's entry and returns the
+// register's CSV export, as written and as records without the BOM.
+func exportEntry(t *testing.T, l *london, in conference.RegisterEntryInput) (string, [][]string) {
+	t.Helper()
 	_, err := l.svc.CreateRegisterEntry(ctx, l.followup, in)
 	assertNoError(t, err)
 	page, err := l.svc.Register(ctx, l.observer, conference.RegisterFilter{})
@@ -192,34 +195,24 @@ func TestService_WriteRegisterCSV(t *testing.T) {
 	var buf bytes.Buffer
 	writeRegisterCSV(t, l, &buf, page.Entries)
 	out := buf.String()
-	if !strings.HasPrefix(out, "\uFEFFid,title,") {
-		t.Fatalf("the export does not start with a BOM and the header: %q", out[:20])
-	}
 	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(out, "\uFEFF"))).ReadAll()
 	assertNoError(t, err)
-	row := recs[1]
-	for i, cell := range row {
-		if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
-			t.Errorf("column %s starts with %q: a spreadsheet would run it", recs[0][i], cell[:1])
-		}
-	}
-	if got, want := row[1], "'"+in.Title; got != want {
-		t.Fatalf("title cell=%q, want %q", got, want)
-	}
-	if got, want := row[11], "cyberbullying"; got != want {
-		t.Fatalf("topics cell=%q, want the slug %q", got, want)
-	}
+	return out, recs
+}
 
-	// The export imports back (less its id) into the same entry.
-	recs[0] = recs[0][1:]
-	recs[1] = recs[1][1:]
+// assertImportsBack imports an export of one entry (less its id column) into
+// a fresh London and fails unless the entry read back is in again.
+func assertImportsBack(t *testing.T, recs [][]string, in conference.RegisterEntryInput) {
+	t.Helper()
+	for i := range recs {
+		recs[i] = recs[i][1:]
+	}
 	var back bytes.Buffer
-	w := csv.NewWriter(&back)
-	assertNoError(t, w.WriteAll(recs))
-	l2 := newLondon(t)
-	rep, err := l2.svc.ImportRegisterCSV(ctx, l2.followup, &back, false)
+	assertNoError(t, csv.NewWriter(&back).WriteAll(recs))
+	l := newLondon(t)
+	rep, err := l.svc.ImportRegisterCSV(ctx, l.followup, &back, false)
 	assertNoError(t, err)
-	e, err := l2.svc.RegisterEntry(ctx, l2.observer, rep.Created[0])
+	e, err := l.svc.RegisterEntry(ctx, l.observer, rep.Created[0])
 	assertNoError(t, err)
 	if e.Title != in.Title || e.Summary != in.Summary || e.LeadAgency != in.LeadAgency || !reflect.DeepEqual(e.References, in.References) {
 		t.Fatalf("round trip: %+v", e)

@@ -31,11 +31,7 @@ func validEntry() conference.RegisterEntry {
 
 func TestRegisterEntry_Validate(t *testing.T) {
 	long := strings.Repeat("x", 201)
-	for _, tt := range []struct {
-		name  string
-		edit  func(e *conference.RegisterEntry)
-		field string // "" when valid
-	}{
+	testValidate(t, validEntry, []editCase[conference.RegisterEntry]{
 		{"valid", func(e *conference.RegisterEntry) {}, ""},
 		{"no end date", func(e *conference.RegisterEntry) { e.EndDate = "" }, ""},
 		{"one-day activity", func(e *conference.RegisterEntry) { e.EndDate = e.StartDate }, ""},
@@ -79,18 +75,7 @@ func TestRegisterEntry_Validate(t *testing.T) {
 				e.References = append(e.References, conference.Reference{URL: "https://example.org"})
 			}
 		}, "references"},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			e := validEntry()
-			tt.edit(&e)
-			err := e.Validate()
-			if tt.field == "" {
-				assertNoError(t, err)
-				return
-			}
-			assertInvalid(t, err, tt.field)
-		})
-	}
+	})
 }
 
 func TestRegisterEntry_Problems_NamesEveryField(t *testing.T) {

@@ -146,11 +146,7 @@ func TestService_Delegations(t *testing.T) {
 	l := newLondon(t)
 	ds, err := l.svc.Delegations(ctx, l.observer)
 	assertNoError(t, err)
-	var codes []string
-	for _, d := range ds {
-		codes = append(codes, d.Code)
-	}
-	if got, want := fmt.Sprint(codes), "[AU CA GB NZ US]"; got != want {
+	if got, want := fmt.Sprint(pluck(ds, func(d *conference.Delegation) string { return d.Code })), "[AU CA GB NZ US]"; got != want {
 		t.Fatalf("codes=%s, want %s", got, want)
 	}
 
@@ -201,11 +197,7 @@ func TestService_Topics(t *testing.T) {
 	t.Run("ByTitle", func(t *testing.T) {
 		ts, err := l.svc.Topics(ctx, l.delegate)
 		assertNoError(t, err)
-		var slugs []string
-		for _, tp := range ts {
-			slugs = append(slugs, tp.Slug)
-		}
-		if got, want := fmt.Sprint(slugs), "[cyberbullying privacy-information-sharing]"; got != want {
+		if got, want := fmt.Sprint(pluck(ts, func(tp *conference.Topic) string { return tp.Slug })), "[cyberbullying privacy-information-sharing]"; got != want {
 			t.Fatalf("slugs=%s, want %s", got, want)
 		}
 	})
@@ -347,10 +339,7 @@ func TestService_Meetings(t *testing.T) {
 		}
 		ms, err := l.svc.Meetings(ctx, l.observer)
 		assertNoError(t, err)
-		var dates []string
-		for _, m := range ms {
-			dates = append(dates, m.StartDate)
-		}
+		dates := pluck(ms, func(m *conference.Meeting) string { return m.StartDate })
 		if !slices.IsSortedFunc(dates, func(a, b string) int { return cmp.Compare(b, a) }) || dates[0] != "2015-06-01" {
 			t.Fatalf("start dates %v: want the most recent first", dates)
 		}
@@ -1156,66 +1145,38 @@ func TestService_Concurrent(t *testing.T) {
 	start := mustTime("2014-07-09T08:00:00Z")
 	gen := l.svc.Generation()
 
-	var wg sync.WaitGroup
-	done := make(chan struct{})
-	errs := make(chan error, writers*perWriter+readers)
-	for w := range writers {
-		wg.Go(func() {
-			for i := range perWriter {
-				// Starts interleave across writers so that inserts land in
-				// the middle of the agenda.
-				st := start.Add(time.Duration(i*writers+w) * 10 * time.Minute)
-				_, err := l.svc.CreateSession(ctx, l.admin, l.meeting.ID, conference.SessionInput{
-					Title: fmt.Sprintf("w%d-%02d", w, i), Start: st, End: st.Add(30 * time.Minute),
-				})
-				if err != nil {
-					errs <- err
+	writeWhileReading(t, writers, perWriter, func(w, i int) error {
+		// Starts interleave across writers so that inserts land in the
+		// middle of the agenda.
+		st := start.Add(time.Duration(i*writers+w) * 10 * time.Minute)
+		_, err := l.svc.CreateSession(ctx, l.admin, l.meeting.ID, conference.SessionInput{
+			Title: fmt.Sprintf("w%d-%02d", w, i), Start: st, End: st.Add(30 * time.Minute),
+		})
+		return err
+	}, readers, func(int) func(bool) error {
+		seen := 0
+		return func(bool) error {
+			agenda, err := l.svc.Agenda(ctx, l.observer, l.meeting.ID)
+			if err != nil {
+				return err
+			}
+			if len(agenda) < seen {
+				return fmt.Errorf("agenda shrank from %d to %d", seen, len(agenda))
+			}
+			seen = len(agenda)
+			for i := 1; i < len(agenda); i++ {
+				if agenda[i-1].Start.After(agenda[i].Start) {
+					return fmt.Errorf("agenda out of order at %d", i)
 				}
 			}
-		})
-	}
-	var rg sync.WaitGroup
-	for range readers {
-		rg.Go(func() {
-			seen := 0
-			for {
-				select {
-				case <-done:
-					return
-				default:
-				}
-				agenda, err := l.svc.Agenda(ctx, l.observer, l.meeting.ID)
-				if err != nil {
-					errs <- err
-					return
-				}
-				if len(agenda) < seen {
-					errs <- fmt.Errorf("agenda shrank from %d to %d", seen, len(agenda))
-					return
-				}
-				seen = len(agenda)
-				for i := 1; i < len(agenda); i++ {
-					if agenda[i-1].Start.After(agenda[i].Start) {
-						errs <- fmt.Errorf("agenda out of order at %d", i)
-						return
-					}
-				}
-				if len(agenda) > 0 {
-					if _, err := l.svc.Session(ctx, l.observer, agenda[len(agenda)-1].ID); err != nil {
-						errs <- err
-						return
-					}
+			if len(agenda) > 0 {
+				if _, err := l.svc.Session(ctx, l.observer, agenda[len(agenda)-1].ID); err != nil {
+					return err
 				}
 			}
-		})
-	}
-	wg.Wait()
-	close(done)
-	rg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Error(err)
-	}
+			return nil
+		}
+	})
 
 	agenda, err := l.svc.Agenda(ctx, l.observer, l.meeting.ID)
 	assertNoError(t, err)

@@ -118,12 +118,46 @@ func assertNoError(tb testing.TB, err error) {
 	}
 }
 
+// editCase is one row of a table of edits: edit breaks (or keeps) one thing
+// of a valid value, and field names what must be refused.
+type editCase[T any] struct {
+	name  string
+	edit  func(*T)
+	field string // "" when valid
+}
+
+// testEdits runs each case as a subtest: check gets a fresh valid value with
+// the case's edit made, and the field the case names.
+func testEdits[T any](t *testing.T, valid func() T, cases []editCase[T], check func(t *testing.T, v T, field string)) {
+	t.Helper()
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			v := valid()
+			tt.edit(&v)
+			check(t, v, tt.field)
+		})
+	}
+}
+
+// testValidate holds every type's Validate to the same answer: no error, or
+// an invalid error naming the field, with a message.
+func testValidate[T any, P interface {
+	*T
+	Validate() error
+}](t *testing.T, valid func() T, cases []editCase[T]) {
+	t.Helper()
+	testEdits(t, valid, cases, func(t *testing.T, v T, field string) {
+		err := P(&v).Validate()
+		if field == "" {
+			assertNoError(t, err)
+			return
+		}
+		assertInvalid(t, err, field)
+	})
+}
+
 func TestUser_Validate(t *testing.T) {
-	for _, tt := range []struct {
-		name  string
-		edit  func(u *conference.User)
-		field string // "" when valid
-	}{
+	testValidate(t, validUser, []editCase[conference.User]{
 		{"Valid", func(u *conference.User) {}, ""},
 		{"ValidObserverWithoutDelegation", func(u *conference.User) {
 			u.Roles, u.Delegation = []conference.Role{conference.RoleObserver}, ""
@@ -173,26 +207,11 @@ func TestUser_Validate(t *testing.T) {
 		{"AdminAndHeadWithoutDelegation", func(u *conference.User) {
 			u.Roles, u.Delegation = []conference.Role{conference.RoleAdmin, conference.RoleHead}, ""
 		}, "delegation"},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			u := validUser()
-			tt.edit(&u)
-			err := u.Validate()
-			if tt.field == "" {
-				assertNoError(t, err)
-				return
-			}
-			assertInvalid(t, err, tt.field)
-		})
-	}
+	})
 }
 
 func TestDelegation_Validate(t *testing.T) {
-	for _, tt := range []struct {
-		name  string
-		edit  func(d *conference.Delegation)
-		field string
-	}{
+	testValidate(t, validDelegation, []editCase[conference.Delegation]{
 		{"Valid", func(d *conference.Delegation) {}, ""},
 		{"ValidNoAgencies", func(d *conference.Delegation) { d.Agencies = nil }, ""},
 
@@ -209,26 +228,11 @@ func TestDelegation_Validate(t *testing.T) {
 		{"NameEmpty", func(d *conference.Delegation) { d.Name = "" }, "name"},
 		{"NameBlank", func(d *conference.Delegation) { d.Name = "  " }, "name"},
 		{"AgencyBlank", func(d *conference.Delegation) { d.Agencies = []string{"Crown Prosecution Service", " "} }, "agencies"},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			d := validDelegation()
-			tt.edit(&d)
-			err := d.Validate()
-			if tt.field == "" {
-				assertNoError(t, err)
-				return
-			}
-			assertInvalid(t, err, tt.field)
-		})
-	}
+	})
 }
 
 func TestTopic_Validate(t *testing.T) {
-	for _, tt := range []struct {
-		name  string
-		edit  func(tp *conference.Topic)
-		field string
-	}{
+	testValidate(t, validTopic, []editCase[conference.Topic]{
 		{"Valid", func(tp *conference.Topic) {}, ""},
 		{"ValidHyphenated", func(tp *conference.Topic) { tp.Slug = "freedom-of-expression-social-media-contempt" }, ""},
 		{"ValidDigits", func(tp *conference.Topic) { tp.Slug = "g7-2014" }, ""},
@@ -252,26 +256,11 @@ func TestTopic_Validate(t *testing.T) {
 		{"TitleBlank", func(tp *conference.Topic) { tp.Title = "\t" }, "title"},
 		{"TitleTooLong", func(tp *conference.Topic) { tp.Title = strings.Repeat("t", 201) }, "title"},
 		{"DescriptionTooLong", func(tp *conference.Topic) { tp.Description = strings.Repeat("d", 5001) }, "description"},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			tp := validTopic()
-			tt.edit(&tp)
-			err := tp.Validate()
-			if tt.field == "" {
-				assertNoError(t, err)
-				return
-			}
-			assertInvalid(t, err, tt.field)
-		})
-	}
+	})
 }
 
 func TestMeeting_Validate(t *testing.T) {
-	for _, tt := range []struct {
-		name  string
-		edit  func(m *conference.Meeting)
-		field string
-	}{
+	testValidate(t, validMeeting, []editCase[conference.Meeting]{
 		{"Valid", func(m *conference.Meeting) {}, ""},
 		{"ValidOneDay", func(m *conference.Meeting) { m.EndDate = m.StartDate }, ""},
 		{"ValidInSession", func(m *conference.Meeting) { m.Status = conference.MeetingInSession }, ""},
@@ -312,18 +301,7 @@ func TestMeeting_Validate(t *testing.T) {
 
 		{"HostNotAmongDelegations", func(m *conference.Meeting) { m.Delegations = []string{"AU", "CA", "NZ", "US"} }, "delegations"},
 		{"NoDelegations", func(m *conference.Meeting) { m.Delegations = nil }, "delegations"},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			m := validMeeting()
-			tt.edit(&m)
-			err := m.Validate()
-			if tt.field == "" {
-				assertNoError(t, err)
-				return
-			}
-			assertInvalid(t, err, tt.field)
-		})
-	}
+	})
 }
 
 func TestMeeting_Span(t *testing.T) {
@@ -371,11 +349,7 @@ func TestMeeting_Validate_ThirtyTwoDays(t *testing.T) {
 }
 
 func TestSession_Validate(t *testing.T) {
-	for _, tt := range []struct {
-		name  string
-		edit  func(s *conference.Session)
-		field string
-	}{
+	testValidate(t, validSession, []editCase[conference.Session]{
 		{"Valid", func(s *conference.Session) {}, ""},
 		{"ValidTwelveHours", func(s *conference.Session) { s.End = s.Start.Add(12 * time.Hour) }, ""},
 		{"ValidOneMinute", func(s *conference.Session) { s.End = s.Start.Add(time.Minute) }, ""},
@@ -399,26 +373,11 @@ func TestSession_Validate(t *testing.T) {
 		{"StatusUnknown", func(s *conference.Session) { s.Status = "cancelled" }, "status"},
 		{"DuplicateRapporteur", func(s *conference.Session) { s.Rapporteurs = []string{"r1", "r2", "r1"} }, "rapporteurs"},
 		{"DuplicateTopic", func(s *conference.Session) { s.Topics = []string{"t2", "t2"} }, "topics"},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			s := validSession()
-			tt.edit(&s)
-			err := s.Validate()
-			if tt.field == "" {
-				assertNoError(t, err)
-				return
-			}
-			assertInvalid(t, err, tt.field)
-		})
-	}
+	})
 }
 
 func TestNote_Validate(t *testing.T) {
-	for _, tt := range []struct {
-		name  string
-		edit  func(n *conference.Note)
-		field string
-	}{
+	testValidate(t, validNote, []editCase[conference.Note]{
 		{"Valid", func(n *conference.Note) {}, ""},
 		{"ValidAllMarkings", func(n *conference.Note) { n.Marking = conference.MarkingAll }, ""},
 		{"ValidHeads", func(n *conference.Note) { n.Marking = conference.MarkingHeads }, ""},
@@ -443,18 +402,7 @@ func TestNote_Validate(t *testing.T) {
 		{"AmendsNegative", func(n *conference.Note) { n.Amends = -1 }, "amends"},
 		{"AmendsItself", func(n *conference.Note) { n.Seq, n.Amends = 3, 3 }, "amends"},
 		{"AmendsLater", func(n *conference.Note) { n.Seq, n.Amends = 3, 4 }, "amends"},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			n := validNote()
-			tt.edit(&n)
-			err := n.Validate()
-			if tt.field == "" {
-				assertNoError(t, err)
-				return
-			}
-			assertInvalid(t, err, tt.field)
-		})
-	}
+	})
 }
 
 // Limits that the messages state in characters should count characters, as

@@ -2,11 +2,13 @@ package mongostore_test
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"net"
+	"reflect"
 	"slices"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -74,45 +76,50 @@ func sample() *conference.Snapshot {
 	}
 }
 
+// snapshotLists calls f with each list of a Snapshot and the collection it
+// holds: Snapshot fields are named after their collection ("Register" holds
+// "register"), so that a collection added to the domain is not forgotten here.
+func snapshotLists(snap *conference.Snapshot, f func(c conference.Collection, list reflect.Value)) {
+	sv := reflect.ValueOf(snap).Elem()
+	for _, fd := range reflect.VisibleFields(sv.Type()) {
+		if c := conference.Collection(strings.ToLower(fd.Name)); fd.Type.Kind() == reflect.Slice && slices.Contains(conference.Collections, c) {
+			f(c, sv.FieldByIndex(fd.Index))
+		}
+	}
+}
+
 // insertAll stores every document of snap through the Store.
 func insertAll(t testing.TB, st *mongostore.Store, snap *conference.Snapshot) {
 	t.Helper()
 	ctx := context.Background()
-	each := func(c conference.Collection, n int, doc func(i int) any) {
-		for i := range n {
-			if err := st.Insert(ctx, c, doc(i)); err != nil {
+	snapshotLists(snap, func(c conference.Collection, list reflect.Value) {
+		for i := range list.Len() {
+			if err := st.Insert(ctx, c, list.Index(i).Addr().Interface()); err != nil {
 				t.Fatalf("Insert into %s: %v", c, err)
 			}
 		}
-	}
-	each(conference.Delegations, len(snap.Delegations), func(i int) any { return &snap.Delegations[i] })
-	each(conference.Topics, len(snap.Topics), func(i int) any { return &snap.Topics[i] })
-	each(conference.Meetings, len(snap.Meetings), func(i int) any { return &snap.Meetings[i] })
-	each(conference.Sessions, len(snap.Sessions), func(i int) any { return &snap.Sessions[i] })
-	each(conference.Users, len(snap.Users), func(i int) any { return &snap.Users[i] })
-	each(conference.Logins, len(snap.Logins), func(i int) any { return &snap.Logins[i] })
-	each(conference.Tokens, len(snap.Tokens), func(i int) any { return &snap.Tokens[i] })
-	each(conference.Notes, len(snap.Notes), func(i int) any { return &snap.Notes[i] })
-	each(conference.Outcomes, len(snap.Outcomes), func(i int) any { return &snap.Outcomes[i] })
-	each(conference.Actions, len(snap.Actions), func(i int) any { return &snap.Actions[i] })
-	each(conference.Register, len(snap.Register), func(i int) any { return &snap.Register[i] })
-	each(conference.Links, len(snap.Links), func(i int) any { return &snap.Links[i] })
+	})
 }
 
-// sortSnapshot orders every list by id, since the store promises no order.
-func sortSnapshot(s *conference.Snapshot) {
-	slices.SortFunc(s.Delegations, func(a, b conference.Delegation) int { return cmp.Compare(a.Code, b.Code) })
-	slices.SortFunc(s.Topics, func(a, b conference.Topic) int { return cmp.Compare(a.ID, b.ID) })
-	slices.SortFunc(s.Meetings, func(a, b conference.Meeting) int { return cmp.Compare(a.ID, b.ID) })
-	slices.SortFunc(s.Sessions, func(a, b conference.Session) int { return cmp.Compare(a.ID, b.ID) })
-	slices.SortFunc(s.Users, func(a, b conference.User) int { return cmp.Compare(a.ID, b.ID) })
-	slices.SortFunc(s.Logins, func(a, b conference.Login) int { return cmp.Compare(a.ID, b.ID) })
-	slices.SortFunc(s.Tokens, func(a, b conference.Token) int { return cmp.Compare(a.ID, b.ID) })
-	slices.SortFunc(s.Notes, func(a, b conference.Note) int { return cmp.Compare(a.ID, b.ID) })
-	slices.SortFunc(s.Outcomes, func(a, b conference.Outcome) int { return cmp.Compare(a.ID, b.ID) })
-	slices.SortFunc(s.Actions, func(a, b conference.Action) int { return cmp.Compare(a.ID, b.ID) })
-	slices.SortFunc(s.Register, func(a, b conference.RegisterEntry) int { return cmp.Compare(a.ID, b.ID) })
-	slices.SortFunc(s.Links, func(a, b conference.Link) int { return cmp.Compare(a.ID, b.ID) })
+// sortSnapshot orders every list by its documents' _id, since the store
+// promises no order.
+func sortSnapshot(snap *conference.Snapshot) {
+	snapshotLists(snap, func(_ conference.Collection, list reflect.Value) {
+		id := idField(list.Type().Elem())
+		sort.SliceStable(list.Interface(), func(i, j int) bool {
+			return list.Index(i).FieldByIndex(id).String() < list.Index(j).FieldByIndex(id).String()
+		})
+	})
+}
+
+// idField is the index of the field of document type t stored as _id.
+func idField(t reflect.Type) []int {
+	for _, fd := range reflect.VisibleFields(t) {
+		if name, _, _ := strings.Cut(fd.Tag.Get("bson"), ","); name == "_id" {
+			return fd.Index
+		}
+	}
+	panic(fmt.Sprintf("%s has no _id field", t))
 }
 
 func load(t testing.TB, st *mongostore.Store) *conference.Snapshot {
@@ -158,27 +165,13 @@ func TestRoundTrip(t *testing.T) {
 	sortSnapshot(want)
 	// Compared as stored, so that a list field left nil in sample() (stored
 	// and loaded as []) does not fail this test.
-	for _, c := range []struct {
-		name      string
-		got, want any
-	}{
-		{"delegations", got.Delegations, want.Delegations},
-		{"topics", got.Topics, want.Topics},
-		{"meetings", got.Meetings, want.Meetings},
-		{"sessions", got.Sessions, want.Sessions},
-		{"users", got.Users, want.Users},
-		{"logins", got.Logins, want.Logins},
-		{"tokens", got.Tokens, want.Tokens},
-		{"notes", got.Notes, want.Notes},
-		{"outcomes", got.Outcomes, want.Outcomes},
-		{"actions", got.Actions, want.Actions},
-		{"register", got.Register, want.Register},
-		{"links", got.Links, want.Links},
-	} {
-		if g, w := asStored(t, c.got), asStored(t, c.want); !bytes.Equal(g, w) {
-			t.Errorf("loaded %s:\n got %v\nwant %v", c.name, bson.Raw(g), bson.Raw(w))
+	loaded := map[conference.Collection]any{}
+	snapshotLists(got, func(c conference.Collection, list reflect.Value) { loaded[c] = list.Interface() })
+	snapshotLists(want, func(c conference.Collection, list reflect.Value) {
+		if g, w := asStored(t, loaded[c]), asStored(t, list.Interface()); !bytes.Equal(g, w) {
+			t.Errorf("loaded %s:\n got %v\nwant %v", c, bson.Raw(g), bson.Raw(w))
 		}
-	}
+	})
 }
 
 // asStored encodes a list of documents as the store writes them.

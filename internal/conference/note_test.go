@@ -1,10 +1,10 @@
 package conference_test
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -405,85 +405,55 @@ func TestService_PostNote_Concurrent(t *testing.T) {
 	assertNoError(t, err)
 
 	const writers, perWriter, readers = 8, 25, 8
-	var wg sync.WaitGroup
-	errs := make(chan error, writers*perWriter*2+readers)
-	for w := range writers {
+	writeWhileReading(t, writers, perWriter, func(w, i int) error {
 		author := l.rapporteur
 		if w%2 == 1 {
 			author = second
 		}
-		wg.Go(func() {
-			for i := range perWriter {
-				// Each post is sent twice, as a client retrying after a
-				// dropped connection would.
-				id := fmt.Sprintf("w%d-%d", w, i)
-				for range 2 {
-					_, _, err := l.svc.PostNote(ctx, author, se.ID, conference.NoteInput{
-						ClientID: id, Text: id, Marking: conference.Markings[i%3],
-					})
-					if err != nil {
-						errs <- err
-					}
-				}
-			}
-		})
-	}
-	done := make(chan struct{})
-	var rg sync.WaitGroup
-	for r := range readers {
+		// Each post is sent twice, as a client retrying after a dropped
+		// connection would.
+		id := fmt.Sprintf("w%d-%d", w, i)
+		var errs []error
+		for range 2 {
+			_, _, err := l.svc.PostNote(ctx, author, se.ID, conference.NoteInput{
+				ClientID: id, Text: id, Marking: conference.Markings[i%3],
+			})
+			errs = append(errs, err)
+		}
+		return errors.Join(errs...)
+	}, readers, func(r int) func(bool) error {
 		reader := []*conference.User{l.admin, l.delegate, l.observer, l.head}[r%4]
-		rg.Go(func() {
-			var cursor, lastSeen int64
-			seen := map[string]bool{}
-			for {
-				finished := false
-				select {
-				case <-done:
-					finished = true // one more catch-up after the last write
-				default:
-				}
-				ns, last, err := l.svc.Notes(ctx, reader, se.ID, cursor)
-				if err != nil {
-					errs <- err
-					return
-				}
-				for _, n := range ns {
-					if n.Seq <= lastSeen {
-						errs <- fmt.Errorf("reader %d: seq %d after %d", r, n.Seq, lastSeen)
-						return
-					}
-					if seen[n.ClientID] {
-						errs <- fmt.Errorf("reader %d: client id %s twice", r, n.ClientID)
-						return
-					}
-					if !reader.MayRead(n.Marking) {
-						errs <- fmt.Errorf("reader %d: note marked %s", r, n.Marking)
-						return
-					}
-					seen[n.ClientID] = true
-					lastSeen = n.Seq
-				}
-				if last < cursor {
-					errs <- fmt.Errorf("reader %d: cursor went back from %d to %d", r, cursor, last)
-					return
-				}
-				cursor = last
-				if finished {
-					if cursor != writers*perWriter {
-						errs <- fmt.Errorf("reader %d: caught up to %d, want %d", r, cursor, writers*perWriter)
-					}
-					return
-				}
+		var cursor, lastSeen int64
+		seen := map[string]bool{}
+		// final: one more catch-up after the last write.
+		return func(final bool) error {
+			ns, last, err := l.svc.Notes(ctx, reader, se.ID, cursor)
+			if err != nil {
+				return err
 			}
-		})
-	}
-	wg.Wait()
-	close(done)
-	rg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Error(err)
-	}
+			for _, n := range ns {
+				if n.Seq <= lastSeen {
+					return fmt.Errorf("reader %d: seq %d after %d", r, n.Seq, lastSeen)
+				}
+				if seen[n.ClientID] {
+					return fmt.Errorf("reader %d: client id %s twice", r, n.ClientID)
+				}
+				if !reader.MayRead(n.Marking) {
+					return fmt.Errorf("reader %d: note marked %s", r, n.Marking)
+				}
+				seen[n.ClientID] = true
+				lastSeen = n.Seq
+			}
+			if last < cursor {
+				return fmt.Errorf("reader %d: cursor went back from %d to %d", r, cursor, last)
+			}
+			cursor = last
+			if final && cursor != writers*perWriter {
+				return fmt.Errorf("reader %d: caught up to %d, want %d", r, cursor, writers*perWriter)
+			}
+			return nil
+		}
+	})
 
 	ns, last, err := l.svc.Notes(ctx, l.admin, se.ID, 0)
 	assertNoError(t, err)

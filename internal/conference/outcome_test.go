@@ -6,6 +6,23 @@ import (
 	"github.com/quintet-ag/quintet/internal/conference"
 )
 
+func TestOutcome_Validate(t *testing.T) {
+	valid := func() conference.Outcome {
+		return conference.Outcome{Kind: conference.OutcomeDecision, Text: "Share training materials.",
+			Sources: []int64{1, 2}, Marking: conference.MarkingAll, Status: conference.OutcomeDraft}
+	}
+	testValidate(t, valid, []editCase[conference.Outcome]{
+		{"valid", func(o *conference.Outcome) {}, ""},
+		{"unknown kind", func(o *conference.Outcome) { o.Kind = "resolution" }, "kind"},
+		{"no text", func(o *conference.Outcome) { o.Text = "\n" }, "text"},
+		{"unknown marking", func(o *conference.Outcome) { o.Marking = "" }, "marking"},
+		{"unknown status", func(o *conference.Outcome) { o.Status = "final" }, "status"},
+		{"source zero", func(o *conference.Outcome) { o.Sources = []int64{0} }, "sources"},
+		{"source twice", func(o *conference.Outcome) { o.Sources = []int64{2, 2} }, "sources"},
+		{"draft with sign-offs", func(o *conference.Outcome) { o.SignOffs = []conference.SignOff{{Delegation: "CA"}} }, "status"},
+	})
+}
+
 func TestService_CreateOutcome_Permissions(t *testing.T) {
 	w := newWorld(t)
 	for _, tt := range []struct {

@@ -56,11 +56,13 @@ func TestService_CreateUser(t *testing.T) {
 		}
 	})
 
-	for _, tt := range []struct {
-		name  string
-		edit  func(in *conference.UserInput)
-		field string
-	}{
+	newUser := func() conference.UserInput {
+		return conference.UserInput{
+			Email: "new@example.org", Name: "New User", Roles: []conference.Role{conference.RoleDelegate},
+			Delegation: "NZ", Password: password,
+		}
+	}
+	testEdits(t, newUser, []editCase[conference.UserInput]{
 		{"PasswordEmpty", func(in *conference.UserInput) { in.Password = "" }, "password"},
 		{"PasswordNineCharacters", func(in *conference.UserInput) { in.Password = "123456789" }, "password"},
 		{"PasswordTooLong", func(in *conference.UserInput) { in.Password = strings.Repeat("p", 257) }, "password"},
@@ -71,19 +73,12 @@ func TestService_CreateUser(t *testing.T) {
 		{"UnknownRole", func(in *conference.UserInput) { in.Roles = []conference.Role{"chair"} }, "roles"},
 		{"DelegateWithoutDelegation", func(in *conference.UserInput) { in.Delegation = "" }, "delegation"},
 		{"UnknownDelegation", func(in *conference.UserInput) { in.Delegation = "FR" }, "delegation"},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			b := l.before(t)
-			in := conference.UserInput{
-				Email: "new@example.org", Name: "New User", Roles: []conference.Role{conference.RoleDelegate},
-				Delegation: "NZ", Password: password,
-			}
-			tt.edit(&in)
-			_, err := l.svc.CreateUser(ctx, l.admin, in)
-			assertInvalid(t, err, tt.field)
-			l.assertUnchanged(t, b)
-		})
-	}
+	}, func(t *testing.T, in conference.UserInput, field string) {
+		b := l.before(t)
+		_, err := l.svc.CreateUser(ctx, l.admin, in)
+		assertInvalid(t, err, field)
+		l.assertUnchanged(t, b)
+	})
 
 	t.Run("PasswordLimits", func(t *testing.T) {
 		for i, pw := range []string{strings.Repeat("p", conference.MinPasswordLength), strings.Repeat("p", conference.MaxPasswordLength)} {
@@ -223,13 +218,9 @@ func TestService_UpdateUser(t *testing.T) {
 
 	t.Run("RoleChangeRevokesLogins", func(t *testing.T) {
 		l := newLondon(t)
-		login := l.mustSignIn(t, "delegate@ag.gov.au")
-		_, err := l.svc.UpdateUser(ctx, l.admin, l.delegate.ID, conference.UserUpdate{
+		login := l.delegateLoginRevokedBy(t, conference.UserUpdate{
 			Roles: &[]conference.Role{conference.RoleDelegate, conference.RoleHead},
 		})
-		assertNoError(t, err)
-		_, err = l.svc.LoginUser(ctx, login)
-		assertCode(t, err, conference.EUNAUTHORIZED)
 		if l.svc.LoginExists(login) {
 			t.Fatal("LoginExists after a role change")
 		}
@@ -243,21 +234,13 @@ func TestService_UpdateUser(t *testing.T) {
 
 	t.Run("DelegationChangeRevokesLogins", func(t *testing.T) {
 		l := newLondon(t)
-		login := l.mustSignIn(t, "delegate@ag.gov.au")
-		_, err := l.svc.UpdateUser(ctx, l.admin, l.delegate.ID, conference.UserUpdate{Delegation: ptr("NZ")})
-		assertNoError(t, err)
-		_, err = l.svc.LoginUser(ctx, login)
-		assertCode(t, err, conference.EUNAUTHORIZED)
+		l.delegateLoginRevokedBy(t, conference.UserUpdate{Delegation: ptr("NZ")})
 	})
 
 	t.Run("PasswordChange", func(t *testing.T) {
 		l := newLondon(t)
-		login := l.mustSignIn(t, "delegate@ag.gov.au")
-		_, err := l.svc.UpdateUser(ctx, l.admin, l.delegate.ID, conference.UserUpdate{Password: ptr("a new password, long enough")})
-		assertNoError(t, err)
-		_, err = l.svc.LoginUser(ctx, login)
-		assertCode(t, err, conference.EUNAUTHORIZED)
-		_, _, err = l.svc.SignIn(ctx, "delegate@ag.gov.au", password)
+		l.delegateLoginRevokedBy(t, conference.UserUpdate{Password: ptr("a new password, long enough")})
+		_, _, err := l.svc.SignIn(ctx, "delegate@ag.gov.au", password)
 		assertCode(t, err, conference.EUNAUTHORIZED)
 		_, _, err = l.svc.SignIn(ctx, "delegate@ag.gov.au", "a new password, long enough")
 		assertNoError(t, err)
@@ -535,25 +518,14 @@ func TestService_SignOut_DuringLastSeenWrite(t *testing.T) {
 	l := newLondon(t)
 	secret := l.mustSignIn(t, "delegate@ag.gov.au")
 	l.clock.Advance(time.Hour)
-	var once bool
-	done := make(chan struct{})
-	l.store.beforeWrite = func(op string, c conference.Collection, id string) {
-		if op == "replace" && c == conference.Logins && !once {
-			once = true
-			// The user signs out in another tab while this request is in
-			// flight; the other tab does not wait for this one.
-			go func() {
-				defer close(done)
-				if err := l.svc.SignOut(ctx, secret); err != nil {
-					t.Errorf("SignOut: %v", err)
-				}
-			}()
+	// The user signs out in another tab while this request is in flight.
+	wait := l.store.interleaveOnce("replace", conference.Logins, func() {
+		if err := l.svc.SignOut(ctx, secret); err != nil {
+			t.Errorf("SignOut: %v", err)
 		}
-	}
+	})
 	_, _ = l.svc.LoginUser(ctx, secret)
-	<-done
-	l.store.beforeWrite = nil
-	if !once {
+	if !wait() {
 		t.Fatal("LoginUser did not write LastSeen back")
 	}
 	if l.svc.LoginExists(secret) {
@@ -725,24 +697,14 @@ func TestService_SignIn_StoreFailure(t *testing.T) {
 // flight when the password changes must not leave a working login behind.
 func TestService_SignIn_DuringPasswordChange(t *testing.T) {
 	l := newLondon(t)
-	var once bool
-	done := make(chan struct{})
-	l.store.beforeWrite = func(op string, c conference.Collection, id string) {
-		if op == "insert" && c == conference.Logins && !once {
-			once = true
-			go func() {
-				defer close(done)
-				_, err := l.svc.UpdateUser(ctx, l.admin, l.delegate.ID, conference.UserUpdate{Password: ptr("a brand new password")})
-				if err != nil {
-					t.Errorf("UpdateUser: %v", err)
-				}
-			}()
+	wait := l.store.interleaveOnce("insert", conference.Logins, func() {
+		_, err := l.svc.UpdateUser(ctx, l.admin, l.delegate.ID, conference.UserUpdate{Password: ptr("a brand new password")})
+		if err != nil {
+			t.Errorf("UpdateUser: %v", err)
 		}
-	}
+	})
 	secret, _, err := l.svc.SignIn(ctx, "delegate@ag.gov.au", password)
-	<-done
-	l.store.beforeWrite = nil
-	if !once {
+	if !wait() {
 		t.Fatal("SignIn stored no login")
 	}
 	if err == nil {
@@ -750,4 +712,16 @@ func TestService_SignIn_DuringPasswordChange(t *testing.T) {
 			t.Fatal("a login made with the old password works after the password changed")
 		}
 	}
+}
+
+// delegateLoginRevokedBy signs the delegate in, has the secretariat make
+// update to the account, and fails unless the login no longer works.
+func (l *london) delegateLoginRevokedBy(t *testing.T, update conference.UserUpdate) (login string) {
+	t.Helper()
+	login = l.mustSignIn(t, "delegate@ag.gov.au")
+	_, err := l.svc.UpdateUser(ctx, l.admin, l.delegate.ID, update)
+	assertNoError(t, err)
+	_, err = l.svc.LoginUser(ctx, login)
+	assertCode(t, err, conference.EUNAUTHORIZED)
+	return login
 }
