@@ -364,3 +364,49 @@ describe('LiveClient: posts', () => {
   });
 });
 
+
+describe('LiveClient: the channel’s notes, read by views', () => {
+  function withNotes() {
+    const f = following();
+    const got: (readonly Note[])[] = [];
+    const stop = f.client.subscribe('session:s1', { notes: (ns) => got.push(ns) });
+    got.length = 0; // what it held on subscribing: nothing yet
+    return { ...f, got, stop };
+  }
+  const seqs = (ns: readonly Note[] | undefined) => ns?.map((n) => n.seq);
+
+  it('hands a view the notes once per frame, in seq order, as a new array each time', () => {
+    const f = withNotes();
+    f.env.socket.frame(noteMsg(1), noteMsg(3), noteMsg(2));
+    expect(f.got.map(seqs)).toEqual([[1, 2, 3]]);
+    const first = f.got[0]!;
+    f.env.socket.frame(noteMsg(4));
+    expect(f.got.map(seqs)).toEqual([[1, 2, 3], [1, 2, 3, 4]]);
+    expect(seqs(first)).toEqual([1, 2, 3]); // what a view was handed is never changed under it
+    expect(f.client.notes('session:s1')).toBe(f.got[1]);
+  });
+
+  it('says nothing when a frame changed nothing, and hands an empty record on reset', () => {
+    const f = withNotes();
+    f.env.socket.frame(noteMsg(1), noteMsg(2));
+    f.env.socket.frame(noteMsg(2), { type: 'pong' });
+    expect(f.got).toHaveLength(1);
+    f.env.socket.drop();
+    f.env.advance(1000);
+    f.env.socket.open();
+    f.env.socket.hello();
+    const sub = f.env.socket.ofType('subscribe').at(-1)!;
+    f.env.socket.frame({ type: 'subscribed', channel: 'session:s1', ref: sub.ref, after: 0, reset: true });
+    expect(f.got.map(seqs).at(-1)).toEqual([]);
+    answer(f.env, [noteMsg(1, { text: 'restored' })], 1);
+    expect(f.got.at(-1)!.map((n) => n.text)).toEqual(['restored']);
+  });
+
+  it('starts a view that joins late with the notes held', () => {
+    const f = following([noteMsg(1), noteMsg(2)], 2);
+    let got: readonly Note[] = [];
+    f.client.subscribe('session:s1', { notes: (ns) => (got = ns) });
+    expect(seqs(got)).toEqual([1, 2]);
+    expect(f.client.notes('session:other')).toEqual([]);
+  });
+});
