@@ -7,7 +7,7 @@
 export interface ResourceHandlers<T, I = unknown> {
   value: (v: T) => void;
   error: (err: unknown) => void;
-  /** A load for these inputs begins (to clear what belongs to the previous ones). */
+  /** A load for new inputs begins (to clear what belongs to the previous ones); not called on reload. */
   start?: (input: I) => void;
 }
 
@@ -21,12 +21,31 @@ export class Resource<I, T> {
   ) {}
 
   /** Loads for these inputs, aborting any load still under way. Resolves once handled. */
-  async load(input: I): Promise<void> {
+  load(input: I): Promise<void> {
+    this.on.start?.(input);
+    return this.fetch(input);
+  }
+
+  /**
+   * Loads the last inputs again (a live change says the answer is out of
+   * date), aborting the load under way; what is shown stays until the new
+   * answer replaces it. Nothing happens before a first load.
+   */
+  reload(): Promise<void> {
+    return this.last ? this.fetch(this.last.input) : Promise.resolve();
+  }
+
+  /** Abandons the load under way, if any (the view is going away). */
+  abort(): void {
+    this.current?.abort();
+    this.current = undefined;
+  }
+
+  private async fetch(input: I): Promise<void> {
     this.current?.abort();
     const ctl = new AbortController();
     this.current = ctl;
     this.last = { input };
-    this.on.start?.(input);
     try {
       const v = await this.fetcher(input, ctl.signal);
       // An aborted fetcher may still resolve (one that ignores its signal):
@@ -39,19 +58,5 @@ export class Resource<I, T> {
     } finally {
       if (this.current === ctl) this.current = undefined;
     }
-  }
-
-  /**
-   * Loads the last inputs again (a live change says the answer is out of
-   * date), aborting the load under way. Nothing happens before a first load.
-   */
-  reload(): Promise<void> {
-    return this.last ? this.load(this.last.input) : Promise.resolve();
-  }
-
-  /** Abandons the load under way, if any (the view is going away). */
-  abort(): void {
-    this.current?.abort();
-    this.current = undefined;
   }
 }
