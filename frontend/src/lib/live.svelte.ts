@@ -1,4 +1,4 @@
-// The app's one live connection (see live.ts): every view subscribes through
+// The app’s one live connection (see live/client.ts): every view subscribes through
 // `live`, so a tab holds a single WebSocket however many views follow
 // channels. This file wires the client to the browser: the socket URL, the
 // timers, online/offline and page visibility, and sign-in.

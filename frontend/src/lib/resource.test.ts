@@ -62,3 +62,28 @@ describe('Resource', () => {
     expect(errors).toHaveLength(1);
   });
 });
+
+describe('Resource.reload', () => {
+  it('loads the last inputs again, and the reload’s answer wins over the load it replaced', async () => {
+    const answers: ReturnType<typeof deferred<string>>[] = [];
+    const shown: string[] = [];
+    const starts: string[] = [];
+    const r = new Resource<string, string>(
+      () => {
+        const d = deferred<string>();
+        answers.push(d);
+        return d.promise;
+      },
+      { value: (v) => shown.push(v), error: () => shown.push('error'), start: (q) => starts.push(q) },
+    );
+    await r.reload(); // nothing loaded yet: nothing to load again
+    expect(answers).toHaveLength(0);
+    const first = r.load('board');
+    const again = r.reload();
+    expect(starts).toEqual(['board']); // a reload keeps what is shown until it answers
+    answers[1]!.resolve('after the change');
+    answers[0]!.resolve('before the change');
+    await Promise.all([first, again]);
+    expect(shown).toEqual(['after the change']);
+  });
+});

@@ -4,90 +4,37 @@
 //
 // What this module guarantees a view:
 // - every note of a followed session once, in seq order, across dropped links,
-//   sleeps and server restarts: each channel keeps the highest seq it has seen
-//   and subscribes again with it after every reconnect; a note whose seq it
-//   already holds is ignored (the server promises no duplicates; this is the
-//   belt to its braces);
-// - reconnection with capped exponential back-off and jitter, at once when the
-//   browser says it is online again or the page becomes visible, and as the
-//   server's close code asks (4001: stop and sign in again; 4008: at once);
+//   sleeps and server restarts: each channel (channel.ts) keeps the highest
+//   seq it has seen and subscribes again with it after every reconnect;
+// - reconnection with capped exponential back-off and jitter (backoff.ts), at
+//   once when the browser says it is online again or the page becomes
+//   visible, and as the server's close code asks (4001: stop and sign in
+//   again; 4008: at once);
 // - a dead link noticed within seconds: browsers cannot send WebSocket pings,
 //   so the client sends {"type":"ping"} when the line has been quiet and drops
-//   the socket when nothing comes back.
+//   the socket when nothing comes back;
+// - posts handed to the server on the open socket, answered by their ref
+//   (the outbox, ../outbox.ts, keeps them until then).
 //
 // Everything that touches the browser (WebSocket, timers, clock, randomness,
 // navigator.onLine) comes in through LiveEnv, so the logic is tested in plain
-// Node (live.test.ts). The app's one instance is in live.svelte.ts.
+// Node (client.test.ts). The app's one instance is in ../live.svelte.ts.
 
-import type { Marking, Note, PublicUser, Session } from './types';
-
-// ---- wire messages ----
-
-export interface HelloMessage {
-  type: 'hello';
-  user: PublicUser;
-  clearance: Marking;
-  limits?: Record<string, number>;
-}
-
-export interface CaughtUpMessage {
-  type: 'caught_up';
-  channel: string;
-  ref?: string;
-  last_seq: number;
-  new_notes: number;
-  sessions: number;
-}
-
-export interface AckMessage {
-  type: 'ack';
-  ref?: string;
-  session_id: string;
-  client_id: string;
-  seq: number;
-  created: boolean;
-}
-
-export interface ErrorMessage {
-  type: 'error';
-  ref?: string;
-  code: string;
-  message: string;
-  field?: string;
-  channel?: string;
-  session_id?: string;
-  client_id?: string;
-}
-
-/** Any message the server sends; types this client does not know are passed on as they are. */
-export type ServerMessage = { type: string; channel?: string; [key: string]: unknown };
-
-/** What a post carries (docs/live-protocol.md, "post"). */
-export interface PostInput {
-  session_id: string;
-  client_id: string;
-  text: string;
-  marking: Marking;
-  amends?: number;
-}
-
-/** An error answer to a request, or the loss of the connection before its answer. */
-export class LiveError extends Error {
-  override readonly name = 'LiveError';
-  constructor(
-    /** The API's code (invalid, forbidden, conflict, not_found, internal…), or "offline" / "disconnected". */
-    readonly code: string,
-    message: string,
-    readonly field?: string,
-  ) {
-    super(message);
-  }
-
-  /** Worth trying again unchanged: the request may not have reached the server, or failed on its side. */
-  get retryable(): boolean {
-    return this.code === 'offline' || this.code === 'disconnected' || this.code === 'internal';
-  }
-}
+import type { Marking, Note, PublicUser, Session } from '../types';
+import { DEFAULT_BACKOFF, HEARTBEAT_MS, PONG_WAIT_MS, STABLE_MS, afterClose, type BackoffOptions } from './backoff';
+import { Channel, type ChannelHandlers } from './channel';
+import {
+  CLOSE,
+  LiveError,
+  MAX_MESSAGE_BYTES,
+  parseFrame,
+  type AckMessage,
+  type CaughtUpMessage,
+  type ErrorMessage,
+  type HelloMessage,
+  type PostInput,
+  type ServerMessage,
+} from './protocol';
 
 // ---- environment ----
 
@@ -121,68 +68,6 @@ export interface LiveEnv {
   checkSignedIn?(): Promise<boolean>;
 }
 
-// ---- timing ----
-
-export interface BackoffOptions {
-  baseMs: number;
-  capMs: number;
-}
-
-/** 1 s doubling to 30 s, as docs/live-protocol.md suggests. */
-export const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 1000, capMs: 30_000 };
-
-/**
- * The wait before reconnection attempt number `attempt` (0 for the first
- * after a drop): exponential, capped, with "equal jitter", a random point in
- * the upper half of the window, so that a room full of delegates whose Wi-Fi
- * came back at the same instant does not reconnect in step.
- */
-export function backoffDelay(attempt: number, random: () => number, opts: BackoffOptions = DEFAULT_BACKOFF): number {
-  const window = Math.min(opts.capMs, opts.baseMs * 2 ** Math.max(0, Math.min(attempt, 30)));
-  return Math.round(window / 2 + (random() * window) / 2);
-}
-
-/** Close codes the server uses (docs/live-protocol.md, "Close codes"). */
-export const CLOSE = {
-  normal: 1000,
-  goingAway: 1001,
-  abnormal: 1006,
-  tooBig: 1009,
-  signInAgain: 4001,
-  tooSlow: 4008,
-} as const;
-
-export type CloseDecision = { reconnect: true; delayMs: number } | { reconnect: false; reason: 'unauthorized' };
-
-/** What to do after the connection closed with `code`, on reconnection attempt `attempt`. */
-export function afterClose(code: number, attempt: number, random: () => number, opts = DEFAULT_BACKOFF): CloseDecision {
-  switch (code) {
-    case CLOSE.signInAgain:
-      // The credential was revoked: the same cookie would be refused again.
-      return { reconnect: false, reason: 'unauthorized' };
-    case CLOSE.tooSlow:
-      // Our queue overflowed; the catch-up brings what was dropped. At once,
-      // unless it keeps happening.
-      return { reconnect: true, delayMs: attempt === 0 ? 0 : backoffDelay(attempt - 1, random, opts) };
-    case CLOSE.goingAway:
-      // The server is restarting: give it 1–5 s, spread over the clients.
-      return { reconnect: true, delayMs: Math.max(1000 + Math.round(random() * 4000), backoffDelay(attempt, random, opts)) };
-    default:
-      return { reconnect: true, delayMs: backoffDelay(attempt, random, opts) };
-  }
-}
-
-/** Send a ping when nothing has arrived for this long… */
-export const HEARTBEAT_MS = 20_000;
-/** …and drop the socket when nothing answers it within this. */
-export const PONG_WAIT_MS = 8_000;
-/** A connection that lived this long after hello was healthy: the back-off starts over. */
-export const STABLE_MS = 5_000;
-/** The server's limit on one client message (docs: 64 KiB; over it, close 1009). */
-export const MAX_MESSAGE_BYTES = 65_536;
-
-// ---- channels ----
-
 export type ConnectionState =
   /** No subscription wants a connection. */
   | 'idle'
@@ -196,113 +81,6 @@ export type ConnectionState =
   | 'offline'
   /** The server no longer accepts this sign-in (4001): sign in again. */
   | 'unauthorized';
-
-export interface CatchUpInfo {
-  channel: string;
-  /** Notes this catch-up brought that the view did not hold. */
-  newNotes: number;
-  /** The first catch-up of this subscription (the record so far), not a resume. */
-  first: boolean;
-  /** For a resume: when the link was lost (ms since the epoch). */
-  since: number | null;
-  /** The record's last seq (read or not). */
-  lastSeq: number;
-}
-
-/** What a view wants to hear about a channel. Every callback is optional. */
-export interface ChannelHandlers {
-  /** A note of the session, once, in seq order (after a reset, again from 1). */
-  note?(note: Note, live: boolean): void;
-  /** The session as it now stands (session: channel), or a session of the agenda (meeting: channel). */
-  session?(session: Session): void;
-  sessionDeleted?(id: string): void;
-  /** The end of a catch-up: the first one, or one after a reconnect. */
-  caughtUp?(info: CatchUpInfo): void;
-  /** The server re-sends the record from the start: drop the notes held. */
-  reset?(): void;
-  /** The channel was refused (no such session, not allowed). No retry follows. */
-  error?(err: LiveError): void;
-  /** Messages of types this module does not handle (outcomes, actions…), for views that do. */
-  message?(msg: ServerMessage): void;
-}
-
-type Phase = 'waiting' | 'subscribing' | 'catching-up' | 'live' | 'failed';
-
-class Channel {
-  readonly name: string;
-  readonly isSession: boolean;
-  readonly listeners = new Set<ChannelHandlers>();
-  phase: Phase = 'waiting';
-  /** The ref of our latest subscribe: its answers carry it. */
-  subRef = '';
-  /** Highest seq seen, from notes and caught_up: where the next subscribe resumes. */
-  lastSeq = 0;
-  /** The notes held, in seq order, so that a second view of the channel starts complete. */
-  notes: Note[] = [];
-  readonly seen = new Set<number>();
-  readonly sessions = new Map<string, Session>();
-  /** Sessions named by the current catch-up of a meeting: channel. */
-  catchUpSessions: Set<string> | null = null;
-  addedInCatchUp = 0;
-  caughtUpOnce = false;
-  resumeSince: number | null = null;
-  error: LiveError | null = null;
-  /** How many notes were dropped as already held: should stay 0. */
-  duplicates = 0;
-
-  constructor(name: string) {
-    this.name = name;
-    this.isSession = name.startsWith('session:');
-  }
-
-  clearRecord(): void {
-    this.lastSeq = 0;
-    this.notes = [];
-    this.seen.clear();
-  }
-
-  /** Adds a note unless it is held; reports whether it was new. */
-  addNote(n: Note): boolean {
-    if (!Number.isInteger(n.seq) || n.seq < 1 || this.seen.has(n.seq)) {
-      this.duplicates++;
-      return false;
-    }
-    this.seen.add(n.seq);
-    this.lastSeq = Math.max(this.lastSeq, n.seq);
-    const last = this.notes[this.notes.length - 1];
-    if (!last || last.seq < n.seq) this.notes.push(n);
-    else this.notes.splice(insertionIndex(this.notes, n.seq), 0, n);
-    return true;
-  }
-}
-
-/** Where a note of this seq goes in a list sorted by seq. */
-export function insertionIndex(notes: readonly { seq: number }[], seq: number): number {
-  let lo = 0;
-  let hi = notes.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (notes[mid]!.seq < seq) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** Splits a frame into its messages: one JSON object per line (docs: "Frames"). */
-export function parseFrame(data: unknown): ServerMessage[] {
-  if (typeof data !== 'string') return [];
-  const out: ServerMessage[] = [];
-  for (const line of data.split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      const m: unknown = JSON.parse(line);
-      if (m && typeof m === 'object' && typeof (m as { type?: unknown }).type === 'string') out.push(m as ServerMessage);
-    } catch {
-      // Not JSON: nothing this client can use. The rest of the frame still is.
-    }
-  }
-  return out;
-}
 
 const utf8 = new TextEncoder();
 
@@ -364,7 +142,7 @@ export class LiveClient {
       this.channels.set(channel, ch);
     }
     ch.listeners.add(handlers);
-    if (!isNew) this.replay(ch, handlers);
+    if (!isNew) ch.replay(handlers);
 
     if (this.state === 'unauthorized') {
       // A view that subscribes after signing in again starts a new connection.
@@ -473,6 +251,11 @@ export class LiveClient {
     return this.channels.get(channel)?.lastSeq ?? 0;
   }
 
+  /** The notes a followed channel holds, in seq order (empty when it is not followed). */
+  notes(channel: string): readonly Note[] {
+    return this.channels.get(channel)?.notes ?? [];
+  }
+
   // ---- connection ----
 
   private wanted(): boolean {
@@ -544,9 +327,7 @@ export class LiveClient {
     const wasReady = this.ready;
     this.ready = false;
     this.clearHeartbeat();
-    for (const ch of this.channels.values()) {
-      if (ch.phase !== 'failed') ch.phase = 'waiting';
-    }
+    for (const ch of this.channels.values()) ch.lost();
     this.failPosts();
 
     if (wasReady && this.lostAt === null) this.lostAt = this.env.now();
@@ -682,12 +463,17 @@ export class LiveClient {
       this.pongTimer = null;
     }
     for (const m of parseFrame(data)) {
-      try {
-        this.handle(m);
-      } catch (err) {
-        // A listener's bug must not break the connection for every other view.
-        console.error('live: a listener failed', err);
-      }
+      this.guard(() => this.handle(m));
+    }
+    for (const ch of this.channels.values()) this.guard(() => ch.flush());
+  }
+
+  private guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      // A listener's bug must not break the connection for every other view.
+      console.error('live: a listener failed', err);
     }
   }
 
@@ -712,12 +498,8 @@ export class LiveClient {
       case 'pong':
       case 'unsubscribed':
         return;
-      default: {
-        const ch = typeof m.channel === 'string' ? this.channels.get(m.channel) : undefined;
-        if (ch && (ch.phase === 'catching-up' || ch.phase === 'live')) {
-          for (const l of [...ch.listeners]) l.message?.(m);
-        }
-      }
+      default:
+        return this.active(m)?.message(m);
     }
   }
 
@@ -731,7 +513,7 @@ export class LiveClient {
     this.lostAt = null;
     for (const ch of this.channels.values()) {
       if (ch.phase === 'failed') continue;
-      ch.resumeSince = ch.caughtUpOnce ? since : null;
+      ch.resuming(since);
       this.sendSubscribe(ch);
     }
     this.setState('connected');
@@ -751,76 +533,31 @@ export class LiveClient {
   private active(m: ServerMessage): Channel | undefined {
     const ch = typeof m.channel === 'string' ? this.channels.get(m.channel) : undefined;
     // Before "subscribed", a message is left over from an earlier subscription.
-    return ch && (ch.phase === 'catching-up' || ch.phase === 'live') ? ch : undefined;
+    return ch?.active ? ch : undefined;
   }
 
   private onSubscribed(m: ServerMessage): void {
     const ch = typeof m.channel === 'string' ? this.channels.get(m.channel) : undefined;
-    // An answer to an earlier subscribe of the same channel (unsubscribed since) is not ours.
-    if (!ch || ch.phase !== 'subscribing' || (m.ref !== undefined && m.ref !== ch.subRef)) return;
-    ch.phase = 'catching-up';
-    ch.addedInCatchUp = 0;
-    ch.catchUpSessions = ch.isSession ? null : new Set();
-    if (m.reset === true && ch.isSession) {
-      // The record we hold is not the server's (a restored database): start over.
-      ch.clearRecord();
-      for (const l of [...ch.listeners]) l.reset?.();
-    }
+    ch?.subscribed(m.ref, m.reset === true);
   }
 
   private onNote(m: ServerMessage): void {
-    const ch = this.active(m);
     const note = m.note as Note | undefined;
-    if (!ch || !ch.isSession || !note || typeof note !== 'object') return;
-    if (!ch.addNote(note)) return;
-    const live = ch.phase === 'live';
-    if (!live) ch.addedInCatchUp++;
-    for (const l of [...ch.listeners]) l.note?.(note, live);
+    if (note && typeof note === 'object') this.active(m)?.note(note);
   }
 
   private onSession(m: ServerMessage): void {
-    const ch = this.active(m);
     const s = m.session as Session | undefined;
-    if (!ch || !s || typeof s !== 'object' || typeof s.id !== 'string') return;
-    ch.catchUpSessions?.add(s.id);
-    const held = ch.sessions.get(s.id);
-    if (held && held.version > s.version) return;
-    ch.sessions.set(s.id, s);
-    for (const l of [...ch.listeners]) l.session?.(s);
+    if (s && typeof s === 'object' && typeof s.id === 'string') this.active(m)?.session(s);
   }
 
   private onSessionDeleted(m: ServerMessage): void {
-    const ch = this.active(m);
     const id = m.session_id;
-    if (!ch || typeof id !== 'string') return;
-    ch.sessions.delete(id);
-    for (const l of [...ch.listeners]) l.sessionDeleted?.(id);
+    if (typeof id === 'string') this.active(m)?.sessionDeleted(id);
   }
 
   private onCaughtUp(m: CaughtUpMessage): void {
-    const ch = this.active(m as unknown as ServerMessage);
-    if (!ch || ch.phase !== 'catching-up' || (m.ref !== undefined && m.ref !== ch.subRef)) return;
-    if (typeof m.last_seq === 'number') ch.lastSeq = Math.max(ch.lastSeq, m.last_seq);
-    if (ch.catchUpSessions) {
-      // A meeting's catch-up is its whole agenda: what it did not name is gone.
-      for (const id of [...ch.sessions.keys()]) {
-        if (!ch.catchUpSessions.has(id)) {
-          ch.sessions.delete(id);
-          for (const l of [...ch.listeners]) l.sessionDeleted?.(id);
-        }
-      }
-      ch.catchUpSessions = null;
-    }
-    ch.phase = 'live';
-    const info: CatchUpInfo = {
-      channel: ch.name,
-      newNotes: ch.addedInCatchUp,
-      first: !ch.caughtUpOnce,
-      since: ch.caughtUpOnce ? ch.resumeSince : null,
-      lastSeq: ch.lastSeq,
-    };
-    ch.caughtUpOnce = true;
-    for (const l of [...ch.listeners]) l.caughtUp?.(info);
+    this.active(m as unknown as ServerMessage)?.caughtUp(m);
   }
 
   private onAck(m: AckMessage): void {
@@ -845,25 +582,11 @@ export class LiveClient {
         ch.phase = 'waiting';
         return;
       }
-      ch.phase = 'failed';
-      ch.error = err;
-      for (const l of [...ch.listeners]) l.error?.(err);
+      ch.refused(err);
     }
   }
 
   // ---- subscriptions ----
-
-  private replay(ch: Channel, h: ChannelHandlers): void {
-    if (ch.phase === 'failed' && ch.error) {
-      h.error?.(ch.error);
-      return;
-    }
-    for (const s of ch.sessions.values()) h.session?.(s);
-    for (const n of ch.notes) h.note?.(n, false);
-    if (ch.caughtUpOnce) {
-      h.caughtUp?.({ channel: ch.name, newNotes: ch.notes.length, first: true, since: null, lastSeq: ch.lastSeq });
-    }
-  }
 
   private unsubscribe(ch: Channel, handlers: ChannelHandlers): void {
     ch.listeners.delete(handlers);

@@ -1,255 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import {
-  CLOSE,
-  HEARTBEAT_MS,
-  LiveClient,
-  LiveError,
-  PONG_WAIT_MS,
-  afterClose,
-  backoffDelay,
-  insertionIndex,
-  parseFrame,
-  type CatchUpInfo,
-  type ConnectionState,
-  type LiveEnv,
-  type SocketLike,
-} from './live';
-import type { Note, Session } from './types';
-
-// ---- a fake browser: sockets the test drives, and a clock it moves ----
-
-class FakeSocket implements SocketLike {
-  readyState = 0;
-  onopen: ((ev: unknown) => void) | null = null;
-  onmessage: ((ev: { data: unknown }) => void) | null = null;
-  onclose: ((ev: { code: number; reason?: string }) => void) | null = null;
-  onerror: ((ev: unknown) => void) | null = null;
-  sent: Record<string, unknown>[] = [];
-  closedWith: number | null = null;
-
-  constructor(readonly url: string) {}
-
-  send(data: string): void {
-    if (this.readyState !== 1) throw new Error('not open');
-    this.sent.push(JSON.parse(data));
-  }
-  close(code?: number): void {
-    this.closedWith = code ?? 1000;
-    this.readyState = 3;
-  }
-
-  // server side
-  open(): void {
-    this.readyState = 1;
-    this.onopen?.({});
-  }
-  hello(clearance = 'delegations'): void {
-    this.frame({ type: 'hello', user: { id: 'u1', name: 'Ruth', roles: ['rapporteur'] }, clearance });
-  }
-  frame(...msgs: object[]): void {
-    this.onmessage?.({ data: msgs.map((m) => JSON.stringify(m)).join('\n') });
-  }
-  drop(code: number = CLOSE.abnormal): void {
-    this.readyState = 3;
-    this.onclose?.({ code });
-  }
-  /** The messages of a type the client sent. */
-  ofType(type: string) {
-    return this.sent.filter((m) => m.type === type);
-  }
-}
-
-class FakeEnv implements LiveEnv {
-  sockets: FakeSocket[] = [];
-  time = 1_000_000;
-  online = true;
-  signedIn = true;
-  rand = 0.5;
-  private timers = new Map<number, { at: number; fn: () => void }>();
-  private nextId = 1;
-
-  url = () => 'ws://test/api/v1/live';
-  createSocket = (url: string) => {
-    const s = new FakeSocket(url);
-    this.sockets.push(s);
-    return s;
-  };
-  setTimeout = (fn: () => void, ms: number) => {
-    const id = this.nextId++;
-    this.timers.set(id, { at: this.time + ms, fn });
-    return id;
-  };
-  clearTimeout = (h: unknown) => {
-    this.timers.delete(h as number);
-  };
-  now = () => this.time;
-  random = () => this.rand;
-  isOnline = () => this.online;
-  checkSignedIn = async () => this.signedIn;
-
-  get socket(): FakeSocket {
-    return this.sockets[this.sockets.length - 1]!;
-  }
-
-  /** Moves the clock, running the timers that fall due, in order. */
-  advance(ms: number): void {
-    const end = this.time + ms;
-    for (;;) {
-      let next: [number, { at: number; fn: () => void }] | undefined;
-      for (const e of this.timers) if (e[1].at <= end && (!next || e[1].at < next[1].at)) next = e;
-      if (!next) break;
-      this.timers.delete(next[0]);
-      this.time = next[1].at;
-      next[1].fn();
-    }
-    this.time = end;
-  }
-
-  /** The delay of the earliest pending timer, if any. */
-  nextTimerIn(): number | undefined {
-    let min: number | undefined;
-    for (const t of this.timers.values()) min = min === undefined ? t.at - this.time : Math.min(min, t.at - this.time);
-    return min;
-  }
-}
-
-function note(seq: number, extra: Partial<Note> = {}): Note {
-  return {
-    id: `n${seq}`,
-    session_id: 's1',
-    meeting_id: 'm1',
-    seq,
-    client_id: `c${seq}`,
-    author: 'u1',
-    text: `note ${seq}`,
-    marking: 'delegations',
-    created_at: '2014-07-09T09:42:00Z',
-    ...extra,
-  };
-}
-
-const noteMsg = (seq: number, extra: Partial<Note> = {}) => ({ type: 'note', channel: 'session:s1', note: note(seq, extra) });
-
-function session(version: number, extra: Partial<Session> = {}): Session {
-  return {
-    id: 's1',
-    meeting_id: 'm1',
-    title: 'Opening',
-    start: '2014-07-09T08:30:00Z',
-    end: '2014-07-09T09:30:00Z',
-    room: 'Main',
-    rapporteurs: [],
-    topics: [],
-    status: 'live',
-    version,
-    ...extra,
-  };
-}
-
-/** A client following session s1, connected, with the first catch-up answered by `catchUp`. */
-function following(catchUp: object[] = [], lastSeq = 0) {
-  const env = new FakeEnv();
-  const client = new LiveClient(env);
-  const seen: number[] = [];
-  const live: boolean[] = [];
-  const caught: CatchUpInfo[] = [];
-  const sessions: Session[] = [];
-  let resets = 0;
-  const stop = client.subscribe('session:s1', {
-    note: (n, isLive) => {
-      seen.push(n.seq);
-      live.push(isLive);
-    },
-    caughtUp: (i) => caught.push(i),
-    session: (s) => sessions.push(s),
-    reset: () => {
-      resets++;
-      seen.length = 0;
-    },
-  });
-  const ws = env.socket;
-  ws.open();
-  ws.hello();
-  const sub = ws.ofType('subscribe').at(-1)!;
-  ws.frame(
-    { type: 'subscribed', channel: 'session:s1', ref: sub.ref, after: 0, reset: false },
-    ...catchUp,
-    { type: 'caught_up', channel: 'session:s1', ref: sub.ref, last_seq: lastSeq, new_notes: catchUp.length, sessions: 0 },
-  );
-  return { env, client, seen, live, caught, sessions, stop, get resets() { return resets; } };
-}
-
-/** Answers the latest subscribe on the current socket. */
-function answer(env: FakeEnv, msgs: object[], lastSeq: number, reset = false) {
-  const ws = env.socket;
-  const sub = ws.ofType('subscribe').at(-1)!;
-  ws.frame(
-    { type: 'subscribed', channel: sub.channel, ref: sub.ref, after: reset ? 0 : sub.after, reset },
-    ...msgs,
-    { type: 'caught_up', channel: sub.channel, ref: sub.ref, last_seq: lastSeq, new_notes: msgs.length, sessions: 0 },
-  );
-}
-
-// ---- pure parts ----
-
-describe('parseFrame', () => {
-  it('splits a coalesced frame into messages and skips what is not JSON', () => {
-    const frame = '{"type":"pong"}\n{"type":"note","note":{"text":"a\\nb"}}\nnot json\n\n{"no":"type"}';
-    const msgs = parseFrame(frame);
-    expect(msgs.map((m) => m.type)).toEqual(['pong', 'note']);
-    expect((msgs[1]!.note as Note).text).toBe('a\nb');
-  });
-
-  it('ignores binary data', () => {
-    expect(parseFrame(new ArrayBuffer(3))).toEqual([]);
-  });
-});
-
-describe('backoffDelay', () => {
-  it('doubles from 1 s to a 30 s cap, with jitter in the upper half', () => {
-    const low = () => 0;
-    const high = () => 0.999999;
-    expect([0, 1, 2, 3, 4, 5, 6, 10].map((a) => backoffDelay(a, low))).toEqual([
-      500, 1000, 2000, 4000, 8000, 15000, 15000, 15000,
-    ]);
-    expect([0, 1, 2, 3, 4, 5, 6, 50].map((a) => backoffDelay(a, high))).toEqual([
-      1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000,
-    ]);
-  });
-
-  it('spreads clients that retry at the same moment', () => {
-    const delays = new Set(Array.from({ length: 50 }, (_, i) => backoffDelay(3, () => i / 50)));
-    expect(delays.size).toBe(50);
-  });
-});
-
-describe('afterClose', () => {
-  const r = () => 0.5;
-  it('never reconnects with a revoked credential (4001)', () => {
-    expect(afterClose(4001, 0, r)).toEqual({ reconnect: false, reason: 'unauthorized' });
-  });
-  it('reconnects at once when dropped as too slow (4008), then backs off if it repeats', () => {
-    expect(afterClose(4008, 0, r)).toEqual({ reconnect: true, delayMs: 0 });
-    expect(afterClose(4008, 3, r)).toEqual({ reconnect: true, delayMs: backoffDelay(2, r) });
-  });
-  it('waits 1–5 s when the server is going away (1001)', () => {
-    for (const x of [0, 0.5, 0.999]) {
-      const d = afterClose(1001, 0, () => x);
-      expect(d.reconnect && d.delayMs >= 1000 && d.delayMs <= 5000).toBe(true);
-    }
-  });
-  it('backs off after a dropped link (1006) or an oversize message (1009)', () => {
-    expect(afterClose(1006, 2, r)).toEqual({ reconnect: true, delayMs: backoffDelay(2, r) });
-    expect(afterClose(1009, 0, r)).toEqual({ reconnect: true, delayMs: backoffDelay(0, r) });
-  });
-});
-
-describe('insertionIndex', () => {
-  it('finds the place of a seq in a sorted list', () => {
-    const list = [1, 2, 4, 7].map((seq) => ({ seq }));
-    expect([0, 3, 5, 8].map((s) => insertionIndex(list, s))).toEqual([0, 2, 3, 4]);
-  });
-});
+import type { ConnectionState } from './client';
+import { LiveClient } from './client';
+import { answer, FakeEnv, following, note, noteMsg, session } from './fakes';
+import { HEARTBEAT_MS, PONG_WAIT_MS } from './backoff';
+import { CLOSE, LiveError } from './protocol';
+import type { Note, Session } from '../types';
 
 // ---- the client ----
 
@@ -606,5 +361,52 @@ describe('LiveClient: posts', () => {
     env.socket.open();
     env.socket.hello();
     expect(ready).toBe(2);
+  });
+});
+
+
+describe('LiveClient: the channel’s notes, read by views', () => {
+  function withNotes() {
+    const f = following();
+    const got: (readonly Note[])[] = [];
+    const stop = f.client.subscribe('session:s1', { notes: (ns) => got.push(ns) });
+    got.length = 0; // what it held on subscribing: nothing yet
+    return { ...f, got, stop };
+  }
+  const seqs = (ns: readonly Note[] | undefined) => ns?.map((n) => n.seq);
+
+  it('hands a view the notes once per frame, in seq order, as a new array each time', () => {
+    const f = withNotes();
+    f.env.socket.frame(noteMsg(1), noteMsg(3), noteMsg(2));
+    expect(f.got.map(seqs)).toEqual([[1, 2, 3]]);
+    const first = f.got[0]!;
+    f.env.socket.frame(noteMsg(4));
+    expect(f.got.map(seqs)).toEqual([[1, 2, 3], [1, 2, 3, 4]]);
+    expect(seqs(first)).toEqual([1, 2, 3]); // what a view was handed is never changed under it
+    expect(f.client.notes('session:s1')).toBe(f.got[1]);
+  });
+
+  it('says nothing when a frame changed nothing, and hands an empty record on reset', () => {
+    const f = withNotes();
+    f.env.socket.frame(noteMsg(1), noteMsg(2));
+    f.env.socket.frame(noteMsg(2), { type: 'pong' });
+    expect(f.got).toHaveLength(1);
+    f.env.socket.drop();
+    f.env.advance(1000);
+    f.env.socket.open();
+    f.env.socket.hello();
+    const sub = f.env.socket.ofType('subscribe').at(-1)!;
+    f.env.socket.frame({ type: 'subscribed', channel: 'session:s1', ref: sub.ref, after: 0, reset: true });
+    expect(f.got.map(seqs).at(-1)).toEqual([]);
+    answer(f.env, [noteMsg(1, { text: 'restored' })], 1);
+    expect(f.got.at(-1)!.map((n) => n.text)).toEqual(['restored']);
+  });
+
+  it('starts a view that joins late with the notes held', () => {
+    const f = following([noteMsg(1), noteMsg(2)], 2);
+    let got: readonly Note[] = [];
+    f.client.subscribe('session:s1', { notes: (ns) => (got = ns) });
+    expect(seqs(got)).toEqual([1, 2]);
+    expect(f.client.notes('session:other')).toEqual([]);
   });
 });

@@ -1,0 +1,7 @@
+// The live connection, in four parts: protocol (the wire messages), backoff
+// (reconnection timing), channel (one subscription's notes, seq and
+// catch-up) and client (the socket and its subscriptions).
+export * from './protocol';
+export * from './backoff';
+export { insertionIndex, type CatchUpInfo, type ChannelHandlers } from './channel';
+export * from './client';
