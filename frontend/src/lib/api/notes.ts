@@ -1,4 +1,4 @@
-// A session's live record over REST; the live socket (lib/live.ts) is its twin.
+// A session's live record over REST; the live socket (lib/live/) is its twin.
 import type { Note, NoteInput, NotePage } from '../types';
 import { enc, request } from './client';
 
