@@ -9,7 +9,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -92,28 +91,7 @@ func startAPIProcess(t testing.TB, dataDir string, extra map[string]string) *api
 		}
 	})
 
-	deadline := time.After(time.Minute)
-	for p.URL == "" {
-		if m := apiListening.FindStringSubmatch(p.Stdout.String()); m != nil {
-			p.URL = m[1]
-			break
-		}
-		select {
-		case <-p.Stdout.written:
-		case <-p.done:
-			t.Fatalf("quintet serve ended before listening: %v\nstdout:\n%s\nlog:\n%s", p.err, p.Stdout.String(), p.Stderr.String())
-		case <-deadline:
-			t.Fatalf("quintet serve did not say it listens within a minute\nstdout:\n%s\nlog:\n%s", p.Stdout.String(), p.Stderr.String())
-		}
-	}
-	resp, err := http.Get(p.URL + "/healthz")
-	if err != nil {
-		t.Fatalf("/healthz: %v", err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("/healthz answered %s", resp.Status)
-	}
+	p.URL = apiAwaitServing(t, p.Stdout, p.Stderr, p.done, func() error { return p.err })
 	return p
 }
 
