@@ -123,6 +123,7 @@ type apiServer struct {
 	URL     string // http://127.0.0.1:port, also the origin browsers would send
 	Stdout  *apiBuffer
 	Stderr  *apiBuffer
+	spec    *apiSpec // the OpenAPI document it serves, which its answers must match
 
 	cancel   context.CancelFunc
 	done     chan struct{}
@@ -152,6 +153,7 @@ func startAPIServer(t testing.TB, dataDir string, extra map[string]string, args 
 	})
 
 	s.URL = apiAwaitServing(t, s.Stdout, s.Stderr, s.done, func() error { return s.err })
+	s.spec = apiLoadSpec(t, s.URL)
 	return s
 }
 
@@ -266,9 +268,8 @@ func (c *apiClient) do(t testing.TB, method, path string, body any, opts ...apiO
 // none (the server died, say). Every request of these tests is sent here.
 // body is sent as it is when it is a string, []byte or io.Reader, and as
 // JSON otherwise. Writes carry the server's own Origin, as a browser on the
-// web app would send. Every answer is checked for the security headers that
-// every answer must carry. try fails t only through t.Errorf, so it may be
-// called from any goroutine.
+// web app would send. Every answer is checked (see checkAPIAnswer). try
+// fails t only through t.Errorf, so it may be called from any goroutine.
 func (c *apiClient) try(t testing.TB, method, path string, body any, opts ...apiOption) (*apiResponse, error) {
 	t.Helper()
 	var r io.Reader
@@ -313,8 +314,16 @@ func (c *apiClient) try(t testing.TB, method, path string, body any, opts ...api
 		return nil, fmt.Errorf("read answer: %w", err)
 	}
 	res := &apiResponse{Method: method, Path: path, Status: resp.StatusCode, Header: resp.Header, Body: raw}
-	checkAPISecurityHeaders(t, res)
+	c.checkAPIAnswer(t, res)
 	return res, nil
+}
+
+// checkAPIAnswer checks what every answer must be: it carries the security
+// headers, and the server's OpenAPI document allows it.
+func (c *apiClient) checkAPIAnswer(t testing.TB, r *apiResponse) {
+	t.Helper()
+	checkAPISecurityHeaders(t, r)
+	apiCheck(t, c.srv.spec, r)
 }
 
 // get, post, patch and del are do for one method.

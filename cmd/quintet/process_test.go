@@ -53,6 +53,7 @@ type apiProcess struct {
 	URL     string
 	Stdout  *apiBuffer
 	Stderr  *apiBuffer
+	spec    *apiSpec
 
 	cmd  *exec.Cmd
 	done chan struct{}
@@ -92,12 +93,13 @@ func startAPIProcess(t testing.TB, dataDir string, extra map[string]string) *api
 	})
 
 	p.URL = apiAwaitServing(t, p.Stdout, p.Stderr, p.done, func() error { return p.err })
+	p.spec = apiLoadSpec(t, p.URL)
 	return p
 }
 
 // client returns an HTTP client of the process, as apiServer.client does.
 func (p *apiProcess) client() *apiClient {
-	return (&apiServer{DataDir: p.DataDir, URL: p.URL}).client()
+	return (&apiServer{DataDir: p.DataDir, URL: p.URL, spec: p.spec}).client()
 }
 
 // Kill ends the process with SIGKILL, as a crash or the OOM killer would,
