@@ -25,11 +25,11 @@ func TestFollowup_CSV_RoundTrip(t *testing.T) {
 	ids := map[string]int{}
 	for i, h := range hostile {
 		var a fuAction
-		who["followupCA"].do("POST", "/api/v1/actions", map[string]any{"title": h.title, "description": h.description,
-			"owner": "CA", "due": "2015-06-30", "meeting_id": "london-2014"}).want(201).into(&a)
+		who["followupCA"].do(t, "POST", "/api/v1/actions", map[string]any{"title": h.title, "description": h.description,
+			"owner": "CA", "due": "2015-06-30", "meeting_id": "london-2014"}).want(t, 201).decode(t, &a)
 		ids[a.ID] = i
 	}
-	res := who["followupCA"].do("GET", "/api/v1/actions.csv?owner=CA", nil).want(http.StatusOK)
+	res := who["followupCA"].do(t, "GET", "/api/v1/actions.csv?owner=CA", nil).want(t, http.StatusOK)
 	if ct := res.Header.Get("Content-Type"); ct != "text/csv; charset=utf-8" {
 		t.Fatalf("Content-Type=%q", ct)
 	}
@@ -88,7 +88,7 @@ func TestFollowup_CSV_RoundTrip(t *testing.T) {
 		t.Fatalf("found %d of %d actions in actions.csv", seen, len(hostile))
 	}
 	// The list's filters apply: no NZ action in Canada's export.
-	nz := who["admin"].do("GET", "/api/v1/actions.csv?owner=NZ", nil).want(200)
+	nz := who["admin"].do(t, "GET", "/api/v1/actions.csv?owner=NZ", nil).want(t, 200)
 	if r, _ := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(nz.Body, []byte("\ufeff")))).ReadAll(); len(r) != 1 {
 		t.Fatalf("owner=NZ exported %d rows, want the header only", len(r))
 	}
@@ -100,24 +100,24 @@ func TestFollowup_CSV_RoundTrip(t *testing.T) {
 func TestFollowup_CalendarFeed(t *testing.T) {
 	_, who := fuSetUp(t)
 	var open, dropped fuAction
-	who["followupCA"].do("POST", "/api/v1/actions", map[string]any{"title": "Guidance; for prosecutors, \"urgent\"",
-		"owner": "CA", "due": "2015-06-30", "meeting_id": "london-2014", "contact": "Jane Roe"}).want(201).into(&open)
-	who["followupCA"].do("POST", "/api/v1/actions", map[string]any{"title": "Dropped one", "owner": "CA", "due": "2015-02-01",
-		"meeting_id": "london-2014"}).want(201).into(&dropped)
-	who["followupCA"].do("PATCH", "/api/v1/actions/"+dropped.ID, map[string]any{"status": "dropped", "reason": "Superseded",
-		"version": dropped.Version}).want(200)
-	who["admin"].do("POST", "/api/v1/sessions/"+fuSession+"/notes/3/action", map[string]any{"owner": "CA", "due": "2015-03-01"}).want(201)
-	who["followupNZ"].do("POST", "/api/v1/actions", map[string]any{"title": "NZ's", "owner": "NZ", "due": "2015-06-30",
-		"meeting_id": "london-2014"}).want(201)
+	who["followupCA"].do(t, "POST", "/api/v1/actions", map[string]any{"title": "Guidance; for prosecutors, \"urgent\"",
+		"owner": "CA", "due": "2015-06-30", "meeting_id": "london-2014", "contact": "Jane Roe"}).want(t, 201).decode(t, &open)
+	who["followupCA"].do(t, "POST", "/api/v1/actions", map[string]any{"title": "Dropped one", "owner": "CA", "due": "2015-02-01",
+		"meeting_id": "london-2014"}).want(t, 201).decode(t, &dropped)
+	who["followupCA"].do(t, "PATCH", "/api/v1/actions/"+dropped.ID, map[string]any{"status": "dropped", "reason": "Superseded",
+		"version": dropped.Version}).want(t, 200)
+	who["admin"].do(t, "POST", "/api/v1/sessions/"+fuSession+"/notes/3/action", map[string]any{"owner": "CA", "due": "2015-03-01"}).want(t, 201)
+	who["followupNZ"].do(t, "POST", "/api/v1/actions", map[string]any{"title": "NZ's", "owner": "NZ", "due": "2015-06-30",
+		"meeting_id": "london-2014"}).want(t, 201)
 
-	who["followupNZ"].do("POST", "/api/v1/delegations/CA/calendar", nil).wantError(403, "")
-	who["delegateAU"].do("POST", "/api/v1/delegations/CA/calendar", nil).wantError(403, "")
+	who["followupNZ"].do(t, "POST", "/api/v1/delegations/CA/calendar", nil).wantError(t, 403, "")
+	who["delegateAU"].do(t, "POST", "/api/v1/delegations/CA/calendar", nil).wantError(t, 403, "")
 	var feed struct{ Path, Secret string }
-	who["followupCA"].do("POST", "/api/v1/delegations/CA/calendar", nil).want(201).into(&feed)
+	who["followupCA"].do(t, "POST", "/api/v1/delegations/CA/calendar", nil).want(t, 201).decode(t, &feed)
 	if !strings.HasPrefix(feed.Path, "/api/v1/calendar/") || !strings.HasSuffix(feed.Path, ".ics") || len(feed.Secret) < 40 {
 		t.Fatalf("feed=%+v", feed)
 	}
-	res := who["anonymous"].do("GET", feed.Path, nil).want(200)
+	res := who["anonymous"].do(t, "GET", feed.Path, nil).want(t, 200)
 	if ct := res.Header.Get("Content-Type"); ct != "text/calendar; charset=utf-8" {
 		t.Fatalf("Content-Type=%q", ct)
 	}
@@ -159,9 +159,9 @@ func TestFollowup_CalendarFeed(t *testing.T) {
 
 	// Rotating revokes the old URL; revoking ends the feed.
 	var again struct{ Path string }
-	who["headCA"].do("POST", "/api/v1/delegations/CA/calendar", nil).want(201).into(&again)
-	who["anonymous"].do("GET", feed.Path, nil).wantError(404, "")
-	who["anonymous"].do("GET", again.Path, nil).want(200)
-	who["followupCA"].do("DELETE", "/api/v1/delegations/CA/calendar", nil).want(204)
-	who["anonymous"].do("GET", again.Path, nil).wantError(404, "")
+	who["headCA"].do(t, "POST", "/api/v1/delegations/CA/calendar", nil).want(t, 201).decode(t, &again)
+	who["anonymous"].do(t, "GET", feed.Path, nil).wantError(t, 404, "")
+	who["anonymous"].do(t, "GET", again.Path, nil).want(t, 200)
+	who["followupCA"].do(t, "DELETE", "/api/v1/delegations/CA/calendar", nil).want(t, 204)
+	who["anonymous"].do(t, "GET", again.Path, nil).wantError(t, 404, "")
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -19,25 +18,23 @@ type fuLive struct {
 	pending [][]byte // messages of the last frame not read yet
 }
 
-func (c *fuClient) live(channel string) *fuLive {
-	c.t.Helper()
+// fuSubscribe opens the live endpoint with c's login cookie and follows
+// channel until its catch-up ends.
+func fuSubscribe(t *testing.T, c *apiClient, channel string) *fuLive {
+	t.Helper()
 	u := "ws" + strings.TrimPrefix(c.srv.URL, "http") + "/api/v1/live"
 	h := http.Header{"Origin": {c.srv.URL}}
-	base, err := url.Parse(c.srv.URL)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	for _, ck := range c.hc.Jar.Cookies(base) {
+	for _, ck := range c.hc.Jar.Cookies(apiParseURL(c.srv.URL)) {
 		h.Add("Cookie", ck.Name+"="+ck.Value)
 	}
 	ws, resp, err := websocket.DefaultDialer.Dial(u, h)
 	if err != nil {
-		c.t.Fatalf("dial %s: %v (%v)", u, err, resp)
+		t.Fatalf("dial %s: %v (%v)", u, err, resp)
 	}
-	c.t.Cleanup(func() { ws.Close() })
-	l := &fuLive{t: c.t, ws: ws}
+	t.Cleanup(func() { ws.Close() })
+	l := &fuLive{t: t, ws: ws}
 	if err := ws.WriteJSON(map[string]any{"type": "subscribe", "channel": channel}); err != nil {
-		c.t.Fatal(err)
+		t.Fatal(err)
 	}
 	l.until("caught_up", func(map[string]json.RawMessage) bool { return true })
 	return l
@@ -94,15 +91,15 @@ func (l *fuLive) noneBefore(typ, field, id, sentinelID string) {
 func TestFollowup_Live(t *testing.T) {
 	_, who := fuSetUp(t)
 	const channel = "meeting:london-2014"
-	secretariat := who["admin"].live(channel)
-	observer := who["observer"].live(channel)
-	head := who["headCA"].live(channel)
+	secretariat := fuSubscribe(t, who["admin"], channel)
+	observer := fuSubscribe(t, who["observer"], channel)
+	head := fuSubscribe(t, who["headCA"], channel)
 
 	// A heads-marked action, then an action for everyone (the sentinel).
 	var secret, open fuAction
-	who["admin"].do("POST", "/api/v1/sessions/"+fuSession+"/notes/3/action", map[string]any{"owner": "US", "due": "2015-03-01"}).want(201).into(&secret)
-	who["followupCA"].do("POST", "/api/v1/actions", map[string]any{"title": "For all", "owner": "CA", "due": "2015-06-30",
-		"meeting_id": "london-2014"}).want(201).into(&open)
+	who["admin"].do(t, "POST", "/api/v1/sessions/"+fuSession+"/notes/3/action", map[string]any{"owner": "US", "due": "2015-03-01"}).want(t, 201).decode(t, &secret)
+	who["followupCA"].do(t, "POST", "/api/v1/actions", map[string]any{"title": "For all", "owner": "CA", "due": "2015-06-30",
+		"meeting_id": "london-2014"}).want(t, 201).decode(t, &open)
 
 	byID := func(id string) func(map[string]json.RawMessage) bool {
 		return func(m map[string]json.RawMessage) bool {
@@ -117,8 +114,8 @@ func TestFollowup_Live(t *testing.T) {
 
 	// Canada's follow-up files a report: the board's subscribers see the new
 	// version at once.
-	who["followupCA"].do("POST", "/api/v1/actions/"+open.ID+"/reports", map[string]any{"text": "Started.", "status": "in-progress",
-		"version": open.Version}).want(201)
+	who["followupCA"].do(t, "POST", "/api/v1/actions/"+open.ID+"/reports", map[string]any{"text": "Started.", "status": "in-progress",
+		"version": open.Version}).want(t, 201)
 	m := secretariat.until("action", func(m map[string]json.RawMessage) bool {
 		var a fuAction
 		_ = json.Unmarshal(m["action"], &a)
@@ -132,8 +129,8 @@ func TestFollowup_Live(t *testing.T) {
 
 	// Outcomes likewise: a delegations outcome reaches the head, not the observer.
 	var o, all fuOutcome
-	who["rapporteur"].do("POST", "/api/v1/sessions/"+fuSession+"/notes/2/outcome", map[string]any{"kind": "finding"}).want(201).into(&o)
-	who["rapporteur"].do("POST", "/api/v1/sessions/"+fuSession+"/notes/1/outcome", map[string]any{"kind": "finding"}).want(201).into(&all)
+	who["rapporteur"].do(t, "POST", "/api/v1/sessions/"+fuSession+"/notes/2/outcome", map[string]any{"kind": "finding"}).want(t, 201).decode(t, &o)
+	who["rapporteur"].do(t, "POST", "/api/v1/sessions/"+fuSession+"/notes/1/outcome", map[string]any{"kind": "finding"}).want(t, 201).decode(t, &all)
 	outcomeID := func(id string) func(map[string]json.RawMessage) bool {
 		return func(m map[string]json.RawMessage) bool {
 			var x fuOutcome

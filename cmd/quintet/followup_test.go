@@ -11,20 +11,17 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
-	"net/http/cookiejar"
 	"regexp"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 )
 
 // fuServer is `quintet serve --demo` on port 0 with its demo passwords.
 type fuServer struct {
-	URL       string
+	*apiServer
 	passwords map[string]string // email → password
 }
 
@@ -36,106 +33,28 @@ var (
 // demo passwords it printed.
 func fuStartServer(t *testing.T) *fuServer {
 	t.Helper()
-	srv := startAPIServer(t, apiDataDir(t), nil, "--demo")
-	s := &fuServer{URL: srv.URL, passwords: map[string]string{}}
-	stdout := srv.Stdout
-	for _, m := range fuDemoLine.FindAllStringSubmatch(stdout.String(), -1) {
+	s := &fuServer{apiServer: startAPIServer(t, apiDataDir(t), nil, "--demo"), passwords: map[string]string{}}
+	for _, m := range fuDemoLine.FindAllStringSubmatch(s.Stdout.String(), -1) {
 		s.passwords[m[1]] = m[2]
 	}
 	if len(s.passwords) < 10 {
-		t.Fatalf("found %d demo accounts in:\n%s", len(s.passwords), stdout.String())
+		t.Fatalf("found %d demo accounts in:\n%s", len(s.passwords), s.Stdout.String())
 	}
 	return s
 }
 
-// fuClient is a browser signed in as one demo account.
-type fuClient struct {
-	t    *testing.T
-	srv  *fuServer
-	hc   *http.Client
-	name string
-}
-
-func (s *fuServer) as(t *testing.T, email string) *fuClient {
+// as is a browser signed in as one demo account; "" is nobody.
+func (s *fuServer) as(t *testing.T, email string) *apiClient {
 	t.Helper()
-	jar, _ := cookiejar.New(nil)
-	c := &fuClient{t: t, srv: s, hc: &http.Client{Jar: jar, Timeout: time.Minute}, name: email}
+	c := s.client()
 	if email != "" {
 		pw, ok := s.passwords[email]
 		if !ok {
 			t.Fatalf("no demo account %s", email)
 		}
-		c.do("POST", "/api/v1/login", map[string]string{"email": email, "password": pw}).want(http.StatusOK)
+		c.login(t, email, pw)
 	}
 	return c
-}
-
-type fuResponse struct {
-	t      *testing.T
-	what   string
-	Status int
-	Header http.Header
-	Body   []byte
-}
-
-func (c *fuClient) do(method, path string, body any) *fuResponse {
-	c.t.Helper()
-	var r io.Reader
-	if body != nil {
-		raw, err := json.Marshal(body)
-		if err != nil {
-			c.t.Fatal(err)
-		}
-		r = bytes.NewReader(raw)
-	}
-	req, err := http.NewRequest(method, c.srv.URL+path, r)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	req.Header.Set("Origin", c.srv.URL) // as the web app sends
-	resp, err := c.hc.Do(req)
-	if err != nil {
-		c.t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	return &fuResponse{t: c.t, what: c.name + ": " + method + " " + path, Status: resp.StatusCode, Header: resp.Header, Body: raw}
-}
-
-func (r *fuResponse) want(status int) *fuResponse {
-	r.t.Helper()
-	if r.Status != status {
-		r.t.Fatalf("%s: status %d, want %d: %s", r.what, r.Status, status, r.Body)
-	}
-	return r
-}
-
-// wantError checks an error answer's status and the field it names.
-func (r *fuResponse) wantError(status int, field string) *fuResponse {
-	r.t.Helper()
-	r.want(status)
-	var e struct {
-		Error struct {
-			Code, Message, Field string
-		}
-	}
-	if err := json.Unmarshal(r.Body, &e); err != nil || e.Error.Message == "" {
-		r.t.Fatalf("%s: error body %s, want {error:{code,message}}", r.what, r.Body)
-	}
-	if field != "" && e.Error.Field != field {
-		r.t.Fatalf("%s: error names field %q, want %q: %s", r.what, e.Error.Field, field, r.Body)
-	}
-	return r
-}
-
-func (r *fuResponse) into(v any) {
-	r.t.Helper()
-	if err := json.Unmarshal(r.Body, v); err != nil {
-		r.t.Fatalf("%s: decode %T: %v\n%s", r.what, v, err, r.Body)
-	}
 }
 
 // The few fields of the answers the tests look at.
@@ -168,10 +87,10 @@ const fuSession = "london-2014-d1-trends"
 
 // fuSetUp starts the server, opens the session's record and writes three
 // notes, one of each marking, as the rapporteur.
-func fuSetUp(t *testing.T) (*fuServer, map[string]*fuClient) {
+func fuSetUp(t *testing.T) (*fuServer, map[string]*apiClient) {
 	t.Helper()
 	s := fuStartServer(t)
-	who := map[string]*fuClient{}
+	who := map[string]*apiClient{}
 	for role, email := range map[string]string{
 		"admin": "secretariat@example.org", "rapporteur": "rapporteur@example.org", "observer": "observer@example.org",
 		"followupCA": "followup.ca@example.org", "followupNZ": "followup.nz@example.org", "headCA": "head.ca@example.org",
@@ -180,22 +99,22 @@ func fuSetUp(t *testing.T) (*fuServer, map[string]*fuClient) {
 		who[role] = s.as(t, email)
 	}
 	who["anonymous"] = s.as(t, "")
-	who["rapporteur"].do("POST", "/api/v1/sessions/"+fuSession+"/start", nil).want(http.StatusOK)
+	who["rapporteur"].do(t, "POST", "/api/v1/sessions/"+fuSession+"/start", nil).want(t, http.StatusOK)
 	for i, m := range []string{"all", "delegations", "heads"} {
-		who["admin"].do("POST", "/api/v1/sessions/"+fuSession+"/notes", map[string]any{
+		who["admin"].do(t, "POST", "/api/v1/sessions/"+fuSession+"/notes", map[string]any{
 			"client_id": fmt.Sprintf("fu-%d", i), "text": "Canada to publish guidance, note marked " + m, "marking": m,
-		}).want(http.StatusCreated)
+		}).want(t, http.StatusCreated)
 	}
 	return s, who
 }
 
 func TestFollowup_HTTP(t *testing.T) {
-	_, who := fuSetUp(t)
+	srv, who := fuSetUp(t)
 
 	// A rapporteur promotes a note to an action owned by Canada.
 	var act fuAction
-	who["rapporteur"].do("POST", "/api/v1/sessions/"+fuSession+"/notes/1/action", map[string]any{
-		"owner": "CA", "due": "2015-06-30", "agency": "Public Prosecution Service of Canada"}).want(http.StatusCreated).into(&act)
+	who["rapporteur"].do(t, "POST", "/api/v1/sessions/"+fuSession+"/notes/1/action", map[string]any{
+		"owner": "CA", "due": "2015-06-30", "agency": "Public Prosecution Service of Canada"}).want(t, http.StatusCreated).decode(t, &act)
 	if act.Owner != "CA" || act.NoteSeq != 1 || act.Session != fuSession || act.Marking != "all" || act.Version != 1 {
 		t.Fatalf("promoted action=%+v", act)
 	}
@@ -218,15 +137,15 @@ func TestFollowup_HTTP(t *testing.T) {
 			{map[string]any{"owner": "NZ", "version": act.Version}, 403, "owner"},
 			{map[string]any{"progress": 10, "version": act.Version + 7}, 409, "version"},
 		} {
-			fu.do("PATCH", path, tt.body).wantError(tt.status, tt.field)
+			fu.do(t, "PATCH", path, tt.body).wantError(t, tt.status, tt.field)
 		}
-		who["admin"].do("PATCH", path, map[string]any{"owner": "XX", "version": act.Version}).wantError(400, "owner")
-		fu.do("POST", path+"/reports", map[string]any{"text": " ", "version": act.Version}).wantError(400, "text")
-		fu.do("GET", "/api/v1/actions?overdue=maybe", nil).wantError(400, "overdue")
-		fu.do("GET", "/api/v1/actions?due_before=June", nil).wantError(400, "due_before")
-		fu.do("GET", "/api/v1/actions?ownr=CA", nil).wantError(400, "ownr")
+		who["admin"].do(t, "PATCH", path, map[string]any{"owner": "XX", "version": act.Version}).wantError(t, 400, "owner")
+		fu.do(t, "POST", path+"/reports", map[string]any{"text": " ", "version": act.Version}).wantError(t, 400, "text")
+		fu.do(t, "GET", "/api/v1/actions?overdue=maybe", nil).wantError(t, 400, "overdue")
+		fu.do(t, "GET", "/api/v1/actions?due_before=June", nil).wantError(t, 400, "due_before")
+		fu.do(t, "GET", "/api/v1/actions?ownr=CA", nil).wantError(t, 400, "ownr")
 		var now fuAction
-		fu.do("GET", path, nil).want(200).into(&now)
+		fu.do(t, "GET", path, nil).want(t, 200).decode(t, &now)
 		if now.Version != act.Version || now.Progress != 0 || now.Status != "open" {
 			t.Fatalf("after refusals: %+v, want unchanged", now)
 		}
@@ -234,66 +153,66 @@ func TestFollowup_HTTP(t *testing.T) {
 
 	t.Run("permissions per role", func(t *testing.T) {
 		var cur fuAction
-		who["admin"].do("GET", path, nil).want(200).into(&cur)
+		who["admin"].do(t, "GET", path, nil).want(t, 200).decode(t, &cur)
 		for role, status := range map[string]int{
 			"followupNZ": 403, "delegateAU": 403, "headCA": 403, "observer": 403, "rapporteur": 403, "anonymous": 401,
 		} {
-			who[role].do("PATCH", path, map[string]any{"progress": 5, "version": cur.Version}).wantError(status, "")
-			who[role].do("POST", path+"/reports", map[string]any{"text": "x", "version": cur.Version}).wantError(status, "")
+			who[role].do(t, "PATCH", path, map[string]any{"progress": 5, "version": cur.Version}).wantError(t, status, "")
+			who[role].do(t, "POST", path+"/reports", map[string]any{"text": "x", "version": cur.Version}).wantError(t, status, "")
 		}
 		for role, status := range map[string]int{
 			"followupCA": 201, "admin": 201, "followupNZ": 403, "delegateAU": 403, "headCA": 403, "observer": 403, "rapporteur": 403,
 		} {
-			who[role].do("POST", "/api/v1/actions", map[string]any{"title": "Direct " + role, "owner": "CA", "due": "2015-09-01",
-				"meeting_id": "london-2014"}).want(status)
+			who[role].do(t, "POST", "/api/v1/actions", map[string]any{"title": "Direct " + role, "owner": "CA", "due": "2015-09-01",
+				"meeting_id": "london-2014"}).want(t, status)
 		}
 		for _, role := range []string{"followupCA", "followupNZ", "delegateAU", "headCA", "observer", "rapporteur", "admin"} {
-			who[role].do("GET", path, nil).want(200)
-			who[role].do("GET", "/api/v1/actions", nil).want(200)
-			who[role].do("GET", "/api/v1/actions/board", nil).want(200)
+			who[role].do(t, "GET", path, nil).want(t, 200)
+			who[role].do(t, "GET", "/api/v1/actions", nil).want(t, 200)
+			who[role].do(t, "GET", "/api/v1/actions/board", nil).want(t, 200)
 		}
-		who["anonymous"].do("GET", "/api/v1/actions", nil).wantError(401, "")
+		who["anonymous"].do(t, "GET", "/api/v1/actions", nil).wantError(t, 401, "")
 	})
 
 	t.Run("follow-up files a report and marks it in progress", func(t *testing.T) {
 		var cur, got fuAction
-		who["followupCA"].do("GET", path, nil).want(200).into(&cur)
-		who["followupCA"].do("POST", path+"/reports", map[string]any{"text": "Guidance drafted.", "status": "in-progress",
-			"progress": 40, "version": cur.Version}).want(201).into(&got)
+		who["followupCA"].do(t, "GET", path, nil).want(t, 200).decode(t, &cur)
+		who["followupCA"].do(t, "POST", path+"/reports", map[string]any{"text": "Guidance drafted.", "status": "in-progress",
+			"progress": 40, "version": cur.Version}).want(t, 201).decode(t, &got)
 		if got.Status != "in-progress" || got.Progress != 40 || len(got.Reports) != 1 || got.Version != cur.Version+1 {
 			t.Fatalf("after report: %+v", got)
 		}
 		// Done sets 100; done → blocked is refused with 409.
-		who["followupCA"].do("PATCH", path, map[string]any{"status": "done", "version": got.Version}).want(200).into(&got)
+		who["followupCA"].do(t, "PATCH", path, map[string]any{"status": "done", "version": got.Version}).want(t, 200).decode(t, &got)
 		if got.Progress != 100 {
 			t.Fatalf("done at %d%%", got.Progress)
 		}
-		who["followupCA"].do("PATCH", path, map[string]any{"status": "blocked", "reason": "x", "version": got.Version}).wantError(409, "status")
-		who["followupCA"].do("PATCH", path, map[string]any{"status": "in-progress", "progress": 90, "version": got.Version}).want(200)
+		who["followupCA"].do(t, "PATCH", path, map[string]any{"status": "blocked", "reason": "x", "version": got.Version}).wantError(t, 409, "status")
+		who["followupCA"].do(t, "PATCH", path, map[string]any{"status": "in-progress", "progress": 90, "version": got.Version}).want(t, 200)
 	})
 
 	t.Run("markings: a heads note makes a heads action", func(t *testing.T) {
 		var secret fuAction
-		who["admin"].do("POST", "/api/v1/sessions/"+fuSession+"/notes/3/action", map[string]any{"owner": "US", "due": "2015-03-01"}).
-			want(201).into(&secret)
+		who["admin"].do(t, "POST", "/api/v1/sessions/"+fuSession+"/notes/3/action", map[string]any{"owner": "US", "due": "2015-03-01"}).
+			want(t, 201).decode(t, &secret)
 		if secret.Marking != "heads" {
 			t.Fatalf("marking=%s, want heads", secret.Marking)
 		}
 		// The session's rapporteur wrote the note: they read what came of it.
-		who["rapporteur"].do("GET", "/api/v1/actions/"+secret.ID, nil).want(200)
+		who["rapporteur"].do(t, "GET", "/api/v1/actions/"+secret.ID, nil).want(t, 200)
 		for role, sees := range map[string]bool{"observer": false, "delegateAU": false, "followupCA": false, "headCA": true, "admin": true} {
 			var list []fuAction
-			who[role].do("GET", "/api/v1/actions?owner=US", nil).want(200).into(&list)
+			who[role].do(t, "GET", "/api/v1/actions?owner=US", nil).want(t, 200).decode(t, &list)
 			if got := slices.ContainsFunc(list, func(a fuAction) bool { return a.ID == secret.ID }); got != sees {
 				t.Errorf("%s sees the heads action in the list: %v, want %v", role, got, sees)
 			}
 			status := map[bool]int{true: 200, false: 404}[sees]
-			who[role].do("GET", "/api/v1/actions/"+secret.ID, nil).want(status)
-			csv := who[role].do("GET", "/api/v1/actions.csv", nil).want(200)
+			who[role].do(t, "GET", "/api/v1/actions/"+secret.ID, nil).want(t, status)
+			csv := who[role].do(t, "GET", "/api/v1/actions.csv", nil).want(t, 200)
 			if got := bytes.Contains(csv.Body, []byte(secret.ID)); got != sees {
 				t.Errorf("%s sees the heads action in actions.csv: %v, want %v", role, got, sees)
 			}
-			rec := who[role].do("GET", "/api/v1/meetings/london-2014/record.md", nil).want(200)
+			rec := who[role].do(t, "GET", "/api/v1/meetings/london-2014/record.md", nil).want(t, 200)
 			if got := bytes.Contains(rec.Body, []byte("note marked heads")); got != sees {
 				t.Errorf("%s sees the heads action in the record: %v, want %v", role, got, sees)
 			}
@@ -303,7 +222,7 @@ func TestFollowup_HTTP(t *testing.T) {
 					Counts     struct{ Total int }
 				}
 			}
-			who[role].do("GET", "/api/v1/actions/board", nil).want(200).into(&board)
+			who[role].do(t, "GET", "/api/v1/actions/board", nil).want(t, 200).decode(t, &board)
 			for _, c := range board.Columns {
 				if c.Delegation == "US" && (c.Counts.Total == 1) != sees {
 					t.Errorf("%s's board counts %d US actions", role, c.Counts.Total)
@@ -314,25 +233,24 @@ func TestFollowup_HTTP(t *testing.T) {
 
 	t.Run("outcomes: draft, agree, five of five", func(t *testing.T) {
 		var o fuOutcome
-		who["rapporteur"].do("POST", "/api/v1/sessions/"+fuSession+"/notes/2/outcome", map[string]any{"kind": "decision"}).want(201).into(&o)
+		who["rapporteur"].do(t, "POST", "/api/v1/sessions/"+fuSession+"/notes/2/outcome", map[string]any{"kind": "decision"}).want(t, 201).decode(t, &o)
 		if o.Status != "draft" || o.Marking != "delegations" {
 			t.Fatalf("outcome=%+v", o)
 		}
-		who["observer"].do("GET", "/api/v1/outcomes/"+o.ID, nil).want(404)
-		who["headCA"].do("POST", "/api/v1/outcomes/"+o.ID+"/sign-offs", nil).wantError(409, "status")
-		who["rapporteur"].do("PATCH", "/api/v1/outcomes/"+o.ID, map[string]any{"status": "agreed", "version": o.Version}).wantError(403, "")
-		who["admin"].do("PATCH", "/api/v1/outcomes/"+o.ID, map[string]any{"status": "agreed", "version": o.Version}).want(200).into(&o)
-		who["delegateAU"].do("POST", "/api/v1/outcomes/"+o.ID+"/sign-offs", nil).wantError(403, "")
-		who["followupCA"].do("POST", "/api/v1/outcomes/"+o.ID+"/sign-offs", nil).wantError(403, "")
-		who["headCA"].do("DELETE", "/api/v1/outcomes/"+o.ID+"/sign-offs/US", nil).wantError(403, "")
+		who["observer"].do(t, "GET", "/api/v1/outcomes/"+o.ID, nil).want(t, 404)
+		who["headCA"].do(t, "POST", "/api/v1/outcomes/"+o.ID+"/sign-offs", nil).wantError(t, 409, "status")
+		who["rapporteur"].do(t, "PATCH", "/api/v1/outcomes/"+o.ID, map[string]any{"status": "agreed", "version": o.Version}).wantError(t, 403, "")
+		who["admin"].do(t, "PATCH", "/api/v1/outcomes/"+o.ID, map[string]any{"status": "agreed", "version": o.Version}).want(t, 200).decode(t, &o)
+		who["delegateAU"].do(t, "POST", "/api/v1/outcomes/"+o.ID+"/sign-offs", nil).wantError(t, 403, "")
+		who["followupCA"].do(t, "POST", "/api/v1/outcomes/"+o.ID+"/sign-offs", nil).wantError(t, 403, "")
+		who["headCA"].do(t, "DELETE", "/api/v1/outcomes/"+o.ID+"/sign-offs/US", nil).wantError(t, 403, "")
 		for _, code := range []string{"au", "ca", "gb", "nz", "us"} {
-			s := who["headCA"].srv
-			s.as(t, "head."+code+"@example.org").do("POST", "/api/v1/outcomes/"+o.ID+"/sign-offs", nil).want(200).into(&o)
+			srv.as(t, "head."+code+"@example.org").do(t, "POST", "/api/v1/outcomes/"+o.ID+"/sign-offs", nil).want(t, 200).decode(t, &o)
 		}
 		if o.Agreement != "agreed — 5 of 5 delegations" {
 			t.Fatalf("agreement=%q", o.Agreement)
 		}
-		rec := who["headUS"].do("GET", "/api/v1/meetings/london-2014/record.html", nil).want(200)
+		rec := who["headUS"].do(t, "GET", "/api/v1/meetings/london-2014/record.html", nil).want(t, 200)
 		if !bytes.Contains(rec.Body, []byte("agreed — 5 of 5 delegations")) {
 			t.Fatalf("record.html does not show the agreement:\n%s", rec.Body)
 		}
@@ -347,7 +265,7 @@ func TestFollowup_HTTP(t *testing.T) {
 		if want := "style-src 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"; !strings.Contains(csp, want) {
 			t.Fatalf("record.html CSP=%q, want %s: the stylesheet would be blocked", csp, want)
 		}
-		obs := who["observer"].do("GET", "/api/v1/meetings/london-2014/record.html", nil).want(200)
+		obs := who["observer"].do(t, "GET", "/api/v1/meetings/london-2014/record.html", nil).want(t, 200)
 		if bytes.Contains(obs.Body, []byte("note marked delegations")) {
 			t.Fatalf("the observer's record shows a delegations outcome")
 		}
@@ -358,23 +276,23 @@ func TestFollowup_HTTP(t *testing.T) {
 			Topic   *struct{ ID string }
 			Actions []fuAction
 		}
-		who["delegateAU"].do("GET", "/api/v1/meetings/london-2014/carry-over", nil).want(200).into(&groups)
+		who["delegateAU"].do(t, "GET", "/api/v1/meetings/london-2014/carry-over", nil).want(t, 200).decode(t, &groups)
 		for _, g := range groups {
 			if len(g.Actions) > 0 {
 				t.Fatalf("London carries over actions of its own: %+v", g)
 			}
 		}
-		who["followupCA"].do("GET", "/api/v1/actions/progress?since=2014-01-01", nil).want(200)
-		who["followupCA"].do("GET", "/api/v1/actions/progress?since=soon", nil).wantError(400, "since")
+		who["followupCA"].do(t, "GET", "/api/v1/actions/progress?since=2014-01-01", nil).want(t, 200)
+		who["followupCA"].do(t, "GET", "/api/v1/actions/progress?since=soon", nil).wantError(t, 400, "since")
 		var mine struct {
 			Delegation string
 			Actions    []fuAction
 		}
-		who["followupCA"].do("GET", "/api/v1/actions/mine", nil).want(200).into(&mine)
+		who["followupCA"].do(t, "GET", "/api/v1/actions/mine", nil).want(t, 200).decode(t, &mine)
 		if mine.Delegation != "CA" || len(mine.Actions) < 2 {
 			t.Fatalf("mine=%+v", mine)
 		}
-		who["observer"].do("GET", "/api/v1/actions/mine", nil).want(404)
+		who["observer"].do(t, "GET", "/api/v1/actions/mine", nil).want(t, 404)
 	})
 }
 
@@ -384,9 +302,9 @@ func TestFollowup_HTTP(t *testing.T) {
 func TestFollowup_HTTP_ConcurrentUpdates(t *testing.T) {
 	_, who := fuSetUp(t)
 	var act fuAction
-	who["followupCA"].do("POST", "/api/v1/actions", map[string]any{"title": "Contended", "owner": "CA", "due": "2015-06-30",
-		"meeting_id": "london-2014"}).want(201).into(&act)
-	clients := []*fuClient{who["followupCA"], who["admin"]}
+	who["followupCA"].do(t, "POST", "/api/v1/actions", map[string]any{"title": "Contended", "owner": "CA", "due": "2015-06-30",
+		"meeting_id": "london-2014"}).want(t, 201).decode(t, &act)
+	clients := []*apiClient{who["followupCA"], who["admin"]}
 	type result struct {
 		status   int
 		progress int
@@ -398,7 +316,7 @@ func TestFollowup_HTTP_ConcurrentUpdates(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			r := clients[i%2].do("PATCH", "/api/v1/actions/"+act.ID, map[string]any{"progress": i + 1, "version": act.Version})
+			r := clients[i%2].do(t, "PATCH", "/api/v1/actions/"+act.ID, map[string]any{"progress": i + 1, "version": act.Version})
 			results[i] = result{status: r.Status, progress: i + 1}
 			if r.Status == http.StatusConflict {
 				var e struct {
@@ -434,7 +352,7 @@ func TestFollowup_HTTP_ConcurrentUpdates(t *testing.T) {
 		t.Fatal("no update succeeded")
 	}
 	var got fuAction
-	who["admin"].do("GET", "/api/v1/actions/"+act.ID, nil).want(200).into(&got)
+	who["admin"].do(t, "GET", "/api/v1/actions/"+act.ID, nil).want(t, 200).decode(t, &got)
 	if got.Version != act.Version+1 || got.Progress != results[won].progress {
 		t.Fatalf("stored version %d progress %d, want %d and the winner's %d", got.Version, got.Progress, act.Version+1, results[won].progress)
 	}

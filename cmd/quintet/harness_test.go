@@ -123,6 +123,7 @@ type apiServer struct {
 	URL     string // http://127.0.0.1:port, also the origin browsers would send
 	Stdout  *apiBuffer
 	Stderr  *apiBuffer
+	spec    *apiSpec // the OpenAPI document it serves, which its answers must match
 
 	cancel   context.CancelFunc
 	done     chan struct{}
@@ -151,37 +152,49 @@ func startAPIServer(t testing.TB, dataDir string, extra map[string]string, args 
 		}
 	})
 
+	s.URL = apiAwaitServing(t, s.Stdout, s.Stderr, s.done, func() error { return s.err })
+	s.spec = apiLoadSpec(t, s.URL)
+	return s
+}
+
+// apiAwaitServing waits for a starting server to print the line saying
+// where it listens, then for /healthz to answer 200, and returns the URL.
+// It fails the test when done is closed first (exit tells why) or a minute
+// passes. The server may be in this process or a child.
+func apiAwaitServing(t testing.TB, stdout, stderr *apiBuffer, done <-chan struct{}, exit func() error) string {
+	t.Helper()
 	deadline := time.After(time.Minute)
-	for s.URL == "" {
-		if m := apiListening.FindStringSubmatch(s.Stdout.String()); m != nil {
-			s.URL = m[1]
+	var url string
+	for url == "" {
+		if m := apiListening.FindStringSubmatch(stdout.String()); m != nil {
+			url = m[1]
 			break
 		}
 		select {
-		case <-s.Stdout.written:
-		case <-s.done:
-			t.Fatalf("quintet serve ended before listening: %v\nstdout:\n%s\nlog:\n%s", s.err, s.Stdout.String(), s.Stderr.String())
+		case <-stdout.written:
+		case <-done:
+			t.Fatalf("quintet serve ended before listening: %v\nstdout:\n%s\nlog:\n%s", exit(), stdout.String(), stderr.String())
 		case <-deadline:
-			t.Fatalf("quintet serve did not say it listens within a minute\nstdout:\n%s\nlog:\n%s", s.Stdout.String(), s.Stderr.String())
+			t.Fatalf("quintet serve did not say it listens within a minute\nstdout:\n%s\nlog:\n%s", stdout.String(), stderr.String())
 		}
 	}
 	// The listener is open before the line is printed, so /healthz answers
 	// at once; a few tries cover a slow machine all the same.
 	var last error
 	for range 50 {
-		resp, err := http.Get(s.URL + "/healthz")
+		resp, err := http.Get(url + "/healthz")
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
-				return s
+				return url
 			}
 			err = fmt.Errorf("/healthz answered %s", resp.Status)
 		}
 		last = err
 		time.Sleep(20 * time.Millisecond)
 	}
-	t.Fatalf("server at %s is not healthy: %v", s.URL, last)
-	return nil
+	t.Fatalf("server at %s is not healthy: %v", url, last)
+	return ""
 }
 
 // Stop cancels the server's context, as SIGINT would, and waits for run to
@@ -240,11 +253,24 @@ func apiHeader(name, value string) apiOption {
 	}
 }
 
-// do sends a request. body is sent as it is when it is a string or []byte,
-// and as JSON otherwise. Writes carry the server's own Origin, as a browser
-// on the web app would send. Every answer is checked for the security
-// headers that every answer must carry.
+// do sends a request and checks its answer (see try); a request that gets
+// no answer fails the test.
 func (c *apiClient) do(t testing.TB, method, path string, body any, opts ...apiOption) *apiResponse {
+	t.Helper()
+	res, err := c.try(t, method, path, body, opts...)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	return res
+}
+
+// try sends a request and returns its answer, or the error when it got
+// none (the server died, say). Every request of these tests is sent here.
+// body is sent as it is when it is a string, []byte or io.Reader, and as
+// JSON otherwise. Writes carry the server's own Origin, as a browser on the
+// web app would send. Every answer is checked (see checkAPIAnswer). try
+// fails t only through t.Errorf, so it may be called from any goroutine.
+func (c *apiClient) try(t testing.TB, method, path string, body any, opts ...apiOption) (*apiResponse, error) {
 	t.Helper()
 	var r io.Reader
 	switch b := body.(type) {
@@ -253,16 +279,18 @@ func (c *apiClient) do(t testing.TB, method, path string, body any, opts ...apiO
 		r = strings.NewReader(b)
 	case []byte:
 		r = bytes.NewReader(b)
+	case io.Reader:
+		r = b
 	default:
 		raw, err := json.Marshal(b)
 		if err != nil {
-			t.Fatal(err)
+			return nil, err
 		}
 		r = bytes.NewReader(raw)
 	}
 	req, err := http.NewRequest(method, c.srv.URL+path, r)
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
@@ -278,16 +306,24 @@ func (c *apiClient) do(t testing.TB, method, path string, body any, opts ...apiO
 	}
 	resp, err := c.hc.Do(req)
 	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
+		return nil, err
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(resp.Body)
 	if err != nil {
-		t.Fatalf("%s %s: read answer: %v", method, path, err)
+		return nil, fmt.Errorf("read answer: %w", err)
 	}
 	res := &apiResponse{Method: method, Path: path, Status: resp.StatusCode, Header: resp.Header, Body: raw}
-	checkAPISecurityHeaders(t, res)
-	return res
+	c.checkAPIAnswer(t, res)
+	return res, nil
+}
+
+// checkAPIAnswer checks what every answer must be: it carries the security
+// headers, and the server's OpenAPI document allows it.
+func (c *apiClient) checkAPIAnswer(t testing.TB, r *apiResponse) {
+	t.Helper()
+	checkAPISecurityHeaders(t, r)
+	apiCheck(t, c.srv.spec, r)
 }
 
 // get, post, patch and del are do for one method.
@@ -327,6 +363,17 @@ func (r *apiResponse) want(t testing.TB, status int) *apiResponse {
 	t.Helper()
 	if r.Status != status {
 		t.Fatalf("%s %s: status %d, want %d; body: %s", r.Method, r.Path, r.Status, status, apiClip(r.Body))
+	}
+	return r
+}
+
+// wantError fails the test unless the answer is an error of the status
+// that names field (when field is not ""); it returns r.
+func (r *apiResponse) wantError(t testing.TB, status int, field string) *apiResponse {
+	t.Helper()
+	r.want(t, status)
+	if e := r.errorAnswer(t); field != "" && e.Error.Field != field {
+		t.Fatalf("%s %s: error names field %q, want %q: %s", r.Method, r.Path, e.Error.Field, field, apiClip(r.Body))
 	}
 	return r
 }

@@ -361,7 +361,7 @@ func apiDialLive(t *testing.T, f *apiFixture, c *apiClient, _ string) *apiRespon
 		buf := make([]byte, 512)
 		n, _ := resp.Body.Read(buf)
 		r.Body = append(r.Body, buf[:n]...)
-		checkAPISecurityHeaders(t, r)
+		c.checkAPIAnswer(t, r)
 	}
 	return r
 }

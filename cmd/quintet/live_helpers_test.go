@@ -1,10 +1,7 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -26,7 +23,6 @@ type liveServer struct {
 	origin  string // the allowed origin: the same
 	srv     *apiServer
 	log     *apiBuffer
-	http    *http.Client
 	admin   *liveUser
 	meeting string
 	// sessions counts the sessions this test created, to give each its own slot.
@@ -37,7 +33,8 @@ type liveUser struct {
 	ID       string
 	Email    string
 	Password string
-	Cookie   string // value of the login cookie
+	Cookie   string     // value of the login cookie, as login set it
+	c        *apiClient // the browser that signed in
 }
 
 const testPassword = "correct horse battery staple"
@@ -62,13 +59,13 @@ func startLiveServerWith(t testing.TB, before func(cli func(stdin string, args .
 		before(func(stdin string, args ...string) string { return mustAPICLI(t, dir, extra, stdin, args...) })
 	}
 	srv := startAPIServer(t, dir, extra)
-	s := &liveServer{t: t, srv: srv, log: srv.Stderr, base: srv.URL, origin: srv.URL, http: &http.Client{Timeout: 30 * time.Second}}
-	t.Cleanup(func() { s.http.CloseIdleConnections() })
+	s := &liveServer{t: t, srv: srv, log: srv.Stderr, base: srv.URL, origin: srv.URL}
+	t.Cleanup(s.closeIdleConnections)
 
 	s.admin = &liveUser{Email: "admin@example.org", Password: testPassword}
 	s.login(s.admin)
 	var meetings []conference.Meeting
-	s.call("GET", "/api/v1/meetings", s.admin, nil, &meetings, http.StatusOK)
+	s.admin.c.get(t, "/api/v1/meetings").want(t, http.StatusOK).decode(t, &meetings)
 	if len(meetings) == 0 {
 		t.Fatal("the seed holds no meeting")
 	}
@@ -81,69 +78,24 @@ func (s *liveServer) stop() {
 	if err := s.srv.Stop(); err != nil {
 		s.t.Errorf("run: %v", err)
 	}
-	s.http.CloseIdleConnections()
+	s.closeIdleConnections()
 }
 
-// call makes an API request as u (nil: anonymous) and decodes the answer
-// into out, failing unless the status is want.
-func (s *liveServer) call(method, path string, u *liveUser, body, out any, want int) {
-	s.t.Helper()
-	if got := s.do(method, path, u, body, out); got != want {
-		s.t.Fatalf("%s %s answered %d, want %d", method, path, got, want)
-	}
-}
+// closeIdleConnections closes the kept-alive connections of the clients,
+// which share one transport, so that their goroutines end.
+func (s *liveServer) closeIdleConnections() { s.srv.client().hc.CloseIdleConnections() }
 
-func (s *liveServer) do(method, path string, u *liveUser, body, out any) int {
-	s.t.Helper()
-	var rd io.Reader
-	if body != nil {
-		b, err := json.Marshal(body)
-		if err != nil {
-			s.t.Fatal(err)
-		}
-		rd = bytes.NewReader(b)
-	}
-	req, err := http.NewRequest(method, s.base+path, rd)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	req.Header.Set("Origin", s.origin)
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if u != nil && u.Cookie != "" {
-		req.AddCookie(&http.Cookie{Name: "quintet_session", Value: u.Cookie})
-	}
-	resp, err := s.http.Do(req)
-	if err != nil {
-		s.t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer resp.Body.Close()
-	data, _ := io.ReadAll(resp.Body)
-	if out != nil && resp.StatusCode < 300 {
-		if err := json.Unmarshal(data, out); err != nil {
-			s.t.Fatalf("%s %s: decode %q: %v", method, path, data, err)
-		}
-	}
-	if resp.StatusCode >= 300 && out == nil {
-		s.t.Logf("%s %s: %d %s", method, path, resp.StatusCode, data)
-	}
-	for _, c := range resp.Cookies() {
-		if c.Name == "quintet_session" && u != nil && c.Value != "" {
-			u.Cookie = c.Value
-		}
-	}
-	return resp.StatusCode
-}
-
+// login signs u in through a browser of its own and keeps its cookie.
 func (s *liveServer) login(u *liveUser) {
 	s.t.Helper()
+	u.c = s.srv.client()
 	var me struct {
 		User conference.User `json:"user"`
 	}
-	s.call("POST", "/api/v1/login", u, map[string]string{"email": u.Email, "password": u.Password}, &me, http.StatusOK)
+	u.c.post(s.t, "/api/v1/login", map[string]string{"email": u.Email, "password": u.Password}).
+		want(s.t, http.StatusOK).decode(s.t, &me)
 	u.ID = me.User.ID
-	if u.Cookie == "" {
+	if u.Cookie = u.c.cookie(); u.Cookie == "" {
 		s.t.Fatal("login set no cookie")
 	}
 }
@@ -152,9 +104,8 @@ func (s *liveServer) login(u *liveUser) {
 func (s *liveServer) addUser(name string, delegation string, roles ...conference.Role) *liveUser {
 	s.t.Helper()
 	u := &liveUser{Email: name + "@example.org", Password: testPassword}
-	var created conference.User
-	s.call("POST", "/api/v1/users", s.admin, conference.UserInput{Email: u.Email, Name: name, Roles: roles,
-		Delegation: delegation, Password: testPassword}, &created, http.StatusCreated)
+	s.admin.c.post(s.t, "/api/v1/users", conference.UserInput{Email: u.Email, Name: name, Roles: roles,
+		Delegation: delegation, Password: testPassword}).want(s.t, http.StatusCreated)
 	s.login(u)
 	return u
 }
@@ -170,8 +121,8 @@ func (s *liveServer) liveSession(rapporteurs ...*liveUser) string {
 		in.Rapporteurs = append(in.Rapporteurs, r.ID)
 	}
 	var se conference.Session
-	s.call("POST", "/api/v1/meetings/"+s.meeting+"/sessions", s.admin, in, &se, http.StatusCreated)
-	s.call("POST", "/api/v1/sessions/"+se.ID+"/start", s.admin, nil, nil, http.StatusOK)
+	s.admin.c.post(s.t, "/api/v1/meetings/"+s.meeting+"/sessions", in).want(s.t, http.StatusCreated).decode(s.t, &se)
+	s.admin.c.post(s.t, "/api/v1/sessions/"+se.ID+"/start", nil).want(s.t, http.StatusOK)
 	return se.ID
 }
 
@@ -179,10 +130,11 @@ func (s *liveServer) liveSession(rapporteurs ...*liveUser) string {
 func (s *liveServer) postNote(u *liveUser, sessionID, clientID, text string, m conference.Marking) *conference.Note {
 	s.t.Helper()
 	var n conference.Note
-	got := s.do("POST", "/api/v1/sessions/"+sessionID+"/notes", u, conference.NoteInput{ClientID: clientID, Text: text, Marking: m}, &n)
-	if got != http.StatusCreated && got != http.StatusOK {
-		s.t.Fatalf("post note %s: status %d", clientID, got)
+	r := u.c.post(s.t, "/api/v1/sessions/"+sessionID+"/notes", conference.NoteInput{ClientID: clientID, Text: text, Marking: m})
+	if r.Status != http.StatusCreated && r.Status != http.StatusOK {
+		s.t.Fatalf("post note %s: status %d", clientID, r.Status)
 	}
+	r.decode(s.t, &n)
 	return &n
 }
 

@@ -88,7 +88,7 @@ func TestLiveBadInput(t *testing.T) {
 	rap := s.addUser("rap", "", conference.RoleRapporteur)
 	sid := s.liveSession(rap)
 	ended := s.liveSession(rap)
-	s.call("POST", "/api/v1/sessions/"+ended+"/end", rap, nil, nil, http.StatusOK)
+	rap.c.post(t, "/api/v1/sessions/"+ended+"/end", nil).want(t, http.StatusOK)
 	obs := s.addUser("observer", "", conference.RoleObserver)
 
 	c := s.dial(rap)
@@ -146,7 +146,7 @@ func TestLiveBadInput(t *testing.T) {
 		Notes []conference.Note `json:"notes"`
 	}
 	for _, id := range []string{sid, ended} {
-		s.call("GET", "/api/v1/sessions/"+id+"/notes", s.admin, nil, &page, http.StatusOK)
+		s.admin.c.get(t, "/api/v1/sessions/"+id+"/notes").want(t, http.StatusOK).decode(t, &page)
 		if len(page.Notes) != 0 {
 			t.Fatalf("session %s holds %d notes after bad posts", id, len(page.Notes))
 		}
@@ -189,12 +189,12 @@ func TestLiveNoGoroutineLeak(t *testing.T) {
 		ws.Close()
 	}
 	cycle(0) // warm up: the first handshake starts pools that stay
-	s.http.CloseIdleConnections()
+	s.closeIdleConnections()
 	before := goleak.IgnoreCurrent()
 	for i := range 1000 {
 		cycle(i)
 	}
-	s.http.CloseIdleConnections()
+	s.closeIdleConnections()
 	goleak.VerifyNone(t, before)
 }
 

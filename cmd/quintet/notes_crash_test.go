@@ -1,10 +1,7 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"sync"
 	"testing"
@@ -35,7 +32,7 @@ func TestNotesSurviveKill9(t *testing.T) {
 				defer wg.Done()
 				for i := 0; ; i++ {
 					id := fmt.Sprintf("r%d-w%d-%d", round, w, i)
-					status := postNoteRaw(f.c, se.ID, id)
+					status := postNoteRaw(t, f.c, se.ID, id)
 					if status == 0 {
 						return // the server is gone
 					}
@@ -89,18 +86,11 @@ func TestNotesSurviveKill9(t *testing.T) {
 
 // postNoteRaw posts one note and returns the status, 0 when the connection
 // broke (the server was killed): it must not fail the test from a goroutine.
-func postNoteRaw(c *apiClient, sessionID, clientID string) int {
-	body, _ := json.Marshal(map[string]any{"client_id": clientID, "text": "Written before a crash: " + clientID, "marking": "all"})
-	req, _ := http.NewRequest(http.MethodPost, c.srv.URL+"/api/v1/sessions/"+sessionID+"/notes", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Origin", c.srv.URL)
-	resp, err := c.hc.Do(req)
+func postNoteRaw(t testing.TB, c *apiClient, sessionID, clientID string) int {
+	r, err := c.try(t, http.MethodPost, "/api/v1/sessions/"+sessionID+"/notes",
+		map[string]any{"client_id": clientID, "text": "Written before a crash: " + clientID, "marking": "all"})
 	if err != nil {
 		return 0
 	}
-	defer resp.Body.Close()
-	if _, err := io.Copy(io.Discard, resp.Body); err != nil {
-		return 0
-	}
-	return resp.StatusCode
+	return r.Status
 }

@@ -9,7 +9,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -54,6 +53,7 @@ type apiProcess struct {
 	URL     string
 	Stdout  *apiBuffer
 	Stderr  *apiBuffer
+	spec    *apiSpec
 
 	cmd  *exec.Cmd
 	done chan struct{}
@@ -92,34 +92,14 @@ func startAPIProcess(t testing.TB, dataDir string, extra map[string]string) *api
 		}
 	})
 
-	deadline := time.After(time.Minute)
-	for p.URL == "" {
-		if m := apiListening.FindStringSubmatch(p.Stdout.String()); m != nil {
-			p.URL = m[1]
-			break
-		}
-		select {
-		case <-p.Stdout.written:
-		case <-p.done:
-			t.Fatalf("quintet serve ended before listening: %v\nstdout:\n%s\nlog:\n%s", p.err, p.Stdout.String(), p.Stderr.String())
-		case <-deadline:
-			t.Fatalf("quintet serve did not say it listens within a minute\nstdout:\n%s\nlog:\n%s", p.Stdout.String(), p.Stderr.String())
-		}
-	}
-	resp, err := http.Get(p.URL + "/healthz")
-	if err != nil {
-		t.Fatalf("/healthz: %v", err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("/healthz answered %s", resp.Status)
-	}
+	p.URL = apiAwaitServing(t, p.Stdout, p.Stderr, p.done, func() error { return p.err })
+	p.spec = apiLoadSpec(t, p.URL)
 	return p
 }
 
 // client returns an HTTP client of the process, as apiServer.client does.
 func (p *apiProcess) client() *apiClient {
-	return (&apiServer{DataDir: p.DataDir, URL: p.URL}).client()
+	return (&apiServer{DataDir: p.DataDir, URL: p.URL, spec: p.spec}).client()
 }
 
 // Kill ends the process with SIGKILL, as a crash or the OOM killer would,

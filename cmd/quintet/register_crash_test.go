@@ -76,21 +76,16 @@ func (s *sentReader) Read(p []byte) (int, error) {
 // startImport posts file as an import in the background. sent is closed
 // once the body is on its way; the answer's status arrives on status (0
 // when the connection broke).
-func startImport(c *apiClient, file string) (sent <-chan struct{}, status <-chan int) {
+func startImport(t testing.TB, c *apiClient, file string) (sent <-chan struct{}, status <-chan int) {
 	body := &sentReader{r: strings.NewReader(file), sent: make(chan struct{})}
 	st := make(chan int, 1)
 	go func() {
-		req, _ := http.NewRequest(http.MethodPost, c.srv.URL+"/api/v1/register.csv", body)
-		req.Header.Set("Content-Type", "text/csv")
-		req.Header.Set("Origin", c.srv.URL)
-		resp, err := c.hc.Do(req)
+		r, err := c.try(t, http.MethodPost, "/api/v1/register.csv", body, apiHeader("Content-Type", "text/csv"))
 		if err != nil {
 			st <- 0
 			return
 		}
-		io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		st <- resp.StatusCode
+		st <- r.Status
 	}()
 	return body.sent, st
 }
@@ -127,7 +122,7 @@ func (f *crashFixture) start(t *testing.T) {
 // rows (each write is one row, or one batch of rows), and is far from done.
 func (f *crashFixture) interruptMidImport(t *testing.T, stop func()) <-chan int {
 	t.Helper()
-	sent, status := startImport(f.c, crashImportFile("Interrupted"))
+	sent, status := startImport(t, f.c, crashImportFile("Interrupted"))
 	<-sent
 	last, writes := storeFingerprint(t, f.dir), 0
 	tick := time.NewTicker(time.Millisecond)

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"encoding/json"
+	"maps"
 	"net/http"
 	"reflect"
 	"regexp"
@@ -139,9 +140,14 @@ func (sg *schemaGen) responses(r route) map[string]any {
 	case text:
 		ok["content"] = map[string]any{mt: map[string]any{"schema": map[string]any{"type": "string"}, "example": textExamples[mt]}}
 	case r.reply != nil:
-		ok["content"] = map[string]any{"application/json": map[string]any{"schema": sg.schema(reflect.TypeOf(r.reply))}}
+		ok["content"] = map[string]any{"application/json": map[string]any{"schema": sg.replySchema(key, r.reply)}}
 	}
 	out[itoa(r.status)] = ok
+	for status, why := range otherSuccesses[key] {
+		alt := maps.Clone(ok)
+		alt["description"] = why
+		out[itoa(status)] = alt
+	}
 	add := func(status int, why string) {
 		schema := map[string]any{"$ref": "#/components/schemas/Error"}
 		var example any = errorExample(status)
@@ -197,6 +203,36 @@ func (sg *schemaGen) responses(r route) map[string]any {
 	return out
 }
 
+// otherSuccesses are the success statuses a route answers beside the
+// table's, with the same body, by route and status.
+var otherSuccesses = map[string]map[int]string{
+	"POST " + v1 + "/sessions/:id/notes": {200: "A retry: a note with this client_id is stored already; the answer is that note."},
+	"POST " + v1 + "/links":              {200: "The link exists already; the answer is the stored link."},
+	"POST " + v1 + "/register.csv":       {200: "A dry run (dry_run=true): what the import would do; nothing is written."},
+}
+
+// replyShapes are the success answers that take a second shape by who
+// asks, by route: the second shape's type.
+var replyShapes = map[string]any{
+	// The secretariat reads the accounts; everyone else the directory.
+	"GET " + v1 + "/users": []conference.PublicUser{},
+}
+
+// replySchema is the schema of a route's success answer: reply's, or
+// oneOf it and its second shape.
+func (sg *schemaGen) replySchema(key string, reply any) map[string]any {
+	alt, ok := replyShapes[key]
+	if !ok {
+		return sg.schema(reflect.TypeOf(reply))
+	}
+	a, b := reflect.TypeOf(reply), reflect.TypeOf(alt)
+	if a.Kind() == reflect.Slice && b.Kind() == reflect.Slice {
+		// Item by item: an empty list is of both shapes, which oneOf refuses.
+		return map[string]any{"type": "array", "items": map[string]any{"oneOf": []any{sg.schema(a.Elem()), sg.schema(b.Elem())}}}
+	}
+	return map[string]any{"oneOf": []any{sg.schema(a), sg.schema(b)}}
+}
+
 // answerTypes are the success answers that are not JSON, by route, and the
 // request bodies that are not JSON are bodyTypes.
 var answerTypes = map[string]string{
@@ -218,7 +254,11 @@ var textExamples = map[string]string{
 // answers are the error answers particular to a route that the route table
 // has no place for, beside routeDocs.
 var answers = map[string]map[int]string{
-	"POST " + v1 + "/login":        {429: "Too many sign-in attempts for the account or from the address; Retry-After gives the seconds to wait."},
+	"POST " + v1 + "/login": {
+		401: "The email and password do not match an account that may sign in.",
+		429: "Too many sign-in attempts for the account or from the address; Retry-After gives the seconds to wait.",
+	},
+	"GET " + v1 + "/actions/mine":  {404: "The caller belongs to no delegation."},
 	"POST " + v1 + "/setup":        {429: "Too many attempts from the address; wait a minute."},
 	"GET /healthz":                 {503: "The store does not answer."},
 	"POST " + v1 + "/register.csv": {400: "The file breaks a rule: a refusal lists every problem by row and field (ImportRefusal), or the query or the request is wrong (Error)."},
@@ -530,8 +570,10 @@ func exampleOf(schema map[string]any, name string, defs map[string]any, onStack 
 		defer delete(onStack, def)
 		return exampleOf(defs[def].(map[string]any), name, defs, onStack)
 	}
-	if alts, ok := schema["anyOf"].([]any); ok {
-		return exampleOf(alts[0].(map[string]any), name, defs, onStack)
+	for _, kw := range []string{"anyOf", "oneOf"} {
+		if alts, ok := schema[kw].([]any); ok {
+			return exampleOf(alts[0].(map[string]any), name, defs, onStack)
+		}
 	}
 	if enum, ok := schema["enum"].([]string); ok && len(enum) > 0 {
 		return enum[0]
