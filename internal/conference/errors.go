@@ -7,15 +7,15 @@ import (
 
 // Error codes. The HTTP adapter maps each to one status; nothing else does.
 const (
-	EINVALID      = "invalid"      // the input breaks a rule
-	ENOTFOUND     = "not_found"    // no such thing, or the reader may not know it exists
+	EINVALID      = "invalid"       // the input breaks a rule
+	ENOTFOUND     = "not_found"     // no such thing, or the reader may not know it exists
 	ECONFLICT     = "conflict"      // the thing's state refuses the request
 	ESTALE        = "stale_version" // the version sent is not the current one
 	EDUPLICATE    = "duplicate"     // a unique key (email, slug, code, id…) is taken
-	EUNAUTHORIZED = "unauthorized" // not signed in, or bad credentials
-	EFORBIDDEN    = "forbidden"    // signed in, but the role does not allow it
-	ERATELIMITED  = "rate_limited" // too many attempts
-	EINTERNAL     = "internal"     // our fault; details are logged, never shown
+	EUNAUTHORIZED = "unauthorized"  // not signed in, or bad credentials
+	EFORBIDDEN    = "forbidden"     // signed in, but the role does not allow it
+	ERATELIMITED  = "rate_limited"  // too many attempts
+	EINTERNAL     = "internal"      // our fault; details are logged, never shown
 )
 
 // Error is a domain error: a code, a message meant for the user, and the field
