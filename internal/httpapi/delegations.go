@@ -23,7 +23,7 @@ type delegationAPI struct {
 func (h *delegationAPI) routes() []route {
 	return []route{
 		{method: "GET", path: v1 + "/delegations", summary: "List delegations", access: signedIn, reply: []conference.Delegation{}, status: 200, handle: h.list},
-		{method: "POST", path: v1 + "/delegations", summary: "Add a delegation", access: admin, body: conference.Delegation{}, reply: conference.Delegation{}, status: 201, handle: h.create},
+		{method: "POST", path: v1 + "/delegations", summary: "Add a delegation", access: admin, body: conference.Delegation{}, reply: conference.Delegation{}, status: 201, handle: h.create, self: v1 + "/delegations/:code"},
 		{method: "GET", path: v1 + "/delegations/:code", summary: "Read a delegation", access: signedIn, reply: conference.Delegation{}, status: 200, handle: h.get},
 		{method: "PATCH", path: v1 + "/delegations/:code", summary: "Change a delegation", access: admin, body: conference.DelegationUpdate{}, reply: conference.Delegation{}, status: 200, handle: h.update},
 	}

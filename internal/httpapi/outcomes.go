@@ -29,8 +29,8 @@ type outcomeAPI struct {
 func (h *outcomeAPI) routes() []route {
 	return []route{
 		{method: "GET", path: v1 + "/sessions/:id/outcomes", summary: "The session's outcomes that the reader may read, as drafted", access: signedIn, reply: []conference.OutcomeView{}, status: 200, handle: h.list},
-		{method: "POST", path: v1 + "/sessions/:id/outcomes", summary: "Draft an outcome (the session's rapporteurs, chair, secretariat)", access: signedIn, body: conference.OutcomeInput{}, reply: conference.OutcomeView{}, status: 201, handle: h.create},
-		{method: "POST", path: v1 + "/sessions/:id/notes/:seq/outcome", summary: "Promote a note to a draft outcome in one step; the note is its source", access: signedIn, body: conference.OutcomeInput{}, reply: conference.OutcomeView{}, status: 201, handle: h.promote},
+		{method: "POST", path: v1 + "/sessions/:id/outcomes", summary: "Draft an outcome (the session's rapporteurs, chair, secretariat)", access: signedIn, body: conference.OutcomeInput{}, reply: conference.OutcomeView{}, status: 201, handle: h.create, self: v1 + "/outcomes/:id"},
+		{method: "POST", path: v1 + "/sessions/:id/notes/:seq/outcome", summary: "Promote a note to a draft outcome in one step; the note is its source", access: signedIn, body: conference.OutcomeInput{}, reply: conference.OutcomeView{}, status: 201, handle: h.promote, self: v1 + "/outcomes/:id"},
 		{method: "GET", path: v1 + "/meetings/:id/outcomes", summary: "Every outcome of the meeting's sessions that the reader may read", access: signedIn, reply: []conference.OutcomeView{}, status: 200, handle: h.ofMeeting},
 		{method: "GET", path: v1 + "/outcomes/:id", summary: "Read an outcome, with its history and sign-offs", access: signedIn, reply: conference.OutcomeView{}, status: 200, handle: h.get},
 		{method: "PATCH", path: v1 + "/outcomes/:id", summary: "Edit an outcome (version required); the secretariat marks it agreed or reopens it", access: signedIn, body: conference.OutcomeUpdate{}, reply: conference.OutcomeView{}, status: 200, handle: h.update},

@@ -29,7 +29,7 @@ var queryReaders = map[string]bool{
 
 // readScan is what the package's source says about query reads.
 type readScan struct {
-	calls  map[string]map[string]bool // function or method key → keys of what it calls
+	calls map[string]map[string]bool // function or method key → keys of what it calls
 	// byName lists the keys of the methods of each name, for a call whose
 	// receiver this scan does not type (h.replies.bind).
 	byName map[string][]string

@@ -23,6 +23,9 @@ type Config struct {
 	// AllowedOrigins are the exact origins (scheme://host[:port]) browsers may
 	// call from; cookie-authenticated writes from any other origin are refused.
 	AllowedOrigins []string
+	// PublicURL is the scheme and host clients reach the service at, for the
+	// absolute Location of a 201; empty takes the request's own.
+	PublicURL string
 	// SecureCookies marks the login cookie Secure (when served over https).
 	SecureCookies bool
 	// TrustedProxies are the CIDRs whose X-Forwarded-For is believed; none by default.

@@ -23,7 +23,7 @@ type topicAPI struct {
 func (h *topicAPI) routes() []route {
 	return []route{
 		{method: "GET", path: v1 + "/topics", summary: "List topics", access: signedIn, reply: []conference.Topic{}, status: 200, handle: h.list},
-		{method: "POST", path: v1 + "/topics", summary: "Add a topic", access: admin, body: TopicInput{}, reply: conference.Topic{}, status: 201, handle: h.create},
+		{method: "POST", path: v1 + "/topics", summary: "Add a topic", access: admin, body: TopicInput{}, reply: conference.Topic{}, status: 201, handle: h.create, self: v1 + "/topics/:id"},
 		{method: "GET", path: v1 + "/topics/:id", summary: "Read a topic by id or slug", access: signedIn, reply: conference.Topic{}, status: 200, handle: h.get},
 		{method: "PATCH", path: v1 + "/topics/:id", summary: "Change a topic", access: admin, body: conference.TopicUpdate{}, reply: conference.Topic{}, status: 200, handle: h.update},
 	}
