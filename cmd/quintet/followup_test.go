@@ -117,16 +117,12 @@ func (r *fuResponse) want(status int) *fuResponse {
 func (r *fuResponse) wantError(status int, field string) *fuResponse {
 	r.t.Helper()
 	r.want(status)
-	var e struct {
-		Error struct {
-			Code, Message, Field string
-		}
+	var e struct{ Code, Detail, Field string }
+	if err := json.Unmarshal(r.Body, &e); err != nil || e.Code == "" || e.Detail == "" {
+		r.t.Fatalf("%s: error body %s, want a problem with code and detail", r.what, r.Body)
 	}
-	if err := json.Unmarshal(r.Body, &e); err != nil || e.Error.Message == "" {
-		r.t.Fatalf("%s: error body %s, want {error:{code,message}}", r.what, r.Body)
-	}
-	if field != "" && e.Error.Field != field {
-		r.t.Fatalf("%s: error names field %q, want %q: %s", r.what, e.Error.Field, field, r.Body)
+	if field != "" && e.Field != field {
+		r.t.Fatalf("%s: error names field %q, want %q: %s", r.what, e.Field, field, r.Body)
 	}
 	return r
 }
@@ -402,13 +398,11 @@ func TestFollowup_HTTP_ConcurrentUpdates(t *testing.T) {
 			results[i] = result{status: r.Status, progress: i + 1}
 			if r.Status == http.StatusConflict {
 				var e struct {
-					Error struct {
-						Field   string
-						Current fuAction
-					}
+					Field   string
+					Current fuAction
 				}
-				if err := json.Unmarshal(r.Body, &e); err == nil && e.Error.Field == "version" {
-					results[i].current = e.Error.Current.Version
+				if err := json.Unmarshal(r.Body, &e); err == nil && e.Field == "version" {
+					results[i].current = e.Current.Version
 				}
 			}
 		}()
