@@ -726,7 +726,7 @@ func testBadInput(t *testing.T, f *apiFixture) {
 		}
 		var got any
 		if err := json.Unmarshal(e.Current, &got); err != nil || !reflect.DeepEqual(got, current) {
-			t.Errorf("error.current = %s, want the session as it stands: %v", e.Current, current)
+			t.Errorf("current = %s, want the session as it stands: %v", e.Current, current)
 		}
 		if after := apiWorld(t, f, live); !reflect.DeepEqual(before, after) {
 			t.Errorf("a refused write changed the state:\n%s", apiDiff(before, after))

@@ -73,7 +73,7 @@ func TestAPIInputHygiene(t *testing.T) {
 			}
 			r.decode(t, &fields)
 			if fs := fields.Fields; len(fs) != 1 || fs[0].Field != tc.field || fs[0].Message != e.Detail {
-				t.Errorf("error.fields=%+v, want the one field %q with the message", fs, tc.field)
+				t.Errorf("fields=%+v, want the one field %q with the message", fs, tc.field)
 			}
 			if after := apiWorld(t, f, live); !reflect.DeepEqual(before, after) {
 				t.Errorf("a refused write changed the state:\n%s", apiDiff(before, after))

@@ -51,7 +51,7 @@ func (h *actionAPI) routes() []route {
 		{method: "GET", path: v1 + "/actions/mine", summary: "The actions of your own delegation, with their counts", access: signedIn, reply: conference.DelegationActions{}, status: 200, handle: h.mine},
 		{method: "GET", path: v1 + "/actions/progress", summary: "Actions changed since ?since=YYYY-MM-DD (default: the day after the last meeting), with their reports since", access: signedIn, reply: conference.Progress{}, status: 200, handle: h.progress},
 		{method: "GET", path: v1 + "/actions/:id", summary: "Read an action with its progress reports", access: signedIn, reply: conference.Action{}, status: 200, handle: h.get},
-		{method: "PATCH", path: v1 + "/actions/:id", summary: "Edit an action (version required; 409 with error.current when stale)", access: signedIn, body: conference.ActionUpdate{}, reply: conference.Action{}, status: 200, handle: h.update},
+		{method: "PATCH", path: v1 + "/actions/:id", summary: "Edit an action (version required; 409 stale_version with current when stale)", access: signedIn, body: conference.ActionUpdate{}, reply: conference.Action{}, status: 200, handle: h.update},
 		{method: "POST", path: v1 + "/actions/:id/reports", summary: "File a dated progress report, optionally moving status and progress (version required)", access: signedIn, body: conference.ReportInput{}, reply: conference.Action{}, status: 201, handle: h.report, self: v1 + "/actions/:id"},
 
 		{method: "GET", path: v1 + "/meetings/:id/carry-over", summary: "Pending actions of earlier meetings under this meeting's agenda topics", access: signedIn, reply: []conference.CarryOverGroup{}, status: 200, handle: h.carryOver},

@@ -276,6 +276,7 @@ var retryAfter = docHeader("integer", "The seconds to wait before trying again."
 // responseHeaders are the headers an answer carries that a client may use,
 // by route, status and name.
 var responseHeaders = map[string]map[int]map[string]any{
+	"GET /healthz":                {503: {"Retry-After": retryAfter}},
 	"GET " + v1 + "/register":     {200: {"X-Total-Count": docHeader("integer", "How many entries the filters select, over every page.")}},
 	"GET " + v1 + "/register.csv": {200: {"Content-Disposition": docHeader("string", "attachment; the file name is register.csv.")}},
 	"GET " + v1 + "/actions.csv":  {200: {"Content-Disposition": docHeader("string", "attachment; the file name is actions.csv.")}},

@@ -134,14 +134,16 @@ type healthReply struct {
 func (a *api) register(e *gin.Engine) {
 	for _, r := range a.routes() {
 		handlers := []gin.HandlerFunc{limitBody}
-		if takesBody(r.method) {
-			handlers = append(handlers, requireMediaType(bodyType(r.method, r.path)))
-		}
 		if r.self != "" {
 			handlers = append(handlers, a.locate(r.self))
 		}
 		if r.access != public {
 			handlers = append(handlers, a.authenticate)
+		}
+		// After authenticate: a browser's write of another type is refused
+		// as forged (403) before it is refused as unreadable.
+		if takesBody(r.method) {
+			handlers = append(handlers, requireMediaType(bodyType(r.method, r.path)))
 		}
 		if check := a.pathIDs(r.path); check != nil {
 			handlers = append(handlers, check)
