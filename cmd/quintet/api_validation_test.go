@@ -33,7 +33,7 @@ const apiDocURL = "mem:///openapi.json"
 // apiUnroutedSchema is the schema of the answers to requests that match no
 // operation (an unknown path, 404; a method the path does not take, 405):
 // the document cannot list them under an operation.
-const apiUnroutedSchema = "#/components/schemas/Error"
+const apiUnroutedSchema = "#/components/schemas/Problem"
 
 // apiChecked counts the answers checked against the document, for the
 // summary TestMain prints.

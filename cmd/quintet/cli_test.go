@@ -140,8 +140,8 @@ func TestCLIAccounts(t *testing.T) {
 	srv = startAPIServer(t, dir, nil)
 	c := srv.client()
 	r := c.post(t, "/api/v1/login", map[string]string{"email": "delegate@example.org", "password": delegatePW}).want(t, http.StatusUnauthorized)
-	if e := r.errorAnswer(t); strings.Contains(e.Error.Message, "disabled") {
-		t.Errorf("the refusal tells that the account exists: %q", e.Error.Message)
+	if e := r.errorAnswer(t); strings.Contains(e.Detail, "disabled") {
+		t.Errorf("the refusal tells that the account exists: %q", e.Detail)
 	}
 	old := srv.client()
 	old.get(t, "/api/v1/me", apiHeader("Cookie", apiCookieHeader(delegate))).want(t, http.StatusUnauthorized)
@@ -229,12 +229,12 @@ func TestCLIFirstStartSetup(t *testing.T) {
 		b[k] = v
 		return b
 	}
-	if e := c.post(t, "/api/v1/setup", with("secret", "guessed")).want(t, http.StatusForbidden).errorAnswer(t); e.Error.Code != "forbidden" {
-		t.Errorf("a wrong secret: code %q, want forbidden", e.Error.Code)
+	if e := c.post(t, "/api/v1/setup", with("secret", "guessed")).want(t, http.StatusForbidden).errorAnswer(t); e.Code != "forbidden" {
+		t.Errorf("a wrong secret: code %q, want forbidden", e.Code)
 	}
 	// A refused request does not use the secret up.
-	if e := c.post(t, "/api/v1/setup", with("password", "short")).want(t, http.StatusBadRequest).errorAnswer(t); e.Error.Field != "password" {
-		t.Errorf("a short password: field %q, want password", e.Error.Field)
+	if e := c.post(t, "/api/v1/setup", with("password", "short")).want(t, http.StatusBadRequest).errorAnswer(t); e.Field != "password" {
+		t.Errorf("a short password: field %q, want password", e.Field)
 	}
 	var u struct {
 		Email string

@@ -320,13 +320,11 @@ func TestFollowup_HTTP_ConcurrentUpdates(t *testing.T) {
 			results[i] = result{status: r.Status, progress: i + 1}
 			if r.Status == http.StatusConflict {
 				var e struct {
-					Error struct {
-						Field   string
-						Current fuAction
-					}
+					Field   string
+					Current fuAction
 				}
-				if err := json.Unmarshal(r.Body, &e); err == nil && e.Error.Field == "version" {
-					results[i].current = e.Error.Current.Version
+				if err := json.Unmarshal(r.Body, &e); err == nil && e.Field == "version" {
+					results[i].current = e.Current.Version
 				}
 			}
 		}()

@@ -328,24 +328,26 @@ func TestCookieWritesNeedJSONAndSameSite(t *testing.T) {
 		name   string
 		opts   []apiOption
 		reason string
+		script int // a script's answer to the same request
 	}{
-		{"text/plain", []apiOption{ct("text/plain;charset=UTF-8")}, "Content-Type"},
-		{"urlencoded form", []apiOption{ct("application/x-www-form-urlencoded")}, "Content-Type"},
-		{"multipart form", []apiOption{ct("multipart/form-data; boundary=x")}, "Content-Type"},
-		{"no Content-Type", []apiOption{ct("")}, "Content-Type"},
-		{"cross-site", []apiOption{site("cross-site")}, "Sec-Fetch-Site"},
-		{"same-site", []apiOption{site("same-site")}, "Sec-Fetch-Site"},
-		{"cross-site without Origin", []apiOption{site("cross-site"), apiHeader("Origin", "")}, "Sec-Fetch-Site"},
+		{"text/plain", []apiOption{ct("text/plain;charset=UTF-8")}, "Content-Type", http.StatusUnsupportedMediaType},
+		{"urlencoded form", []apiOption{ct("application/x-www-form-urlencoded")}, "Content-Type", http.StatusUnsupportedMediaType},
+		{"multipart form", []apiOption{ct("multipart/form-data; boundary=x")}, "Content-Type", http.StatusUnsupportedMediaType},
+		{"no Content-Type", []apiOption{ct("")}, "Content-Type", http.StatusUnsupportedMediaType},
+		{"cross-site", []apiOption{site("cross-site")}, "Sec-Fetch-Site", http.StatusCreated},
+		{"same-site", []apiOption{site("same-site")}, "Sec-Fetch-Site", http.StatusCreated},
+		{"cross-site without Origin", []apiOption{site("cross-site"), apiHeader("Origin", "")}, "Sec-Fetch-Site", http.StatusCreated},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			slug, body := topic()
 			e := browser.post(t, "/api/v1/topics", body, tt.opts...).want(t, http.StatusForbidden).errorAnswer(t)
-			if !strings.Contains(e.Error.Message, tt.reason) {
-				t.Errorf("message %q does not name %s", e.Error.Message, tt.reason)
+			if !strings.Contains(e.Detail, tt.reason) {
+				t.Errorf("message %q does not name %s", e.Detail, tt.reason)
 			}
 			browser.get(t, "/api/v1/topics/"+slug).want(t, http.StatusNotFound)
-			// The same request with a bearer token is a script's, and is served.
-			script.post(t, "/api/v1/topics", body, tt.opts...).want(t, http.StatusCreated)
+			// The same request with a bearer token is a script's: it is
+			// served when its body is JSON, and refused as unreadable else.
+			script.post(t, "/api/v1/topics", body, tt.opts...).want(t, tt.script)
 		})
 	}
 
@@ -364,9 +366,17 @@ func TestCookieWritesNeedJSONAndSameSite(t *testing.T) {
 	})
 	t.Run("sign-in", func(t *testing.T) {
 		body := fmt.Sprintf(`{"email":%q,"password":%q}`, admin.Email, admin.Password)
-		for _, opts := range [][]apiOption{{ct("text/plain")}, {ct("")}, {site("cross-site")}} {
+		for _, tc := range []struct {
+			opts   []apiOption
+			status int
+		}{
+			// A body that is not JSON is unreadable before it is forged.
+			{[]apiOption{ct("text/plain")}, http.StatusUnsupportedMediaType},
+			{[]apiOption{ct("")}, http.StatusUnsupportedMediaType},
+			{[]apiOption{site("cross-site")}, http.StatusForbidden},
+		} {
 			c := srv.client()
-			c.post(t, "/api/v1/login", body, opts...).want(t, http.StatusForbidden)
+			c.post(t, "/api/v1/login", body, tc.opts...).want(t, tc.status)
 			if c.cookie() != "" {
 				t.Fatal("a refused sign-in set the login cookie")
 			}

@@ -372,8 +372,8 @@ func (r *apiResponse) want(t testing.TB, status int) *apiResponse {
 func (r *apiResponse) wantError(t testing.TB, status int, field string) *apiResponse {
 	t.Helper()
 	r.want(t, status)
-	if e := r.errorAnswer(t); field != "" && e.Error.Field != field {
-		t.Fatalf("%s %s: error names field %q, want %q: %s", r.Method, r.Path, e.Error.Field, field, apiClip(r.Body))
+	if e := r.errorAnswer(t); field != "" && e.Field != field {
+		t.Fatalf("%s %s: error names field %q, want %q: %s", r.Method, r.Path, e.Field, field, apiClip(r.Body))
 	}
 	return r
 }
@@ -394,26 +394,32 @@ func (r *apiResponse) json(t testing.TB) any {
 	return v
 }
 
-// apiErrorAnswer is the body of an error answer.
+// apiErrorAnswer is the body of an error answer: RFC 9457 problem details.
 type apiErrorAnswer struct {
-	Error struct {
-		Code    string          `json:"code"`
-		Message string          `json:"message"`
-		Field   string          `json:"field"`
-		Current json.RawMessage `json:"current"`
-	} `json:"error"`
+	Type    string          `json:"type"`
+	Title   string          `json:"title"`
+	Status  int             `json:"status"`
+	Detail  string          `json:"detail"`
+	Code    string          `json:"code"`
+	Field   string          `json:"field"`
+	Current json.RawMessage `json:"current"`
+	Fields  []struct {
+		Field   string `json:"field"`
+		Message string `json:"message"`
+	} `json:"fields"`
 }
 
-// errorAnswer checks that the answer is a JSON error and returns it.
+// errorAnswer checks that the answer is a problem of its status and returns
+// it.
 func (r *apiResponse) errorAnswer(t testing.TB) apiErrorAnswer {
 	t.Helper()
-	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
-		t.Errorf("%s %s: error answer of type %q, want application/json", r.Method, r.Path, ct)
+	if ct := r.Header.Get("Content-Type"); ct != "application/problem+json" {
+		t.Errorf("%s %s: error answer of type %q, want application/problem+json", r.Method, r.Path, ct)
 	}
 	var e apiErrorAnswer
 	r.decode(t, &e)
-	if e.Error.Code == "" || e.Error.Message == "" {
-		t.Errorf("%s %s: error answer without code or message: %s", r.Method, r.Path, apiClip(r.Body))
+	if e.Code == "" || e.Detail == "" || e.Title == "" || e.Status != r.Status || e.Type != "urn:quintet:problem:"+e.Code {
+		t.Errorf("%s %s: %d, not a problem of its status with type, title, code and detail: %s", r.Method, r.Path, r.Status, apiClip(r.Body))
 	}
 	return e
 }

@@ -487,12 +487,12 @@ func testRoutesByRole(t *testing.T, f *apiFixture) {
 					}
 					switch want {
 					case http.StatusUnauthorized:
-						if e := r.errorAnswer(t); e.Error.Code != "unauthorized" {
-							t.Errorf("code %q, want unauthorized", e.Error.Code)
+						if e := r.errorAnswer(t); e.Code != "unauthorized" {
+							t.Errorf("code %q, want unauthorized", e.Code)
 						}
 					case http.StatusForbidden:
-						if e := r.errorAnswer(t); e.Error.Code != "forbidden" {
-							t.Errorf("code %q, want forbidden", e.Error.Code)
+						if e := r.errorAnswer(t); e.Code != "forbidden" {
+							t.Errorf("code %q, want forbidden", e.Code)
 						}
 					}
 				})
@@ -675,10 +675,10 @@ func testBadInput(t *testing.T, f *apiFixture) {
 		{"user moved to an unknown delegation", "PATCH", "/api/v1/users/" + userID, map[string]any{"delegation": "XX"}, 400, "invalid", "delegation", "XX"},
 		{"meeting with an unknown delegation", "POST", "/api/v1/meetings", meeting(map[string]any{"delegations": []string{"GB", "NZ", "XX"}}), 400, "invalid", "delegations", "XX"},
 		{"meeting hosted by an unknown delegation", "PATCH", "/api/v1/meetings/london-2014", map[string]any{"host": "XX", "delegations": []string{"AU", "CA", "GB", "NZ", "US", "XX"}}, 400, "invalid", "delegations", "XX"},
-		{"duplicate topic slug", "POST", "/api/v1/topics", map[string]any{"slug": "cyberbullying", "title": "Again"}, 409, "conflict", "slug", "cyberbullying"},
-		{"topic renamed to a taken slug", "PATCH", "/api/v1/topics/privacy-information-sharing", map[string]any{"slug": "cyberbullying"}, 409, "conflict", "slug", "cyberbullying"},
-		{"duplicate email", "POST", "/api/v1/users", user(map[string]any{"email": f.accounts[callerHead].Email}), 409, "conflict", "email", ""},
-		{"duplicate delegation", "POST", "/api/v1/delegations", map[string]any{"code": "GB", "name": "Again"}, 409, "conflict", "code", ""},
+		{"duplicate topic slug", "POST", "/api/v1/topics", map[string]any{"slug": "cyberbullying", "title": "Again"}, 409, "duplicate", "slug", "cyberbullying"},
+		{"topic renamed to a taken slug", "PATCH", "/api/v1/topics/privacy-information-sharing", map[string]any{"slug": "cyberbullying"}, 409, "duplicate", "slug", "cyberbullying"},
+		{"duplicate email", "POST", "/api/v1/users", user(map[string]any{"email": f.accounts[callerHead].Email}), 409, "duplicate", "email", ""},
+		{"duplicate delegation", "POST", "/api/v1/delegations", map[string]any{"code": "GB", "name": "Again"}, 409, "duplicate", "code", ""},
 		{"end before start of a session", "POST", "/api/v1/sessions/" + session + "/end", nil, 409, "conflict", "", "not started"},
 
 		// Size.
@@ -694,14 +694,14 @@ func testBadInput(t *testing.T, f *apiFixture) {
 			}
 			e := r.errorAnswer(t)
 			var problems []string
-			if e.Error.Code != tc.code {
-				problems = append(problems, fmt.Sprintf("code %q, want %q", e.Error.Code, tc.code))
+			if e.Code != tc.code {
+				problems = append(problems, fmt.Sprintf("code %q, want %q", e.Code, tc.code))
 			}
-			if e.Error.Field != tc.field {
-				problems = append(problems, fmt.Sprintf("field %q, want %q (message %q)", e.Error.Field, tc.field, e.Error.Message))
+			if e.Field != tc.field {
+				problems = append(problems, fmt.Sprintf("field %q, want %q (message %q)", e.Field, tc.field, e.Detail))
 			}
-			if !strings.Contains(e.Error.Message, tc.message) {
-				problems = append(problems, fmt.Sprintf("message %q does not say %q", e.Error.Message, tc.message))
+			if !strings.Contains(e.Detail, tc.message) {
+				problems = append(problems, fmt.Sprintf("message %q does not say %q", e.Detail, tc.message))
 			}
 			if after := apiWorld(t, f, live); !reflect.DeepEqual(before, after) {
 				t.Errorf("a refused write changed the state:\n%s", apiDiff(before, after))
@@ -721,12 +721,12 @@ func testBadInput(t *testing.T, f *apiFixture) {
 
 		r := admin.patch(t, path, map[string]any{"title": "Saved second", "version": se.Version}).want(t, http.StatusConflict)
 		e := r.errorAnswer(t)
-		if e.Error.Code != "conflict" || e.Error.Field != "version" {
-			t.Errorf("code %q field %q, want conflict on version", e.Error.Code, e.Error.Field)
+		if e.Code != "stale_version" || e.Field != "version" {
+			t.Errorf("code %q field %q, want stale_version on version", e.Code, e.Field)
 		}
 		var got any
-		if err := json.Unmarshal(e.Error.Current, &got); err != nil || !reflect.DeepEqual(got, current) {
-			t.Errorf("error.current = %s, want the session as it stands: %v", e.Error.Current, current)
+		if err := json.Unmarshal(e.Current, &got); err != nil || !reflect.DeepEqual(got, current) {
+			t.Errorf("current = %s, want the session as it stands: %v", e.Current, current)
 		}
 		if after := apiWorld(t, f, live); !reflect.DeepEqual(before, after) {
 			t.Errorf("a refused write changed the state:\n%s", apiDiff(before, after))
@@ -737,8 +737,8 @@ func testBadInput(t *testing.T, f *apiFixture) {
 		for _, p := range []string{"/api/v1/sessions/no-such-session", "/api/v1/meetings/no-such-meeting", "/api/v1/topics/no-such-topic", "/api/v1/users/no-such-user", "/api/v1/delegations/ZZ"} {
 			before := apiWorld(t, f, live)
 			e := admin.patch(t, p, map[string]any{}).want(t, http.StatusNotFound).errorAnswer(t)
-			if e.Error.Code != "not_found" {
-				t.Errorf("PATCH %s: code %q, want not_found", p, e.Error.Code)
+			if e.Code != "not_found" {
+				t.Errorf("PATCH %s: code %q, want not_found", p, e.Code)
 			}
 			if after := apiWorld(t, f, live); !reflect.DeepEqual(before, after) {
 				t.Errorf("a refused write changed the state:\n%s", apiDiff(before, after))
@@ -824,8 +824,8 @@ func testUnknownRoutes(t *testing.T, f *apiFixture) {
 	} {
 		t.Run(c.caller+" "+c.method+" "+c.path, func(t *testing.T) {
 			r := f.clients[c.caller].do(t, c.method, c.path, nil).want(t, c.status)
-			if e := r.errorAnswer(t); e.Error.Code != c.code {
-				t.Errorf("code %q, want %q", e.Error.Code, c.code)
+			if e := r.errorAnswer(t); e.Code != c.code {
+				t.Errorf("code %q, want %q", e.Code, c.code)
 			}
 			if c.status == http.StatusMethodNotAllowed && r.Header.Get("Allow") == "" {
 				t.Errorf("405 without an Allow header")
@@ -950,8 +950,8 @@ func testLogoutRevokes(t *testing.T, f *apiFixture) {
 	// A copy of the old cookie (a second tab, a stolen cookie) is dead at once.
 	replay := f.srv.client()
 	r = replay.get(t, "/api/v1/me", apiHeader("Cookie", httpapi.CookieName+"="+old)).want(t, http.StatusUnauthorized)
-	if e := r.errorAnswer(t); e.Error.Code != "unauthorized" {
-		t.Errorf("code %q, want unauthorized", e.Error.Code)
+	if e := r.errorAnswer(t); e.Code != "unauthorized" {
+		t.Errorf("code %q, want unauthorized", e.Code)
 	}
 	// The follow-up team's other login, made by the fixture, is not touched.
 	f.clients[callerFollowup].get(t, "/api/v1/me").want(t, http.StatusOK)
@@ -970,8 +970,8 @@ func testForeignOrigin(t *testing.T, f *apiFixture) {
 		admin.post(t, "/api/v1/topics", map[string]string{"slug": slug, "title": "Planted"}, apiHeader("Origin", "null")),
 	} {
 		r.want(t, http.StatusForbidden)
-		if e := r.errorAnswer(t); e.Error.Code != "forbidden" {
-			t.Errorf("%s %s: code %q, want forbidden", r.Method, r.Path, e.Error.Code)
+		if e := r.errorAnswer(t); e.Code != "forbidden" {
+			t.Errorf("%s %s: code %q, want forbidden", r.Method, r.Path, e.Code)
 		}
 	}
 	admin.get(t, "/api/v1/topics/"+slug).want(t, http.StatusNotFound)
@@ -1003,8 +1003,8 @@ func TestAPILoginRateLimits(t *testing.T) {
 			login(c, admin.Email, "wrong-password-"+strconv.Itoa(i)).want(t, http.StatusUnauthorized)
 		}
 		r := login(c, admin.Email, "wrong-password-11").want(t, http.StatusTooManyRequests)
-		if e := r.errorAnswer(t); e.Error.Code != "rate_limited" {
-			t.Errorf("code %q, want rate_limited", e.Error.Code)
+		if e := r.errorAnswer(t); e.Code != "rate_limited" {
+			t.Errorf("code %q, want rate_limited", e.Code)
 		}
 		if r.Header.Get("Retry-After") == "" {
 			t.Error("429 without Retry-After")

@@ -62,20 +62,18 @@ func TestAPIInputHygiene(t *testing.T) {
 			}
 			r := admin.do(t, method, tc.path, tc.body).want(t, tc.status)
 			e := r.errorAnswer(t)
-			if e.Error.Field != tc.field {
-				t.Errorf("field %q, want %q (message %q)", e.Error.Field, tc.field, e.Error.Message)
+			if e.Field != tc.field {
+				t.Errorf("field %q, want %q (message %q)", e.Field, tc.field, e.Detail)
 			}
 			if len(r.Body) > 1000 || strings.Contains(string(r.Body), "<script>") {
 				t.Errorf("the answer (%d bytes) repeats what was sent: %s", len(r.Body), apiClip(r.Body))
 			}
 			var fields struct {
-				Error struct {
-					Fields []struct{ Field, Message string } `json:"fields"`
-				} `json:"error"`
+				Fields []struct{ Field, Message string } `json:"fields"`
 			}
 			r.decode(t, &fields)
-			if fs := fields.Error.Fields; len(fs) != 1 || fs[0].Field != tc.field || fs[0].Message != e.Error.Message {
-				t.Errorf("error.fields=%+v, want the one field %q with the message", fs, tc.field)
+			if fs := fields.Fields; len(fs) != 1 || fs[0].Field != tc.field || fs[0].Message != e.Detail {
+				t.Errorf("fields=%+v, want the one field %q with the message", fs, tc.field)
 			}
 			if after := apiWorld(t, f, live); !reflect.DeepEqual(before, after) {
 				t.Errorf("a refused write changed the state:\n%s", apiDiff(before, after))
@@ -109,8 +107,8 @@ func TestAPIInputHygiene(t *testing.T) {
 		} {
 			r := admin.get(t, p).want(t, http.StatusNotFound)
 			e := r.errorAnswer(t)
-			if e.Error.Code != "not_found" || (e.Error.Field != "id" && e.Error.Field != "code") {
-				t.Errorf("GET %.60s: code %q field %q, want not_found naming the parameter", p, e.Error.Code, e.Error.Field)
+			if e.Code != "not_found" || (e.Field != "id" && e.Field != "code") {
+				t.Errorf("GET %.60s: code %q field %q, want not_found naming the parameter", p, e.Code, e.Field)
 			}
 			if len(r.Body) > 1000 || strings.Contains(string(r.Body), "<") {
 				t.Errorf("GET %.60s: the answer repeats the path: %s", p, apiClip(r.Body))
@@ -118,8 +116,8 @@ func TestAPIInputHygiene(t *testing.T) {
 		}
 		before := apiWorld(t, f, live)
 		r := admin.do(t, http.MethodDelete, "/api/v1/links/"+url.PathEscape("note:<script>:e1"), nil).want(t, http.StatusNotFound)
-		if e := r.errorAnswer(t); e.Error.Field != "id" {
-			t.Errorf("DELETE a link by a bad id: field %q, want id", e.Error.Field)
+		if e := r.errorAnswer(t); e.Field != "id" {
+			t.Errorf("DELETE a link by a bad id: field %q, want id", e.Field)
 		}
 		if after := apiWorld(t, f, live); !reflect.DeepEqual(before, after) {
 			t.Errorf("a refused delete changed the state:\n%s", apiDiff(before, after))

@@ -184,11 +184,9 @@ func TestLiveConnectionsPerAccountCapped(t *testing.T) {
 		if resp == nil || resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") != "30" {
 			t.Fatalf("connection %d of one account: %v, %+v; want 429 with Retry-After: 30", limit+1, err, resp)
 		}
-		var body struct {
-			Error struct{ Code, Message string }
-		}
-		if err := json.NewDecoder(resp.Body).Decode(&body); err != nil || body.Error.Code != conference.ERATELIMITED ||
-			!strings.Contains(body.Error.Message, strconv.Itoa(limit)) {
+		var body struct{ Code, Detail string }
+		if err := json.NewDecoder(resp.Body).Decode(&body); err != nil || body.Code != conference.ERATELIMITED ||
+			!strings.Contains(body.Detail, strconv.Itoa(limit)) {
 			t.Fatalf("refusal body %+v (%v), want code rate_limited and a message giving the limit", body, err)
 		}
 	}

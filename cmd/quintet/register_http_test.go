@@ -214,8 +214,8 @@ func testRegisterBadInput(t *testing.T, f *apiFixture) {
 			before := admin.get(t, "/api/v1/register?archived=any").want(t, 200).Header.Get("X-Total-Count")
 			r := tt.call()
 			r.want(t, tt.status)
-			if e := r.errorAnswer(t); e.Error.Field != tt.field {
-				t.Errorf("field %q, want %q (%s)", e.Error.Field, tt.field, e.Error.Message)
+			if e := r.errorAnswer(t); e.Field != tt.field {
+				t.Errorf("field %q, want %q (%s)", e.Field, tt.field, e.Detail)
 			}
 			if after := admin.get(t, "/api/v1/register?archived=any").want(t, 200).Header.Get("X-Total-Count"); after != before {
 				t.Errorf("a refused request changed the register: %s entries, then %s", before, after)
@@ -231,8 +231,8 @@ func testRegisterVersions(t *testing.T, f *apiFixture) {
 	r := f.admin().patch(t, path, map[string]any{"title": "Second", "version": e.Version}).want(t, http.StatusConflict)
 	ans := r.errorAnswer(t)
 	var cur regEntry
-	if err := json.Unmarshal(ans.Error.Current, &cur); err != nil || cur.Title != "First" || cur.Version != e.Version+1 {
-		t.Fatalf("409 current=%s, want the entry at version %d", ans.Error.Current, e.Version+1)
+	if err := json.Unmarshal(ans.Current, &cur); err != nil || cur.Title != "First" || cur.Version != e.Version+1 {
+		t.Fatalf("409 current=%s, want the entry at version %d", ans.Current, e.Version+1)
 	}
 	// Archive; the entry stays readable and is out of the default list.
 	f.admin().patch(t, path, map[string]any{"archived": true, "version": cur.Version}).want(t, 200)
@@ -299,7 +299,8 @@ func testRegisterCSV(t *testing.T, f *apiFixture) {
 		"Late,GB,judiciary,training,planned,2015-01-01,2014-01-01\n"
 	rr := admin.post(t, "/api/v1/register.csv", bad, apiHeader("Content-Type", "text/csv")).want(t, 400)
 	var refusal struct {
-		Error    struct{ Code, Field string }
+		Code     string
+		Field    string
 		Problems []struct {
 			Row   int
 			Field string
@@ -310,8 +311,8 @@ func testRegisterCSV(t *testing.T, f *apiFixture) {
 	for _, p := range refusal.Problems {
 		got = append(got, fmt.Sprintf("%d:%s", p.Row, p.Field))
 	}
-	if want := []string{"3:title", "3:audiences", "4:end_date"}; !reflect.DeepEqual(got, want) || refusal.Error.Code != "invalid" {
-		t.Fatalf("problems %q (code %s), want %q", got, refusal.Error.Code, want)
+	if want := []string{"3:title", "3:audiences", "4:end_date"}; !reflect.DeepEqual(got, want) || refusal.Code != "invalid" {
+		t.Fatalf("problems %q (code %s), want %q", got, refusal.Code, want)
 	}
 	if after := admin.get(t, "/api/v1/register?archived=any").Header.Get("X-Total-Count"); after != before {
 		t.Fatalf("a refused import added entries: %s, then %s", before, after)

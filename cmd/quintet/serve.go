@@ -64,6 +64,7 @@ func serveCommand(ctx context.Context, cfg Config, logger *slog.Logger, args []s
 	}
 	handler, err := httpapi.New(svc, httpapi.Config{
 		AllowedOrigins: cfg.origins(ln.Addr()),
+		PublicURL:      cfg.PublicURL,
 		SecureCookies:  cfg.secureCookies(),
 		TrustedProxies: cfg.TrustedProxies,
 		Frontend:       app,

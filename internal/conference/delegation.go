@@ -79,7 +79,7 @@ func (s *Service) CreateDelegation(ctx context.Context, actor *User, d Delegatio
 	var exists bool
 	s.read(func(st *state) { exists = st.delegations[d.Code] != nil })
 	if exists {
-		return nil, &Error{Code: ECONFLICT, Field: "code", Message: "Delegation " + d.Code + " already exists."}
+		return nil, &Error{Code: EDUPLICATE, Field: "code", Message: "Delegation " + d.Code + " already exists."}
 	}
 	if err := s.insert(ctx, Delegations, d.Code, &d); err != nil {
 		return nil, err

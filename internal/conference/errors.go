@@ -7,13 +7,15 @@ import (
 
 // Error codes. The HTTP adapter maps each to one status; nothing else does.
 const (
-	EINVALID      = "invalid"      // the input breaks a rule
-	ENOTFOUND     = "not_found"    // no such thing, or the reader may not know it exists
-	ECONFLICT     = "conflict"     // duplicate, or a stale version
-	EUNAUTHORIZED = "unauthorized" // not signed in, or bad credentials
-	EFORBIDDEN    = "forbidden"    // signed in, but the role does not allow it
-	ERATELIMITED  = "rate_limited" // too many attempts
-	EINTERNAL     = "internal"     // our fault; details are logged, never shown
+	EINVALID      = "invalid"       // the input breaks a rule
+	ENOTFOUND     = "not_found"     // no such thing, or the reader may not know it exists
+	ECONFLICT     = "conflict"      // the thing's state refuses the request
+	ESTALE        = "stale_version" // the version sent is not the current one
+	EDUPLICATE    = "duplicate"     // a unique key (email, slug, code, id…) is taken
+	EUNAUTHORIZED = "unauthorized"  // not signed in, or bad credentials
+	EFORBIDDEN    = "forbidden"     // signed in, but the role does not allow it
+	ERATELIMITED  = "rate_limited"  // too many attempts
+	EINTERNAL     = "internal"      // our fault; details are logged, never shown
 )
 
 // Error is a domain error: a code, a message meant for the user, and the field
@@ -22,7 +24,7 @@ type Error struct {
 	Code    string
 	Message string
 	Field   string
-	// Current carries the current state of the entity on a version conflict, so
+	// Current carries the current state of the entity on a stale version, so
 	// that a client can show what changed.
 	Current any
 	// Fields lists every field at fault when more than one is known; Field

@@ -112,10 +112,10 @@ func (s *fakeStore) Insert(ctx context.Context, c conference.Collection, doc any
 		return err
 	}
 	if _, ok := s.docs[c][id]; ok {
-		return conference.Errorf(conference.ECONFLICT, "duplicate key: %s %s", c, id)
+		return conference.Errorf(conference.EDUPLICATE, "duplicate key: %s %s", c, id)
 	}
 	if n, ok := cp.(*conference.Note); ok && s.noteTaken(n) {
-		return conference.Errorf(conference.ECONFLICT, "duplicate key: notes (session_id, seq) or client_id")
+		return conference.Errorf(conference.EDUPLICATE, "duplicate key: notes (session_id, seq) or client_id")
 	}
 	return s.put(c, id, cp)
 }

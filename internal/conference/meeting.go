@@ -147,7 +147,7 @@ func (s *Service) CreateMeeting(ctx context.Context, actor *User, m Meeting) (*M
 	var err error
 	s.read(func(st *state) {
 		if st.meetings[m.ID] != nil {
-			err = Errorf(ECONFLICT, "Meeting %s already exists.", m.ID)
+			err = Errorf(EDUPLICATE, "Meeting %s already exists.", m.ID)
 			return
 		}
 		err = st.checkMeetingRefs(&m)

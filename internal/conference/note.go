@@ -117,7 +117,7 @@ func (s *Service) postNote(ctx context.Context, actor *User, sessionID string, i
 	}
 	if prior != nil && in.ClientID != "" {
 		if prior.SessionID != sessionID || prior.Author != actor.ID {
-			return nil, false, false, &Error{Code: ECONFLICT, Field: "client_id", Message: "This client_id belongs to another note."}
+			return nil, false, false, &Error{Code: EDUPLICATE, Field: "client_id", Message: "This client_id belongs to another note."}
 		}
 		return prior, false, false, nil
 	}
@@ -151,7 +151,7 @@ func (s *Service) postNote(ctx context.Context, actor *User, sessionID string, i
 		return nil, false, false, Errorf(ECONFLICT, "The session has not started; start it before writing notes.")
 	}
 	if err := s.insert(ctx, Notes, note.ID, &note); err != nil {
-		return nil, false, ErrorCode(err) == ECONFLICT, err
+		return nil, false, ErrorCode(err) == EDUPLICATE, err
 	}
 	return &note, true, false, nil
 }

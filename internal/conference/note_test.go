@@ -104,7 +104,7 @@ func TestService_StartEndSession(t *testing.T) {
 
 	// A stale editor learns that the session moved on.
 	_, err = l.svc.UpdateSession(ctx, l.admin, se.ID, conference.SessionUpdate{Version: ptr(int64(2)), Room: ptr("x")})
-	assertCode(t, err, conference.ECONFLICT)
+	assertCode(t, err, conference.ESTALE)
 }
 
 func TestService_PostNote(t *testing.T) {
@@ -160,14 +160,14 @@ func TestService_PostNote(t *testing.T) {
 	t.Run("ClientIDOfAnother", func(t *testing.T) {
 		b := l.before(t)
 		_, _, err := l.svc.PostNote(ctx, l.admin, se.ID, conference.NoteInput{ClientID: "seq-1", Text: "mine", Marking: conference.MarkingAll})
-		if e := assertCode(t, err, conference.ECONFLICT); e.Field != "client_id" {
+		if e := assertCode(t, err, conference.EDUPLICATE); e.Field != "client_id" {
 			t.Fatalf("Field=%q, want client_id", e.Field)
 		}
 		l.assertUnchanged(t, b)
 		other := l.liveSessionAt(t, "2014-07-10T09:00:00+01:00")
 		b = l.before(t)
 		_, _, err = l.svc.PostNote(ctx, l.rapporteur, other.ID, conference.NoteInput{ClientID: "seq-1", Text: "elsewhere", Marking: conference.MarkingAll})
-		assertCode(t, err, conference.ECONFLICT)
+		assertCode(t, err, conference.EDUPLICATE)
 		l.assertUnchanged(t, b)
 	})
 

@@ -160,7 +160,7 @@ func TestService_Delegations(t *testing.T) {
 		t.Fatal("Agencies=nil, want an empty list")
 	}
 	_, err = l.svc.CreateDelegation(ctx, l.admin, conference.Delegation{Code: "GB", Name: "Great Britain"})
-	if e := assertCode(t, err, conference.ECONFLICT); e.Field != "code" {
+	if e := assertCode(t, err, conference.EDUPLICATE); e.Field != "code" {
 		t.Fatalf("Field=%q, want code", e.Field)
 	}
 	_, err = l.svc.CreateDelegation(ctx, l.admin, conference.Delegation{Code: "GBR", Name: "Great Britain"})
@@ -205,19 +205,19 @@ func TestService_Topics(t *testing.T) {
 	t.Run("DuplicateSlugOnCreate", func(t *testing.T) {
 		b := l.before(t)
 		_, err := l.svc.CreateTopic(ctx, l.admin, conference.Topic{Slug: "cyberbullying", Title: "Another"})
-		if e := assertCode(t, err, conference.ECONFLICT); e.Field != "slug" {
+		if e := assertCode(t, err, conference.EDUPLICATE); e.Field != "slug" {
 			t.Fatalf("Field=%q, want slug", e.Field)
 		}
 		// Surrounding spaces do not make a different slug.
 		_, err = l.svc.CreateTopic(ctx, l.admin, conference.Topic{Slug: " cyberbullying ", Title: "Another"})
-		assertCode(t, err, conference.ECONFLICT)
+		assertCode(t, err, conference.EDUPLICATE)
 		l.assertUnchanged(t, b)
 	})
 
 	t.Run("DuplicateSlugOnUpdate", func(t *testing.T) {
 		b := l.before(t)
 		_, err := l.svc.UpdateTopic(ctx, l.admin, l.privacy.ID, conference.TopicUpdate{Slug: ptr("cyberbullying")})
-		if e := assertCode(t, err, conference.ECONFLICT); e.Field != "slug" {
+		if e := assertCode(t, err, conference.EDUPLICATE); e.Field != "slug" {
 			t.Fatalf("Field=%q, want slug", e.Field)
 		}
 		l.assertUnchanged(t, b)
@@ -225,7 +225,7 @@ func TestService_Topics(t *testing.T) {
 
 	t.Run("DuplicateID", func(t *testing.T) {
 		_, err := l.svc.CreateTopic(ctx, l.admin, conference.Topic{ID: l.privacy.ID, Slug: "privacy-2", Title: "Privacy again"})
-		assertCode(t, err, conference.ECONFLICT)
+		assertCode(t, err, conference.EDUPLICATE)
 		tp, err := l.svc.Topic(ctx, l.admin, l.privacy.ID)
 		assertNoError(t, err)
 		if got, want := tp.Slug, "privacy-information-sharing"; got != want {
@@ -314,7 +314,7 @@ func TestService_Meetings(t *testing.T) {
 				m.Topics = []string{l.privacy.ID, l.privacy.ID}
 			}, conference.EINVALID, "topics"},
 			{"TimeZoneLocal", func(m *conference.Meeting) { m.TimeZone = "Local" }, conference.EINVALID, "time_zone"},
-			{"ExistingID", func(m *conference.Meeting) { m.ID = "london-2014" }, conference.ECONFLICT, ""},
+			{"ExistingID", func(m *conference.Meeting) { m.ID = "london-2014" }, conference.EDUPLICATE, ""},
 		} {
 			t.Run(tt.name, func(t *testing.T) {
 				b := l.before(t)
@@ -602,7 +602,7 @@ func TestService_UpdateSession(t *testing.T) {
 	t.Run("StaleVersion", func(t *testing.T) {
 		b := l.before(t)
 		_, err := l.svc.UpdateSession(ctx, l.admin, se.ID, conference.SessionUpdate{Version: ptr(int64(1)), Room: ptr("Room 3")})
-		e := assertCode(t, err, conference.ECONFLICT)
+		e := assertCode(t, err, conference.ESTALE)
 		if got, want := e.Field, "version"; got != want {
 			t.Fatalf("Field=%q, want %q", got, want)
 		}
@@ -614,7 +614,7 @@ func TestService_UpdateSession(t *testing.T) {
 			t.Fatalf("Current=%+v, want version 2 in Room 2", cur)
 		}
 		_, err = l.svc.UpdateSession(ctx, l.admin, se.ID, conference.SessionUpdate{Version: ptr(int64(3))})
-		assertCode(t, err, conference.ECONFLICT)
+		assertCode(t, err, conference.ESTALE)
 		l.assertUnchanged(t, b)
 	})
 
@@ -1220,7 +1220,7 @@ func TestService_Concurrent_Version(t *testing.T) {
 	for c := range codes {
 		count[c]++
 	}
-	if count[""] != 1 || count[conference.ECONFLICT] != n-1 {
+	if count[""] != 1 || count[conference.ESTALE] != n-1 {
 		t.Fatalf("outcomes=%v, want one success and %d conflicts", count, n-1)
 	}
 	got, err := l.svc.Session(ctx, l.admin, se.ID)

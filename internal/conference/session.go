@@ -198,7 +198,7 @@ func (s *Service) UpdateSession(ctx context.Context, actor *User, id string, upd
 		return nil, err
 	}
 	if upd.Version != nil && *upd.Version != old.Version {
-		return nil, &Error{Code: ECONFLICT, Field: "version", Current: old,
+		return nil, &Error{Code: ESTALE, Field: "version", Current: old,
 			Message: "The session was changed by someone else; review the current version and save again."}
 	}
 	se := *old

@@ -62,7 +62,7 @@ type Snapshot struct {
 // Store is the system of record. The Service calls it before it changes its
 // in-memory state, and acknowledges a write only after the Store did.
 //
-// Insert fails with ECONFLICT when a unique key is taken. Replace writes the
+// Insert fails with EDUPLICATE when a unique key is taken. Replace writes the
 // whole document with that id, inserting it when absent.
 type Store interface {
 	Load(ctx context.Context) (*Snapshot, error)

@@ -95,7 +95,7 @@ func (s *Service) checkSlugFree(id, slug string) error {
 		}
 	})
 	if taken {
-		return &Error{Code: ECONFLICT, Field: "slug", Message: "A topic with slug " + slug + " already exists."}
+		return &Error{Code: EDUPLICATE, Field: "slug", Message: "A topic with slug " + slug + " already exists."}
 	}
 	return nil
 }

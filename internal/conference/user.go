@@ -220,7 +220,7 @@ func (s *Service) createUser(ctx context.Context, in UserInput) (*User, error) {
 
 func (st *state) checkUserRefs(u *User) error {
 	if other := st.usersByEmail[u.Email]; other != nil && other.ID != u.ID {
-		return &Error{Code: ECONFLICT, Field: "email", Message: "An account with email " + u.Email + " already exists."}
+		return &Error{Code: EDUPLICATE, Field: "email", Message: "An account with email " + u.Email + " already exists."}
 	}
 	if u.Delegation != "" && st.delegations[u.Delegation] == nil {
 		return Invalid("delegation", "unknown delegation %q", u.Delegation)

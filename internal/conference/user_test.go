@@ -49,7 +49,7 @@ func TestService_CreateUser(t *testing.T) {
 			_, err := l.svc.CreateUser(ctx, l.admin, conference.UserInput{
 				Email: email, Name: "Someone Else", Roles: []conference.Role{conference.RoleObserver}, Password: password,
 			})
-			if e := assertCode(t, err, conference.ECONFLICT); e.Field != "email" {
+			if e := assertCode(t, err, conference.EDUPLICATE); e.Field != "email" {
 				t.Fatalf("%s: Field=%q, want email", email, e.Field)
 			}
 			l.assertUnchanged(t, b)

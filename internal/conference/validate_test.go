@@ -622,8 +622,8 @@ func TestErrors(t *testing.T) {
 		assertInvalid(t, err, "title")
 	})
 	t.Run("Wrapped", func(t *testing.T) {
-		err := fmt.Errorf("seed meeting x: %w", conference.Errorf(conference.ECONFLICT, "Meeting %s already exists.", "x"))
-		if got, want := conference.ErrorCode(err), conference.ECONFLICT; got != want {
+		err := fmt.Errorf("seed meeting x: %w", conference.Errorf(conference.EDUPLICATE, "Meeting %s already exists.", "x"))
+		if got, want := conference.ErrorCode(err), conference.EDUPLICATE; got != want {
 			t.Fatalf("ErrorCode=%q, want %q", got, want)
 		}
 		if got, want := conference.ErrorMessage(err), "Meeting x already exists."; got != want {

@@ -42,17 +42,17 @@ type actionAPI struct {
 
 func (h *actionAPI) routes() []route {
 	return []route{
-		{method: "POST", path: v1 + "/sessions/:id/notes/:seq/action", summary: "Promote a note to an action in one step; the action keeps the note as its origin", access: signedIn, body: conference.ActionInput{}, reply: conference.Action{}, status: 201, handle: h.promote},
+		{method: "POST", path: v1 + "/sessions/:id/notes/:seq/action", summary: "Promote a note to an action in one step; the action keeps the note as its origin", access: signedIn, body: conference.ActionInput{}, reply: conference.Action{}, status: 201, handle: h.promote, self: v1 + "/actions/:id"},
 
 		{method: "GET", path: v1 + "/actions", summary: "Actions the reader may read; filters meeting, topic, owner, status, overdue, due_before, changed_since; by due date", access: signedIn, reply: []conference.Action{}, status: 200, handle: h.list},
-		{method: "POST", path: v1 + "/actions", summary: "Create an action from an outcome, a note, a session or a meeting", access: signedIn, body: conference.ActionInput{}, reply: conference.Action{}, status: 201, handle: h.create},
+		{method: "POST", path: v1 + "/actions", summary: "Create an action from an outcome, a note, a session or a meeting", access: signedIn, body: conference.ActionInput{}, reply: conference.Action{}, status: 201, handle: h.create, self: v1 + "/actions/:id"},
 		{method: "GET", path: v1 + "/actions.csv", summary: "The action list as CSV for spreadsheets (same filters as /actions)", access: signedIn, status: 200, handle: h.csv},
 		{method: "GET", path: v1 + "/actions/board", summary: "Counts per delegation: overdue, due within 30 days, on track, done (same filters as /actions)", access: signedIn, reply: conference.Board{}, status: 200, handle: h.board},
 		{method: "GET", path: v1 + "/actions/mine", summary: "The actions of your own delegation, with their counts", access: signedIn, reply: conference.DelegationActions{}, status: 200, handle: h.mine},
 		{method: "GET", path: v1 + "/actions/progress", summary: "Actions changed since ?since=YYYY-MM-DD (default: the day after the last meeting), with their reports since", access: signedIn, reply: conference.Progress{}, status: 200, handle: h.progress},
 		{method: "GET", path: v1 + "/actions/:id", summary: "Read an action with its progress reports", access: signedIn, reply: conference.Action{}, status: 200, handle: h.get},
-		{method: "PATCH", path: v1 + "/actions/:id", summary: "Edit an action (version required; 409 with error.current when stale)", access: signedIn, body: conference.ActionUpdate{}, reply: conference.Action{}, status: 200, handle: h.update},
-		{method: "POST", path: v1 + "/actions/:id/reports", summary: "File a dated progress report, optionally moving status and progress (version required)", access: signedIn, body: conference.ReportInput{}, reply: conference.Action{}, status: 201, handle: h.report},
+		{method: "PATCH", path: v1 + "/actions/:id", summary: "Edit an action (version required; 409 stale_version with current when stale)", access: signedIn, body: conference.ActionUpdate{}, reply: conference.Action{}, status: 200, handle: h.update},
+		{method: "POST", path: v1 + "/actions/:id/reports", summary: "File a dated progress report, optionally moving status and progress (version required)", access: signedIn, body: conference.ReportInput{}, reply: conference.Action{}, status: 201, handle: h.report, self: v1 + "/actions/:id"},
 
 		{method: "GET", path: v1 + "/meetings/:id/carry-over", summary: "Pending actions of earlier meetings under this meeting's agenda topics", access: signedIn, reply: []conference.CarryOverGroup{}, status: 200, handle: h.carryOver},
 	}

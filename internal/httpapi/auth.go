@@ -4,6 +4,7 @@ import (
 	"container/list"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -158,8 +159,12 @@ func (a *api) login(c *gin.Context) {
 		a.writeError(c, conference.Invalid("password", "password is required"))
 		return
 	}
-	if !a.limits.allow(conference.NormalizeEmail(req.Email), c.ClientIP(), time.Now()) {
-		c.Header("Retry-After", "60")
+	now := time.Now()
+	ok := a.limits.allow(conference.NormalizeEmail(req.Email), c.ClientIP(), now)
+	q := a.limits.quota(conference.NormalizeEmail(req.Email), c.ClientIP(), now)
+	setRateLimit(c, q)
+	if !ok {
+		c.Header("Retry-After", strconv.Itoa(max(1, q.retry)))
 		a.writeError(c, conference.Errorf(conference.ERATELIMITED, "Too many sign-in attempts; wait a minute and try again."))
 		return
 	}
@@ -221,7 +226,12 @@ func (a *api) setup(c *gin.Context) {
 	if !a.bind(c, &req) {
 		return
 	}
-	if !a.limits.allow("setup", c.ClientIP(), time.Now()) {
+	now := time.Now()
+	ok := a.limits.allow("setup", c.ClientIP(), now)
+	q := a.limits.quota("setup", c.ClientIP(), now)
+	setRateLimit(c, q)
+	if !ok {
+		c.Header("Retry-After", strconv.Itoa(max(1, q.retry)))
 		a.writeError(c, conference.Errorf(conference.ERATELIMITED, "Too many attempts; wait a minute and try again."))
 		return
 	}
@@ -269,6 +279,27 @@ func (l *loginLimits) allow(account, address string, now time.Time) bool {
 	return l.byAddress.take(address, now) && l.byAccount.take(account, now)
 }
 
+// quota is what is left of the tighter of an attempt's two buckets.
+type quota struct {
+	policy    string // "account" or "address"
+	remaining int    // whole attempts left
+	reset     int    // seconds until the bucket is full again
+	retry     int    // seconds until one attempt is allowed again; 0 when one is
+}
+
+// quota reports the state of the buckets of account and address at now,
+// after an attempt; it spends nothing.
+func (l *loginLimits) quota(account, address string, now time.Time) quota {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	acc := l.byAccount.state("account", account, now)
+	addr := l.byAddress.state("address", address, now)
+	if addr.remaining < acc.remaining || addr.remaining == acc.remaining && addr.reset > acc.reset {
+		return addr
+	}
+	return acc
+}
+
 func (l *loginLimits) sizes() (accounts, addresses int) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -305,6 +336,26 @@ func newLimiter(burst float64, refill time.Duration, maxKeys int) *limiter {
 // level is b's tokens at now.
 func (l *limiter) level(b *bucket, now time.Time) float64 {
 	return min(l.burst, b.tokens+float64(max(0, now.Sub(b.last)))/float64(l.refill))
+}
+
+// state reports key's bucket at now; a key without one has its whole burst.
+func (l *limiter) state(policy, key string, now time.Time) quota {
+	q := quota{policy: policy, remaining: int(l.burst)}
+	e := l.byKey[key]
+	if e == nil {
+		return q
+	}
+	tokens := l.level(e.Value.(*bucket), now)
+	q.remaining = int(tokens)
+	q.reset = ceilSeconds(time.Duration((l.burst - tokens) * float64(l.refill)))
+	if tokens < 1 {
+		q.retry = max(1, ceilSeconds(time.Duration((1-tokens)*float64(l.refill))))
+	}
+	return q
+}
+
+func ceilSeconds(d time.Duration) int {
+	return int((d + time.Second - 1) / time.Second)
 }
 
 // take spends one of key's tokens and reports whether it had one.

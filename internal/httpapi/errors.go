@@ -8,64 +8,75 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/quintet-ag/quintet/internal/conference"
+	"github.com/quintet-ag/quintet/internal/problem"
 )
 
 // ETOOLARGE is the HTTP layer's own code: the domain never sees oversize bodies.
-const ETOOLARGE = "too_large"
+const ETOOLARGE = problem.ETOOLARGE
 
 // statusOf is the one map from error code to HTTP status.
 var statusOf = map[string]int{
-	conference.EINVALID:      http.StatusBadRequest,
-	conference.ENOTFOUND:     http.StatusNotFound,
-	conference.ECONFLICT:     http.StatusConflict,
-	conference.EUNAUTHORIZED: http.StatusUnauthorized,
-	conference.EFORBIDDEN:    http.StatusForbidden,
-	conference.ERATELIMITED:  http.StatusTooManyRequests,
-	conference.EINTERNAL:     http.StatusInternalServerError,
-	ETOOLARGE:                http.StatusRequestEntityTooLarge,
+	conference.EINVALID:       http.StatusBadRequest,
+	conference.ENOTFOUND:      http.StatusNotFound,
+	conference.ECONFLICT:      http.StatusConflict,
+	conference.ESTALE:         http.StatusConflict,
+	conference.EDUPLICATE:     http.StatusConflict,
+	conference.EUNAUTHORIZED:  http.StatusUnauthorized,
+	conference.EFORBIDDEN:     http.StatusForbidden,
+	conference.ERATELIMITED:   http.StatusTooManyRequests,
+	conference.EINTERNAL:      http.StatusInternalServerError,
+	ETOOLARGE:                 http.StatusRequestEntityTooLarge,
+	problem.EUNSUPPORTEDMEDIA: http.StatusUnsupportedMediaType,
 }
 
-// ErrorBody is the shape of every error answer.
-type ErrorBody struct {
-	Error ErrorDetail `json:"error"`
-}
+// Problem is the shape of every error answer (RFC 9457 problem details).
+type Problem = problem.Details
 
-type ErrorDetail struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
-	Field   string `json:"field,omitempty"`
-	// Current is the entity as it stands now, on a version conflict.
-	Current any `json:"current,omitempty"`
-	// Fields names every invalid field of a 400, so that a form can mark
-	// them all; it holds at least the one that Field names.
-	Fields []conference.FieldError `json:"fields,omitempty"`
-}
-
-// writeError answers with err; internal errors are logged and shown only as
-// "Internal error.".
-func (a *api) writeError(c *gin.Context, err error) {
+// problemOf is the answer to err: its status and its problem details.
+func problemOf(err error) Problem {
 	code := conference.ErrorCode(err)
 	status, ok := statusOf[code]
 	if !ok {
 		status = http.StatusInternalServerError
 	}
-	body := ErrorBody{Error: ErrorDetail{Code: code, Message: conference.ErrorMessage(err)}}
+	p := problem.New(status, code, conference.ErrorMessage(err))
 	var e *conference.Error
 	if errors.As(err, &e) {
-		body.Error.Field = e.Field
-		body.Error.Current = e.Current
-		body.Error.Fields = e.Fields
+		p.Field = e.Field
+		p.Current = e.Current
+		p.Fields = e.Fields
 		if len(e.Fields) == 0 && e.Field != "" && code == conference.EINVALID {
-			body.Error.Fields = []conference.FieldError{{Field: e.Field, Message: e.Message}}
+			p.Fields = []conference.FieldError{{Field: e.Field, Message: e.Message}}
 		}
 	}
-	if status >= 500 {
+	return p
+}
+
+// writeError answers with err; internal errors are logged and shown only as
+// "Internal error.".
+func (a *api) writeError(c *gin.Context, err error) {
+	p := problemOf(err)
+	if p.Status >= 500 {
 		a.log.Error("request failed", slog.String("method", c.Request.Method),
 			slog.String("path", c.Request.URL.Path), slog.Any("err", err))
 	}
-	c.AbortWithStatusJSON(status, body)
+	abortProblem(c, p)
 }
 
 func abortWith(c *gin.Context, status int, code, message string) {
-	c.AbortWithStatusJSON(status, ErrorBody{Error: ErrorDetail{Code: code, Message: message}})
+	abortProblem(c, problem.New(status, code, message))
+}
+
+// abortProblem answers with p; the media type is set first so that Gin's
+// JSON writer keeps it.
+func abortProblem(c *gin.Context, p any) {
+	var status int
+	switch p := p.(type) {
+	case Problem:
+		status = p.Status
+	case ImportRefusal:
+		status = p.Status
+	}
+	problem.SetHeaders(c.Writer.Header(), status)
+	c.AbortWithStatusJSON(status, p)
 }

@@ -24,7 +24,7 @@ type feedAPI struct {
 
 func (h *feedAPI) routes() []route {
 	return []route{
-		{method: "POST", path: v1 + "/delegations/:code/calendar", summary: "Issue the delegation's calendar feed URL, revoking any earlier one (secretariat, its heads and follow-up team)", access: signedIn, reply: CalendarFeed{}, status: 201, handle: h.issue},
+		{method: "POST", path: v1 + "/delegations/:code/calendar", summary: "Issue the delegation's calendar feed URL, revoking any earlier one (secretariat, its heads and follow-up team)", access: signedIn, reply: CalendarFeed{}, status: 201, handle: h.issue, self: v1 + "/calendar/:secret.ics"},
 		{method: "DELETE", path: v1 + "/delegations/:code/calendar", summary: "Revoke the delegation's calendar feed", access: signedIn, status: 204, handle: h.revoke},
 		{method: "GET", path: v1 + "/calendar/:feed", summary: "A delegation's action due dates as iCalendar; the secret URL is the credential", access: public, status: 200, handle: h.calendar},
 	}

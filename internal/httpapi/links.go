@@ -23,7 +23,7 @@ type linkAPI struct {
 func (h *linkAPI) routes() []route {
 	return []route{
 		{method: "GET", path: v1 + "/links", summary: "The register entries a thing links to: ?from_kind=topic|note|outcome|action&from_id=…", access: signedIn, reply: []conference.LinkedEntry{}, status: 200, handle: h.list},
-		{method: "POST", path: v1 + "/links", summary: "Link a topic, note, outcome or action to a register entry (201), or find the link already made (200)", access: signedIn, body: conference.LinkInput{}, reply: conference.Link{}, status: 201, handle: h.create},
+		{method: "POST", path: v1 + "/links", summary: "Link a topic, note, outcome or action to a register entry (201), or find the link already made (200)", access: signedIn, body: conference.LinkInput{}, reply: conference.Link{}, status: 201, handle: h.create, self: v1 + "/links/:id"},
 		{method: "DELETE", path: v1 + "/links/:id", summary: "Remove a link, under the rules that made it", access: signedIn, status: 204, handle: paramDelete(h, "id", h.svc.DeleteLink)},
 		{method: "GET", path: v1 + "/topics/:id/register", summary: "The register entries that concern a topic: linked from it, or listing it", access: signedIn, reply: []conference.LinkedEntry{}, status: 200, handle: h.fromTopic},
 	}

@@ -26,7 +26,7 @@ type meetingAPI struct {
 func (h *meetingAPI) routes() []route {
 	return []route{
 		{method: "GET", path: v1 + "/meetings", summary: "List meetings, most recent first", access: signedIn, reply: []conference.Meeting{}, status: 200, handle: actorCall(h, 200, h.svc.Meetings)},
-		{method: "POST", path: v1 + "/meetings", summary: "Create a meeting", access: admin, body: conference.Meeting{}, reply: conference.Meeting{}, status: 201, handle: bodyCall(h, 201, h.svc.CreateMeeting)},
+		{method: "POST", path: v1 + "/meetings", summary: "Create a meeting", access: admin, body: conference.Meeting{}, reply: conference.Meeting{}, status: 201, handle: bodyCall(h, 201, h.svc.CreateMeeting), self: v1 + "/meetings/:id"},
 		{method: "GET", path: v1 + "/meetings/:id", summary: "Read a meeting", access: signedIn, reply: conference.Meeting{}, status: 200, handle: paramCall(h, 200, "id", h.svc.Meeting)},
 		{method: "PATCH", path: v1 + "/meetings/:id", summary: "Change a meeting", access: admin, body: conference.MeetingUpdate{}, reply: conference.Meeting{}, status: 200, handle: paramBodyCall(h, 200, "id", h.svc.UpdateMeeting)},
 		{method: "GET", path: v1 + "/meetings/:id/record.html", summary: "The meeting record as a printable page: sessions, agreed outcomes with sign-offs, actions", access: signedIn, status: 200, handle: h.recordHTML},

@@ -22,7 +22,7 @@ type noteAPI struct {
 func (h *noteAPI) routes() []route {
 	return []route{
 		{method: "GET", path: v1 + "/sessions/:id/notes", summary: "The session's record after seq ?after=N, as the reader may read it", access: signedIn, reply: NotePage{}, status: 200, handle: h.list},
-		{method: "POST", path: v1 + "/sessions/:id/notes", summary: "Post a note (201), or retry one with the same client_id (200)", access: signedIn, body: conference.NoteInput{}, reply: conference.Note{}, status: 201, handle: h.post},
+		{method: "POST", path: v1 + "/sessions/:id/notes", summary: "Post a note (201), or retry one with the same client_id (200)", access: signedIn, body: conference.NoteInput{}, reply: conference.Note{}, status: 201, handle: h.post, self: v1 + "/sessions/:session_id/notes"},
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/quintet-ag/quintet/internal/conference"
+	"github.com/quintet-ag/quintet/internal/problem"
 )
 
 // The OpenAPI 3.1 document is made from the route table and the Go types the
@@ -57,7 +58,7 @@ func OpenAPIPath(ginPath string) string { return ginParam.ReplaceAllString(ginPa
 
 func (a *api) buildOpenAPI() map[string]any {
 	sg := &schemaGen{defs: map[string]any{}, bodyOnly: map[string]bool{}}
-	sg.defs["Error"] = sg.schema(reflect.TypeFor[ErrorBody]())
+	sg.defs["Problem"] = sg.structSchema(reflect.TypeFor[Problem]())
 	paths := map[string]map[string]any{}
 	all := a.routes()
 	if a.cfg.Live != nil {
@@ -149,7 +150,7 @@ func (sg *schemaGen) responses(r route) map[string]any {
 		out[itoa(status)] = alt
 	}
 	add := func(status int, why string) {
-		schema := map[string]any{"$ref": "#/components/schemas/Error"}
+		schema := map[string]any{"$ref": "#/components/schemas/Problem"}
 		var example any = errorExample(status)
 		if alt, ok := errorAlternatives[key][status]; ok {
 			schema = map[string]any{"anyOf": []any{schema, sg.schema(reflect.TypeOf(alt))}}
@@ -158,7 +159,7 @@ func (sg *schemaGen) responses(r route) map[string]any {
 			schema, example = sg.schema(reflect.TypeOf(body)), body
 		}
 		out[itoa(status)] = map[string]any{"description": why, "content": map[string]any{
-			"application/json": map[string]any{"schema": schema, "example": example}}}
+			problem.MediaType: map[string]any{"schema": schema, "example": example}}}
 	}
 	switch {
 	case r.body != nil:
@@ -170,6 +171,7 @@ func (sg *schemaGen) responses(r route) map[string]any {
 	}
 	if r.body != nil || bodyTypes[key] != "" {
 		add(413, "The body is larger than 1 MiB.")
+		add(415, "The body's Content-Type is not "+bodyType(r.method, r.path)+".")
 	}
 	if r.access != public {
 		add(401, "Not signed in.")
@@ -181,7 +183,7 @@ func (sg *schemaGen) responses(r route) map[string]any {
 		add(404, "No such thing.")
 	}
 	if r.method != "GET" && r.access != public {
-		add(409, "A duplicate, or a stale version.")
+		add(409, "The thing's state refuses it (conflict), a unique key is taken (duplicate), or the version sent is not the current one (stale_version, with current).")
 	}
 	for status, why := range routeDocs[key].answers {
 		add(status, why)
@@ -194,11 +196,40 @@ func (sg *schemaGen) responses(r route) map[string]any {
 		if !ok {
 			continue
 		}
-		h := map[string]any{}
+		h, _ := resp["headers"].(map[string]any)
+		if h == nil {
+			h = map[string]any{}
+		}
 		for name, d := range hs {
 			h[name] = d
 		}
 		resp["headers"] = h
+	}
+	addHeader := func(status int, name string, d map[string]any) {
+		resp, ok := out[itoa(status)].(map[string]any)
+		if !ok {
+			return
+		}
+		h, _ := resp["headers"].(map[string]any)
+		if h == nil {
+			h = map[string]any{}
+			resp["headers"] = h
+		}
+		if h[name] == nil {
+			h[name] = d
+		}
+	}
+	addHeader(401, "WWW-Authenticate", docHeader("string", "Bearer realm=\"quintet\": sign in, or send a bearer token."))
+	addHeader(429, "Retry-After", retryAfter)
+	addHeader(503, "Retry-After", retryAfter)
+	if r.self != "" {
+		addHeader(r.status, "Location", docHeader("string", "The absolute URL of what was created."))
+	}
+	if limited[key] {
+		addHeader(r.status, "RateLimit-Policy", rateLimitPolicyDoc)
+		addHeader(r.status, "RateLimit", rateLimitDoc)
+		addHeader(429, "RateLimit-Policy", rateLimitPolicyDoc)
+		addHeader(429, "RateLimit", rateLimitDoc)
 	}
 	return out
 }
@@ -261,16 +292,16 @@ var answers = map[string]map[int]string{
 	"GET " + v1 + "/actions/mine":  {404: "The caller belongs to no delegation."},
 	"POST " + v1 + "/setup":        {429: "Too many attempts from the address; wait a minute."},
 	"GET /healthz":                 {503: "The store does not answer."},
-	"POST " + v1 + "/register.csv": {400: "The file breaks a rule: a refusal lists every problem by row and field (ImportRefusal), or the query or the request is wrong (Error)."},
+	"POST " + v1 + "/register.csv": {400: "The file breaks a rule: a refusal lists every fault by row and field (ImportRefusal), or the query or the request is wrong (Problem)."},
 }
 
-// errorAlternatives are the error answers that carry more than the Error
+// errorAlternatives are the error answers that carry more than the Problem
 // shape, by route and status.
 var errorAlternatives = map[string]map[int]any{
 	"POST " + v1 + "/register.csv": {400: ImportRefusal{}},
 }
 
-// errorBodies are the failures answered in another shape than Error, with
+// errorBodies are the failures answered in another shape than Problem, with
 // an example, by route and status.
 var errorBodies = map[string]map[int]any{
 	"GET /healthz": {503: healthReply{Status: "degraded", Store: "unavailable"}},
@@ -285,35 +316,41 @@ var retryAfter = docHeader("integer", "The seconds to wait before trying again."
 // responseHeaders are the headers an answer carries that a client may use,
 // by route, status and name.
 var responseHeaders = map[string]map[int]map[string]any{
+	"GET /healthz":                {503: {"Retry-After": retryAfter}},
 	"GET " + v1 + "/register":     {200: {"X-Total-Count": docHeader("integer", "How many entries the filters select, over every page.")}},
 	"GET " + v1 + "/register.csv": {200: {"Content-Disposition": docHeader("string", "attachment; the file name is register.csv.")}},
 	"GET " + v1 + "/actions.csv":  {200: {"Content-Disposition": docHeader("string", "attachment; the file name is actions.csv.")}},
 	"POST " + v1 + "/login":       {429: {"Retry-After": retryAfter}},
-	"GET " + v1 + "/live":         {429: {"Retry-After": retryAfter}},
+	"GET " + v1 + "/live":         {429: {"Retry-After": retryAfter, "RateLimit-Policy": docHeader("string", `"connections";q=N: the open connections an account may hold.`), "RateLimit": docHeader("string", `"connections";r=0;t=S: none left; S seconds to wait.`)}},
 }
 
 // errorExample is an error answer of the status, for the document.
-func errorExample(status int) ErrorBody {
+func errorExample(status int) Problem {
 	switch status {
 	case http.StatusBadRequest:
-		return ErrorBody{Error: ErrorDetail{Code: conference.EINVALID, Message: "unknown query parameter \"colour\"", Field: "colour",
-			Fields: []conference.FieldError{{Field: "colour", Message: "unknown query parameter \"colour\""}}}}
+		p := problem.New(status, conference.EINVALID, "unknown query parameter \"colour\"")
+		p.Field, p.Fields = "colour", []conference.FieldError{{Field: "colour", Message: "unknown query parameter \"colour\""}}
+		return p
 	case http.StatusUnauthorized:
-		return ErrorBody{Error: ErrorDetail{Code: conference.EUNAUTHORIZED, Message: "Sign in first."}}
+		return problem.New(status, conference.EUNAUTHORIZED, "Sign in first.")
 	case http.StatusForbidden:
-		return ErrorBody{Error: ErrorDetail{Code: conference.EFORBIDDEN, Message: "Your role does not allow this."}}
+		return problem.New(status, conference.EFORBIDDEN, "Your role does not allow this.")
 	case http.StatusNotFound:
-		return ErrorBody{Error: ErrorDetail{Code: conference.ENOTFOUND, Message: "No such thing."}}
+		return problem.New(status, conference.ENOTFOUND, "No such thing.")
 	case http.StatusConflict:
-		return ErrorBody{Error: ErrorDetail{Code: conference.ECONFLICT, Message: "It was changed meanwhile; here it is as it stands now."}}
+		p := problem.New(status, conference.ESTALE, "The action was updated by Secretariat at 08:00 UTC; review their change, then save again.")
+		p.Field = "version"
+		return p
 	case http.StatusRequestEntityTooLarge:
-		return ErrorBody{Error: ErrorDetail{Code: ETOOLARGE, Message: "The body is larger than 1 MiB."}}
+		return problem.New(status, ETOOLARGE, "The body is larger than 1 MiB.")
+	case http.StatusUnsupportedMediaType:
+		return problem.New(status, problem.EUNSUPPORTEDMEDIA, "The body must be application/json (it is text/plain).")
 	case http.StatusTooManyRequests:
-		return ErrorBody{Error: ErrorDetail{Code: conference.ERATELIMITED, Message: "Too many attempts; wait a minute and try again."}}
+		return problem.New(status, conference.ERATELIMITED, "Too many attempts; wait a minute and try again.")
 	case http.StatusServiceUnavailable:
-		return ErrorBody{Error: ErrorDetail{Code: "unavailable", Message: "The server is shutting down; reconnect in a moment."}}
+		return problem.New(status, problem.EUNAVAILABLE, "The server is shutting down; reconnect in a moment.")
 	}
-	return ErrorBody{Error: ErrorDetail{Code: conference.EINTERNAL, Message: "Internal error."}}
+	return problem.New(http.StatusInternalServerError, conference.EINTERNAL, "Internal error.")
 }
 
 // tags group the operations by the part of the product they serve, named by

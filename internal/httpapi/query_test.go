@@ -79,11 +79,11 @@ type queryAnswer struct {
 	status int
 	err    struct {
 		Code    string `json:"code"`
-		Message string `json:"message"`
+		Message string `json:"detail"`
 		Field   string `json:"field"`
 		Fields  []struct {
 			Field   string `json:"field"`
-			Message string `json:"message"`
+			Message string `json:"detail"`
 		} `json:"fields"`
 	}
 	body   string
@@ -110,13 +110,10 @@ func (s *queryServer) do(t *testing.T, method, pathAndQuery string) queryAnswer 
 	b, _ := io.ReadAll(res.Body)
 	a := queryAnswer{status: res.StatusCode, body: string(b), header: res.Header}
 	if res.StatusCode >= 400 {
-		var env struct {
-			Error json.RawMessage `json:"error"`
+		if ct := res.Header.Get("Content-Type"); ct != "application/problem+json" {
+			t.Fatalf("GET %s: %d as %q, want application/problem+json: %s", pathAndQuery, res.StatusCode, ct, b)
 		}
-		if err := json.Unmarshal(b, &env); err != nil {
-			t.Fatalf("GET %s: %d with a body that is not the error shape: %s", pathAndQuery, res.StatusCode, b)
-		}
-		if err := json.Unmarshal(env.Error, &a.err); err != nil {
+		if err := json.Unmarshal(b, &a.err); err != nil {
 			t.Fatalf("GET %s: %d: %v: %s", pathAndQuery, res.StatusCode, err, b)
 		}
 	}

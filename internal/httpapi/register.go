@@ -44,9 +44,9 @@ type registerAPI struct {
 func (h *registerAPI) routes() []route {
 	return []route{
 		{method: "GET", path: v1 + "/register", summary: "List register entries; filters (comma-separated values match any): delegation (lead or partner), audience, format, status, topic (id or slug), year, archived=false|true|any; limit (≤1000), offset; the total is in X-Total-Count", access: signedIn, reply: []conference.RegisterEntry{}, status: 200, handle: h.list},
-		{method: "POST", path: v1 + "/register", summary: "Add a register entry (the secretariat, or the lead delegation's follow-up team)", access: signedIn, body: conference.RegisterEntryInput{}, reply: conference.RegisterEntry{}, status: 201, handle: h.create},
+		{method: "POST", path: v1 + "/register", summary: "Add a register entry (the secretariat, or the lead delegation's follow-up team)", access: signedIn, body: conference.RegisterEntryInput{}, reply: conference.RegisterEntry{}, status: 201, handle: h.create, self: v1 + "/register/:id"},
 		{method: "GET", path: v1 + "/register.csv", summary: "The register as CSV (UTF-8 with BOM, formula-safe cells); takes the list's filters", access: signedIn, status: 200, handle: h.exportCSV},
-		{method: "POST", path: v1 + "/register.csv", summary: "Import entries from a CSV body (text/csv, the export's columns): all or nothing; ?dry_run=true only checks; a refusal lists every problem by row and field", access: signedIn, reply: conference.ImportReport{}, status: 201, handle: h.importCSV},
+		{method: "POST", path: v1 + "/register.csv", summary: "Import entries from a CSV body (text/csv, the export's columns): all or nothing; ?dry_run=true only checks; a refusal lists every problem by row and field", access: signedIn, reply: conference.ImportReport{}, status: 201, handle: h.importCSV, self: v1 + "/register"},
 		{method: "GET", path: v1 + "/register/:id", summary: "Read a register entry", access: signedIn, reply: conference.RegisterEntry{}, status: 200, handle: h.get},
 		{method: "PATCH", path: v1 + "/register/:id", summary: "Change, archive (archived: true) or restore an entry; version is required, a stale one gets 409 with the current entry", access: signedIn, body: conference.RegisterEntryUpdate{}, reply: conference.RegisterEntry{}, status: 200, handle: h.update},
 		{method: "GET", path: v1 + "/register/:id/history", summary: "The entry's changes, most recent first: who, when, what", access: signedIn, reply: []conference.Revision{}, status: 200, handle: h.history},
@@ -233,10 +233,10 @@ func (h *registerAPI) exportCSV(c *gin.Context) {
 	c.Data(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
 }
 
-// ImportRefusal is the answer to an import that was refused: the error, and
-// every problem found, by row and field.
+// ImportRefusal is the answer to an import that was refused: the problem,
+// and every fault found, by row and field.
 type ImportRefusal struct {
-	Error    ErrorDetail                `json:"error"`
+	Problem
 	Rows     int                        `json:"rows"`
 	Problems []conference.ImportProblem `json:"problems"`
 }
@@ -257,10 +257,7 @@ func (h *registerAPI) importCSV(c *gin.Context) {
 	case errors.As(err, &tooLarge):
 		h.writeError(c, &conference.Error{Code: ETOOLARGE, Message: "The file is larger than 1 MiB; split it."})
 	case err != nil && rep != nil && len(rep.Problems) > 0:
-		c.AbortWithStatusJSON(http.StatusBadRequest, ImportRefusal{
-			Error: ErrorDetail{Code: conference.ErrorCode(err), Message: conference.ErrorMessage(err), Field: fieldOf(err)},
-			Rows:  rep.Rows, Problems: rep.Problems,
-		})
+		abortProblem(c, ImportRefusal{Problem: problemOf(err), Rows: rep.Rows, Problems: rep.Problems})
 	case err != nil:
 		h.writeError(c, err)
 	case dry:

@@ -30,6 +30,10 @@ type route struct {
 	reply   any // the success answer's type; nil when none
 	status  int // the success status
 	handle  gin.HandlerFunc
+	// self is the path of what a 201 created, for its Location: each :name
+	// is filled from the answer's member of that name (or the request's path
+	// parameter). Every route answering 201 has one.
+	self string
 }
 
 const v1 = "/api/v1"
@@ -67,7 +71,7 @@ func (a *api) coreRoutes() []route {
 		{method: "POST", path: v1 + "/logout", summary: "Sign out; the login ends at once", access: signedIn, status: 204, handle: a.logout},
 		{method: "GET", path: v1 + "/me", summary: "Who is signed in, and their clearance", access: signedIn, reply: Me{}, status: 200, handle: a.me},
 		{method: "GET", path: v1 + "/setup", summary: "Whether the first admin is still to be created", access: public, reply: SetupState{}, status: 200, handle: a.setupState},
-		{method: "POST", path: v1 + "/setup", summary: "Create the first admin with the one-time secret", access: public, body: setupRequest{}, reply: conference.User{}, status: 201, handle: a.setup},
+		{method: "POST", path: v1 + "/setup", summary: "Create the first admin with the one-time secret", access: public, body: setupRequest{}, reply: conference.User{}, status: 201, handle: a.setup, self: v1 + "/users/:id"},
 	}
 }
 
@@ -130,14 +134,28 @@ type healthReply struct {
 func (a *api) register(e *gin.Engine) {
 	for _, r := range a.routes() {
 		handlers := []gin.HandlerFunc{limitBody}
+		if r.self != "" {
+			handlers = append(handlers, a.locate(r.self))
+		}
 		if r.access != public {
 			handlers = append(handlers, a.authenticate)
+		}
+		// After authenticate: a browser's write of another type is refused
+		// as forged (403) before it is refused as unreadable.
+		if takesBody(r.method) {
+			handlers = append(handlers, requireMediaType(bodyType(r.method, r.path)))
 		}
 		if check := a.pathIDs(r.path); check != nil {
 			handlers = append(handlers, check)
 		}
 		handlers = append(handlers, a.requestQuery(r.method, r.path))
-		e.Handle(r.method, r.path, append(handlers, r.handle)...)
+		handlers = append(handlers, r.handle)
+		e.Handle(r.method, r.path, handlers...)
+		// Go's server sends no body to a HEAD, so the GET's handlers answer
+		// it with the GET's headers.
+		if r.method == http.MethodGet {
+			e.Handle(http.MethodHead, r.path, handlers...)
+		}
 	}
 	if a.cfg.Live != nil {
 		e.GET(v1+"/live", a.authenticate, a.live)

@@ -10,12 +10,14 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/quintet-ag/quintet/internal/conference"
+	"github.com/quintet-ag/quintet/internal/problem"
 )
 
 // Config is what the HTTP layer needs from its surroundings.
@@ -23,6 +25,9 @@ type Config struct {
 	// AllowedOrigins are the exact origins (scheme://host[:port]) browsers may
 	// call from; cookie-authenticated writes from any other origin are refused.
 	AllowedOrigins []string
+	// PublicURL is the scheme and host clients reach the service at, for the
+	// absolute Location of a 201; empty takes the request's own.
+	PublicURL string
 	// SecureCookies marks the login cookie Secure (when served over https).
 	SecureCookies bool
 	// TrustedProxies are the CIDRs whose X-Forwarded-For is believed; none by default.
@@ -93,7 +98,7 @@ func newServer(svc *conference.Service, cfg Config) (*api, *gin.Engine, error) {
 	a.register(e)
 	e.NoRoute(a.noRoute)
 	e.NoMethod(func(c *gin.Context) {
-		abortWith(c, http.StatusMethodNotAllowed, "method_not_allowed", "Method "+c.Request.Method+" is not allowed here.")
+		abortWith(c, http.StatusMethodNotAllowed, problem.EMETHOD, "Method "+c.Request.Method+" is not allowed here.")
 	})
 	return a, e, nil
 }
@@ -194,6 +199,7 @@ func (a *api) health(c *gin.Context) {
 		if err := a.cfg.Health(c.Request.Context()); err != nil {
 			a.log.Warn("health check failed", slog.Any("err", err))
 			status, store = http.StatusServiceUnavailable, "unavailable"
+			c.Header("Retry-After", strconv.Itoa(problem.DefaultRetryAfter))
 		}
 	}
 	c.JSON(status, gin.H{"status": map[bool]string{true: "ok", false: "degraded"}[status == http.StatusOK], "store": store})

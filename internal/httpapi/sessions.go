@@ -28,7 +28,7 @@ type sessionAPI struct {
 func (h *sessionAPI) routes() []route {
 	return []route{
 		{method: "GET", path: v1 + "/meetings/:id/sessions", summary: "The meeting's agenda: its sessions by start", access: signedIn, reply: []conference.Session{}, status: 200, handle: h.agenda},
-		{method: "POST", path: v1 + "/meetings/:id/sessions", summary: "Add a session to the agenda", access: admin, body: conference.SessionInput{}, reply: conference.Session{}, status: 201, handle: paramBodyCall(h, 201, "id", h.svc.CreateSession)},
+		{method: "POST", path: v1 + "/meetings/:id/sessions", summary: "Add a session to the agenda", access: admin, body: conference.SessionInput{}, reply: conference.Session{}, status: 201, handle: paramBodyCall(h, 201, "id", h.svc.CreateSession), self: v1 + "/sessions/:id"},
 
 		{method: "GET", path: v1 + "/sessions/:id", summary: "Read a session", access: signedIn, reply: conference.Session{}, status: 200, handle: paramCall(h, 200, "id", h.svc.Session)},
 		{method: "PATCH", path: v1 + "/sessions/:id", summary: "Edit or move a session, assign rapporteurs", access: admin, body: conference.SessionUpdate{}, reply: conference.Session{}, status: 200, handle: paramBodyCall(h, 200, "id", h.svc.UpdateSession)},

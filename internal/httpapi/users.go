@@ -24,7 +24,7 @@ type userAPI struct {
 func (h *userAPI) routes() []route {
 	return []route{
 		{method: "GET", path: v1 + "/users", summary: "Accounts (secretariat) or the directory of names (everyone else)", access: signedIn, reply: []conference.User{}, status: 200, handle: h.list},
-		{method: "POST", path: v1 + "/users", summary: "Open an account", access: admin, body: conference.UserInput{}, reply: conference.User{}, status: 201, handle: bodyCall(h, 201, h.svc.CreateUser)},
+		{method: "POST", path: v1 + "/users", summary: "Open an account", access: admin, body: conference.UserInput{}, reply: conference.User{}, status: 201, handle: bodyCall(h, 201, h.svc.CreateUser), self: v1 + "/users/:id"},
 		{method: "GET", path: v1 + "/users/:id", summary: "Read an account", access: admin, reply: conference.User{}, status: 200, handle: paramCall(h, 200, "id", h.svc.User)},
 		{method: "PATCH", path: v1 + "/users/:id", summary: "Change an account; role, delegation, password or disabling signs it out", access: admin, body: conference.UserUpdate{}, reply: conference.User{}, status: 200, handle: paramBodyCall(h, 200, "id", h.svc.UpdateUser)},
 	}

@@ -32,13 +32,15 @@ func (f *fixture) tryDial(t *testing.T, user string) (*websocket.Conn, refusal) 
 		t.Fatalf("dial as %s: %v", user, err)
 	}
 	var body struct {
-		Error struct{ Code, Message string }
+		Code, Detail string
+		Status       int
 	}
 	data, _ := io.ReadAll(resp.Body)
-	if err := json.Unmarshal(data, &body); err != nil || body.Error.Message == "" {
-		t.Fatalf("refusal %d with body %q, want the API's error body", resp.StatusCode, data)
+	if err := json.Unmarshal(data, &body); err != nil || body.Detail == "" || body.Status != resp.StatusCode ||
+		resp.Header.Get("Content-Type") != "application/problem+json" {
+		t.Fatalf("refusal %d with body %q, want the API's problem details", resp.StatusCode, data)
 	}
-	return nil, refusal{resp.StatusCode, resp.Header.Get("Retry-After"), body.Error.Code}
+	return nil, refusal{resp.StatusCode, resp.Header.Get("Retry-After"), body.Code}
 }
 
 func TestConnectionsPerAccountAreCapped(t *testing.T) {
@@ -112,12 +114,10 @@ func TestHandshakeRefusals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var body struct {
-		Error struct{ Code, Message string }
-	}
+	var body struct{ Code, Detail string }
 	err = json.NewDecoder(resp.Body).Decode(&body)
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusBadRequest || err != nil || body.Error.Code != conference.EINVALID {
+	if resp.StatusCode != http.StatusBadRequest || err != nil || body.Code != conference.EINVALID {
 		t.Fatalf("plain GET: %d %+v (%v), want 400 invalid", resp.StatusCode, body, err)
 	}
 

@@ -400,10 +400,21 @@ func (c *conn) post(m inbound) {
 	c.send(ackMsg{Type: typeAck, Ref: m.Ref, SessionID: n.SessionID, ClientID: n.ClientID, Seq: n.Seq, Created: created})
 }
 
+// liveCode is the live protocol's code for a domain code. The protocol
+// predates the split of "conflict" into a stale version and a taken key, and
+// its clients (the web app's outbox, delegations' own tools) act on
+// "conflict"; the protocol keeps its codes so that none of them breaks.
+func liveCode(code string) string {
+	if code == conference.ESTALE || code == conference.EDUPLICATE {
+		return conference.ECONFLICT
+	}
+	return code
+}
+
 // replyError answers with a domain error; internal errors are logged and
 // reported only as "Internal error.".
 func (c *conn) replyError(ref string, err error, decorate func(*errorMsg)) {
-	e := errorMsg{Type: typeError, Ref: ref, Code: conference.ErrorCode(err), Message: conference.ErrorMessage(err)}
+	e := errorMsg{Type: typeError, Ref: ref, Code: liveCode(conference.ErrorCode(err)), Message: conference.ErrorMessage(err)}
 	var de *conference.Error
 	if errors.As(err, &de) {
 		e.Field = de.Field

@@ -28,6 +28,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/quintet-ag/quintet/internal/conference"
+	"github.com/quintet-ag/quintet/internal/problem"
 )
 
 // Source is what the hub needs of the Service. Reads are answered from the
@@ -214,7 +215,7 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, actor *conference.Us
 	h.mu.Lock()
 	if h.closed {
 		h.mu.Unlock()
-		httpError(w, http.StatusServiceUnavailable, "unavailable", "The server is shutting down; reconnect in a moment.")
+		httpError(w, http.StatusServiceUnavailable, problem.EUNAVAILABLE, "The server is shutting down; reconnect in a moment.")
 		return
 	}
 	if n := h.slots[actor.ID]; n >= h.opts.MaxConnsPerUser {
@@ -231,6 +232,9 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, actor *conference.Us
 				slog.String("user", actor.ID), slog.Int("limit", h.opts.MaxConnsPerUser))
 		}
 		w.Header().Set("Retry-After", strconv.Itoa(int(retryAfter/time.Second)))
+		// A quota of open connections, not of attempts in a window.
+		w.Header().Set("RateLimit-Policy", `"connections";q=`+strconv.Itoa(h.opts.MaxConnsPerUser))
+		w.Header().Set("RateLimit", `"connections";r=0;t=`+strconv.Itoa(int(retryAfter/time.Second)))
 		httpError(w, http.StatusTooManyRequests, conference.ERATELIMITED, fmt.Sprintf(
 			"This account already has %d live connections open, the most it may have: close a tab or window, then reconnect.", n))
 		return
@@ -265,12 +269,10 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, actor *conference.Us
 	}
 }
 
-// httpError refuses a handshake with the API's error body.
+// httpError refuses a handshake with the API's error answer.
 func httpError(w http.ResponseWriter, status int, code, message string) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_, _ = w.Write(encode(map[string]any{"error": map[string]string{"code": code, "message": message}}))
+	problem.Write(w, problem.New(status, code, message))
 }
 
 // stillValid reports whether the connection's credential still signs its user

@@ -10,7 +10,7 @@ import (
 )
 
 // InsertMany writes more documents than one round trip carries, in order;
-// a taken _id is ECONFLICT, with the documents before it written; DeleteMany
+// a taken _id is EDUPLICATE, with the documents before it written; DeleteMany
 // removes by id and ignores absent ones; Load reads the import records.
 func TestInsertManyDeleteMany(t *testing.T) {
 	st, _ := storetest.Open(t)
@@ -36,8 +36,8 @@ func TestInsertManyDeleteMany(t *testing.T) {
 
 	again := []any{&conference.RegisterEntry{ID: "new1"}, &conference.RegisterEntry{ID: "r007"}, &conference.RegisterEntry{ID: "new2"}}
 	err := st.InsertMany(ctx, conference.Register, again)
-	if conference.ErrorCode(err) != conference.ECONFLICT {
-		t.Fatalf("InsertMany of a taken id: %v, want %s", err, conference.ECONFLICT)
+	if conference.ErrorCode(err) != conference.EDUPLICATE {
+		t.Fatalf("InsertMany of a taken id: %v, want %s", err, conference.EDUPLICATE)
 	}
 	if got := len(load(t, st).Register); got != 451 {
 		t.Fatalf("%d entries after the conflict, want 451: the one before it, not the one after", got)

@@ -68,7 +68,7 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 }
 
 // writeError maps the error of a write of doc into c: a duplicate key becomes
-// ECONFLICT naming the field, anything else is wrapped with what was done.
+// EDUPLICATE naming the field, anything else is wrapped with what was done.
 func (s *Store) writeError(ctx context.Context, c conference.Collection, op string, doc any, inserting bool, err error) error {
 	if !isDuplicateKey(err) {
 		return fmt.Errorf("%s %s: %w", op, c, err)
@@ -127,12 +127,12 @@ func (s *Store) conflict(ctx context.Context, c conference.Collection, doc any, 
 	for _, ix := range candidates {
 		fields = append(fields, ix.field)
 	}
-	return &conference.Error{Code: conference.ECONFLICT, Message: fmt.Sprintf(
+	return &conference.Error{Code: conference.EDUPLICATE, Message: fmt.Sprintf(
 		"This %s clashes with a saved one: one of %s is taken.", noun(c), strings.Join(fields, ", "))}
 }
 
 func (ix index) conflictError() error {
-	return &conference.Error{Code: conference.ECONFLICT, Field: ix.field, Message: ix.conflict}
+	return &conference.Error{Code: conference.EDUPLICATE, Field: ix.field, Message: ix.conflict}
 }
 
 func idConflict(c conference.Collection, id *bson.RawValue) error {
@@ -140,7 +140,7 @@ func idConflict(c conference.Collection, id *bson.RawValue) error {
 	if c == conference.Delegations {
 		field, name = "code", "code"
 	}
-	e := &conference.Error{Code: conference.ECONFLICT, Field: field,
+	e := &conference.Error{Code: conference.EDUPLICATE, Field: field,
 		Message: fmt.Sprintf("There is already a %s with this %s.", noun(c), name)}
 	if id != nil {
 		if str, ok := id.StringValueOK(); ok {

@@ -151,8 +151,8 @@ func TestLoad50k(t *testing.T) {
 	again.ID = "n-new"
 	start = time.Now()
 	err = st.Insert(context.Background(), conference.Notes, &again)
-	if conference.ErrorCode(err) != conference.ECONFLICT {
-		t.Fatalf("Insert of a note with a taken client_id and number: %v, want ECONFLICT", err)
+	if conference.ErrorCode(err) != conference.EDUPLICATE {
+		t.Fatalf("Insert of a note with a taken client_id and number: %v, want EDUPLICATE", err)
 	}
 	t.Logf("a clashing note was refused in %v", time.Since(start).Round(time.Millisecond))
 }

@@ -108,7 +108,7 @@ func (s *Store) Close(ctx context.Context) error {
 }
 
 // Insert adds doc to collection c. A taken unique key (the _id, a user's
-// email, a topic's slug, a note's client_id or number) is ECONFLICT.
+// email, a topic's slug, a note's client_id or number) is EDUPLICATE.
 func (s *Store) Insert(ctx context.Context, c conference.Collection, doc any) error {
 	coll, err := s.known(c)
 	if err != nil {
@@ -165,7 +165,7 @@ func (s *Store) InsertMany(ctx context.Context, c conference.Collection, docs []
 		batch := docs[start:min(start+manyBatch, len(docs))]
 		if _, err := coll.InsertMany(ctx, batch, options.InsertMany().SetOrdered(true)); err != nil {
 			if isDuplicateKey(err) {
-				return conference.Errorf(conference.ECONFLICT, "insert into %s: a document is already there: %v", c, err)
+				return conference.Errorf(conference.EDUPLICATE, "insert into %s: a document is already there: %v", c, err)
 			}
 			return fmt.Errorf("insert %d documents into %s: %w", len(batch), c, err)
 		}

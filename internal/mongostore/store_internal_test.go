@@ -62,8 +62,8 @@ func TestConflictFromMessage(t *testing.T) {
 	} {
 		err := s.conflict(context.Background(), tt.c, n, true, errors.New(tt.msg))
 		var e *conference.Error
-		if !errors.As(err, &e) || e.Code != conference.ECONFLICT || e.Field != tt.field {
-			t.Errorf("conflict(%q)=%#v, want ECONFLICT on %q", tt.msg, err, tt.field)
+		if !errors.As(err, &e) || e.Code != conference.EDUPLICATE || e.Field != tt.field {
+			t.Errorf("conflict(%q)=%#v, want EDUPLICATE on %q", tt.msg, err, tt.field)
 		}
 	}
 }

@@ -272,8 +272,8 @@ func TestDuplicateKeyIsConflict(t *testing.T) {
 			if !errors.As(err, &e) {
 				t.Fatalf("error %v (%T), want a *conference.Error", err, err)
 			}
-			if e.Code != conference.ECONFLICT || e.Field != tt.field {
-				t.Fatalf("error code %q field %q (%s), want %q on %q", e.Code, e.Field, e.Message, conference.ECONFLICT, tt.field)
+			if e.Code != conference.EDUPLICATE || e.Field != tt.field {
+				t.Fatalf("error code %q field %q (%s), want %q on %q", e.Code, e.Field, e.Message, conference.EDUPLICATE, tt.field)
 			}
 		})
 	}

@@ -15,7 +15,7 @@ describe('filterQuery', () => {
 
 describe('conflictMessage', () => {
   it('says who changed the action and when', () => {
-    const err = new ApiError(409, 'conflict', 'stale', 'version', {
+    const err = new ApiError(409, 'stale_version', 'stale', 'version', {
       updated_by_name: 'Follow-up team, Canada',
       updated_at: '2015-03-02T14:02:00Z',
     });
@@ -24,7 +24,8 @@ describe('conflictMessage', () => {
     );
   });
   it('is undefined for other errors', () => {
-    expect(conflictMessage(new ApiError(409, 'conflict', 'taken', 'status'))).toBeUndefined();
+    expect(conflictMessage(new ApiError(409, 'conflict', 'refused', 'status'))).toBeUndefined();
+    expect(conflictMessage(new ApiError(409, 'duplicate', 'taken', 'email'))).toBeUndefined();
     expect(conflictMessage(new ApiError(400, 'invalid', 'bad', 'version'))).toBeUndefined();
     expect(conflictMessage(new Error('x'))).toBeUndefined();
   });

@@ -62,11 +62,12 @@ export function filterQuery(f: ActionFilter): string {
 export type CarryOverGroup = Schemas['CarryOverGroup'];
 
 /**
- * The plain words of a version conflict: who changed the action and when, as
- * the server's 409 carries the current action. Undefined for other errors.
+ * The plain words of a stale version: who changed the action and when, as
+ * the server's 409 stale_version carries the current action. Undefined for
+ * other errors.
  */
 export function conflictMessage(err: unknown, timeZone?: string): string | undefined {
-  if (!(err instanceof ApiError) || !err.isConflict || err.field !== 'version') return undefined;
+  if (!(err instanceof ApiError) || !err.isStale) return undefined;
   const cur = err.current as Partial<Action> | undefined;
   if (!cur || !cur.updated_at) return err.message;
   const when = new Date(cur.updated_at).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', timeZone });

@@ -58,8 +58,8 @@ export type UserInput = Schemas['UserInput'];
 /** Body of PATCH /users/{id}. */
 export type UserUpdate = Schemas['UserUpdate'];
 
-/** The body of every error answer: {"error": {...}}. */
-export type ErrorBody = Schemas['ErrorBody'];
+/** The body of every error answer: RFC 9457 problem details (application/problem+json). */
+export type Problem = Schemas['Problem'];
 
 // ---- live notes (docs/live-protocol.md) ----
 

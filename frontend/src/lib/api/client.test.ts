@@ -33,7 +33,7 @@ afterEach(() => {
 describe('parseError', () => {
   it('reads code, message and field from the error body', async () => {
     const err = await parseError(
-      json(400, { error: { code: 'invalid', message: 'end must be after start', field: 'end' } }),
+      json(400, { type: 'urn:quintet:problem:invalid', status: 400, code: 'invalid', detail: 'end must be after start', field: 'end' }),
     );
     expect(err).toBeInstanceOf(ApiError);
     expect(err.status).toBe(400);
@@ -45,15 +45,16 @@ describe('parseError', () => {
   it('keeps the current entity of a version conflict', async () => {
     const current = { id: 's1', title: 'Moved', version: 4 };
     const err = await parseError(
-      json(409, { error: { code: 'conflict', message: 'changed', field: 'version', current } }),
+      json(409, { type: 'urn:quintet:problem:stale_version', status: 409, code: 'stale_version', detail: 'changed', field: 'version', current }),
     );
     expect(err.isConflict).toBe(true);
+    expect(err.isStale).toBe(true);
     expect(err.current).toEqual(current);
   });
 
   it('reads Retry-After on 429', async () => {
     const err = await parseError(
-      json(429, { error: { code: 'rate_limited', message: 'Too many sign-in attempts.' } }, { 'Retry-After': '30' }),
+      json(429, { type: 'urn:quintet:problem:rate_limited', status: 429, code: 'rate_limited', detail: 'Too many sign-in attempts.' }, { 'Retry-After': '30' }),
     );
     expect(err.isRateLimited).toBe(true);
     expect(err.retryAfter).toBe(30);
@@ -74,7 +75,7 @@ describe('parseError', () => {
   });
 
   it('fills in an empty message and ignores an empty field', async () => {
-    const err = await parseError(json(403, { error: { code: 'forbidden', message: '', field: '' } }));
+    const err = await parseError(json(403, { type: 'urn:quintet:problem:forbidden', status: 403, code: 'forbidden', detail: '', field: '' }));
     expect(err.message).toBe('You are not allowed to do this.');
     expect(err.field).toBeUndefined();
   });
@@ -113,7 +114,7 @@ describe('request', () => {
   });
 
   it('throws ApiError with the field for a 400', async () => {
-    mockFetch(json(400, { error: { code: 'invalid', message: 'title is required', field: 'title' } }));
+    mockFetch(json(400, { type: 'urn:quintet:problem:invalid', status: 400, code: 'invalid', detail: 'title is required', field: 'title' }));
     await expect(updateSession('s1', { title: '' })).rejects.toMatchObject({
       status: 400,
       code: 'invalid',
@@ -132,10 +133,10 @@ describe('request', () => {
   it('calls the unauthorized handler on 401, but not for sign-in or /me', async () => {
     const handler = vi.fn();
     onUnauthorized(handler);
-    mockFetch(json(401, { error: { code: 'unauthorized', message: 'Please sign in.' } }));
+    mockFetch(json(401, { type: 'urn:quintet:problem:unauthorized', status: 401, code: 'unauthorized', detail: 'Please sign in.' }));
     await expect(request('GET', '/meetings')).rejects.toBeInstanceOf(ApiError);
     expect(handler).toHaveBeenCalledTimes(1);
-    mockFetch(async () => json(401, { error: { code: 'unauthorized', message: 'Wrong email or password.' } }));
+    mockFetch(async () => json(401, { type: 'urn:quintet:problem:unauthorized', status: 401, code: 'unauthorized', detail: 'Wrong email or password.' }));
     await expect(login('a@example.org', 'wrong')).rejects.toMatchObject({ message: 'Wrong email or password.' });
     await expect(me()).rejects.toMatchObject({ status: 401 });
     expect(handler).toHaveBeenCalledTimes(1);
@@ -145,7 +146,7 @@ describe('request', () => {
 describe('importCSV', () => {
   it('sends the file as text/csv through request() and keeps the problems of a refusal', async () => {
     const f = mockFetch(
-      json(422, { error: { code: 'invalid', message: 'row 2: bad', field: 'title' }, problems: [{ row: 2, message: 'bad' }] }),
+      json(422, { type: 'urn:quintet:problem:invalid', status: 422, code: 'invalid', detail: 'row 2: bad', field: 'title', problems: [{ row: 2, message: 'bad' }] }),
     );
     const file = new Blob(['title\n'], { type: 'text/csv' });
     const err = await importCSV(file, true).catch((e: unknown) => e);

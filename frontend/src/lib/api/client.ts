@@ -1,9 +1,10 @@
 // The one way the frontend talks to the server. Every call of lib/api/* goes
 // through request(): same-origin credentials (the quintet_session cookie), JSON in and
-// out, and errors turned into ApiError carrying the server's code, message and
-// field, so that a view can show a message next to the field at fault.
+// out, and errors (RFC 9457 problem details) turned into ApiError carrying the
+// server's code, detail and field, so that a view can show a message next to
+// the field at fault.
 
-import type { ErrorBody } from '../types';
+import type { Problem } from '../types';
 
 export const API_BASE = '/api/v1';
 
@@ -13,23 +14,28 @@ export class ApiError extends Error {
   constructor(
     /** HTTP status; 0 when the server could not be reached. */
     readonly status: number,
-    /** The server's code (invalid, not_found, conflict, …), or "network". */
+    /** The server's code (invalid, not_found, stale_version, duplicate, conflict, …), or "network". */
     readonly code: string,
     message: string,
     /** The input field at fault, when the server names one. */
     readonly field?: string,
-    /** On a version conflict, the entity as it is now, when the server sends it. */
+    /** On a stale version, the entity as it is now, when the server sends it. */
     readonly current?: unknown,
     /** Seconds to wait, from Retry-After, on 429 and 503. */
     readonly retryAfter?: number,
-    /** The whole error body, for answers that carry more than the error (an import's problems). */
+    /** The whole problem, for answers that carry more than the problem (an import's faults). */
     readonly body?: unknown,
   ) {
     super(message);
   }
 
+  /** Any 409: a stale version, a taken key, or a state that refuses the change. */
   get isConflict(): boolean {
     return this.status === 409 || this.code === 'conflict';
+  }
+  /** The version sent was not the current one; current, when sent, is the thing as it is now. */
+  get isStale(): boolean {
+    return this.code === 'stale_version';
   }
   get isUnauthorized(): boolean {
     return this.status === 401;
@@ -46,6 +52,7 @@ const CODE_BY_STATUS: Record<number, string> = {
   404: 'not_found',
   409: 'conflict',
   413: 'too_large',
+  415: 'unsupported_media_type',
   422: 'invalid',
   429: 'rate_limited',
 };
@@ -55,16 +62,19 @@ const FALLBACK_MESSAGE: Record<string, string> = {
   unauthorized: 'Please sign in.',
   forbidden: 'You are not allowed to do this.',
   not_found: 'Not found.',
-  conflict: 'This was changed by someone else.',
+  conflict: 'This cannot be done in its current state.',
+  stale_version: 'This was changed by someone else.',
+  duplicate: 'This is taken already.',
+  unsupported_media_type: 'The request was not sent as the server expects.',
   too_large: 'The request is too large.',
   rate_limited: 'Too many attempts. Please wait and try again.',
   internal: 'Internal error. Please try again later.',
 };
 
-function isErrorBody(x: unknown): x is ErrorBody {
-  if (typeof x !== 'object' || x === null || !('error' in x)) return false;
-  const e = (x as { error: unknown }).error;
-  return typeof e === 'object' && e !== null;
+function isProblem(x: unknown): x is Problem {
+  if (typeof x !== 'object' || x === null) return false;
+  const p = x as Record<string, unknown>;
+  return typeof p.code === 'string' || typeof p.type === 'string';
 }
 
 function parseRetryAfter(value: string | null): number | undefined {
@@ -77,8 +87,8 @@ function parseRetryAfter(value: string | null): number | undefined {
 }
 
 /**
- * Turns an error answer into an ApiError. It trusts the {"error": {...}} body
- * when there is one and falls back on the status when the body is not ours
+ * Turns an error answer into an ApiError. It trusts the problem details when
+ * there are some and falls back on the status when the body is not ours
  * (a proxy's HTML page, an empty body).
  */
 export async function parseError(res: Response): Promise<ApiError> {
@@ -90,13 +100,14 @@ export async function parseError(res: Response): Promise<ApiError> {
   } catch {
     body = undefined;
   }
-  if (isErrorBody(body)) {
-    const e = body.error as Record<string, unknown>;
+  if (isProblem(body)) {
+    const e = body as Record<string, unknown>;
     const code = typeof e.code === 'string' && e.code !== '' ? e.code : fallbackCode;
+    const title = typeof e.title === 'string' && e.title !== '' ? e.title : undefined;
     const message =
-      typeof e.message === 'string' && e.message !== ''
-        ? e.message
-        : (FALLBACK_MESSAGE[code] ?? `The server answered ${res.status}.`);
+      typeof e.detail === 'string' && e.detail !== ''
+        ? e.detail
+        : (FALLBACK_MESSAGE[code] ?? title ?? `The server answered ${res.status}.`);
     const field = typeof e.field === 'string' && e.field !== '' ? e.field : undefined;
     return new ApiError(res.status, code, message, field, e.current, retryAfter, body);
   }
