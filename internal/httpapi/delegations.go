@@ -22,7 +22,7 @@ type delegationAPI struct {
 
 func (h *delegationAPI) routes() []route {
 	return []route{
-		{method: "GET", path: v1 + "/delegations", summary: "List delegations", access: signedIn, reply: []conference.Delegation{}, status: 200, handle: h.list},
+		{method: "GET", path: v1 + "/delegations", summary: "List delegations", access: signedIn, reply: listPage[*conference.Delegation]{}, status: 200, handle: h.list},
 		{method: "POST", path: v1 + "/delegations", summary: "Add a delegation", access: admin, body: conference.Delegation{}, reply: conference.Delegation{}, status: 201, handle: h.create},
 		{method: "GET", path: v1 + "/delegations/:code", summary: "Read a delegation", access: signedIn, reply: conference.Delegation{}, status: 200, handle: h.get},
 		{method: "PATCH", path: v1 + "/delegations/:code", summary: "Change a delegation", access: admin, body: conference.DelegationUpdate{}, reply: conference.Delegation{}, status: 200, handle: h.update},
@@ -31,7 +31,7 @@ func (h *delegationAPI) routes() []route {
 
 func (h *delegationAPI) list(c *gin.Context) {
 	v, err := h.svc.Delegations(c, actor(c))
-	h.respond(c, http.StatusOK, v, err)
+	listOf(c, h, v, err, func(d *conference.Delegation) string { return d.Code })
 }
 
 func (h *delegationAPI) get(c *gin.Context) {

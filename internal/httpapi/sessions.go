@@ -28,7 +28,7 @@ type sessionAPI struct {
 
 func (h *sessionAPI) routes() []route {
 	return []route{
-		{method: "GET", path: v1 + "/meetings/:id/sessions", summary: "The meeting's agenda: its sessions by start", access: signedIn, reply: []conference.Session{}, status: 200, handle: h.agenda},
+		{method: "GET", path: v1 + "/meetings/:id/sessions", summary: "The meeting's agenda: its sessions by start", access: signedIn, reply: listPage[*conference.Session]{}, status: 200, handle: h.agenda},
 		{method: "POST", path: v1 + "/meetings/:id/sessions", summary: "Add a session to the agenda", access: admin, body: conference.SessionInput{}, reply: conference.Session{}, status: 201, handle: h.create},
 
 		{method: "GET", path: v1 + "/sessions/:id", summary: "Read a session", access: signedIn, reply: conference.Session{}, status: 200, handle: h.get},
@@ -51,8 +51,17 @@ func (h *sessionAPI) agenda(c *gin.Context) {
 		h.writeError(c, err)
 		return
 	}
-	h.answers.serve(c, h.svc, answerKey{view: "agenda", query: id}, agendaReads, h, func() (answer, error) {
-		return jsonAnswer(h.svc.Agenda(c, actor(c), id))
+	r, err := readList(c)
+	if err != nil {
+		h.writeError(c, err)
+		return
+	}
+	h.answers.serve(c, h.svc, answerKey{view: "agenda", query: id + "?" + c.Request.URL.RawQuery}, agendaReads, h, func() (answer, error) {
+		sessions, err := h.svc.Agenda(c, actor(c), id)
+		if err != nil {
+			return answer{}, err
+		}
+		return listAnswer(r, sessions, func(s *conference.Session) string { return s.ID })
 	})
 }
 

@@ -22,7 +22,7 @@ type topicAPI struct {
 
 func (h *topicAPI) routes() []route {
 	return []route{
-		{method: "GET", path: v1 + "/topics", summary: "List topics", access: signedIn, reply: []conference.Topic{}, status: 200, handle: h.list},
+		{method: "GET", path: v1 + "/topics", summary: "List topics", access: signedIn, reply: listPage[*conference.Topic]{}, status: 200, handle: h.list},
 		{method: "POST", path: v1 + "/topics", summary: "Add a topic", access: admin, body: TopicInput{}, reply: conference.Topic{}, status: 201, handle: h.create},
 		{method: "GET", path: v1 + "/topics/:id", summary: "Read a topic by id or slug", access: signedIn, reply: conference.Topic{}, status: 200, handle: h.get},
 		{method: "PATCH", path: v1 + "/topics/:id", summary: "Change a topic", access: admin, body: conference.TopicUpdate{}, reply: conference.Topic{}, status: 200, handle: h.update},
@@ -31,7 +31,7 @@ func (h *topicAPI) routes() []route {
 
 func (h *topicAPI) list(c *gin.Context) {
 	v, err := h.svc.Topics(c, actor(c))
-	h.respond(c, http.StatusOK, v, err)
+	listOf(c, h, v, err, func(t *conference.Topic) string { return t.ID })
 }
 
 func (h *topicAPI) get(c *gin.Context) {

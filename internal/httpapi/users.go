@@ -23,7 +23,7 @@ type userAPI struct {
 
 func (h *userAPI) routes() []route {
 	return []route{
-		{method: "GET", path: v1 + "/users", summary: "Accounts (secretariat) or the directory of names (everyone else)", access: signedIn, reply: []conference.User{}, status: 200, handle: h.list},
+		{method: "GET", path: v1 + "/users", summary: "Accounts (secretariat) or the directory of names (everyone else)", access: signedIn, reply: listPage[conference.User]{}, status: 200, handle: h.list},
 		{method: "POST", path: v1 + "/users", summary: "Open an account", access: admin, body: conference.UserInput{}, reply: conference.User{}, status: 201, handle: h.create},
 		{method: "GET", path: v1 + "/users/:id", summary: "Read an account", access: admin, reply: conference.User{}, status: 200, handle: h.get},
 		{method: "PATCH", path: v1 + "/users/:id", summary: "Change an account; role, delegation, password or disabling signs it out", access: admin, body: conference.UserUpdate{}, reply: conference.User{}, status: 200, handle: h.update},
@@ -36,11 +36,11 @@ func (h *userAPI) list(c *gin.Context) {
 	u := actor(c)
 	if u.MayManageUsers() {
 		v, err := h.svc.Users(c, u)
-		h.respond(c, http.StatusOK, v, err)
+		listOf(c, h, v, err, func(u *conference.User) string { return u.ID })
 		return
 	}
 	v, err := h.svc.Directory(c, u)
-	h.respond(c, http.StatusOK, v, err)
+	listOf(c, h, v, err, func(u conference.PublicUser) string { return u.ID })
 }
 
 func (h *userAPI) get(c *gin.Context) {
