@@ -133,7 +133,7 @@ func (r *fuResponse) wantError(status int, field string) *fuResponse {
 
 func (r *fuResponse) into(v any) {
 	r.t.Helper()
-	if err := json.Unmarshal(r.Body, v); err != nil {
+	if err := decodeAnswer(r.Body, v); err != nil {
 		r.t.Fatalf("%s: decode %T: %v\n%s", r.what, v, err, r.Body)
 	}
 }

@@ -121,7 +121,7 @@ func (s *liveServer) do(method, path string, u *liveUser, body, out any) int {
 	defer resp.Body.Close()
 	data, _ := io.ReadAll(resp.Body)
 	if out != nil && resp.StatusCode < 300 {
-		if err := json.Unmarshal(data, out); err != nil {
+		if err := decodeAnswer(data, out); err != nil {
 			s.t.Fatalf("%s %s: decode %q: %v", method, path, data, err)
 		}
 	}

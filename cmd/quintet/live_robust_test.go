@@ -143,7 +143,7 @@ func TestLiveBadInput(t *testing.T) {
 	}
 	// Nothing was stored.
 	var page struct {
-		Notes []conference.Note `json:"notes"`
+		Notes []conference.Note `json:"items"`
 	}
 	for _, id := range []string{sid, ended} {
 		s.call("GET", "/api/v1/sessions/"+id+"/notes", s.admin, nil, &page, http.StatusOK)

@@ -38,7 +38,7 @@ func TestLiveIdempotentRetry(t *testing.T) {
 		t.Fatalf("REST retry: status %d seq %d, want 200 and seq 1", got, n.Seq)
 	}
 	var page struct {
-		Notes   []conference.Note `json:"notes"`
+		Notes   []conference.Note `json:"items"`
 		LastSeq int64             `json:"last_seq"`
 	}
 	s.call("GET", "/api/v1/sessions/"+sid+"/notes", s.admin, nil, &page, http.StatusOK)
@@ -307,7 +307,7 @@ func TestLiveResumeUnderRandomDisconnects(t *testing.T) {
 
 	// The record, as the secretariat reads it.
 	var page struct {
-		Notes   []*conference.Note `json:"notes"`
+		Notes   []*conference.Note `json:"items"`
 		LastSeq int64              `json:"last_seq"`
 	}
 	s.call("GET", "/api/v1/sessions/"+sid+"/notes", s.admin, nil, &page, http.StatusOK)
