@@ -67,7 +67,9 @@ func (s listSpec) sortValues() []string {
 	var out []string
 	for _, v := range s.sorts {
 		v = strings.TrimPrefix(v, "-")
-		out = append(out, v, "-"+v)
+		if !slices.Contains(out, v) {
+			out = append(out, v, "-"+v)
+		}
 	}
 	return out
 }
