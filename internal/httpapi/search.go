@@ -34,8 +34,9 @@ func (h *searchAPI) search(c *gin.Context) {
 		h.writeError(c, err)
 		return
 	}
-	// The pages are cut from the best hits there are to answer.
-	q.Limit = conference.MaxSearchHits
+	// The pages are cut from the best hits there are to answer; the one
+	// after the page tells whether there is a next one.
+	q.Limit = min(conference.MaxSearchHits, r.after.N+r.limit+1)
 	v, err := h.svc.Search(c, actor(c), q)
 	if err != nil {
 		h.writeError(c, err)
