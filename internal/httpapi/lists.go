@@ -114,6 +114,9 @@ func (p cursorPos) encode() string {
 func readList(c *gin.Context) (listRequest, error) {
 	spec := lists[c.Request.Method+" "+c.FullPath()]
 	r := listRequest{limit: spec.def, sort: defaultSort(spec)}
+	if c.Request.URL.RawQuery == "" {
+		return r, nil // the common case, read at no cost
+	}
 	if s := strings.TrimSpace(c.Query("limit")); s != "" {
 		n, err := strconv.Atoi(s)
 		switch {

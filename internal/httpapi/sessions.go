@@ -56,7 +56,11 @@ func (h *sessionAPI) agenda(c *gin.Context) {
 		h.writeError(c, err)
 		return
 	}
-	h.answers.serve(c, h.svc, answerKey{view: "agenda", query: id + "?" + c.Request.URL.RawQuery}, agendaReads, h, func() (answer, error) {
+	k := answerKey{view: "agenda", query: id}
+	if q := c.Request.URL.RawQuery; q != "" {
+		k.query = id + "?" + q
+	}
+	h.answers.serve(c, h.svc, k, agendaReads, h, func() (answer, error) {
 		sessions, err := h.svc.Agenda(c, actor(c), id)
 		if err != nil {
 			return answer{}, err
