@@ -174,7 +174,7 @@ describe('list', () => {
     const got = await list<{ id: string }>('/register?status=planned');
     expect(got.items.map((x) => x.id)).toEqual(['a', 'b', 'c', 'd']);
     expect(got.next_cursor).toBeUndefined();
-    expect(f.mock.calls.map((c) => c[0])).toEqual([
+    expect(f.mock.calls.map((c) => (c as unknown[])[0])).toEqual([
       '/api/v1/register?status=planned',
       '/api/v1/register?status=planned&cursor=c1',
       '/api/v1/register?status=planned&cursor=c2',
@@ -189,7 +189,7 @@ describe('list', () => {
     );
     expect(got).toEqual({ items: [{ seq: 3 }], next_cursor: 'n', last_seq: 3 });
     expect(f).toHaveBeenCalledTimes(1);
-    expect(f.mock.calls[0][0]).toBe('/api/v1/sessions/s1/notes?cursor=x');
+    expect((f.mock.calls[0] as unknown[])[0]).toBe('/api/v1/sessions/s1/notes?cursor=x');
   });
 
   it('gives a record all its notes, with the last page’s last_seq', async () => {
