@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -16,6 +17,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -381,7 +383,7 @@ func (r *apiResponse) wantError(t testing.TB, status int, field string) *apiResp
 // decode decodes the answer's JSON body into v.
 func (r *apiResponse) decode(t testing.TB, v any) {
 	t.Helper()
-	if err := json.Unmarshal(r.Body, v); err != nil {
+	if err := decodeAnswer(r.Body, v); err != nil {
 		t.Fatalf("%s %s: decode %s: %v", r.Method, r.Path, apiClip(r.Body), err)
 	}
 }
@@ -624,4 +626,27 @@ func apiParseURL(s string) *url.URL {
 		panic(err)
 	}
 	return u
+}
+
+// decodeAnswer decodes a JSON answer into v. A list answer decoded into a
+// slice gives its items, and must then be the whole list: a test that reads
+// a list as a slice never sees only its first page without knowing.
+func decodeAnswer(body []byte, v any) error {
+	if rv := reflect.ValueOf(v); rv.Kind() != reflect.Pointer || rv.Elem().Kind() != reflect.Slice {
+		return json.Unmarshal(body, v)
+	}
+	var page struct {
+		Items      json.RawMessage `json:"items"`
+		NextCursor string          `json:"next_cursor"`
+	}
+	if err := json.Unmarshal(body, &page); err != nil {
+		return fmt.Errorf("not a list answer {items, next_cursor}: %w", err)
+	}
+	if page.Items == nil {
+		return errors.New("a list answer without items")
+	}
+	if page.NextCursor != "" {
+		return errors.New("the list has a next page; ask for a larger limit or follow next_cursor")
+	}
+	return json.Unmarshal(page.Items, v)
 }

@@ -136,7 +136,7 @@ func TestAPIInputHygiene(t *testing.T) {
 			Notes []struct {
 				Text     string `json:"text"`
 				ClientID string `json:"client_id"`
-			} `json:"notes"`
+			} `json:"items"`
 		}
 		admin.get(t, notes).want(t, http.StatusOK).decode(t, &page)
 		found := false

@@ -94,7 +94,7 @@ func TestHangUpMidPost(t *testing.T) {
 func sessionNotes(t *testing.T, c *apiClient, sid string) []e2eNote {
 	t.Helper()
 	var page struct {
-		Notes []e2eNote `json:"notes"`
+		Notes []e2eNote `json:"items"`
 	}
 	c.get(t, "/api/v1/sessions/"+sid+"/notes").want(t, http.StatusOK).decode(t, &page)
 	return page.Notes

@@ -143,7 +143,7 @@ func TestLiveBadInput(t *testing.T) {
 	}
 	// Nothing was stored.
 	var page struct {
-		Notes []conference.Note `json:"notes"`
+		Notes []conference.Note `json:"items"`
 	}
 	for _, id := range []string{sid, ended} {
 		s.admin.c.get(t, "/api/v1/sessions/"+id+"/notes").want(t, http.StatusOK).decode(t, &page)

@@ -42,7 +42,7 @@ func TestLiveIdempotentRetry(t *testing.T) {
 		t.Fatalf("REST retry: status %d seq %d, want 200 and seq 1", r.Status, n.Seq)
 	}
 	var page struct {
-		Notes   []conference.Note `json:"notes"`
+		Notes   []conference.Note `json:"items"`
 		LastSeq int64             `json:"last_seq"`
 	}
 	s.admin.c.get(t, "/api/v1/sessions/"+sid+"/notes").want(t, http.StatusOK).decode(t, &page)
@@ -311,7 +311,7 @@ func TestLiveResumeUnderRandomDisconnects(t *testing.T) {
 
 	// The record, as the secretariat reads it.
 	var page struct {
-		Notes   []*conference.Note `json:"notes"`
+		Notes   []*conference.Note `json:"items"`
 		LastSeq int64              `json:"last_seq"`
 	}
 	s.admin.c.get(t, "/api/v1/sessions/"+sid+"/notes").want(t, http.StatusOK).decode(t, &page)

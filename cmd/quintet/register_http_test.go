@@ -369,7 +369,7 @@ func testRegisterMarkings(t *testing.T, f *apiFixture) {
 				Hits   []struct {
 					Kind    string `json:"kind"`
 					Marking string `json:"marking"`
-				} `json:"hits"`
+				} `json:"items"`
 			}
 			c.get(t, "/api/v1/search?limit=100&q="+word).want(t, 200).decode(t, &res)
 			if res.Total != nn+no+na || res.Counts["note"] != nn || res.Counts["outcome"] != no || res.Counts["action"] != na {

@@ -40,7 +40,7 @@ test('the secretariat adds a session on day two and a Canadian delegate sees it 
   await expect(added).toContainText('Scheduled');
 
   // 17:00 in London in July is 16:00 UTC (British Summer Time).
-  const sessions = await (await page.request.get('/api/v1/meetings/london-2014/sessions')).json();
+  const sessions = (await (await page.request.get('/api/v1/meetings/london-2014/sessions')).json()).items;
   const stored = sessions.find((s: { title: string }) => s.title === title);
   expect(stored.start).toBe('2014-07-10T16:00:00Z');
   expect(stored.end).toBe('2014-07-10T17:15:00Z');

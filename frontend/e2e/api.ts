@@ -28,7 +28,7 @@ export async function ensureAccount(
 
 /** The id of the account with this email. */
 export async function userId(api: APIRequestContext, account: Account): Promise<string> {
-  const users = (await (await api.get('/api/v1/users')).json()) as { id: string; email: string }[];
+  const users = ((await (await api.get('/api/v1/users')).json()) as { items: { id: string; email: string }[] }).items;
   const found = users.find((u) => u.email === account.email);
   expect(found, `the account ${account.email} exists`).toBeTruthy();
   return found!.id;

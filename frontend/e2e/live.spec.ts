@@ -53,7 +53,7 @@ async function liveCast(browser: Browser) {
 async function storedNotes(api: APIRequestContext, sessionId: string): Promise<Note[]> {
   const res = await api.get(`/api/v1/sessions/${sessionId}/notes?after=0`);
   expect(res.status()).toBe(200);
-  return (await res.json()).notes;
+  return (await res.json()).items;
 }
 
 async function openSession(page: Page, id: string) {

@@ -266,7 +266,7 @@ type ReportInput struct {
 type ActionFilter struct {
 	MeetingID    string         // origin meeting
 	Topic        string         // topic id or slug
-	Owner        string         // delegation code
+	Owners       []string       // delegation codes, any of these
 	Status       []ActionStatus // any of these
 	Overdue      bool           // pending and due before today
 	DueBefore    string         // YYYY-MM-DD, exclusive
@@ -285,8 +285,10 @@ func (f *ActionFilter) Validate() error {
 			return err
 		}
 	}
-	if f.Owner != "" && !delegationCode.MatchString(f.Owner) {
-		return Invalid("owner", "owner %q is not a delegation code (two capital letters)", f.Owner)
+	for _, o := range f.Owners {
+		if !delegationCode.MatchString(o) {
+			return Invalid("owner", "owner %q is not a delegation code (two capital letters)", o)
+		}
 	}
 	return nil
 }
@@ -360,7 +362,7 @@ func (s *Service) filterActions(actor *User, f ActionFilter) ([]*Action, error) 
 func (f *ActionFilter) matches(a *Action, topicID, today string) bool {
 	switch {
 	case f.MeetingID != "" && a.MeetingID != f.MeetingID,
-		f.Owner != "" && a.Owner != f.Owner,
+		len(f.Owners) > 0 && !slices.Contains(f.Owners, a.Owner),
 		topicID != "" && !slices.Contains(a.Topics, topicID),
 		len(f.Status) > 0 && !slices.Contains(f.Status, a.Status),
 		f.Overdue && !(a.Status.Pending() && a.Due < today),

@@ -441,7 +441,7 @@ func TestService_Actions_Filters(t *testing.T) {
 		{"all, by due date", w.admin, conference.ActionFilter{}, []*conference.Action{done, overdue, soon, secret, later}},
 		{"observer reads only all", w.observer, conference.ActionFilter{}, []*conference.Action{done, overdue, soon}},
 		{"delegate reads delegations", w.delegateAU, conference.ActionFilter{}, []*conference.Action{done, overdue, soon, later}},
-		{"owner", w.admin, conference.ActionFilter{Owner: "CA"}, []*conference.Action{overdue, soon}},
+		{"owner", w.admin, conference.ActionFilter{Owners: []string{"CA"}}, []*conference.Action{overdue, soon}},
 		{"topic by slug", w.admin, conference.ActionFilter{Topic: "cyberbullying"}, []*conference.Action{overdue}},
 		{"topic by id", w.admin, conference.ActionFilter{Topic: w.prosecutors.ID}, []*conference.Action{soon}},
 		{"status", w.admin, conference.ActionFilter{Status: []conference.ActionStatus{conference.ActionDone}}, []*conference.Action{done}},
@@ -464,7 +464,7 @@ func TestService_Actions_Filters(t *testing.T) {
 	}{
 		{conference.ActionFilter{Status: []conference.ActionStatus{"closed"}}, "status"},
 		{conference.ActionFilter{DueBefore: "June"}, "due_before"},
-		{conference.ActionFilter{Owner: "canada"}, "owner"},
+		{conference.ActionFilter{Owners: []string{"canada"}}, "owner"},
 		{conference.ActionFilter{Topic: "nope"}, "topic"},
 	} {
 		_, err := w.svc.Actions(w.ctx, w.admin, tt.f)

@@ -128,7 +128,7 @@ func (s *Service) MyActions(ctx context.Context, actor *User) (*DelegationAction
 	if err != nil {
 		return nil, err
 	}
-	actions, err := s.Actions(ctx, actor, ActionFilter{Owner: d.Code})
+	actions, err := s.Actions(ctx, actor, ActionFilter{Owners: []string{d.Code}})
 	if err != nil {
 		return nil, err
 	}
@@ -183,7 +183,11 @@ func (s *Service) ProgressSince(ctx context.Context, actor *User, since, owner s
 		return nil, err
 	}
 	from, _ := time.Parse(DateLayout, p.Since)
-	actions, err := s.Actions(ctx, actor, ActionFilter{Owner: owner, ChangedSince: from})
+	f := ActionFilter{ChangedSince: from}
+	if owner != "" {
+		f.Owners = []string{owner}
+	}
+	actions, err := s.Actions(ctx, actor, f)
 	if err != nil {
 		return nil, err
 	}

@@ -44,7 +44,7 @@ func (h *actionAPI) routes() []route {
 	return []route{
 		{method: "POST", path: v1 + "/sessions/:id/notes/:seq/action", summary: "Promote a note to an action in one step; the action keeps the note as its origin", access: signedIn, body: conference.ActionInput{}, reply: conference.Action{}, status: 201, handle: h.promote, self: v1 + "/actions/:id"},
 
-		{method: "GET", path: v1 + "/actions", summary: "Actions the reader may read; filters meeting, topic, owner, status, overdue, due_before, changed_since; by due date", access: signedIn, reply: []conference.Action{}, status: 200, handle: h.list},
+		{method: "GET", path: v1 + "/actions", summary: "Actions the reader may read; filters meeting, topic, owner, status, overdue, due_before, changed_since; by due date", access: signedIn, reply: listPage[*conference.Action]{}, status: 200, handle: h.list},
 		{method: "POST", path: v1 + "/actions", summary: "Create an action from an outcome, a note, a session or a meeting", access: signedIn, body: conference.ActionInput{}, reply: conference.Action{}, status: 201, handle: h.create, self: v1 + "/actions/:id"},
 		{method: "GET", path: v1 + "/actions.csv", summary: "The action list as CSV for spreadsheets (same filters as /actions)", access: signedIn, status: 200, handle: h.csv},
 		{method: "GET", path: v1 + "/actions/board", summary: "Counts per delegation: overdue, due within 30 days, on track, done (same filters as /actions)", access: signedIn, reply: conference.Board{}, status: 200, handle: h.board},
@@ -54,7 +54,7 @@ func (h *actionAPI) routes() []route {
 		{method: "PATCH", path: v1 + "/actions/:id", summary: "Edit an action (version required; 409 stale_version with current when stale)", access: signedIn, body: conference.ActionUpdate{}, reply: conference.Action{}, status: 200, handle: h.update},
 		{method: "POST", path: v1 + "/actions/:id/reports", summary: "File a dated progress report, optionally moving status and progress (version required)", access: signedIn, body: conference.ReportInput{}, reply: conference.Action{}, status: 201, handle: h.report, self: v1 + "/actions/:id"},
 
-		{method: "GET", path: v1 + "/meetings/:id/carry-over", summary: "Pending actions of earlier meetings under this meeting's agenda topics", access: signedIn, reply: []conference.CarryOverGroup{}, status: 200, handle: h.carryOver},
+		{method: "GET", path: v1 + "/meetings/:id/carry-over", summary: "Pending actions of earlier meetings under this meeting's agenda topics", access: signedIn, reply: listPage[conference.CarryOverGroup]{}, status: 200, handle: h.carryOver},
 	}
 }
 
@@ -69,7 +69,37 @@ var actionReads = []conference.Collection{conference.Actions, conference.Outcome
 var boardReads = append(slices.Clone(actionReads), conference.Delegations)
 
 func (h *actionAPI) list(c *gin.Context) {
-	h.cached(c, "actions", actionReads, func(f conference.ActionFilter) (any, error) { return h.svc.Actions(c, actor(c), f) })
+	r, err := readList(c)
+	if err != nil {
+		h.writeError(c, err)
+		return
+	}
+	k := answerKey{view: "actions", query: c.Request.URL.RawQuery, reader: h.svc.ViewKey(actor(c)),
+		day: h.now().Unix() / 86400}
+	h.answers.serve(c, h.svc, k, actionReads, h, func() (answer, error) {
+		f, err := actionFilter(c.Request.URL.Query())
+		if err != nil {
+			return answer{}, err
+		}
+		actions, err := h.svc.Actions(c, actor(c), f)
+		if err != nil {
+			return answer{}, err
+		}
+		if r.sort != lists["GET "+v1+"/actions"].sorts[0] {
+			actions = sorted(actions, r.sort, actionSorts, actionID)
+		}
+		return listAnswer(r, actions, actionID)
+	})
+}
+
+func actionID(a *conference.Action) string { return a.ID }
+
+// actionSorts are the keys the action list sorts by; the default, due, is
+// the Service's own order.
+var actionSorts = map[string]func(a, b *conference.Action) int{
+	"due":      func(a, b *conference.Action) int { return strings.Compare(a.Due, b.Due) },
+	"updated":  func(a, b *conference.Action) int { return a.UpdatedAt.Compare(b.UpdatedAt) },
+	"progress": func(a, b *conference.Action) int { return a.Progress - b.Progress },
 }
 
 func (h *actionAPI) board(c *gin.Context) {
@@ -185,10 +215,15 @@ func (h *actionAPI) report(c *gin.Context) {
 
 func (h *actionAPI) carryOver(c *gin.Context) {
 	v, err := h.svc.CarryOver(c, actor(c), c.Param("id"))
-	h.respond(c, http.StatusOK, v, err)
+	listOf(c, h, v, err, func(g conference.CarryOverGroup) string {
+		if g.Topic == nil {
+			return "-" // the last group, of the actions under no agenda topic
+		}
+		return g.Topic.ID
+	})
 }
 
-var actionParams = []string{"meeting", "topic", "owner", "status", "overdue", "due_before", "changed_since"}
+var actionParams = []string{"meeting", "topic", "owner", "status", "overdue", "due_before", "changed_since", "limit", "cursor", "sort"}
 
 // actionFilter parses the filters of /actions, /actions.csv and
 // /actions/board. A parameter it does not know is refused by name, so that a
@@ -200,13 +235,13 @@ func actionFilter(vals url.Values) (conference.ActionFilter, error) {
 	}
 	fl.MeetingID = strings.TrimSpace(vals.Get("meeting"))
 	fl.Topic = strings.TrimSpace(vals.Get("topic"))
-	fl.Owner = strings.ToUpper(strings.TrimSpace(vals.Get("owner")))
-	for _, v := range vals["status"] {
-		for _, s := range strings.Split(v, ",") {
-			if s = strings.TrimSpace(s); s != "" {
-				fl.Status = append(fl.Status, conference.ActionStatus(s))
-			}
-		}
+	for _, o := range splitValues(vals["owner"]) {
+		fl.Owners = append(fl.Owners, strings.ToUpper(o))
+	}
+	slices.Sort(fl.Owners)
+	fl.Owners = slices.Compact(fl.Owners)
+	for _, s := range splitValues(vals["status"]) {
+		fl.Status = append(fl.Status, conference.ActionStatus(s))
 	}
 	slices.Sort(fl.Status)
 	fl.Status = slices.Compact(fl.Status)
@@ -217,7 +252,13 @@ func actionFilter(vals url.Values) (conference.ActionFilter, error) {
 	default:
 		return fl, conference.Invalid("overdue", "overdue must be true or false, not %q", v)
 	}
-	fl.DueBefore = strings.TrimSpace(vals.Get("due_before"))
+	if s := strings.TrimSpace(vals.Get("due_before")); s != "" {
+		// A time stands for its day, as written: due dates are days.
+		if t, err := time.Parse(time.RFC3339, s); err == nil {
+			s = t.Format(conference.DateLayout)
+		}
+		fl.DueBefore = s
+	}
 	if s := strings.TrimSpace(vals.Get("changed_since")); s != "" {
 		t, err := parseSince(s)
 		if err != nil {

@@ -38,7 +38,8 @@ type answerKey struct {
 type answer struct {
 	gen   uint64
 	body  []byte
-	total int // X-Total-Count, for lists that report one; -1 otherwise
+	total int    // X-Total-Count, for lists that report one; -1 otherwise
+	next  string // a list's next_cursor, for the Link header; "" on the last page
 }
 
 // The cache is bounded both ways: the web app sends a handful of distinct
@@ -102,6 +103,7 @@ func (c *answerCache) serve(ctx *gin.Context, svc generations, k answerKey, read
 	if e.total >= 0 {
 		ctx.Header("X-Total-Count", strconv.Itoa(e.total))
 	}
+	setNextLink(ctx, e.next)
 	ctx.Data(http.StatusOK, "application/json; charset=utf-8", e.body)
 }
 

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"github.com/gin-gonic/gin"
 
 	"github.com/quintet-ag/quintet/internal/conference"
 )
@@ -19,9 +20,14 @@ type delegationAPI struct {
 
 func (h *delegationAPI) routes() []route {
 	return []route{
-		{method: "GET", path: v1 + "/delegations", summary: "List delegations", access: signedIn, reply: []conference.Delegation{}, status: 200, handle: actorCall(h, 200, h.svc.Delegations)},
+		{method: "GET", path: v1 + "/delegations", summary: "List delegations", access: signedIn, reply: listPage[*conference.Delegation]{}, status: 200, handle: h.list},
 		{method: "POST", path: v1 + "/delegations", summary: "Add a delegation", access: admin, body: conference.Delegation{}, reply: conference.Delegation{}, status: 201, handle: bodyCall(h, 201, h.svc.CreateDelegation), self: v1 + "/delegations/:code"},
 		{method: "GET", path: v1 + "/delegations/:code", summary: "Read a delegation", access: signedIn, reply: conference.Delegation{}, status: 200, handle: paramCall(h, 200, "code", h.svc.Delegation)},
 		{method: "PATCH", path: v1 + "/delegations/:code", summary: "Change a delegation", access: admin, body: conference.DelegationUpdate{}, reply: conference.Delegation{}, status: 200, handle: paramBodyCall(h, 200, "code", h.svc.UpdateDelegation)},
 	}
+}
+
+func (h *delegationAPI) list(c *gin.Context) {
+	v, err := h.svc.Delegations(c, actor(c))
+	listOf(c, h, v, err, func(d *conference.Delegation) string { return d.Code })
 }

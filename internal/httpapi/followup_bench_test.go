@@ -154,7 +154,7 @@ func BenchmarkFollowupUncached(b *testing.B) {
 	ctx := context.Background()
 	b.Run("list", func(b *testing.B) {
 		for b.Loop() {
-			if _, err := svc.Actions(ctx, u, conference.ActionFilter{Owner: "CA", Topic: "topic-07"}); err != nil {
+			if _, err := svc.Actions(ctx, u, conference.ActionFilter{Owners: []string{"CA"}, Topic: "topic-07"}); err != nil {
 				b.Fatal(err)
 			}
 		}

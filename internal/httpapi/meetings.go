@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -25,7 +26,7 @@ type meetingAPI struct {
 
 func (h *meetingAPI) routes() []route {
 	return []route{
-		{method: "GET", path: v1 + "/meetings", summary: "List meetings, most recent first", access: signedIn, reply: []conference.Meeting{}, status: 200, handle: actorCall(h, 200, h.svc.Meetings)},
+		{method: "GET", path: v1 + "/meetings", summary: "List meetings, most recent first", access: signedIn, reply: listPage[*conference.Meeting]{}, status: 200, handle: h.list},
 		{method: "POST", path: v1 + "/meetings", summary: "Create a meeting", access: admin, body: conference.Meeting{}, reply: conference.Meeting{}, status: 201, handle: bodyCall(h, 201, h.svc.CreateMeeting), self: v1 + "/meetings/:id"},
 		{method: "GET", path: v1 + "/meetings/:id", summary: "Read a meeting", access: signedIn, reply: conference.Meeting{}, status: 200, handle: paramCall(h, 200, "id", h.svc.Meeting)},
 		{method: "PATCH", path: v1 + "/meetings/:id", summary: "Change a meeting", access: admin, body: conference.MeetingUpdate{}, reply: conference.Meeting{}, status: 200, handle: paramBodyCall(h, 200, "id", h.svc.UpdateMeeting)},
@@ -64,4 +65,20 @@ func (h *meetingAPI) recordMarkdown(c *gin.Context) {
 	export.WriteRecordMarkdown(&buf, r)
 	c.Header("Content-Disposition", `inline; filename="record.md"`)
 	c.Data(http.StatusOK, "text/markdown; charset=utf-8", buf.Bytes())
+}
+
+func meetingID(m *conference.Meeting) string { return m.ID }
+
+// meetingSorts are the keys the meeting list sorts by.
+var meetingSorts = map[string]func(a, b *conference.Meeting) int{
+	"start": func(a, b *conference.Meeting) int { return strings.Compare(a.StartDate, b.StartDate) },
+}
+
+func (h *meetingAPI) list(c *gin.Context) {
+	v, err := h.svc.Meetings(c, actor(c))
+	r, rerr := readList(c)
+	if err == nil && rerr == nil && r.sort != lists["GET "+c.FullPath()].sorts[0] {
+		v = sorted(v, r.sort, meetingSorts, meetingID)
+	}
+	listOf(c, h, v, err, meetingID)
 }

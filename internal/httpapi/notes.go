@@ -21,17 +21,19 @@ type noteAPI struct {
 
 func (h *noteAPI) routes() []route {
 	return []route{
-		{method: "GET", path: v1 + "/sessions/:id/notes", summary: "The session's record after seq ?after=N, as the reader may read it", access: signedIn, reply: NotePage{}, status: 200, handle: h.list},
+		{method: "GET", path: v1 + "/sessions/:id/notes", summary: "The session's record after seq ?after=N, as the reader may read it, a page at a time", access: signedIn, reply: NotePage{}, status: 200, handle: h.list},
 		{method: "POST", path: v1 + "/sessions/:id/notes", summary: "Post a note (201), or retry one with the same client_id (200)", access: signedIn, body: conference.NoteInput{}, reply: conference.Note{}, status: 201, handle: h.post, self: v1 + "/sessions/:session_id/notes"},
 	}
 }
 
 // NotePage is a stretch of a session's record: the notes after a seq that the
-// reader may read, and the record's last seq, read or not, which is where the
-// reader's cursor moves to.
+// reader may read, and the seq the stretch covers up to, read or not, which
+// is where the reader's place moves to: the record's last seq on the last
+// page, the page's last note's before.
 type NotePage struct {
-	Notes   []*conference.Note `json:"notes"`
-	LastSeq int64              `json:"last_seq"`
+	Items      []*conference.Note `json:"items"`
+	NextCursor string             `json:"next_cursor,omitempty"`
+	LastSeq    int64              `json:"last_seq"`
 }
 
 func (h *noteAPI) list(c *gin.Context) {
@@ -45,7 +47,21 @@ func (h *noteAPI) list(c *gin.Context) {
 		after = n
 	}
 	notes, last, err := h.svc.Notes(c, actor(c), c.Param("id"), after)
-	h.respond(c, http.StatusOK, NotePage{Notes: notes, LastSeq: last}, err)
+	if err != nil {
+		h.writeError(c, err)
+		return
+	}
+	r, err := readList(c)
+	if err != nil {
+		h.writeError(c, err)
+		return
+	}
+	items, next := page(r, notes, func(n *conference.Note) string { return n.ID })
+	if next != "" {
+		last = items[len(items)-1].Seq
+	}
+	setNextLink(c, next)
+	h.respond(c, http.StatusOK, NotePage{Items: items, NextCursor: next, LastSeq: last}, nil)
 }
 
 // post answers 201 for a new note and 200 for a retry of one already stored.

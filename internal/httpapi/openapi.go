@@ -143,6 +143,10 @@ func (sg *schemaGen) responses(r route) map[string]any {
 	case r.reply != nil:
 		ok["content"] = map[string]any{"application/json": map[string]any{"schema": sg.replySchema(key, r.reply)}}
 	}
+	if _, list := lists[key]; list {
+		ok["headers"] = map[string]any{"Link": docHeader("string",
+			`The next page, when there is one: <absolute URL>; rel="next" (the same URL with the cursor of the next page).`)}
+	}
 	out[itoa(r.status)] = ok
 	for status, why := range otherSuccesses[key] {
 		alt := maps.Clone(ok)
@@ -472,6 +476,13 @@ func (sg *schemaGen) schema(t reflect.Type) map[string]any {
 		name := t.Name()
 		if name == "" {
 			return sg.structSchema(t)
+		}
+		if strings.Contains(name, "[") { // a listPage: named after its items
+			elem := t.Field(0).Type.Elem()
+			if elem.Kind() == reflect.Pointer {
+				elem = elem.Elem()
+			}
+			name = elem.Name() + "List"
 		}
 		// A type that is both a body and an answer is documented as the
 		// answer, which says more (what is always there).

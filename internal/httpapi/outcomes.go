@@ -28,10 +28,10 @@ type outcomeAPI struct {
 
 func (h *outcomeAPI) routes() []route {
 	return []route{
-		{method: "GET", path: v1 + "/sessions/:id/outcomes", summary: "The session's outcomes that the reader may read, as drafted", access: signedIn, reply: []conference.OutcomeView{}, status: 200, handle: paramCall(h, 200, "id", h.svc.Outcomes)},
+		{method: "GET", path: v1 + "/sessions/:id/outcomes", summary: "The session's outcomes that the reader may read, as drafted", access: signedIn, reply: listPage[*conference.OutcomeView]{}, status: 200, handle: h.list},
 		{method: "POST", path: v1 + "/sessions/:id/outcomes", summary: "Draft an outcome (the session's rapporteurs, chair, secretariat)", access: signedIn, body: conference.OutcomeInput{}, reply: conference.OutcomeView{}, status: 201, handle: paramBodyCall(h, 201, "id", h.svc.CreateOutcome), self: v1 + "/outcomes/:id"},
 		{method: "POST", path: v1 + "/sessions/:id/notes/:seq/outcome", summary: "Promote a note to a draft outcome in one step; the note is its source", access: signedIn, body: conference.OutcomeInput{}, reply: conference.OutcomeView{}, status: 201, handle: h.promote, self: v1 + "/outcomes/:id"},
-		{method: "GET", path: v1 + "/meetings/:id/outcomes", summary: "Every outcome of the meeting's sessions that the reader may read", access: signedIn, reply: []conference.OutcomeView{}, status: 200, handle: paramCall(h, 200, "id", h.svc.MeetingOutcomes)},
+		{method: "GET", path: v1 + "/meetings/:id/outcomes", summary: "Every outcome of the meeting's sessions that the reader may read", access: signedIn, reply: listPage[*conference.OutcomeView]{}, status: 200, handle: h.ofMeeting},
 		{method: "GET", path: v1 + "/outcomes/:id", summary: "Read an outcome, with its history and sign-offs", access: signedIn, reply: conference.OutcomeView{}, status: 200, handle: paramCall(h, 200, "id", h.svc.Outcome)},
 		{method: "PATCH", path: v1 + "/outcomes/:id", summary: "Edit an outcome (version required); the secretariat marks it agreed or reopens it", access: signedIn, body: conference.OutcomeUpdate{}, reply: conference.OutcomeView{}, status: 200, handle: paramBodyCall(h, 200, "id", h.svc.UpdateOutcome)},
 		{method: "POST", path: v1 + "/outcomes/:id/sign-offs", summary: "Sign an agreed outcome off for your own delegation (heads of delegation)", access: signedIn, reply: conference.OutcomeView{}, status: 200, handle: paramCall(h, 200, "id", h.svc.SignOff)},
@@ -65,4 +65,15 @@ func seqParam(c *gin.Context, w errorWriter) (int64, bool) {
 func (h *outcomeAPI) withdrawSignOff(c *gin.Context) {
 	v, err := h.svc.WithdrawSignOff(c, actor(c), c.Param("id"), strings.ToUpper(c.Param("code")))
 	h.respond(c, http.StatusOK, v, err)
+}
+
+func outcomeID(o *conference.OutcomeView) string { return o.ID }
+func (h *outcomeAPI) list(c *gin.Context) {
+	v, err := h.svc.Outcomes(c, actor(c), c.Param("id"))
+	listOf(c, h, v, err, outcomeID)
+}
+
+func (h *outcomeAPI) ofMeeting(c *gin.Context) {
+	v, err := h.svc.MeetingOutcomes(c, actor(c), c.Param("id"))
+	listOf(c, h, v, err, outcomeID)
 }

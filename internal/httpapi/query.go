@@ -50,38 +50,35 @@ var queryParams = func() map[string][]queryParameter {
 		{name: "archived", typ: "string", enum: []string{"false", "true", "any"}, def: "false", example: "any",
 			description: "false: the active entries; true: the archived ones; any: both."},
 	}
-	page := []queryParameter{
-		{name: "limit", typ: "integer", min: intp(0), max: intp(conference.MaxRegisterPage), def: conference.MaxRegisterPage, example: "50",
-			description: fmt.Sprintf("The most entries to answer; 0 or absent: %d.", conference.MaxRegisterPage)},
-		{name: "offset", typ: "integer", min: intp(0), def: 0, example: "0",
-			description: "How many of the selected entries to skip; the total is in X-Total-Count."},
-	}
 	entryStatuses := registerFilters[3]
 	entryFormats := registerFilters[2]
 	meeting := queryParameter{name: "meeting", typ: "string", example: "london-2014"}
 	owner := queryParameter{name: "owner", typ: "string", example: "GB",
 		description: "Only the actions this delegation owns, by its two-letter code."}
+	owners := owner
+	owners.repeatable = true
+	owners.description = "Only the actions these delegations own, by their two-letter codes; several values match any."
 
 	actionFilters := []queryParameter{
 		withDescription(meeting, "Only the actions that come from this meeting."),
 		{name: "topic", typ: "string", example: "electronic-evidence",
 			description: "Only the actions under this topic, by id or slug."},
-		owner,
+		owners,
 		{name: "status", typ: "string", enum: strs(conference.ActionStatuses), repeatable: true, example: string(conference.ActionStatuses[0]),
 			description: "Only the actions in this status; several values match any."},
 		{name: "overdue", typ: "boolean", def: false, example: "true",
 			description: "Only the actions past their due date and not done."},
-		{name: "due_before", typ: "string", format: "date", example: "2015-06-30",
-			description: "Only the actions due before this day (YYYY-MM-DD)."},
+		{name: "due_before", typ: "string", example: "2015-06-30",
+			description: "Only the actions due before this day (YYYY-MM-DD), or before the day of this time (RFC 3339, its date as written)."},
 		{name: "changed_since", typ: "string", example: "2015-01-01",
 			description: "Only the actions changed since this day (YYYY-MM-DD, midnight UTC) or time (RFC 3339)."},
 	}
-	return map[string][]queryParameter{
+	m := map[string][]queryParameter{
 		"GET " + v1 + "/sessions/:id/notes": {
 			{name: "after", typ: "integer", min: intp(0), def: 0, example: "0",
 				description: "Only the notes with a higher seq; 0 or absent: the whole record."},
 		},
-		"GET " + v1 + "/register":     slices.Concat(registerFilters, page),
+		"GET " + v1 + "/register":     registerFilters,
 		"GET " + v1 + "/register.csv": registerFilters,
 		"POST " + v1 + "/register.csv": {
 			{name: "dry_run", typ: "boolean", def: false, example: "true",
@@ -103,8 +100,6 @@ var queryParams = func() map[string][]queryParameter {
 			{name: "kind", typ: "string", enum: strs(conference.SearchKinds), repeatable: true, example: string(conference.SearchKinds[0]),
 				description: "Only hits of this kind; several values match any."},
 			withDescription(meeting, "Only hits that belong to this meeting."),
-			{name: "limit", typ: "integer", min: intp(0), max: intp(conference.MaxSearchHits), def: conference.DefaultSearchHit, example: "10",
-				description: fmt.Sprintf("The most hits to answer; 0 or absent: %d.", conference.DefaultSearchHit)},
 		},
 		"GET " + v1 + "/actions":       actionFilters,
 		"GET " + v1 + "/actions.csv":   actionFilters,
@@ -115,6 +110,10 @@ var queryParams = func() map[string][]queryParameter {
 			owner,
 		},
 	}
+	for key, spec := range lists {
+		m[key] = slices.Concat(m[key], listParameters(spec))
+	}
+	return m
 }()
 
 func withDescription(p queryParameter, d string) queryParameter {

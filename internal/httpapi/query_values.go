@@ -26,8 +26,13 @@ func knownParams(vals url.Values, known ...string) error {
 // listParam returns the values of a query parameter, given repeated
 // (?audience=a&audience=b) or comma-separated (?audience=a,b).
 func listParam(c *gin.Context, name string) []string {
+	return splitValues(c.QueryArray(name))
+}
+
+// splitValues splits each value at its commas and drops the empty parts.
+func splitValues(vals []string) []string {
 	var out []string
-	for _, v := range c.QueryArray(name) {
+	for _, v := range vals {
 		for part := range strings.SplitSeq(v, ",") {
 			if part = strings.TrimSpace(part); part != "" {
 				out = append(out, part)

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -43,13 +44,13 @@ type registerAPI struct {
 
 func (h *registerAPI) routes() []route {
 	return []route{
-		{method: "GET", path: v1 + "/register", summary: "List register entries; filters (comma-separated values match any): delegation (lead or partner), audience, format, status, topic (id or slug), year, archived=false|true|any; limit (≤1000), offset; the total is in X-Total-Count", access: signedIn, reply: []conference.RegisterEntry{}, status: 200, handle: h.list},
+		{method: "GET", path: v1 + "/register", summary: "List register entries; filters (comma-separated values match any): delegation (lead or partner), audience, format, status, topic (id or slug), year, archived=false|true|any; sort; limit, cursor; the total is in X-Total-Count", access: signedIn, reply: listPage[*conference.RegisterEntry]{}, status: 200, handle: h.list},
 		{method: "POST", path: v1 + "/register", summary: "Add a register entry (the secretariat, or the lead delegation's follow-up team)", access: signedIn, body: conference.RegisterEntryInput{}, reply: conference.RegisterEntry{}, status: 201, handle: h.create, self: v1 + "/register/:id"},
 		{method: "GET", path: v1 + "/register.csv", summary: "The register as CSV (UTF-8 with BOM, formula-safe cells); takes the list's filters", access: signedIn, status: 200, handle: h.exportCSV},
 		{method: "POST", path: v1 + "/register.csv", summary: "Import entries from a CSV body (text/csv, the export's columns): all or nothing; ?dry_run=true only checks; a refusal lists every problem by row and field", access: signedIn, reply: conference.ImportReport{}, status: 201, handle: h.importCSV, self: v1 + "/register"},
 		{method: "GET", path: v1 + "/register/:id", summary: "Read a register entry", access: signedIn, reply: conference.RegisterEntry{}, status: 200, handle: h.get},
 		{method: "PATCH", path: v1 + "/register/:id", summary: "Change, archive (archived: true) or restore an entry; version is required, a stale one gets 409 with the current entry", access: signedIn, body: conference.RegisterEntryUpdate{}, reply: conference.RegisterEntry{}, status: 200, handle: h.update},
-		{method: "GET", path: v1 + "/register/:id/history", summary: "The entry's changes, most recent first: who, when, what", access: signedIn, reply: []conference.Revision{}, status: 200, handle: h.history},
+		{method: "GET", path: v1 + "/register/:id/history", summary: "The entry's changes, most recent first: who, when, what", access: signedIn, reply: listPage[conference.Revision]{}, status: 200, handle: h.history},
 		{method: "GET", path: v1 + "/register/:id/backlinks", summary: "What links to the entry, grouped by kind, as the reader may read it", access: signedIn, reply: conference.Backlinks{}, status: 200, handle: h.backlinks},
 
 		{method: "GET", path: v1 + "/coverage", summary: "Coverage matrix: topic × delegation, split by audience; filters status, format, year, meeting", access: signedIn, reply: conference.Coverage{}, status: 200, handle: h.coverage},
@@ -70,12 +71,6 @@ func registerFilter(c *gin.Context) (conference.RegisterFilter, error) {
 	if f.Year, err = intParam(c, "year"); err != nil {
 		return f, err
 	}
-	if f.Limit, err = intParam(c, "limit"); err != nil {
-		return f, err
-	}
-	if f.Offset, err = intParam(c, "offset"); err != nil {
-		return f, err
-	}
 	return f, nil
 }
 
@@ -91,14 +86,67 @@ func (h *registerAPI) list(c *gin.Context) {
 		h.writeError(c, err)
 		return
 	}
-	h.answers.serve(c, h.svc, answerKey{view: "register", query: registerListKey(h.now(), f)}, registerReads, h, func() (answer, error) {
-		page, err := h.svc.Register(c, actor(c), f)
+	r, err := readList(c)
+	if err != nil {
+		h.writeError(c, err)
+		return
+	}
+	key := fmt.Sprintf("%s|%d|%s|%s", registerListKey(h.now(), f), r.limit, c.Query("cursor"), r.sort)
+	h.answers.serve(c, h.svc, answerKey{view: "register", query: key}, registerReads, h, func() (answer, error) {
+		entries, err := h.allEntries(c, actor(c), f)
 		if err != nil {
 			return answer{}, err
 		}
-		body, err := h.encodeEntries(page.Entries)
-		return answer{body: body, total: page.Total}, err
+		if r.sort != lists["GET "+v1+"/register"].sorts[0] {
+			entries = sorted(entries, r.sort, entrySorts, entryID)
+		}
+		items, next := page(r, entries, entryID)
+		body, err := h.encodeEntries(items)
+		if err != nil {
+			return answer{}, err
+		}
+		return answer{body: wrapItems(body, next), total: len(entries), next: next}, nil
 	})
+}
+
+func entryID(e *conference.RegisterEntry) string { return e.ID }
+
+// entrySorts are the keys the register list sorts by; the default, title,
+// is the Service's own order.
+var entrySorts = map[string]func(a, b *conference.RegisterEntry) int{
+	"title":   func(a, b *conference.RegisterEntry) int { return strings.Compare(a.Title, b.Title) },
+	"start":   func(a, b *conference.RegisterEntry) int { return strings.Compare(a.StartDate, b.StartDate) },
+	"updated": func(a, b *conference.RegisterEntry) int { return a.UpdatedAt.Compare(b.UpdatedAt) },
+}
+
+// wrapItems makes a list's answer of its items' encoding, as
+// encoding/json writes a listPage.
+func wrapItems(items []byte, next string) []byte {
+	out := make([]byte, 0, len(items)+len(next)+32)
+	out = append(out, `{"items":`...)
+	out = append(out, items...)
+	if next != "" {
+		out = append(out, `,"next_cursor":"`...)
+		out = append(out, next...) // base64url: nothing to escape
+		out = append(out, '"')
+	}
+	return append(out, '}')
+}
+
+// allEntries is every entry the filters select, in the register's order.
+func (h *registerAPI) allEntries(c context.Context, u *conference.User, f conference.RegisterFilter) ([]*conference.RegisterEntry, error) {
+	var entries []*conference.RegisterEntry
+	for {
+		f.Offset = len(entries)
+		page, err := h.svc.Register(c, u, f)
+		if err != nil {
+			return nil, err
+		}
+		entries = append(entries, page.Entries...)
+		if len(page.Entries) == 0 || len(entries) >= page.Total {
+			return entries, nil
+		}
+	}
 }
 
 // registerListKey is the filter in a canonical form, and the year: the
@@ -112,9 +160,9 @@ func registerListKey(now time.Time, f conference.RegisterFilter) string {
 		slices.Sort(ys)
 		return strings.Join(ys, ",")
 	}
-	return fmt.Sprintf("%s|%s|%s|%s|%s|%d|%s|%d|%d|%d", norm(f.Delegations),
+	return fmt.Sprintf("%s|%s|%s|%s|%s|%d|%s|%d", norm(f.Delegations),
 		norm(strs(f.Audiences)), norm(strs(f.Formats)), norm(strs(f.Statuses)), norm(f.Topics), f.Year, f.Archived,
-		f.Limit, f.Offset, now.Year())
+		now.Year())
 }
 
 // encodedEntry is an entry's JSON encoding, with the value it encodes.
@@ -182,7 +230,7 @@ func (h *registerAPI) update(c *gin.Context) {
 
 func (h *registerAPI) history(c *gin.Context) {
 	v, err := h.svc.RegisterHistory(c, actor(c), c.Param("id"))
-	h.respond(c, http.StatusOK, v, err)
+	listOf(c, h, v, err, func(r conference.Revision) string { return strconv.FormatInt(r.Version, 10) })
 }
 
 func (h *registerAPI) backlinks(c *gin.Context) {
@@ -197,23 +245,11 @@ func (h *registerAPI) exportCSV(c *gin.Context) {
 		h.writeError(c, err)
 		return
 	}
-	if f.Limit != 0 || f.Offset != 0 {
-		h.writeError(c, conference.Invalid("limit", "the export takes every entry the filters select: no limit or offset"))
-		return
-	}
 	u := actor(c)
-	var entries []*conference.RegisterEntry
-	for {
-		f.Offset = len(entries)
-		page, err := h.svc.Register(c, u, f)
-		if err != nil {
-			h.writeError(c, err)
-			return
-		}
-		entries = append(entries, page.Entries...)
-		if len(page.Entries) == 0 || len(entries) >= page.Total {
-			break
-		}
+	entries, err := h.allEntries(c, u, f)
+	if err != nil {
+		h.writeError(c, err)
+		return
 	}
 	topics, err := h.svc.Topics(c, u)
 	if err != nil {

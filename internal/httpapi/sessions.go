@@ -27,7 +27,7 @@ type sessionAPI struct {
 
 func (h *sessionAPI) routes() []route {
 	return []route{
-		{method: "GET", path: v1 + "/meetings/:id/sessions", summary: "The meeting's agenda: its sessions by start", access: signedIn, reply: []conference.Session{}, status: 200, handle: h.agenda},
+		{method: "GET", path: v1 + "/meetings/:id/sessions", summary: "The meeting's agenda: its sessions by start", access: signedIn, reply: listPage[*conference.Session]{}, status: 200, handle: h.agenda},
 		{method: "POST", path: v1 + "/meetings/:id/sessions", summary: "Add a session to the agenda", access: admin, body: conference.SessionInput{}, reply: conference.Session{}, status: 201, handle: paramBodyCall(h, 201, "id", h.svc.CreateSession), self: v1 + "/sessions/:id"},
 
 		{method: "GET", path: v1 + "/sessions/:id", summary: "Read a session", access: signedIn, reply: conference.Session{}, status: 200, handle: paramCall(h, 200, "id", h.svc.Session)},
@@ -50,7 +50,20 @@ func (h *sessionAPI) agenda(c *gin.Context) {
 		h.writeError(c, err)
 		return
 	}
-	h.answers.serve(c, h.svc, answerKey{view: "agenda", query: id}, agendaReads, h, func() (answer, error) {
-		return jsonAnswer(h.svc.Agenda(c, actor(c), id))
+	r, err := readList(c)
+	if err != nil {
+		h.writeError(c, err)
+		return
+	}
+	k := answerKey{view: "agenda", query: id}
+	if q := c.Request.URL.RawQuery; q != "" {
+		k.query = id + "?" + q
+	}
+	h.answers.serve(c, h.svc, k, agendaReads, h, func() (answer, error) {
+		sessions, err := h.svc.Agenda(c, actor(c), id)
+		if err != nil {
+			return answer{}, err
+		}
+		return listAnswer(r, sessions, func(s *conference.Session) string { return s.ID })
 	})
 }

@@ -22,11 +22,16 @@ type topicAPI struct {
 
 func (h *topicAPI) routes() []route {
 	return []route{
-		{method: "GET", path: v1 + "/topics", summary: "List topics", access: signedIn, reply: []conference.Topic{}, status: 200, handle: actorCall(h, 200, h.svc.Topics)},
+		{method: "GET", path: v1 + "/topics", summary: "List topics", access: signedIn, reply: listPage[*conference.Topic]{}, status: 200, handle: h.list},
 		{method: "POST", path: v1 + "/topics", summary: "Add a topic", access: admin, body: TopicInput{}, reply: conference.Topic{}, status: 201, handle: h.create, self: v1 + "/topics/:id"},
 		{method: "GET", path: v1 + "/topics/:id", summary: "Read a topic by id or slug", access: signedIn, reply: conference.Topic{}, status: 200, handle: paramCall(h, 200, "id", h.svc.Topic)},
 		{method: "PATCH", path: v1 + "/topics/:id", summary: "Change a topic", access: admin, body: conference.TopicUpdate{}, reply: conference.Topic{}, status: 200, handle: paramBodyCall(h, 200, "id", h.svc.UpdateTopic)},
 	}
+}
+
+func (h *topicAPI) list(c *gin.Context) {
+	v, err := h.svc.Topics(c, actor(c))
+	listOf(c, h, v, err, func(t *conference.Topic) string { return t.ID })
 }
 
 // TopicInput is what it takes to add a topic.

@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"net/http"
 
 	"github.com/gin-gonic/gin"
 
@@ -23,7 +22,7 @@ type userAPI struct {
 
 func (h *userAPI) routes() []route {
 	return []route{
-		{method: "GET", path: v1 + "/users", summary: "Accounts (secretariat) or the directory of names (everyone else)", access: signedIn, reply: []conference.User{}, status: 200, handle: h.list},
+		{method: "GET", path: v1 + "/users", summary: "Accounts (secretariat) or the directory of names (everyone else)", access: signedIn, reply: listPage[conference.User]{}, status: 200, handle: h.list},
 		{method: "POST", path: v1 + "/users", summary: "Open an account", access: admin, body: conference.UserInput{}, reply: conference.User{}, status: 201, handle: bodyCall(h, 201, h.svc.CreateUser), self: v1 + "/users/:id"},
 		{method: "GET", path: v1 + "/users/:id", summary: "Read an account", access: admin, reply: conference.User{}, status: 200, handle: paramCall(h, 200, "id", h.svc.User)},
 		{method: "PATCH", path: v1 + "/users/:id", summary: "Change an account; role, delegation, password or disabling signs it out", access: admin, body: conference.UserUpdate{}, reply: conference.User{}, status: 200, handle: paramBodyCall(h, 200, "id", h.svc.UpdateUser)},
@@ -36,9 +35,9 @@ func (h *userAPI) list(c *gin.Context) {
 	u := actor(c)
 	if u.MayManageUsers() {
 		v, err := h.svc.Users(c, u)
-		h.respond(c, http.StatusOK, v, err)
+		listOf(c, h, v, err, func(u *conference.User) string { return u.ID })
 		return
 	}
 	v, err := h.svc.Directory(c, u)
-	h.respond(c, http.StatusOK, v, err)
+	listOf(c, h, v, err, func(u conference.PublicUser) string { return u.ID })
 }

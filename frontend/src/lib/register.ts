@@ -91,7 +91,7 @@ export type CoverageCell = Schemas['CoverageCell'];
 export type Coverage = Schemas['Coverage'];
 export type Fragment = Schemas['Fragment'];
 export type SearchHit = Schemas['SearchHit'];
-export type SearchResults = Schemas['SearchResults'];
+export type SearchResults = Schemas['SearchPage'];
 export type ImportProblem = Schemas['ImportProblem'];
 export type ImportReport = Schemas['ImportReport'];
 

@@ -9,11 +9,12 @@ import {
   type CarryOverGroup,
   type ReportInput,
 } from '../actions';
-import { API_BASE, enc, request } from './client';
+import { API_BASE, enc, list, request } from './client';
 
 const get = <T>(path: string, signal?: AbortSignal) => request<T>('GET', path, undefined, { signal });
 
-export const listActions = (f: ActionFilter = {}, signal?: AbortSignal) => get<Action[]>(`/actions${filterQuery(f)}`, signal);
+export const listActions = async (f: ActionFilter = {}, signal?: AbortSignal) =>
+  (await list<Action>(`/actions${filterQuery(f)}`, { signal })).items;
 export const getBoard = (f: ActionFilter = {}, signal?: AbortSignal) => get<Board>(`/actions/board${filterQuery(f)}`, signal);
 export const getAction = (id: string, signal?: AbortSignal) => get<Action>(`/actions/${enc(id)}`, signal);
 export const createAction = (input: ActionInput) => request<Action>('POST', '/actions', input);
@@ -23,7 +24,7 @@ export const reportProgress = (id: string, input: ReportInput) =>
 export const promoteToAction = (sessionId: string, seq: number, input: ActionInput) =>
   request<Action>('POST', `/sessions/${enc(sessionId)}/notes/${seq}/action`, input);
 export const carryOver = (meetingId: string, signal?: AbortSignal) =>
-  get<CarryOverGroup[]>(`/meetings/${enc(meetingId)}/carry-over`, signal);
+  list<CarryOverGroup>(`/meetings/${enc(meetingId)}/carry-over`, { signal }).then((p) => p.items);
 
 /** The address of the CSV export of a filter, for a download link. */
 export const actionsCsvHref = (f: ActionFilter = {}) => `${API_BASE}/actions.csv${filterQuery(f)}`;

@@ -1,13 +1,13 @@
 // Meetings, their sessions, topics and delegations.
 import type { Delegation, Meeting, Session, SessionInput, SessionUpdate, Topic } from '../types';
-import { enc, request } from './client';
+import { enc, list, request } from './client';
 
 const get = <T>(path: string, signal?: AbortSignal) => request<T>('GET', path, undefined, { signal });
 
-export const listMeetings = (signal?: AbortSignal) => get<Meeting[]>('/meetings', signal);
+export const listMeetings = (signal?: AbortSignal) => list<Meeting>('/meetings', { signal }).then((p) => p.items);
 export const getMeeting = (id: string, signal?: AbortSignal) => get<Meeting>(`/meetings/${enc(id)}`, signal);
 export const listSessions = (meetingId: string, signal?: AbortSignal) =>
-  get<Session[]>(`/meetings/${enc(meetingId)}/sessions`, signal);
+  list<Session>(`/meetings/${enc(meetingId)}/sessions`, { signal }).then((p) => p.items);
 export const getSession = (id: string, signal?: AbortSignal) => get<Session>(`/sessions/${enc(id)}`, signal);
 export const createSession = (meetingId: string, input: SessionInput) =>
   request<Session>('POST', `/meetings/${enc(meetingId)}/sessions`, input);
@@ -16,7 +16,8 @@ export const updateSession = (id: string, update: SessionUpdate) =>
 export const deleteSession = (id: string) => request<void>('DELETE', `/sessions/${enc(id)}`);
 export const startSession = (id: string) => request<Session>('POST', `/sessions/${enc(id)}/start`);
 export const endSession = (id: string) => request<Session>('POST', `/sessions/${enc(id)}/end`);
-export const listTopics = (signal?: AbortSignal) => get<Topic[]>('/topics', signal);
+export const listTopics = (signal?: AbortSignal) => list<Topic>('/topics', { signal }).then((p) => p.items);
 /** A topic by id or slug (the register's topic pages). */
 export const getTopic = (idOrSlug: string, signal?: AbortSignal) => get<Topic>(`/topics/${enc(idOrSlug)}`, signal);
-export const listDelegations = (signal?: AbortSignal) => get<Delegation[]>('/delegations', signal);
+export const listDelegations = (signal?: AbortSignal) =>
+  list<Delegation>('/delegations', { signal }).then((p) => p.items);

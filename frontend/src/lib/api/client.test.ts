@@ -3,6 +3,8 @@ import {
   ApiError,
   createSession,
   importCSV,
+  list,
+  listNotes,
   ImportRefused,
   login,
   me,
@@ -159,5 +161,46 @@ describe('importCSV', () => {
     expect(init.credentials).toBe('same-origin');
     expect((init.headers as Record<string, string>)['Content-Type']).toBe('text/csv');
     expect(init.body).toBe(file);
+  });
+});
+
+describe('list', () => {
+  it('follows next_cursor to the last page and keeps every item once, in order', async () => {
+    const pages = [
+      { items: [{ id: 'a' }, { id: 'b' }], next_cursor: 'c1' },
+      { items: [{ id: 'c' }], next_cursor: 'c2' },
+      { items: [{ id: 'd' }] },
+    ];
+    const f = mockFetch(async () => json(200, pages.shift()));
+    const got = await list<{ id: string }>('/register?status=planned');
+    expect(got.items.map((x) => x.id)).toEqual(['a', 'b', 'c', 'd']);
+    expect(got.next_cursor).toBeUndefined();
+    expect(f.mock.calls.map((c) => (c as unknown[])[0])).toEqual([
+      '/api/v1/register?status=planned',
+      '/api/v1/register?status=planned&cursor=c1',
+      '/api/v1/register?status=planned&cursor=c2',
+    ]);
+  });
+
+  it('reads one page when asked, and keeps what the page says besides its items', async () => {
+    const f = mockFetch(async () => json(200, { items: [{ seq: 3 }], next_cursor: 'n', last_seq: 3 }));
+    const got = await list<{ seq: number }, { items: { seq: number }[]; next_cursor?: string; last_seq: number }>(
+      '/sessions/s1/notes',
+      { onePage: true, cursor: 'x' },
+    );
+    expect(got).toEqual({ items: [{ seq: 3 }], next_cursor: 'n', last_seq: 3 });
+    expect(f).toHaveBeenCalledTimes(1);
+    expect((f.mock.calls[0] as unknown[])[0]).toBe('/api/v1/sessions/s1/notes?cursor=x');
+  });
+
+  it('gives a record all its notes, with the last page’s last_seq', async () => {
+    const pages = [
+      { items: [{ seq: 1 }], next_cursor: 'k', last_seq: 1 },
+      { items: [{ seq: 2 }], last_seq: 5 },
+    ];
+    mockFetch(async () => json(200, pages.shift()));
+    const got = await listNotes('s1', 0);
+    expect(got.items.map((n) => n.seq)).toEqual([1, 2]);
+    expect(got.last_seq).toBe(5);
   });
 });

@@ -176,3 +176,35 @@ export async function request<T>(
 
 /** Encodes one path segment. */
 export const enc = encodeURIComponent;
+
+/** One page of a list: every list route answers this shape. */
+export interface ListPage<T> {
+  items: T[];
+  /** Absent or empty on the last page. */
+  next_cursor?: string;
+}
+
+export interface ListOptions extends RequestOptions {
+  /** Only the page that starts here (a next_cursor), rather than every page. */
+  cursor?: string;
+  /** Stop after one page. */
+  onePage?: boolean;
+}
+
+/**
+ * Reads a list: every page, following next_cursor, or one page with onePage.
+ * The answer is the last page read with the items of all pages, so that what
+ * a list says besides its items (a record's last_seq, a search's counts) is
+ * kept. path may carry the list's filters.
+ */
+export async function list<T, P extends ListPage<T> = ListPage<T>>(path: string, opts: ListOptions = {}): Promise<P> {
+  const items: T[] = [];
+  let cursor = opts.cursor;
+  for (;;) {
+    const sep = path.includes('?') ? '&' : '?';
+    const page = await request<P>('GET', cursor ? `${path}${sep}cursor=${enc(cursor)}` : path, undefined, opts);
+    items.push(...page.items);
+    cursor = page.next_cursor;
+    if (!cursor || opts.onePage) return { ...page, items };
+  }
+}

@@ -1,9 +1,9 @@
 // A session's decisions, recommendations and findings.
 import type { OutcomeInput, OutcomeStatus, Outcome } from '../actions';
-import { enc, request } from './client';
+import { enc, list, request } from './client';
 
 export const listOutcomes = (sessionId: string, signal?: AbortSignal) =>
-  request<Outcome[]>('GET', `/sessions/${enc(sessionId)}/outcomes`, undefined, { signal });
+  list<Outcome>(`/sessions/${enc(sessionId)}/outcomes`, { signal }).then((p) => p.items);
 export const createOutcome = (sessionId: string, input: OutcomeInput) =>
   request<Outcome>('POST', `/sessions/${enc(sessionId)}/outcomes`, input);
 export const promoteToOutcome = (sessionId: string, seq: number, input: OutcomeInput) =>

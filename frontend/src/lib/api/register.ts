@@ -14,29 +14,30 @@ import {
   type RegisterFilter,
   type Revision,
 } from '../register';
-import { API_BASE, ApiError, enc, request } from './client';
+import { API_BASE, ApiError, enc, list, request } from './client';
 
 const withQuery = (path: string, query: string) => (query ? `${path}?${query}` : path);
 const get = <T>(path: string, signal?: AbortSignal) => request<T>('GET', path, undefined, { signal });
 
 export const listRegister = (f: RegisterFilter = {}, signal?: AbortSignal) =>
-  get<RegisterEntry[]>(withQuery('/register', filterQuery(f)), signal);
+  list<RegisterEntry>(withQuery('/register', filterQuery(f)), { signal }).then((p) => p.items);
 export const getEntry = (id: string, signal?: AbortSignal) => get<RegisterEntry>(`/register/${enc(id)}`, signal);
 // The form's draft goes as it is: a format or status not chosen is the
 // server's to refuse, naming the field.
 export const createEntry = (input: RegisterEntryDraft) => request<RegisterEntry>('POST', '/register', input);
 export const updateEntry = (id: string, update: RegisterEntryUpdate) =>
   request<RegisterEntry>('PATCH', `/register/${enc(id)}`, update);
-export const entryHistory = (id: string, signal?: AbortSignal) => get<Revision[]>(`/register/${enc(id)}/history`, signal);
+export const entryHistory = (id: string, signal?: AbortSignal) =>
+  list<Revision>(`/register/${enc(id)}/history`, { signal }).then((p) => p.items);
 export const backlinks = (id: string, signal?: AbortSignal) => get<Backlinks>(`/register/${enc(id)}/backlinks`, signal);
 
 /** The URL of the CSV export of the entries a filter selects. */
 export const exportURL = (f: RegisterFilter = {}) => withQuery(`${API_BASE}/register.csv`, filterQuery(f));
 
 export const linksFrom = (kind: LinkKind, id: string, signal?: AbortSignal) =>
-  get<LinkedEntry[]>(`/links?from_kind=${enc(kind)}&from_id=${enc(id)}`, signal);
+  list<LinkedEntry>(`/links?from_kind=${enc(kind)}&from_id=${enc(id)}`, { signal }).then((p) => p.items);
 export const topicEntries = (topic: string, signal?: AbortSignal) =>
-  get<LinkedEntry[]>(`/topics/${enc(topic)}/register`, signal);
+  list<LinkedEntry>(`/topics/${enc(topic)}/register`, { signal }).then((p) => p.items);
 export const createLink = (kind: LinkKind, fromId: string, entryId: string) =>
   request<Link>('POST', '/links', { from_kind: kind, from_id: fromId, entry_id: entryId });
 export const deleteLink = (id: string) => request<void>('DELETE', `/links/${enc(id)}`);

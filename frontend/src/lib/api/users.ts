@@ -1,6 +1,6 @@
 // Sign-in, first setup and accounts.
 import type { Me, PublicUser, SetupInput, SetupStatus, User, UserInput, UserUpdate } from '../types';
-import { enc, request } from './client';
+import { enc, list, request } from './client';
 
 export const login = (email: string, password: string) =>
   request<Me>('POST', '/login', { email, password }, { quiet401: true });
@@ -10,8 +10,8 @@ export const setupStatus = () => request<SetupStatus>('GET', '/setup', undefined
 export const setup = (input: SetupInput) => request<User>('POST', '/setup', input, { quiet401: true });
 
 /** Names, delegations and roles of everyone: enough to name chairs and rapporteurs. */
-export const listUsers = (signal?: AbortSignal) => request<PublicUser[]>('GET', '/users', undefined, { signal });
+export const listUsers = (signal?: AbortSignal) => list<PublicUser>('/users', { signal }).then((p) => p.items);
 /** Full accounts: only for the secretariat. */
-export const listAccounts = (signal?: AbortSignal) => request<User[]>('GET', '/users', undefined, { signal });
+export const listAccounts = (signal?: AbortSignal) => list<User>('/users', { signal }).then((p) => p.items);
 export const createUser = (input: UserInput) => request<User>('POST', '/users', input);
 export const updateUser = (id: string, update: UserUpdate) => request<User>('PATCH', `/users/${enc(id)}`, update);
