@@ -232,7 +232,7 @@ type ActionInput struct {
 }
 
 // ActionUpdate changes some fields of an action; nil fields stay. Version is
-// the version the editor saw and is required: a stale one gets ECONFLICT
+// the version the editor saw and is required: a stale one gets ESTALE
 // with the current action, never a silent overwrite.
 type ActionUpdate struct {
 	Title       *string       `json:"title"`
@@ -759,7 +759,7 @@ func (s *Service) editableAction(actor *User, id string, version int64) (*Action
 		return nil, Errorf(EFORBIDDEN, "Only the owner delegation's follow-up team and the secretariat edit an action.")
 	}
 	if version != old.Version {
-		return nil, &Error{Code: ECONFLICT, Field: "version", Current: view,
+		return nil, &Error{Code: ESTALE, Field: "version", Current: view,
 			Message: "The action was updated by " + nameOr(old.UpdatedName, "someone else") + " at " +
 				old.UpdatedAt.UTC().Format("15:04 MST") + "; review their change, then save again."}
 	}

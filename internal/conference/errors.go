@@ -7,13 +7,14 @@ import (
 
 // Error codes. The HTTP adapter maps each to one status; nothing else does.
 const (
-	EINVALID      = "invalid"      // the input breaks a rule
-	ENOTFOUND     = "not_found"    // no such thing, or the reader may not know it exists
-	ECONFLICT     = "conflict"     // duplicate, or a stale version
-	EUNAUTHORIZED = "unauthorized" // not signed in, or bad credentials
-	EFORBIDDEN    = "forbidden"    // signed in, but the role does not allow it
-	ERATELIMITED  = "rate_limited" // too many attempts
-	EINTERNAL     = "internal"     // our fault; details are logged, never shown
+	EINVALID      = "invalid"       // the input breaks a rule
+	ENOTFOUND     = "not_found"     // no such thing, or the reader may not know it exists
+	ECONFLICT     = "conflict"      // duplicate, or the entity's state refuses the change
+	ESTALE        = "stale_version" // the edit was made on a version that is no longer current
+	EUNAUTHORIZED = "unauthorized"  // not signed in, or bad credentials
+	EFORBIDDEN    = "forbidden"     // signed in, but the role does not allow it
+	ERATELIMITED  = "rate_limited"  // too many attempts
+	EINTERNAL     = "internal"      // our fault; details are logged, never shown
 )
 
 // Error is a domain error: a code, a message meant for the user, and the field

@@ -517,7 +517,7 @@ func (s *Service) raiseDerivedActions(ctx context.Context, actor *User, o *Outco
 
 func (s *Service) staleOutcome(actor *User, stored *Outcome) error {
 	current, _ := s.Outcome(context.Background(), actor, stored.ID)
-	return &Error{Code: ECONFLICT, Field: "version", Current: current,
+	return &Error{Code: ESTALE, Field: "version", Current: current,
 		Message: "The outcome was changed by " + nameOr(stored.UpdatedByName, "someone else") + " at " +
 			stored.UpdatedAt.UTC().Format("15:04 MST") + "; review their change, then save again."}
 }

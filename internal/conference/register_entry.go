@@ -469,7 +469,7 @@ func (s *Service) UpdateRegisterEntry(ctx context.Context, actor *User, id strin
 		return nil, Errorf(EFORBIDDEN, "Only the secretariat and the follow-up team of %s may change this entry.", old.LeadDelegation)
 	}
 	if *upd.Version != old.Version {
-		return nil, &Error{Code: ECONFLICT, Field: "version", Current: old,
+		return nil, &Error{Code: ESTALE, Field: "version", Current: old,
 			Message: fmt.Sprintf("The entry was changed by someone else (version %d, you edited %d); review the current version and save again.", old.Version, *upd.Version)}
 	}
 	e := *old

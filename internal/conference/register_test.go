@@ -215,7 +215,7 @@ func TestService_UpdateRegisterEntry(t *testing.T) {
 	// A colleague still on version 1 is refused, and told the current state.
 	title := "Something else"
 	_, err = l.svc.UpdateRegisterEntry(ctx, l.admin, e.ID, conference.RegisterEntryUpdate{Title: &title, Version: &v})
-	ce := assertCode(t, err, conference.ECONFLICT)
+	ce := assertCode(t, err, conference.ESTALE)
 	if cur, ok := ce.Current.(*conference.RegisterEntry); !ok || cur.Version != 2 {
 		t.Fatalf("conflict current=%#v, want the entry at version 2", ce.Current)
 	}
@@ -302,7 +302,7 @@ func TestService_UpdateRegisterEntry_Concurrent(t *testing.T) {
 		if err == nil {
 			won++
 		} else {
-			assertCode(t, err, conference.ECONFLICT)
+			assertCode(t, err, conference.ESTALE)
 		}
 	}
 	if won != 1 {

@@ -204,7 +204,7 @@ func TestService_UpdateAction_Rules(t *testing.T) {
 	t.Run("a stale version gets the current action", func(t *testing.T) {
 		w.unchanged(t, func() {
 			_, err := w.svc.UpdateAction(w.ctx, w.followupCA, a.ID, conference.ActionUpdate{Progress: ptr(5), Version: ptr(int64(1))})
-			e := assertCodeField(t, err, conference.ECONFLICT, "version")
+			e := assertCodeField(t, err, conference.ESTALE, "version")
 			cur, ok := e.Current.(*conference.Action)
 			if !ok || cur.Version != v {
 				t.Fatalf("Current=%#v, want the action at version %d", e.Current, v)
@@ -225,7 +225,7 @@ func TestService_ReportProgress(t *testing.T) {
 	}{
 		{"no text", w.followupCA, conference.ReportInput{Text: " ", Version: ptr(a.Version)}, conference.EINVALID, "text"},
 		{"no version", w.followupCA, conference.ReportInput{Text: "x"}, conference.EINVALID, "version"},
-		{"stale version", w.followupCA, conference.ReportInput{Text: "x", Version: ptr(a.Version + 1)}, conference.ECONFLICT, "version"},
+		{"stale version", w.followupCA, conference.ReportInput{Text: "x", Version: ptr(a.Version + 1)}, conference.ESTALE, "version"},
 		{"another delegation", w.followupNZ, conference.ReportInput{Text: "x", Version: ptr(a.Version)}, conference.EFORBIDDEN, ""},
 		{"progress out of range", w.followupCA, conference.ReportInput{Text: "x", Progress: ptr(150), Version: ptr(a.Version)}, conference.EINVALID, "progress"},
 	} {
@@ -281,7 +281,7 @@ func TestService_UpdateAction_Concurrent(t *testing.T) {
 				wins = append(wins, i+1)
 				return
 			}
-			if e := assertCodeField(t, err, conference.ECONFLICT, "version"); e.Current == nil {
+			if e := assertCodeField(t, err, conference.ESTALE, "version"); e.Current == nil {
 				t.Errorf("conflict without the current action")
 			}
 			conflicts++

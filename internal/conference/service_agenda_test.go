@@ -613,7 +613,7 @@ func TestService_UpdateSession(t *testing.T) {
 	t.Run("StaleVersion", func(t *testing.T) {
 		b := l.before(t)
 		_, err := l.svc.UpdateSession(ctx, l.admin, se.ID, conference.SessionUpdate{Version: ptr(int64(1)), Room: ptr("Room 3")})
-		e := assertCode(t, err, conference.ECONFLICT)
+		e := assertCode(t, err, conference.ESTALE)
 		if got, want := e.Field, "version"; got != want {
 			t.Fatalf("Field=%q, want %q", got, want)
 		}
@@ -625,7 +625,7 @@ func TestService_UpdateSession(t *testing.T) {
 			t.Fatalf("Current=%+v, want version 2 in Room 2", cur)
 		}
 		_, err = l.svc.UpdateSession(ctx, l.admin, se.ID, conference.SessionUpdate{Version: ptr(int64(3))})
-		assertCode(t, err, conference.ECONFLICT)
+		assertCode(t, err, conference.ESTALE)
 		l.assertUnchanged(t, b)
 	})
 
@@ -684,13 +684,13 @@ func TestService_DeleteSession(t *testing.T) {
 		{"no-such-session", conference.ENOTFOUND},
 	} {
 		b := f.before(t)
-		err := f.svc.DeleteSession(ctx, conference.SystemActor, tt.id)
+		err := f.svc.DeleteSession(ctx, conference.SystemActor, tt.id, nil)
 		assertCode(t, err, tt.code)
 		f.assertUnchanged(t, b)
 	}
 
 	gen := f.svc.Generation()
-	assertNoError(t, f.svc.DeleteSession(ctx, conference.SystemActor, "london-2014-d1-opening"))
+	assertNoError(t, f.svc.DeleteSession(ctx, conference.SystemActor, "london-2014-d1-opening", nil))
 	if got := f.svc.Generation(); got <= gen {
 		t.Fatalf("Generation=%d after a delete, was %d", got, gen)
 	}
@@ -761,7 +761,7 @@ func allWrites(l *london, sessionID string) []struct {
 			return err
 		}},
 		{"DeleteSession", func(a *conference.User) error {
-			return l.svc.DeleteSession(ctx, a, sessionID)
+			return l.svc.DeleteSession(ctx, a, sessionID, nil)
 		}},
 		{"CreateUser", func(a *conference.User) error {
 			_, err := l.svc.CreateUser(ctx, a, conference.UserInput{
@@ -986,7 +986,7 @@ func TestService_Generation(t *testing.T) {
 	step("CreateSession", err)
 	_, err = f.svc.UpdateSession(ctx, conference.SystemActor, se.ID, conference.SessionUpdate{Room: ptr("Room 1")})
 	step("UpdateSession", err)
-	step("DeleteSession", f.svc.DeleteSession(ctx, conference.SystemActor, se.ID))
+	step("DeleteSession", f.svc.DeleteSession(ctx, conference.SystemActor, se.ID, nil))
 	u, err := f.svc.CreateUser(ctx, conference.SystemActor, conference.UserInput{
 		Email: "a@example.org", Name: "A", Roles: []conference.Role{conference.RoleObserver}, Password: password,
 	})
@@ -1097,7 +1097,7 @@ func TestService_Load_ReproducesState(t *testing.T) {
 		Rapporteurs: &[]string{l.rapporteur.ID}, Topics: &[]string{l.cyberbullying.ID, l.privacy.ID},
 	})
 	assertNoError(t, err)
-	assertNoError(t, l.svc.DeleteSession(ctx, l.admin, s1.ID))
+	assertNoError(t, l.svc.DeleteSession(ctx, l.admin, s1.ID, nil))
 	_, err = l.svc.UpdateTopic(ctx, l.admin, l.privacy.ID, conference.TopicUpdate{Slug: ptr("privacy")})
 	assertNoError(t, err)
 	_, err = l.svc.UpdateUser(ctx, l.admin, l.observer.ID, conference.UserUpdate{Disabled: ptr(true)})
@@ -1259,7 +1259,7 @@ func TestService_Concurrent_Version(t *testing.T) {
 	for c := range codes {
 		count[c]++
 	}
-	if count[""] != 1 || count[conference.ECONFLICT] != n-1 {
+	if count[""] != 1 || count[conference.ESTALE] != n-1 {
 		t.Fatalf("outcomes=%v, want one success and %d conflicts", count, n-1)
 	}
 	got, err := l.svc.Session(ctx, l.admin, se.ID)

@@ -88,7 +88,7 @@ func TestService_StartEndSession(t *testing.T) {
 		t.Fatal("a second start wrote")
 	}
 	// A live session stays on the agenda.
-	assertCode(t, l.svc.DeleteSession(ctx, l.admin, se.ID), conference.ECONFLICT)
+	assertCode(t, l.svc.DeleteSession(ctx, l.admin, se.ID, nil), conference.ECONFLICT)
 
 	ended, err := l.svc.EndSession(ctx, l.rapporteur, se.ID)
 	assertNoError(t, err)
@@ -97,14 +97,14 @@ func TestService_StartEndSession(t *testing.T) {
 	}
 	_, err = l.svc.StartSession(ctx, l.admin, se.ID)
 	assertCode(t, err, conference.ECONFLICT)
-	assertCode(t, l.svc.DeleteSession(ctx, l.admin, se.ID), conference.ECONFLICT)
+	assertCode(t, l.svc.DeleteSession(ctx, l.admin, se.ID, nil), conference.ECONFLICT)
 
 	_, err = l.svc.StartSession(ctx, l.admin, "nope")
 	assertCode(t, err, conference.ENOTFOUND)
 
 	// A stale editor learns that the session moved on.
 	_, err = l.svc.UpdateSession(ctx, l.admin, se.ID, conference.SessionUpdate{Version: ptr(int64(2)), Room: ptr("x")})
-	assertCode(t, err, conference.ECONFLICT)
+	assertCode(t, err, conference.ESTALE)
 }
 
 func TestService_PostNote(t *testing.T) {

@@ -154,7 +154,7 @@ func TestService_UpdateOutcome(t *testing.T) {
 	t.Run("a stale version gets the current outcome", func(t *testing.T) {
 		w.unchanged(t, func() {
 			_, err := w.svc.UpdateOutcome(w.ctx, w.admin, o.ID, conference.OutcomeUpdate{Text: ptr("Third."), Version: ptr(int64(1))})
-			e := assertCodeField(t, err, conference.ECONFLICT, "version")
+			e := assertCodeField(t, err, conference.ESTALE, "version")
 			if cur, ok := e.Current.(*conference.OutcomeView); !ok || cur.Version != 2 {
 				t.Fatalf("Current=%#v, want the outcome at version 2", e.Current)
 			}
