@@ -23,6 +23,9 @@ var statusOf = map[string]int{
 	conference.ERATELIMITED:  http.StatusTooManyRequests,
 	conference.EINTERNAL:     http.StatusInternalServerError,
 	ETOOLARGE:                http.StatusRequestEntityTooLarge,
+	conference.ESTALE:        http.StatusConflict,
+	EPRECONDITIONFAILED:      http.StatusPreconditionFailed,
+	EPRECONDITIONREQUIRED:    http.StatusPreconditionRequired,
 }
 
 // ErrorBody is the shape of every error answer.

@@ -58,8 +58,13 @@ func (h *meetingAPI) update(c *gin.Context) {
 	if !h.bind(c, &in) {
 		return
 	}
+	pre, err := precondition(c, &in.Version)
+	if err != nil {
+		h.writeError(c, err)
+		return
+	}
 	v, err := h.svc.UpdateMeeting(c, actor(c), c.Param("id"), in)
-	h.respond(c, http.StatusOK, v, err)
+	h.respond(c, http.StatusOK, v, pre.check(err))
 }
 
 // The record holds only what the reader may read: agreed outcomes within

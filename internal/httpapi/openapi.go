@@ -82,6 +82,7 @@ func (a *api) buildOpenAPI() map[string]any {
 		for _, q := range queryParams[r.method+" "+r.path] {
 			params = append(params, q.openAPI())
 		}
+		params = append(params, conditionalParams(r.method+" "+r.path)...)
 		if len(params) > 0 {
 			op["parameters"] = params
 		}
@@ -194,6 +195,7 @@ func (sg *schemaGen) responses(r route) map[string]any {
 		}
 		resp["headers"] = h
 	}
+	conditionalAnswers(r, out, add)
 	return out
 }
 
@@ -266,6 +268,10 @@ func errorExample(status int) ErrorBody {
 		return ErrorBody{Error: ErrorDetail{Code: conference.ENOTFOUND, Message: "No such thing."}}
 	case http.StatusConflict:
 		return ErrorBody{Error: ErrorDetail{Code: conference.ECONFLICT, Message: "It was changed meanwhile; here it is as it stands now."}}
+	case http.StatusPreconditionFailed:
+		return ErrorBody{Error: ErrorDetail{Code: EPRECONDITIONFAILED, Field: "version", Message: "The session was changed by someone else (version 4, you edited 3); review the current version and save again."}}
+	case http.StatusPreconditionRequired:
+		return ErrorBody{Error: ErrorDetail{Code: EPRECONDITIONREQUIRED, Field: "version", Message: "Send the version you edited, as If-Match: \"<version>\" (the ETag of your read) or as the body's version."}}
 	case http.StatusRequestEntityTooLarge:
 		return ErrorBody{Error: ErrorDetail{Code: ETOOLARGE, Message: "The body is larger than 1 MiB."}}
 	case http.StatusTooManyRequests:

@@ -24,6 +24,7 @@ import (
 // secretariat token.
 type queryServer struct {
 	url, token, session string
+	ids                 map[string]string // an id of each resource, by its path's first segment
 }
 
 func startQueryServer(t *testing.T) *queryServer {
@@ -66,13 +67,31 @@ func startQueryServer(t *testing.T) *queryServer {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if _, err := svc.StartSession(ctx, sys, sess.ID); err != nil {
+		t.Fatal(err)
+	}
+	o, err := svc.CreateOutcome(ctx, sys, sess.ID, conference.OutcomeInput{Kind: "finding", Text: "Evidence moves across borders.", Marking: conference.MarkingAll})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := svc.CreateAction(ctx, sys, conference.ActionInput{Title: "Share the template", Owner: "GB", Due: "2015-06-30", MeetingID: "london-2014", Marking: conference.MarkingAll})
+	if err != nil {
+		t.Fatal(err)
+	}
+	entry, err := svc.CreateRegisterEntry(ctx, sys, conference.RegisterEntryInput{Title: "Prosecutor exchange", LeadDelegation: "GB",
+		Audiences: []conference.Audience{"prosecutors"}, Format: "exchange", Status: "planned", StartDate: "2015-01-15"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]string{"meetings": "london-2014", "sessions": sess.ID, "topics": topic.ID, "users": u.ID,
+		"outcomes": o.ID, "actions": a.ID, "register": entry.ID}
 	e, err := httpapi.New(svc, httpapi.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
-	return &queryServer{url: srv.URL, token: token, session: sess.ID}
+	return &queryServer{url: srv.URL, token: token, session: sess.ID, ids: ids}
 }
 
 type queryAnswer struct {
@@ -273,7 +292,8 @@ func TestDocumentedAnswersAreServed(t *testing.T) {
 		if len(types) == 0 && len(ok.Headers) == 0 {
 			continue
 		}
-		p := strings.NewReplacer("{id}", "london-2014").Replace(path)
+		first, _, _ := strings.Cut(strings.TrimPrefix(path, "/api/v1/"), "/")
+		p := strings.NewReplacer("{id}", s.ids[first], "{code}", "GB").Replace(path)
 		if strings.Contains(path, "{feed}") {
 			p = feed.Path
 		}
@@ -294,7 +314,7 @@ func TestDocumentedAnswersAreServed(t *testing.T) {
 			checked[h] = true
 		}
 	}
-	for _, want := range []string{"text/csv", "text/calendar", "text/html", "text/markdown", "X-Total-Count", "Content-Disposition"} {
+	for _, want := range []string{"text/csv", "text/calendar", "text/html", "text/markdown", "X-Total-Count", "Content-Disposition", "ETag"} {
 		if !checked[want] {
 			t.Errorf("no documented answer served %s", want)
 		}

@@ -20,7 +20,7 @@ type sessionAPI struct {
 		CreateSession(ctx context.Context, actor *conference.User, meetingID string, in conference.SessionInput) (*conference.Session, error)
 		Session(ctx context.Context, actor *conference.User, id string) (*conference.Session, error)
 		UpdateSession(ctx context.Context, actor *conference.User, id string, upd conference.SessionUpdate) (*conference.Session, error)
-		DeleteSession(ctx context.Context, actor *conference.User, id string) error
+		DeleteSession(ctx context.Context, actor *conference.User, id string, version *int64) error
 		StartSession(ctx context.Context, actor *conference.User, id string) (*conference.Session, error)
 		EndSession(ctx context.Context, actor *conference.User, id string) (*conference.Session, error)
 	}
@@ -75,13 +75,27 @@ func (h *sessionAPI) update(c *gin.Context) {
 	if !h.bind(c, &in) {
 		return
 	}
+	pre, err := precondition(c, &in.Version)
+	if err != nil {
+		h.writeError(c, err)
+		return
+	}
 	v, err := h.svc.UpdateSession(c, actor(c), c.Param("id"), in)
-	h.respond(c, http.StatusOK, v, err)
+	h.respond(c, http.StatusOK, v, pre.check(err))
 }
 
 func (h *sessionAPI) delete(c *gin.Context) {
-	err := h.svc.DeleteSession(c, actor(c), c.Param("id"))
-	h.respond(c, http.StatusNoContent, nil, err)
+	var in versionBody
+	if !bindOptional(h, c, &in) {
+		return
+	}
+	pre, err := precondition(c, &in.Version)
+	if err != nil {
+		h.writeError(c, err)
+		return
+	}
+	err = h.svc.DeleteSession(c, actor(c), c.Param("id"), in.Version)
+	h.respond(c, http.StatusNoContent, nil, pre.check(err))
 }
 
 func (h *sessionAPI) start(c *gin.Context) {

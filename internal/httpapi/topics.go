@@ -60,6 +60,11 @@ func (h *topicAPI) update(c *gin.Context) {
 	if !h.bind(c, &in) {
 		return
 	}
+	pre, err := precondition(c, &in.Version)
+	if err != nil {
+		h.writeError(c, err)
+		return
+	}
 	v, err := h.svc.UpdateTopic(c, actor(c), c.Param("id"), in)
-	h.respond(c, http.StatusOK, v, err)
+	h.respond(c, http.StatusOK, v, pre.check(err))
 }
