@@ -28,8 +28,9 @@ export class ApiError extends Error {
     super(message);
   }
 
+  /** Refused because the thing changed meanwhile (409 from the body's version, 412 from If-Match), or a duplicate. */
   get isConflict(): boolean {
-    return this.status === 409 || this.code === 'conflict';
+    return this.status === 409 || this.status === 412 || this.code === 'conflict' || this.code === 'stale_version';
   }
   get isUnauthorized(): boolean {
     return this.status === 401;
@@ -45,6 +46,7 @@ const CODE_BY_STATUS: Record<number, string> = {
   403: 'forbidden',
   404: 'not_found',
   409: 'conflict',
+  412: 'precondition_failed',
   413: 'too_large',
   422: 'invalid',
   429: 'rate_limited',
@@ -56,6 +58,7 @@ const FALLBACK_MESSAGE: Record<string, string> = {
   forbidden: 'You are not allowed to do this.',
   not_found: 'Not found.',
   conflict: 'This was changed by someone else.',
+  precondition_failed: 'This was changed by someone else.',
   too_large: 'The request is too large.',
   rate_limited: 'Too many attempts. Please wait and try again.',
   internal: 'Internal error. Please try again later.',
@@ -121,6 +124,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** The body's media type when it is sent as it is (a CSV file) rather than as JSON. */
   contentType?: string;
+  /** The version the change was made on, sent as If-Match: the server refuses it (412) if the thing changed since. */
+  ifMatch?: number;
 }
 
 /** Sends one request to the API and decodes its JSON answer. */
@@ -132,6 +137,7 @@ export async function request<T>(
 ): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   const init: RequestInit = { method, headers, credentials: 'same-origin', signal: opts.signal };
+  if (opts.ifMatch !== undefined) headers['If-Match'] = `"${opts.ifMatch}"`;
   if (body !== undefined && opts.contentType) {
     // The server refuses a cookie-authenticated write whose type is not the one
     // it expects, so a raw body always says what it is.
