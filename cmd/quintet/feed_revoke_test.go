@@ -20,19 +20,19 @@ func TestCalendarFeed_EndsWithItsIssuer(t *testing.T) {
 	}
 
 	path := issue(f.clients[callerFollowup])
-	f.admin().patch(t, "/api/v1/users/"+fu.ID, map[string]any{"disabled": true}).want(t, http.StatusOK)
+	f.admin().patch(t, "/api/v1/users/"+fu.ID, map[string]any{"disabled": true}, f.admin().ifMatchCurrent(t, "/api/v1/users/"+fu.ID)).want(t, http.StatusOK)
 	f.clients[callerAnonymous].get(t, path).want(t, http.StatusNotFound)
-	f.admin().patch(t, "/api/v1/users/"+fu.ID, map[string]any{"disabled": false}).want(t, http.StatusOK)
+	f.admin().patch(t, "/api/v1/users/"+fu.ID, map[string]any{"disabled": false}, f.admin().ifMatchCurrent(t, "/api/v1/users/"+fu.ID)).want(t, http.StatusOK)
 	f.clients[callerAnonymous].get(t, path).want(t, http.StatusNotFound)
 
 	c := f.srv.client()
 	c.login(t, fu.Email, fu.Password)
 	path = issue(c)
-	f.admin().patch(t, "/api/v1/users/"+fu.ID, map[string]any{"delegation": "NZ"}).want(t, http.StatusOK)
+	f.admin().patch(t, "/api/v1/users/"+fu.ID, map[string]any{"delegation": "NZ"}, f.admin().ifMatchCurrent(t, "/api/v1/users/"+fu.ID)).want(t, http.StatusOK)
 	f.clients[callerAnonymous].get(t, path).want(t, http.StatusNotFound)
 
 	// A feed the secretariat issued is the secretariat's; it stays.
 	path = issue(f.admin())
-	f.admin().patch(t, "/api/v1/users/"+fu.ID, map[string]any{"disabled": true}).want(t, http.StatusOK)
+	f.admin().patch(t, "/api/v1/users/"+fu.ID, map[string]any{"disabled": true}, f.admin().ifMatchCurrent(t, "/api/v1/users/"+fu.ID)).want(t, http.StatusOK)
 	f.clients[callerAnonymous].get(t, path).want(t, http.StatusOK)
 }

@@ -131,7 +131,7 @@ func TestFollowup_HTTP(t *testing.T) {
 			{map[string]any{"due": "30/06/2015", "version": act.Version}, 400, "due"},
 			{map[string]any{"status": "blocked", "version": act.Version}, 400, "reason"},
 			{map[string]any{"status": "finished", "version": act.Version}, 400, "status"},
-			{map[string]any{"progress": 10}, 400, "version"},
+			{map[string]any{"progress": 10}, 428, "version"},
 			{map[string]any{"progress": "ten", "version": act.Version}, 400, "progress"},
 			{map[string]any{"colour": "red", "version": act.Version}, 400, "colour"},
 			{map[string]any{"owner": "NZ", "version": act.Version}, 403, "owner"},

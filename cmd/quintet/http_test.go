@@ -75,14 +75,26 @@ func apiRequest(method, path string, body func(f *apiFixture) any) func(*testing
 		if body != nil {
 			b = body(f)
 		}
-		return c.do(t, method, path, b)
+		return c.do(t, method, path, b, apiCurrentFor(t, f, method, path))
 	}
+}
+
+// apiCurrentFor is, for a change, an If-Match of the version the
+// secretariat reads now, so that the route matrix tests who may change a
+// thing and not how stale their copy is.
+func apiCurrentFor(t *testing.T, f *apiFixture, method, path string) apiOption {
+	t.Helper()
+	if method != http.MethodPatch && method != http.MethodDelete {
+		return func(*http.Request) {}
+	}
+	return f.admin().ifMatchCurrent(t, path)
 }
 
 // apiOnFresh calls method on a path made from a resource created for this call.
 func apiOnFresh(method string, make func(*testing.T, *apiFixture) string, path string, body any) func(*testing.T, *apiFixture, *apiClient, string) *apiResponse {
 	return func(t *testing.T, f *apiFixture, c *apiClient, _ string) *apiResponse {
-		return c.do(t, method, fmt.Sprintf(path, make(t, f)), body)
+		p := fmt.Sprintf(path, make(t, f))
+		return c.do(t, method, p, body, apiCurrentFor(t, f, method, p))
 	}
 }
 
@@ -688,7 +700,7 @@ func testBadInput(t *testing.T, f *apiFixture) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			before := apiWorld(t, f, live)
-			r := admin.do(t, tc.method, tc.path, tc.body)
+			r := admin.do(t, tc.method, tc.path, tc.body, apiCurrentFor(t, f, tc.method, tc.path))
 			if r.Status != tc.status {
 				t.Fatalf("%s %s: status %d, want %d; body: %s", tc.method, tc.path, r.Status, tc.status, apiClip(r.Body))
 			}
@@ -736,7 +748,7 @@ func testBadInput(t *testing.T, f *apiFixture) {
 	t.Run("unknown ids", func(t *testing.T) {
 		for _, p := range []string{"/api/v1/sessions/no-such-session", "/api/v1/meetings/no-such-meeting", "/api/v1/topics/no-such-topic", "/api/v1/users/no-such-user", "/api/v1/delegations/ZZ"} {
 			before := apiWorld(t, f, live)
-			e := admin.patch(t, p, map[string]any{}).want(t, http.StatusNotFound).errorAnswer(t)
+			e := admin.patch(t, p, map[string]any{}, apiHeader("If-Match", `"1"`)).want(t, http.StatusNotFound).errorAnswer(t)
 			if e.Code != "not_found" {
 				t.Errorf("PATCH %s: code %q, want not_found", p, e.Code)
 			}

@@ -60,7 +60,7 @@ func TestAPIInputHygiene(t *testing.T) {
 			if tc.field == "city" {
 				method, tc.path = http.MethodPatch, "/api/v1/meetings/london-2014"
 			}
-			r := admin.do(t, method, tc.path, tc.body).want(t, tc.status)
+			r := admin.do(t, method, tc.path, tc.body, apiCurrentFor(t, f, method, tc.path)).want(t, tc.status)
 			e := r.errorAnswer(t)
 			if e.Field != tc.field {
 				t.Errorf("field %q, want %q (message %q)", e.Field, tc.field, e.Detail)

@@ -124,12 +124,12 @@ func TestLiveRevocationClosesSockets(t *testing.T) {
 
 	c := open(disabled)
 	start = time.Now()
-	s.admin.c.patch(t, "/api/v1/users/"+disabled.ID, map[string]any{"disabled": true}).want(t, http.StatusOK)
+	s.admin.c.patch(t, "/api/v1/users/"+disabled.ID, map[string]any{"disabled": true, "version": 1}).want(t, http.StatusOK)
 	expectClosed("disable", c, start)
 
 	c = open(promoted)
 	start = time.Now()
-	s.admin.c.patch(t, "/api/v1/users/"+promoted.ID, map[string]any{"roles": []string{"head"}}).want(t, http.StatusOK)
+	s.admin.c.patch(t, "/api/v1/users/"+promoted.ID, map[string]any{"roles": []string{"head"}, "version": 1}).want(t, http.StatusOK)
 	expectClosed("role change", c, start)
 
 	ws, status, err := s.dialHeader(http.Header{"Authorization": {"Bearer " + token}})
@@ -139,7 +139,7 @@ func TestLiveRevocationClosesSockets(t *testing.T) {
 	c = newWSClient(t, ws)
 	c.Next() // hello
 	start = time.Now()
-	s.admin.c.patch(t, "/api/v1/users/"+script.ID, map[string]any{"disabled": true}).want(t, http.StatusOK)
+	s.admin.c.patch(t, "/api/v1/users/"+script.ID, map[string]any{"disabled": true, "version": 1}).want(t, http.StatusOK)
 	expectClosed("token revoked", c, start)
 
 	// Someone else's socket was left alone, and still receives notes.

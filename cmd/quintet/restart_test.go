@@ -31,7 +31,7 @@ func TestRestartKeepsState(t *testing.T) {
 	observer.ID = f.createUser(t, observer)
 	gone := &apiAccount{Email: "gone@example.org", Name: "Gone", Password: apiPassword("gone"), Roles: []string{"delegate"}, Delegation: "NZ"}
 	gone.ID = f.createUser(t, gone)
-	ac.patch(t, "/api/v1/users/"+gone.ID, map[string]any{"disabled": true}).want(t, http.StatusOK)
+	ac.patch(t, "/api/v1/users/"+gone.ID, map[string]any{"disabled": true}, ac.ifMatchCurrent(t, "/api/v1/users/"+gone.ID)).want(t, http.StatusOK)
 
 	session := f.newSession(t)
 	ac.patch(t, "/api/v1/sessions/"+session, map[string]any{
@@ -45,16 +45,16 @@ func TestRestartKeepsState(t *testing.T) {
 	}
 	rc.post(t, "/api/v1/sessions/"+live+"/notes", map[string]any{"client_id": "restart-amend", "text": "Correction", "marking": "all", "amends": 1}).want(t, http.StatusCreated)
 	ac.post(t, "/api/v1/sessions/"+live+"/end", nil).want(t, http.StatusOK)
-	ac.do(t, "DELETE", "/api/v1/sessions/london-2014-d3-register", nil).want(t, http.StatusNoContent)
-	ac.patch(t, "/api/v1/topics/cyberbullying", map[string]any{"title": "Cyberbullying and online harassment", "description": "Edited before the restart."}).want(t, http.StatusOK)
+	ac.do(t, "DELETE", "/api/v1/sessions/london-2014-d3-register", nil, ac.ifMatchCurrent(t, "/api/v1/sessions/london-2014-d3-register")).want(t, http.StatusNoContent)
+	ac.patch(t, "/api/v1/topics/cyberbullying", map[string]any{"title": "Cyberbullying and online harassment", "description": "Edited before the restart."}, ac.ifMatchCurrent(t, "/api/v1/topics/cyberbullying")).want(t, http.StatusOK)
 	var topic struct{ ID string }
 	ac.post(t, "/api/v1/topics", map[string]any{"slug": "ransomware", "title": "Ransomware", "description": "Added before the restart."}).want(t, http.StatusCreated).decode(t, &topic)
 	ac.post(t, "/api/v1/delegations", map[string]any{"code": "IE", "name": "Ireland", "agencies": []string{"Office of the Attorney General"}}).want(t, http.StatusCreated)
-	ac.patch(t, "/api/v1/delegations/NZ", map[string]any{"agencies": []string{"Crown Law Office", "New Zealand Police", "Department of Internal Affairs"}}).want(t, http.StatusOK)
+	ac.patch(t, "/api/v1/delegations/NZ", map[string]any{"agencies": []string{"Crown Law Office", "New Zealand Police", "Department of Internal Affairs"}}, ac.ifMatchCurrent(t, "/api/v1/delegations/NZ")).want(t, http.StatusOK)
 	ac.post(t, "/api/v1/meetings", map[string]any{"id": "ottawa-2015", "title": "Quintet of Attorneys General, Ottawa 2015", "host": "CA", "city": "Ottawa",
 		"time_zone": "America/Toronto", "start_date": "2015-06-01", "end_date": "2015-06-02", "delegations": []string{"AU", "CA", "GB", "NZ", "US"},
 		"topics": []string{topic.ID, "cyberbullying"}}).want(t, http.StatusCreated)
-	ac.patch(t, "/api/v1/meetings/london-2014", map[string]any{"venue": "Lancaster House, London"}).want(t, http.StatusOK)
+	ac.patch(t, "/api/v1/meetings/london-2014", map[string]any{"venue": "Lancaster House, London"}, ac.ifMatchCurrent(t, "/api/v1/meetings/london-2014")).want(t, http.StatusOK)
 
 	// Follow-up: an agreed outcome signed off, an action with a report, a
 	// register entry linked from it, an archived entry.

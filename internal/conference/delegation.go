@@ -21,6 +21,9 @@ type Delegation struct {
 	// long as that account may still manage it: a feed must not outlive
 	// the rights of whoever handed its URL out.
 	FeedIssuedBy string `json:"-" bson:"feed_issued_by,omitempty"`
+	// Version counts every stored change, the calendar feed's included: the
+	// store's copy and memory's are told apart by it alone.
+	Version int64 `json:"version" bson:"version"`
 }
 
 var delegationCode = regexp.MustCompile(`^[A-Z]{2}$`)
@@ -71,6 +74,7 @@ func (s *Service) CreateDelegation(ctx context.Context, actor *User, d Delegatio
 	}
 	d.Code = strings.ToUpper(strings.TrimSpace(d.Code))
 	d.Agencies = nonNil(d.Agencies)
+	d.Version = 1
 	if err := d.Validate(); err != nil {
 		return nil, err
 	}
@@ -88,9 +92,11 @@ func (s *Service) CreateDelegation(ctx context.Context, actor *User, d Delegatio
 }
 
 // DelegationUpdate changes some fields of a delegation; nil fields stay.
+// Version, when given, must be the delegation's current version.
 type DelegationUpdate struct {
 	Name     *string   `json:"name"`
 	Agencies *[]string `json:"agencies"`
+	Version  *int64    `json:"version"`
 }
 
 func (s *Service) UpdateDelegation(ctx context.Context, actor *User, code string, upd DelegationUpdate) (*Delegation, error) {
@@ -103,7 +109,11 @@ func (s *Service) UpdateDelegation(ctx context.Context, actor *User, code string
 	if err != nil {
 		return nil, err
 	}
+	if err := checkVersion("delegation", upd.Version, old.Version, old); err != nil {
+		return nil, err
+	}
 	d := *old
+	d.Version++
 	setIf(&d.Name, upd.Name)
 	if upd.Agencies != nil {
 		d.Agencies = nonNil(*upd.Agencies)
@@ -160,6 +170,7 @@ func (s *Service) setFeedKey(ctx context.Context, actor *User, code, key string)
 		return nil
 	}
 	d := *old
+	d.Version++
 	d.FeedKey, d.FeedIssuedBy = key, ""
 	if key != "" {
 		d.FeedIssuedBy = actor.ID
@@ -194,6 +205,7 @@ func (s *Service) revokeFeeds(ctx context.Context, u *User) error {
 	})
 	for _, old := range revoke {
 		d := *old
+		d.Version++
 		d.FeedKey, d.FeedIssuedBy = "", ""
 		if err := s.replace(ctx, Delegations, d.Code, &d); err != nil {
 			return err

@@ -30,7 +30,8 @@ type Meeting struct {
 	EndDate     string        `json:"end_date" bson:"end_date"`
 	Status      MeetingStatus `json:"status" bson:"status"`
 	Delegations []string      `json:"delegations" bson:"delegations"`
-	Topics      []string      `json:"topics" bson:"topics"` // topic ids, in agenda order
+	Topics      []string      `json:"topics" bson:"topics"`   // topic ids, in agenda order
+	Version     int64         `json:"version" bson:"version"` // 1, 2, 3 … one per change
 }
 
 // Location returns the meeting's time zone; UTC when it is not valid.
@@ -139,6 +140,7 @@ func (s *Service) CreateMeeting(ctx context.Context, actor *User, m Meeting) (*M
 	}
 	m.Delegations = nonNil(m.Delegations)
 	m.Topics = nonNil(m.Topics)
+	m.Version = 1
 	if err := m.Validate(); err != nil {
 		return nil, err
 	}
@@ -184,7 +186,8 @@ func (st *state) checkMeetingRefs(m *Meeting) error {
 	return nil
 }
 
-// MeetingUpdate changes some fields of a meeting; nil fields stay.
+// MeetingUpdate changes some fields of a meeting; nil fields stay. Version,
+// when given, must be the meeting's current version.
 type MeetingUpdate struct {
 	Title       *string        `json:"title"`
 	Host        *string        `json:"host"`
@@ -196,6 +199,7 @@ type MeetingUpdate struct {
 	Status      *MeetingStatus `json:"status"`
 	Delegations *[]string      `json:"delegations"`
 	Topics      *[]string      `json:"topics"`
+	Version     *int64         `json:"version"`
 }
 
 func (s *Service) UpdateMeeting(ctx context.Context, actor *User, id string, upd MeetingUpdate) (*Meeting, error) {
@@ -208,7 +212,11 @@ func (s *Service) UpdateMeeting(ctx context.Context, actor *User, id string, upd
 	if err != nil {
 		return nil, err
 	}
+	if err := checkVersion("meeting", upd.Version, old.Version, old); err != nil {
+		return nil, err
+	}
 	m := *old
+	m.Version++
 	setIf(&m.Title, upd.Title)
 	setIf(&m.Host, upd.Host)
 	setIf(&m.City, upd.City)

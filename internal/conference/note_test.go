@@ -88,7 +88,7 @@ func TestService_StartEndSession(t *testing.T) {
 		t.Fatal("a second start wrote")
 	}
 	// A live session stays on the agenda.
-	assertCode(t, l.svc.DeleteSession(ctx, l.admin, se.ID), conference.ECONFLICT)
+	assertCode(t, l.svc.DeleteSession(ctx, l.admin, se.ID, nil), conference.ECONFLICT)
 
 	ended, err := l.svc.EndSession(ctx, l.rapporteur, se.ID)
 	assertNoError(t, err)
@@ -97,7 +97,7 @@ func TestService_StartEndSession(t *testing.T) {
 	}
 	_, err = l.svc.StartSession(ctx, l.admin, se.ID)
 	assertCode(t, err, conference.ECONFLICT)
-	assertCode(t, l.svc.DeleteSession(ctx, l.admin, se.ID), conference.ECONFLICT)
+	assertCode(t, l.svc.DeleteSession(ctx, l.admin, se.ID, nil), conference.ECONFLICT)
 
 	_, err = l.svc.StartSession(ctx, l.admin, "nope")
 	assertCode(t, err, conference.ENOTFOUND)

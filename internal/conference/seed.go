@@ -92,6 +92,7 @@ func (s *Service) seedOne(ctx context.Context, c Collection, id string, doc any)
 	if s.has(c, id) {
 		return 0, nil
 	}
+	defaultVersion(doc)
 	if err := s.insert(ctx, c, id, doc); err != nil {
 		return 0, fmt.Errorf("seed %s %s: %w", c, id, err)
 	}

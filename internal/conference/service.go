@@ -81,6 +81,7 @@ func (s *Service) Load(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("load working set: %w", err)
 	}
+	defaultVersions(snap)
 	st := newState()
 	st.load(snap)
 	s.mu.Lock()
@@ -235,6 +236,7 @@ func (s *Service) reconcile(ctx context.Context, c Collection, id string) reconc
 		})
 		switch {
 		case err == nil && found:
+			defaultVersion(doc)
 			if !s.holdsEqual(c, id, doc) {
 				s.Apply(Change{Collection: c, ID: id, Doc: doc})
 			}

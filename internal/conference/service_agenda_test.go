@@ -673,13 +673,13 @@ func TestService_DeleteSession(t *testing.T) {
 		{"no-such-session", conference.ENOTFOUND},
 	} {
 		b := f.before(t)
-		err := f.svc.DeleteSession(ctx, conference.SystemActor, tt.id)
+		err := f.svc.DeleteSession(ctx, conference.SystemActor, tt.id, nil)
 		assertCode(t, err, tt.code)
 		f.assertUnchanged(t, b)
 	}
 
 	gen := f.svc.Generation()
-	assertNoError(t, f.svc.DeleteSession(ctx, conference.SystemActor, "london-2014-d1-opening"))
+	assertNoError(t, f.svc.DeleteSession(ctx, conference.SystemActor, "london-2014-d1-opening", nil))
 	if got := f.svc.Generation(); got <= gen {
 		t.Fatalf("Generation=%d after a delete, was %d", got, gen)
 	}
@@ -750,7 +750,7 @@ func allWrites(l *london, sessionID string) []struct {
 			return err
 		}},
 		{"DeleteSession", func(a *conference.User) error {
-			return l.svc.DeleteSession(ctx, a, sessionID)
+			return l.svc.DeleteSession(ctx, a, sessionID, nil)
 		}},
 		{"CreateUser", func(a *conference.User) error {
 			_, err := l.svc.CreateUser(ctx, a, conference.UserInput{
@@ -975,7 +975,7 @@ func TestService_Generation(t *testing.T) {
 	step("CreateSession", err)
 	_, err = f.svc.UpdateSession(ctx, conference.SystemActor, se.ID, conference.SessionUpdate{Room: ptr("Room 1")})
 	step("UpdateSession", err)
-	step("DeleteSession", f.svc.DeleteSession(ctx, conference.SystemActor, se.ID))
+	step("DeleteSession", f.svc.DeleteSession(ctx, conference.SystemActor, se.ID, nil))
 	u, err := f.svc.CreateUser(ctx, conference.SystemActor, conference.UserInput{
 		Email: "a@example.org", Name: "A", Roles: []conference.Role{conference.RoleObserver}, Password: password,
 	})
@@ -1086,7 +1086,7 @@ func TestService_Load_ReproducesState(t *testing.T) {
 		Rapporteurs: &[]string{l.rapporteur.ID}, Topics: &[]string{l.cyberbullying.ID, l.privacy.ID},
 	})
 	assertNoError(t, err)
-	assertNoError(t, l.svc.DeleteSession(ctx, l.admin, s1.ID))
+	assertNoError(t, l.svc.DeleteSession(ctx, l.admin, s1.ID, nil))
 	_, err = l.svc.UpdateTopic(ctx, l.admin, l.privacy.ID, conference.TopicUpdate{Slug: ptr("privacy")})
 	assertNoError(t, err)
 	_, err = l.svc.UpdateUser(ctx, l.admin, l.observer.ID, conference.UserUpdate{Disabled: ptr(true)})

@@ -197,9 +197,8 @@ func (s *Service) UpdateSession(ctx context.Context, actor *User, id string, upd
 	if err != nil {
 		return nil, err
 	}
-	if upd.Version != nil && *upd.Version != old.Version {
-		return nil, &Error{Code: ESTALE, Field: "version", Current: old,
-			Message: "The session was changed by someone else; review the current version and save again."}
+	if err := checkVersion("session", upd.Version, old.Version, old); err != nil {
+		return nil, err
 	}
 	se := *old
 	setTrimmed(&se.Title, upd.Title)
@@ -232,8 +231,10 @@ func (s *Service) UpdateSession(ctx context.Context, actor *User, id string, upd
 }
 
 // DeleteSession removes a session from the agenda. Only a session that never
-// went live may go: once it has a record, it stays.
-func (s *Service) DeleteSession(ctx context.Context, actor *User, id string) error {
+// went live may go: once it has a record, it stays. Version, when given, must
+// be the session's current version: a session moved meanwhile is not removed
+// unseen.
+func (s *Service) DeleteSession(ctx context.Context, actor *User, id string, version *int64) error {
 	if err := s.requireAgendaEditor(actor); err != nil {
 		return err
 	}
@@ -241,6 +242,9 @@ func (s *Service) DeleteSession(ctx context.Context, actor *User, id string) err
 	defer s.writeMu.Unlock()
 	se, err := s.Session(ctx, actor, id)
 	if err != nil {
+		return err
+	}
+	if err := checkVersion("session", version, se.Version, se); err != nil {
 		return err
 	}
 	if se.Status != SessionScheduled {

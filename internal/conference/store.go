@@ -122,6 +122,14 @@ func versionOf(doc any) (int64, bool) {
 		return d.Version, true
 	case *RegisterEntry:
 		return d.Version, true
+	case *Meeting:
+		return d.Version, true
+	case *Topic:
+		return d.Version, true
+	case *Delegation:
+		return d.Version, true
+	case *User:
+		return d.Version, true
 	}
 	return 0, false
 }

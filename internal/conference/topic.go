@@ -13,6 +13,7 @@ type Topic struct {
 	Slug        string `json:"slug" bson:"slug"`
 	Title       string `json:"title" bson:"title"`
 	Description string `json:"description" bson:"description"`
+	Version     int64  `json:"version" bson:"version"` // 1, 2, 3 … one per change
 }
 
 var slugPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
@@ -71,6 +72,7 @@ func (s *Service) CreateTopic(ctx context.Context, actor *User, t Topic) (*Topic
 		t.ID = s.NewID()
 	}
 	t.Slug = strings.TrimSpace(t.Slug)
+	t.Version = 1
 	if err := t.Validate(); err != nil {
 		return nil, err
 	}
@@ -100,11 +102,13 @@ func (s *Service) checkSlugFree(id, slug string) error {
 	return nil
 }
 
-// TopicUpdate changes some fields of a topic; nil fields stay.
+// TopicUpdate changes some fields of a topic; nil fields stay. Version, when
+// given, must be the topic's current version.
 type TopicUpdate struct {
 	Slug        *string `json:"slug"`
 	Title       *string `json:"title"`
 	Description *string `json:"description"`
+	Version     *int64  `json:"version"`
 }
 
 func (s *Service) UpdateTopic(ctx context.Context, actor *User, id string, upd TopicUpdate) (*Topic, error) {
@@ -117,7 +121,11 @@ func (s *Service) UpdateTopic(ctx context.Context, actor *User, id string, upd T
 	if err != nil {
 		return nil, err
 	}
+	if err := checkVersion("topic", upd.Version, old.Version, old); err != nil {
+		return nil, err
+	}
 	t := *old
+	t.Version++
 	setIf(&t.Slug, upd.Slug)
 	setIf(&t.Title, upd.Title)
 	setIf(&t.Description, upd.Description)

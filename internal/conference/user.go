@@ -37,6 +37,7 @@ type User struct {
 	PasswordHash string    `json:"-" bson:"password_hash"`
 	CreatedAt    time.Time `json:"created_at" bson:"created_at"`
 	UpdatedAt    time.Time `json:"updated_at" bson:"updated_at"`
+	Version      int64     `json:"version" bson:"version"` // 1, 2, 3 … one per change
 }
 
 // NormalizeEmail is the one form in which e-mail addresses are compared and stored.
@@ -197,6 +198,7 @@ func (s *Service) createUser(ctx context.Context, in UserInput) (*User, error) {
 		Delegation: strings.ToUpper(strings.TrimSpace(in.Delegation)),
 		CreatedAt:  now,
 		UpdatedAt:  now,
+		Version:    1,
 	}
 	if err := u.Validate(); err != nil {
 		return nil, err
@@ -228,13 +230,15 @@ func (st *state) checkUserRefs(u *User) error {
 	return nil
 }
 
-// UserUpdate changes some fields of an account; nil fields stay.
+// UserUpdate changes some fields of an account; nil fields stay. Version,
+// when given, must be the account's current version.
 type UserUpdate struct {
 	Name       *string `json:"name"`
 	Roles      *[]Role `json:"roles"`
 	Delegation *string `json:"delegation"`
 	Disabled   *bool   `json:"disabled"`
 	Password   *string `json:"password"`
+	Version    *int64  `json:"version"`
 }
 
 // UpdateUser changes an account. Disabling an account, or changing its roles,
@@ -247,6 +251,9 @@ func (s *Service) UpdateUser(ctx context.Context, actor *User, id string, upd Us
 	defer s.writeMu.Unlock()
 	old, err := s.User(ctx, actor, id)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkVersion("account", upd.Version, old.Version, old); err != nil {
 		return nil, err
 	}
 	if old.ID == actor.ID && upd.Disabled != nil && *upd.Disabled {
@@ -265,6 +272,7 @@ func (s *Service) UpdateUser(ctx context.Context, actor *User, id string, upd Us
 	}
 	setIf(&u.Disabled, upd.Disabled)
 	u.UpdatedAt = s.Now()
+	u.Version++
 	if err := u.Validate(); err != nil {
 		return nil, err
 	}

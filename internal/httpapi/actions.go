@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"bytes"
 	"context"
 	"log/slog"
 	"net/http"
@@ -146,12 +147,15 @@ func (h *actionAPI) csv(c *gin.Context) {
 	for _, t := range topics {
 		titles[t.ID] = t.Title
 	}
-	c.Header("Content-Disposition", `attachment; filename="actions.csv"`)
-	c.Status(http.StatusOK)
-	c.Header("Content-Type", "text/csv; charset=utf-8")
-	if err := export.WriteActionsCSV(c.Writer, actions, titles); err != nil {
-		h.log.Warn("write actions.csv", "err", err)
+	// Whole, not streamed: its hash is the ETag that lets a spreadsheet's
+	// refresh skip an unchanged list.
+	var buf bytes.Buffer
+	if err := export.WriteActionsCSV(&buf, actions, titles); err != nil {
+		h.writeError(c, err)
+		return
 	}
+	c.Header("Content-Disposition", `attachment; filename="actions.csv"`)
+	writeConditional(c, "text/csv; charset=utf-8", buf.Bytes())
 }
 
 func (h *actionAPI) mine(c *gin.Context) {
@@ -200,8 +204,13 @@ func (h *actionAPI) update(c *gin.Context) {
 	if !h.bind(c, &in) {
 		return
 	}
+	pre, err := precondition(c, &in.Version)
+	if err != nil {
+		h.writeError(c, err)
+		return
+	}
 	v, err := h.svc.UpdateAction(c, actor(c), c.Param("id"), in)
-	h.respond(c, http.StatusOK, v, err)
+	h.respond(c, http.StatusOK, v, pre.check(err))
 }
 
 func (h *actionAPI) report(c *gin.Context) {
@@ -209,8 +218,13 @@ func (h *actionAPI) report(c *gin.Context) {
 	if !h.bind(c, &in) {
 		return
 	}
+	pre, err := precondition(c, &in.Version)
+	if err != nil {
+		h.writeError(c, err)
+		return
+	}
 	v, err := h.svc.ReportProgress(c, actor(c), c.Param("id"), in)
-	h.respond(c, http.StatusCreated, v, err)
+	h.respond(c, http.StatusCreated, v, pre.check(err))
 }
 
 func (h *actionAPI) carryOver(c *gin.Context) {

@@ -27,6 +27,8 @@ var statusOf = map[string]int{
 	conference.EINTERNAL:      http.StatusInternalServerError,
 	ETOOLARGE:                 http.StatusRequestEntityTooLarge,
 	problem.EUNSUPPORTEDMEDIA: http.StatusUnsupportedMediaType,
+	EPRECONDITIONFAILED:       http.StatusPreconditionFailed,
+	EPRECONDITIONREQUIRED:     http.StatusPreconditionRequired,
 }
 
 // Problem is the shape of every error answer (RFC 9457 problem details).

@@ -68,5 +68,5 @@ func (h *feedAPI) calendar(c *gin.Context) {
 	body := export.CalendarICS(d, actions, today)
 	// The URL is a credential: keep it out of shared caches and referrers.
 	c.Header("Cache-Control", "private, no-store")
-	c.Data(http.StatusOK, "text/calendar; charset=utf-8", []byte(body))
+	writeConditional(c, "text/calendar; charset=utf-8", []byte(body))
 }

@@ -63,3 +63,22 @@ func paramDelete(r replies, param string, call func(context.Context, *conference
 		r.respond(c, 204, nil, call(c, actor(c), c.Param(param)))
 	}
 }
+
+// versionedUpdate is paramBodyCall for an edit that must say which version
+// it was made on, in the body's version or in If-Match (see precondition);
+// version points into the body at its version field.
+func versionedUpdate[In, T any](r replies, param string, version func(*In) **int64, call func(context.Context, *conference.User, string, In) (T, error)) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		var in In
+		if !r.bind(c, &in) {
+			return
+		}
+		pre, err := precondition(c, version(&in))
+		if err != nil {
+			r.writeError(c, err)
+			return
+		}
+		v, err := call(c, actor(c), c.Param(param), in)
+		r.respond(c, 200, v, pre.check(err))
+	}
+}

@@ -84,6 +84,7 @@ func (a *api) buildOpenAPI() map[string]any {
 		for _, q := range queryParams[r.method+" "+r.path] {
 			params = append(params, q.openAPI())
 		}
+		params = append(params, conditionalParams(r.method+" "+r.path)...)
 		if len(params) > 0 {
 			op["parameters"] = params
 		}
@@ -235,6 +236,7 @@ func (sg *schemaGen) responses(r route) map[string]any {
 		addHeader(429, "RateLimit-Policy", rateLimitPolicyDoc)
 		addHeader(429, "RateLimit", rateLimitDoc)
 	}
+	conditionalAnswers(r, out, add)
 	return out
 }
 
@@ -343,6 +345,14 @@ func errorExample(status int) Problem {
 		return problem.New(status, conference.ENOTFOUND, "No such thing.")
 	case http.StatusConflict:
 		p := problem.New(status, conference.ESTALE, "The action was updated by Secretariat at 08:00 UTC; review their change, then save again.")
+		p.Field = "version"
+		return p
+	case http.StatusPreconditionFailed:
+		p := problem.New(status, EPRECONDITIONFAILED, "The session was changed by someone else (version 4, you edited 3); review the current version and save again.")
+		p.Field = "version"
+		return p
+	case http.StatusPreconditionRequired:
+		p := problem.New(status, EPRECONDITIONREQUIRED, "Send the version you edited, as If-Match: \"<version>\" (the ETag of your read) or as the body's version.")
 		p.Field = "version"
 		return p
 	case http.StatusRequestEntityTooLarge:

@@ -23,7 +23,8 @@ import (
 // port 0, with a meeting, a session and a topic to name in queries, and a
 // secretariat token.
 type queryServer struct {
-	url, token, session, topic, entry string
+	url, token, session string
+	ids                 map[string]string // an id of each resource, by its path's first segment
 }
 
 func startQueryServer(t *testing.T) *queryServer {
@@ -73,27 +74,26 @@ func startQueryServer(t *testing.T) *queryServer {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if _, err := svc.StartSession(ctx, sys, sess.ID); err != nil {
+		t.Fatal(err)
+	}
+	o, err := svc.CreateOutcome(ctx, sys, sess.ID, conference.OutcomeInput{Kind: "finding", Text: "Evidence moves across borders.", Marking: conference.MarkingAll})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := svc.CreateAction(ctx, sys, conference.ActionInput{Title: "Share the template", Owner: "GB", Due: "2015-06-30", MeetingID: "london-2014", Marking: conference.MarkingAll})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]string{"meetings": "london-2014", "sessions": sess.ID, "topics": topic.ID, "users": u.ID,
+		"outcomes": o.ID, "actions": a.ID, "register": entry.ID}
 	e, err := httpapi.New(svc, httpapi.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
-	return &queryServer{url: srv.URL, token: token, session: sess.ID, topic: topic.ID, entry: entry.ID}
-}
-
-// withIDs fills a documented path's {id} with a thing of its kind.
-func (s *queryServer) withIDs(path string) string {
-	id := "london-2014"
-	switch {
-	case strings.HasPrefix(path, "/api/v1/sessions/"):
-		id = s.session
-	case strings.HasPrefix(path, "/api/v1/topics/"):
-		id = s.topic
-	case strings.HasPrefix(path, "/api/v1/register/"):
-		id = s.entry
-	}
-	return strings.ReplaceAll(path, "{id}", id)
+	return &queryServer{url: srv.URL, token: token, session: sess.ID, ids: ids}
 }
 
 type queryAnswer struct {
@@ -237,7 +237,7 @@ func TestDeclaredQueryExamplesAreAccepted(t *testing.T) {
 		}
 		tried++
 		if strings.HasSuffix(path, "/links") {
-			q.Set("from_id", s.topic)
+			q.Set("from_id", s.ids["topics"])
 		}
 		p := s.withIDs(path)
 		a := s.get(t, p+"?"+q.Encode())
@@ -319,9 +319,15 @@ func TestDocumentedAnswersAreServed(t *testing.T) {
 			checked[h] = true
 		}
 	}
-	for _, want := range []string{"text/csv", "text/calendar", "text/html", "text/markdown", "X-Total-Count", "Content-Disposition"} {
+	for _, want := range []string{"text/csv", "text/calendar", "text/html", "text/markdown", "X-Total-Count", "Content-Disposition", "ETag"} {
 		if !checked[want] {
 			t.Errorf("no documented answer served %s", want)
 		}
 	}
+}
+
+// withIDs fills a documented path's {id} and {code} with a thing of its kind.
+func (s *queryServer) withIDs(path string) string {
+	first, _, _ := strings.Cut(strings.TrimPrefix(path, "/api/v1/"), "/")
+	return strings.NewReplacer("{id}", s.ids[first], "{code}", "GB").Replace(path)
 }

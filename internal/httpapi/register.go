@@ -224,8 +224,13 @@ func (h *registerAPI) update(c *gin.Context) {
 	if !h.bind(c, &in) {
 		return
 	}
+	pre, err := precondition(c, &in.Version)
+	if err != nil {
+		h.writeError(c, err)
+		return
+	}
 	v, err := h.svc.UpdateRegisterEntry(c, actor(c), c.Param("id"), in)
-	h.respond(c, http.StatusOK, v, err)
+	h.respond(c, http.StatusOK, v, pre.check(err))
 }
 
 func (h *registerAPI) history(c *gin.Context) {
@@ -266,7 +271,7 @@ func (h *registerAPI) exportCSV(c *gin.Context) {
 		return
 	}
 	c.Header("Content-Disposition", `attachment; filename="register.csv"`)
-	c.Data(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+	writeConditional(c, "text/csv; charset=utf-8", buf.Bytes())
 }
 
 // ImportRefusal is the answer to an import that was refused: the problem,

@@ -93,6 +93,9 @@ func (a *api) respond(c *gin.Context, status int, v any, err error) {
 		c.Status(status)
 		return
 	}
+	if tag, ok := entityTag(v); ok {
+		c.Header("ETag", tag)
+	}
 	c.JSON(status, v)
 }
 

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"net/http"
 
 	"github.com/gin-gonic/gin"
 
@@ -19,7 +20,7 @@ type sessionAPI struct {
 		CreateSession(ctx context.Context, actor *conference.User, meetingID string, in conference.SessionInput) (*conference.Session, error)
 		Session(ctx context.Context, actor *conference.User, id string) (*conference.Session, error)
 		UpdateSession(ctx context.Context, actor *conference.User, id string, upd conference.SessionUpdate) (*conference.Session, error)
-		DeleteSession(ctx context.Context, actor *conference.User, id string) error
+		DeleteSession(ctx context.Context, actor *conference.User, id string, version *int64) error
 		StartSession(ctx context.Context, actor *conference.User, id string) (*conference.Session, error)
 		EndSession(ctx context.Context, actor *conference.User, id string) (*conference.Session, error)
 	}
@@ -31,8 +32,8 @@ func (h *sessionAPI) routes() []route {
 		{method: "POST", path: v1 + "/meetings/:id/sessions", summary: "Add a session to the agenda", access: admin, body: conference.SessionInput{}, reply: conference.Session{}, status: 201, handle: paramBodyCall(h, 201, "id", h.svc.CreateSession), self: v1 + "/sessions/:id"},
 
 		{method: "GET", path: v1 + "/sessions/:id", summary: "Read a session", access: signedIn, reply: conference.Session{}, status: 200, handle: paramCall(h, 200, "id", h.svc.Session)},
-		{method: "PATCH", path: v1 + "/sessions/:id", summary: "Edit or move a session, assign rapporteurs", access: admin, body: conference.SessionUpdate{}, reply: conference.Session{}, status: 200, handle: paramBodyCall(h, 200, "id", h.svc.UpdateSession)},
-		{method: "DELETE", path: v1 + "/sessions/:id", summary: "Remove a scheduled session", access: admin, status: 204, handle: paramDelete(h, "id", h.svc.DeleteSession)},
+		{method: "PATCH", path: v1 + "/sessions/:id", summary: "Edit or move a session, assign rapporteurs", access: admin, body: conference.SessionUpdate{}, reply: conference.Session{}, status: 200, handle: versionedUpdate(h, "id", func(in *conference.SessionUpdate) **int64 { return &in.Version }, h.svc.UpdateSession)},
+		{method: "DELETE", path: v1 + "/sessions/:id", summary: "Remove a scheduled session", access: admin, status: 204, handle: h.delete},
 		{method: "POST", path: v1 + "/sessions/:id/start", summary: "Make the session live (its rapporteurs, chair, secretariat)", access: signedIn, reply: conference.Session{}, status: 200, handle: paramCall(h, 200, "id", h.svc.StartSession)},
 		{method: "POST", path: v1 + "/sessions/:id/end", summary: "End the live session (its rapporteurs, chair, secretariat)", access: signedIn, reply: conference.Session{}, status: 200, handle: paramCall(h, 200, "id", h.svc.EndSession)},
 	}
@@ -66,4 +67,18 @@ func (h *sessionAPI) agenda(c *gin.Context) {
 		}
 		return listAnswer(r, sessions, func(s *conference.Session) string { return s.ID })
 	})
+}
+
+func (h *sessionAPI) delete(c *gin.Context) {
+	var in versionBody
+	if !bindOptional(h, c, &in) {
+		return
+	}
+	pre, err := precondition(c, &in.Version)
+	if err != nil {
+		h.writeError(c, err)
+		return
+	}
+	err = h.svc.DeleteSession(c, actor(c), c.Param("id"), in.Version)
+	h.respond(c, http.StatusNoContent, nil, pre.check(err))
 }

@@ -13,7 +13,9 @@ export const createSession = (meetingId: string, input: SessionInput) =>
   request<Session>('POST', `/meetings/${enc(meetingId)}/sessions`, input);
 export const updateSession = (id: string, update: SessionUpdate) =>
   request<Session>('PATCH', `/sessions/${enc(id)}`, update);
-export const deleteSession = (id: string) => request<void>('DELETE', `/sessions/${enc(id)}`);
+/** Removes a session as it was read: a session changed since is not removed (412). */
+export const deleteSession = (id: string, version: number) =>
+  request<void>('DELETE', `/sessions/${enc(id)}`, undefined, { ifMatch: version });
 export const startSession = (id: string) => request<Session>('POST', `/sessions/${enc(id)}/start`);
 export const endSession = (id: string) => request<Session>('POST', `/sessions/${enc(id)}/end`);
 export const listTopics = (signal?: AbortSignal) => list<Topic>('/topics', { signal }).then((p) => p.items);

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   ApiError,
   createSession,
+  deleteSession,
   importCSV,
   list,
   listNotes,
@@ -108,6 +109,23 @@ describe('request', () => {
     const f = mockFetch(json(200, {}));
     await updateSession('a/b?c', { version: 2 });
     expect((f.mock.calls[0] as unknown as [string])[0]).toBe('/api/v1/sessions/a%2Fb%3Fc');
+  });
+
+  it('sends the version a removal was made on as If-Match', async () => {
+    const f = mockFetch(new Response(null, { status: 204 }));
+    await deleteSession('s1', 3);
+    const init = (f.mock.calls[0] as unknown as [string, RequestInit])[1];
+    expect((init.headers as Record<string, string>)['If-Match']).toBe('"3"');
+    expect(init.body).toBeUndefined();
+  });
+
+  it('counts a failed If-Match as a conflict, keeping the current entity', async () => {
+    const current = { id: 's1', version: 4 };
+    mockFetch(json(412, { error: { code: 'precondition_failed', message: 'changed', field: 'version', current } }));
+    const err = await deleteSession('s1', 3).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect((err as ApiError).isConflict).toBe(true);
+    expect((err as ApiError).current).toEqual(current);
   });
 
   it('returns undefined for 204', async () => {

@@ -29,13 +29,13 @@ export class ApiError extends Error {
     super(message);
   }
 
-  /** Any 409: a stale version, a taken key, or a state that refuses the change. */
+  /** Refused because the thing changed meanwhile (409 from the body's version, 412 from If-Match), or a duplicate. */
   get isConflict(): boolean {
-    return this.status === 409 || this.code === 'conflict';
+    return this.status === 409 || this.status === 412 || this.code === 'conflict' || this.code === 'stale_version';
   }
   /** The version sent was not the current one; current, when sent, is the thing as it is now. */
   get isStale(): boolean {
-    return this.code === 'stale_version';
+    return this.code === 'stale_version' || this.code === 'precondition_failed';
   }
   get isUnauthorized(): boolean {
     return this.status === 401;
@@ -51,6 +51,7 @@ const CODE_BY_STATUS: Record<number, string> = {
   403: 'forbidden',
   404: 'not_found',
   409: 'conflict',
+  412: 'precondition_failed',
   413: 'too_large',
   415: 'unsupported_media_type',
   422: 'invalid',
@@ -66,6 +67,8 @@ const FALLBACK_MESSAGE: Record<string, string> = {
   stale_version: 'This was changed by someone else.',
   duplicate: 'This is taken already.',
   unsupported_media_type: 'The request was not sent as the server expects.',
+  precondition_failed: 'This was changed by someone else.',
+  precondition_required: 'Reload and edit again: the version you edited was not sent.',
   too_large: 'The request is too large.',
   rate_limited: 'Too many attempts. Please wait and try again.',
   internal: 'Internal error. Please try again later.',
@@ -132,6 +135,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** The body's media type when it is sent as it is (a CSV file) rather than as JSON. */
   contentType?: string;
+  /** The version the change was made on, sent as If-Match: the server refuses it (412) if the thing changed since. */
+  ifMatch?: number;
 }
 
 /** Sends one request to the API and decodes its JSON answer. */
@@ -143,6 +148,7 @@ export async function request<T>(
 ): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   const init: RequestInit = { method, headers, credentials: 'same-origin', signal: opts.signal };
+  if (opts.ifMatch !== undefined) headers['If-Match'] = `"${opts.ifMatch}"`;
   if (body !== undefined && opts.contentType) {
     // The server refuses a cookie-authenticated write whose type is not the one
     // it expects, so a raw body always says what it is.
