@@ -23,6 +23,8 @@ var statusOf = map[string]int{
 	conference.ERATELIMITED:  http.StatusTooManyRequests,
 	conference.EINTERNAL:     http.StatusInternalServerError,
 	ETOOLARGE:                http.StatusRequestEntityTooLarge,
+	conference.EMISMATCH:     http.StatusUnprocessableEntity,
+	ERUNNING:                 http.StatusConflict,
 }
 
 // ErrorBody is the shape of every error answer.

@@ -82,6 +82,9 @@ func (a *api) buildOpenAPI() map[string]any {
 		for _, q := range queryParams[r.method+" "+r.path] {
 			params = append(params, q.openAPI())
 		}
+		if idempotent(r) {
+			params = append(params, idempotencyParam)
+		}
 		if len(params) > 0 {
 			op["parameters"] = params
 		}
@@ -194,6 +197,7 @@ func (sg *schemaGen) responses(r route) map[string]any {
 		}
 		resp["headers"] = h
 	}
+	documentIdempotency(r, add, out)
 	return out
 }
 
@@ -266,6 +270,9 @@ func errorExample(status int) ErrorBody {
 		return ErrorBody{Error: ErrorDetail{Code: conference.ENOTFOUND, Message: "No such thing."}}
 	case http.StatusConflict:
 		return ErrorBody{Error: ErrorDetail{Code: conference.ECONFLICT, Message: "It was changed meanwhile; here it is as it stands now."}}
+	case http.StatusUnprocessableEntity:
+		return ErrorBody{Error: ErrorDetail{Code: conference.EMISMATCH, Field: IdempotencyKeyHeader,
+			Message: "This Idempotency-Key was used for a different request (method, path or body); send a new key for a new request."}}
 	case http.StatusRequestEntityTooLarge:
 		return ErrorBody{Error: ErrorDetail{Code: ETOOLARGE, Message: "The body is larger than 1 MiB."}}
 	case http.StatusTooManyRequests:

@@ -137,6 +137,9 @@ func (a *api) register(e *gin.Engine) {
 			handlers = append(handlers, check)
 		}
 		handlers = append(handlers, a.requestQuery(r.method, r.path))
+		if idempotent(r) && a.cfg.Idempotency != nil {
+			handlers = append(handlers, a.idempotency)
+		}
 		e.Handle(r.method, r.path, append(handlers, r.handle)...)
 	}
 	if a.cfg.Live != nil {
