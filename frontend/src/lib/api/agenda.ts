@@ -10,7 +10,7 @@ export const listSessions = (meetingId: string, signal?: AbortSignal) =>
   get<Session[]>(`/meetings/${enc(meetingId)}/sessions`, signal);
 export const getSession = (id: string, signal?: AbortSignal) => get<Session>(`/sessions/${enc(id)}`, signal);
 export const createSession = (meetingId: string, input: SessionInput) =>
-  request<Session>('POST', `/meetings/${enc(meetingId)}/sessions`, input);
+  request<Session>('POST', `/meetings/${enc(meetingId)}/sessions`, input, { idempotent: true });
 export const updateSession = (id: string, update: SessionUpdate) =>
   request<Session>('PATCH', `/sessions/${enc(id)}`, update);
 export const deleteSession = (id: string) => request<void>('DELETE', `/sessions/${enc(id)}`);

@@ -13,5 +13,5 @@ export const setup = (input: SetupInput) => request<User>('POST', '/setup', inpu
 export const listUsers = (signal?: AbortSignal) => request<PublicUser[]>('GET', '/users', undefined, { signal });
 /** Full accounts: only for the secretariat. */
 export const listAccounts = (signal?: AbortSignal) => request<User[]>('GET', '/users', undefined, { signal });
-export const createUser = (input: UserInput) => request<User>('POST', '/users', input);
+export const createUser = (input: UserInput) => request<User>('POST', '/users', input, { idempotent: true });
 export const updateUser = (id: string, update: UserUpdate) => request<User>('PATCH', `/users/${enc(id)}`, update);
