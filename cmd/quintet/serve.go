@@ -71,6 +71,7 @@ func serveCommand(ctx context.Context, cfg Config, logger *slog.Logger, args []s
 		Health:         b.store.Ping,
 		Live:           hub.Serve,
 		LoginLimitKeys: cfg.LoginLimitKeys,
+		Idempotency:    b.store,
 		Logger:         logger,
 	})
 	if err != nil {
@@ -111,6 +112,7 @@ func serveCommand(ctx context.Context, cfg Config, logger *slog.Logger, args []s
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	go expireLogins(ctx, svc, logger)
+	go expireIdempotentAnswers(ctx, svc, b.store, logger)
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)
@@ -275,6 +277,28 @@ func expireLogins(ctx context.Context, svc *conference.Service, logger *slog.Log
 			} else if n > 0 {
 				logger.Info("expired logins", slog.Int("count", n))
 			}
+		}
+	}
+}
+
+// expireIdempotentAnswers removes the replayable answers whose day is over,
+// at start and then hourly: an expired answer is never replayed (the lookup
+// checks), so the sweep only keeps the collection small.
+func expireIdempotentAnswers(ctx context.Context, svc *conference.Service, st conference.IdempotencyStore, logger *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if n, err := st.ExpireAnswers(ctx, svc.Now()); err != nil {
+			if ctx.Err() == nil {
+				logger.Warn("expire idempotent answers", slog.Any("err", err))
+			}
+		} else if n > 0 {
+			logger.Info("expired idempotent answers", slog.Int64("count", n))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
 		}
 	}
 }

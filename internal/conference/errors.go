@@ -16,6 +16,9 @@ const (
 	EFORBIDDEN    = "forbidden"     // signed in, but the role does not allow it
 	ERATELIMITED  = "rate_limited"  // too many attempts
 	EINTERNAL     = "internal"      // our fault; details are logged, never shown
+	// EMISMATCH: a retry's key (an Idempotency-Key, a note's client_id) was
+	// used before for a different request.
+	EMISMATCH = "idempotency_mismatch"
 )
 
 // Error is a domain error: a code, a message meant for the user, and the field

@@ -119,6 +119,12 @@ func (s *Service) postNote(ctx context.Context, actor *User, sessionID string, i
 		if prior.SessionID != sessionID || prior.Author != actor.ID {
 			return nil, false, false, &Error{Code: EDUPLICATE, Field: "client_id", Message: "This client_id belongs to another note."}
 		}
+		// A retry sends what it sent before; anything else under the same
+		// client_id is a second note whose writer would believe it saved.
+		if prior.Text != in.Text || prior.Marking != in.Marking || prior.Amends != in.Amends {
+			return nil, false, false, &Error{Code: EMISMATCH, Field: "client_id",
+				Message: "A note with this client_id was saved with other text, marking or amends; a new note needs a new client_id."}
+		}
 		return prior, false, false, nil
 	}
 	// No default marking: a forgotten one must not publish a note to observers.

@@ -141,20 +141,37 @@ func TestService_PostNote(t *testing.T) {
 
 	t.Run("Retry", func(t *testing.T) {
 		b := l.before(t)
-		n, created, err := l.svc.PostNote(ctx, l.rapporteur, se.ID, conference.NoteInput{
-			ClientID: "seq-2", Text: "the same post, retried", Marking: conference.MarkingDelegations,
-		})
+		same := conference.NoteInput{ClientID: "seq-2", Text: "Note seq-2", Marking: conference.MarkingDelegations}
+		n, created, err := l.svc.PostNote(ctx, l.rapporteur, se.ID, same)
 		assertNoError(t, err)
 		if created || n.Seq != 2 || n.Text != "Note seq-2" {
 			t.Fatalf("retry: created=%v note=%+v, want the stored note 2", created, n)
 		}
 		// Spaces around the client id do not make a new one.
-		n, created, err = l.svc.PostNote(ctx, l.rapporteur, se.ID, conference.NoteInput{ClientID: " seq-2 ", Text: "x"})
+		same.ClientID = " seq-2 "
+		n, created, err = l.svc.PostNote(ctx, l.rapporteur, se.ID, same)
 		assertNoError(t, err)
 		if created || n.Seq != 2 {
 			t.Fatalf("retry with spaces: created=%v seq=%d", created, n.Seq)
 		}
 		l.assertUnchanged(t, b)
+	})
+
+	t.Run("RetryOfAnotherNote", func(t *testing.T) {
+		// A writer who reuses a client id for other words would believe
+		// them saved; the stored note is not what they sent.
+		for _, in := range []conference.NoteInput{
+			{ClientID: "seq-2", Text: "the same post, reworded", Marking: conference.MarkingDelegations},
+			{ClientID: "seq-2", Text: "Note seq-2", Marking: conference.MarkingAll},
+			{ClientID: "seq-2", Text: "Note seq-2", Marking: conference.MarkingDelegations, Amends: 1},
+		} {
+			b := l.before(t)
+			_, _, err := l.svc.PostNote(ctx, l.rapporteur, se.ID, in)
+			if e := assertCode(t, err, conference.EMISMATCH); e.Field != "client_id" {
+				t.Fatalf("%+v: Field=%q, want client_id", in, e.Field)
+			}
+			l.assertUnchanged(t, b)
+		}
 	})
 
 	t.Run("ClientIDOfAnother", func(t *testing.T) {
@@ -245,7 +262,7 @@ func TestService_PostNote(t *testing.T) {
 		assertCode(t, err, conference.ECONFLICT)
 		l.assertUnchanged(t, b)
 		// A retry of a note stored before the end is still acknowledged.
-		n, created, err := l.svc.PostNote(ctx, l.rapporteur, se.ID, conference.NoteInput{ClientID: "seq-3", Text: "x", Marking: conference.MarkingAll})
+		n, created, err := l.svc.PostNote(ctx, l.rapporteur, se.ID, conference.NoteInput{ClientID: "seq-3", Text: "Note seq-3", Marking: conference.MarkingDelegations})
 		assertNoError(t, err)
 		if created || n.Seq != 3 {
 			t.Fatalf("retry after the end: created=%v seq=%d", created, n.Seq)
@@ -487,7 +504,7 @@ func TestService_Notes_Load(t *testing.T) {
 	}
 	// The record goes on from where it was, and retries are still known.
 	rap := again.svcActor(t, l.rapporteur.ID)
-	n, created, err := again.svc.PostNote(ctx, rap, se.ID, conference.NoteInput{ClientID: "n2", Text: "retry"})
+	n, created, err := again.svc.PostNote(ctx, rap, se.ID, conference.NoteInput{ClientID: "n2", Text: "Note n2", Marking: conference.Markings[2]})
 	assertNoError(t, err)
 	if created || n.Seq != 3 {
 		t.Fatalf("retry after Load: created=%v seq=%d", created, n.Seq)

@@ -29,6 +29,8 @@ var statusOf = map[string]int{
 	problem.EUNSUPPORTEDMEDIA: http.StatusUnsupportedMediaType,
 	EPRECONDITIONFAILED:       http.StatusPreconditionFailed,
 	EPRECONDITIONREQUIRED:     http.StatusPreconditionRequired,
+	conference.EMISMATCH:      http.StatusUnprocessableEntity,
+	ERUNNING:                  http.StatusConflict,
 }
 
 // Problem is the shape of every error answer (RFC 9457 problem details).

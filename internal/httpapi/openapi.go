@@ -85,6 +85,9 @@ func (a *api) buildOpenAPI() map[string]any {
 			params = append(params, q.openAPI())
 		}
 		params = append(params, conditionalParams(r.method+" "+r.path)...)
+		if idempotent(r) {
+			params = append(params, idempotencyParam)
+		}
 		if len(params) > 0 {
 			op["parameters"] = params
 		}
@@ -237,6 +240,7 @@ func (sg *schemaGen) responses(r route) map[string]any {
 		addHeader(429, "RateLimit", rateLimitDoc)
 	}
 	conditionalAnswers(r, out, add)
+	documentIdempotency(r, add, out)
 	return out
 }
 
@@ -346,6 +350,10 @@ func errorExample(status int) Problem {
 	case http.StatusConflict:
 		p := problem.New(status, conference.ESTALE, "The action was updated by Secretariat at 08:00 UTC; review their change, then save again.")
 		p.Field = "version"
+		return p
+	case http.StatusUnprocessableEntity:
+		p := problem.New(status, conference.EMISMATCH, "This Idempotency-Key was used for a different request (method, path or body); send a new key for a new request.")
+		p.Field = IdempotencyKeyHeader
 		return p
 	case http.StatusPreconditionFailed:
 		p := problem.New(status, EPRECONDITIONFAILED, "The session was changed by someone else (version 4, you edited 3); review the current version and save again.")

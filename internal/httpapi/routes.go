@@ -152,6 +152,9 @@ func (a *api) register(e *gin.Engine) {
 			handlers = append(handlers, check)
 		}
 		handlers = append(handlers, a.requestQuery(r.method, r.path))
+		if idempotent(r) && a.cfg.Idempotency != nil {
+			handlers = append(handlers, a.idempotency)
+		}
 		handlers = append(handlers, r.handle)
 		e.Handle(r.method, r.path, handlers...)
 		// Go's server sends no body to a HEAD, so the GET's handlers answer

@@ -43,7 +43,10 @@ type Config struct {
 	// LoginLimitKeys bounds the accounts and the addresses the sign-in
 	// limiter remembers, each; 0 is DefaultLoginLimitKeys.
 	LoginLimitKeys int
-	Logger         *slog.Logger
+	// Idempotency keeps the answers that an Idempotency-Key replays; nil
+	// serves creates without them.
+	Idempotency conference.IdempotencyStore
+	Logger      *slog.Logger
 }
 
 type api struct {

@@ -26,8 +26,8 @@ type index struct {
 }
 
 // indexes are every index of the store: the core ones below, and those of
-// follow-up and the register, declared in their own files.
-var indexes = slices.Concat(coreIndexes, followupIndexes, registerIndexes)
+// follow-up, the register and the idempotent answers, declared in their own files.
+var indexes = slices.Concat(coreIndexes, followupIndexes, registerIndexes, idempotencyIndexes)
 
 // coreIndexes serve two purposes: the unique ones are the last guard of rules the
 // Service checks in memory (one account per address, gapless per-session

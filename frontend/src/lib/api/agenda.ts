@@ -10,7 +10,7 @@ export const listSessions = (meetingId: string, signal?: AbortSignal) =>
   list<Session>(`/meetings/${enc(meetingId)}/sessions`, { signal }).then((p) => p.items);
 export const getSession = (id: string, signal?: AbortSignal) => get<Session>(`/sessions/${enc(id)}`, signal);
 export const createSession = (meetingId: string, input: SessionInput) =>
-  request<Session>('POST', `/meetings/${enc(meetingId)}/sessions`, input);
+  request<Session>('POST', `/meetings/${enc(meetingId)}/sessions`, input, { idempotent: true });
 export const updateSession = (id: string, update: SessionUpdate) =>
   request<Session>('PATCH', `/sessions/${enc(id)}`, update);
 /** Removes a session as it was read: a session changed since is not removed (412). */

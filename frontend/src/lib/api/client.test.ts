@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   ApiError,
+  createAction,
   createSession,
   deleteSession,
   importCSV,
@@ -148,6 +149,31 @@ describe('request', () => {
       throw new TypeError('Failed to fetch');
     });
     await expect(request('GET', '/meetings')).rejects.toMatchObject({ status: 0, code: 'network' });
+  });
+
+  it('sends a create once more, with the same Idempotency-Key, when the network fails', async () => {
+    let calls = 0;
+    const f = mockFetch(async () => {
+      calls++;
+      if (calls === 1) throw new TypeError('Failed to fetch');
+      return json(201, { id: 'a1' });
+    });
+    await expect(createAction({ title: 'Share the template', owner: 'GB', due: '2015-06-30' })).resolves.toEqual({ id: 'a1' });
+    await createAction({ title: 'Another', owner: 'GB', due: '2015-06-30' });
+    const keys = f.mock.calls.map((c) => ((c as unknown as [string, RequestInit])[1].headers as Record<string, string>)['Idempotency-Key']);
+    expect(keys).toHaveLength(3);
+    expect(keys[0]).toMatch(/^[\x20-\x7e]{1,255}$/);
+    expect(keys[1]).toBe(keys[0]);
+    expect(keys[2]).not.toBe(keys[0]);
+  });
+
+  it('sends a read or an update once, without an Idempotency-Key', async () => {
+    const f = mockFetch(async () => {
+      throw new TypeError('Failed to fetch');
+    });
+    await expect(updateSession('s1', { version: 1 })).rejects.toMatchObject({ status: 0, code: 'network' });
+    expect(f).toHaveBeenCalledTimes(1);
+    expect((f.mock.calls[0] as unknown as [string, RequestInit])[1].headers).not.toHaveProperty('Idempotency-Key');
   });
 
   it('calls the unauthorized handler on 401, but not for sign-in or /me', async () => {

@@ -5,6 +5,7 @@
 // the field at fault.
 
 import type { Problem } from '../types';
+import { newClientId } from '../outbox';
 
 export const API_BASE = '/api/v1';
 
@@ -137,7 +138,16 @@ export interface RequestOptions {
   contentType?: string;
   /** The version the change was made on, sent as If-Match: the server refuses it (412) if the thing changed since. */
   ifMatch?: number;
+  /**
+   * A create that must not happen twice: the request carries a new Idempotency-Key, and when
+   * the network fails (the request may have reached the server) it is sent once more with the
+   * same key, which the server answers with the first answer rather than a second thing.
+   */
+  idempotent?: boolean;
 }
+
+/** How often an idempotent create is sent when the network fails. */
+const IDEMPOTENT_ATTEMPTS = 2;
 
 /** Sends one request to the API and decodes its JSON answer. */
 export async function request<T>(
@@ -158,12 +168,16 @@ export async function request<T>(
     headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
   }
-  let res: Response;
-  try {
-    res = await fetch(API_BASE + path, init);
-  } catch (err) {
-    if (err instanceof DOMException && err.name === 'AbortError') throw err;
-    throw new ApiError(0, 'network', 'Cannot reach the server. Check your connection and try again.');
+  if (opts.idempotent) headers['Idempotency-Key'] = newClientId();
+  let res: Response | undefined;
+  for (let attempt = 1; res === undefined; attempt++) {
+    try {
+      res = await fetch(API_BASE + path, init);
+    } catch (err) {
+      if (err instanceof DOMException && err.name === 'AbortError') throw err;
+      if (opts.idempotent && attempt < IDEMPOTENT_ATTEMPTS) continue;
+      throw new ApiError(0, 'network', 'Cannot reach the server. Check your connection and try again.');
+    }
   }
   if (!res.ok) {
     const error = await parseError(res);

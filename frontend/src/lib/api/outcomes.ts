@@ -5,9 +5,9 @@ import { enc, list, request } from './client';
 export const listOutcomes = (sessionId: string, signal?: AbortSignal) =>
   list<Outcome>(`/sessions/${enc(sessionId)}/outcomes`, { signal }).then((p) => p.items);
 export const createOutcome = (sessionId: string, input: OutcomeInput) =>
-  request<Outcome>('POST', `/sessions/${enc(sessionId)}/outcomes`, input);
+  request<Outcome>('POST', `/sessions/${enc(sessionId)}/outcomes`, input, { idempotent: true });
 export const promoteToOutcome = (sessionId: string, seq: number, input: OutcomeInput) =>
-  request<Outcome>('POST', `/sessions/${enc(sessionId)}/notes/${seq}/outcome`, input);
+  request<Outcome>('POST', `/sessions/${enc(sessionId)}/notes/${seq}/outcome`, input, { idempotent: true });
 export const updateOutcome = (id: string, update: Partial<OutcomeInput> & { status?: OutcomeStatus; version: number }) =>
   request<Outcome>('PATCH', `/outcomes/${enc(id)}`, update);
 export const signOff = (id: string) => request<Outcome>('POST', `/outcomes/${enc(id)}/sign-offs`);

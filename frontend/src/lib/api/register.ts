@@ -24,7 +24,7 @@ export const listRegister = (f: RegisterFilter = {}, signal?: AbortSignal) =>
 export const getEntry = (id: string, signal?: AbortSignal) => get<RegisterEntry>(`/register/${enc(id)}`, signal);
 // The form's draft goes as it is: a format or status not chosen is the
 // server's to refuse, naming the field.
-export const createEntry = (input: RegisterEntryDraft) => request<RegisterEntry>('POST', '/register', input);
+export const createEntry = (input: RegisterEntryDraft) => request<RegisterEntry>('POST', '/register', input, { idempotent: true });
 export const updateEntry = (id: string, update: RegisterEntryUpdate) =>
   request<RegisterEntry>('PATCH', `/register/${enc(id)}`, update);
 export const entryHistory = (id: string, signal?: AbortSignal) =>
@@ -66,6 +66,7 @@ export async function importCSV(file: Blob, dryRun: boolean): Promise<ImportRepo
   try {
     return await request<ImportReport>('POST', `/register.csv${dryRun ? '?dry_run=true' : ''}`, file, {
       contentType: 'text/csv',
+      idempotent: !dryRun,
       // A refused import reports its problems; it never signs the user out.
       quiet401: true,
     });

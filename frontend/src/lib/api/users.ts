@@ -13,5 +13,5 @@ export const setup = (input: SetupInput) => request<User>('POST', '/setup', inpu
 export const listUsers = (signal?: AbortSignal) => list<PublicUser>('/users', { signal }).then((p) => p.items);
 /** Full accounts: only for the secretariat. */
 export const listAccounts = (signal?: AbortSignal) => list<User>('/users', { signal }).then((p) => p.items);
-export const createUser = (input: UserInput) => request<User>('POST', '/users', input);
+export const createUser = (input: UserInput) => request<User>('POST', '/users', input, { idempotent: true });
 export const updateUser = (id: string, update: UserUpdate) => request<User>('PATCH', `/users/${enc(id)}`, update);
