@@ -217,7 +217,7 @@ func TestAPIProblemsAndHTTPDetails(t *testing.T) {
 		origin := apiHeader("Origin", public)
 		c := srv.client()
 		r := c.post(t, "/api/v1/login", map[string]string{"email": admin.Email, "password": admin.Password}, origin).want(t, http.StatusOK)
-		cookie := apiHeader("Cookie", "quintet_session="+apiLoginCookie(t, r).Value)
+		cookie := apiHeader("Cookie", "quintet_login="+apiLoginCookie(t, r).Value)
 		r = srv.client().post(t, "/api/v1/topics", map[string]string{"slug": "public-url", "title": "Public"}, cookie, origin).
 			want(t, http.StatusCreated)
 		var topic struct{ ID string }

@@ -152,7 +152,7 @@ func TestCLIAccounts(t *testing.T) {
 }
 
 // apiCookieHeader is the Cookie header of a client's login.
-func apiCookieHeader(c *apiClient) string { return "quintet_session=" + c.cookie() }
+func apiCookieHeader(c *apiClient) string { return "quintet_login=" + c.cookie() }
 
 // TestCLIHealthcheckWithoutServer: healthcheck fails when nothing listens.
 func TestCLIHealthcheckWithoutServer(t *testing.T) {

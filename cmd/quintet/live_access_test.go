@@ -25,7 +25,7 @@ func TestLiveOriginAllowList(t *testing.T) {
 	_, portStr, _ := net.SplitHostPort(strings.TrimPrefix(s.base, "http://"))
 	port, _ := strconv.Atoi(portStr)
 	otherPort := strconv.Itoa(port + 1)
-	cookie := "quintet_session=" + s.admin.Cookie
+	cookie := "quintet_login=" + s.admin.Cookie
 
 	cases := []struct {
 		name   string
@@ -47,7 +47,7 @@ func TestLiveOriginAllowList(t *testing.T) {
 		{"trailing path", http.Header{"Origin": {s.origin + "/"}, "Cookie": {cookie}}, http.StatusForbidden},
 		{"user info", http.Header{"Origin": {"http://admin@127.0.0.1:" + portStr}, "Cookie": {cookie}}, http.StatusForbidden},
 		{"not signed in", http.Header{"Origin": {s.origin}}, http.StatusUnauthorized},
-		{"expired cookie", http.Header{"Origin": {s.origin}, "Cookie": {"quintet_session=nope"}}, http.StatusUnauthorized},
+		{"expired cookie", http.Header{"Origin": {s.origin}, "Cookie": {"quintet_login=nope"}}, http.StatusUnauthorized},
 		{"token without origin", http.Header{"Authorization": {"Bearer " + token}}, http.StatusSwitchingProtocols},
 		{"token from another origin", http.Header{"Authorization": {"Bearer " + token}, "Origin": {"http://evil.example"}}, http.StatusForbidden},
 	}
@@ -148,7 +148,7 @@ func TestLiveRevocationClosesSockets(t *testing.T) {
 		t.Fatalf("the other user's socket got %+v", m)
 	}
 	// A revoked credential cannot open a new socket.
-	if _, status, _ := s.dialHeader(http.Header{"Origin": {s.origin}, "Cookie": {"quintet_session=" + leaving.Cookie}}); status != http.StatusUnauthorized {
+	if _, status, _ := s.dialHeader(http.Header{"Origin": {s.origin}, "Cookie": {"quintet_login=" + leaving.Cookie}}); status != http.StatusUnauthorized {
 		t.Fatalf("dial with a signed-out cookie answered %d, want 401", status)
 	}
 }
@@ -190,7 +190,7 @@ func TestLiveConnectionsPerAccountCapped(t *testing.T) {
 			t.Fatalf("refusal body %+v (%v), want code rate_limited and a message giving the limit", body, err)
 		}
 	}
-	cookie := http.Header{"Origin": {s.origin}, "Cookie": {"quintet_session=" + s.admin.Cookie}}
+	cookie := http.Header{"Origin": {s.origin}, "Cookie": {"quintet_login=" + s.admin.Cookie}}
 	refused(cookie)
 	refused(http.Header{"Authorization": {"Bearer " + token}})
 

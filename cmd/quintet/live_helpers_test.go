@@ -151,7 +151,7 @@ func (s *liveServer) dialHeader(h http.Header) (*websocket.Conn, int, error) {
 // dial connects as u, the way a browser on the allowed origin does.
 func (s *liveServer) dial(u *liveUser) *wsClient {
 	s.t.Helper()
-	h := http.Header{"Origin": {s.origin}, "Cookie": {"quintet_session=" + u.Cookie}}
+	h := http.Header{"Origin": {s.origin}, "Cookie": {"quintet_login=" + u.Cookie}}
 	ws, status, err := s.dialHeader(h)
 	if err != nil {
 		s.t.Fatalf("dial as %s: %v (status %d)", u.Email, err, status)

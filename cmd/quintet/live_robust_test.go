@@ -167,7 +167,7 @@ func TestLiveNoGoroutineLeak(t *testing.T) {
 	rap := s.addUser("rap", "", conference.RoleRapporteur)
 	sid := s.liveSession(rap)
 	s.postNote(rap, sid, "one", "a note to catch up on", conference.MarkingAll)
-	header := http.Header{"Origin": {s.origin}, "Cookie": {"quintet_session=" + s.admin.Cookie}}
+	header := http.Header{"Origin": {s.origin}, "Cookie": {"quintet_login=" + s.admin.Cookie}}
 	cycle := func(i int) {
 		ws, status, err := s.dialHeader(header)
 		if err != nil {

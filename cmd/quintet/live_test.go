@@ -187,7 +187,7 @@ func TestLiveResumeUnderRandomDisconnects(t *testing.T) {
 			defer wg.Done()
 			var last int64
 			for {
-				h := http.Header{"Origin": {s.origin}, "Cookie": {"quintet_session=" + r.u.Cookie}}
+				h := http.Header{"Origin": {s.origin}, "Cookie": {"quintet_login=" + r.u.Cookie}}
 				ws, status, err := s.dialHeader(h)
 				if err != nil {
 					t.Errorf("%s: dial: %v (status %d)", r.name, err, status)
@@ -266,7 +266,7 @@ func TestLiveResumeUnderRandomDisconnects(t *testing.T) {
 	}()
 	go func() { // rap2 over the socket, retrying every 50th post
 		defer posters.Done()
-		h := http.Header{"Origin": {s.origin}, "Cookie": {"quintet_session=" + rap2.Cookie}}
+		h := http.Header{"Origin": {s.origin}, "Cookie": {"quintet_login=" + rap2.Cookie}}
 		ws, _, err := s.dialHeader(h)
 		if err != nil {
 			t.Errorf("rap2: %v", err)

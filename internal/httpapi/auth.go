@@ -15,7 +15,7 @@ import (
 )
 
 // CookieName is the login cookie.
-const CookieName = "quintet_session"
+const CookieName = "quintet_login"
 
 const actorKey = "quintet.actor"
 

@@ -1,5 +1,5 @@
 // The one way the frontend talks to the server. Every call of lib/api/* goes
-// through request(): same-origin credentials (the quintet_session cookie), JSON in and
+// through request(): same-origin credentials (the quintet_login cookie), JSON in and
 // out, and errors (RFC 9457 problem details) turned into ApiError carrying the
 // server's code, detail and field, so that a view can show a message next to
 // the field at fault.
