@@ -494,7 +494,7 @@ func (h *Hub) Changed(ch conference.Change) {
 		}
 
 	case conference.Outcomes, conference.Actions:
-		h.followupChanged(ch) // followup.go
+		h.outcomeOrActionChanged(ch) // outcomes_actions.go
 
 	case conference.Logins, conference.Tokens:
 		if ch.Doc == nil { // a login ended or a token was deleted

@@ -23,8 +23,8 @@ const (
 	typeWithdrawn = "withdrawn"
 )
 
-// kindFollowup marks events without a catch-up: cursor.fresh passes them.
-const kindFollowup kind = 100
+// kindOutcomeOrAction marks events without a catch-up: cursor.fresh passes them.
+const kindOutcomeOrAction kind = 100
 
 type outcomeMsg struct {
 	Type    string                  `json:"type"`
@@ -47,14 +47,14 @@ type withdrawnMsg struct {
 	ID      string `json:"id"`
 }
 
-// followupChanged publishes an outcome or action change. Neither is ever
+// outcomeOrActionChanged publishes an outcome or action change. Neither is ever
 // deleted, so a change without a document has nothing to say.
-func (h *Hub) followupChanged(ch conference.Change) {
+func (h *Hub) outcomeOrActionChanged(ch conference.Change) {
 	switch doc := ch.Doc.(type) {
 	case *conference.Outcome:
 		if doc != nil && doc.MeetingID != "" {
 			old, _ := ch.Old.(*conference.Outcome)
-			publishFollowup(h, doc, old, doc.MeetingID, doc.SessionID, typeOutcome, doc.ID, doc.Version, h.src.OutcomeView,
+			publishOutcomeOrAction(h, doc, old, doc.MeetingID, doc.SessionID, typeOutcome, doc.ID, doc.Version, h.src.OutcomeView,
 				func(channel string, v *conference.OutcomeView) any {
 					return outcomeMsg{Type: typeOutcome, Channel: channel, Outcome: v}
 				})
@@ -62,7 +62,7 @@ func (h *Hub) followupChanged(ch conference.Change) {
 	case *conference.Action:
 		if doc != nil && doc.MeetingID != "" {
 			old, _ := ch.Old.(*conference.Action)
-			publishFollowup(h, doc, old, doc.MeetingID, doc.SessionID, typeAction, doc.ID, doc.Version, h.src.ActionView,
+			publishOutcomeOrAction(h, doc, old, doc.MeetingID, doc.SessionID, typeAction, doc.ID, doc.Version, h.src.ActionView,
 				func(channel string, v *conference.Action) any {
 					return actionMsg{Type: typeAction, Channel: channel, Action: v}
 				})
@@ -70,14 +70,14 @@ func (h *Hub) followupChanged(ch conference.Change) {
 	}
 }
 
-// publishFollowup queues one outcome or action change to its meeting's
+// publishOutcomeOrAction queues one outcome or action change to its meeting's
 // channel: for each clearance level, the view that level reads (message
 // makes its message), or "withdrawn" where that level could read old but
 // not doc, or nothing.
-func publishFollowup[D, V any](h *Hub, doc, old *D, meetingID, sessionID, kind, id string, version int64,
+func publishOutcomeOrAction[D, V any](h *Hub, doc, old *D, meetingID, sessionID, kind, id string, version int64,
 	view func(*D, conference.Marking) *V, message func(channel string, v *V) any) {
 	channel := meetingChannel(meetingID)
-	ev := &event{kind: kindFollowup, id: id, version: version, insiders: h.src.SessionInsiders(sessionID)}
+	ev := &event{kind: kindOutcomeOrAction, id: id, version: version, insiders: h.src.SessionInsiders(sessionID)}
 	for l, c := range conference.Markings {
 		if v := view(doc, c); v != nil {
 			ev.data[l] = encode(message(channel, v))
