@@ -199,9 +199,9 @@ func TestIdempotentCreates(t *testing.T) {
 		if e.Code != "idempotency_mismatch" || e.Field != "client_id" {
 			t.Fatalf("error=%+v, want idempotency_mismatch on client_id", e)
 		}
-		var page struct{ Notes []struct{ Text string } }
+		var page struct{ Items []struct{ Text string } }
 		rap.get(t, path).want(t, http.StatusOK).decode(t, &page)
-		if got := page.Notes[len(page.Notes)-1].Text; got != "Agreed to share the template." {
+		if got := page.Items[len(page.Items)-1].Text; got != "Agreed to share the template." {
 			t.Fatalf("last note=%q after a refused reuse; stored %s", got, apiClip(n.Body))
 		}
 	})

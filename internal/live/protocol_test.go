@@ -172,8 +172,13 @@ func TestClientIDsAreGlobal(t *testing.T) {
 	if m := post(rap, liveID, "First wording", conference.MarkingAll); m.Type != typeAck || !m.Created || m.Seq != 1 {
 		t.Fatalf("first post: %+v", m)
 	}
-	if m := post(rap, liveID, "Second wording", conference.MarkingHeads); m.Type != typeAck || m.Created || m.Seq != 1 {
-		t.Fatalf("reuse with another text: %+v, want the ack of seq 1, not created", m)
+	// A client_id names one note: a retry with other text or marking is a
+	// different note sent under a used key, refused as REST refuses it.
+	if m := post(rap, liveID, "Second wording", conference.MarkingHeads); m.Type != typeError || m.Code != conference.EMISMATCH || m.Field != "client_id" {
+		t.Fatalf("reuse with another text: %+v, want an idempotency_mismatch error on client_id", m)
+	}
+	if m := post(rap, liveID, "First wording", conference.MarkingAll); m.Type != typeAck || m.Created || m.Seq != 1 {
+		t.Fatalf("the same note again: %+v, want the ack of seq 1, not created", m)
 	}
 	notes, last, _ := f.svc.Notes(context.Background(), f.users["admin"], liveID, 0)
 	if last != 1 || notes[0].Text != "First wording" || notes[0].Marking != conference.MarkingAll {
