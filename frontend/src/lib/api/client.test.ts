@@ -122,7 +122,12 @@ describe('request', () => {
 
   it('counts a failed If-Match as a conflict, keeping the current entity', async () => {
     const current = { id: 's1', version: 4 };
-    mockFetch(json(412, { error: { code: 'precondition_failed', message: 'changed', field: 'version', current } }));
+    mockFetch(
+      new Response(
+        JSON.stringify({ type: 'urn:quintet:problem:precondition_failed', title: 'Precondition Failed', status: 412, detail: 'changed', code: 'precondition_failed', field: 'version', current }),
+        { status: 412, headers: { 'Content-Type': 'application/problem+json' } },
+      ),
+    );
     const err = await deleteSession('s1', 3).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect((err as ApiError).isConflict).toBe(true);
