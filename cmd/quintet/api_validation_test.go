@@ -208,7 +208,13 @@ func (s *apiSpec) check(method, path string, r *apiResponse) (string, []string) 
 		return "no such path in the document", s.checkBody(apiUnroutedSchema, r)
 	}
 	pathItem := s.doc["paths"].(map[string]any)[template].(map[string]any)
-	op, ok := pathItem[strings.ToLower(method)].(map[string]any)
+	// HEAD is every GET's, documented once as the GET (RFC 9110 9.3.2): its
+	// answer is the GET's, without the body.
+	documented := method
+	if method == http.MethodHead {
+		documented = http.MethodGet
+	}
+	op, ok := pathItem[strings.ToLower(documented)].(map[string]any)
 	if !ok {
 		where := "no " + method + " " + template + " in the document"
 		if r.Status != http.StatusMethodNotAllowed {
@@ -217,7 +223,7 @@ func (s *apiSpec) check(method, path string, r *apiResponse) (string, []string) 
 		return where, s.checkBody(apiUnroutedSchema, r)
 	}
 	name, _ := op["operationId"].(string)
-	opPtr := "#/paths/" + apiPointerToken(template) + "/" + strings.ToLower(method)
+	opPtr := "#/paths/" + apiPointerToken(template) + "/" + strings.ToLower(documented)
 	responses, _ := op["responses"].(map[string]any)
 	status := fmt.Sprint(r.Status)
 	resp, ok := responses[status].(map[string]any)
@@ -325,7 +331,8 @@ func TestAPICheck(t *testing.T) {
 		t.Fatal(err)
 	}
 	jsonType := http.Header{"Content-Type": {"application/json; charset=utf-8"}}
-	errBody := `{"error":{"code":"not_found","message":"No such API route."}}`
+	problemType := http.Header{"Content-Type": {"application/problem+json"}}
+	errBody := `{"type":"urn:quintet:problem:not_found","title":"Not found","status":404,"detail":"No such API route.","code":"not_found"}`
 	for _, tc := range []struct {
 		name, method, path string
 		status             int
@@ -352,14 +359,14 @@ func TestAPICheck(t *testing.T) {
 		{"a time that is not one", "GET", "/api/v1/me", 200, jsonType,
 			`{"user":{"id":"u1","email":"a@example.org","name":"A","roles":["admin"],"disabled":false,"created_at":"yesterday","updated_at":"2014-07-07T09:00:00Z"},"clearance":"heads"}`,
 			[]string{"at /user/created_at:", "date-time", "[schema #/components/schemas/User/properties/created_at/format]"}},
-		{"an unknown path answered 404", "GET", "/api/v1/nowhere", 404, jsonType, errBody, nil},
+		{"an unknown path answered 404", "GET", "/api/v1/nowhere", 404, problemType, errBody, nil},
 		{"an unknown path answered otherwise", "GET", "/api/v1/nowhere", 200, jsonType, `{}`,
 			[]string{"no such path in the document", "want 404"}},
-		{"a method the path does not take", "PUT", "/healthz", 405, jsonType, errBody, nil},
+		{"a method the path does not take", "PUT", "/healthz", 405, problemType, errBody, nil},
 		{"that method answered otherwise", "PUT", "/healthz", 200, jsonType, `{}`, []string{"no PUT /healthz in the document", "want 405"}},
 		{"a literal segment wins over a parameter", "GET", "/api/v1/actions/board", 200, jsonType, `[]`,
 			[]string{"(getActionsBoard)", "at the body:"}},
-		{"a parameter takes any segment", "GET", "/api/v1/actions/a3f9/unknown", 404, jsonType, errBody, nil},
+		{"a parameter takes any segment", "GET", "/api/v1/actions/a3f9/unknown", 404, problemType, errBody, nil},
 		{"the web app is not checked", "GET", "/sessions/x", 200, http.Header{"Content-Type": {"text/html"}}, "<html>", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -256,7 +256,7 @@ var otherSuccesses = map[string]map[int]string{
 // asks, by route: the second shape's type.
 var replyShapes = map[string]any{
 	// The secretariat reads the accounts; everyone else the directory.
-	"GET " + v1 + "/users": []conference.PublicUser{},
+	"GET " + v1 + "/users": listPage[conference.PublicUser]{},
 }
 
 // replySchema is the schema of a route's success answer: reply's, or
@@ -267,6 +267,15 @@ func (sg *schemaGen) replySchema(key string, reply any) map[string]any {
 		return sg.schema(reflect.TypeOf(reply))
 	}
 	a, b := reflect.TypeOf(reply), reflect.TypeOf(alt)
+	if ia, ok := a.FieldByName("Items"); ok && a.Kind() == reflect.Struct {
+		// A page of either shape: the page as it is, its items item by item.
+		ib, _ := b.FieldByName("Items")
+		return map[string]any{"type": "object", "additionalProperties": false, "required": []string{"items"},
+			"properties": map[string]any{
+				"items":       map[string]any{"type": "array", "items": map[string]any{"oneOf": []any{sg.schema(ia.Type.Elem()), sg.schema(ib.Type.Elem())}}},
+				"next_cursor": map[string]any{"type": "string", "description": "Where the next page starts; absent on the last page."},
+			}}
+	}
 	if a.Kind() == reflect.Slice && b.Kind() == reflect.Slice {
 		// Item by item: an empty list is of both shapes, which oneOf refuses.
 		return map[string]any{"type": "array", "items": map[string]any{"oneOf": []any{sg.schema(a.Elem()), sg.schema(b.Elem())}}}
