@@ -114,8 +114,8 @@ func (p cursorPos) encode() string {
 func readList(c *gin.Context) (listRequest, error) {
 	spec := lists[c.Request.Method+" "+c.FullPath()]
 	r := listRequest{limit: spec.def, sort: defaultSort(spec)}
-	if c.Request.URL.RawQuery == "" {
-		return r, nil // the common case, read at no cost
+	if !queryNames(c.Request.URL.RawQuery, "limit", "sort", "cursor") {
+		return r, nil // the common case, read without parsing the query
 	}
 	if s := strings.TrimSpace(c.Query("limit")); s != "" {
 		n, err := strconv.Atoi(s)

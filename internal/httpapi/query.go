@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"fmt"
+	"net/url"
 	"slices"
 	"sort"
 	"strings"
@@ -140,28 +141,11 @@ func (a *api) requestQuery(method, path string) gin.HandlerFunc {
 		takes = "it takes " + strings.Join(known, ", ")
 	}
 	return func(c *gin.Context) {
-		if c.Request.URL.RawQuery == "" {
+		if plainQueryFits(c.Request.URL.RawQuery, declared) {
 			c.Next()
 			return
 		}
-		vals := c.Request.URL.Query()
-		names := make([]string, 0, len(vals))
-		for name := range vals {
-			names = append(names, name)
-		}
-		sort.Strings(names)
-		var bad []conference.FieldError
-		for _, name := range names {
-			p, ok := declared[name]
-			switch {
-			case !ok:
-				bad = append(bad, conference.FieldError{Field: name,
-					Message: fmt.Sprintf("unknown query parameter %q (%s)", name, takes)})
-			case !p.repeatable && len(vals[name]) > 1:
-				bad = append(bad, conference.FieldError{Field: name,
-					Message: fmt.Sprintf("%s is given %d times; it takes one value", name, len(vals[name]))})
-			}
-		}
+		bad := queryFaults(c.Request.URL.Query(), declared, takes)
 		if len(bad) == 0 {
 			c.Next()
 			return
@@ -169,6 +153,75 @@ func (a *api) requestQuery(method, path string) gin.HandlerFunc {
 		a.writeError(c, &conference.Error{Code: conference.EINVALID, Field: bad[0].Field,
 			Message: bad[0].Message, Fields: bad})
 	}
+}
+
+// queryFaults names, in order, each parameter of vals the route does not
+// declare or that repeats though it takes one value.
+func queryFaults(vals url.Values, declared map[string]queryParameter, takes string) []conference.FieldError {
+	names := make([]string, 0, len(vals))
+	for name := range vals {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	var bad []conference.FieldError
+	for _, name := range names {
+		p, ok := declared[name]
+		switch {
+		case !ok:
+			bad = append(bad, conference.FieldError{Field: name,
+				Message: fmt.Sprintf("unknown query parameter %q (%s)", name, takes)})
+		case !p.repeatable && len(vals[name]) > 1:
+			bad = append(bad, conference.FieldError{Field: name,
+				Message: fmt.Sprintf("%s is given %d times; it takes one value", name, len(vals[name]))})
+		}
+	}
+	return bad
+}
+
+// plainQueryFits reports, without parsing the query into a map, that every
+// parameter of raw is declared and no single-valued one repeats. It is the
+// common path of every list and filter request, so it allocates nothing; a
+// query with escapes or a semicolon, or one that does not fit, is left to
+// the full parse, which also names what is wrong.
+func plainQueryFits(raw string, declared map[string]queryParameter) bool {
+	if strings.ContainsAny(raw, "%+;") {
+		return false
+	}
+	var once [8]string // the single-valued names seen so far; a longer query takes the full parse
+	n := 0
+	for len(raw) > 0 {
+		var part string
+		part, raw, _ = strings.Cut(raw, "&")
+		if part == "" {
+			continue // "a=1&&b=2": the full parse skips the empty part too
+		}
+		name, _, _ := strings.Cut(part, "=")
+		p, ok := declared[name]
+		switch {
+		case !ok, !p.repeatable && slices.Contains(once[:n], name), n == len(once):
+			return false
+		case !p.repeatable:
+			once[n] = name
+			n++
+		}
+	}
+	return true
+}
+
+// queryNames reports whether raw may name one of names, without parsing it:
+// a query with escapes may, for "li%6Dit" is limit.
+func queryNames(raw string, names ...string) bool {
+	if strings.ContainsAny(raw, "%+;") {
+		return true
+	}
+	for len(raw) > 0 {
+		var part string
+		part, raw, _ = strings.Cut(raw, "&")
+		if name, _, _ := strings.Cut(part, "="); slices.Contains(names, name) {
+			return true
+		}
+	}
+	return false
 }
 
 // schema is the parameter's JSON Schema in the OpenAPI document.
