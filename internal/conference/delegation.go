@@ -103,28 +103,11 @@ func (s *Service) UpdateDelegation(ctx context.Context, actor *User, code string
 	if err := s.requireAgendaEditor(actor); err != nil {
 		return nil, err
 	}
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
-	old, err := s.Delegation(ctx, actor, code)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkVersion("delegation", upd.Version, old.Version, old); err != nil {
-		return nil, err
-	}
-	d := *old
-	d.Version++
-	setIf(&d.Name, upd.Name)
-	if upd.Agencies != nil {
-		d.Agencies = nonNil(*upd.Agencies)
-	}
-	if err := d.Validate(); err != nil {
-		return nil, err
-	}
-	if err := s.replace(ctx, Delegations, d.Code, &d); err != nil {
-		return nil, err
-	}
-	return &d, nil
+	get := func() (*Delegation, error) { return s.Delegation(ctx, actor, code) }
+	return edit(ctx, s, Delegations, "delegation", upd.Version, get, func(d *Delegation) {
+		setIf(&d.Name, upd.Name)
+		setList(&d.Agencies, upd.Agencies)
+	}, nil)
 }
 
 // ---- the calendar feed ----

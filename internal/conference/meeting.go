@@ -206,53 +206,30 @@ func (s *Service) UpdateMeeting(ctx context.Context, actor *User, id string, upd
 	if err := s.requireAgendaEditor(actor); err != nil {
 		return nil, err
 	}
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
-	old, err := s.Meeting(ctx, actor, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkVersion("meeting", upd.Version, old.Version, old); err != nil {
-		return nil, err
-	}
-	m := *old
-	m.Version++
-	setIf(&m.Title, upd.Title)
-	setIf(&m.Host, upd.Host)
-	setIf(&m.City, upd.City)
-	setIf(&m.Venue, upd.Venue)
-	setIf(&m.TimeZone, upd.TimeZone)
-	setIf(&m.StartDate, upd.StartDate)
-	setIf(&m.EndDate, upd.EndDate)
-	setIf(&m.Status, upd.Status)
-	if upd.Delegations != nil {
-		m.Delegations = nonNil(*upd.Delegations)
-	}
-	if upd.Topics != nil {
-		m.Topics = nonNil(*upd.Topics)
-	}
-	if err := m.Validate(); err != nil {
-		return nil, err
-	}
-	s.read(func(st *state) {
-		if err = st.checkMeetingRefs(&m); err != nil {
-			return
+	get := func() (*Meeting, error) { return s.Meeting(ctx, actor, id) }
+	return edit(ctx, s, Meetings, "meeting", upd.Version, get, func(m *Meeting) {
+		setIf(&m.Title, upd.Title)
+		setIf(&m.Host, upd.Host)
+		setIf(&m.City, upd.City)
+		setIf(&m.Venue, upd.Venue)
+		setIf(&m.TimeZone, upd.TimeZone)
+		setIf(&m.StartDate, upd.StartDate)
+		setIf(&m.EndDate, upd.EndDate)
+		setIf(&m.Status, upd.Status)
+		setList(&m.Delegations, upd.Delegations)
+		setList(&m.Topics, upd.Topics)
+	}, func(st *state, m *Meeting) error {
+		if err := st.checkMeetingRefs(m); err != nil {
+			return err
 		}
 		from, until := m.Span()
 		for _, se := range st.sessionsByMeeting[m.ID] {
 			if se.Start.Before(from) || se.End.After(until) {
-				err = Invalid("start_date", "session %q would fall outside the meeting's new dates; move it first", se.Title)
-				return
+				return Invalid("start_date", "session %q would fall outside the meeting's new dates; move it first", se.Title)
 			}
 		}
+		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	if err := s.replace(ctx, Meetings, m.ID, &m); err != nil {
-		return nil, err
-	}
-	return &m, nil
 }
 
 func (s *Service) requireAgendaEditor(actor *User) error {

@@ -337,6 +337,14 @@ func setTrimmed(dst *string, v *string) {
 	}
 }
 
+// setList sets *dst to a copy of v, unless v is nil: how an update applies a
+// list it was given.
+func setList[T any](dst *[]T, v *[]T) {
+	if v != nil {
+		*dst = nonNil(*v)
+	}
+}
+
 // nonNil returns a copy of xs, never nil: stored values must not share
 // memory with what a caller may change afterwards.
 func nonNil[T any](xs []T) []T {

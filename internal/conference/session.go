@@ -191,43 +191,20 @@ func (s *Service) UpdateSession(ctx context.Context, actor *User, id string, upd
 	if err := s.requireAgendaEditor(actor); err != nil {
 		return nil, err
 	}
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
-	old, err := s.Session(ctx, actor, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkVersion("session", upd.Version, old.Version, old); err != nil {
-		return nil, err
-	}
-	se := *old
-	setTrimmed(&se.Title, upd.Title)
-	if upd.Start != nil {
-		se.Start = utcMillis(*upd.Start)
-	}
-	if upd.End != nil {
-		se.End = utcMillis(*upd.End)
-	}
-	setIf(&se.Room, upd.Room)
-	setIf(&se.Chair, upd.Chair)
-	if upd.Rapporteurs != nil {
-		se.Rapporteurs = nonNil(*upd.Rapporteurs)
-	}
-	if upd.Topics != nil {
-		se.Topics = nonNil(*upd.Topics)
-	}
-	se.Version++
-	if err := se.Validate(); err != nil {
-		return nil, err
-	}
-	s.read(func(st *state) { err = st.checkSessionRefs(&se) })
-	if err != nil {
-		return nil, err
-	}
-	if err := s.replace(ctx, Sessions, se.ID, &se); err != nil {
-		return nil, err
-	}
-	return &se, nil
+	get := func() (*Session, error) { return s.Session(ctx, actor, id) }
+	return edit(ctx, s, Sessions, "session", upd.Version, get, func(se *Session) {
+		setTrimmed(&se.Title, upd.Title)
+		if upd.Start != nil {
+			se.Start = utcMillis(*upd.Start)
+		}
+		if upd.End != nil {
+			se.End = utcMillis(*upd.End)
+		}
+		setIf(&se.Room, upd.Room)
+		setIf(&se.Chair, upd.Chair)
+		setList(&se.Rapporteurs, upd.Rapporteurs)
+		setList(&se.Topics, upd.Topics)
+	}, (*state).checkSessionRefs)
 }
 
 // DeleteSession removes a session from the agenda. Only a session that never

@@ -111,29 +111,6 @@ func newDocument(c Collection) any {
 	panic("conference: unknown collection " + string(c))
 }
 
-// versionOf returns the version of a versioned document.
-func versionOf(doc any) (int64, bool) {
-	switch d := doc.(type) {
-	case *Session:
-		return d.Version, true
-	case *Outcome:
-		return d.Version, true
-	case *Action:
-		return d.Version, true
-	case *RegisterEntry:
-		return d.Version, true
-	case *Meeting:
-		return d.Version, true
-	case *Topic:
-		return d.Version, true
-	case *Delegation:
-		return d.Version, true
-	case *User:
-		return d.Version, true
-	}
-	return 0, false
-}
-
 // BatchStore is a Store that writes many documents in few round trips. The
 // Service uses it for bulk writes when the Store has it, and writes one
 // document at a time otherwise.

@@ -78,7 +78,9 @@ func (s *Service) CreateTopic(ctx context.Context, actor *User, t Topic) (*Topic
 	}
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	if err := s.checkSlugFree(t.ID, t.Slug); err != nil {
+	var err error
+	s.read(func(st *state) { err = st.checkSlugFree(&t) })
+	if err != nil {
 		return nil, err
 	}
 	if err := s.insert(ctx, Topics, t.ID, &t); err != nil {
@@ -87,17 +89,11 @@ func (s *Service) CreateTopic(ctx context.Context, actor *User, t Topic) (*Topic
 	return &t, nil
 }
 
-func (s *Service) checkSlugFree(id, slug string) error {
-	var taken bool
-	s.read(func(st *state) {
-		for _, other := range st.topics {
-			if other.Slug == slug && other.ID != id {
-				taken = true
-			}
+func (st *state) checkSlugFree(t *Topic) error {
+	for _, other := range st.topics {
+		if other.Slug == t.Slug && other.ID != t.ID {
+			return &Error{Code: EDUPLICATE, Field: "slug", Message: "A topic with slug " + t.Slug + " already exists."}
 		}
-	})
-	if taken {
-		return &Error{Code: EDUPLICATE, Field: "slug", Message: "A topic with slug " + slug + " already exists."}
 	}
 	return nil
 }
@@ -115,28 +111,10 @@ func (s *Service) UpdateTopic(ctx context.Context, actor *User, id string, upd T
 	if err := s.requireAgendaEditor(actor); err != nil {
 		return nil, err
 	}
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
-	old, err := s.Topic(ctx, actor, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkVersion("topic", upd.Version, old.Version, old); err != nil {
-		return nil, err
-	}
-	t := *old
-	t.Version++
-	setIf(&t.Slug, upd.Slug)
-	setIf(&t.Title, upd.Title)
-	setIf(&t.Description, upd.Description)
-	if err := t.Validate(); err != nil {
-		return nil, err
-	}
-	if err := s.checkSlugFree(t.ID, t.Slug); err != nil {
-		return nil, err
-	}
-	if err := s.replace(ctx, Topics, t.ID, &t); err != nil {
-		return nil, err
-	}
-	return &t, nil
+	get := func() (*Topic, error) { return s.Topic(ctx, actor, id) }
+	return edit(ctx, s, Topics, "topic", upd.Version, get, func(t *Topic) {
+		setIf(&t.Slug, upd.Slug)
+		setIf(&t.Title, upd.Title)
+		setIf(&t.Description, upd.Description)
+	}, (*state).checkSlugFree)
 }
