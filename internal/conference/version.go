@@ -63,13 +63,8 @@ type editable[T any] interface {
 	*T
 	versioned
 	Validate() error
-	key() string // its id in its collection
+	keyed
 }
-
-func (m *Meeting) key() string    { return m.ID }
-func (t *Topic) key() string      { return t.ID }
-func (d *Delegation) key() string { return d.Code }
-func (se *Session) key() string   { return se.ID }
 
 // edit is one editor's change of one document of c, under writeMu: get reads
 // it as the editor may, nextVersion refuses a stale seen version, change sets
