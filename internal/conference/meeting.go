@@ -233,11 +233,5 @@ func (s *Service) UpdateMeeting(ctx context.Context, actor *User, id string, upd
 }
 
 func (s *Service) requireAgendaEditor(actor *User) error {
-	if err := requireActor(actor); err != nil {
-		return err
-	}
-	if !actor.MayEditAgenda() {
-		return Errorf(EFORBIDDEN, "Only the secretariat may change the agenda.")
-	}
-	return nil
+	return requireMay(actor, actor.MayEditAgenda, "Only the secretariat may change the agenda.")
 }

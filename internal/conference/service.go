@@ -300,6 +300,18 @@ func requireActor(actor *User) error {
 	return nil
 }
 
+// requireMay lets a signed-in actor on when may, one of the actor's May
+// rules (access.go), allows it; refused is the answer otherwise.
+func requireMay(actor *User, may func() bool, refused string) error {
+	if err := requireActor(actor); err != nil {
+		return err
+	}
+	if !may() {
+		return Errorf(EFORBIDDEN, "%s", refused)
+	}
+	return nil
+}
+
 // Empty reports whether the working set holds no meeting, delegation or
 // topic: a first start.
 func (s *Service) Empty() bool {

@@ -310,11 +310,5 @@ func (s *Service) UpdateUser(ctx context.Context, actor *User, id string, upd Us
 }
 
 func (s *Service) requireUserManager(actor *User) error {
-	if err := requireActor(actor); err != nil {
-		return err
-	}
-	if !actor.MayManageUsers() {
-		return Errorf(EFORBIDDEN, "Only the secretariat may manage accounts.")
-	}
-	return nil
+	return requireMay(actor, actor.MayManageUsers, "Only the secretariat may manage accounts.")
 }
