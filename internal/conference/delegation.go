@@ -99,15 +99,15 @@ type DelegationUpdate struct {
 	Version  *int64    `json:"version"`
 }
 
+// apply sets the fields upd gives on d.
+func (upd DelegationUpdate) apply(d *Delegation) {
+	setIf(&d.Name, upd.Name)
+	setList(&d.Agencies, upd.Agencies)
+}
+
 func (s *Service) UpdateDelegation(ctx context.Context, actor *User, code string, upd DelegationUpdate) (*Delegation, error) {
-	if err := s.requireAgendaEditor(actor); err != nil {
-		return nil, err
-	}
 	get := func() (*Delegation, error) { return s.Delegation(ctx, actor, code) }
-	return edit(ctx, s, Delegations, "delegation", upd.Version, get, func(d *Delegation) {
-		setIf(&d.Name, upd.Name)
-		setList(&d.Agencies, upd.Agencies)
-	}, nil)
+	return edit(ctx, s, s.requireAgendaEditor(actor), Delegations, "delegation", upd.Version, get, upd.apply, nil)
 }
 
 // ---- the calendar feed ----

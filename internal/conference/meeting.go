@@ -202,34 +202,38 @@ type MeetingUpdate struct {
 	Version     *int64         `json:"version"`
 }
 
+// apply sets the fields upd gives on m.
+func (upd MeetingUpdate) apply(m *Meeting) {
+	setIf(&m.Title, upd.Title)
+	setIf(&m.Host, upd.Host)
+	setIf(&m.City, upd.City)
+	setIf(&m.Venue, upd.Venue)
+	setIf(&m.TimeZone, upd.TimeZone)
+	setIf(&m.StartDate, upd.StartDate)
+	setIf(&m.EndDate, upd.EndDate)
+	setIf(&m.Status, upd.Status)
+	setList(&m.Delegations, upd.Delegations)
+	setList(&m.Topics, upd.Topics)
+}
+
 func (s *Service) UpdateMeeting(ctx context.Context, actor *User, id string, upd MeetingUpdate) (*Meeting, error) {
-	if err := s.requireAgendaEditor(actor); err != nil {
-		return nil, err
-	}
 	get := func() (*Meeting, error) { return s.Meeting(ctx, actor, id) }
-	return edit(ctx, s, Meetings, "meeting", upd.Version, get, func(m *Meeting) {
-		setIf(&m.Title, upd.Title)
-		setIf(&m.Host, upd.Host)
-		setIf(&m.City, upd.City)
-		setIf(&m.Venue, upd.Venue)
-		setIf(&m.TimeZone, upd.TimeZone)
-		setIf(&m.StartDate, upd.StartDate)
-		setIf(&m.EndDate, upd.EndDate)
-		setIf(&m.Status, upd.Status)
-		setList(&m.Delegations, upd.Delegations)
-		setList(&m.Topics, upd.Topics)
-	}, func(st *state, m *Meeting) error {
-		if err := st.checkMeetingRefs(m); err != nil {
-			return err
+	return edit(ctx, s, s.requireAgendaEditor(actor), Meetings, "meeting", upd.Version, get, upd.apply, (*state).checkMeetingEdit)
+}
+
+// checkMeetingEdit is checkMeetingRefs for an edited meeting, which must
+// also still hold its sessions within its dates.
+func (st *state) checkMeetingEdit(m *Meeting) error {
+	if err := st.checkMeetingRefs(m); err != nil {
+		return err
+	}
+	from, until := m.Span()
+	for _, se := range st.sessionsByMeeting[m.ID] {
+		if se.Start.Before(from) || se.End.After(until) {
+			return Invalid("start_date", "session %q would fall outside the meeting's new dates; move it first", se.Title)
 		}
-		from, until := m.Span()
-		for _, se := range st.sessionsByMeeting[m.ID] {
-			if se.Start.Before(from) || se.End.After(until) {
-				return Invalid("start_date", "session %q would fall outside the meeting's new dates; move it first", se.Title)
-			}
-		}
-		return nil
-	})
+	}
+	return nil
 }
 
 func (s *Service) requireAgendaEditor(actor *User) error {

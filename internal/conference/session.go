@@ -187,24 +187,24 @@ type SessionUpdate struct {
 	Version     *int64     `json:"version"`
 }
 
-func (s *Service) UpdateSession(ctx context.Context, actor *User, id string, upd SessionUpdate) (*Session, error) {
-	if err := s.requireAgendaEditor(actor); err != nil {
-		return nil, err
+// apply sets the fields upd gives on se.
+func (upd SessionUpdate) apply(se *Session) {
+	setTrimmed(&se.Title, upd.Title)
+	if upd.Start != nil {
+		se.Start = utcMillis(*upd.Start)
 	}
+	if upd.End != nil {
+		se.End = utcMillis(*upd.End)
+	}
+	setIf(&se.Room, upd.Room)
+	setIf(&se.Chair, upd.Chair)
+	setList(&se.Rapporteurs, upd.Rapporteurs)
+	setList(&se.Topics, upd.Topics)
+}
+
+func (s *Service) UpdateSession(ctx context.Context, actor *User, id string, upd SessionUpdate) (*Session, error) {
 	get := func() (*Session, error) { return s.Session(ctx, actor, id) }
-	return edit(ctx, s, Sessions, "session", upd.Version, get, func(se *Session) {
-		setTrimmed(&se.Title, upd.Title)
-		if upd.Start != nil {
-			se.Start = utcMillis(*upd.Start)
-		}
-		if upd.End != nil {
-			se.End = utcMillis(*upd.End)
-		}
-		setIf(&se.Room, upd.Room)
-		setIf(&se.Chair, upd.Chair)
-		setList(&se.Rapporteurs, upd.Rapporteurs)
-		setList(&se.Topics, upd.Topics)
-	}, (*state).checkSessionRefs)
+	return edit(ctx, s, s.requireAgendaEditor(actor), Sessions, "session", upd.Version, get, upd.apply, (*state).checkSessionRefs)
 }
 
 // DeleteSession removes a session from the agenda. Only a session that never

@@ -107,14 +107,14 @@ type TopicUpdate struct {
 	Version     *int64  `json:"version"`
 }
 
+// apply sets the fields upd gives on t.
+func (upd TopicUpdate) apply(t *Topic) {
+	setIf(&t.Slug, upd.Slug)
+	setIf(&t.Title, upd.Title)
+	setIf(&t.Description, upd.Description)
+}
+
 func (s *Service) UpdateTopic(ctx context.Context, actor *User, id string, upd TopicUpdate) (*Topic, error) {
-	if err := s.requireAgendaEditor(actor); err != nil {
-		return nil, err
-	}
 	get := func() (*Topic, error) { return s.Topic(ctx, actor, id) }
-	return edit(ctx, s, Topics, "topic", upd.Version, get, func(t *Topic) {
-		setIf(&t.Slug, upd.Slug)
-		setIf(&t.Title, upd.Title)
-		setIf(&t.Description, upd.Description)
-	}, (*state).checkSlugFree)
+	return edit(ctx, s, s.requireAgendaEditor(actor), Topics, "topic", upd.Version, get, upd.apply, (*state).checkSlugFree)
 }

@@ -66,13 +66,17 @@ type editable[T any] interface {
 	keyed
 }
 
-// edit is one editor's change of one document of c, under writeMu: get reads
+// edit is one editor's change of one document of c. allowed is the editor's
+// permission, nil or the refusal. Under writeMu, get reads
 // it as the editor may, nextVersion refuses a stale seen version, change sets
 // the fields on the copy, Validate and then check (when not
 // nil: references to the rest of the working set) judge the result, and what
 // passes is stored and returned.
-func edit[T any, P editable[T]](ctx context.Context, s *Service, c Collection, what string, seen *int64,
+func edit[T any, P editable[T]](ctx context.Context, s *Service, allowed error, c Collection, what string, seen *int64,
 	get func() (*T, error), change func(v *T), check func(st *state, v *T) error) (*T, error) {
+	if allowed != nil {
+		return nil, allowed
+	}
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	old, err := get()
