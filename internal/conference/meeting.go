@@ -129,9 +129,6 @@ func (s *Service) Meeting(ctx context.Context, actor *User, id string) (*Meeting
 }
 
 func (s *Service) CreateMeeting(ctx context.Context, actor *User, m Meeting) (*Meeting, error) {
-	if err := s.requireAgendaEditor(actor); err != nil {
-		return nil, err
-	}
 	if m.ID == "" {
 		m.ID = s.NewID()
 	}
@@ -141,26 +138,16 @@ func (s *Service) CreateMeeting(ctx context.Context, actor *User, m Meeting) (*M
 	m.Delegations = nonNil(m.Delegations)
 	m.Topics = nonNil(m.Topics)
 	m.Version = 1
-	if err := m.Validate(); err != nil {
-		return nil, err
+	return create(ctx, s, s.requireAgendaEditor(actor), Meetings, &m, (*state).checkNewMeeting)
+}
+
+// checkNewMeeting is checkMeetingRefs for a meeting not stored yet, whose id
+// must be free.
+func (st *state) checkNewMeeting(m *Meeting) error {
+	if st.meetings[m.ID] != nil {
+		return Errorf(EDUPLICATE, "Meeting %s already exists.", m.ID)
 	}
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
-	var err error
-	s.read(func(st *state) {
-		if st.meetings[m.ID] != nil {
-			err = Errorf(EDUPLICATE, "Meeting %s already exists.", m.ID)
-			return
-		}
-		err = st.checkMeetingRefs(&m)
-	})
-	if err != nil {
-		return nil, err
-	}
-	if err := s.insert(ctx, Meetings, m.ID, &m); err != nil {
-		return nil, err
-	}
-	return &m, nil
+	return st.checkMeetingRefs(m)
 }
 
 func (st *state) checkMeetingRefs(m *Meeting) error {

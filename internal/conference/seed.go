@@ -64,11 +64,7 @@ func seedEach[T any, P editable[T]](ctx context.Context, s *Service, c Collectio
 	for i := range docs {
 		v := docs[i]
 		prepare(&v)
-		err := P(&v).Validate()
-		if err == nil && check != nil {
-			s.read(func(st *state) { err = check(st, &v) })
-		}
-		if err != nil {
+		if err := judge[T, P](s, &v, check); err != nil {
 			return added, fmt.Errorf("seed %s %s: %w", what, P(&v).key(), err)
 		}
 		n, err := s.seedOne(ctx, c, P(&v).key(), &v)

@@ -112,9 +112,6 @@ type SessionInput struct {
 }
 
 func (s *Service) CreateSession(ctx context.Context, actor *User, meetingID string, in SessionInput) (*Session, error) {
-	if err := s.requireAgendaEditor(actor); err != nil {
-		return nil, err
-	}
 	se := Session{
 		ID:          s.NewID(),
 		MeetingID:   meetingID,
@@ -128,20 +125,7 @@ func (s *Service) CreateSession(ctx context.Context, actor *User, meetingID stri
 		Status:      SessionScheduled,
 		Version:     1,
 	}
-	if err := se.Validate(); err != nil {
-		return nil, err
-	}
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
-	var err error
-	s.read(func(st *state) { err = st.checkSessionRefs(&se) })
-	if err != nil {
-		return nil, err
-	}
-	if err := s.insert(ctx, Sessions, se.ID, &se); err != nil {
-		return nil, err
-	}
-	return &se, nil
+	return create(ctx, s, s.requireAgendaEditor(actor), Sessions, &se, (*state).checkSessionRefs)
 }
 
 func (st *state) checkSessionRefs(se *Session) error {

@@ -65,28 +65,12 @@ func (st *state) topicByIDOrSlug(key string) *Topic {
 }
 
 func (s *Service) CreateTopic(ctx context.Context, actor *User, t Topic) (*Topic, error) {
-	if err := s.requireAgendaEditor(actor); err != nil {
-		return nil, err
-	}
 	if t.ID == "" {
 		t.ID = s.NewID()
 	}
 	t.Slug = strings.TrimSpace(t.Slug)
 	t.Version = 1
-	if err := t.Validate(); err != nil {
-		return nil, err
-	}
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
-	var err error
-	s.read(func(st *state) { err = st.checkSlugFree(&t) })
-	if err != nil {
-		return nil, err
-	}
-	if err := s.insert(ctx, Topics, t.ID, &t); err != nil {
-		return nil, err
-	}
-	return &t, nil
+	return create(ctx, s, s.requireAgendaEditor(actor), Topics, &t, (*state).checkSlugFree)
 }
 
 func (st *state) checkSlugFree(t *Topic) error {

@@ -88,14 +88,8 @@ func edit[T any, P editable[T]](ctx context.Context, s *Service, allowed error, 
 		return nil, err
 	}
 	change(v)
-	if err := P(v).Validate(); err != nil {
+	if err := judge[T, P](s, v, check); err != nil {
 		return nil, err
-	}
-	if check != nil {
-		s.read(func(st *state) { err = check(st, v) })
-		if err != nil {
-			return nil, err
-		}
 	}
 	if err := s.replace(ctx, c, P(v).key(), v); err != nil {
 		return nil, err
@@ -131,4 +125,37 @@ func defaultEach[T any, P interface {
 	for i := range docs {
 		defaultVersion(P(&docs[i]))
 	}
+}
+
+// create stores v, a new document of c, judged as edit judges a change:
+// allowed is the creator's permission, nil or the refusal; Validate and check
+// (when not nil) run under writeMu.
+func create[T any, P editable[T]](ctx context.Context, s *Service, allowed error, c Collection, v *T,
+	check func(st *state, v *T) error) (*T, error) {
+	if allowed != nil {
+		return nil, allowed
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	if err := judge[T, P](s, v, check); err != nil {
+		return nil, err
+	}
+	if err := s.insert(ctx, c, P(v).key(), v); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// judge checks a document about to be stored: on its own (Validate), then,
+// when check is not nil, against the working set.
+func judge[T any, P editable[T]](s *Service, v *T, check func(st *state, v *T) error) error {
+	if err := P(v).Validate(); err != nil {
+		return err
+	}
+	if check == nil {
+		return nil
+	}
+	var err error
+	s.read(func(st *state) { err = check(st, v) })
+	return err
 }
