@@ -58,23 +58,6 @@ func (b *apiBuffer) String() string {
 	return b.buf.String()
 }
 
-// apiDataDir returns a fresh data directory for the embedded store: under
-// t.TempDir() when the store's socket path fits there, or else under a short
-// directory of /tmp (as storetest does).
-func apiDataDir(t testing.TB) string {
-	t.Helper()
-	d := filepath.Join(t.TempDir(), "data")
-	if _, err := embedded.SocketPath(d); err == nil {
-		return d
-	}
-	short, err := os.MkdirTemp("/tmp", "qt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(short) })
-	return filepath.Join(short, "data")
-}
-
 // apiEnv is the environment a command under test sees: the given settings
 // over port 0 and dataDir, and nothing from the test process's environment
 // (a QUINTET_MONGODB_URI there must not redirect the tests).
@@ -543,7 +526,7 @@ func newAPIFixture(t testing.TB, extra map[string]string) *apiFixture {
 // starts the server on that data directory.
 func startAPIServerWithAdmin(t testing.TB, extra map[string]string) (*apiServer, *apiAccount) {
 	t.Helper()
-	dir := apiDataDir(t)
+	dir := storetest.DataDir(t)
 	admin := &apiAccount{Email: "secretariat@example.org", Name: "Secretariat", Password: apiPassword("admin"), Roles: []string{"admin"}}
 	mustAPICLI(t, dir, extra, admin.Password+"\n", "user", "add", "--email", admin.Email, "--name", admin.Name, "--role", "admin")
 	return startAPIServer(t, dir, extra), admin

@@ -51,7 +51,7 @@ func startLiveServer(t testing.TB) *liveServer {
 // standard output: for accounts and tokens made on the command line.
 func startLiveServerWith(t testing.TB, before func(cli func(stdin string, args ...string) string)) *liveServer {
 	t.Helper()
-	dir := apiDataDir(t)
+	dir := storetest.DataDir(t)
 	// The live tests wait for events of the info log.
 	extra := map[string]string{"QUINTET_LOG_LEVEL": "info"}
 	mustAPICLI(t, dir, extra, testPassword+"\n", "user", "add", "--email", "admin@example.org", "--name", "Secretariat", "--role", "admin")

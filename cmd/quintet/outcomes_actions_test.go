@@ -33,7 +33,7 @@ var (
 // demo passwords it printed.
 func fuStartServer(t *testing.T) *fuServer {
 	t.Helper()
-	s := &fuServer{apiServer: startAPIServer(t, apiDataDir(t), nil, "--demo"), passwords: map[string]string{}}
+	s := &fuServer{apiServer: startAPIServer(t, storetest.DataDir(t), nil, "--demo"), passwords: map[string]string{}}
 	for _, m := range fuDemoLine.FindAllStringSubmatch(s.Stdout.String(), -1) {
 		s.passwords[m[1]] = m[2]
 	}

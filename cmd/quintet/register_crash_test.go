@@ -102,7 +102,7 @@ type crashFixture struct {
 
 func newCrashFixture(t *testing.T) *crashFixture {
 	t.Helper()
-	f := &crashFixture{dir: apiDataDir(t)}
+	f := &crashFixture{dir: storetest.DataDir(t)}
 	f.admin = &apiAccount{Email: "secretariat@example.org", Name: "Secretariat", Password: apiPassword("admin")}
 	mustAPICLI(t, f.dir, nil, f.admin.Password+"\n", "user", "add", "--email", f.admin.Email, "--name", f.admin.Name, "--role", "admin")
 	f.start(t)

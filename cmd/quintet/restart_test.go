@@ -12,7 +12,7 @@ import (
 // TestRestartKeepsState: whatever the service served before a restart, it
 // serves the same after it, read by every GET route of the API.
 func TestRestartKeepsState(t *testing.T) {
-	dir := apiDataDir(t)
+	dir := storetest.DataDir(t)
 	admin := &apiAccount{Email: "secretariat@example.org", Name: "Secretariat", Password: apiPassword("admin")}
 	mustAPICLI(t, dir, nil, admin.Password+"\n", "user", "add", "--email", admin.Email, "--name", admin.Name, "--role", "admin")
 	token := strings.TrimSpace(mustAPICLI(t, dir, nil, "", "token", "create", "--email", admin.Email, "--name", "restart test"))
