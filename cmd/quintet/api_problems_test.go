@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/quintet-ag/quintet/internal/storetest"
 )
 
 // TestAPIProblemsAndHTTPDetails walks the HTTP conventions an integrator

@@ -2,12 +2,13 @@ package main
 
 import (
 	"context"
-	"net"
 	"net/http"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/quintet-ag/quintet/internal/storetest"
 )
 
 // TestCLIAccounts walks an operator through the account commands: open

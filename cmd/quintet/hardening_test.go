@@ -16,6 +16,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/quintet-ag/quintet/internal/storetest"
 )
 
 // A flood of sign-ins with distinct e-mails fills the limiter's table; an

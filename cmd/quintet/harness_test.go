@@ -12,11 +12,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
-	"os"
-	"path/filepath"
 	"reflect"
 	"regexp"
 	"slices"
@@ -25,8 +24,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/quintet-ag/quintet/internal/embedded"
 	"github.com/quintet-ag/quintet/internal/httpapi"
+	"github.com/quintet-ag/quintet/internal/storetest"
 )
 
 // apiBuffer collects what a running command writes, safely for the
@@ -56,6 +55,16 @@ func (b *apiBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// apiSortedKeys is the sorted union of the maps' keys.
+func apiSortedKeys[V any](ms ...map[string]V) []string {
+	var out []string
+	for _, m := range ms {
+		out = slices.AppendSeq(out, maps.Keys(m))
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // apiEnv is the environment a command under test sees: the given settings

@@ -774,19 +774,7 @@ func apiDiff(a, b any) string {
 				out = append(out, fmt.Sprintf("%s: %v → %v", path, a, b))
 				return
 			}
-			keys := map[string]bool{}
-			for k := range av {
-				keys[k] = true
-			}
-			for k := range bv {
-				keys[k] = true
-			}
-			sorted := make([]string, 0, len(keys))
-			for k := range keys {
-				sorted = append(sorted, k)
-			}
-			sort.Strings(sorted)
-			for _, k := range sorted {
+			for _, k := range apiSortedKeys(av, bv) {
 				walk(path+"."+k, av[k], bv[k])
 			}
 		case []any:

@@ -11,6 +11,7 @@ import (
 
 	"github.com/quintet-ag/quintet/internal/conference"
 	"github.com/quintet-ag/quintet/internal/livetest"
+	"github.com/quintet-ag/quintet/internal/storetest"
 )
 
 // These helpers run the real server through run(), on the embedded store in a

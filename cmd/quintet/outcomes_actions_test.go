@@ -17,6 +17,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/quintet-ag/quintet/internal/storetest"
 )
 
 // fuServer is `quintet serve --demo` on port 0 with its demo passwords.

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/quintet-ag/quintet/internal/storetest"
 )
 
 // crashImportRows is the size of the imports these tests interrupt: enough
