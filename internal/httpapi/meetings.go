@@ -29,7 +29,7 @@ func (h *meetingAPI) routes() []route {
 		{method: "GET", path: v1 + "/meetings", summary: "List meetings, most recent first", access: signedIn, reply: listPage[*conference.Meeting]{}, status: 200, handle: h.list},
 		{method: "POST", path: v1 + "/meetings", summary: "Create a meeting", access: admin, body: conference.Meeting{}, reply: conference.Meeting{}, status: 201, handle: bodyCall(h, 201, h.svc.CreateMeeting), self: v1 + "/meetings/:id"},
 		{method: "GET", path: v1 + "/meetings/:id", summary: "Read a meeting", access: signedIn, reply: conference.Meeting{}, status: 200, handle: paramCall(h, 200, "id", h.svc.Meeting)},
-		{method: "PATCH", path: v1 + "/meetings/:id", summary: "Change a meeting", access: admin, body: conference.MeetingUpdate{}, reply: conference.Meeting{}, status: 200, handle: versionedUpdate(h, "id", func(in *conference.MeetingUpdate) **int64 { return &in.Version }, h.svc.UpdateMeeting)},
+		{method: "PATCH", path: v1 + "/meetings/:id", summary: "Change a meeting", access: admin, body: conference.MeetingUpdate{}, reply: conference.Meeting{}, status: 200, handle: versionedCall(h, 200, "id", func(in *conference.MeetingUpdate) **int64 { return &in.Version }, h.svc.UpdateMeeting)},
 		{method: "GET", path: v1 + "/meetings/:id/record.html", summary: "The meeting record as a printable page: sessions, agreed outcomes with sign-offs, actions", access: signedIn, status: 200, handle: h.recordHTML},
 		{method: "GET", path: v1 + "/meetings/:id/record.md", summary: "The meeting record as Markdown", access: signedIn, status: 200, handle: h.recordMarkdown},
 	}
