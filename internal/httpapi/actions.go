@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"net/http"
@@ -132,30 +131,8 @@ func (h *actionAPI) csv(c *gin.Context) {
 		h.writeError(c, err)
 		return
 	}
-	u := actor(c)
-	actions, err := h.svc.Actions(c, u, f)
-	if err != nil {
-		h.writeError(c, err)
-		return
-	}
-	topics, err := h.svc.Topics(c, u)
-	if err != nil {
-		h.writeError(c, err)
-		return
-	}
-	titles := make(map[string]string, len(topics))
-	for _, t := range topics {
-		titles[t.ID] = t.Title
-	}
-	// Whole, not streamed: its hash is the ETag that lets a spreadsheet's
-	// refresh skip an unchanged list.
-	var buf bytes.Buffer
-	if err := export.WriteActionsCSV(&buf, actions, titles); err != nil {
-		h.writeError(c, err)
-		return
-	}
-	c.Header("Content-Disposition", `attachment; filename="actions.csv"`)
-	writeConditional(c, "text/csv; charset=utf-8", buf.Bytes())
+	actions, err := h.svc.Actions(c, actor(c), f)
+	writeCSV(c, h, "actions.csv", actions, err, h.svc.Topics, func(t *conference.Topic) string { return t.Title }, export.WriteActionsCSV)
 }
 
 func (h *actionAPI) progress(c *gin.Context) {

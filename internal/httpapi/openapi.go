@@ -200,30 +200,14 @@ func (sg *schemaGen) responses(r route) map[string]any {
 		add(status, why)
 	}
 	for status, hs := range responseHeaders[key] {
-		resp, ok := out[itoa(status)].(map[string]any)
-		if !ok {
-			continue
+		if h := answerHeaders(out, itoa(status)); h != nil {
+			for name, d := range hs {
+				h[name] = d
+			}
 		}
-		h, _ := resp["headers"].(map[string]any)
-		if h == nil {
-			h = map[string]any{}
-		}
-		for name, d := range hs {
-			h[name] = d
-		}
-		resp["headers"] = h
 	}
 	addHeader := func(status int, name string, d map[string]any) {
-		resp, ok := out[itoa(status)].(map[string]any)
-		if !ok {
-			return
-		}
-		h, _ := resp["headers"].(map[string]any)
-		if h == nil {
-			h = map[string]any{}
-			resp["headers"] = h
-		}
-		if h[name] == nil {
+		if h := answerHeaders(out, itoa(status)); h != nil && h[name] == nil {
 			h[name] = d
 		}
 	}
@@ -324,6 +308,22 @@ var errorAlternatives = map[string]map[int]any{
 // an example, by route and status.
 var errorBodies = map[string]map[int]any{
 	"GET /healthz": {503: healthReply{Status: "degraded", Store: "unavailable"}},
+}
+
+// answerHeaders are the documented headers of the answer with status in a
+// route's responses out, made empty when it has none yet; nil when the
+// route has no such answer.
+func answerHeaders(out map[string]any, status string) map[string]any {
+	resp, ok := out[status].(map[string]any)
+	if !ok {
+		return nil
+	}
+	h, _ := resp["headers"].(map[string]any)
+	if h == nil {
+		h = map[string]any{}
+		resp["headers"] = h
+	}
+	return h
 }
 
 func docHeader(typ, description string) map[string]any {

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -217,28 +216,8 @@ func (h *registerAPI) exportCSV(c *gin.Context) {
 		h.writeError(c, err)
 		return
 	}
-	u := actor(c)
-	entries, err := h.allEntries(c, u, f)
-	if err != nil {
-		h.writeError(c, err)
-		return
-	}
-	topics, err := h.svc.Topics(c, u)
-	if err != nil {
-		h.writeError(c, err)
-		return
-	}
-	slugs := make(map[string]string, len(topics))
-	for _, t := range topics {
-		slugs[t.ID] = t.Slug
-	}
-	var buf bytes.Buffer
-	if err := export.WriteRegisterCSV(&buf, entries, slugs); err != nil {
-		h.writeError(c, err)
-		return
-	}
-	c.Header("Content-Disposition", `attachment; filename="register.csv"`)
-	writeConditional(c, "text/csv; charset=utf-8", buf.Bytes())
+	entries, err := h.allEntries(c, actor(c), f)
+	writeCSV(c, h, "register.csv", entries, err, h.svc.Topics, func(t *conference.Topic) string { return t.Slug }, export.WriteRegisterCSV)
 }
 
 // ImportRefusal is the answer to an import that was refused: the problem,
