@@ -87,8 +87,10 @@ async function tour(page: Page, role: Role, vp: ViewportName): Promise<void> {
   if (role.rapporteur) {
     const note = page.getByTestId('note').first();
     for (const tool of ['Action', 'Outcome', 'Register links']) {
-      await withPanel(page, at(`live session, the note's ${tool} panel`), note.getByRole('button', { name: new RegExp(`^${tool}`) }),
-        note.getByTestId('note-panel').getByRole('button', { name: 'Close' }));
+      await withPanel(page, at(`live session, the note's ${tool} panel`), note.getByRole('button', { name: new RegExp(`^${tool}`) }));
+      // Esc closes a note's panel, from wherever the focus is in it.
+      await page.keyboard.press('Escape');
+      await expect(note.getByTestId('note-panel')).toHaveCount(0);
     }
     const toggle = page.getByTestId('console-outcomes-toggle');
     await withPanel(page, at("live session, the console's outcomes"), toggle, toggle);
