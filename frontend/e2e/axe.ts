@@ -32,12 +32,12 @@ async function shapeOf(page: Page): Promise<string> {
   const shape = await page.evaluate(() => {
     const kept = /^(role|type|class|aria-.*|tabindex|href|alt|title|for|id|data-invalid|disabled)$/;
     const walk = (el: Element): string => {
-      const attrs = [...el.attributes]
+      const attrs = Array.from(el.attributes)
         .filter((a) => kept.test(a.name))
         .map((a) => (a.name === 'id' || a.name === 'href' || a.name === 'for' ? a.name : `${a.name}=${a.value}`))
         .join(' ');
-      const text = [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent?.trim()) ? 'T' : '';
-      return `<${el.tagName} ${attrs}${text}>${[...el.children].map(walk).join('')}`;
+      const text = Array.from(el.childNodes).some((n) => n.nodeType === Node.TEXT_NODE && n.textContent?.trim()) ? 'T' : '';
+      return `<${el.tagName} ${attrs}${text}>${Array.from(el.children).map(walk).join('')}`;
     };
     return `${window.innerWidth}x${window.innerHeight}${walk(document.body)}`;
   });
