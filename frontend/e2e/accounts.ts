@@ -13,3 +13,5 @@ export interface Account {
 export const ADMIN: Account = { email: 'admin@example.org', name: 'Secretariat' };
 export const DELEGATE_CA: Account = { email: 'delegate.ca@example.org', name: 'Claire Tremblay' };
 export const RAPPORTEUR: Account = { email: 'rapporteur@example.org', name: 'Ruth Abernethy' };
+/** Made by the specs that need one (ensureAccount), not by server.sh. */
+export const FOLLOWUP_NZ: Account = { email: 'followup.nz@example.org', name: 'Aroha Ngata' };

@@ -70,3 +70,64 @@ export async function endSession(sessionId: string): Promise<void> {
   await rap.post(`/api/v1/sessions/${sessionId}/end`);
   await rap.dispose();
 }
+
+export const TOPIC = 'building-international-capability';
+
+/** What the tours of every page (a11y.spec.ts, focus.spec.ts) show. */
+export interface TourData {
+  /** A live session of the test rapporteur's, with two notes. */
+  sessionId: string;
+  /** An action owned by New Zealand, promoted from the session's second note. */
+  actionId: string;
+  /** A register entry of New Zealand's on TOPIC. */
+  entryId: string;
+  /** A word of the entry's summary, to search for. */
+  word: string;
+}
+
+/** Makes the data of a tour; followup is a New Zealand follow-up account that exists. */
+export async function tourData(followup: Account): Promise<TourData> {
+  const sessionId = await rapporteurSession({
+    title: `Tour session ${Date.now().toString(36)}`,
+    start: '2014-07-11T09:00:00+01:00',
+    end: '2014-07-11T09:45:00+01:00',
+    room: 'Room 4',
+  });
+  const rap = await apiAs(RAPPORTEUR);
+  expect((await rap.post(`/api/v1/sessions/${sessionId}/start`)).status()).toBe(200);
+  for (const text of ['The chair opened the session.', 'New Zealand to host a workshop on electronic evidence.']) {
+    const note = await rap.post(`/api/v1/sessions/${sessionId}/notes`, {
+      data: { client_id: crypto.randomUUID(), text, marking: 'all' },
+    });
+    expect(note.status()).toBe(201);
+  }
+  const action = await rap.post(`/api/v1/sessions/${sessionId}/notes/2/action`, {
+    data: { owner: 'NZ', due: '2015-06-30', title: `Host a workshop on electronic evidence ${Date.now().toString(36)}` },
+  });
+  expect(action.status()).toBe(201);
+  const actionId = ((await action.json()) as { id: string }).id;
+  await rap.dispose();
+
+  const nz = await apiAs(followup);
+  const word = `Kaikoura${Date.now().toString(36)}`;
+  const entry = await nz.post('/api/v1/register', {
+    data: {
+      title: `Workshop on electronic evidence ${Date.now().toString(36)}`,
+      summary: `A workshop for prosecutors held at ${word}.`,
+      lead_delegation: 'NZ',
+      lead_agency: 'Crown Law',
+      partner_delegations: ['AU'],
+      audiences: ['prosecutors', 'judiciary'],
+      format: 'training',
+      status: 'completed',
+      start_date: '2014-11-03',
+      end_date: '2014-11-04',
+      topics: [TOPIC],
+      references: [],
+    },
+  });
+  expect(entry.status(), `add the register entry: ${await entry.text()}`).toBe(201);
+  const entryId = ((await entry.json()) as { id: string }).id;
+  await nz.dispose();
+  return { sessionId, actionId, entryId, word };
+}

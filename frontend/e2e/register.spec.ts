@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext } from '@playwright/test';
-import { ADMIN, type Account } from './accounts';
+import { ADMIN, FOLLOWUP_NZ } from './accounts';
 import { apiAs, ensureAccount } from './api';
 import { contextFor, uniqueTitle, watchConsole } from './helpers';
 
@@ -13,7 +13,6 @@ import { contextFor, uniqueTitle, watchConsole } from './helpers';
 // secretariat and the follow-up team would: the web app has no form to add
 // an action from scratch (actions come from notes, by their rapporteurs).
 
-const FOLLOWUP_NZ: Account = { email: 'followup.nz@example.org', name: 'Aroha Ngata' };
 const TOPIC = 'building-international-capability';
 
 /** The judiciary count of topic × NZ, as the coverage API says now. */

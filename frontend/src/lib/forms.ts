@@ -27,18 +27,43 @@ export function messageOf(err: unknown): string {
   return 'Something went wrong. Please try again.';
 }
 
-/**
- * Sorts an error into FormErrors. `aliases` maps a field the server names to
- * the field the form shows it on (say "start" → "day" when start is entered
- * as a day and a time).
- */
-export function toFormErrors(err: unknown, known: readonly string[], aliases: Record<string, string> = {}): FormErrors {
-  const message = messageOf(err);
-  if (err instanceof ApiError && err.field) {
-    const field = aliases[err.field] ?? err.field;
-    if (known.includes(field)) return { form: '', fields: { [field]: message } };
+/** The field errors of a problem answer: its `fields` list, else its one `field`. */
+function fieldsOf(err: ApiError): { field: string; message: string }[] {
+  const listed = (err.body as { fields?: unknown } | undefined)?.fields;
+  if (Array.isArray(listed)) {
+    const ok = listed.filter(
+      (f): f is { field: string; message: string } =>
+        typeof f?.field === 'string' && f.field !== '' && typeof f?.message === 'string',
+    );
+    if (ok.length) return ok;
   }
-  return { form: message, fields: {} };
+  return err.field ? [{ field: err.field, message: err.message }] : [];
+}
+
+/** A field the server names → the field the form shows it on; a table, or a rule. */
+export type FieldAliases = Record<string, string> | ((field: string) => string);
+
+/**
+ * Sorts an error into FormErrors: each field the server names goes next to
+ * that field, the rest to the whole form. `aliases` maps a field the server
+ * names to the field the form shows it on (say "start" → "day" when start is
+ * entered as a day and a time).
+ */
+export function toFormErrors(err: unknown, known: readonly string[], aliases: FieldAliases = {}): FormErrors {
+  const alias = typeof aliases === 'function' ? aliases : (f: string) => aliases[f] ?? f;
+  const message = messageOf(err);
+  if (!(err instanceof ApiError)) return { form: message, fields: {} };
+  const errors = noErrors();
+  const elsewhere: string[] = [];
+  for (const f of fieldsOf(err)) {
+    const field = alias(f.field);
+    const text = f.message || message;
+    if (known.includes(field) && !errors.fields[field]) errors.fields[field] = text;
+    else elsewhere.push(text);
+  }
+  if (!Object.keys(errors.fields).length) return { form: message, fields: {} };
+  errors.form = elsewhere.join(' ');
+  return errors;
 }
 
 /** The text to announce in a form's live region. */

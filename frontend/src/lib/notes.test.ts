@@ -8,20 +8,9 @@ import {
   noteLength,
   noteTimes,
 } from './notes';
-import type { Note } from './types';
+import { note } from './live/fakes';
 
-const n = (seq: number, amends?: number): Note => ({
-  id: `n${seq}`,
-  session_id: 's',
-  meeting_id: 'm',
-  seq,
-  client_id: `c${seq}`,
-  author: 'u',
-  text: 't',
-  marking: 'delegations',
-  created_at: '2014-07-09T09:42:00Z',
-  ...(amends ? { amends } : {}),
-});
+const n = (seq: number, amends?: number) => note(seq, amends ? { amends } : {});
 
 describe('markings', () => {
   it('never defaults to all', () => {

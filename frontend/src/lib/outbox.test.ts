@@ -52,6 +52,14 @@ function makeOutbox(storage: StorageLike | null, poster: FakePoster, extra: Part
   });
 }
 
+/** An outbox on fresh storage whose poster is offline: what is added waits. */
+function offlineOutbox() {
+  const storage = new MemoryStorage();
+  const poster = new FakePoster();
+  poster.connected = false;
+  return { storage, poster, box: makeOutbox(storage, poster) };
+}
+
 function stored(storage: MemoryStorage): OutboxEntry[] {
   return JSON.parse(storage.getItem(outboxKey('u1', 's1')) ?? '[]');
 }
@@ -75,10 +83,7 @@ describe('Outbox', () => {
   });
 
   it('keeps notes written offline and sends them, in order, with their first client ids, when ready', async () => {
-    const storage = new MemoryStorage();
-    const poster = new FakePoster();
-    poster.connected = false;
-    const box = makeOutbox(storage, poster);
+    const { poster, box } = offlineOutbox();
     box.add({ text: 'one', marking: 'delegations' });
     box.add({ text: 'two', marking: 'all' });
     box.add({ text: 'three', marking: 'heads', amends: 4 });
@@ -94,10 +99,7 @@ describe('Outbox', () => {
   });
 
   it('survives a page reload: a new outbox on the same storage replays the same client ids', async () => {
-    const storage = new MemoryStorage();
-    const offline = new FakePoster();
-    offline.connected = false;
-    const first = makeOutbox(storage, offline);
+    const { storage, box: first } = offlineOutbox();
     first.add({ text: 'one', marking: 'delegations' });
     first.add({ text: 'two', marking: 'delegations' });
     await settle();

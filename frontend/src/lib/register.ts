@@ -59,6 +59,9 @@ export const SEARCH_KIND_LABELS: Record<SearchKind, string> = {
   action: 'Actions',
 };
 /** The audiences, formats and statuses as a select's options, in order. */
+/** "1 entry", "3 entries". */
+export const entryCount = (n: number) => `${n} entr${n === 1 ? 'y' : 'ies'}`;
+
 export const AUDIENCE_OPTIONS = AUDIENCES.map((a) => ({ value: a, label: AUDIENCE_LABELS[a] }));
 export const FORMAT_OPTIONS = FORMATS.map((f) => ({ value: f, label: FORMAT_LABELS[f] }));
 export const STATUS_OPTIONS = ENTRY_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s] }));

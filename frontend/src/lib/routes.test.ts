@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { href, parseHash } from './routes';
+import { href, hrefOf, parseHash } from './routes';
 
 describe('parseHash', () => {
   it.each([
@@ -21,5 +21,18 @@ describe('parseHash', () => {
 
   it('round-trips href', () => {
     expect(parseHash(href('meetings', 'a/b c'))).toEqual({ name: 'meeting', id: 'a/b c' });
+  });
+});
+
+describe('hrefOf', () => {
+  it.each([
+    [{ kind: 'register', id: 'e1' }, '#/register/e1'],
+    [{ kind: 'topic', id: 'privacy' }, '#/topics/privacy'],
+    [{ kind: 'action', id: 'a1' }, '#/actions/a1'],
+    [{ kind: 'session', id: 's1', meeting_id: 'london-2014' }, '#/meetings/london-2014'],
+    [{ kind: 'note', id: 'n1', session_id: 's1' }, '#/sessions/s1/record'],
+    [{ kind: 'outcome', id: 'o1' }, '#/meetings'],
+  ])('%o', (named, want) => {
+    expect(hrefOf(named)).toBe(want);
   });
 });

@@ -60,3 +60,31 @@ function safeDecode(s: string): string {
 export function href(...parts: string[]): string {
   return '#/' + parts.map(encodeURIComponent).join('/');
 }
+
+/** Something a search hit or a backlink names, by its kind. */
+export interface Named {
+  kind: string;
+  id: string;
+  session_id?: string | null;
+  meeting_id?: string | null;
+}
+
+/**
+ * The page of what a search hit or a backlink names: its own page, or the
+ * page that shows it (a session on its meeting's agenda, a note or an outcome
+ * in its session's record).
+ */
+export function hrefOf(n: Named): string {
+  switch (n.kind) {
+    case 'register':
+      return href('register', n.id);
+    case 'topic':
+      return href('topics', n.id);
+    case 'action':
+      return href('actions', n.id);
+    case 'session':
+      return n.meeting_id ? href('meetings', n.meeting_id) : '#/meetings';
+    default:
+      return n.session_id ? href('sessions', n.session_id, 'record') : '#/meetings';
+  }
+}

@@ -23,6 +23,8 @@ export const ROLE_LABELS: Record<Role, string> = {
 
 /** Roles that need the user to belong to a delegation. */
 export const DELEGATION_ROLES: readonly Role[] = ['delegate', 'head', 'followup'];
+/** What the account forms say when one of these roles has no delegation. */
+export const DELEGATION_NEEDED = 'Delegates, heads and follow-up teams need a delegation.';
 
 export type Marking = Schemas['Note']['marking'];
 
