@@ -83,7 +83,10 @@ func TestFerretDBOplogBehaviour(t *testing.T) {
 		do   func() error
 		want *want
 	}{
-		{func() error { _, err := probe.InsertOne(ctx, bson.D{{Key: "_id", Value: "a"}, {Key: "n", Value: 1}}); return err }, &want{"i", "a", true}},
+		{func() error {
+			_, err := probe.InsertOne(ctx, bson.D{{Key: "_id", Value: "a"}, {Key: "n", Value: 1}})
+			return err
+		}, &want{"i", "a", true}},
 		{func() error {
 			_, err := probe.ReplaceOne(ctx, bson.D{{Key: "_id", Value: "a"}}, bson.D{{Key: "_id", Value: "a"}, {Key: "n", Value: 2}})
 			return err
