@@ -238,9 +238,9 @@ func TestTwoInstancesBehindALoadBalancer(t *testing.T) {
 		t.Skip("starts five processes")
 	}
 	start := time.Now()
-	notes := 60
+	notes, measuring := 60, false
 	if n, err := strconv.Atoi(os.Getenv("QUINTET_MULTI_NOTES")); err == nil && n > 0 {
-		notes = n
+		notes, measuring = n, true
 	}
 	uri := startStoreServer(t)
 	lbPort := freePort(t)
@@ -399,7 +399,8 @@ func TestTwoInstancesBehindALoadBalancer(t *testing.T) {
 	t.Logf("cross-instance propagation over %d pushes: p50 %v, p99 %v, max %v; %d reconnects; whole test %v",
 		len(lat), pct(0.50).Round(100*time.Microsecond), pct(0.99).Round(100*time.Microsecond), lat[len(lat)-1].Round(100*time.Microsecond),
 		reconnects, time.Since(start).Round(time.Millisecond))
-	if p99 := pct(0.99); p99 > time.Second {
+	// A measurement reports what it finds; the test holds issue 14's bound.
+	if p99 := pct(0.99); p99 > time.Second && !measuring {
 		t.Errorf("cross-instance propagation p99 is %v, more than the second issue 14 allows", p99)
 	}
 }

@@ -20,7 +20,7 @@ type instance struct {
 	announced map[string]int // collection/id → changes announced
 }
 
-func startInstance(t *testing.T, ctx context.Context, st *mongostore.Store) *instance {
+func startInstance(t *testing.T, ctx context.Context, st *mongostore.Store, beforeFollow func()) *instance {
 	t.Helper()
 	in := &instance{svc: conference.NewService(st, nil), announced: map[string]int{}}
 	in.svc.OnChange = func(ch conference.Change) {
@@ -30,6 +30,9 @@ func startInstance(t *testing.T, ctx context.Context, st *mongostore.Store) *ins
 	}
 	if err := in.svc.Load(ctx); err != nil {
 		t.Fatal(err)
+	}
+	if beforeFollow != nil {
+		beforeFollow()
 	}
 	fctx, cancel := context.WithCancel(ctx)
 	ready, done := make(chan struct{}), make(chan struct{})
@@ -70,8 +73,19 @@ func TestTwoInstancesFollowEachOther(t *testing.T) {
 	if err := stA.Insert(ctx, conference.Topics, &conference.Topic{ID: "t1", Slug: "cyber", Title: "Cyber", Version: 1}); err != nil {
 		t.Fatal(err)
 	}
-	a, b := startInstance(t, ctx, stA), startInstance(t, ctx, stB)
 	admin := &conference.User{ID: "admin", Name: "Secretariat", Roles: []conference.Role{conference.RoleAdmin}}
+	a := startInstance(t, ctx, stA, nil)
+	// What a wrote after b loaded and before b's feed started reaches b by
+	// the re-read that follows the feed's start, through the same path.
+	early := a.svc
+	b := startInstance(t, ctx, stB, func() {
+		if _, _, err := early.PostNote(ctx, admin, "s1", conference.NoteInput{ClientID: "early", Text: "before the feed", Marking: conference.MarkingAll}); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if notes, _, _ := b.svc.Notes(ctx, admin, "s1", 0); len(notes) != 1 || notes[0].ClientID != "early" {
+		t.Fatalf("b holds %d notes after its feed started, want the early one", len(notes))
+	}
 
 	const writers, each = 4, 8
 	var wg sync.WaitGroup
@@ -90,7 +104,7 @@ func TestTwoInstancesFollowEachOther(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	const total = writers * each
+	const total = writers*each + 1 // and the early one
 	for _, in := range []*instance{a, b} {
 		deadline := time.Now().Add(10 * time.Second)
 		var notes []*conference.Note
