@@ -166,6 +166,7 @@ type subscriber struct {
 	mu           sync.Mutex
 	notes        []received
 	dups         int
+	resets       int // subscriptions answered "start over": a resume that failed
 	reconnects   int
 	err          error
 }
@@ -215,6 +216,12 @@ func (s *subscriber) read(c *livetest.Client, sessionID string, from, last int64
 			return false
 		}
 		switch m.Type {
+		case "subscribed":
+			if m.Reset {
+				s.mu.Lock()
+				s.resets++
+				s.mu.Unlock()
+			}
 		case "caught_up":
 			caughtUp = true
 		case "note":
@@ -367,6 +374,9 @@ func TestTwoInstancesBehindALoadBalancer(t *testing.T) {
 	for _, s := range subs {
 		if s.err != nil {
 			t.Errorf("%s: %v", s.role, s.err)
+		}
+		if s.resets > 0 {
+			t.Errorf("%s was told to start over %d times instead of resuming", s.role, s.resets)
 		}
 		if s.dups > 0 {
 			t.Errorf("%s got %d notes twice", s.role, s.dups)

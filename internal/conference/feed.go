@@ -334,3 +334,17 @@ func sortNotes(notes []*Note) {
 		return cmp.Or(cmp.Compare(a.SessionID, b.SessionID), cmp.Compare(a.Seq, b.Seq))
 	})
 }
+
+// CatchUpNotes applies the notes of a session that the store holds and
+// memory does not yet: another instance's, whose feed entries have not
+// arrived. The live hub asks before it tells a subscriber whose cursor is
+// beyond this instance's record to start over.
+func (s *Service) CatchUpNotes(ctx context.Context, sessionID string) error {
+	if !s.sessionExists(sessionID) {
+		return Errorf(ENOTFOUND, "No session %q.", sessionID)
+	}
+	lock := s.sessionLock(sessionID)
+	lock.Lock()
+	defer lock.Unlock()
+	return s.catchUpNotes(ctx, sessionID)
+}
