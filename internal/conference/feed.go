@@ -69,14 +69,9 @@ func (f *follower) recheckLater(sessionID string) {
 
 // rechecks compares with the store the sessions that are due, until ctx ends.
 func (s *Service) rechecks(ctx context.Context, f *follower) {
-	t := time.NewTicker(noteRecheck / 2)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+	// A plain pause: stopping waits for at most one of them.
+	for ctx.Err() == nil {
+		time.Sleep(noteRecheck / 2)
 		var due []string
 		f.mu.Lock()
 		for id, at := range f.recheck {
