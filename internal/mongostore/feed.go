@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -201,7 +202,7 @@ func (s *Store) followOplog(ctx context.Context, ready func(), fn func(conferenc
 			ready()
 			continue // the marker
 		}
-		if len(e.NS) <= len(prefix) || e.NS[:len(prefix)] != prefix {
+		if !strings.HasPrefix(e.NS, prefix) {
 			continue
 		}
 		doc := e.O
@@ -233,7 +234,9 @@ func (s *Store) keepOplog(ctx context.Context, marker string) {
 	for {
 		select {
 		case <-ctx.Done():
-			_, _ = s.db.Collection(markers).DeleteOne(context.WithoutCancel(ctx), bson.D{{Key: "_id", Value: marker}})
+			dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), feedOpTimeout)
+			_, _ = s.db.Collection(markers).DeleteOne(dctx, bson.D{{Key: "_id", Value: marker}})
+			cancel()
 			return
 		case <-t.C:
 		}
