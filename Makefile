@@ -26,9 +26,10 @@ LINT_DEPS := $(LINT)/node_modules/.package-lock.json
 # Benchmarks: each harness is a target added to BENCH_TARGETS; results go to BENCH_OUT.
 BENCH_OUT     ?= bench/results
 BENCH_COUNT   ?= 6
-BENCH_TARGETS := bench-go bench-fanout
+MULTI_NOTES   ?= 600
+BENCH_TARGETS := bench-go bench-fanout bench-multi
 
-.PHONY: help run build test e2e bench bench-go bench-fanout frontend frontend-deps clean \
+.PHONY: help run build test e2e bench bench-go bench-fanout bench-multi frontend frontend-deps clean \
 	go-test frontend-test compose-check browser-tests openapi-lint
 
 help: ## list the targets
@@ -124,6 +125,13 @@ bench-go: $(FRONT_BUILT)
 bench-fanout:
 	@mkdir -p $(BENCH_OUT)
 	$(GO) run ./cmd/fanout -out $(BENCH_OUT)/fanout-$$(date -u +%Y%m%dT%H%M%SZ).md
+
+# Two instances on one store behind HAProxy (the two-instance test with more
+# notes): cross-instance propagation p50/p99. Method and figures: docs/benchmarks.md.
+bench-multi: $(FRONT_BUILT)
+	@mkdir -p $(BENCH_OUT)
+	QUINTET_MULTI_NOTES=$(MULTI_NOTES) $(GO) test -count=1 -run '^TestTwoInstancesBehindALoadBalancer$$' -v ./cmd/quintet/ \
+		| tee $(BENCH_OUT)/multi-$$(date -u +%Y%m%dT%H%M%SZ).txt | grep -E 'propagation|PASS|FAIL|ok'
 
 frontend: $(FRONT_DEPS) ## build the web app into frontend/dist
 	$(NPM) --prefix $(FRONT) run build

@@ -44,6 +44,13 @@ func serveCommand(ctx context.Context, cfg Config, logger *slog.Logger, args []s
 	hub := live.NewHub(svc, live.Options{Logger: logger, MaxConnsPerUser: cfg.LiveConnsPerUser})
 	svc.OnChange = hub.Changed
 	defer hub.Close()
+	// Changes of the other instances on a shared store; stopped before the
+	// hub and the store close.
+	stopFollowing, err := follow(ctx, cfg, svc, b.store, logger)
+	if err != nil {
+		return err
+	}
+	defer stopFollowing()
 	if err := seedIfEmpty(ctx, svc, logger); err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package conference
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"sync"
 	"time"
@@ -91,12 +92,16 @@ func (s *Service) PostNote(ctx context.Context, actor *User, sessionID string, i
 		if cerr := s.catchUpNotes(ctx, sessionID); cerr != nil {
 			return nil, false, cerr
 		}
+		// Another instance posting back to back numbers from a memory that
+		// is current, while this one reads the store first: without a pause
+		// that grows, the other wins every round.
+		time.Sleep(time.Duration(rand.Int64N(int64(attempt) * int64(5*time.Millisecond))))
 	}
 }
 
 // maxPostAttempts bounds how often a post catches up with the store and
 // tries again; each round needs another writer to win the same seq.
-const maxPostAttempts = 5
+const maxPostAttempts = 20
 
 // postNote checks and stores one post; clash says the store already held its
 // seq or client id. It expects the session's lock held.

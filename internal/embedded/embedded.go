@@ -59,6 +59,7 @@ var ferretNewMu sync.Mutex
 // the data directory.
 type Server struct {
 	uri    string
+	tcpURI string // with OpenTCP
 	socket string
 	lock   *os.File
 
@@ -108,7 +109,22 @@ func SocketPath(dataDir string) (string, error) {
 //
 // Unlike most constructors, Open starts a goroutine: the store must be up
 // before anything can load from it, and Close is its counterpart.
-func Open(ctx context.Context, dataDir string, logger *slog.Logger) (_ *Server, err error) {
+func Open(ctx context.Context, dataDir string, logger *slog.Logger) (*Server, error) {
+	return open(ctx, dataDir, "", logger)
+}
+
+// OpenTCP is Open with a TCP listener on addr besides the socket, for a store
+// that several Quintet processes share (cmd/storeserver). FerretDB has no
+// authentication on this listener: bind it to loopback or a private network.
+// TCPURI gives the address it listens on, a port 0 resolved.
+func OpenTCP(ctx context.Context, dataDir, addr string, logger *slog.Logger) (*Server, error) {
+	if addr == "" {
+		return nil, errors.New("embedded: no TCP address")
+	}
+	return open(ctx, dataDir, addr, logger)
+}
+
+func open(ctx context.Context, dataDir, tcp string, logger *slog.Logger) (_ *Server, err error) {
 	socket, err := SocketPath(dataDir)
 	if err != nil {
 		return nil, err
@@ -144,7 +160,7 @@ func Open(ctx context.Context, dataDir string, logger *slog.Logger) (_ *Server, 
 
 	ferretNewMu.Lock()
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{Unix: socket}, // no TCP: nothing outside this user can connect
+		Listener:  ferretdb.ListenerConfig{Unix: socket, TCP: tcp}, // by default no TCP: nothing outside this user can connect
 		Handler:   "sqlite",
 		SQLiteURL: sqliteURI(dbDir),
 		Logger:    slog.New(&ferretLog{Handler: logger.Handler()}).With("component", "ferretdb"),
@@ -173,11 +189,19 @@ func Open(ctx context.Context, dataDir string, logger *slog.Logger) (_ *Server, 
 		<-s.done
 		return nil, fmt.Errorf("start embedded store in %s: %w", dataDir, err)
 	}
+	if tcp != "" {
+		// The listeners are up once the socket answers.
+		s.tcpURI = f.MongoDBURI()
+	}
 	return s, nil
 }
 
 // URI is the MongoDB connection string of the server, for the official driver.
 func (s *Server) URI() string { return s.uri }
+
+// TCPURI is the connection string of the TCP listener of a server OpenTCP
+// started, or "".
+func (s *Server) TCPURI() string { return s.tcpURI }
 
 // SocketPath is the absolute path of the server's Unix socket.
 func (s *Server) SocketPath() string { return s.socket }

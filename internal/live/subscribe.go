@@ -222,6 +222,12 @@ func (c *conn) sessionCatchUp(cur *cursor, id string, first bool, ref string) (n
 	if err != nil {
 		return 0, 0, err
 	}
+	if first && cur.seq > last {
+		list, last, err = c.hub.caughtUp(c.ctx, c.actor, id, cur.seq, list, last)
+		if err != nil {
+			return 0, 0, err
+		}
+	}
 	if first {
 		reset := cur.seq > last
 		if reset {

@@ -121,10 +121,15 @@ func (s *Store) Insert(ctx context.Context, c conference.Collection, doc any) er
 }
 
 // Replace writes doc as the whole document with _id id, inserting it when
-// absent. doc's own _id must be id.
+// absent. doc's own _id must be id. A versioned doc first claims its version
+// (revisions.go): ESTALE when another writer, maybe another process, stored
+// that version first.
 func (s *Store) Replace(ctx context.Context, c conference.Collection, id string, doc any) error {
 	coll, err := s.known(c)
 	if err != nil {
+		return err
+	}
+	if err := s.claimVersion(ctx, c, id, doc); err != nil {
 		return err
 	}
 	_, err = coll.ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}}, doc, options.Replace().SetUpsert(true))
