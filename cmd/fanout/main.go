@@ -146,24 +146,24 @@ func run(ctx context.Context, cfg config, stdout io.Writer) error {
 	pid := srv.cmd.Process.Pid
 
 	// A live session with the rapporteur.
-	var meetings []conference.Meeting
+	var meetings listPage[conference.Meeting]
 	if err := srv.api(ctx, "GET", "/api/v1/meetings", tokens["admin"], nil, &meetings, 200); err != nil {
 		return err
 	}
-	if len(meetings) == 0 {
+	if len(meetings.Items) == 0 {
 		return fmt.Errorf("no meeting in the seed")
 	}
-	var users []conference.User
+	var users listPage[conference.User]
 	if err := srv.api(ctx, "GET", "/api/v1/users", tokens["admin"], nil, &users, 200); err != nil {
 		return err
 	}
 	var rapID string
-	for _, u := range users {
+	for _, u := range users.Items {
 		if u.Email == "rapporteur@fanout.example" {
 			rapID = u.ID
 		}
 	}
-	m := meetings[0]
+	m := meetings.Items[0]
 	day, _ := time.ParseInLocation(conference.DateLayout, m.StartDate, m.Location())
 	start := day.Add(9 * time.Hour)
 	var se conference.Session
@@ -374,4 +374,9 @@ func ms(v float64) string {
 	default:
 		return fmt.Sprintf("%.0f ms", v)
 	}
+}
+
+// listPage is the first page of a list answer (docs/api.md: {items, next_cursor}).
+type listPage[T any] struct {
+	Items []T `json:"items"`
 }

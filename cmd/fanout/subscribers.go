@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	"golang.org/x/sync/errgroup"
 )
 
 // notes is what publisher and subscribers share: the send time of each note,
@@ -147,36 +148,25 @@ func (s *subscriber) read(n *notes) {
 // over the tokens (accounts of different clearances).
 func openSubscribers(ctx context.Context, count int, wsURL string, tokens []string, sessionID string, n *notes, steps int) ([]*subscriber, error) {
 	subs := make([]*subscriber, count)
-	var firstErr error
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, 32)
+	var g errgroup.Group
+	g.SetLimit(32)
 	for i := range count {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
+		g.Go(func() error {
 			s, err := dialSubscriber(ctx, wsURL, tokens[i%len(tokens)], sessionID, n, steps)
-			mu.Lock()
-			defer mu.Unlock()
 			if err != nil {
-				if firstErr == nil {
-					firstErr = fmt.Errorf("subscriber %d: %w", i, err)
-				}
-				return
+				return fmt.Errorf("subscriber %d: %w", i, err)
 			}
 			subs[i] = s
-		}()
+			return nil
+		})
 	}
-	wg.Wait()
-	if firstErr != nil {
+	if err := g.Wait(); err != nil {
 		for _, s := range subs {
 			if s != nil {
 				s.ws.Close()
 			}
 		}
-		return nil, firstErr
+		return nil, err
 	}
 	return subs, nil
 }

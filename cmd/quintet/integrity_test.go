@@ -7,12 +7,12 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/quintet-ag/quintet/internal/httpapi"
 	"github.com/quintet-ag/quintet/internal/livetest"
+	"golang.org/x/sync/errgroup"
 )
 
 type e2eNote struct {
@@ -33,27 +33,24 @@ func TestHangUpMidPost(t *testing.T) {
 	cookie := httpapi.CookieName + "=" + rap.cookie()
 
 	const posts = 100
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, 10)
+	var g errgroup.Group
+	g.SetLimit(10)
 	for i := range posts {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
+		g.Go(func() error {
 			body := fmt.Sprintf(`{"client_id":"hangup-%d","text":"Note %d, whose writer hung up","marking":"all"}`, i, i)
 			conn, err := net.Dial("tcp", host)
 			if err != nil {
-				t.Errorf("dial: %v", err)
-				return
+				return fmt.Errorf("dial: %w", err)
 			}
 			fmt.Fprintf(conn, "POST /api/v1/sessions/%s/notes HTTP/1.1\r\nHost: %s\r\nOrigin: %s\r\nCookie: %s\r\n"+
 				"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n%s", sid, host, f.srv.URL, cookie, len(body), body)
 			time.Sleep(time.Duration(rand.IntN(5001)) * time.Microsecond)
-			conn.Close()
-		}()
+			return conn.Close()
+		})
 	}
-	wg.Wait()
+	if err := g.Wait(); err != nil {
+		t.Error(err)
+	}
 
 	// Every later post is taken, by the next seq: none clashes.
 	var last e2eNote

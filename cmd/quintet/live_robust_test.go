@@ -218,18 +218,8 @@ func TestLiveShutdownSendsGoingAway(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for {
-				_, err := c.Read(30 * time.Second)
-				if err == nil {
-					continue
-				}
-				var ce *websocket.CloseError
-				if errors.As(err, &ce) {
-					codes[i] = ce.Code
-				}
-				c.WS.Close()
-				return
-			}
+			codes[i], _ = c.AwaitClose(30 * time.Second) // 0 when no close frame came
+			c.WS.Close()
 		}()
 	}
 	s.stop()

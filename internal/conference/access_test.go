@@ -1,9 +1,10 @@
 package conference
 
 import (
-	"os"
 	"strings"
 	"testing"
+
+	"github.com/quintet-ag/quintet/internal/doctest"
 )
 
 // The permission matrix: who may do what to which thing. Each row is checked
@@ -157,25 +158,6 @@ func accessTable(rows []accessRow) string {
 // docs/security.md carries the matrix between two markers; it must match the
 // rows TestAccessMatrix checks. QUINTET_UPDATE_DOCS=1 rewrites it.
 func TestSecurityDocPrintsAccessMatrix(t *testing.T) {
-	const path = "../../docs/security.md"
-	const begin, end = "<!-- access-table:begin -->\n", "<!-- access-table:end -->"
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc := string(raw)
-	i, j := strings.Index(doc, begin), strings.Index(doc, end)
-	if i < 0 || j < i {
-		t.Fatalf("%s lacks the %q … %q markers", path, begin, end)
-	}
-	want := accessTable(accessRows(newAccessFixture()))
-	if got := doc[i+len(begin) : j]; got != want {
-		if os.Getenv("QUINTET_UPDATE_DOCS") != "" {
-			if err := os.WriteFile(path, []byte(doc[:i+len(begin)]+want+doc[j:]), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			return
-		}
-		t.Fatalf("%s is out of date with the access matrix; run QUINTET_UPDATE_DOCS=1 go test ./internal/conference -run TestSecurityDoc", path)
-	}
+	doctest.CheckBlock(t, "../../docs/security.md", "access-table", accessTable(accessRows(newAccessFixture())),
+		"the access matrix", "go test ./internal/conference -run TestSecurityDoc")
 }

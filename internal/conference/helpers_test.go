@@ -364,6 +364,14 @@ func (l *changeLog) Last() conference.Change {
 
 const password = "correct horse battery staple"
 
+// actorCase is one row of a permission table: who tries, and the error code
+// the attempt ends in ("" when it is allowed).
+type actorCase struct {
+	name  string
+	actor *conference.User
+	code  string
+}
+
 // fixture is a Service over a fake store, with a controlled clock and ids.
 type fixture struct {
 	svc     *conference.Service

@@ -52,11 +52,7 @@ func TestService_StartEndSession(t *testing.T) {
 	other := l.mustCreateUser(t, "other.rapporteur@ag.gov.au", "AU", conference.RoleRapporteur)
 
 	// Only the secretariat, the chair and the session's own rapporteurs.
-	for _, tt := range []struct {
-		name  string
-		actor *conference.User
-		code  string
-	}{
+	for _, tt := range []actorCase{
 		{"Nobody", nil, conference.EUNAUTHORIZED},
 		{"Delegate", l.delegate, conference.EFORBIDDEN},
 		{"Followup", l.followup, conference.EFORBIDDEN},
@@ -192,11 +188,7 @@ func TestService_PostNote(t *testing.T) {
 		other := l.mustCreateUser(t, "other.rapporteur2@ag.gov.au", "AU", conference.RoleRapporteur)
 		disabled := *l.rapporteur
 		disabled.Disabled = true
-		for _, tt := range []struct {
-			name  string
-			actor *conference.User
-			code  string
-		}{
+		for _, tt := range []actorCase{
 			{"Nobody", nil, conference.EUNAUTHORIZED},
 			{"DisabledRapporteur", &disabled, conference.EUNAUTHORIZED},
 			{"Delegate", l.delegate, conference.EFORBIDDEN},

@@ -25,11 +25,7 @@ func TestOutcome_Validate(t *testing.T) {
 
 func TestService_CreateOutcome_Permissions(t *testing.T) {
 	w := newWorld(t)
-	for _, tt := range []struct {
-		name  string
-		actor *conference.User
-		code  string // "" when allowed
-	}{
+	for _, tt := range []actorCase{
 		{"the session's rapporteur", w.rapporteur, ""},
 		{"the secretariat", w.admin, ""},
 		{"another session's rapporteur", w.otherRapporteur, conference.EFORBIDDEN},
@@ -250,11 +246,7 @@ func TestService_SignOff_Rules(t *testing.T) {
 	})
 	_, err = w.svc.UpdateOutcome(w.ctx, w.admin, o.ID, conference.OutcomeUpdate{Status: ptr(conference.OutcomeAgreed), Version: ptr(o.Version)})
 	assertNoError(t, err)
-	for _, tt := range []struct {
-		name  string
-		actor *conference.User
-		code  string
-	}{
+	for _, tt := range []actorCase{
 		{"a delegate is not a head", w.delegateAU, conference.EFORBIDDEN},
 		{"a follow-up team is not a head", w.followupCA, conference.EFORBIDDEN},
 		{"the secretariat is not a head", w.admin, conference.EFORBIDDEN},

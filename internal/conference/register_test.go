@@ -90,19 +90,26 @@ func TestRegisterEntry_Problems_NamesEveryField(t *testing.T) {
 	}
 }
 
-// entryInput is a valid input for the london fixture's New Zealand follow-up team.
+// entryInput is a valid input for the london fixture's New Zealand follow-up
+// team: validEntry's activity, open-ended and without references, listing a
+// topic of the fixture by its slug.
 func entryInput(l *london) conference.RegisterEntryInput {
+	in := inputOf(validEntry())
+	in.Summary = "A course for District Court judges on admitting electronic evidence."
+	in.EndDate = ""
+	in.References = nil
+	in.Topics = []string{l.cyberbullying.Slug}
+	return in
+}
+
+// inputOf is the input that would write e's editable fields.
+func inputOf(e conference.RegisterEntry) conference.RegisterEntryInput {
 	return conference.RegisterEntryInput{
-		Title:              "Judicial training on electronic evidence",
-		Summary:            "A course for District Court judges on admitting electronic evidence.",
-		LeadDelegation:     "NZ",
-		LeadAgency:         "Institute of Judicial Studies",
-		PartnerDelegations: []string{"AU"},
-		Audiences:          []conference.Audience{conference.AudienceJudiciary},
-		Format:             conference.FormatTraining,
-		Status:             conference.EntryPlanned,
-		StartDate:          "2015-03-02",
-		Topics:             []string{l.cyberbullying.Slug},
+		Title: e.Title, Summary: e.Summary,
+		LeadDelegation: e.LeadDelegation, LeadAgency: e.LeadAgency, PartnerDelegations: e.PartnerDelegations,
+		Audiences: e.Audiences, Format: e.Format, Status: e.Status,
+		StartDate: e.StartDate, EndDate: e.EndDate,
+		Topics: e.Topics, References: e.References, Example: e.Example,
 	}
 }
 

@@ -784,11 +784,7 @@ func TestService_Permissions(t *testing.T) {
 	disabledAdmin := *l.admin
 	disabledAdmin.Disabled = true
 
-	for _, actor := range []struct {
-		name string
-		user *conference.User
-		code string
-	}{
+	for _, tt := range []actorCase{
 		{"Rapporteur", l.rapporteur, conference.EFORBIDDEN},
 		{"Delegate", l.delegate, conference.EFORBIDDEN},
 		{"Head", l.head, conference.EFORBIDDEN},
@@ -800,21 +796,21 @@ func TestService_Permissions(t *testing.T) {
 		{"Nil", nil, conference.EUNAUTHORIZED},
 		{"DisabledAdmin", &disabledAdmin, conference.EUNAUTHORIZED},
 	} {
-		t.Run(actor.name, func(t *testing.T) {
+		t.Run(tt.name, func(t *testing.T) {
 			for _, w := range allWrites(l, se.ID) {
 				t.Run(w.name, func(t *testing.T) {
 					b := l.before(t)
-					assertCode(t, w.call(actor.user), actor.code)
+					assertCode(t, w.call(tt.actor), tt.code)
 					l.assertUnchanged(t, b)
 				})
 			}
 			// Account lists are the secretariat's too.
-			_, err := l.svc.Users(ctx, actor.user)
-			assertCode(t, err, actor.code)
-			_, err = l.svc.User(ctx, actor.user, l.delegate.ID)
-			assertCode(t, err, actor.code)
-			_, err = l.svc.UserByEmail(ctx, actor.user, "delegate@ag.gov.au")
-			assertCode(t, err, actor.code)
+			_, err := l.svc.Users(ctx, tt.actor)
+			assertCode(t, err, tt.code)
+			_, err = l.svc.User(ctx, tt.actor, l.delegate.ID)
+			assertCode(t, err, tt.code)
+			_, err = l.svc.UserByEmail(ctx, tt.actor, "delegate@ag.gov.au")
+			assertCode(t, err, tt.code)
 		})
 	}
 

@@ -339,19 +339,12 @@ func TestCloseSendsGoingAwayAndWaits(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for {
-				_, err := c.Read(10 * time.Second)
-				if err != nil {
-					var ce *websocket.CloseError
-					if errors.As(err, &ce) {
-						codes <- ce.Code
-					} else {
-						codes <- -1
-					}
-					c.WS.Close()
-					return
-				}
+			code, err := c.AwaitClose(10 * time.Second)
+			if err != nil {
+				code = -1 // no close frame
 			}
+			codes <- code
+			c.WS.Close()
 		}()
 	}
 	f.hub.Close()

@@ -261,6 +261,17 @@ func (c *Client) Close(timeout time.Duration) {
 // close frame's code, failing the test if the connection ends without one.
 func (c *Client) CloseCode(timeout time.Duration) int {
 	c.T.Helper()
+	code, err := c.AwaitClose(timeout)
+	if err != nil {
+		c.T.Fatalf("the connection ended without a close frame: %v", err)
+	}
+	return code
+}
+
+// AwaitClose reads until the connection ends and returns the close frame's
+// code, or the error it ended with when there was none. It does not fail the
+// test, so that goroutines other than the test's may wait on many sockets.
+func (c *Client) AwaitClose(timeout time.Duration) (int, error) {
 	deadline := time.Now().Add(timeout)
 	for {
 		_, err := c.Read(time.Until(deadline))
@@ -269,8 +280,8 @@ func (c *Client) CloseCode(timeout time.Duration) int {
 		}
 		var ce *websocket.CloseError
 		if errors.As(err, &ce) {
-			return ce.Code
+			return ce.Code, nil
 		}
-		c.T.Fatalf("the connection ended without a close frame: %v", err)
+		return 0, err
 	}
 }
