@@ -32,6 +32,8 @@ import (
 
 	"github.com/quintet-ag/quintet/internal/httpapi"
 	"github.com/quintet-ag/quintet/internal/livetest"
+
+	"github.com/quintet-ag/quintet/internal/storetest"
 )
 
 // startStoreServer builds and starts cmd/storeserver on a port of its
@@ -42,7 +44,7 @@ func startStoreServer(t *testing.T) string {
 	if out, err := exec.Command("go", "build", "-o", bin, "../storeserver").CombinedOutput(); err != nil {
 		t.Fatalf("go build storeserver: %v\n%s", err, out)
 	}
-	cmd := exec.Command(bin, "-data", apiDataDir(t), "-addr", "127.0.0.1:0")
+	cmd := exec.Command(bin, "-data", storetest.DataDir(t), "-addr", "127.0.0.1:0")
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -254,10 +256,10 @@ func TestTwoInstancesBehindALoadBalancer(t *testing.T) {
 	lb := fmt.Sprintf("http://127.0.0.1:%d", lbPort)
 	extra := map[string]string{"QUINTET_MONGODB_URI": uri, "QUINTET_PUBLIC_URL": lb}
 	admin := &apiAccount{Email: "secretariat@example.org", Name: "Secretariat", Password: apiPassword("admin"), Roles: []string{"admin"}}
-	mustAPICLI(t, apiDataDir(t), extra, admin.Password+"\n", "user", "add", "--email", admin.Email, "--name", admin.Name, "--role", "admin")
+	mustAPICLI(t, storetest.DataDir(t), extra, admin.Password+"\n", "user", "add", "--email", admin.Email, "--name", admin.Name, "--role", "admin")
 	// One after the other: the first seeds the empty store.
-	procs := map[string]*apiProcess{"a": startAPIProcess(t, apiDataDir(t), extra)}
-	procs["b"] = startAPIProcess(t, apiDataDir(t), extra)
+	procs := map[string]*apiProcess{"a": startAPIProcess(t, storetest.DataDir(t), extra)}
+	procs["b"] = startAPIProcess(t, storetest.DataDir(t), extra)
 	lb = startHAProxy(t, lbPort, map[string]string{"a": procs["a"].URL, "b": procs["b"].URL})
 	t.Logf("five processes up in %v", time.Since(start).Round(time.Millisecond))
 
