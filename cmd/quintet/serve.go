@@ -72,6 +72,7 @@ func serveCommand(ctx context.Context, cfg Config, logger *slog.Logger, args []s
 		Live:           hub.Serve,
 		LoginLimitKeys: cfg.LoginLimitKeys,
 		Idempotency:    b.store,
+		Backup:         writeSnapshot,
 		Logger:         logger,
 	})
 	if err != nil {

@@ -56,6 +56,15 @@ func openService(ctx context.Context, cfg Config, logger *slog.Logger) (*confere
 	if err != nil {
 		return nil, nil, err
 	}
+	// A restore that did not finish left the store half-written: serving it
+	// would serve half a backup.
+	if unfinished, err := b.store.RestoreUnfinished(ctx); err != nil || unfinished {
+		_ = b.close(context.WithoutCancel(ctx))
+		if err == nil {
+			err = errors.New("a restore into this store began and did not finish; run quintet restore --force with the backup again")
+		}
+		return nil, nil, err
+	}
 	svc := conference.NewService(b.store, password.New())
 	if err := svc.Load(ctx); err != nil {
 		_ = b.close(context.WithoutCancel(ctx))

@@ -291,6 +291,7 @@ var answerTypes = map[string]string{
 	"GET " + v1 + "/meetings/:id/record.html": "text/html",
 	"GET " + v1 + "/meetings/:id/record.md":   "text/markdown",
 	"GET " + v1 + "/calendar/:feed":           "text/calendar",
+	"GET " + v1 + "/backup":                   "application/gzip",
 }
 
 // textExamples are short answers of each text media type, for the document.
@@ -339,6 +340,7 @@ var responseHeaders = map[string]map[int]map[string]any{
 	"GET " + v1 + "/register":     {200: {"X-Total-Count": docHeader("integer", "How many entries the filters select, over every page.")}},
 	"GET " + v1 + "/register.csv": {200: {"Content-Disposition": docHeader("string", "attachment; the file name is register.csv.")}},
 	"GET " + v1 + "/actions.csv":  {200: {"Content-Disposition": docHeader("string", "attachment; the file name is actions.csv.")}},
+	"GET " + v1 + "/backup":       {200: {"Content-Disposition": docHeader("string", "attachment; the file name is quintet-<UTC time>.jsonl.gz.")}},
 	"POST " + v1 + "/login":       {429: {"Retry-After": retryAfter}},
 	"GET " + v1 + "/live":         {429: {"Retry-After": retryAfter, "RateLimit-Policy": docHeader("string", `"connections";q=N: the open connections an account may hold.`), "RateLimit": docHeader("string", `"connections";r=0;t=S: none left; S seconds to wait.`)}},
 }

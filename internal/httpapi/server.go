@@ -5,6 +5,7 @@ package httpapi
 
 import (
 	"context"
+	"io"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -46,7 +47,10 @@ type Config struct {
 	// Idempotency keeps the answers that an Idempotency-Key replays; nil
 	// serves creates without them.
 	Idempotency conference.IdempotencyStore
-	Logger      *slog.Logger
+	// Backup writes a working-set snapshot as the backup file, for GET
+	// /api/v1/backup; nil serves none.
+	Backup func(w io.Writer, snap *conference.Snapshot) error
+	Logger *slog.Logger
 }
 
 type api struct {
