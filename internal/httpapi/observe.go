@@ -93,12 +93,12 @@ func (a *api) ready(c *gin.Context) { a.checkHealth(c, a.cfg.Ready) }
 
 // metrics serves /metrics, to loopback clients only: a request a proxy on
 // this host forwarded (it says so in X-Forwarded-For or Forwarded) is not
-// one. Elsewhere it is an unknown path. QUINTET_METRICS_ADDR serves the
-// metrics on a listener of their own instead.
+// one. Elsewhere, and when the metrics are served on a listener of their own
+// (QUINTET_METRICS_ADDR), it is an unknown path.
 func (a *api) metrics(c *gin.Context) {
 	host, _, err := net.SplitHostPort(c.Request.RemoteAddr)
 	ip := net.ParseIP(host)
-	if err != nil || ip == nil || !ip.IsLoopback() || c.GetHeader("X-Forwarded-For") != "" || c.GetHeader("Forwarded") != "" {
+	if a.cfg.Metrics == nil || err != nil || ip == nil || !ip.IsLoopback() || c.GetHeader("X-Forwarded-For") != "" || c.GetHeader("Forwarded") != "" {
 		abortWith(c, http.StatusNotFound, conference.ENOTFOUND, "No such page.")
 		return
 	}

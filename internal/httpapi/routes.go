@@ -168,9 +168,7 @@ func (a *api) register(e *gin.Engine) {
 	if a.cfg.Live != nil {
 		e.GET(v1+"/live", a.authenticate, a.live)
 	}
-	if a.cfg.Metrics != nil {
-		e.GET("/metrics", a.metrics)
-	}
+	e.GET("/metrics", a.metrics)
 }
 
 // noRoute answers unknown API paths with JSON, and everything else with the
