@@ -67,7 +67,7 @@ func serveCommand(ctx context.Context, cfg Config, logger *slog.Logger, args []s
 	var stopping atomic.Bool
 	var metricsHere http.Handler = m.Handler()
 	if cfg.MetricsAddr != "" {
-		metricsHere = nil
+		metricsHere = http.NotFoundHandler() // not here: an unknown path, not the web app
 		stopMetrics, err := serveMetrics(ctx, cfg.MetricsAddr, m, logger)
 		if err != nil {
 			ln.Close()

@@ -168,7 +168,9 @@ func (a *api) register(e *gin.Engine) {
 	if a.cfg.Live != nil {
 		e.GET(v1+"/live", a.authenticate, a.live)
 	}
-	e.GET("/metrics", a.metrics)
+	if a.cfg.Metrics != nil {
+		e.GET("/metrics", a.metrics)
+	}
 }
 
 // noRoute answers unknown API paths with JSON, and everything else with the
