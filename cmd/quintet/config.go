@@ -25,6 +25,8 @@ var settings = []setting{
 	{"QUINTET_PUBLIC_URL", "", "URL browsers use to reach Quintet (e.g. https://quintet.example.org): sets the allowed origin and, when https, Secure cookies."},
 	{"QUINTET_TRUSTED_PROXIES", "", "Comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed; empty trusts none."},
 	{"QUINTET_LOG_LEVEL", "info", "Log level: debug, info, warn or error."},
+	{"QUINTET_LOG_FORMAT", "text", "Log format: text or json (one JSON object a line); the access log is one line per request at info."},
+	{"QUINTET_METRICS_ADDR", "", "Address of a listener of its own for GET /metrics; empty serves it on the main port to loopback clients only."},
 	{"QUINTET_LIVE_CONNECTIONS_PER_USER", "20", "Live WebSocket connections one account may hold open at once; more are refused with 429."},
 	{"QUINTET_READ_TIMEOUT", "60s", "Longest a client may take to send one request, headers and body (a Go duration); slower ones are disconnected."},
 	{"QUINTET_MAX_CONNECTIONS_PER_ADDRESS", "512", "Most HTTP connections open at once from one client address (an IPv6 /64); live WebSockets and trusted proxies are not counted; 0 means no cap."},
@@ -40,6 +42,9 @@ type Config struct {
 	PublicURL      string
 	TrustedProxies []string
 	LogLevel       string
+	LogFormat      string
+	// MetricsAddr, when set, is where /metrics is served instead of the main port.
+	MetricsAddr string
 	// LiveConnsPerUser bounds one account's open live connections.
 	LiveConnsPerUser int
 	// ReadTimeout bounds how long one request may take to arrive.
@@ -63,12 +68,14 @@ func loadConfig(getenv func(string) string) (cfg Config, err error) {
 		panic("undeclared setting " + name)
 	}
 	cfg = Config{
-		Addr:       get("QUINTET_ADDR"),
-		DataDir:    get("QUINTET_DATA_DIR"),
-		MongoDBURI: get("QUINTET_MONGODB_URI"),
-		Database:   get("QUINTET_DATABASE"),
-		PublicURL:  strings.TrimRight(get("QUINTET_PUBLIC_URL"), "/"),
-		LogLevel:   get("QUINTET_LOG_LEVEL"),
+		Addr:        get("QUINTET_ADDR"),
+		DataDir:     get("QUINTET_DATA_DIR"),
+		MongoDBURI:  get("QUINTET_MONGODB_URI"),
+		Database:    get("QUINTET_DATABASE"),
+		PublicURL:   strings.TrimRight(get("QUINTET_PUBLIC_URL"), "/"),
+		LogLevel:    get("QUINTET_LOG_LEVEL"),
+		LogFormat:   get("QUINTET_LOG_FORMAT"),
+		MetricsAddr: get("QUINTET_METRICS_ADDR"),
 	}
 	if _, _, err := net.SplitHostPort(cfg.Addr); err != nil {
 		return cfg, fmt.Errorf("QUINTET_ADDR %q is not host:port: %w", cfg.Addr, err)
@@ -101,6 +108,14 @@ func loadConfig(getenv func(string) string) (cfg Config, err error) {
 	}
 	if cfg.LoginLimitKeys, err = strconv.Atoi(get("QUINTET_LOGIN_LIMIT_KEYS")); err != nil || cfg.LoginLimitKeys < 1 {
 		return cfg, fmt.Errorf("QUINTET_LOGIN_LIMIT_KEYS %q must be a whole number, 1 or more", get("QUINTET_LOGIN_LIMIT_KEYS"))
+	}
+	if cfg.LogFormat != "text" && cfg.LogFormat != "json" {
+		return cfg, fmt.Errorf("QUINTET_LOG_FORMAT %q must be text or json", cfg.LogFormat)
+	}
+	if cfg.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(cfg.MetricsAddr); err != nil {
+			return cfg, fmt.Errorf("QUINTET_METRICS_ADDR %q is not host:port: %w", cfg.MetricsAddr, err)
+		}
 	}
 	switch cfg.LogLevel {
 	case "debug", "info", "warn", "error":

@@ -109,6 +109,8 @@ func apiRouteTable(ids apiIDs) []apiRouteCase {
 	core := []apiRouteCase{
 		{"GET /healthz", apiEveryone, 200, nil, apiRequest("GET", "/healthz", nil)},
 		{"GET /api/v1/openapi.json", apiEveryone, 200, nil, apiRequest("GET", v1+"/openapi.json", nil)},
+		{"GET /readyz", apiEveryone, 200, nil, apiRequest("GET", "/readyz", nil)},
+		{"GET /api/v1/backup", apiAdminOnly, 200, nil, apiRequest("GET", v1+"/backup", nil)},
 		{"POST /api/v1/login", apiEveryone, 200, nil, func(t *testing.T, f *apiFixture, c *apiClient, caller string) *apiResponse {
 			who := caller
 			if who == callerAnonymous {

@@ -21,6 +21,11 @@ Commands:
   token create --email E [--name N]
                                  print a new personal API token (shown once)
   healthcheck                    exit 0 when the running service answers /healthz with 200
+  backup --out FILE [--server URL --token-file FILE]
+                                 write a backup: through the running server, or from the store
+  restore --in FILE [--force]    check a backup, then restore it into an empty store (--force: any)
+  migrate --to mongodb://… [--database NAME] [--force]
+                                 copy the store into a MongoDB deployment
 
 Configuration comes from environment variables; see config/quintet.example.env.
 `
@@ -31,7 +36,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if err != nil {
 		return err
 	}
-	logger := newLogger(stderr, cfg.LogLevel)
+	logger := newLogger(stderr, cfg.LogLevel, cfg.LogFormat)
 	cmd, rest := "serve", []string{}
 	if len(args) > 1 {
 		cmd, rest = args[1], args[2:]
@@ -46,6 +51,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return userCommand(ctx, cfg, logger, rest, stdin, stdout)
 	case "token":
 		return tokenCommand(ctx, cfg, logger, rest, stdout)
+	case "backup":
+		return backupCommand(ctx, cfg, logger, rest, stdout)
+	case "restore":
+		return restoreCommand(ctx, cfg, logger, rest, stdout)
+	case "migrate":
+		return migrateCommand(ctx, cfg, logger, rest, stdout)
 	case "healthcheck":
 		return healthcheck(ctx, cfg)
 	case "help", "-h", "--help", "-help":
@@ -56,9 +67,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 }
 
-func newLogger(w io.Writer, level string) *slog.Logger {
+func newLogger(w io.Writer, level, format string) *slog.Logger {
 	var l slog.Level
 	_ = l.UnmarshalText([]byte(level))
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}))
+	}
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
 }
 

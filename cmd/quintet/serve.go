@@ -10,12 +10,14 @@ import (
 	"net/http"
 	"net/netip"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/quintet-ag/quintet/frontend"
 	"github.com/quintet-ag/quintet/internal/conference"
 	"github.com/quintet-ag/quintet/internal/httpapi"
 	"github.com/quintet-ag/quintet/internal/live"
+	"github.com/quintet-ag/quintet/internal/metrics"
 )
 
 func serveCommand(ctx context.Context, cfg Config, logger *slog.Logger, args []string, stdout io.Writer) error {
@@ -28,7 +30,9 @@ func serveCommand(ctx context.Context, cfg Config, logger *slog.Logger, args []s
 		return fmt.Errorf("--demo creates accounts with printed passwords; it runs only on a loopback address, not %s", cfg.Addr)
 	}
 
-	svc, b, err := openService(ctx, cfg, logger)
+	started := time.Now()
+	m := metrics.New()
+	svc, b, err := openService(ctx, cfg, logger, m)
 	if err != nil {
 		return err
 	}
@@ -51,6 +55,7 @@ func serveCommand(ctx context.Context, cfg Config, logger *slog.Logger, args []s
 		return err
 	}
 	defer stopFollowing()
+	watch(m, svc, hub)
 	if err := seedIfEmpty(ctx, svc, logger); err != nil {
 		return err
 	}
@@ -65,6 +70,18 @@ func serveCommand(ctx context.Context, cfg Config, logger *slog.Logger, args []s
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
 	baseURL := "http://" + displayAddr(ln.Addr())
+	// /metrics on the main port to loopback clients, or on a listener of its own.
+	var stopping atomic.Bool
+	var metricsHere http.Handler = m.Handler()
+	if cfg.MetricsAddr != "" {
+		metricsHere = http.NotFoundHandler() // not here: an unknown path, not the web app
+		stopMetrics, err := serveMetrics(ctx, cfg.MetricsAddr, m, logger)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		defer stopMetrics()
+	}
 	app, built := frontend.Dist()
 	if !built {
 		logger.Warn("the web app is not built into this binary; run `make build` (the API works without it)")
@@ -79,6 +96,10 @@ func serveCommand(ctx context.Context, cfg Config, logger *slog.Logger, args []s
 		Live:           hub.Serve,
 		LoginLimitKeys: cfg.LoginLimitKeys,
 		Idempotency:    b.store,
+		Backup:         observedBackup(m),
+		Ready:          readiness(b.store, &stopping),
+		Observer:       m,
+		Metrics:        metricsHere,
 		Logger:         logger,
 	})
 	if err != nil {
@@ -114,6 +135,8 @@ func serveCommand(ctx context.Context, cfg Config, logger *slog.Logger, args []s
 		}
 		fmt.Fprintf(stdout, "\nNo account exists yet. Open this one-time link to create the first admin:\n\n    %s/#/setup?secret=%s\n\n", link, svc.BeginSetup())
 	}
+	m.SetStartup(time.Since(started))
+	logger.Info("started", slog.Duration("startup", time.Since(started)))
 	fmt.Fprintf(stdout, "Quintet is listening on %s\n", baseURL)
 
 	errc := make(chan error, 1)
@@ -126,6 +149,7 @@ func serveCommand(ctx context.Context, cfg Config, logger *slog.Logger, args []s
 	case <-ctx.Done():
 	}
 	logger.Info("shutting down")
+	stopping.Store(true)
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 	shutdownErr := srv.Shutdown(shutdownCtx)

@@ -9,6 +9,7 @@ import (
 	"github.com/quintet-ag/quintet/config"
 	"github.com/quintet-ag/quintet/internal/conference"
 	"github.com/quintet-ag/quintet/internal/embedded"
+	"github.com/quintet-ag/quintet/internal/metrics"
 	"github.com/quintet-ag/quintet/internal/mongostore"
 	"github.com/quintet-ag/quintet/internal/password"
 )
@@ -51,12 +52,26 @@ func openBackend(ctx context.Context, cfg Config, logger *slog.Logger) (*backend
 }
 
 // openService opens the backend and loads the working set.
-func openService(ctx context.Context, cfg Config, logger *slog.Logger) (*conference.Service, *backend, error) {
+// With m, the Service's store writes are timed and counted.
+func openService(ctx context.Context, cfg Config, logger *slog.Logger, m *metrics.Metrics) (*conference.Service, *backend, error) {
 	b, err := openBackend(ctx, cfg, logger)
 	if err != nil {
 		return nil, nil, err
 	}
-	svc := conference.NewService(b.store, password.New())
+	// A restore that did not finish left the store half-written: serving it
+	// would serve half a backup.
+	if unfinished, err := b.store.RestoreUnfinished(ctx); err != nil || unfinished {
+		_ = b.close(context.WithoutCancel(ctx))
+		if err == nil {
+			err = errors.New("a restore into this store began and did not finish; run quintet restore --force with the backup again")
+		}
+		return nil, nil, err
+	}
+	var store conference.Store = b.store
+	if m != nil {
+		store = observedStore{Store: b.store, m: m}
+	}
+	svc := conference.NewService(store, password.New())
 	if err := svc.Load(ctx); err != nil {
 		_ = b.close(context.WithoutCancel(ctx))
 		return nil, nil, err

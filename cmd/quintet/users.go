@@ -34,7 +34,7 @@ func userCommand(ctx context.Context, cfg Config, logger *slog.Logger, args []st
 
 // withService opens the store, runs f with the Service, and closes the store.
 func withService(ctx context.Context, cfg Config, logger *slog.Logger, f func(*conference.Service) error) error {
-	svc, b, err := openService(ctx, cfg, logger)
+	svc, b, err := openService(ctx, cfg, logger, nil)
 	if err != nil {
 		return err
 	}

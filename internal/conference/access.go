@@ -153,6 +153,10 @@ func (u *User) MayEditAgenda() bool { return u.active() && u.IsAdmin() }
 // MayManageUsers: only the secretariat manages accounts.
 func (u *User) MayManageUsers() bool { return u.active() && u.IsAdmin() }
 
+// MayBackUp: only the secretariat takes a backup, which holds every
+// document whatever its marking, and every account's credentials' hashes.
+func (u *User) MayBackUp() bool { return u.active() && u.IsAdmin() }
+
 // mayWriteRecord: the secretariat, and the session's insiders, write in its
 // record.
 func (u *User) mayWriteRecord(se *Session) bool {

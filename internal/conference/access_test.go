@@ -111,6 +111,7 @@ func accessRows(f *accessFixture) []accessRow {
 		{"mark", "outcome or action of the session delegations", "x x x x x x x x . .", func(u *User) bool { return u.MayMark(f.s1, MarkingDelegations) }},
 		{"manage", "users", "x . . . . . . . . .", (*User).MayManageUsers},
 		{"edit", "agenda", "x . . . . . . . . .", (*User).MayEditAgenda},
+		{"take", "a backup", "x . . . . . . . . .", (*User).MayBackUp},
 		{"manage", "calendar feed of FR", "x . . . . x x . . .", func(u *User) bool { return u.MayManageFeed("FR") }},
 	}
 }

@@ -75,11 +75,15 @@ func abortWith(c *gin.Context, status int, code, message string) {
 // JSON writer keeps it.
 func abortProblem(c *gin.Context, p any) {
 	var status int
-	switch p := p.(type) {
+	switch q := p.(type) {
 	case Problem:
-		status = p.Status
+		status = q.Status
+		if status >= 500 && q.RequestID == "" {
+			q.RequestID = requestID(c)
+			p = q
+		}
 	case ImportRefusal:
-		status = p.Status
+		status = q.Status
 	}
 	problem.SetHeaders(c.Writer.Header(), status)
 	c.AbortWithStatusJSON(status, p)

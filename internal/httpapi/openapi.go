@@ -275,6 +275,7 @@ var answerTypes = map[string]string{
 	"GET " + v1 + "/meetings/:id/record.html": "text/html",
 	"GET " + v1 + "/meetings/:id/record.md":   "text/markdown",
 	"GET " + v1 + "/calendar/:feed":           "text/calendar",
+	"GET " + v1 + "/backup":                   "application/gzip",
 }
 
 // textExamples are short answers of each text media type, for the document.
@@ -295,6 +296,7 @@ var answers = map[string]map[int]string{
 	"GET " + v1 + "/actions/mine":  {404: "The caller belongs to no delegation."},
 	"POST " + v1 + "/setup":        {429: "Too many attempts from the address; wait a minute."},
 	"GET /healthz":                 {503: "The store does not answer."},
+	"GET /readyz":                  {503: "The store does not answer, or the server is shutting down: send traffic elsewhere."},
 	"POST " + v1 + "/register.csv": {400: "The file breaks a rule: a refusal lists every fault by row and field (ImportRefusal), or the query or the request is wrong (Problem)."},
 }
 
@@ -308,6 +310,7 @@ var errorAlternatives = map[string]map[int]any{
 // an example, by route and status.
 var errorBodies = map[string]map[int]any{
 	"GET /healthz": {503: healthReply{Status: "degraded", Store: "unavailable"}},
+	"GET /readyz":  {503: healthReply{Status: "degraded", Store: "unavailable"}},
 }
 
 // answerHeaders are the documented headers of the answer with status in a
@@ -336,9 +339,11 @@ var retryAfter = docHeader("integer", "The seconds to wait before trying again."
 // by route, status and name.
 var responseHeaders = map[string]map[int]map[string]any{
 	"GET /healthz":                {503: {"Retry-After": retryAfter}},
+	"GET /readyz":                 {503: {"Retry-After": retryAfter}},
 	"GET " + v1 + "/register":     {200: {"X-Total-Count": docHeader("integer", "How many entries the filters select, over every page.")}},
 	"GET " + v1 + "/register.csv": {200: {"Content-Disposition": docHeader("string", "attachment; the file name is register.csv.")}},
 	"GET " + v1 + "/actions.csv":  {200: {"Content-Disposition": docHeader("string", "attachment; the file name is actions.csv.")}},
+	"GET " + v1 + "/backup":       {200: {"Content-Disposition": docHeader("string", "attachment; the file name is quintet-<UTC time>.jsonl.gz.")}},
 	"POST " + v1 + "/login":       {429: {"Retry-After": retryAfter}},
 	"GET " + v1 + "/live":         {429: {"Retry-After": retryAfter, "RateLimit-Policy": docHeader("string", `"connections";q=N: the open connections an account may hold.`), "RateLimit": docHeader("string", `"connections";r=0;t=S: none left; S seconds to wait.`)}},
 }

@@ -13,8 +13,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/quintet-ag/quintet/internal/backup"
 	"github.com/quintet-ag/quintet/internal/conference"
 	"github.com/quintet-ag/quintet/internal/httpapi"
+	"github.com/quintet-ag/quintet/internal/mongostore"
+	"github.com/quintet-ag/quintet/internal/password"
+	"github.com/quintet-ag/quintet/internal/storetest"
 )
 
 // queryServer is the real handler over a fresh embedded store, served on
@@ -70,7 +74,10 @@ func startQueryServer(t *testing.T) *queryServer {
 	}
 	ids := map[string]string{"meetings": "london-2014", "sessions": sess.ID, "topics": topic.ID, "users": u.ID,
 		"outcomes": o.ID, "actions": a.ID, "register": entry.ID}
-	e, err := httpapi.New(svc, httpapi.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	e, err := httpapi.New(svc, httpapi.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Backup: func(w io.Writer, snap *conference.Snapshot) error {
+			return backup.WriteSnapshot(w, backup.Header{}, snap, mongostore.Encode)
+		}})
 	if err != nil {
 		t.Fatal(err)
 	}

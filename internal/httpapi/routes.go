@@ -58,6 +58,7 @@ func (a *api) routes() []route {
 		(&registerAPI{replies: a, svc: a.svc, answers: a.answers, entryJSON: &a.entryJSON, now: now}).routes(),
 		(&linkAPI{replies: a, svc: a.svc}).routes(),
 		(&searchAPI{replies: a, svc: a.svc}).routes(),
+		(&backupAPI{replies: a, svc: a.svc, write: a.cfg.Backup, log: a.log}).routes(),
 	)
 }
 
@@ -65,6 +66,7 @@ func (a *api) routes() []route {
 func (a *api) coreRoutes() []route {
 	return []route{
 		{method: "GET", path: "/healthz", summary: "Report the service and its store", access: public, reply: healthReply{}, status: 200, handle: a.health},
+		{method: "GET", path: "/readyz", summary: "Whether to send traffic here: the store answers and the working set is loaded", access: public, reply: healthReply{}, status: 200, handle: a.ready},
 		{method: "GET", path: v1 + "/openapi.json", summary: "This document", access: public, reply: map[string]any{}, status: 200, handle: a.openapi},
 
 		{method: "POST", path: v1 + "/login", summary: "Sign in; sets the login cookie", access: public, body: loginRequest{}, reply: Me{}, status: 200, handle: a.login},
@@ -165,6 +167,9 @@ func (a *api) register(e *gin.Engine) {
 	}
 	if a.cfg.Live != nil {
 		e.GET(v1+"/live", a.authenticate, a.live)
+	}
+	if a.cfg.Metrics != nil {
+		e.GET("/metrics", a.metrics)
 	}
 }
 

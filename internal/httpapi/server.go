@@ -5,12 +5,12 @@ package httpapi
 
 import (
 	"context"
+	"io"
 	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -34,8 +34,14 @@ type Config struct {
 	TrustedProxies []string
 	// Frontend is the built web app (index.html and assets); nil serves none.
 	Frontend fs.FS
-	// Health reports the store's health for /healthz.
+	// Health reports the store's health for /healthz; Ready, whether to
+	// send traffic here, for /readyz (observe.go).
 	Health func(ctx context.Context) error
+	Ready  func(ctx context.Context) error
+	// Observer is told of every request; Metrics, when set, serves /metrics
+	// to loopback clients (observe.go).
+	Observer Observer
+	Metrics  http.Handler
 	// Live, when set, serves GET /api/v1/live (the WebSocket endpoint) once
 	// the caller is authenticated and its Origin checked. credential is the
 	// secret that signed the caller in, so that the hub can notice its revocation.
@@ -46,7 +52,10 @@ type Config struct {
 	// Idempotency keeps the answers that an Idempotency-Key replays; nil
 	// serves creates without them.
 	Idempotency conference.IdempotencyStore
-	Logger      *slog.Logger
+	// Backup writes a working-set snapshot as the backup file, for GET
+	// /api/v1/backup; nil serves none.
+	Backup func(w io.Writer, snap *conference.Snapshot) error
+	Logger *slog.Logger
 }
 
 type api struct {
@@ -97,7 +106,7 @@ func newServer(svc *conference.Service, cfg Config) (*api, *gin.Engine, error) {
 	if len(cfg.TrustedProxies) == 0 {
 		e.ForwardedByClientIP = false
 	}
-	e.Use(a.recovery, securityHeaders(cfg.SecureCookies))
+	e.Use(a.observe, a.recovery, securityHeaders(cfg.SecureCookies))
 	a.register(e)
 	e.NoRoute(a.noRoute)
 	e.NoMethod(func(c *gin.Context) {
@@ -144,7 +153,7 @@ func securityHeaders(https bool) gin.HandlerFunc {
 	)
 	return func(c *gin.Context) {
 		set := document
-		if p := c.Request.URL.Path; strings.HasPrefix(p, "/api/") || p == "/healthz" {
+		if p := c.Request.URL.Path; strings.HasPrefix(p, "/api/") || p == "/healthz" || p == "/readyz" {
 			set = api
 		}
 		hdr := c.Writer.Header()
@@ -196,14 +205,4 @@ func (a *api) live(c *gin.Context) {
 	a.cfg.Live(c.Writer, c.Request, actor(c), credential(c))
 }
 
-func (a *api) health(c *gin.Context) {
-	status, store := http.StatusOK, "ok"
-	if a.cfg.Health != nil {
-		if err := a.cfg.Health(c.Request.Context()); err != nil {
-			a.log.Warn("health check failed", slog.Any("err", err))
-			status, store = http.StatusServiceUnavailable, "unavailable"
-			c.Header("Retry-After", strconv.Itoa(problem.DefaultRetryAfter))
-		}
-	}
-	c.JSON(status, gin.H{"status": map[bool]string{true: "ok", false: "degraded"}[status == http.StatusOK], "store": store})
-}
+func (a *api) health(c *gin.Context) { a.checkHealth(c, a.cfg.Health) }

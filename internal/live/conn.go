@@ -97,6 +97,7 @@ func (c *conn) enqueue(b []byte) {
 	if c.queued+len(b) > c.hub.opts.QueueBytes {
 		c.mu.Unlock()
 		if c.closeWith(CloseTooSlow, "too slow: reconnect and catch up") {
+			c.hub.stats.dropped.Add(1)
 			c.hub.log.Warn("live: dropped a client that reads too slowly",
 				slog.String("user", c.actor.ID), slog.Int("queue_bytes", c.hub.opts.QueueBytes))
 		}

@@ -159,6 +159,8 @@ type Hub struct {
 
 	// wg counts handshakes in progress and each connection's two goroutines.
 	wg sync.WaitGroup
+
+	stats counters // see stats.go
 }
 
 // NewHub returns a hub reading from src. It starts no goroutine: each

@@ -45,6 +45,7 @@ func (s *sub) deliver(ev *event) {
 		if s.cur.fresh(ev) {
 			s.cur.advance(ev)
 			s.conn.enqueue(b)
+			s.conn.hub.stats.delivered.Add(1)
 		}
 	case s.overflow:
 		// Dropped: the next catch-up round reads these from the Service.

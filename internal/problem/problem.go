@@ -48,7 +48,13 @@ type Details struct {
 	// Fields names every invalid field of a 400, so that a form can mark
 	// them all; it holds at least the one that Field names.
 	Fields []conference.FieldError `json:"fields,omitempty"`
+	// RequestID is the answer's X-Request-Id, in every 5xx: what to quote
+	// to the operator, who finds the log line by it.
+	RequestID string `json:"request_id,omitempty"`
 }
+
+// RequestIDHeader names the request id on every answer.
+const RequestIDHeader = "X-Request-Id"
 
 // TypePrefix begins every problem type URI; the code completes it.
 const TypePrefix = "urn:quintet:problem:"
@@ -99,6 +105,9 @@ func New(status int, code, detail string) Details {
 
 // Write answers w with p, and the headers its status calls for.
 func Write(w http.ResponseWriter, p Details) {
+	if p.Status >= 500 && p.RequestID == "" {
+		p.RequestID = w.Header().Get(RequestIDHeader)
+	}
 	SetHeaders(w.Header(), p.Status)
 	b, err := json.Marshal(p)
 	if err != nil {
