@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/quintet-ag/quintet/internal/backup"
+	"github.com/quintet-ag/quintet/internal/storetest"
 )
 
 // backupWrites records every write the load acknowledged, so that what a
@@ -257,7 +258,7 @@ func TestBackupWhileWritingRestoresTheSnapshot(t *testing.T) {
 	}
 
 	// Restored into a fresh store, it is a state the server went through.
-	restored := apiDataDir(t)
+	restored := storetest.DataDir(t)
 	mustAPICLI(t, restored, nil, "", "restore", "--in", during)
 	b := startAPIServer(t, restored, nil)
 	bc := b.client()
@@ -310,7 +311,7 @@ func TestBackupWhileWritingRestoresTheSnapshot(t *testing.T) {
 	// original's, and whose own backup holds the very same documents.
 	atRest := filepath.Join(t.TempDir(), "at-rest.jsonl.gz")
 	mustAPICLI(t, srv.DataDir, nil, "", "backup", "--server", srv.URL, "--token-file", tokenFile, "--out", atRest)
-	fresh := apiDataDir(t)
+	fresh := storetest.DataDir(t)
 	mustAPICLI(t, fresh, nil, "", "restore", "--in", atRest)
 	// From the stopped store, the command line's backup holds what the
 	// server's did (before a sign-in adds a login to it).
@@ -355,7 +356,7 @@ func TestBackupWhileWritingRestoresTheSnapshot(t *testing.T) {
 	// without --force afterwards.
 	bad := filepath.Join(t.TempDir(), "bad.jsonl.gz")
 	writeGzip(t, bad, strings.Replace(gunzipFile(t, atRest), "Note 1 of the load.", "Note 1 of the l0ad.", 1))
-	empty := apiDataDir(t)
+	empty := storetest.DataDir(t)
 	_, err := runAPICLI(t, empty, nil, "", "restore", "--in", bad)
 	if err == nil || !strings.Contains(err.Error(), "checksum of notes") {
 		t.Fatalf("restore of a changed backup: %v, want the checksum of notes refused", err)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/quintet-ag/quintet/internal/embedded"
+	"github.com/quintet-ag/quintet/internal/storetest"
 )
 
 // TestObserve: request ids, the JSON access log, /metrics to loopback only,
@@ -130,7 +131,7 @@ func TestMigrate(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	target := apiDataDir(t)
+	target := storetest.DataDir(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	emb, err := embedded.Open(ctx, target, nil)

@@ -17,8 +17,6 @@ import (
 	"github.com/quintet-ag/quintet/internal/conference"
 	"github.com/quintet-ag/quintet/internal/httpapi"
 	"github.com/quintet-ag/quintet/internal/mongostore"
-	"github.com/quintet-ag/quintet/internal/password"
-	"github.com/quintet-ag/quintet/internal/storetest"
 )
 
 // queryServer is the real handler over a fresh embedded store, served on
