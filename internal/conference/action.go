@@ -392,23 +392,14 @@ func compareActions(a, b *Action) int {
 // Action returns one action, when actor may read it; one above the reader's
 // clearance is "not found".
 func (s *Service) Action(ctx context.Context, actor *User, id string) (*Action, error) {
-	if err := requireActor(actor); err != nil {
-		return nil, err
-	}
-	return find(s, func(st *state) *Action {
-		if a := st.actions[id]; a != nil {
-			return st.actionView(a, st.clearanceIn(actor, a.SessionID))
-		}
-		return nil
-	}, "No action %q.", id)
+	return findSeen(s, actor, func(st *state) *Action { return st.actions[id] },
+		func(a *Action) string { return a.SessionID }, (*state).actionView, "No action %q.", id)
 }
 
 // ActionView returns what a reader whose clearance in the action's session is
 // c sees of a, or nil: the live hub encodes each action once per level.
 func (s *Service) ActionView(a *Action, c Marking) *Action {
-	var v *Action
-	s.read(func(st *state) { v = st.actionView(a, c) })
-	return v
+	return viewAt(s, a, c, (*state).actionView)
 }
 
 // actionView is an action as a reader whose clearance (in its session) is c
@@ -646,45 +637,39 @@ func (s *Service) checkActionRefs(a *Action) error {
 // the current action; status changes follow CheckTransition; done sets the
 // progress to 100.
 func (s *Service) UpdateAction(ctx context.Context, actor *User, id string, upd ActionUpdate) (*Action, error) {
-	if err := requireActor(actor); err != nil {
-		return nil, err
-	}
-	if upd.Version == nil {
-		return nil, Invalid("version", "version is required: send the version you edited")
-	}
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
-	old, err := s.editableAction(actor, id, *upd.Version)
-	if err != nil {
-		return nil, err
-	}
-	a := *old
-	setTrimmed(&a.Title, upd.Title)
-	setTrimmed(&a.Description, upd.Description)
-	if upd.Owner != nil {
-		a.Owner = strings.ToUpper(strings.TrimSpace(*upd.Owner))
-	}
-	setTrimmed(&a.Agency, upd.Agency)
-	setTrimmed(&a.Contact, upd.Contact)
-	setTrimmed(&a.Due, upd.Due)
-	if upd.Topics != nil {
-		a.Topics = nonNil(*upd.Topics)
-	}
-	if upd.Marking != nil {
-		a.Marking = *upd.Marking
-	}
-	if err := applyStatus(&a, old, upd.Status, upd.Progress, upd.Reason); err != nil {
-		return nil, err
-	}
-	if a.Owner != old.Owner && !actor.MayReassignAction() {
-		// Handing an action to another delegation would take it out of the
-		// editor's own reach; only the secretariat reassigns.
-		return nil, &Error{Code: EFORBIDDEN, Field: "owner", Message: "Only the secretariat hands an action to another delegation."}
-	}
-	if sameAction(&a, old) {
-		return old, nil // nothing to change: no new version, nothing written
-	}
-	return s.saveAction(ctx, actor, old, &a)
+	return writeSeen(s, actor, upd.Version, "version is required: send the version you edited", func(seen int64) (*Action, error) {
+		old, err := s.editableAction(actor, id, seen)
+		if err != nil {
+			return nil, err
+		}
+		a := *old
+		setTrimmed(&a.Title, upd.Title)
+		setTrimmed(&a.Description, upd.Description)
+		if upd.Owner != nil {
+			a.Owner = strings.ToUpper(strings.TrimSpace(*upd.Owner))
+		}
+		setTrimmed(&a.Agency, upd.Agency)
+		setTrimmed(&a.Contact, upd.Contact)
+		setTrimmed(&a.Due, upd.Due)
+		if upd.Topics != nil {
+			a.Topics = nonNil(*upd.Topics)
+		}
+		if upd.Marking != nil {
+			a.Marking = *upd.Marking
+		}
+		if err := applyStatus(&a, old, upd.Status, upd.Progress, upd.Reason); err != nil {
+			return nil, err
+		}
+		if a.Owner != old.Owner && !actor.MayReassignAction() {
+			// Handing an action to another delegation would take it out of the
+			// editor's own reach; only the secretariat reassigns.
+			return nil, &Error{Code: EFORBIDDEN, Field: "owner", Message: "Only the secretariat hands an action to another delegation."}
+		}
+		if sameAction(&a, old) {
+			return old, nil // nothing to change: no new version, nothing written
+		}
+		return s.saveAction(ctx, actor, old, &a)
+	})
 }
 
 // ReportProgress appends a dated report to the action's trail and, in the
@@ -703,35 +688,32 @@ func (s *Service) ReportProgress(ctx context.Context, actor *User, id string, in
 	if err := ValidLongText("text", text); err != nil {
 		return nil, err
 	}
-	if in.Version == nil {
-		return nil, Invalid("version", "version is required: send the version you reported on")
-	}
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
-	old, err := s.editableAction(actor, id, *in.Version)
-	if err != nil {
-		return nil, err
-	}
-	a := *old
-	reason := in.Reason
-	if in.Status != nil && (*in.Status == ActionBlocked || *in.Status == ActionDropped) && reason == nil {
-		reason = &text
-	}
-	if err := applyStatus(&a, old, in.Status, in.Progress, reason); err != nil {
-		return nil, err
-	}
-	if len(old.Reports) >= MaxReports {
-		return nil, Errorf(ECONFLICT, "The action has %d progress reports, the most one action keeps.", MaxReports)
-	}
-	// A report keeps the marking the action had when it was written, as an
-	// outcome's revision does: lowering the action later does not show it.
-	var marking Marking
-	s.read(func(st *state) { marking = st.actionMarking(&a) })
-	a.Reports = append(slices.Clone(old.Reports), ProgressReport{
-		At: s.Now(), Author: actor.ID, AuthorName: actor.Name, Text: text, Status: a.Status, Progress: a.Progress,
-		Marking: marking,
+	return writeSeen(s, actor, in.Version, "version is required: send the version you reported on", func(seen int64) (*Action, error) {
+		old, err := s.editableAction(actor, id, seen)
+		if err != nil {
+			return nil, err
+		}
+		a := *old
+		reason := in.Reason
+		if in.Status != nil && (*in.Status == ActionBlocked || *in.Status == ActionDropped) && reason == nil {
+			reason = &text
+		}
+		if err := applyStatus(&a, old, in.Status, in.Progress, reason); err != nil {
+			return nil, err
+		}
+		if len(old.Reports) >= MaxReports {
+			return nil, Errorf(ECONFLICT, "The action has %d progress reports, the most one action keeps.", MaxReports)
+		}
+		// A report keeps the marking the action had when it was written, as an
+		// outcome's revision does: lowering the action later does not show it.
+		var marking Marking
+		s.read(func(st *state) { marking = st.actionMarking(&a) })
+		a.Reports = append(slices.Clone(old.Reports), ProgressReport{
+			At: s.Now(), Author: actor.ID, AuthorName: actor.Name, Text: text, Status: a.Status, Progress: a.Progress,
+			Marking: marking,
+		})
+		return s.saveAction(ctx, actor, old, &a)
 	})
-	return s.saveAction(ctx, actor, old, &a)
 }
 
 // sameAction reports whether an edit left every editable field as it was.

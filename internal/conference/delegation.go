@@ -61,10 +61,7 @@ func (s *Service) Delegations(ctx context.Context, actor *User) ([]*Delegation, 
 
 // Delegation returns one delegation.
 func (s *Service) Delegation(ctx context.Context, actor *User, code string) (*Delegation, error) {
-	if err := requireActor(actor); err != nil {
-		return nil, err
-	}
-	return find(s, func(st *state) *Delegation { return st.delegations[code] }, "No delegation %q.", code)
+	return find(s, requireActor(actor), func(st *state) *Delegation { return st.delegations[code] }, "No delegation %q.", code)
 }
 
 // CreateDelegation adds a party.

@@ -122,10 +122,7 @@ func (s *Service) Meetings(ctx context.Context, actor *User) ([]*Meeting, error)
 }
 
 func (s *Service) Meeting(ctx context.Context, actor *User, id string) (*Meeting, error) {
-	if err := requireActor(actor); err != nil {
-		return nil, err
-	}
-	return find(s, func(st *state) *Meeting { return st.meetings[id] }, "No meeting %q.", id)
+	return find(s, requireActor(actor), func(st *state) *Meeting { return st.meetings[id] }, "No meeting %q.", id)
 }
 
 func (s *Service) CreateMeeting(ctx context.Context, actor *User, m Meeting) (*Meeting, error) {

@@ -94,10 +94,7 @@ func (s *Service) Agenda(ctx context.Context, actor *User, meetingID string) ([]
 }
 
 func (s *Service) Session(ctx context.Context, actor *User, id string) (*Session, error) {
-	if err := requireActor(actor); err != nil {
-		return nil, err
-	}
-	return find(s, func(st *state) *Session { return st.sessions[id] }, "No session %q.", id)
+	return find(s, requireActor(actor), func(st *state) *Session { return st.sessions[id] }, "No session %q.", id)
 }
 
 // SessionInput is what the secretariat gives to add a session.

@@ -46,10 +46,7 @@ func (s *Service) Topics(ctx context.Context, actor *User) ([]*Topic, error) {
 
 // Topic returns a topic by id or by slug.
 func (s *Service) Topic(ctx context.Context, actor *User, idOrSlug string) (*Topic, error) {
-	if err := requireActor(actor); err != nil {
-		return nil, err
-	}
-	return find(s, func(st *state) *Topic { return st.topicByIDOrSlug(idOrSlug) }, "No topic %q.", idOrSlug)
+	return find(s, requireActor(actor), func(st *state) *Topic { return st.topicByIDOrSlug(idOrSlug) }, "No topic %q.", idOrSlug)
 }
 
 func (st *state) topicByIDOrSlug(key string) *Topic {

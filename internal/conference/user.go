@@ -163,18 +163,12 @@ func (st *state) sortedUsers() []*User {
 }
 
 func (s *Service) User(ctx context.Context, actor *User, id string) (*User, error) {
-	if err := s.requireUserManager(actor); err != nil {
-		return nil, err
-	}
-	return find(s, func(st *state) *User { return st.users[id] }, "No user %q.", id)
+	return find(s, s.requireUserManager(actor), func(st *state) *User { return st.users[id] }, "No user %q.", id)
 }
 
 // UserByEmail finds an account by its address, for the command line.
 func (s *Service) UserByEmail(ctx context.Context, actor *User, email string) (*User, error) {
-	if err := s.requireUserManager(actor); err != nil {
-		return nil, err
-	}
-	return find(s, func(st *state) *User { return st.usersByEmail[NormalizeEmail(email)] }, "No user with email %q.", email)
+	return find(s, s.requireUserManager(actor), func(st *state) *User { return st.usersByEmail[NormalizeEmail(email)] }, "No user with email %q.", email)
 }
 
 // CreateUser opens an account.
