@@ -51,12 +51,8 @@ func (d *Delegation) Validate() error {
 
 // Delegations returns every delegation by code.
 func (s *Service) Delegations(ctx context.Context, actor *User) ([]*Delegation, error) {
-	if err := requireActor(actor); err != nil {
-		return nil, err
-	}
-	var out []*Delegation
-	s.read(func(st *state) { out = sortedValues(st.delegations, func(d *Delegation) string { return d.Code }) })
-	return out, nil
+	return listAll(s, requireActor(actor), func(st *state) map[string]*Delegation { return st.delegations },
+		func(d *Delegation) string { return d.Code })
 }
 
 // Delegation returns one delegation.

@@ -110,15 +110,10 @@ func (m *Meeting) Span() (time.Time, time.Time) {
 
 // Meetings returns every meeting, the most recent first.
 func (s *Service) Meetings(ctx context.Context, actor *User) ([]*Meeting, error) {
-	if err := requireActor(actor); err != nil {
-		return nil, err
-	}
-	var out []*Meeting
-	s.read(func(st *state) {
-		out = sortedValues(st.meetings, func(m *Meeting) string { return m.StartDate })
-	})
+	out, err := listAll(s, requireActor(actor), func(st *state) map[string]*Meeting { return st.meetings },
+		func(m *Meeting) string { return m.StartDate })
 	slices.Reverse(out)
-	return out, nil
+	return out, err
 }
 
 func (s *Service) Meeting(ctx context.Context, actor *User, id string) (*Meeting, error) {

@@ -369,6 +369,18 @@ func nonNil[T any](xs []T) []T {
 // utcMillis is how instants are kept: UTC, to the millisecond BSON stores.
 func utcMillis(t time.Time) time.Time { return t.UTC().Truncate(time.Millisecond) }
 
+// listAll is every document of the map all picks, ordered by key as
+// sortedValues orders them; allowed is the reader's permission, nil or the
+// refusal.
+func listAll[T any](s *Service, allowed error, all func(st *state) map[string]*T, key func(*T) string) ([]*T, error) {
+	if allowed != nil {
+		return nil, allowed
+	}
+	var out []*T
+	s.read(func(st *state) { out = sortedValues(all(st), key) })
+	return out, nil
+}
+
 // find reads one document of the working set, or answers ENOTFOUND with the
 // message given. allowed is the reader's permission, nil or the refusal, as
 // edit and create take it.

@@ -36,12 +36,8 @@ func (t *Topic) Validate() error {
 
 // Topics returns every topic by title.
 func (s *Service) Topics(ctx context.Context, actor *User) ([]*Topic, error) {
-	if err := requireActor(actor); err != nil {
-		return nil, err
-	}
-	var out []*Topic
-	s.read(func(st *state) { out = sortedValues(st.topics, func(t *Topic) string { return t.Title }) })
-	return out, nil
+	return listAll(s, requireActor(actor), func(st *state) map[string]*Topic { return st.topics },
+		func(t *Topic) string { return t.Title })
 }
 
 // Topic returns a topic by id or by slug.
