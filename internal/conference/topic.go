@@ -19,19 +19,16 @@ type Topic struct {
 var slugPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
 func (t *Topic) Validate() error {
-	if err := ValidID("id", t.ID); err != nil {
-		return err
-	}
+	var v fieldChecks
+	v.check(ValidID("id", t.ID))
 	if !slugPattern.MatchString(t.Slug) || len(t.Slug) > 80 {
-		return Invalid("slug", "slug %q must be lower-case words joined by hyphens, at most 80 characters", t.Slug)
+		v.check(Invalid("slug", "slug %q must be lower-case words joined by hyphens, at most 80 characters", t.Slug))
 	}
-	if err := firstError(
+	v.check(
 		requireLine("title", t.Title, 200),
 		checkLines("description", t.Description, 5000),
-	); err != nil {
-		return err
-	}
-	return nil
+	)
+	return v.err()
 }
 
 // Topics returns every topic by title.
