@@ -104,29 +104,28 @@ type OutcomeView struct {
 // Validate checks the outcome on its own; the Service checks its sources
 // against the session's record.
 func (o *Outcome) Validate() error {
-	if err := firstError(
+	var v fieldChecks
+	v.check(
 		oneOf("kind", "kind", o.Kind, OutcomeKinds),
 		requireLines("text", o.Text, MaxOutcomeLength),
 		oneOf("marking", "marking", o.Marking, Markings),
 		oneOf("status", "status", o.Status, OutcomeStatuses),
-	); err != nil {
-		return err
-	}
+	)
 	if len(o.Sources) > MaxOutcomeSources {
-		return Invalid("sources", "an outcome cites at most %d notes", MaxOutcomeSources)
+		v.check(Invalid("sources", "an outcome cites at most %d notes", MaxOutcomeSources))
 	}
 	for i, seq := range o.Sources {
 		if seq < 1 {
-			return Invalid("sources", "source %d is not a note number (1 or more)", seq)
+			v.check(Invalid("sources", "source %d is not a note number (1 or more)", seq))
 		}
 		if i > 0 && o.Sources[i-1] == seq {
-			return Invalid("sources", "note %d is cited twice", seq)
+			v.check(Invalid("sources", "note %d is cited twice", seq))
 		}
 	}
 	if o.Status == OutcomeDraft && len(o.SignOffs) > 0 {
-		return Invalid("status", "a draft outcome carries no sign-offs")
+		v.check(Invalid("status", "a draft outcome carries no sign-offs"))
 	}
-	return nil
+	return v.err()
 }
 
 // outcomeView builds what a reader whose clearance in the outcome's session

@@ -130,14 +130,11 @@ type FieldChange struct {
 }
 
 // Validate checks the entry on its own; the Service checks its delegations
-// and topics against those it knows. It reports the first problem.
+// and topics against those it knows. It names every field at fault.
 func (e *RegisterEntry) Validate() error {
-	for _, check := range e.fieldChecks() {
-		if err := check(); err != nil {
-			return err
-		}
-	}
-	return nil
+	var v fieldChecks
+	v.check(e.Problems()...)
+	return v.err()
 }
 
 // Problems reports every field at fault, at most one problem per field: a
