@@ -116,68 +116,55 @@ type Action struct {
 // Validate checks the action on its own; the Service checks its owner,
 // topics and origin against what it knows.
 func (a *Action) Validate() error {
-	if err := firstError(
+	var v fieldChecks
+	v.check(
 		requireLine("title", a.Title, MaxActionTitle),
 		checkLines("description", a.Description, MaxActionDescription),
-	); err != nil {
-		return err
-	}
+	)
 	if a.Owner == "" {
-		return Invalid("owner", "owner delegation is required")
+		v.check(Invalid("owner", "owner delegation is required"))
 	}
 	if !delegationCode.MatchString(a.Owner) {
-		return Invalid("owner", "owner %q is not a delegation code (two capital letters)", a.Owner)
+		v.check(Invalid("owner", "owner %q is not a delegation code (two capital letters)", a.Owner))
 	}
-	if err := firstError(
+	v.check(
 		checkLine("agency", a.Agency, 200),
 		checkLine("contact", a.Contact, 200),
-	); err != nil {
-		return err
-	}
-	if err := ValidateDate("due", a.Due); err != nil {
-		return err
-	}
-	if err := oneOf("status", "status", a.Status, ActionStatuses); err != nil {
-		return err
-	}
+	)
+	v.check(ValidateDate("due", a.Due))
+	v.check(oneOf("status", "status", a.Status, ActionStatuses))
 	if a.Progress < 0 || a.Progress > 100 {
-		return Invalid("progress", "progress must be between 0 and 100, not %d", a.Progress)
+		v.check(Invalid("progress", "progress must be between 0 and 100, not %d", a.Progress))
 	}
 	if a.Status == ActionDone && a.Progress != 100 {
-		return Invalid("progress", "a done action is at 100%%, not %d%%", a.Progress)
+		v.check(Invalid("progress", "a done action is at 100%%, not %d%%", a.Progress))
 	}
 	if (a.Status == ActionBlocked || a.Status == ActionDropped) && strings.TrimSpace(a.Reason) == "" {
-		return Invalid("reason", "say why the action is %s: reason is required", a.Status)
+		v.check(Invalid("reason", "say why the action is %s: reason is required", a.Status))
 	}
-	if err := firstError(
+	v.check(
 		checkLines("reason", a.Reason, MaxReasonLength),
 		oneOf("marking", "marking", a.Marking, Markings),
-	); err != nil {
-		return err
-	}
+	)
 	if hasDuplicate(a.Topics) {
-		return Invalid("topics", "a topic is listed twice")
+		v.check(Invalid("topics", "a topic is listed twice"))
 	}
-	if err := validIDs("topics", a.Topics); err != nil {
-		return err
-	}
+	v.check(validIDs("topics", a.Topics))
 	for _, ref := range [][2]string{{"meeting_id", a.MeetingID}, {"session_id", a.SessionID}, {"outcome_id", a.OutcomeID}} {
 		if ref[1] != "" {
-			if err := ValidID(ref[0], ref[1]); err != nil {
-				return err
-			}
+			v.check(ValidID(ref[0], ref[1]))
 		}
 	}
 	if a.NoteSeq < 0 {
-		return Invalid("note_seq", "note_seq must be 1 or more")
+		v.check(Invalid("note_seq", "note_seq must be 1 or more"))
 	}
 	if a.NoteSeq > 0 && a.SessionID == "" {
-		return Invalid("session_id", "a note is named by its session and seq: session_id is required")
+		v.check(Invalid("session_id", "a note is named by its session and seq: session_id is required"))
 	}
 	if len(a.Reports) > MaxReports {
-		return Invalid("reports", "an action keeps at most %d progress reports", MaxReports)
+		v.check(Invalid("reports", "an action keeps at most %d progress reports", MaxReports))
 	}
-	return nil
+	return v.err()
 }
 
 // DueClass sorts a pending action by its due date as seen on day today
@@ -392,23 +379,14 @@ func compareActions(a, b *Action) int {
 // Action returns one action, when actor may read it; one above the reader's
 // clearance is "not found".
 func (s *Service) Action(ctx context.Context, actor *User, id string) (*Action, error) {
-	if err := requireActor(actor); err != nil {
-		return nil, err
-	}
-	return find(s, func(st *state) *Action {
-		if a := st.actions[id]; a != nil {
-			return st.actionView(a, st.clearanceIn(actor, a.SessionID))
-		}
-		return nil
-	}, "No action %q.", id)
+	return findSeen(s, actor, func(st *state) *Action { return st.actions[id] },
+		func(a *Action) string { return a.SessionID }, (*state).actionView, "No action %q.", id)
 }
 
 // ActionView returns what a reader whose clearance in the action's session is
 // c sees of a, or nil: the live hub encodes each action once per level.
 func (s *Service) ActionView(a *Action, c Marking) *Action {
-	var v *Action
-	s.read(func(st *state) { v = st.actionView(a, c) })
-	return v
+	return viewAt(s, a, c, (*state).actionView)
 }
 
 // actionView is an action as a reader whose clearance (in its session) is c
@@ -646,45 +624,37 @@ func (s *Service) checkActionRefs(a *Action) error {
 // the current action; status changes follow CheckTransition; done sets the
 // progress to 100.
 func (s *Service) UpdateAction(ctx context.Context, actor *User, id string, upd ActionUpdate) (*Action, error) {
-	if err := requireActor(actor); err != nil {
-		return nil, err
-	}
-	if upd.Version == nil {
-		return nil, Invalid("version", "version is required: send the version you edited")
-	}
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
-	old, err := s.editableAction(actor, id, *upd.Version)
-	if err != nil {
-		return nil, err
-	}
-	a := *old
-	setTrimmed(&a.Title, upd.Title)
-	setTrimmed(&a.Description, upd.Description)
-	if upd.Owner != nil {
-		a.Owner = strings.ToUpper(strings.TrimSpace(*upd.Owner))
-	}
-	setTrimmed(&a.Agency, upd.Agency)
-	setTrimmed(&a.Contact, upd.Contact)
-	setTrimmed(&a.Due, upd.Due)
-	if upd.Topics != nil {
-		a.Topics = nonNil(*upd.Topics)
-	}
-	if upd.Marking != nil {
-		a.Marking = *upd.Marking
-	}
-	if err := applyStatus(&a, old, upd.Status, upd.Progress, upd.Reason); err != nil {
-		return nil, err
-	}
-	if a.Owner != old.Owner && !actor.MayReassignAction() {
-		// Handing an action to another delegation would take it out of the
-		// editor's own reach; only the secretariat reassigns.
-		return nil, &Error{Code: EFORBIDDEN, Field: "owner", Message: "Only the secretariat hands an action to another delegation."}
-	}
-	if sameAction(&a, old) {
-		return old, nil // nothing to change: no new version, nothing written
-	}
-	return s.saveAction(ctx, actor, old, &a)
+	return writeSeen(s, actor, upd.Version, "version is required: send the version you edited",
+		func(seen int64) (*Action, error) { return s.editableAction(actor, id, seen) },
+		func(old *Action, _ int64) (*Action, error) {
+			a := *old
+			setTrimmed(&a.Title, upd.Title)
+			setTrimmed(&a.Description, upd.Description)
+			if upd.Owner != nil {
+				a.Owner = strings.ToUpper(strings.TrimSpace(*upd.Owner))
+			}
+			setTrimmed(&a.Agency, upd.Agency)
+			setTrimmed(&a.Contact, upd.Contact)
+			setTrimmed(&a.Due, upd.Due)
+			if upd.Topics != nil {
+				a.Topics = nonNil(*upd.Topics)
+			}
+			if upd.Marking != nil {
+				a.Marking = *upd.Marking
+			}
+			if err := applyStatus(&a, old, upd.Status, upd.Progress, upd.Reason); err != nil {
+				return nil, err
+			}
+			if a.Owner != old.Owner && !actor.MayReassignAction() {
+				// Handing an action to another delegation would take it out of the
+				// editor's own reach; only the secretariat reassigns.
+				return nil, &Error{Code: EFORBIDDEN, Field: "owner", Message: "Only the secretariat hands an action to another delegation."}
+			}
+			if sameAction(&a, old) {
+				return old, nil // nothing to change: no new version, nothing written
+			}
+			return s.saveAction(ctx, actor, old, &a)
+		})
 }
 
 // ReportProgress appends a dated report to the action's trail and, in the
@@ -703,35 +673,30 @@ func (s *Service) ReportProgress(ctx context.Context, actor *User, id string, in
 	if err := ValidLongText("text", text); err != nil {
 		return nil, err
 	}
-	if in.Version == nil {
-		return nil, Invalid("version", "version is required: send the version you reported on")
-	}
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
-	old, err := s.editableAction(actor, id, *in.Version)
-	if err != nil {
-		return nil, err
-	}
-	a := *old
-	reason := in.Reason
-	if in.Status != nil && (*in.Status == ActionBlocked || *in.Status == ActionDropped) && reason == nil {
-		reason = &text
-	}
-	if err := applyStatus(&a, old, in.Status, in.Progress, reason); err != nil {
-		return nil, err
-	}
-	if len(old.Reports) >= MaxReports {
-		return nil, Errorf(ECONFLICT, "The action has %d progress reports, the most one action keeps.", MaxReports)
-	}
-	// A report keeps the marking the action had when it was written, as an
-	// outcome's revision does: lowering the action later does not show it.
-	var marking Marking
-	s.read(func(st *state) { marking = st.actionMarking(&a) })
-	a.Reports = append(slices.Clone(old.Reports), ProgressReport{
-		At: s.Now(), Author: actor.ID, AuthorName: actor.Name, Text: text, Status: a.Status, Progress: a.Progress,
-		Marking: marking,
-	})
-	return s.saveAction(ctx, actor, old, &a)
+	return writeSeen(s, actor, in.Version, "version is required: send the version you reported on",
+		func(seen int64) (*Action, error) { return s.editableAction(actor, id, seen) },
+		func(old *Action, _ int64) (*Action, error) {
+			a := *old
+			reason := in.Reason
+			if in.Status != nil && (*in.Status == ActionBlocked || *in.Status == ActionDropped) && reason == nil {
+				reason = &text
+			}
+			if err := applyStatus(&a, old, in.Status, in.Progress, reason); err != nil {
+				return nil, err
+			}
+			if len(old.Reports) >= MaxReports {
+				return nil, Errorf(ECONFLICT, "The action has %d progress reports, the most one action keeps.", MaxReports)
+			}
+			// A report keeps the marking the action had when it was written, as an
+			// outcome's revision does: lowering the action later does not show it.
+			var marking Marking
+			s.read(func(st *state) { marking = st.actionMarking(&a) })
+			a.Reports = append(slices.Clone(old.Reports), ProgressReport{
+				At: s.Now(), Author: actor.ID, AuthorName: actor.Name, Text: text, Status: a.Status, Progress: a.Progress,
+				Marking: marking,
+			})
+			return s.saveAction(ctx, actor, old, &a)
+		})
 }
 
 // sameAction reports whether an edit left every editable field as it was.

@@ -29,42 +29,32 @@ type Delegation struct {
 var delegationCode = regexp.MustCompile(`^[A-Z]{2}$`)
 
 func (d *Delegation) Validate() error {
+	var v fieldChecks
 	if !delegationCode.MatchString(d.Code) {
-		return Invalid("code", "delegation code %q must be two capital letters (ISO 3166 alpha-2)", d.Code)
+		v.check(Invalid("code", "delegation code %q must be two capital letters (ISO 3166 alpha-2)", d.Code))
 	}
 	if strings.TrimSpace(d.Name) == "" {
-		return Invalid("name", "name is required")
+		v.check(Invalid("name", "name is required"))
 	}
-	if err := ValidShortText("name", d.Name); err != nil {
-		return err
-	}
+	v.check(ValidShortText("name", d.Name))
 	for _, a := range d.Agencies {
 		if strings.TrimSpace(a) == "" {
-			return Invalid("agencies", "agency names must not be empty")
+			v.check(Invalid("agencies", "agency names must not be empty"))
 		}
-		if err := ValidShortText("agencies", a); err != nil {
-			return err
-		}
+		v.check(ValidShortText("agencies", a))
 	}
-	return nil
+	return v.err()
 }
 
 // Delegations returns every delegation by code.
 func (s *Service) Delegations(ctx context.Context, actor *User) ([]*Delegation, error) {
-	if err := requireActor(actor); err != nil {
-		return nil, err
-	}
-	var out []*Delegation
-	s.read(func(st *state) { out = sortedValues(st.delegations, func(d *Delegation) string { return d.Code }) })
-	return out, nil
+	return listAll(s, requireActor(actor), func(st *state) map[string]*Delegation { return st.delegations },
+		func(d *Delegation) string { return d.Code })
 }
 
 // Delegation returns one delegation.
 func (s *Service) Delegation(ctx context.Context, actor *User, code string) (*Delegation, error) {
-	if err := requireActor(actor); err != nil {
-		return nil, err
-	}
-	return find(s, func(st *state) *Delegation { return st.delegations[code] }, "No delegation %q.", code)
+	return find(s, requireActor(actor), func(st *state) *Delegation { return st.delegations[code] }, "No delegation %q.", code)
 }
 
 // CreateDelegation adds a party.

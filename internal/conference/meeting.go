@@ -46,57 +46,53 @@ func (m *Meeting) Location() *time.Location {
 // Validate checks the meeting on its own; references to delegations and
 // topics are checked by the Service, which knows them.
 func (m *Meeting) Validate() error {
-	if err := firstError(
+	var v fieldChecks
+	v.check(
 		ValidID("id", m.ID),
 		requireLine("title", m.Title, 200),
-	); err != nil {
-		return err
-	}
+	)
 	if m.Host == "" {
-		return Invalid("host", "host delegation is required")
+		v.check(Invalid("host", "host delegation is required"))
 	}
-	if err := firstError(
+	v.check(
 		ValidID("host", m.Host),
 		requireLine("city", m.City, 200),
 		checkLine("venue", m.Venue, 200),
-	); err != nil {
-		return err
-	}
+	)
 	if m.TimeZone == "" || m.TimeZone == "Local" {
-		return Invalid("time_zone", "time zone is required (an IANA name such as Europe/London)")
+		v.check(Invalid("time_zone", "time zone is required (an IANA name such as Europe/London)"))
 	}
 	if _, err := time.LoadLocation(m.TimeZone); err != nil {
-		return Invalid("time_zone", "unknown time zone %q (use an IANA name such as Europe/London)", m.TimeZone)
+		v.check(Invalid("time_zone", "unknown time zone %q (use an IANA name such as Europe/London)", m.TimeZone))
 	}
-	start, err := time.Parse(DateLayout, m.StartDate)
-	if err != nil {
-		return Invalid("start_date", "start_date %q is not a date (YYYY-MM-DD)", m.StartDate)
+	start, errStart := time.Parse(DateLayout, m.StartDate)
+	if errStart != nil {
+		v.check(Invalid("start_date", "start_date %q is not a date (YYYY-MM-DD)", m.StartDate))
 	}
-	end, err := time.Parse(DateLayout, m.EndDate)
-	if err != nil {
-		return Invalid("end_date", "end_date %q is not a date (YYYY-MM-DD)", m.EndDate)
+	end, errEnd := time.Parse(DateLayout, m.EndDate)
+	if errEnd != nil {
+		v.check(Invalid("end_date", "end_date %q is not a date (YYYY-MM-DD)", m.EndDate))
 	}
-	if end.Before(start) {
-		return Invalid("end_date", "end_date %s is before start_date %s", m.EndDate, m.StartDate)
-	}
-	if end.AddDate(0, 0, 1).Sub(start) > 31*24*time.Hour {
-		return Invalid("end_date", "a meeting lasts at most 31 days")
+	// The span is the end's to answer for only when both are dates.
+	if errStart == nil && errEnd == nil {
+		if end.Before(start) {
+			v.check(Invalid("end_date", "end_date %s is before start_date %s", m.EndDate, m.StartDate))
+		}
+		if end.AddDate(0, 0, 1).Sub(start) > 31*24*time.Hour {
+			v.check(Invalid("end_date", "a meeting lasts at most 31 days"))
+		}
 	}
 	switch m.Status {
 	case MeetingPlanned, MeetingInSession, MeetingClosed:
 	default:
-		return Invalid("status", "unknown status %q (one of planned, in-session, closed)", m.Status)
+		v.check(Invalid("status", "unknown status %q (one of planned, in-session, closed)", m.Status))
 	}
-	if err := validIDs("delegations", m.Delegations); err != nil {
-		return err
-	}
+	v.check(validIDs("delegations", m.Delegations))
 	if !slices.Contains(m.Delegations, m.Host) {
-		return Invalid("delegations", "the host delegation %s must take part", m.Host)
+		v.check(Invalid("delegations", "the host delegation %s must take part", m.Host))
 	}
-	if err := validIDs("topics", m.Topics); err != nil {
-		return err
-	}
-	return nil
+	v.check(validIDs("topics", m.Topics))
+	return v.err()
 }
 
 // Span returns the instants the meeting begins and ends in its own time zone:
@@ -110,22 +106,14 @@ func (m *Meeting) Span() (time.Time, time.Time) {
 
 // Meetings returns every meeting, the most recent first.
 func (s *Service) Meetings(ctx context.Context, actor *User) ([]*Meeting, error) {
-	if err := requireActor(actor); err != nil {
-		return nil, err
-	}
-	var out []*Meeting
-	s.read(func(st *state) {
-		out = sortedValues(st.meetings, func(m *Meeting) string { return m.StartDate })
-	})
+	out, err := listAll(s, requireActor(actor), func(st *state) map[string]*Meeting { return st.meetings },
+		func(m *Meeting) string { return m.StartDate })
 	slices.Reverse(out)
-	return out, nil
+	return out, err
 }
 
 func (s *Service) Meeting(ctx context.Context, actor *User, id string) (*Meeting, error) {
-	if err := requireActor(actor); err != nil {
-		return nil, err
-	}
-	return find(s, func(st *state) *Meeting { return st.meetings[id] }, "No meeting %q.", id)
+	return find(s, requireActor(actor), func(st *state) *Meeting { return st.meetings[id] }, "No meeting %q.", id)
 }
 
 func (s *Service) CreateMeeting(ctx context.Context, actor *User, m Meeting) (*Meeting, error) {

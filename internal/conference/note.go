@@ -30,22 +30,19 @@ type Note struct {
 
 // Validate checks what the writer supplies; the Service assigns the rest.
 func (n *Note) Validate() error {
-	if err := firstError(
+	var v fieldChecks
+	v.check(
 		requireLines("text", n.Text, MaxNoteLength),
 		oneOf("marking", "marking", n.Marking, Markings),
-	); err != nil {
-		return err
-	}
+	)
 	if n.ClientID == "" {
-		return Invalid("client_id", "client_id is required")
+		v.check(Invalid("client_id", "client_id is required"))
 	}
-	if err := ValidID("client_id", n.ClientID); err != nil {
-		return err
-	}
+	v.check(ValidID("client_id", n.ClientID))
 	if n.Amends < 0 || (n.Seq > 0 && n.Amends >= n.Seq) {
-		return Invalid("amends", "a note can amend only an earlier note")
+		v.check(Invalid("amends", "a note can amend only an earlier note"))
 	}
-	return nil
+	return v.err()
 }
 
 // NoteInput is what a writer sends to post a note.

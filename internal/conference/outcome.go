@@ -104,29 +104,28 @@ type OutcomeView struct {
 // Validate checks the outcome on its own; the Service checks its sources
 // against the session's record.
 func (o *Outcome) Validate() error {
-	if err := firstError(
+	var v fieldChecks
+	v.check(
 		oneOf("kind", "kind", o.Kind, OutcomeKinds),
 		requireLines("text", o.Text, MaxOutcomeLength),
 		oneOf("marking", "marking", o.Marking, Markings),
 		oneOf("status", "status", o.Status, OutcomeStatuses),
-	); err != nil {
-		return err
-	}
+	)
 	if len(o.Sources) > MaxOutcomeSources {
-		return Invalid("sources", "an outcome cites at most %d notes", MaxOutcomeSources)
+		v.check(Invalid("sources", "an outcome cites at most %d notes", MaxOutcomeSources))
 	}
 	for i, seq := range o.Sources {
 		if seq < 1 {
-			return Invalid("sources", "source %d is not a note number (1 or more)", seq)
+			v.check(Invalid("sources", "source %d is not a note number (1 or more)", seq))
 		}
 		if i > 0 && o.Sources[i-1] == seq {
-			return Invalid("sources", "note %d is cited twice", seq)
+			v.check(Invalid("sources", "note %d is cited twice", seq))
 		}
 	}
 	if o.Status == OutcomeDraft && len(o.SignOffs) > 0 {
-		return Invalid("status", "a draft outcome carries no sign-offs")
+		v.check(Invalid("status", "a draft outcome carries no sign-offs"))
 	}
-	return nil
+	return v.err()
 }
 
 // outcomeView builds what a reader whose clearance in the outcome's session
@@ -241,23 +240,14 @@ func compareOutcomes(a, b *Outcome) int {
 // Outcome returns one outcome, when actor may read it. An outcome above the
 // reader's clearance is "not found": its existence is not theirs to know.
 func (s *Service) Outcome(ctx context.Context, actor *User, id string) (*OutcomeView, error) {
-	if err := requireActor(actor); err != nil {
-		return nil, err
-	}
-	return find(s, func(st *state) *OutcomeView {
-		if o := st.outcomes[id]; o != nil {
-			return st.outcomeView(o, st.clearanceIn(actor, o.SessionID))
-		}
-		return nil
-	}, "No outcome %q.", id)
+	return findSeen(s, actor, func(st *state) *Outcome { return st.outcomes[id] },
+		func(o *Outcome) string { return o.SessionID }, (*state).outcomeView, "No outcome %q.", id)
 }
 
 // OutcomeView returns what a reader whose clearance in the outcome's session
 // is c sees of o, or nil: the live hub encodes each outcome once per level.
 func (s *Service) OutcomeView(o *Outcome, c Marking) *OutcomeView {
-	var v *OutcomeView
-	s.read(func(st *state) { v = st.outcomeView(o, c) })
-	return v
+	return viewAt(s, o, c, (*state).outcomeView)
 }
 
 // storedOutcome returns the stored outcome, for a write, when actor may read
@@ -391,100 +381,92 @@ func (s *Service) sourcesFloor(actor *User, sessionID string, seqs []int64) (Mar
 // is not edited in place: it is reopened first, so that no sign-off ever
 // stands under a text it was not given to.
 func (s *Service) UpdateOutcome(ctx context.Context, actor *User, id string, upd OutcomeUpdate) (*OutcomeView, error) {
-	if err := requireActor(actor); err != nil {
-		return nil, err
-	}
-	if upd.Version == nil {
-		return nil, Invalid("version", "version is required: send the version you edited")
-	}
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
-	old, err := s.storedOutcome(actor, id)
-	if err != nil {
-		return nil, err
-	}
-	se, err := s.Session(ctx, actor, old.SessionID)
-	if err != nil {
-		return nil, err
-	}
-	if !actor.MayDraftOutcome(se) {
-		return nil, Errorf(EFORBIDDEN, "Only the session's rapporteurs, its chair and the secretariat may edit its outcomes.")
-	}
-	if *upd.Version != old.Version {
-		return nil, s.staleOutcome(actor, old)
-	}
-	o := *old
-	contentChanged := false
-	if upd.Kind != nil && *upd.Kind != o.Kind {
-		o.Kind, contentChanged = *upd.Kind, true
-	}
-	if upd.Text != nil && strings.TrimSpace(*upd.Text) != o.Text {
-		o.Text, contentChanged = strings.TrimSpace(*upd.Text), true
-	}
-	if upd.Sources != nil {
-		if src := normaliseSources(*upd.Sources); !slices.Equal(src, o.Sources) {
-			o.Sources, contentChanged = src, true
-		}
-	}
-	if upd.Marking != nil && *upd.Marking != o.Marking {
-		o.Marking, contentChanged = *upd.Marking, true
-	}
-	if upd.Status != nil && *upd.Status != o.Status {
-		if err := oneOf("status", "status", *upd.Status, OutcomeStatuses); err != nil {
-			return nil, err
-		}
-		if !actor.MayAgreeOutcome() {
-			return nil, Errorf(EFORBIDDEN, "Only the secretariat marks an outcome agreed or reopens it.")
-		}
-		o.Status = *upd.Status
-		if o.Status == OutcomeDraft {
-			o.SignOffs = []SignOff{}
-		}
-	} else if contentChanged && o.Status == OutcomeAgreed {
-		return nil, &Error{Code: ECONFLICT, Field: "status",
-			Message: "The outcome is agreed; the secretariat reopens it (status draft) before its text changes."}
-	}
-	if o.Status == old.Status && !contentChanged {
-		return s.Outcome(ctx, actor, id) // nothing to change: no new version, no history entry
-	}
-	if err := o.Validate(); err != nil {
-		return nil, err
-	}
-	floor, err := s.sourcesFloor(actor, o.SessionID, o.Sources)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkMarkingFloor(o.Marking, floor, "a source note"); err != nil {
-		return nil, err
-	}
-	if err := checkMarkingCeiling(actor.ClearanceIn(se), o.Marking); err != nil {
-		return nil, err
-	}
-	// The history is a copy: the stored value that old points to is shared
-	// with readers and is never changed.
-	o.History = append(slices.Clone(old.History), OutcomeRevision{
-		Version: old.Version, Kind: old.Kind, Text: old.Text, Sources: old.Sources,
-		Marking: old.Marking, Status: old.Status,
-		ReplacedBy: actor.ID, ReplacedName: actor.Name, ReplacedAt: s.Now(),
-	})
-	if len(o.History) > MaxOutcomeRevisions {
-		o.History = o.History[len(o.History)-MaxOutcomeRevisions:]
-	}
-	o.Version++
-	o.UpdatedBy, o.UpdatedByName, o.UpdatedAt = actor.ID, actor.Name, s.Now()
-	// Derived actions first: the live hub tells the readers who lose an
-	// action by comparing it with its previous version, whose effective
-	// marking must still be the lower one. Should the outcome's own write
-	// then fail, the actions are left more restricted than needed, never less.
-	if o.Marking.Level() > old.Marking.Level() {
-		if err := s.raiseDerivedActions(ctx, actor, &o); err != nil {
-			return nil, err
-		}
-	}
-	if err := s.replace(ctx, Outcomes, o.ID, &o); err != nil {
-		return nil, err
-	}
-	return s.Outcome(ctx, actor, o.ID)
+	return writeSeen(s, actor, upd.Version, "version is required: send the version you edited",
+		func(int64) (*Outcome, error) { return s.storedOutcome(actor, id) },
+		func(old *Outcome, seen int64) (*OutcomeView, error) {
+			se, err := s.Session(ctx, actor, old.SessionID)
+			if err != nil {
+				return nil, err
+			}
+			if !actor.MayDraftOutcome(se) {
+				return nil, Errorf(EFORBIDDEN, "Only the session's rapporteurs, its chair and the secretariat may edit its outcomes.")
+			}
+			if seen != old.Version {
+				return nil, s.staleOutcome(actor, old)
+			}
+			o := *old
+			contentChanged := false
+			if upd.Kind != nil && *upd.Kind != o.Kind {
+				o.Kind, contentChanged = *upd.Kind, true
+			}
+			if upd.Text != nil && strings.TrimSpace(*upd.Text) != o.Text {
+				o.Text, contentChanged = strings.TrimSpace(*upd.Text), true
+			}
+			if upd.Sources != nil {
+				if src := normaliseSources(*upd.Sources); !slices.Equal(src, o.Sources) {
+					o.Sources, contentChanged = src, true
+				}
+			}
+			if upd.Marking != nil && *upd.Marking != o.Marking {
+				o.Marking, contentChanged = *upd.Marking, true
+			}
+			if upd.Status != nil && *upd.Status != o.Status {
+				if err := oneOf("status", "status", *upd.Status, OutcomeStatuses); err != nil {
+					return nil, err
+				}
+				if !actor.MayAgreeOutcome() {
+					return nil, Errorf(EFORBIDDEN, "Only the secretariat marks an outcome agreed or reopens it.")
+				}
+				o.Status = *upd.Status
+				if o.Status == OutcomeDraft {
+					o.SignOffs = []SignOff{}
+				}
+			} else if contentChanged && o.Status == OutcomeAgreed {
+				return nil, &Error{Code: ECONFLICT, Field: "status",
+					Message: "The outcome is agreed; the secretariat reopens it (status draft) before its text changes."}
+			}
+			if o.Status == old.Status && !contentChanged {
+				return s.Outcome(ctx, actor, id) // nothing to change: no new version, no history entry
+			}
+			if err := o.Validate(); err != nil {
+				return nil, err
+			}
+			floor, err := s.sourcesFloor(actor, o.SessionID, o.Sources)
+			if err != nil {
+				return nil, err
+			}
+			if err := checkMarkingFloor(o.Marking, floor, "a source note"); err != nil {
+				return nil, err
+			}
+			if err := checkMarkingCeiling(actor.ClearanceIn(se), o.Marking); err != nil {
+				return nil, err
+			}
+			// The history is a copy: the stored value that old points to is shared
+			// with readers and is never changed.
+			o.History = append(slices.Clone(old.History), OutcomeRevision{
+				Version: old.Version, Kind: old.Kind, Text: old.Text, Sources: old.Sources,
+				Marking: old.Marking, Status: old.Status,
+				ReplacedBy: actor.ID, ReplacedName: actor.Name, ReplacedAt: s.Now(),
+			})
+			if len(o.History) > MaxOutcomeRevisions {
+				o.History = o.History[len(o.History)-MaxOutcomeRevisions:]
+			}
+			o.Version++
+			o.UpdatedBy, o.UpdatedByName, o.UpdatedAt = actor.ID, actor.Name, s.Now()
+			// Derived actions first: the live hub tells the readers who lose an
+			// action by comparing it with its previous version, whose effective
+			// marking must still be the lower one. Should the outcome's own write
+			// then fail, the actions are left more restricted than needed, never less.
+			if o.Marking.Level() > old.Marking.Level() {
+				if err := s.raiseDerivedActions(ctx, actor, &o); err != nil {
+					return nil, err
+				}
+			}
+			if err := s.replace(ctx, Outcomes, o.ID, &o); err != nil {
+				return nil, err
+			}
+			return s.Outcome(ctx, actor, o.ID)
+		})
 }
 
 // raiseDerivedActions raises the stored marking of the actions drawn from o

@@ -130,14 +130,11 @@ type FieldChange struct {
 }
 
 // Validate checks the entry on its own; the Service checks its delegations
-// and topics against those it knows. It reports the first problem.
+// and topics against those it knows. It names every field at fault.
 func (e *RegisterEntry) Validate() error {
-	for _, check := range e.fieldChecks() {
-		if err := check(); err != nil {
-			return err
-		}
-	}
-	return nil
+	var v fieldChecks
+	v.check(e.Problems()...)
+	return v.err()
 }
 
 // Problems reports every field at fault, at most one problem per field: a
@@ -320,10 +317,7 @@ type RegisterEntryUpdate struct {
 
 // RegisterEntry returns one entry, archived or not.
 func (s *Service) RegisterEntry(ctx context.Context, actor *User, id string) (*RegisterEntry, error) {
-	if err := requireActor(actor); err != nil {
-		return nil, err
-	}
-	return find(s, func(st *state) *RegisterEntry { return st.register[id] }, "No register entry %q.", id)
+	return find(s, requireActor(actor), func(st *state) *RegisterEntry { return st.register[id] }, "No register entry %q.", id)
 }
 
 // RegisterHistory returns an entry's changes, the most recent first.
@@ -453,80 +447,73 @@ func (st *state) entryRefProblems(e *RegisterEntry) []*Error {
 // UpdateRegisterEntry changes an entry, or archives or restores it, and
 // records what changed in its history.
 func (s *Service) UpdateRegisterEntry(ctx context.Context, actor *User, id string, upd RegisterEntryUpdate) (*RegisterEntry, error) {
-	if err := requireActor(actor); err != nil {
-		return nil, err
-	}
-	if upd.Version == nil {
-		return nil, Invalid("version", "version is required: send the version you edited, so that a concurrent change is not overwritten")
-	}
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
-	old, err := s.RegisterEntry(ctx, actor, id)
-	if err != nil {
-		return nil, err
-	}
-	if !actor.MayEditEntry(old) {
-		return nil, Errorf(EFORBIDDEN, "Only the secretariat and the follow-up team of %s may change this entry.", old.LeadDelegation)
-	}
-	if *upd.Version != old.Version {
-		return nil, &Error{Code: ESTALE, Field: "version", Current: old,
-			Message: fmt.Sprintf("The entry was changed by someone else (version %d, you edited %d); review the current version and save again.", old.Version, *upd.Version)}
-	}
-	e := *old
-	setTrimmed(&e.Title, upd.Title)
-	setTrimmed(&e.Summary, upd.Summary)
-	if upd.LeadDelegation != nil {
-		e.LeadDelegation = strings.ToUpper(strings.TrimSpace(*upd.LeadDelegation))
-	}
-	setTrimmed(&e.LeadAgency, upd.LeadAgency)
-	if upd.PartnerDelegations != nil {
-		e.PartnerDelegations = upperAll(*upd.PartnerDelegations)
-	}
-	if upd.Audiences != nil {
-		e.Audiences = nonNil(*upd.Audiences)
-	}
-	setIf(&e.Format, upd.Format)
-	setIf(&e.Status, upd.Status)
-	setTrimmed(&e.StartDate, upd.StartDate)
-	setTrimmed(&e.EndDate, upd.EndDate)
-	if upd.Topics != nil {
-		e.Topics = trimAll(*upd.Topics)
-	}
-	if upd.References != nil {
-		e.References = trimReferences(*upd.References)
-	}
-	setIf(&e.Archived, upd.Archived)
-	if err := e.Validate(); err != nil {
-		return nil, err
-	}
-	if e.LeadDelegation != old.LeadDelegation && !actor.MayReassignEntry() {
-		return nil, &Error{Code: EFORBIDDEN, Field: "lead_delegation", Message: "Only the secretariat may hand an entry to another delegation."}
-	}
-	s.read(func(st *state) { err = st.checkEntryRefs(&e) })
-	if err != nil {
-		return nil, err
-	}
-	changes := diffEntries(old, &e)
-	if len(changes) == 0 {
-		return old, nil // nothing to record
-	}
-	action := "updated"
-	switch {
-	case e.Archived && !old.Archived:
-		action = "archived"
-	case !e.Archived && old.Archived:
-		action = "restored"
-	}
-	now := s.Now()
-	e.Version++
-	e.UpdatedBy, e.UpdatedAt = actor.ID, now
-	e.History = append(slices.Clip(old.History), Revision{
-		Version: e.Version, Action: action, By: actor.ID, ByName: actor.Name, At: now, Changes: changes,
-	})
-	if err := s.replace(ctx, Register, e.ID, &e); err != nil {
-		return nil, err
-	}
-	return &e, nil
+	return writeSeen(s, actor, upd.Version, "version is required: send the version you edited, so that a concurrent change is not overwritten",
+		func(int64) (*RegisterEntry, error) { return s.RegisterEntry(ctx, actor, id) },
+		func(old *RegisterEntry, seen int64) (*RegisterEntry, error) {
+			if !actor.MayEditEntry(old) {
+				return nil, Errorf(EFORBIDDEN, "Only the secretariat and the follow-up team of %s may change this entry.", old.LeadDelegation)
+			}
+			if seen != old.Version {
+				return nil, &Error{Code: ESTALE, Field: "version", Current: old,
+					Message: fmt.Sprintf("The entry was changed by someone else (version %d, you edited %d); review the current version and save again.", old.Version, seen)}
+			}
+			e := *old
+			setTrimmed(&e.Title, upd.Title)
+			setTrimmed(&e.Summary, upd.Summary)
+			if upd.LeadDelegation != nil {
+				e.LeadDelegation = strings.ToUpper(strings.TrimSpace(*upd.LeadDelegation))
+			}
+			setTrimmed(&e.LeadAgency, upd.LeadAgency)
+			if upd.PartnerDelegations != nil {
+				e.PartnerDelegations = upperAll(*upd.PartnerDelegations)
+			}
+			if upd.Audiences != nil {
+				e.Audiences = nonNil(*upd.Audiences)
+			}
+			setIf(&e.Format, upd.Format)
+			setIf(&e.Status, upd.Status)
+			setTrimmed(&e.StartDate, upd.StartDate)
+			setTrimmed(&e.EndDate, upd.EndDate)
+			if upd.Topics != nil {
+				e.Topics = trimAll(*upd.Topics)
+			}
+			if upd.References != nil {
+				e.References = trimReferences(*upd.References)
+			}
+			setIf(&e.Archived, upd.Archived)
+			if err := e.Validate(); err != nil {
+				return nil, err
+			}
+			if e.LeadDelegation != old.LeadDelegation && !actor.MayReassignEntry() {
+				return nil, &Error{Code: EFORBIDDEN, Field: "lead_delegation", Message: "Only the secretariat may hand an entry to another delegation."}
+			}
+			var err error
+			s.read(func(st *state) { err = st.checkEntryRefs(&e) })
+			if err != nil {
+				return nil, err
+			}
+			changes := diffEntries(old, &e)
+			if len(changes) == 0 {
+				return old, nil // nothing to record
+			}
+			action := "updated"
+			switch {
+			case e.Archived && !old.Archived:
+				action = "archived"
+			case !e.Archived && old.Archived:
+				action = "restored"
+			}
+			now := s.Now()
+			e.Version++
+			e.UpdatedBy, e.UpdatedAt = actor.ID, now
+			e.History = append(slices.Clip(old.History), Revision{
+				Version: e.Version, Action: action, By: actor.ID, ByName: actor.Name, At: now, Changes: changes,
+			})
+			if err := s.replace(ctx, Register, e.ID, &e); err != nil {
+				return nil, err
+			}
+			return &e, nil
+		})
 }
 
 // diffEntries lists the fields that differ between a and b, as text.

@@ -274,24 +274,24 @@ func (s *Service) applyImported(entries []*RegisterEntry) {
 // insertMany writes docs to the store, in one batch when it can, without
 // applying them: the caller decides when they become visible.
 func (s *Service) insertMany(ctx context.Context, c Collection, docs []any) error {
-	if bs, ok := s.store.(BatchStore); ok {
-		return bs.InsertMany(ctx, c, docs)
-	}
-	for _, d := range docs {
-		if err := s.store.Insert(ctx, c, d); err != nil {
-			return err
-		}
-	}
-	return nil
+	return batchOrEach(s.store, docs, func(bs BatchStore) error { return bs.InsertMany(ctx, c, docs) },
+		func(d any) error { return s.store.Insert(ctx, c, d) })
 }
 
 // deleteMany removes documents from the store without applying it.
 func (s *Service) deleteMany(ctx context.Context, c Collection, ids []string) error {
-	if bs, ok := s.store.(BatchStore); ok {
-		return bs.DeleteMany(ctx, c, ids)
+	return batchOrEach(s.store, ids, func(bs BatchStore) error { return bs.DeleteMany(ctx, c, ids) },
+		func(id string) error { return s.store.Delete(ctx, c, id) })
+}
+
+// batchOrEach does one step for all of xs: batch, when the store takes
+// batches, else one for each in order, stopping at the first error.
+func batchOrEach[T any](store Store, xs []T, batch func(bs BatchStore) error, one func(x T) error) error {
+	if bs, ok := store.(BatchStore); ok {
+		return batch(bs)
 	}
-	for _, id := range ids {
-		if err := s.store.Delete(ctx, c, id); err != nil {
+	for _, x := range xs {
+		if err := one(x); err != nil {
 			return err
 		}
 	}

@@ -369,13 +369,51 @@ func nonNil[T any](xs []T) []T {
 // utcMillis is how instants are kept: UTC, to the millisecond BSON stores.
 func utcMillis(t time.Time) time.Time { return t.UTC().Truncate(time.Millisecond) }
 
+// listAll is every document of the map all picks, ordered by key as
+// sortedValues orders them; allowed is the reader's permission, nil or the
+// refusal.
+func listAll[T any](s *Service, allowed error, all func(st *state) map[string]*T, key func(*T) string) ([]*T, error) {
+	if allowed != nil {
+		return nil, allowed
+	}
+	var out []*T
+	s.read(func(st *state) { out = sortedValues(all(st), key) })
+	return out, nil
+}
+
 // find reads one document of the working set, or answers ENOTFOUND with the
-// message given.
-func find[T any](s *Service, get func(st *state) *T, format string, args ...any) (*T, error) {
+// message given. allowed is the reader's permission, nil or the refusal, as
+// edit and create take it.
+func find[T any](s *Service, allowed error, get func(st *state) *T, format string, args ...any) (*T, error) {
+	if allowed != nil {
+		return nil, allowed
+	}
 	var v *T
 	s.read(func(st *state) { v = get(st) })
 	if v == nil {
 		return nil, Errorf(ENOTFOUND, format, args...)
 	}
 	return v, nil
+}
+
+// findSeen reads one document of a session's record (an outcome, an action)
+// as actor sees it: stored's document under actor's clearance in the session
+// sessionOf names. One that is missing or above that clearance is "not
+// found" in the same words: its existence is not the reader's to know.
+func findSeen[T, V any](s *Service, actor *User, stored func(st *state) *T, sessionOf func(*T) string,
+	view func(st *state, v *T, c Marking) *V, format string, args ...any) (*V, error) {
+	return find(s, requireActor(actor), func(st *state) *V {
+		if v := stored(st); v != nil {
+			return view(st, v, st.clearanceIn(actor, sessionOf(v)))
+		}
+		return nil
+	}, format, args...)
+}
+
+// viewAt is view of v for a reader of clearance c, read under the read lock:
+// the live hub encodes each document once per level.
+func viewAt[T, V any](s *Service, v *T, c Marking, view func(st *state, v *T, c Marking) *V) *V {
+	var out *V
+	s.read(func(st *state) { out = view(st, v, c) })
+	return out
 }

@@ -34,50 +34,41 @@ type Session struct {
 // Validate checks the session on its own; the Service checks it against its
 // meeting, topics and users.
 func (s *Session) Validate() error {
-	if err := firstError(
+	var v fieldChecks
+	v.check(
 		ValidID("meeting_id", s.MeetingID),
 		requireLine("title", s.Title, 200),
-	); err != nil {
-		return err
-	}
+	)
 	if s.Start.IsZero() {
-		return Invalid("start", "start is required")
+		v.check(Invalid("start", "start is required"))
 	}
 	if s.End.IsZero() {
-		return Invalid("end", "end is required")
+		v.check(Invalid("end", "end is required"))
 	}
 	if !s.End.After(s.Start) {
-		return Invalid("end", "end must be after start")
+		v.check(Invalid("end", "end must be after start"))
 	}
 	if s.End.Sub(s.Start) > 12*time.Hour {
-		return Invalid("end", "a session lasts at most 12 hours")
+		v.check(Invalid("end", "a session lasts at most 12 hours"))
 	}
-	if err := checkLine("room", s.Room, 200); err != nil {
-		return err
-	}
+	v.check(checkLine("room", s.Room, 200))
 	if s.Chair != "" {
-		if err := ValidID("chair", s.Chair); err != nil {
-			return err
-		}
+		v.check(ValidID("chair", s.Chair))
 	}
-	if err := validIDs("rapporteurs", s.Rapporteurs); err != nil {
-		return err
-	}
-	if err := validIDs("topics", s.Topics); err != nil {
-		return err
-	}
+	v.check(validIDs("rapporteurs", s.Rapporteurs))
+	v.check(validIDs("topics", s.Topics))
 	switch s.Status {
 	case SessionScheduled, SessionLive, SessionEnded:
 	default:
-		return Invalid("status", "unknown status %q (one of scheduled, live, ended)", s.Status)
+		v.check(Invalid("status", "unknown status %q (one of scheduled, live, ended)", s.Status))
 	}
 	if hasDuplicate(s.Rapporteurs) {
-		return Invalid("rapporteurs", "a rapporteur is listed twice")
+		v.check(Invalid("rapporteurs", "a rapporteur is listed twice"))
 	}
 	if hasDuplicate(s.Topics) {
-		return Invalid("topics", "a topic is listed twice")
+		v.check(Invalid("topics", "a topic is listed twice"))
 	}
-	return nil
+	return v.err()
 }
 
 // Agenda returns a meeting's sessions in agenda order (by start).
@@ -94,10 +85,7 @@ func (s *Service) Agenda(ctx context.Context, actor *User, meetingID string) ([]
 }
 
 func (s *Service) Session(ctx context.Context, actor *User, id string) (*Session, error) {
-	if err := requireActor(actor); err != nil {
-		return nil, err
-	}
-	return find(s, func(st *state) *Session { return st.sessions[id] }, "No session %q.", id)
+	return find(s, requireActor(actor), func(st *state) *Session { return st.sessions[id] }, "No session %q.", id)
 }
 
 // SessionInput is what the secretariat gives to add a session.

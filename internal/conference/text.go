@@ -164,14 +164,3 @@ func checkLines(field, s string, max int) *Error {
 	}
 	return ValidLongText(field, s)
 }
-
-// firstError is the first of the checks that failed, in the order given, so
-// that a Validate reads as the list of its field rules.
-func firstError(checks ...*Error) error {
-	for _, e := range checks {
-		if e != nil {
-			return e
-		}
-	}
-	return nil
-}

@@ -19,37 +19,27 @@ type Topic struct {
 var slugPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
 func (t *Topic) Validate() error {
-	if err := ValidID("id", t.ID); err != nil {
-		return err
-	}
+	var v fieldChecks
+	v.check(ValidID("id", t.ID))
 	if !slugPattern.MatchString(t.Slug) || len(t.Slug) > 80 {
-		return Invalid("slug", "slug %q must be lower-case words joined by hyphens, at most 80 characters", t.Slug)
+		v.check(Invalid("slug", "slug %q must be lower-case words joined by hyphens, at most 80 characters", t.Slug))
 	}
-	if err := firstError(
+	v.check(
 		requireLine("title", t.Title, 200),
 		checkLines("description", t.Description, 5000),
-	); err != nil {
-		return err
-	}
-	return nil
+	)
+	return v.err()
 }
 
 // Topics returns every topic by title.
 func (s *Service) Topics(ctx context.Context, actor *User) ([]*Topic, error) {
-	if err := requireActor(actor); err != nil {
-		return nil, err
-	}
-	var out []*Topic
-	s.read(func(st *state) { out = sortedValues(st.topics, func(t *Topic) string { return t.Title }) })
-	return out, nil
+	return listAll(s, requireActor(actor), func(st *state) map[string]*Topic { return st.topics },
+		func(t *Topic) string { return t.Title })
 }
 
 // Topic returns a topic by id or by slug.
 func (s *Service) Topic(ctx context.Context, actor *User, idOrSlug string) (*Topic, error) {
-	if err := requireActor(actor); err != nil {
-		return nil, err
-	}
-	return find(s, func(st *state) *Topic { return st.topicByIDOrSlug(idOrSlug) }, "No topic %q.", idOrSlug)
+	return find(s, requireActor(actor), func(st *state) *Topic { return st.topicByIDOrSlug(idOrSlug) }, "No topic %q.", idOrSlug)
 }
 
 func (st *state) topicByIDOrSlug(key string) *Topic {

@@ -44,36 +44,29 @@ type User struct {
 func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
 func (u *User) Validate() error {
+	var v fieldChecks
 	if u.Email == "" {
-		return Invalid("email", "email is required")
+		v.check(Invalid("email", "email is required"))
 	}
-	if err := ValidShortText("email", u.Email); err != nil {
-		return err
-	}
+	v.check(ValidShortText("email", u.Email))
 	if a, err := mail.ParseAddress(u.Email); err != nil || a.Address != u.Email {
-		return Invalid("email", "email %q is not a valid address", u.Email)
+		v.check(Invalid("email", "email %q is not a valid address", u.Email))
 	}
-	if err := requireLine("name", u.Name, 200); err != nil {
-		return err
-	}
+	v.check(requireLine("name", u.Name, 200))
 	if len(u.Roles) == 0 {
-		return Invalid("roles", "at least one role is required")
+		v.check(Invalid("roles", "at least one role is required"))
 	}
 	for _, r := range u.Roles {
-		if err := oneOf("roles", "role", r, Roles); err != nil {
-			return err
-		}
+		v.check(oneOf("roles", "role", r, Roles))
 	}
 	needsDelegation := u.Has(RoleDelegate) || u.Has(RoleHead) || u.Has(RoleFollowup)
 	if needsDelegation && u.Delegation == "" {
-		return Invalid("delegation", "roles delegate, head and followup need a delegation")
+		v.check(Invalid("delegation", "roles delegate, head and followup need a delegation"))
 	}
 	if u.Delegation != "" {
-		if err := ValidID("delegation", u.Delegation); err != nil {
-			return err
-		}
+		v.check(ValidID("delegation", u.Delegation))
 	}
-	return nil
+	return v.err()
 }
 
 // Has reports whether the user holds role r.
@@ -163,18 +156,12 @@ func (st *state) sortedUsers() []*User {
 }
 
 func (s *Service) User(ctx context.Context, actor *User, id string) (*User, error) {
-	if err := s.requireUserManager(actor); err != nil {
-		return nil, err
-	}
-	return find(s, func(st *state) *User { return st.users[id] }, "No user %q.", id)
+	return find(s, s.requireUserManager(actor), func(st *state) *User { return st.users[id] }, "No user %q.", id)
 }
 
 // UserByEmail finds an account by its address, for the command line.
 func (s *Service) UserByEmail(ctx context.Context, actor *User, email string) (*User, error) {
-	if err := s.requireUserManager(actor); err != nil {
-		return nil, err
-	}
-	return find(s, func(st *state) *User { return st.usersByEmail[NormalizeEmail(email)] }, "No user with email %q.", email)
+	return find(s, s.requireUserManager(actor), func(st *state) *User { return st.usersByEmail[NormalizeEmail(email)] }, "No user with email %q.", email)
 }
 
 // CreateUser opens an account.

@@ -10,7 +10,7 @@ import (
 )
 
 // ValidateDate checks that s is a calendar date, YYYY-MM-DD.
-func ValidateDate(field, s string) error {
+func ValidateDate(field, s string) *Error {
 	if s == "" {
 		return Invalid(field, "%s is required (YYYY-MM-DD)", field)
 	}
@@ -44,4 +44,35 @@ func oneOf[T ~string](field, what string, v T, all []T) *Error {
 		names[i] = string(x)
 	}
 	return Invalid(field, "unknown %s %q (one of %s)", what, v, strings.Join(names, ", "))
+}
+
+// fieldChecks gathers what a Validate finds wrong, so that a 400 names every
+// invalid field at once (DESIGN.md, "Bad input"). Only the first problem of
+// each field counts: a later one usually follows from it (an owner that is
+// missing is not also a bad code).
+type fieldChecks struct{ found []*Error }
+
+// check records the problems given; a nil one is a check that passed.
+func (v *fieldChecks) check(problems ...*Error) {
+	for _, p := range problems {
+		if p != nil {
+			v.found = append(v.found, p)
+		}
+	}
+}
+
+// err is nil when every check passed, else one *Error: the first problem,
+// with Fields naming every field at fault when there are several.
+func (v *fieldChecks) err() error {
+	ps := uniqueFields(v.found)
+	if len(ps) == 0 {
+		return nil
+	}
+	first := *ps[0]
+	if len(ps) > 1 {
+		for _, p := range ps {
+			first.Fields = append(first.Fields, FieldError{Field: p.Field, Message: p.Message})
+		}
+	}
+	return &first
 }

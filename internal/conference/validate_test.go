@@ -658,3 +658,39 @@ func TestSecrets(t *testing.T) {
 		t.Fatalf("NewID()=%q: want 24 hex digits, different each time", id)
 	}
 }
+
+// A Validate that collects names every invalid field at once, the first one
+// also as Field and Message, and each field once only: an empty owner is
+// "required", not also "not a delegation code".
+func TestValidate_NamesEveryField(t *testing.T) {
+	tp := validTopic()
+	tp.Slug, tp.Title = "Not A Slug", " "
+	var e *conference.Error
+	if !errors.As(tp.Validate(), &e) {
+		t.Fatalf("topic with a bad slug and no title: %v, want *Error", tp.Validate())
+	}
+	if e.Field != "slug" || e.Code != conference.EINVALID {
+		t.Errorf("Field %q code %q, want the first invalid field, slug, as invalid", e.Field, e.Code)
+	}
+	want := []conference.FieldError{
+		{Field: "slug", Message: e.Message},
+		{Field: "title", Message: "title is required"},
+	}
+	if fmt.Sprint(e.Fields) != fmt.Sprint(want) {
+		t.Errorf("Fields %v, want %v", e.Fields, want)
+	}
+
+	d := validDelegation()
+	d.Name = ""
+	if err := d.Validate(); !errors.As(err, &e) || len(e.Fields) != 0 || e.Message != "name is required" {
+		t.Errorf("one invalid field: %#v, want its one problem and no Fields", err)
+	}
+
+	a := conference.Action{Title: "Share the guidance", Due: "2026-01-01", Status: conference.ActionOpen, Marking: conference.MarkingAll}
+	if err := a.Validate(); !errors.As(err, &e) {
+		t.Fatalf("action without owner: %v", err)
+	}
+	if e.Message != "owner delegation is required" || len(e.Fields) != 0 {
+		t.Errorf("empty owner: %q with Fields %v, want only \"owner delegation is required\"", e.Message, e.Fields)
+	}
+}

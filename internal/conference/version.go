@@ -159,3 +159,25 @@ func judge[T any, P editable[T]](s *Service, v *T, check func(st *state, v *T) e
 	s.read(func(st *state) { err = check(st, v) })
 	return err
 }
+
+// writeSeen runs write under writeMu for a signed-in actor who sent seen,
+// the version they edited: how every versioned write that edit does not
+// serve starts. A missing version is refused with missing, the sentence
+// that tells the writer what to send; get reads the stored document the
+// actor may write (or refuses), and write changes it.
+func writeSeen[T, R any](s *Service, actor *User, seen *int64, missing string,
+	get func(seen int64) (*T, error), write func(old *T, seen int64) (*R, error)) (*R, error) {
+	if err := requireActor(actor); err != nil {
+		return nil, err
+	}
+	if seen == nil {
+		return nil, Invalid("version", "%s", missing)
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	old, err := get(*seen)
+	if err != nil {
+		return nil, err
+	}
+	return write(old, *seen)
+}
