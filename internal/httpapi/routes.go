@@ -58,6 +58,7 @@ func (a *api) routes() []route {
 		(&registerAPI{replies: a, svc: a.svc, answers: a.answers, entryJSON: &a.entryJSON, now: now}).routes(),
 		(&linkAPI{replies: a, svc: a.svc}).routes(),
 		(&searchAPI{replies: a, svc: a.svc}).routes(),
+		(&reminderAPI{replies: a, svc: a.svc}).routes(),
 	)
 }
 
