@@ -124,6 +124,9 @@ func TestDigestReasons(t *testing.T) {
 	assertNoError(t, err)
 	d, err = w.svc.Digest(w.ctx, w.followupCA)
 	assertNoError(t, err)
+	if slices.Contains(digestIDs(d), w.done.ID) {
+		t.Error("a done action is never quiet: it needs no report")
+	}
 	for _, it := range d.Actions {
 		quiet := slices.Contains(it.Attention, conference.AttentionQuiet)
 		if quiet == (it.Action.ID == w.later.ID) {
