@@ -122,6 +122,7 @@ var routeDocs = map[string]routeDoc{
 			"Only the notes with a higher seq; 0 or absent: the whole record."}},
 		answers: map[int]string{400: "after is not a whole number, 0 or more."},
 	},
+	"GET " + v1 + "/me/digest": {answers: map[int]string{404: "The reader belongs to no delegation and is not the secretariat: no actions wait for them."}},
 	"GET " + v1 + "/live": {answers: map[int]string{
 		400: "Not a WebSocket handshake.",
 		403: "The Origin is not allowed; or it is missing, with a login cookie.",
