@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/quintet-ag/quintet/internal/storetest"
 )
 
 // TestAPIProblemsAndHTTPDetails walks the HTTP conventions an integrator
@@ -14,7 +16,7 @@ import (
 // retry, a body of another type is refused, HEAD answers as GET does, and a
 // 201 names what it created by an absolute URL.
 func TestAPIProblemsAndHTTPDetails(t *testing.T) {
-	dir := apiDataDir(t)
+	dir := storetest.DataDir(t)
 	admin := &apiAccount{Email: "secretariat@example.org", Name: "Secretariat", Password: apiPassword("admin"), Roles: []string{"admin"}}
 	mustAPICLI(t, dir, nil, admin.Password+"\n", "user", "add", "--email", admin.Email, "--name", admin.Name, "--role", "admin")
 	token := strings.TrimSpace(mustAPICLI(t, dir, nil, "", "token", "create", "--email", admin.Email))

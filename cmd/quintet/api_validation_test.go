@@ -17,7 +17,6 @@ import (
 	"net/http"
 	"os"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -237,12 +236,12 @@ func (s *apiSpec) check(method, path string, r *apiResponse) (string, []string) 
 		}
 	}
 	if !ok {
-		return name, []string{fmt.Sprintf("status %d is not documented; the operation lists %s", r.Status, strings.Join(apiSortedKeysOf(responses), ", "))}
+		return name, []string{fmt.Sprintf("status %d is not documented; the operation lists %s", r.Status, strings.Join(apiSortedKeys(responses), ", "))}
 	}
 	content, _ := resp["content"].(map[string]any)
 	if len(r.Body) == 0 {
 		if len(content) > 0 && method != http.MethodHead {
-			return name, []string{fmt.Sprintf("empty body; the document declares %s", strings.Join(apiSortedKeysOf(content), ", "))}
+			return name, []string{fmt.Sprintf("empty body; the document declares %s", strings.Join(apiSortedKeys(content), ", "))}
 		}
 		return name, nil
 	}
@@ -255,7 +254,7 @@ func (s *apiSpec) check(method, path string, r *apiResponse) (string, []string) 
 		return name, []string{fmt.Sprintf("a body of type %s; the document declares none for status %d", mt, r.Status)}
 	}
 	if _, ok := content[mt]; !ok {
-		return name, []string{fmt.Sprintf("media type %s is not declared for status %d; the document declares %s", mt, r.Status, strings.Join(apiSortedKeysOf(content), ", "))}
+		return name, []string{fmt.Sprintf("media type %s is not declared for status %d; the document declares %s", mt, r.Status, strings.Join(apiSortedKeys(content), ", "))}
 	}
 	if mt != "application/json" && !strings.HasSuffix(mt, "+json") {
 		return name, nil // text: its schema is a string, which any body is
@@ -393,13 +392,4 @@ func TestAPICheck(t *testing.T) {
 			}
 		})
 	}
-}
-
-func apiSortedKeysOf(m map[string]any) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

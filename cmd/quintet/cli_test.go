@@ -2,18 +2,19 @@ package main
 
 import (
 	"context"
-	"net"
 	"net/http"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/quintet-ag/quintet/internal/storetest"
 )
 
 // TestCLIAccounts walks an operator through the account commands: open
 // accounts, list them, make a token, serve, disable one, serve again.
 func TestCLIAccounts(t *testing.T) {
-	dir := apiDataDir(t)
+	dir := storetest.DataDir(t)
 	cli := func(stdin string, args ...string) (string, error) { return runAPICLI(t, dir, nil, stdin, args...) }
 	wantErr := func(err error, says ...string) {
 		t.Helper()
@@ -156,13 +157,8 @@ func apiCookieHeader(c *apiClient) string { return "quintet_login=" + c.cookie()
 
 // TestCLIHealthcheckWithoutServer: healthcheck fails when nothing listens.
 func TestCLIHealthcheckWithoutServer(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	if _, err := runAPICLI(t, apiDataDir(t), map[string]string{"QUINTET_ADDR": addr}, "", "healthcheck"); err == nil {
+	addr := storetest.UnusedAddr(t)
+	if _, err := runAPICLI(t, storetest.DataDir(t), map[string]string{"QUINTET_ADDR": addr}, "", "healthcheck"); err == nil {
 		t.Fatalf("healthcheck against %s, where nothing listens, succeeded", addr)
 	}
 }
@@ -170,7 +166,7 @@ func TestCLIHealthcheckWithoutServer(t *testing.T) {
 // TestCLIDemo: --demo refuses a public address, and on loopback opens an
 // account per role and delegation whose printed password signs in.
 func TestCLIDemo(t *testing.T) {
-	dir := apiDataDir(t)
+	dir := storetest.DataDir(t)
 	for _, addr := range []string{"0.0.0.0:0", "[::]:0", "192.0.2.1:0"} {
 		_, err := runAPICLI(t, dir, map[string]string{"QUINTET_ADDR": addr}, "", "serve", "--demo")
 		if err == nil || !strings.Contains(err.Error(), "loopback") {
@@ -203,7 +199,7 @@ func TestCLIDemo(t *testing.T) {
 // TestCLIFirstStartSetup: a first start with no accounts prints a one-time
 // link whose secret opens the first admin, once.
 func TestCLIFirstStartSetup(t *testing.T) {
-	srv := startAPIServer(t, apiDataDir(t), nil)
+	srv := startAPIServer(t, storetest.DataDir(t), nil)
 	m := regexp.MustCompile(`(http://\S+)/#/setup\?secret=([A-Za-z0-9_-]+)`).FindStringSubmatch(srv.Stdout.String())
 	if m == nil {
 		t.Fatalf("no set-up link printed:\n%s", srv.Stdout.String())
@@ -260,7 +256,7 @@ func TestCLIFirstStartSetup(t *testing.T) {
 // TestCLIUsage: help prints the commands; an unknown command is an error
 // that shows them.
 func TestCLIUsage(t *testing.T) {
-	dir := apiDataDir(t)
+	dir := storetest.DataDir(t)
 	out, err := runAPICLI(t, dir, nil, "", "help")
 	if err != nil || !strings.Contains(out, "user add") || !strings.Contains(out, "healthcheck") {
 		t.Errorf("help: %v\n%s", err, out)

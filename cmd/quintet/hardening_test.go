@@ -16,6 +16,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/quintet-ag/quintet/internal/storetest"
 )
 
 // A flood of sign-ins with distinct e-mails fills the limiter's table; an
@@ -62,7 +64,7 @@ func TestSlowBodiesAreCutOff(t *testing.T) {
 		bodyLen     = 150                    // bytes, sent one at a time
 		every       = 100 * time.Millisecond // so a body would take 15s
 	)
-	srv := startAPIServer(t, apiDataDir(t), map[string]string{"QUINTET_READ_TIMEOUT": readTimeout.String()})
+	srv := startAPIServer(t, storetest.DataDir(t), map[string]string{"QUINTET_READ_TIMEOUT": readTimeout.String()})
 	addr := strings.TrimPrefix(srv.URL, "http://")
 
 	// Each slow connection reports how long it lasted and whether the server
@@ -162,7 +164,7 @@ func TestSlowBodiesAreCutOff(t *testing.T) {
 // cap frees itself as the address's connections close.
 func TestConnectionCapPerAddress(t *testing.T) {
 	const limit = 8
-	srv := startAPIServer(t, apiDataDir(t), map[string]string{"QUINTET_MAX_CONNECTIONS_PER_ADDRESS": fmt.Sprint(limit)})
+	srv := startAPIServer(t, storetest.DataDir(t), map[string]string{"QUINTET_MAX_CONNECTIONS_PER_ADDRESS": fmt.Sprint(limit)})
 	addr := strings.TrimPrefix(srv.URL, "http://")
 
 	// healthz sends one request on conn and reports whether it was answered 200.
@@ -308,7 +310,7 @@ func TestConnCapCounts(t *testing.T) {
 // sent by another site's page: an untyped or form-typed body, or a browser
 // saying it comes from another site. A script with a bearer token is not.
 func TestCookieWritesNeedJSONAndSameSite(t *testing.T) {
-	dir := apiDataDir(t)
+	dir := storetest.DataDir(t)
 	admin := &apiAccount{Email: "secretariat@example.org", Password: apiPassword("admin")}
 	mustAPICLI(t, dir, nil, admin.Password+"\n", "user", "add", "--email", admin.Email, "--name", "Secretariat", "--role", "admin")
 	token := strings.TrimSpace(mustAPICLI(t, dir, nil, "", "token", "create", "--email", admin.Email))

@@ -602,38 +602,14 @@ func testBadInput(t *testing.T, f *apiFixture) {
 	}
 	sessions := "/api/v1/meetings/london-2014/sessions"
 	sessionWith := func(change map[string]any) map[string]any {
-		b := apiSessionBody("Bad input session")
-		for k, v := range change {
-			if v == nil {
-				delete(b, k)
-			} else {
-				b[k] = v
-			}
-		}
-		return b
+		return apiChanged(apiSessionBody("Bad input session"), change)
 	}
 	user := func(change map[string]any) map[string]any {
-		b := map[string]any{"email": "bad-input@example.org", "name": "Bad Input", "roles": []string{"delegate"}, "delegation": "GB", "password": "a-long-enough-password"}
-		for k, v := range change {
-			if v == nil {
-				delete(b, k)
-			} else {
-				b[k] = v
-			}
-		}
-		return b
+		return apiChanged(map[string]any{"email": "bad-input@example.org", "name": "Bad Input", "roles": []string{"delegate"}, "delegation": "GB", "password": "a-long-enough-password"}, change)
 	}
 	meeting := func(change map[string]any) map[string]any {
-		b := map[string]any{"title": "Quintet, Wellington 2016", "host": "NZ", "city": "Wellington", "time_zone": "Pacific/Auckland",
-			"start_date": "2016-06-01", "end_date": "2016-06-02", "delegations": []string{"AU", "CA", "GB", "NZ", "US"}}
-		for k, v := range change {
-			if v == nil {
-				delete(b, k)
-			} else {
-				b[k] = v
-			}
-		}
-		return b
+		return apiChanged(map[string]any{"title": "Quintet, Wellington 2016", "host": "NZ", "city": "Wellington", "time_zone": "Pacific/Auckland",
+			"start_date": "2016-06-01", "end_date": "2016-06-02", "delegations": []string{"AU", "CA", "GB", "NZ", "US"}}, change)
 	}
 	cases := []badCase{
 		// Malformed JSON: no field can be named, the message says what is wrong.
@@ -759,6 +735,19 @@ func testBadInput(t *testing.T, f *apiFixture) {
 	})
 }
 
+// apiChanged applies change to the request body b and returns it: a nil
+// value removes the field, any other sets it.
+func apiChanged(b, change map[string]any) map[string]any {
+	for k, v := range change {
+		if v == nil {
+			delete(b, k)
+		} else {
+			b[k] = v
+		}
+	}
+	return b
+}
+
 // apiDiff describes how two decoded JSON values differ, path by path.
 func apiDiff(a, b any) string {
 	var out []string
@@ -774,19 +763,7 @@ func apiDiff(a, b any) string {
 				out = append(out, fmt.Sprintf("%s: %v → %v", path, a, b))
 				return
 			}
-			keys := map[string]bool{}
-			for k := range av {
-				keys[k] = true
-			}
-			for k := range bv {
-				keys[k] = true
-			}
-			sorted := make([]string, 0, len(keys))
-			for k := range keys {
-				sorted = append(sorted, k)
-			}
-			sort.Strings(sorted)
-			for _, k := range sorted {
+			for _, k := range apiSortedKeys(av, bv) {
 				walk(path+"."+k, av[k], bv[k])
 			}
 		case []any:

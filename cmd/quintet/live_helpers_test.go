@@ -11,6 +11,7 @@ import (
 
 	"github.com/quintet-ag/quintet/internal/conference"
 	"github.com/quintet-ag/quintet/internal/livetest"
+	"github.com/quintet-ag/quintet/internal/storetest"
 )
 
 // These helpers run the real server through run(), on the embedded store in a
@@ -51,7 +52,7 @@ func startLiveServer(t testing.TB) *liveServer {
 // standard output: for accounts and tokens made on the command line.
 func startLiveServerWith(t testing.TB, before func(cli func(stdin string, args ...string) string)) *liveServer {
 	t.Helper()
-	dir := apiDataDir(t)
+	dir := storetest.DataDir(t)
 	// The live tests wait for events of the info log.
 	extra := map[string]string{"QUINTET_LOG_LEVEL": "info"}
 	mustAPICLI(t, dir, extra, testPassword+"\n", "user", "add", "--email", "admin@example.org", "--name", "Secretariat", "--role", "admin")

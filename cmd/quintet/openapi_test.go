@@ -10,7 +10,6 @@ import (
 	"net/http/httptest"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 	"testing"
 
@@ -214,13 +213,4 @@ func TestPanicAnswers500WithoutInternals(t *testing.T) {
 			t.Errorf("the 500 answer shows %q: %s", leak, r.Body)
 		}
 	}
-}
-
-func apiSortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

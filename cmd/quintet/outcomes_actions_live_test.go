@@ -101,15 +101,18 @@ func TestFollowup_Live(t *testing.T) {
 	who["followupCA"].do(t, "POST", "/api/v1/actions", map[string]any{"title": "For all", "owner": "CA", "due": "2015-06-30",
 		"meeting_id": "london-2014"}).want(t, 201).decode(t, &open)
 
-	byID := func(id string) func(map[string]json.RawMessage) bool {
+	// pushed matches a push that carries the document of kind with the id.
+	pushed := func(kind, id string) func(map[string]json.RawMessage) bool {
 		return func(m map[string]json.RawMessage) bool {
-			var a fuAction
-			_ = json.Unmarshal(m["action"], &a)
-			return a.ID == id
+			var x struct {
+				ID string `json:"id"`
+			}
+			_ = json.Unmarshal(m[kind], &x)
+			return x.ID == id
 		}
 	}
-	secretariat.until("action", byID(secret.ID))
-	head.until("action", byID(secret.ID))
+	secretariat.until("action", pushed("action", secret.ID))
+	head.until("action", pushed("action", secret.ID))
 	observer.noneBefore("action", "action", secret.ID, open.ID)
 
 	// Canada's follow-up files a report: the board's subscribers see the new
@@ -131,13 +134,6 @@ func TestFollowup_Live(t *testing.T) {
 	var o, all fuOutcome
 	who["rapporteur"].do(t, "POST", "/api/v1/sessions/"+fuSession+"/notes/2/outcome", map[string]any{"kind": "finding"}).want(t, 201).decode(t, &o)
 	who["rapporteur"].do(t, "POST", "/api/v1/sessions/"+fuSession+"/notes/1/outcome", map[string]any{"kind": "finding"}).want(t, 201).decode(t, &all)
-	outcomeID := func(id string) func(map[string]json.RawMessage) bool {
-		return func(m map[string]json.RawMessage) bool {
-			var x fuOutcome
-			_ = json.Unmarshal(m["outcome"], &x)
-			return x.ID == id
-		}
-	}
-	head.until("outcome", outcomeID(o.ID))
+	head.until("outcome", pushed("outcome", o.ID))
 	observer.noneBefore("outcome", "outcome", o.ID, all.ID)
 }

@@ -17,6 +17,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/quintet-ag/quintet/internal/storetest"
 )
 
 // fuServer is `quintet serve --demo` on port 0 with its demo passwords.
@@ -33,7 +35,7 @@ var (
 // demo passwords it printed.
 func fuStartServer(t *testing.T) *fuServer {
 	t.Helper()
-	s := &fuServer{apiServer: startAPIServer(t, apiDataDir(t), nil, "--demo"), passwords: map[string]string{}}
+	s := &fuServer{apiServer: startAPIServer(t, storetest.DataDir(t), nil, "--demo"), passwords: map[string]string{}}
 	for _, m := range fuDemoLine.FindAllStringSubmatch(s.Stdout.String(), -1) {
 		s.passwords[m[1]] = m[2]
 	}

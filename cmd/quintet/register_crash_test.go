@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/quintet-ag/quintet/internal/storetest"
 )
 
 // crashImportRows is the size of the imports these tests interrupt: enough
@@ -102,7 +104,7 @@ type crashFixture struct {
 
 func newCrashFixture(t *testing.T) *crashFixture {
 	t.Helper()
-	f := &crashFixture{dir: apiDataDir(t)}
+	f := &crashFixture{dir: storetest.DataDir(t)}
 	f.admin = &apiAccount{Email: "secretariat@example.org", Name: "Secretariat", Password: apiPassword("admin")}
 	mustAPICLI(t, f.dir, nil, f.admin.Password+"\n", "user", "add", "--email", f.admin.Email, "--name", f.admin.Name, "--role", "admin")
 	f.start(t)

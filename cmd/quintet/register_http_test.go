@@ -151,10 +151,11 @@ func testRegisterRoutesByRole(t *testing.T, f *apiFixture) {
 func testRegisterBadInput(t *testing.T, f *apiFixture) {
 	admin := f.admin()
 	e := regNewEntry(t, f)
-	body := func(edit func(m map[string]any)) map[string]any {
-		m := regEntryBody(apiUnique("Bad"), "GB")
-		edit(m)
-		return m
+	// postEntry posts a new entry's body with change applied.
+	postEntry := func(change map[string]any) func() *apiResponse {
+		return func() *apiResponse {
+			return admin.post(t, "/api/v1/register", apiChanged(regEntryBody(apiUnique("Bad"), "GB"), change))
+		}
 	}
 	for _, tt := range []struct {
 		name   string
@@ -162,29 +163,13 @@ func testRegisterBadInput(t *testing.T, f *apiFixture) {
 		status int
 		field  string
 	}{
-		{"unknown audience", func() *apiResponse {
-			return admin.post(t, "/api/v1/register", body(func(m map[string]any) { m["audiences"] = []string{"judges"} }))
-		}, 400, "audiences"},
-		{"unknown format", func() *apiResponse {
-			return admin.post(t, "/api/v1/register", body(func(m map[string]any) { m["format"] = "webinar" }))
-		}, 400, "format"},
-		{"unknown status", func() *apiResponse {
-			return admin.post(t, "/api/v1/register", body(func(m map[string]any) { m["status"] = "done" }))
-		}, 400, "status"},
-		{"unknown delegation", func() *apiResponse {
-			return admin.post(t, "/api/v1/register", body(func(m map[string]any) { m["partner_delegations"] = []string{"FR"} }))
-		}, 400, "partner_delegations"},
-		{"end before start", func() *apiResponse {
-			return admin.post(t, "/api/v1/register", body(func(m map[string]any) { m["end_date"] = "2014-01-01" }))
-		}, 400, "end_date"},
-		{"a javascript: reference", func() *apiResponse {
-			return admin.post(t, "/api/v1/register", body(func(m map[string]any) {
-				m["references"] = []map[string]string{{"url": "javascript:alert(1)"}}
-			}))
-		}, 400, "references[0].url"},
-		{"an unknown field", func() *apiResponse {
-			return admin.post(t, "/api/v1/register", body(func(m map[string]any) { m["colour"] = "red" }))
-		}, 400, "colour"},
+		{"unknown audience", postEntry(map[string]any{"audiences": []string{"judges"}}), 400, "audiences"},
+		{"unknown format", postEntry(map[string]any{"format": "webinar"}), 400, "format"},
+		{"unknown status", postEntry(map[string]any{"status": "done"}), 400, "status"},
+		{"unknown delegation", postEntry(map[string]any{"partner_delegations": []string{"FR"}}), 400, "partner_delegations"},
+		{"end before start", postEntry(map[string]any{"end_date": "2014-01-01"}), 400, "end_date"},
+		{"a javascript: reference", postEntry(map[string]any{"references": []map[string]string{{"url": "javascript:alert(1)"}}}), 400, "references[0].url"},
+		{"an unknown field", postEntry(map[string]any{"colour": "red"}), 400, "colour"},
 		{"a link to a missing entry", func() *apiResponse {
 			return admin.post(t, "/api/v1/links", map[string]any{"from_kind": "topic", "from_id": "cyberbullying", "entry_id": "missing"})
 		}, 400, "entry_id"},

@@ -4,15 +4,16 @@ import (
 	"net/http"
 	"reflect"
 	"regexp"
-	"sort"
 	"strings"
 	"testing"
+
+	"github.com/quintet-ag/quintet/internal/storetest"
 )
 
 // TestRestartKeepsState: whatever the service served before a restart, it
 // serves the same after it, read by every GET route of the API.
 func TestRestartKeepsState(t *testing.T) {
-	dir := apiDataDir(t)
+	dir := storetest.DataDir(t)
 	admin := &apiAccount{Email: "secretariat@example.org", Name: "Secretariat", Password: apiPassword("admin")}
 	mustAPICLI(t, dir, nil, admin.Password+"\n", "user", "add", "--email", admin.Email, "--name", admin.Name, "--role", "admin")
 	token := strings.TrimSpace(mustAPICLI(t, dir, nil, "", "token", "create", "--email", admin.Email, "--name", "restart test"))
@@ -102,7 +103,7 @@ func TestRestartKeepsState(t *testing.T) {
 		if len(before[who]) < 20 {
 			t.Errorf("%s read only %d answers; the snapshot is too thin to prove anything", who, len(before[who]))
 		}
-		for _, p := range apiKeys(before[who], after[who]) {
+		for _, p := range apiSortedKeys(before[who], after[who]) {
 			if !reflect.DeepEqual(before[who][p], after[who][p]) {
 				t.Errorf("as %s, GET %s changed across the restart:\n%s", who, p, apiDiff(before[who][p], after[who][p]))
 			}
@@ -125,48 +126,35 @@ func apiSnapshot(t *testing.T, c *apiClient) map[string]any {
 		Code string `json:"code"`
 	}
 	ids := map[string][]string{}
-	var list []withID
-	get("/api/v1/meetings", &list)
-	for _, m := range list {
-		ids["/api/v1/meetings/{id}"] = append(ids["/api/v1/meetings/{id}"], m.ID)
-		var agenda []withID
-		get("/api/v1/meetings/"+m.ID+"/sessions", &agenda)
-		for _, se := range agenda {
-			ids["/api/v1/sessions/{id}"] = append(ids["/api/v1/sessions/{id}"], se.ID)
+	// collect reads the list at listPath and files each item's id (its code,
+	// where the item's path takes one) under idPath.
+	collect := func(listPath, idPath string) {
+		var list []withID
+		get(listPath, &list)
+		for _, x := range list {
+			id := x.ID
+			if strings.HasSuffix(idPath, "{code}") {
+				id = x.Code
+			}
+			ids[idPath] = append(ids[idPath], id)
 		}
 	}
-	list = nil
-	get("/api/v1/topics", &list)
-	for _, x := range list {
-		ids["/api/v1/topics/{id}"] = append(ids["/api/v1/topics/{id}"], x.ID)
+	collect("/api/v1/meetings", "/api/v1/meetings/{id}")
+	for _, m := range ids["/api/v1/meetings/{id}"] {
+		collect("/api/v1/meetings/"+m+"/sessions", "/api/v1/sessions/{id}")
 	}
-	list = nil
-	get("/api/v1/delegations", &list)
-	for _, x := range list {
-		ids["/api/v1/delegations/{code}"] = append(ids["/api/v1/delegations/{code}"], x.Code)
-	}
-	list = nil
-	get("/api/v1/users", &list)
-	for _, x := range list {
-		ids["/api/v1/users/{id}"] = append(ids["/api/v1/users/{id}"], x.ID)
+	for _, l := range []struct{ list, item string }{
+		{"/api/v1/topics", "/api/v1/topics/{id}"},
+		{"/api/v1/delegations", "/api/v1/delegations/{code}"},
+		{"/api/v1/users", "/api/v1/users/{id}"},
+	} {
+		collect(l.list, l.item)
 	}
 	for _, m := range ids["/api/v1/meetings/{id}"] {
-		list = nil
-		get("/api/v1/meetings/"+m+"/outcomes", &list)
-		for _, x := range list {
-			ids["/api/v1/outcomes/{id}"] = append(ids["/api/v1/outcomes/{id}"], x.ID)
-		}
+		collect("/api/v1/meetings/"+m+"/outcomes", "/api/v1/outcomes/{id}")
 	}
-	list = nil
-	get("/api/v1/actions", &list)
-	for _, x := range list {
-		ids["/api/v1/actions/{id}"] = append(ids["/api/v1/actions/{id}"], x.ID)
-	}
-	list = nil
-	get("/api/v1/register?archived=any", &list)
-	for _, x := range list {
-		ids["/api/v1/register/{id}"] = append(ids["/api/v1/register/{id}"], x.ID)
-	}
+	collect("/api/v1/actions", "/api/v1/actions/{id}")
+	collect("/api/v1/register?archived=any", "/api/v1/register/{id}")
 
 	routes, _, _ := apiDocRoutes(t, c)
 	out := map[string]any{}
@@ -222,20 +210,3 @@ var apiSnapshotSkips = map[string]string{
 // apiGeneratedAt matches the day an export says it was made: the day of
 // the read, not of the state (a run across midnight would see two).
 var apiGeneratedAt = regexp.MustCompile(`generated [^.<\n]*`)
-
-// apiKeys is the sorted union of two maps' keys.
-func apiKeys(a, b map[string]any) []string {
-	seen := map[string]bool{}
-	for k := range a {
-		seen[k] = true
-	}
-	for k := range b {
-		seen[k] = true
-	}
-	out := make([]string, 0, len(seen))
-	for k := range seen {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}

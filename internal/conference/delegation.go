@@ -69,26 +69,18 @@ func (s *Service) Delegation(ctx context.Context, actor *User, code string) (*De
 
 // CreateDelegation adds a party.
 func (s *Service) CreateDelegation(ctx context.Context, actor *User, d Delegation) (*Delegation, error) {
-	if err := s.requireAgendaEditor(actor); err != nil {
-		return nil, err
-	}
 	d.Code = strings.ToUpper(strings.TrimSpace(d.Code))
 	d.Agencies = nonNil(d.Agencies)
 	d.Version = 1
-	if err := d.Validate(); err != nil {
-		return nil, err
+	return create(ctx, s, s.requireAgendaEditor(actor), Delegations, &d, (*state).checkNewDelegation)
+}
+
+// checkNewDelegation refuses a code that another delegation holds.
+func (st *state) checkNewDelegation(d *Delegation) error {
+	if st.delegations[d.Code] != nil {
+		return &Error{Code: EDUPLICATE, Field: "code", Message: "Delegation " + d.Code + " already exists."}
 	}
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
-	var exists bool
-	s.read(func(st *state) { exists = st.delegations[d.Code] != nil })
-	if exists {
-		return nil, &Error{Code: EDUPLICATE, Field: "code", Message: "Delegation " + d.Code + " already exists."}
-	}
-	if err := s.insert(ctx, Delegations, d.Code, &d); err != nil {
-		return nil, err
-	}
-	return &d, nil
+	return nil
 }
 
 // DelegationUpdate changes some fields of a delegation; nil fields stay.
@@ -99,32 +91,15 @@ type DelegationUpdate struct {
 	Version  *int64    `json:"version"`
 }
 
-func (s *Service) UpdateDelegation(ctx context.Context, actor *User, code string, upd DelegationUpdate) (*Delegation, error) {
-	if err := s.requireAgendaEditor(actor); err != nil {
-		return nil, err
-	}
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
-	old, err := s.Delegation(ctx, actor, code)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkVersion("delegation", upd.Version, old.Version, old); err != nil {
-		return nil, err
-	}
-	d := *old
-	d.Version++
+// apply sets the fields upd gives on d.
+func (upd DelegationUpdate) apply(d *Delegation) {
 	setIf(&d.Name, upd.Name)
-	if upd.Agencies != nil {
-		d.Agencies = nonNil(*upd.Agencies)
-	}
-	if err := d.Validate(); err != nil {
-		return nil, err
-	}
-	if err := s.replace(ctx, Delegations, d.Code, &d); err != nil {
-		return nil, err
-	}
-	return &d, nil
+	setList(&d.Agencies, upd.Agencies)
+}
+
+func (s *Service) UpdateDelegation(ctx context.Context, actor *User, code string, upd DelegationUpdate) (*Delegation, error) {
+	get := func() (*Delegation, error) { return s.Delegation(ctx, actor, code) }
+	return edit(ctx, s, s.requireAgendaEditor(actor), Delegations, "delegation", upd.Version, get, upd.apply, nil)
 }
 
 // ---- the calendar feed ----

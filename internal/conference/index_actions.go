@@ -3,12 +3,8 @@ package conference
 import "slices"
 
 func (st *state) loadOutcomesAndActions(snap *Snapshot) {
-	for i := range snap.Outcomes {
-		st.applyOutcomeOrAction(Change{Collection: Outcomes, ID: snap.Outcomes[i].ID, Doc: &snap.Outcomes[i]})
-	}
-	for i := range snap.Actions {
-		st.applyOutcomeOrAction(Change{Collection: Actions, ID: snap.Actions[i].ID, Doc: &snap.Actions[i]})
-	}
+	eachChange(Outcomes, snap.Outcomes, st.applyOutcomeOrAction)
+	eachChange(Actions, snap.Actions, st.applyOutcomeOrAction)
 }
 
 // applyOutcomeOrAction keeps the outcomes, the actions and the guarded

@@ -110,12 +110,8 @@ func (st *state) loadSearch(snap *Snapshot) {
 	ix := st.searchIx
 	ix.beginBulk()
 	defer ix.endBulk()
-	for i := range snap.Topics {
-		st.indexChange(Change{Collection: Topics, ID: snap.Topics[i].ID, Doc: &snap.Topics[i]})
-	}
-	for i := range snap.Sessions {
-		st.indexChange(Change{Collection: Sessions, ID: snap.Sessions[i].ID, Doc: &snap.Sessions[i]})
-	}
+	eachChange(Topics, snap.Topics, st.indexChange)
+	eachChange(Sessions, snap.Sessions, st.indexChange)
 	// Notes are indexed from the state, which holds the snapshot's notes by
 	// now: the pointers must be the ones the state serves.
 	for _, list := range st.notes {
@@ -123,12 +119,8 @@ func (st *state) loadSearch(snap *Snapshot) {
 			st.indexChange(Change{Collection: Notes, ID: n.ID, Doc: n})
 		}
 	}
-	for i := range snap.Outcomes {
-		st.indexChange(Change{Collection: Outcomes, ID: snap.Outcomes[i].ID, Doc: &snap.Outcomes[i]})
-	}
-	for i := range snap.Actions {
-		st.indexChange(Change{Collection: Actions, ID: snap.Actions[i].ID, Doc: &snap.Actions[i]})
-	}
+	eachChange(Outcomes, snap.Outcomes, st.indexChange)
+	eachChange(Actions, snap.Actions, st.indexChange)
 	for _, e := range st.registerList {
 		st.indexChange(Change{Collection: Register, ID: e.ID, Doc: e})
 	}

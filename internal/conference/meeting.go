@@ -129,9 +129,6 @@ func (s *Service) Meeting(ctx context.Context, actor *User, id string) (*Meeting
 }
 
 func (s *Service) CreateMeeting(ctx context.Context, actor *User, m Meeting) (*Meeting, error) {
-	if err := s.requireAgendaEditor(actor); err != nil {
-		return nil, err
-	}
 	if m.ID == "" {
 		m.ID = s.NewID()
 	}
@@ -141,26 +138,16 @@ func (s *Service) CreateMeeting(ctx context.Context, actor *User, m Meeting) (*M
 	m.Delegations = nonNil(m.Delegations)
 	m.Topics = nonNil(m.Topics)
 	m.Version = 1
-	if err := m.Validate(); err != nil {
-		return nil, err
+	return create(ctx, s, s.requireAgendaEditor(actor), Meetings, &m, (*state).checkNewMeeting)
+}
+
+// checkNewMeeting is checkMeetingRefs for a meeting not stored yet, whose id
+// must be free.
+func (st *state) checkNewMeeting(m *Meeting) error {
+	if st.meetings[m.ID] != nil {
+		return Errorf(EDUPLICATE, "Meeting %s already exists.", m.ID)
 	}
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
-	var err error
-	s.read(func(st *state) {
-		if st.meetings[m.ID] != nil {
-			err = Errorf(EDUPLICATE, "Meeting %s already exists.", m.ID)
-			return
-		}
-		err = st.checkMeetingRefs(&m)
-	})
-	if err != nil {
-		return nil, err
-	}
-	if err := s.insert(ctx, Meetings, m.ID, &m); err != nil {
-		return nil, err
-	}
-	return &m, nil
+	return st.checkMeetingRefs(m)
 }
 
 func (st *state) checkMeetingRefs(m *Meeting) error {
@@ -202,21 +189,8 @@ type MeetingUpdate struct {
 	Version     *int64         `json:"version"`
 }
 
-func (s *Service) UpdateMeeting(ctx context.Context, actor *User, id string, upd MeetingUpdate) (*Meeting, error) {
-	if err := s.requireAgendaEditor(actor); err != nil {
-		return nil, err
-	}
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
-	old, err := s.Meeting(ctx, actor, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkVersion("meeting", upd.Version, old.Version, old); err != nil {
-		return nil, err
-	}
-	m := *old
-	m.Version++
+// apply sets the fields upd gives on m.
+func (upd MeetingUpdate) apply(m *Meeting) {
 	setIf(&m.Title, upd.Title)
 	setIf(&m.Host, upd.Host)
 	setIf(&m.City, upd.City)
@@ -225,42 +199,30 @@ func (s *Service) UpdateMeeting(ctx context.Context, actor *User, id string, upd
 	setIf(&m.StartDate, upd.StartDate)
 	setIf(&m.EndDate, upd.EndDate)
 	setIf(&m.Status, upd.Status)
-	if upd.Delegations != nil {
-		m.Delegations = nonNil(*upd.Delegations)
+	setList(&m.Delegations, upd.Delegations)
+	setList(&m.Topics, upd.Topics)
+}
+
+func (s *Service) UpdateMeeting(ctx context.Context, actor *User, id string, upd MeetingUpdate) (*Meeting, error) {
+	get := func() (*Meeting, error) { return s.Meeting(ctx, actor, id) }
+	return edit(ctx, s, s.requireAgendaEditor(actor), Meetings, "meeting", upd.Version, get, upd.apply, (*state).checkMeetingEdit)
+}
+
+// checkMeetingEdit is checkMeetingRefs for an edited meeting, which must
+// also still hold its sessions within its dates.
+func (st *state) checkMeetingEdit(m *Meeting) error {
+	if err := st.checkMeetingRefs(m); err != nil {
+		return err
 	}
-	if upd.Topics != nil {
-		m.Topics = nonNil(*upd.Topics)
-	}
-	if err := m.Validate(); err != nil {
-		return nil, err
-	}
-	s.read(func(st *state) {
-		if err = st.checkMeetingRefs(&m); err != nil {
-			return
+	from, until := m.Span()
+	for _, se := range st.sessionsByMeeting[m.ID] {
+		if se.Start.Before(from) || se.End.After(until) {
+			return Invalid("start_date", "session %q would fall outside the meeting's new dates; move it first", se.Title)
 		}
-		from, until := m.Span()
-		for _, se := range st.sessionsByMeeting[m.ID] {
-			if se.Start.Before(from) || se.End.After(until) {
-				err = Invalid("start_date", "session %q would fall outside the meeting's new dates; move it first", se.Title)
-				return
-			}
-		}
-	})
-	if err != nil {
-		return nil, err
 	}
-	if err := s.replace(ctx, Meetings, m.ID, &m); err != nil {
-		return nil, err
-	}
-	return &m, nil
+	return nil
 }
 
 func (s *Service) requireAgendaEditor(actor *User) error {
-	if err := requireActor(actor); err != nil {
-		return err
-	}
-	if !actor.MayEditAgenda() {
-		return Errorf(EFORBIDDEN, "Only the secretariat may change the agenda.")
-	}
-	return nil
+	return requireMay(actor, actor.MayEditAgenda, "Only the secretariat may change the agenda.")
 }

@@ -192,14 +192,9 @@ func (s *Service) Notes(ctx context.Context, actor *User, sessionID string, afte
 	if after < 0 {
 		return nil, 0, Invalid("after", "after must be 0 or more")
 	}
-	var se *Session
-	var all []*Note
-	s.read(func(st *state) {
-		se = st.sessions[sessionID]
-		all = st.notes[sessionID]
-	})
-	if se == nil {
-		return nil, 0, Errorf(ENOTFOUND, "No session %q.", sessionID)
+	se, all, err := s.sessionNotes(sessionID)
+	if err != nil {
+		return nil, 0, err
 	}
 	c := actor.ClearanceIn(se)
 	out := []*Note{}
@@ -212,16 +207,24 @@ func (s *Service) Notes(ctx context.Context, actor *User, sessionID string, afte
 	return out, int64(len(all)), nil
 }
 
-// readableNote returns note seq of the session when actor may read it.
-func (s *Service) readableNote(actor *User, sessionID string, seq int64) (*Note, error) {
-	var se *Session
-	var notes []*Note
+// sessionNotes returns a session and its record, every note of it: all[i]
+// has seq i+1.
+func (s *Service) sessionNotes(sessionID string) (se *Session, all []*Note, err error) {
 	s.read(func(st *state) {
 		se = st.sessions[sessionID]
-		notes = st.notes[sessionID]
+		all = st.notes[sessionID]
 	})
 	if se == nil {
-		return nil, Errorf(ENOTFOUND, "No session %q.", sessionID)
+		return nil, nil, Errorf(ENOTFOUND, "No session %q.", sessionID)
+	}
+	return se, all, nil
+}
+
+// readableNote returns note seq of the session when actor may read it.
+func (s *Service) readableNote(actor *User, sessionID string, seq int64) (*Note, error) {
+	se, notes, err := s.sessionNotes(sessionID)
+	if err != nil {
+		return nil, err
 	}
 	if seq < 1 || seq > int64(len(notes)) || !covers(actor.ClearanceIn(se), notes[seq-1].Marking) {
 		return nil, Errorf(ENOTFOUND, "No note %d in this session's record.", seq)

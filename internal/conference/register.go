@@ -125,18 +125,24 @@ func (st *state) compileFilter(f RegisterFilter) (*compiledFilter, error) {
 	return c, nil
 }
 
+// archivedMatch reports whether an entry archived or not passes the filter's
+// archived parameter: "" and "false" pass only active entries, "true" only
+// archived ones, anything else (such as "any") both.
+func (c *compiledFilter) archivedMatch(archived bool) bool {
+	switch c.archived {
+	case "", "false":
+		return !archived
+	case "true":
+		return archived
+	}
+	return true
+}
+
 // matchFacet is match on an entry's facet: the same answer, faster. The
 // topic filter and delegations without a bit are checked on the entry.
 func (c *compiledFilter) matchFacet(f *entryFacet, e *RegisterEntry, nowYear int) bool {
-	switch c.archived {
-	case "", "false":
-		if f.archived {
-			return false
-		}
-	case "true":
-		if !f.archived {
-			return false
-		}
+	if !c.archivedMatch(f.archived) {
+		return false
 	}
 	if c.statusMask != 0 && f.status&c.statusMask == 0 ||
 		c.formatMask != 0 && f.format&c.formatMask == 0 ||
@@ -168,15 +174,8 @@ func (c *compiledFilter) matchFacet(f *entryFacet, e *RegisterEntry, nowYear int
 }
 
 func (c *compiledFilter) match(e *RegisterEntry, nowYear int) bool {
-	switch c.archived {
-	case "", "false":
-		if e.Archived {
-			return false
-		}
-	case "true":
-		if !e.Archived {
-			return false
-		}
+	if !c.archivedMatch(e.Archived) {
+		return false
 	}
 	if len(c.statuses) > 0 && !slices.Contains(c.statuses, e.Status) {
 		return false

@@ -1,6 +1,7 @@
 package conference
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 )
@@ -20,69 +21,57 @@ func (s *Service) Seed(ctx context.Context, data SeedData) (int, error) {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	added := 0
-	for i := range data.Delegations {
-		d := data.Delegations[i]
-		d.Agencies = nonNil(d.Agencies)
-		if err := d.Validate(); err != nil {
-			return added, fmt.Errorf("seed delegation %s: %w", d.Code, err)
-		}
-		if n, err := s.seedOne(ctx, Delegations, d.Code, &d); err != nil {
-			return added, err
-		} else {
-			added += n
-		}
+	seeds := []func() (int, error){
+		func() (int, error) {
+			return seedEach(ctx, s, Delegations, "delegation", data.Delegations, func(d *Delegation) {
+				d.Agencies = nonNil(d.Agencies)
+			}, nil)
+		},
+		func() (int, error) {
+			return seedEach(ctx, s, Topics, "topic", data.Topics, func(*Topic) {}, nil)
+		},
+		func() (int, error) {
+			return seedEach(ctx, s, Meetings, "meeting", data.Meetings, func(m *Meeting) {
+				m.Delegations, m.Topics = nonNil(m.Delegations), nonNil(m.Topics)
+			}, (*state).checkMeetingRefs)
+		},
+		func() (int, error) {
+			return seedEach(ctx, s, Sessions, "session", data.Sessions, func(se *Session) {
+				se.Start, se.End = utcMillis(se.Start), utcMillis(se.End)
+				se.Rapporteurs, se.Topics = nonNil(se.Rapporteurs), nonNil(se.Topics)
+				se.Status = cmp.Or(se.Status, SessionScheduled)
+				se.Version = cmp.Or(se.Version, 1)
+			}, (*state).checkSessionRefs)
+		},
 	}
-	for i := range data.Topics {
-		t := data.Topics[i]
-		if err := t.Validate(); err != nil {
-			return added, fmt.Errorf("seed topic %s: %w", t.ID, err)
-		}
-		if n, err := s.seedOne(ctx, Topics, t.ID, &t); err != nil {
-			return added, err
-		} else {
-			added += n
-		}
-	}
-	for i := range data.Meetings {
-		m := data.Meetings[i]
-		m.Delegations, m.Topics = nonNil(m.Delegations), nonNil(m.Topics)
-		if err := m.Validate(); err != nil {
-			return added, fmt.Errorf("seed meeting %s: %w", m.ID, err)
-		}
-		var err error
-		s.read(func(st *state) { err = st.checkMeetingRefs(&m) })
+	for _, seed := range seeds {
+		n, err := seed()
+		added += n
 		if err != nil {
-			return added, fmt.Errorf("seed meeting %s: %w", m.ID, err)
-		}
-		if n, err := s.seedOne(ctx, Meetings, m.ID, &m); err != nil {
 			return added, err
-		} else {
-			added += n
 		}
 	}
-	for i := range data.Sessions {
-		se := data.Sessions[i]
-		se.Start, se.End = utcMillis(se.Start), utcMillis(se.End)
-		se.Rapporteurs, se.Topics = nonNil(se.Rapporteurs), nonNil(se.Topics)
-		if se.Status == "" {
-			se.Status = SessionScheduled
+	return added, nil
+}
+
+// seedEach adds each of docs, stored in c, that is not there yet: prepare
+// fills in its defaults, then it is checked as any write is, on its own and
+// (check, when not nil) against the working set. what names the kind in
+// errors.
+func seedEach[T any, P editable[T]](ctx context.Context, s *Service, c Collection, what string, docs []T,
+	prepare func(*T), check func(st *state, v *T) error) (int, error) {
+	added := 0
+	for i := range docs {
+		v := docs[i]
+		prepare(&v)
+		if err := judge[T, P](s, &v, check); err != nil {
+			return added, fmt.Errorf("seed %s %s: %w", what, P(&v).key(), err)
 		}
-		if se.Version == 0 {
-			se.Version = 1
-		}
-		if err := se.Validate(); err != nil {
-			return added, fmt.Errorf("seed session %s: %w", se.ID, err)
-		}
-		var err error
-		s.read(func(st *state) { err = st.checkSessionRefs(&se) })
+		n, err := s.seedOne(ctx, c, P(&v).key(), &v)
 		if err != nil {
-			return added, fmt.Errorf("seed session %s: %w", se.ID, err)
-		}
-		if n, err := s.seedOne(ctx, Sessions, se.ID, &se); err != nil {
 			return added, err
-		} else {
-			added += n
 		}
+		added += n
 	}
 	return added, nil
 }

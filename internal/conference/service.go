@@ -300,6 +300,18 @@ func requireActor(actor *User) error {
 	return nil
 }
 
+// requireMay lets a signed-in actor on when may, one of the actor's May
+// rules (access.go), allows it; refused is the answer otherwise.
+func requireMay(actor *User, may func() bool, refused string) error {
+	if err := requireActor(actor); err != nil {
+		return err
+	}
+	if !may() {
+		return Errorf(EFORBIDDEN, "%s", refused)
+	}
+	return nil
+}
+
 // Empty reports whether the working set holds no meeting, delegation or
 // topic: a first start.
 func (s *Service) Empty() bool {
@@ -334,6 +346,14 @@ func setIf[T any](dst *T, v *T) {
 func setTrimmed(dst *string, v *string) {
 	if v != nil {
 		*dst = strings.TrimSpace(*v)
+	}
+}
+
+// setList sets *dst to a copy of v, unless v is nil: how an update applies a
+// list it was given.
+func setList[T any](dst *[]T, v *[]T) {
+	if v != nil {
+		*dst = nonNil(*v)
 	}
 }
 

@@ -112,9 +112,6 @@ type SessionInput struct {
 }
 
 func (s *Service) CreateSession(ctx context.Context, actor *User, meetingID string, in SessionInput) (*Session, error) {
-	if err := s.requireAgendaEditor(actor); err != nil {
-		return nil, err
-	}
 	se := Session{
 		ID:          s.NewID(),
 		MeetingID:   meetingID,
@@ -128,20 +125,7 @@ func (s *Service) CreateSession(ctx context.Context, actor *User, meetingID stri
 		Status:      SessionScheduled,
 		Version:     1,
 	}
-	if err := se.Validate(); err != nil {
-		return nil, err
-	}
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
-	var err error
-	s.read(func(st *state) { err = st.checkSessionRefs(&se) })
-	if err != nil {
-		return nil, err
-	}
-	if err := s.insert(ctx, Sessions, se.ID, &se); err != nil {
-		return nil, err
-	}
-	return &se, nil
+	return create(ctx, s, s.requireAgendaEditor(actor), Sessions, &se, (*state).checkSessionRefs)
 }
 
 func (st *state) checkSessionRefs(se *Session) error {
@@ -187,20 +171,8 @@ type SessionUpdate struct {
 	Version     *int64     `json:"version"`
 }
 
-func (s *Service) UpdateSession(ctx context.Context, actor *User, id string, upd SessionUpdate) (*Session, error) {
-	if err := s.requireAgendaEditor(actor); err != nil {
-		return nil, err
-	}
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
-	old, err := s.Session(ctx, actor, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkVersion("session", upd.Version, old.Version, old); err != nil {
-		return nil, err
-	}
-	se := *old
+// apply sets the fields upd gives on se.
+func (upd SessionUpdate) apply(se *Session) {
 	setTrimmed(&se.Title, upd.Title)
 	if upd.Start != nil {
 		se.Start = utcMillis(*upd.Start)
@@ -210,24 +182,13 @@ func (s *Service) UpdateSession(ctx context.Context, actor *User, id string, upd
 	}
 	setIf(&se.Room, upd.Room)
 	setIf(&se.Chair, upd.Chair)
-	if upd.Rapporteurs != nil {
-		se.Rapporteurs = nonNil(*upd.Rapporteurs)
-	}
-	if upd.Topics != nil {
-		se.Topics = nonNil(*upd.Topics)
-	}
-	se.Version++
-	if err := se.Validate(); err != nil {
-		return nil, err
-	}
-	s.read(func(st *state) { err = st.checkSessionRefs(&se) })
-	if err != nil {
-		return nil, err
-	}
-	if err := s.replace(ctx, Sessions, se.ID, &se); err != nil {
-		return nil, err
-	}
-	return &se, nil
+	setList(&se.Rapporteurs, upd.Rapporteurs)
+	setList(&se.Topics, upd.Topics)
+}
+
+func (s *Service) UpdateSession(ctx context.Context, actor *User, id string, upd SessionUpdate) (*Session, error) {
+	get := func() (*Session, error) { return s.Session(ctx, actor, id) }
+	return edit(ctx, s, s.requireAgendaEditor(actor), Sessions, "session", upd.Version, get, upd.apply, (*state).checkSessionRefs)
 }
 
 // DeleteSession removes a session from the agenda. Only a session that never

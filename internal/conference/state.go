@@ -81,24 +81,12 @@ func newState() *state {
 }
 
 func (st *state) load(snap *Snapshot) {
-	for i := range snap.Delegations {
-		st.apply(Change{Collection: Delegations, ID: snap.Delegations[i].Code, Doc: &snap.Delegations[i]})
-	}
-	for i := range snap.Topics {
-		st.apply(Change{Collection: Topics, ID: snap.Topics[i].ID, Doc: &snap.Topics[i]})
-	}
-	for i := range snap.Meetings {
-		st.apply(Change{Collection: Meetings, ID: snap.Meetings[i].ID, Doc: &snap.Meetings[i]})
-	}
-	for i := range snap.Users {
-		st.apply(Change{Collection: Users, ID: snap.Users[i].ID, Doc: &snap.Users[i]})
-	}
-	for i := range snap.Logins {
-		st.apply(Change{Collection: Logins, ID: snap.Logins[i].ID, Doc: &snap.Logins[i]})
-	}
-	for i := range snap.Tokens {
-		st.apply(Change{Collection: Tokens, ID: snap.Tokens[i].ID, Doc: &snap.Tokens[i]})
-	}
+	eachChange(Delegations, snap.Delegations, st.apply)
+	eachChange(Topics, snap.Topics, st.apply)
+	eachChange(Meetings, snap.Meetings, st.apply)
+	eachChange(Users, snap.Users, st.apply)
+	eachChange(Logins, snap.Logins, st.apply)
+	eachChange(Tokens, snap.Tokens, st.apply)
 	for i := range snap.Notes {
 		n := &snap.Notes[i]
 		st.notes[n.SessionID] = append(st.notes[n.SessionID], n)

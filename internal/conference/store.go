@@ -42,6 +42,32 @@ func (c Collection) index() int {
 	return i
 }
 
+// keyed is a document that knows its id in its collection.
+type keyed interface {
+	key() string
+}
+
+func (m *Meeting) key() string    { return m.ID }
+func (t *Topic) key() string      { return t.ID }
+func (d *Delegation) key() string { return d.Code }
+func (se *Session) key() string   { return se.ID }
+func (u *User) key() string       { return u.ID }
+func (l *Login) key() string      { return l.ID }
+func (t *Token) key() string      { return t.ID }
+func (o *Outcome) key() string    { return o.ID }
+func (a *Action) key() string     { return a.ID }
+
+// eachChange hands apply one Change a document of docs, each stored in c:
+// how a snapshot is loaded.
+func eachChange[T any, P interface {
+	*T
+	keyed
+}](c Collection, docs []T, apply func(Change)) {
+	for i := range docs {
+		apply(Change{Collection: c, ID: P(&docs[i]).key(), Doc: &docs[i]})
+	}
+}
+
 // Snapshot is every persisted document, as loaded at start.
 type Snapshot struct {
 	Meetings    []Meeting
@@ -109,29 +135,6 @@ func newDocument(c Collection) any {
 		return new(Link)
 	}
 	panic("conference: unknown collection " + string(c))
-}
-
-// versionOf returns the version of a versioned document.
-func versionOf(doc any) (int64, bool) {
-	switch d := doc.(type) {
-	case *Session:
-		return d.Version, true
-	case *Outcome:
-		return d.Version, true
-	case *Action:
-		return d.Version, true
-	case *RegisterEntry:
-		return d.Version, true
-	case *Meeting:
-		return d.Version, true
-	case *Topic:
-		return d.Version, true
-	case *Delegation:
-		return d.Version, true
-	case *User:
-		return d.Version, true
-	}
-	return 0, false
 }
 
 // BatchStore is a Store that writes many documents in few round trips. The

@@ -65,39 +65,19 @@ func (st *state) topicByIDOrSlug(key string) *Topic {
 }
 
 func (s *Service) CreateTopic(ctx context.Context, actor *User, t Topic) (*Topic, error) {
-	if err := s.requireAgendaEditor(actor); err != nil {
-		return nil, err
-	}
 	if t.ID == "" {
 		t.ID = s.NewID()
 	}
 	t.Slug = strings.TrimSpace(t.Slug)
 	t.Version = 1
-	if err := t.Validate(); err != nil {
-		return nil, err
-	}
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
-	if err := s.checkSlugFree(t.ID, t.Slug); err != nil {
-		return nil, err
-	}
-	if err := s.insert(ctx, Topics, t.ID, &t); err != nil {
-		return nil, err
-	}
-	return &t, nil
+	return create(ctx, s, s.requireAgendaEditor(actor), Topics, &t, (*state).checkSlugFree)
 }
 
-func (s *Service) checkSlugFree(id, slug string) error {
-	var taken bool
-	s.read(func(st *state) {
-		for _, other := range st.topics {
-			if other.Slug == slug && other.ID != id {
-				taken = true
-			}
+func (st *state) checkSlugFree(t *Topic) error {
+	for _, other := range st.topics {
+		if other.Slug == t.Slug && other.ID != t.ID {
+			return &Error{Code: EDUPLICATE, Field: "slug", Message: "A topic with slug " + t.Slug + " already exists."}
 		}
-	})
-	if taken {
-		return &Error{Code: EDUPLICATE, Field: "slug", Message: "A topic with slug " + slug + " already exists."}
 	}
 	return nil
 }
@@ -111,32 +91,14 @@ type TopicUpdate struct {
 	Version     *int64  `json:"version"`
 }
 
-func (s *Service) UpdateTopic(ctx context.Context, actor *User, id string, upd TopicUpdate) (*Topic, error) {
-	if err := s.requireAgendaEditor(actor); err != nil {
-		return nil, err
-	}
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
-	old, err := s.Topic(ctx, actor, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkVersion("topic", upd.Version, old.Version, old); err != nil {
-		return nil, err
-	}
-	t := *old
-	t.Version++
+// apply sets the fields upd gives on t.
+func (upd TopicUpdate) apply(t *Topic) {
 	setIf(&t.Slug, upd.Slug)
 	setIf(&t.Title, upd.Title)
 	setIf(&t.Description, upd.Description)
-	if err := t.Validate(); err != nil {
-		return nil, err
-	}
-	if err := s.checkSlugFree(t.ID, t.Slug); err != nil {
-		return nil, err
-	}
-	if err := s.replace(ctx, Topics, t.ID, &t); err != nil {
-		return nil, err
-	}
-	return &t, nil
+}
+
+func (s *Service) UpdateTopic(ctx context.Context, actor *User, id string, upd TopicUpdate) (*Topic, error) {
+	get := func() (*Topic, error) { return s.Topic(ctx, actor, id) }
+	return edit(ctx, s, s.requireAgendaEditor(actor), Topics, "topic", upd.Version, get, upd.apply, (*state).checkSlugFree)
 }

@@ -254,7 +254,8 @@ func (s *Service) UpdateUser(ctx context.Context, actor *User, id string, upd Us
 	if err != nil {
 		return nil, err
 	}
-	if err := checkVersion("account", upd.Version, old.Version, old); err != nil {
+	u, err := nextVersion("account", upd.Version, old)
+	if err != nil {
 		return nil, err
 	}
 	if old.ID == actor.ID && upd.Disabled != nil && *upd.Disabled {
@@ -263,7 +264,6 @@ func (s *Service) UpdateUser(ctx context.Context, actor *User, id string, upd Us
 	if old.ID == actor.ID && upd.Roles != nil && !slices.Contains(*upd.Roles, RoleAdmin) {
 		return nil, Invalid("roles", "you cannot give up your own admin role")
 	}
-	u := *old
 	setTrimmed(&u.Name, upd.Name)
 	if upd.Roles != nil {
 		u.Roles = slices.Compact(slices.Sorted(slices.Values(*upd.Roles)))
@@ -273,11 +273,10 @@ func (s *Service) UpdateUser(ctx context.Context, actor *User, id string, upd Us
 	}
 	setIf(&u.Disabled, upd.Disabled)
 	u.UpdatedAt = s.Now()
-	u.Version++
 	if err := u.Validate(); err != nil {
 		return nil, err
 	}
-	s.read(func(st *state) { err = st.checkUserRefs(&u) })
+	s.read(func(st *state) { err = st.checkUserRefs(u) })
 	if err != nil {
 		return nil, err
 	}
@@ -301,22 +300,16 @@ func (s *Service) UpdateUser(ctx context.Context, actor *User, id string, upd Us
 		if err := s.revokeLogins(ctx, u.ID, u.Disabled); err != nil {
 			return nil, err
 		}
-		if err := s.revokeFeeds(ctx, &u); err != nil {
+		if err := s.revokeFeeds(ctx, u); err != nil {
 			return nil, err
 		}
 	}
-	if err := s.replace(ctx, Users, u.ID, &u); err != nil {
+	if err := s.replace(ctx, Users, u.ID, u); err != nil {
 		return nil, err
 	}
-	return &u, nil
+	return u, nil
 }
 
 func (s *Service) requireUserManager(actor *User) error {
-	if err := requireActor(actor); err != nil {
-		return err
-	}
-	if !actor.MayManageUsers() {
-		return Errorf(EFORBIDDEN, "Only the secretariat may manage accounts.")
-	}
-	return nil
+	return requireMay(actor, actor.MayManageUsers, "Only the secretariat may manage accounts.")
 }

@@ -156,18 +156,17 @@ func testValidate[T any, P interface {
 	})
 }
 
+// withoutDelegation gives the user roles and no delegation.
+func withoutDelegation(roles ...conference.Role) func(*conference.User) {
+	return func(u *conference.User) { u.Roles, u.Delegation = roles, "" }
+}
+
 func TestUser_Validate(t *testing.T) {
 	testValidate(t, validUser, []editCase[conference.User]{
 		{"Valid", func(u *conference.User) {}, ""},
-		{"ValidObserverWithoutDelegation", func(u *conference.User) {
-			u.Roles, u.Delegation = []conference.Role{conference.RoleObserver}, ""
-		}, ""},
-		{"ValidAdminWithoutDelegation", func(u *conference.User) {
-			u.Roles, u.Delegation = []conference.Role{conference.RoleAdmin}, ""
-		}, ""},
-		{"ValidRapporteurWithoutDelegation", func(u *conference.User) {
-			u.Roles, u.Delegation = []conference.Role{conference.RoleRapporteur}, ""
-		}, ""},
+		{"ValidObserverWithoutDelegation", withoutDelegation(conference.RoleObserver), ""},
+		{"ValidAdminWithoutDelegation", withoutDelegation(conference.RoleAdmin), ""},
+		{"ValidRapporteurWithoutDelegation", withoutDelegation(conference.RoleRapporteur), ""},
 		{"ValidSeveralRoles", func(u *conference.User) {
 			u.Roles = []conference.Role{conference.RoleHead, conference.RoleRapporteur, conference.RoleFollowup}
 		}, ""},
@@ -195,18 +194,10 @@ func TestUser_Validate(t *testing.T) {
 		}, "roles"},
 		{"RoleEmptyString", func(u *conference.User) { u.Roles = []conference.Role{""} }, "roles"},
 
-		{"DelegateWithoutDelegation", func(u *conference.User) {
-			u.Roles, u.Delegation = []conference.Role{conference.RoleDelegate}, ""
-		}, "delegation"},
-		{"HeadWithoutDelegation", func(u *conference.User) {
-			u.Roles, u.Delegation = []conference.Role{conference.RoleHead}, ""
-		}, "delegation"},
-		{"FollowupWithoutDelegation", func(u *conference.User) {
-			u.Roles, u.Delegation = []conference.Role{conference.RoleFollowup}, ""
-		}, "delegation"},
-		{"AdminAndHeadWithoutDelegation", func(u *conference.User) {
-			u.Roles, u.Delegation = []conference.Role{conference.RoleAdmin, conference.RoleHead}, ""
-		}, "delegation"},
+		{"DelegateWithoutDelegation", withoutDelegation(conference.RoleDelegate), "delegation"},
+		{"HeadWithoutDelegation", withoutDelegation(conference.RoleHead), "delegation"},
+		{"FollowupWithoutDelegation", withoutDelegation(conference.RoleFollowup), "delegation"},
+		{"AdminAndHeadWithoutDelegation", withoutDelegation(conference.RoleAdmin, conference.RoleHead), "delegation"},
 	})
 }
 

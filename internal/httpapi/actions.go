@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"net/http"
@@ -43,17 +42,17 @@ type actionAPI struct {
 
 func (h *actionAPI) routes() []route {
 	return []route{
-		{method: "POST", path: v1 + "/sessions/:id/notes/:seq/action", summary: "Promote a note to an action in one step; the action keeps the note as its origin", access: signedIn, body: conference.ActionInput{}, reply: conference.Action{}, status: 201, handle: h.promote, self: v1 + "/actions/:id"},
+		{method: "POST", path: v1 + "/sessions/:id/notes/:seq/action", summary: "Promote a note to an action in one step; the action keeps the note as its origin", access: signedIn, body: conference.ActionInput{}, reply: conference.Action{}, status: 201, handle: promoteCall(h, h.svc.PromoteNoteToAction), self: v1 + "/actions/:id"},
 
 		{method: "GET", path: v1 + "/actions", summary: "Actions the reader may read; filters meeting, topic, owner, status, overdue, due_before, changed_since; by due date", access: signedIn, reply: listPage[*conference.Action]{}, status: 200, handle: h.list},
-		{method: "POST", path: v1 + "/actions", summary: "Create an action from an outcome, a note, a session or a meeting", access: signedIn, body: conference.ActionInput{}, reply: conference.Action{}, status: 201, handle: h.create, self: v1 + "/actions/:id"},
+		{method: "POST", path: v1 + "/actions", summary: "Create an action from an outcome, a note, a session or a meeting", access: signedIn, body: conference.ActionInput{}, reply: conference.Action{}, status: 201, handle: bodyCall(h, 201, h.svc.CreateAction), self: v1 + "/actions/:id"},
 		{method: "GET", path: v1 + "/actions.csv", summary: "The action list as CSV for spreadsheets (same filters as /actions)", access: signedIn, status: 200, handle: h.csv},
 		{method: "GET", path: v1 + "/actions/board", summary: "Counts per delegation: overdue, due within 30 days, on track, done (same filters as /actions)", access: signedIn, reply: conference.Board{}, status: 200, handle: h.board},
-		{method: "GET", path: v1 + "/actions/mine", summary: "The actions of your own delegation, with their counts", access: signedIn, reply: conference.DelegationActions{}, status: 200, handle: h.mine},
+		{method: "GET", path: v1 + "/actions/mine", summary: "The actions of your own delegation, with their counts", access: signedIn, reply: conference.DelegationActions{}, status: 200, handle: actorCall(h, 200, h.svc.MyActions)},
 		{method: "GET", path: v1 + "/actions/progress", summary: "Actions changed since ?since=YYYY-MM-DD (default: the day after the last meeting), with their reports since", access: signedIn, reply: conference.Progress{}, status: 200, handle: h.progress},
-		{method: "GET", path: v1 + "/actions/:id", summary: "Read an action with its progress reports", access: signedIn, reply: conference.Action{}, status: 200, handle: h.get},
-		{method: "PATCH", path: v1 + "/actions/:id", summary: "Edit an action (version required; 409 stale_version with current when stale)", access: signedIn, body: conference.ActionUpdate{}, reply: conference.Action{}, status: 200, handle: h.update},
-		{method: "POST", path: v1 + "/actions/:id/reports", summary: "File a dated progress report, optionally moving status and progress (version required)", access: signedIn, body: conference.ReportInput{}, reply: conference.Action{}, status: 201, handle: h.report, self: v1 + "/actions/:id"},
+		{method: "GET", path: v1 + "/actions/:id", summary: "Read an action with its progress reports", access: signedIn, reply: conference.Action{}, status: 200, handle: paramCall(h, 200, "id", h.svc.Action)},
+		{method: "PATCH", path: v1 + "/actions/:id", summary: "Edit an action (version required; 409 stale_version with current when stale)", access: signedIn, body: conference.ActionUpdate{}, reply: conference.Action{}, status: 200, handle: versionedCall(h, 200, "id", func(in *conference.ActionUpdate) **int64 { return &in.Version }, h.svc.UpdateAction)},
+		{method: "POST", path: v1 + "/actions/:id/reports", summary: "File a dated progress report, optionally moving status and progress (version required)", access: signedIn, body: conference.ReportInput{}, reply: conference.Action{}, status: 201, handle: versionedCall(h, 201, "id", func(in *conference.ReportInput) **int64 { return &in.Version }, h.svc.ReportProgress), self: v1 + "/actions/:id"},
 
 		{method: "GET", path: v1 + "/meetings/:id/carry-over", summary: "Pending actions of earlier meetings under this meeting's agenda topics", access: signedIn, reply: listPage[conference.CarryOverGroup]{}, status: 200, handle: h.carryOver},
 	}
@@ -132,35 +131,8 @@ func (h *actionAPI) csv(c *gin.Context) {
 		h.writeError(c, err)
 		return
 	}
-	u := actor(c)
-	actions, err := h.svc.Actions(c, u, f)
-	if err != nil {
-		h.writeError(c, err)
-		return
-	}
-	topics, err := h.svc.Topics(c, u)
-	if err != nil {
-		h.writeError(c, err)
-		return
-	}
-	titles := make(map[string]string, len(topics))
-	for _, t := range topics {
-		titles[t.ID] = t.Title
-	}
-	// Whole, not streamed: its hash is the ETag that lets a spreadsheet's
-	// refresh skip an unchanged list.
-	var buf bytes.Buffer
-	if err := export.WriteActionsCSV(&buf, actions, titles); err != nil {
-		h.writeError(c, err)
-		return
-	}
-	c.Header("Content-Disposition", `attachment; filename="actions.csv"`)
-	writeConditional(c, "text/csv; charset=utf-8", buf.Bytes())
-}
-
-func (h *actionAPI) mine(c *gin.Context) {
-	v, err := h.svc.MyActions(c, actor(c))
-	h.respond(c, http.StatusOK, v, err)
+	actions, err := h.svc.Actions(c, actor(c), f)
+	writeCSV(c, h, "actions.csv", actions, err, h.svc.Topics, func(t *conference.Topic) string { return t.Title }, export.WriteActionsCSV)
 }
 
 func (h *actionAPI) progress(c *gin.Context) {
@@ -170,61 +142,6 @@ func (h *actionAPI) progress(c *gin.Context) {
 	}
 	v, err := h.svc.ProgressSince(c, actor(c), c.Query("since"), strings.ToUpper(c.Query("owner")))
 	h.respond(c, http.StatusOK, v, err)
-}
-
-func (h *actionAPI) create(c *gin.Context) {
-	var in conference.ActionInput
-	if !h.bind(c, &in) {
-		return
-	}
-	v, err := h.svc.CreateAction(c, actor(c), in)
-	h.respond(c, http.StatusCreated, v, err)
-}
-
-func (h *actionAPI) promote(c *gin.Context) {
-	seq, ok := seqParam(c, h)
-	if !ok {
-		return
-	}
-	var in conference.ActionInput
-	if !h.bind(c, &in) {
-		return
-	}
-	v, err := h.svc.PromoteNoteToAction(c, actor(c), c.Param("id"), seq, in)
-	h.respond(c, http.StatusCreated, v, err)
-}
-
-func (h *actionAPI) get(c *gin.Context) {
-	v, err := h.svc.Action(c, actor(c), c.Param("id"))
-	h.respond(c, http.StatusOK, v, err)
-}
-
-func (h *actionAPI) update(c *gin.Context) {
-	var in conference.ActionUpdate
-	if !h.bind(c, &in) {
-		return
-	}
-	pre, err := precondition(c, &in.Version)
-	if err != nil {
-		h.writeError(c, err)
-		return
-	}
-	v, err := h.svc.UpdateAction(c, actor(c), c.Param("id"), in)
-	h.respond(c, http.StatusOK, v, pre.check(err))
-}
-
-func (h *actionAPI) report(c *gin.Context) {
-	var in conference.ReportInput
-	if !h.bind(c, &in) {
-		return
-	}
-	pre, err := precondition(c, &in.Version)
-	if err != nil {
-		h.writeError(c, err)
-		return
-	}
-	v, err := h.svc.ReportProgress(c, actor(c), c.Param("id"), in)
-	h.respond(c, http.StatusCreated, v, pre.check(err))
 }
 
 func (h *actionAPI) carryOver(c *gin.Context) {

@@ -13,8 +13,6 @@ import (
 
 	"github.com/quintet-ag/quintet/internal/conference"
 	"github.com/quintet-ag/quintet/internal/httpapi"
-	"github.com/quintet-ag/quintet/internal/password"
-	"github.com/quintet-ag/quintet/internal/storetest"
 )
 
 // BenchmarkAgenda compares GET of a 300-session agenda through the real
@@ -22,12 +20,7 @@ import (
 // encoding) with a bare Gin handler that writes the same bytes. The goal is
 // router throughput ≥ 0.8× the bare handler's: see docs/benchmarks.md.
 func BenchmarkAgenda(b *testing.B) {
-	ctx := context.Background()
-	store, _ := storetest.Open(b)
-	svc := conference.NewService(store, password.New())
-	if err := svc.Load(ctx); err != nil {
-		b.Fatal(err)
-	}
+	svc, _ := httpapi.OpenTestService(b, nil)
 	seedBenchMeeting(b, svc, 300)
 	secret := benchToken(b, svc)
 
@@ -61,17 +54,7 @@ func BenchmarkAgenda(b *testing.B) {
 // the router's throughput as a fraction of the bare handler's.
 func pairedRatio(b *testing.B, router, bare http.Handler, req *http.Request) {
 	const per = 50
-	round := func(h http.Handler) time.Duration {
-		start := time.Now()
-		for range per {
-			w := httptest.NewRecorder()
-			h.ServeHTTP(w, req)
-			if w.Code != http.StatusOK {
-				b.Fatalf("status %d", w.Code)
-			}
-		}
-		return time.Since(start)
-	}
+	round := func(h http.Handler) time.Duration { return timedRound(b, h, req, per) }
 	var ratios []float64
 	var rt, bt time.Duration
 	for i := 0; b.Loop(); i++ {
@@ -89,6 +72,19 @@ func pairedRatio(b *testing.B, router, bare http.Handler, req *http.Request) {
 	b.ReportMetric(ratios[len(ratios)/2], "ratio")
 	b.ReportMetric(float64(rt.Nanoseconds())/n, "router-ns/req")
 	b.ReportMetric(float64(bt.Nanoseconds())/n, "bare-ns/req")
+}
+
+// timedRound is how long h takes to answer req n times over, each 200.
+func timedRound(b *testing.B, h http.Handler, req *http.Request, n int) time.Duration {
+	start := time.Now()
+	for range n {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		if w.Code != http.StatusOK {
+			b.Fatalf("status %d", w.Code)
+		}
+	}
+	return time.Since(start)
 }
 
 func serveLoop(b *testing.B, h http.Handler, req *http.Request, size int) {
@@ -109,19 +105,7 @@ func seedBenchMeeting(b *testing.B, svc *conference.Service, n int) {
 	b.Helper()
 	ctx := context.Background()
 	sys := conference.SystemActor
-	if _, err := svc.CreateDelegation(ctx, sys, conference.Delegation{Code: "GB", Name: "United Kingdom"}); err != nil {
-		b.Fatal(err)
-	}
-	topic, err := svc.CreateTopic(ctx, sys, conference.Topic{Slug: "bench", Title: "Benchmarks", Description: "A topic."})
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := svc.CreateMeeting(ctx, sys, conference.Meeting{
-		ID: "bench", Title: "Benchmark meeting", Host: "GB", City: "London", TimeZone: "Europe/London",
-		StartDate: "2014-07-07", EndDate: "2014-07-11", Delegations: []string{"GB"},
-	}); err != nil {
-		b.Fatal(err)
-	}
+	topic := httpapi.SeedTestMeeting(b, svc, "bench", "Benchmark meeting", conference.Topic{Slug: "bench", Title: "Benchmarks", Description: "A topic."})
 	day := time.Date(2014, 7, 7, 7, 0, 0, 0, time.UTC)
 	for i := range n {
 		start := day.AddDate(0, 0, i%5).Add(time.Duration(i/5) * 10 * time.Minute)
@@ -136,17 +120,9 @@ func seedBenchMeeting(b *testing.B, svc *conference.Service, n int) {
 
 func benchToken(b *testing.B, svc *conference.Service) string {
 	b.Helper()
-	ctx := context.Background()
-	u, err := svc.CreateUser(ctx, conference.SystemActor, conference.UserInput{
+	_, secret := httpapi.NewTestUser(b, svc, conference.UserInput{
 		Email: "delegate@example.org", Name: "Delegate", Roles: []conference.Role{conference.RoleDelegate},
 		Delegation: "GB", Password: "a long enough password",
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
-	secret, err := svc.CreateToken(ctx, conference.SystemActor, u.ID, "bench")
-	if err != nil {
-		b.Fatal(err)
-	}
+	}, "bench")
 	return secret
 }

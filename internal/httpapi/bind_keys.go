@@ -52,19 +52,14 @@ func (s *keyScanner) value(t reflect.Type, path string) error {
 		if t = deref(t); t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) {
 			elem = t.Elem()
 		}
-		s.skipSpace()
-		if s.data[s.pos] == ']' {
-			s.pos++
+		if s.empty(']') {
 			return nil
 		}
 		for {
 			if err := s.value(elem, path); err != nil {
 				return err
 			}
-			s.skipSpace()
-			c := s.data[s.pos]
-			s.pos++
-			if c == ']' {
+			if s.next(']') {
 				return nil
 			}
 		}
@@ -117,9 +112,7 @@ func (s *keyScanner) object(t reflect.Type, path string) error {
 	var seen [16][]byte
 	keys := seen[:0]
 	var set map[string]bool
-	s.skipSpace()
-	if s.data[s.pos] == '}' {
-		s.pos++
+	if s.empty('}') {
 		return nil
 	}
 	for {
@@ -167,13 +160,29 @@ func (s *keyScanner) object(t reflect.Type, path string) error {
 		if err := s.value(child, sub); err != nil {
 			return err
 		}
-		s.skipSpace()
-		c := s.data[s.pos]
-		s.pos++
-		if c == '}' {
+		if s.next('}') {
 			return nil
 		}
 	}
+}
+
+// empty steps past close when it comes next: an empty object or array.
+func (s *keyScanner) empty(close byte) bool {
+	s.skipSpace()
+	if s.data[s.pos] != close {
+		return false
+	}
+	s.pos++
+	return true
+}
+
+// next steps past the comma or the close that follows a member or an
+// element, and reports whether it was the close.
+func (s *keyScanner) next(close byte) bool {
+	s.skipSpace()
+	c := s.data[s.pos]
+	s.pos++
+	return c == close
 }
 
 // peek is the next byte past white space.

@@ -8,8 +8,6 @@ import (
 	"time"
 
 	"github.com/quintet-ag/quintet/internal/conference"
-	"github.com/quintet-ag/quintet/internal/password"
-	"github.com/quintet-ag/quintet/internal/storetest"
 )
 
 // A cached view is computed again only when a collection it reads changes:
@@ -18,11 +16,8 @@ import (
 // board's read rule) makes the board be computed again, not the register.
 func TestAnswerCacheFollowsTheCollectionsAViewReads(t *testing.T) {
 	ctx := context.Background()
-	store, _ := storetest.Open(t)
-	svc := conference.NewService(store, password.New())
-	if err := svc.Load(ctx); err != nil {
-		t.Fatal(err)
-	}
+	svc, _ := OpenTestService(t, nil)
+	SeedTestMeeting(t, svc, "m1", "Meeting", conference.Topic{})
 	sys := conference.SystemActor
 	must := func(_ any, err error) {
 		t.Helper()
@@ -30,9 +25,6 @@ func TestAnswerCacheFollowsTheCollectionsAViewReads(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	must(svc.CreateDelegation(ctx, sys, conference.Delegation{Code: "GB", Name: "United Kingdom"}))
-	must(svc.CreateMeeting(ctx, sys, conference.Meeting{ID: "m1", Title: "Meeting", Host: "GB", City: "London",
-		TimeZone: "Europe/London", StartDate: "2014-07-07", EndDate: "2014-07-11", Delegations: []string{"GB"}}))
 	start := time.Date(2014, 7, 7, 9, 0, 0, 0, time.UTC)
 	se, err := svc.CreateSession(ctx, sys, "m1", conference.SessionInput{Title: "Opening", Start: start, End: start.Add(time.Hour)})
 	must(se, err)

@@ -23,7 +23,7 @@ func (h *delegationAPI) routes() []route {
 		{method: "GET", path: v1 + "/delegations", summary: "List delegations", access: signedIn, reply: listPage[*conference.Delegation]{}, status: 200, handle: h.list},
 		{method: "POST", path: v1 + "/delegations", summary: "Add a delegation", access: admin, body: conference.Delegation{}, reply: conference.Delegation{}, status: 201, handle: bodyCall(h, 201, h.svc.CreateDelegation), self: v1 + "/delegations/:code"},
 		{method: "GET", path: v1 + "/delegations/:code", summary: "Read a delegation", access: signedIn, reply: conference.Delegation{}, status: 200, handle: paramCall(h, 200, "code", h.svc.Delegation)},
-		{method: "PATCH", path: v1 + "/delegations/:code", summary: "Change a delegation", access: admin, body: conference.DelegationUpdate{}, reply: conference.Delegation{}, status: 200, handle: versionedUpdate(h, "code", func(in *conference.DelegationUpdate) **int64 { return &in.Version }, h.svc.UpdateDelegation)},
+		{method: "PATCH", path: v1 + "/delegations/:code", summary: "Change a delegation", access: admin, body: conference.DelegationUpdate{}, reply: conference.Delegation{}, status: 200, handle: versionedCall(h, 200, "code", func(in *conference.DelegationUpdate) **int64 { return &in.Version }, h.svc.UpdateDelegation)},
 	}
 }
 

@@ -64,10 +64,10 @@ func paramDelete(r replies, param string, call func(context.Context, *conference
 	}
 }
 
-// versionedUpdate is paramBodyCall for an edit that must say which version
+// versionedCall is paramBodyCall for an edit that must say which version
 // it was made on, in the body's version or in If-Match (see precondition);
 // version points into the body at its version field.
-func versionedUpdate[In, T any](r replies, param string, version func(*In) **int64, call func(context.Context, *conference.User, string, In) (T, error)) gin.HandlerFunc {
+func versionedCall[In, T any](r replies, status int, param string, version func(*In) **int64, call func(context.Context, *conference.User, string, In) (T, error)) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		var in In
 		if !r.bind(c, &in) {
@@ -79,6 +79,24 @@ func versionedUpdate[In, T any](r replies, param string, version func(*In) **int
 			return
 		}
 		v, err := call(c, actor(c), c.Param(param), in)
-		r.respond(c, 200, v, pre.check(err))
+		r.respond(c, status, v, pre.check(err))
+	}
+}
+
+// promoteCall binds a body of type In and answers 201 with what call makes
+// of the note :seq of the session :id: a note promoted to an outcome or an
+// action.
+func promoteCall[In, T any](r replies, call func(context.Context, *conference.User, string, int64, In) (T, error)) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		seq, ok := seqParam(c, r)
+		if !ok {
+			return
+		}
+		var in In
+		if !r.bind(c, &in) {
+			return
+		}
+		v, err := call(c, actor(c), c.Param("id"), seq, in)
+		r.respond(c, 201, v, err)
 	}
 }

@@ -11,31 +11,18 @@ import (
 	"time"
 
 	"github.com/quintet-ag/quintet/internal/conference"
-	"github.com/quintet-ag/quintet/internal/password"
-	"github.com/quintet-ag/quintet/internal/storetest"
 )
 
 // The server's own clock decides whether an answer or a claim is in force,
 // whether or not the sweep has run.
 func TestIdempotencyFollowsTheClock(t *testing.T) {
 	ctx := context.Background()
-	store, _ := storetest.Open(t)
-	svc := conference.NewService(store, password.New())
 	var mu sync.Mutex
 	now := time.Date(2014, 7, 1, 9, 0, 0, 0, time.UTC)
-	svc.Now = func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 	advance := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
-	if err := svc.Load(ctx); err != nil {
-		t.Fatal(err)
-	}
+	svc, store := OpenTestService(t, func() time.Time { mu.Lock(); defer mu.Unlock(); return now })
+	SeedTestMeeting(t, svc, "m1", "Meeting", conference.Topic{})
 	sys := conference.SystemActor
-	if _, err := svc.CreateDelegation(ctx, sys, conference.Delegation{Code: "GB", Name: "United Kingdom"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := svc.CreateMeeting(ctx, sys, conference.Meeting{ID: "m1", Title: "Meeting", Host: "GB", City: "London",
-		TimeZone: "Europe/London", StartDate: "2014-07-07", EndDate: "2014-07-11", Delegations: []string{"GB"}}); err != nil {
-		t.Fatal(err)
-	}
 	admin, err := svc.CreateUser(ctx, sys, conference.UserInput{Email: "a@example.org", Name: "Admin",
 		Roles: []conference.Role{conference.RoleAdmin}, Password: "a long enough password"})
 	if err != nil {

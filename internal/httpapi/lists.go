@@ -178,18 +178,34 @@ func page[T any](r listRequest, items []T, id func(T) string) (out []T, next str
 
 // listOf answers a page of items, or err.
 func listOf[T any](c *gin.Context, w replies, items []T, err error, id func(T) string) {
-	if err != nil {
-		w.writeError(c, err)
+	r, ok := readListAfter(c, w, err)
+	if !ok {
 		return
 	}
-	r, err := readList(c)
-	if err != nil {
-		w.writeError(c, err)
-		return
-	}
-	out, next := page(r, items, id)
-	setNextLink(c, next)
+	out, next := linkedPage(c, r, items, id)
 	w.respond(c, 200, listPage[T]{Items: out, NextCursor: next}, nil)
+}
+
+// readListAfter answers err, what went wrong before the list was read, if
+// there is one; else it reads limit, cursor and sort, and answers what is
+// wrong with them. On false it has answered.
+func readListAfter(c *gin.Context, w errorWriter, err error) (listRequest, bool) {
+	var r listRequest
+	if err == nil {
+		r, err = readList(c)
+	}
+	if err != nil {
+		w.writeError(c, err)
+		return r, false
+	}
+	return r, true
+}
+
+// linkedPage is page, with the Link header to the next page sent.
+func linkedPage[T any](c *gin.Context, r listRequest, items []T, id func(T) string) (out []T, next string) {
+	out, next = page(r, items, id)
+	setNextLink(c, next)
+	return out, next
 }
 
 // setNextLink sends the Link header to the next page, if there is one.

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"bytes"
 	"context"
+	"io"
 	"net/http"
 	"strings"
 
@@ -29,7 +30,7 @@ func (h *meetingAPI) routes() []route {
 		{method: "GET", path: v1 + "/meetings", summary: "List meetings, most recent first", access: signedIn, reply: listPage[*conference.Meeting]{}, status: 200, handle: h.list},
 		{method: "POST", path: v1 + "/meetings", summary: "Create a meeting", access: admin, body: conference.Meeting{}, reply: conference.Meeting{}, status: 201, handle: bodyCall(h, 201, h.svc.CreateMeeting), self: v1 + "/meetings/:id"},
 		{method: "GET", path: v1 + "/meetings/:id", summary: "Read a meeting", access: signedIn, reply: conference.Meeting{}, status: 200, handle: paramCall(h, 200, "id", h.svc.Meeting)},
-		{method: "PATCH", path: v1 + "/meetings/:id", summary: "Change a meeting", access: admin, body: conference.MeetingUpdate{}, reply: conference.Meeting{}, status: 200, handle: versionedUpdate(h, "id", func(in *conference.MeetingUpdate) **int64 { return &in.Version }, h.svc.UpdateMeeting)},
+		{method: "PATCH", path: v1 + "/meetings/:id", summary: "Change a meeting", access: admin, body: conference.MeetingUpdate{}, reply: conference.Meeting{}, status: 200, handle: versionedCall(h, 200, "id", func(in *conference.MeetingUpdate) **int64 { return &in.Version }, h.svc.UpdateMeeting)},
 		{method: "GET", path: v1 + "/meetings/:id/record.html", summary: "The meeting record as a printable page: sessions, agreed outcomes with sign-offs, actions", access: signedIn, status: 200, handle: h.recordHTML},
 		{method: "GET", path: v1 + "/meetings/:id/record.md", summary: "The meeting record as Markdown", access: signedIn, status: 200, handle: h.recordMarkdown},
 	}
@@ -39,32 +40,35 @@ func (h *meetingAPI) routes() []route {
 // their clearance, and the actions they may see.
 
 func (h *meetingAPI) recordHTML(c *gin.Context) {
-	r, err := h.svc.MeetingRecord(c, actor(c), c.Param("id"))
-	if err != nil {
-		h.writeError(c, err)
-		return
-	}
-	var buf bytes.Buffer
-	if err := export.WriteRecordHTML(&buf, r); err != nil {
-		h.writeError(c, err)
-		return
-	}
 	// The page's one stylesheet is inline; the policy allows exactly it, by
 	// hash, and nothing else: no script runs on this page.
-	c.Header("Content-Security-Policy", "default-src 'none'; style-src '"+export.RecordStyleHash+"'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
-	c.Data(http.StatusOK, "text/html; charset=utf-8", buf.Bytes())
+	h.record(c, "text/html; charset=utf-8", export.WriteRecordHTML, map[string]string{
+		"Content-Security-Policy": "default-src 'none'; style-src '" + export.RecordStyleHash + "'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+	})
 }
 
 func (h *meetingAPI) recordMarkdown(c *gin.Context) {
+	write := func(w io.Writer, r *conference.Record) error { export.WriteRecordMarkdown(w, r); return nil }
+	h.record(c, "text/markdown; charset=utf-8", write, map[string]string{"Content-Disposition": `inline; filename="record.md"`})
+}
+
+// record answers the meeting record as write makes it, as contentType, with
+// headers.
+func (h *meetingAPI) record(c *gin.Context, contentType string, write func(io.Writer, *conference.Record) error, headers map[string]string) {
 	r, err := h.svc.MeetingRecord(c, actor(c), c.Param("id"))
 	if err != nil {
 		h.writeError(c, err)
 		return
 	}
 	var buf bytes.Buffer
-	export.WriteRecordMarkdown(&buf, r)
-	c.Header("Content-Disposition", `inline; filename="record.md"`)
-	c.Data(http.StatusOK, "text/markdown; charset=utf-8", buf.Bytes())
+	if err := write(&buf, r); err != nil {
+		h.writeError(c, err)
+		return
+	}
+	for name, v := range headers {
+		c.Header(name, v)
+	}
+	c.Data(http.StatusOK, contentType, buf.Bytes())
 }
 
 func meetingID(m *conference.Meeting) string { return m.ID }

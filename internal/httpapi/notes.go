@@ -47,20 +47,14 @@ func (h *noteAPI) list(c *gin.Context) {
 		after = n
 	}
 	notes, last, err := h.svc.Notes(c, actor(c), c.Param("id"), after)
-	if err != nil {
-		h.writeError(c, err)
+	r, ok := readListAfter(c, h, err)
+	if !ok {
 		return
 	}
-	r, err := readList(c)
-	if err != nil {
-		h.writeError(c, err)
-		return
-	}
-	items, next := page(r, notes, func(n *conference.Note) string { return n.ID })
+	items, next := linkedPage(c, r, notes, func(n *conference.Note) string { return n.ID })
 	if next != "" {
 		last = items[len(items)-1].Seq
 	}
-	setNextLink(c, next)
 	h.respond(c, http.StatusOK, NotePage{Items: items, NextCursor: next, LastSeq: last}, nil)
 }
 

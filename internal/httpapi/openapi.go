@@ -200,30 +200,14 @@ func (sg *schemaGen) responses(r route) map[string]any {
 		add(status, why)
 	}
 	for status, hs := range responseHeaders[key] {
-		resp, ok := out[itoa(status)].(map[string]any)
-		if !ok {
-			continue
+		if h := answerHeaders(out, itoa(status)); h != nil {
+			for name, d := range hs {
+				h[name] = d
+			}
 		}
-		h, _ := resp["headers"].(map[string]any)
-		if h == nil {
-			h = map[string]any{}
-		}
-		for name, d := range hs {
-			h[name] = d
-		}
-		resp["headers"] = h
 	}
 	addHeader := func(status int, name string, d map[string]any) {
-		resp, ok := out[itoa(status)].(map[string]any)
-		if !ok {
-			return
-		}
-		h, _ := resp["headers"].(map[string]any)
-		if h == nil {
-			h = map[string]any{}
-			resp["headers"] = h
-		}
-		if h[name] == nil {
+		if h := answerHeaders(out, itoa(status)); h != nil && h[name] == nil {
 			h[name] = d
 		}
 	}
@@ -326,6 +310,22 @@ var errorBodies = map[string]map[int]any{
 	"GET /healthz": {503: healthReply{Status: "degraded", Store: "unavailable"}},
 }
 
+// answerHeaders are the documented headers of the answer with status in a
+// route's responses out, made empty when it has none yet; nil when the
+// route has no such answer.
+func answerHeaders(out map[string]any, status string) map[string]any {
+	resp, ok := out[status].(map[string]any)
+	if !ok {
+		return nil
+	}
+	h, _ := resp["headers"].(map[string]any)
+	if h == nil {
+		h = map[string]any{}
+		resp["headers"] = h
+	}
+	return h
+}
+
 func docHeader(typ, description string) map[string]any {
 	return map[string]any{"description": description, "schema": map[string]any{"type": typ}}
 }
@@ -343,45 +343,35 @@ var responseHeaders = map[string]map[int]map[string]any{
 	"GET " + v1 + "/live":         {429: {"Retry-After": retryAfter, "RateLimit-Policy": docHeader("string", `"connections";q=N: the open connections an account may hold.`), "RateLimit": docHeader("string", `"connections";r=0;t=S: none left; S seconds to wait.`)}},
 }
 
+// errorExamples are the document's example error answers, by status: the
+// code, the field at fault if one is, and the detail.
+var errorExamples = map[int]struct{ code, field, detail string }{
+	http.StatusBadRequest:            {conference.EINVALID, "colour", "unknown query parameter \"colour\""},
+	http.StatusUnauthorized:          {conference.EUNAUTHORIZED, "", "Sign in first."},
+	http.StatusForbidden:             {conference.EFORBIDDEN, "", "Your role does not allow this."},
+	http.StatusNotFound:              {conference.ENOTFOUND, "", "No such thing."},
+	http.StatusConflict:              {conference.ESTALE, "version", "The action was updated by Secretariat at 08:00 UTC; review their change, then save again."},
+	http.StatusUnprocessableEntity:   {conference.EMISMATCH, IdempotencyKeyHeader, "This Idempotency-Key was used for a different request (method, path or body); send a new key for a new request."},
+	http.StatusPreconditionFailed:    {EPRECONDITIONFAILED, "version", "The session was changed by someone else (version 4, you edited 3); review the current version and save again."},
+	http.StatusPreconditionRequired:  {EPRECONDITIONREQUIRED, "version", "Send the version you edited, as If-Match: \"<version>\" (the ETag of your read) or as the body's version."},
+	http.StatusRequestEntityTooLarge: {ETOOLARGE, "", "The body is larger than 1 MiB."},
+	http.StatusUnsupportedMediaType:  {problem.EUNSUPPORTEDMEDIA, "", "The body must be application/json (it is text/plain)."},
+	http.StatusTooManyRequests:       {conference.ERATELIMITED, "", "Too many attempts; wait a minute and try again."},
+	http.StatusServiceUnavailable:    {problem.EUNAVAILABLE, "", "The server is shutting down; reconnect in a moment."},
+}
+
 // errorExample is an error answer of the status, for the document.
 func errorExample(status int) Problem {
-	switch status {
-	case http.StatusBadRequest:
-		p := problem.New(status, conference.EINVALID, "unknown query parameter \"colour\"")
-		p.Field, p.Fields = "colour", []conference.FieldError{{Field: "colour", Message: "unknown query parameter \"colour\""}}
-		return p
-	case http.StatusUnauthorized:
-		return problem.New(status, conference.EUNAUTHORIZED, "Sign in first.")
-	case http.StatusForbidden:
-		return problem.New(status, conference.EFORBIDDEN, "Your role does not allow this.")
-	case http.StatusNotFound:
-		return problem.New(status, conference.ENOTFOUND, "No such thing.")
-	case http.StatusConflict:
-		p := problem.New(status, conference.ESTALE, "The action was updated by Secretariat at 08:00 UTC; review their change, then save again.")
-		p.Field = "version"
-		return p
-	case http.StatusUnprocessableEntity:
-		p := problem.New(status, conference.EMISMATCH, "This Idempotency-Key was used for a different request (method, path or body); send a new key for a new request.")
-		p.Field = IdempotencyKeyHeader
-		return p
-	case http.StatusPreconditionFailed:
-		p := problem.New(status, EPRECONDITIONFAILED, "The session was changed by someone else (version 4, you edited 3); review the current version and save again.")
-		p.Field = "version"
-		return p
-	case http.StatusPreconditionRequired:
-		p := problem.New(status, EPRECONDITIONREQUIRED, "Send the version you edited, as If-Match: \"<version>\" (the ETag of your read) or as the body's version.")
-		p.Field = "version"
-		return p
-	case http.StatusRequestEntityTooLarge:
-		return problem.New(status, ETOOLARGE, "The body is larger than 1 MiB.")
-	case http.StatusUnsupportedMediaType:
-		return problem.New(status, problem.EUNSUPPORTEDMEDIA, "The body must be application/json (it is text/plain).")
-	case http.StatusTooManyRequests:
-		return problem.New(status, conference.ERATELIMITED, "Too many attempts; wait a minute and try again.")
-	case http.StatusServiceUnavailable:
-		return problem.New(status, problem.EUNAVAILABLE, "The server is shutting down; reconnect in a moment.")
+	e, ok := errorExamples[status]
+	if !ok {
+		return problem.New(http.StatusInternalServerError, conference.EINTERNAL, "Internal error.")
 	}
-	return problem.New(http.StatusInternalServerError, conference.EINTERNAL, "Internal error.")
+	p := problem.New(status, e.code, e.detail)
+	p.Field = e.field
+	if status == http.StatusBadRequest {
+		p.Fields = []conference.FieldError{{Field: e.field, Message: e.detail}}
+	}
+	return p
 }
 
 // tags group the operations by the part of the product they serve, named by

@@ -30,26 +30,13 @@ func (h *outcomeAPI) routes() []route {
 	return []route{
 		{method: "GET", path: v1 + "/sessions/:id/outcomes", summary: "The session's outcomes that the reader may read, as drafted", access: signedIn, reply: listPage[*conference.OutcomeView]{}, status: 200, handle: h.list},
 		{method: "POST", path: v1 + "/sessions/:id/outcomes", summary: "Draft an outcome (the session's rapporteurs, chair, secretariat)", access: signedIn, body: conference.OutcomeInput{}, reply: conference.OutcomeView{}, status: 201, handle: paramBodyCall(h, 201, "id", h.svc.CreateOutcome), self: v1 + "/outcomes/:id"},
-		{method: "POST", path: v1 + "/sessions/:id/notes/:seq/outcome", summary: "Promote a note to a draft outcome in one step; the note is its source", access: signedIn, body: conference.OutcomeInput{}, reply: conference.OutcomeView{}, status: 201, handle: h.promote, self: v1 + "/outcomes/:id"},
+		{method: "POST", path: v1 + "/sessions/:id/notes/:seq/outcome", summary: "Promote a note to a draft outcome in one step; the note is its source", access: signedIn, body: conference.OutcomeInput{}, reply: conference.OutcomeView{}, status: 201, handle: promoteCall(h, h.svc.PromoteNoteToOutcome), self: v1 + "/outcomes/:id"},
 		{method: "GET", path: v1 + "/meetings/:id/outcomes", summary: "Every outcome of the meeting's sessions that the reader may read", access: signedIn, reply: listPage[*conference.OutcomeView]{}, status: 200, handle: h.ofMeeting},
 		{method: "GET", path: v1 + "/outcomes/:id", summary: "Read an outcome, with its history and sign-offs", access: signedIn, reply: conference.OutcomeView{}, status: 200, handle: paramCall(h, 200, "id", h.svc.Outcome)},
-		{method: "PATCH", path: v1 + "/outcomes/:id", summary: "Edit an outcome (version required); the secretariat marks it agreed or reopens it", access: signedIn, body: conference.OutcomeUpdate{}, reply: conference.OutcomeView{}, status: 200, handle: versionedUpdate(h, "id", func(in *conference.OutcomeUpdate) **int64 { return &in.Version }, h.svc.UpdateOutcome)},
+		{method: "PATCH", path: v1 + "/outcomes/:id", summary: "Edit an outcome (version required); the secretariat marks it agreed or reopens it", access: signedIn, body: conference.OutcomeUpdate{}, reply: conference.OutcomeView{}, status: 200, handle: versionedCall(h, 200, "id", func(in *conference.OutcomeUpdate) **int64 { return &in.Version }, h.svc.UpdateOutcome)},
 		{method: "POST", path: v1 + "/outcomes/:id/sign-offs", summary: "Sign an agreed outcome off for your own delegation (heads of delegation)", access: signedIn, reply: conference.OutcomeView{}, status: 200, handle: paramCall(h, 200, "id", h.svc.SignOff)},
 		{method: "DELETE", path: v1 + "/outcomes/:id/sign-offs/:code", summary: "Withdraw your delegation's sign-off (its head)", access: signedIn, reply: conference.OutcomeView{}, status: 200, handle: h.withdrawSignOff},
 	}
-}
-
-func (h *outcomeAPI) promote(c *gin.Context) {
-	seq, ok := seqParam(c, h)
-	if !ok {
-		return
-	}
-	var in conference.OutcomeInput
-	if !h.bind(c, &in) {
-		return
-	}
-	v, err := h.svc.PromoteNoteToOutcome(c, actor(c), c.Param("id"), seq, in)
-	h.respond(c, http.StatusCreated, v, err)
 }
 
 // seqParam reads the note's :seq. On failure it has answered.

@@ -15,8 +15,6 @@ import (
 
 	"github.com/quintet-ag/quintet/internal/conference"
 	"github.com/quintet-ag/quintet/internal/httpapi"
-	"github.com/quintet-ag/quintet/internal/password"
-	"github.com/quintet-ag/quintet/internal/storetest"
 )
 
 // queryServer is the real handler over a fresh embedded store, served on
@@ -29,26 +27,11 @@ type queryServer struct {
 
 func startQueryServer(t *testing.T) *queryServer {
 	t.Helper()
-	store, _ := storetest.Open(t)
-	svc := conference.NewService(store, password.New())
+	svc, _ := httpapi.OpenTestService(t, nil)
 	ctx := context.Background()
-	if err := svc.Load(ctx); err != nil {
-		t.Fatal(err)
-	}
 	sys := conference.SystemActor
-	if _, err := svc.CreateDelegation(ctx, sys, conference.Delegation{Code: "GB", Name: "United Kingdom"}); err != nil {
-		t.Fatal(err)
-	}
-	topic, err := svc.CreateTopic(ctx, sys, conference.Topic{Slug: "electronic-evidence", Title: "Electronic evidence", Description: "Evidence held abroad."})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := svc.CreateMeeting(ctx, sys, conference.Meeting{
-		ID: "london-2014", Title: "London 2014", Host: "GB", City: "London", TimeZone: "Europe/London",
-		StartDate: "2014-07-07", EndDate: "2014-07-11", Delegations: []string{"GB"},
-	}); err != nil {
-		t.Fatal(err)
-	}
+	topic := httpapi.SeedTestMeeting(t, svc, "london-2014", "London 2014",
+		conference.Topic{Slug: "electronic-evidence", Title: "Electronic evidence", Description: "Evidence held abroad."})
 	start := time.Date(2014, 7, 7, 9, 0, 0, 0, time.UTC)
 	sess, err := svc.CreateSession(ctx, sys, "london-2014", conference.SessionInput{
 		Title: "Opening", Start: start, End: start.Add(time.Hour), Room: "Hall", Topics: []string{topic.ID},

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -45,11 +44,11 @@ type registerAPI struct {
 func (h *registerAPI) routes() []route {
 	return []route{
 		{method: "GET", path: v1 + "/register", summary: "List register entries; filters (comma-separated values match any): delegation (lead or partner), audience, format, status, topic (id or slug), year, archived=false|true|any; sort; limit, cursor; the total is in X-Total-Count", access: signedIn, reply: listPage[*conference.RegisterEntry]{}, status: 200, handle: h.list},
-		{method: "POST", path: v1 + "/register", summary: "Add a register entry (the secretariat, or the lead delegation's follow-up team)", access: signedIn, body: conference.RegisterEntryInput{}, reply: conference.RegisterEntry{}, status: 201, handle: h.create, self: v1 + "/register/:id"},
+		{method: "POST", path: v1 + "/register", summary: "Add a register entry (the secretariat, or the lead delegation's follow-up team)", access: signedIn, body: conference.RegisterEntryInput{}, reply: conference.RegisterEntry{}, status: 201, handle: bodyCall(h, 201, h.svc.CreateRegisterEntry), self: v1 + "/register/:id"},
 		{method: "GET", path: v1 + "/register.csv", summary: "The register as CSV (UTF-8 with BOM, formula-safe cells); takes the list's filters", access: signedIn, status: 200, handle: h.exportCSV},
 		{method: "POST", path: v1 + "/register.csv", summary: "Import entries from a CSV body (text/csv, the export's columns): all or nothing; ?dry_run=true only checks; a refusal lists every problem by row and field", access: signedIn, reply: conference.ImportReport{}, status: 201, handle: h.importCSV, self: v1 + "/register"},
-		{method: "GET", path: v1 + "/register/:id", summary: "Read a register entry", access: signedIn, reply: conference.RegisterEntry{}, status: 200, handle: h.get},
-		{method: "PATCH", path: v1 + "/register/:id", summary: "Change, archive (archived: true) or restore an entry; version is required, a stale one gets 409 with the current entry", access: signedIn, body: conference.RegisterEntryUpdate{}, reply: conference.RegisterEntry{}, status: 200, handle: h.update},
+		{method: "GET", path: v1 + "/register/:id", summary: "Read a register entry", access: signedIn, reply: conference.RegisterEntry{}, status: 200, handle: paramCall(h, 200, "id", h.svc.RegisterEntry)},
+		{method: "PATCH", path: v1 + "/register/:id", summary: "Change, archive (archived: true) or restore an entry; version is required, a stale one gets 409 with the current entry", access: signedIn, body: conference.RegisterEntryUpdate{}, reply: conference.RegisterEntry{}, status: 200, handle: versionedCall(h, 200, "id", func(in *conference.RegisterEntryUpdate) **int64 { return &in.Version }, h.svc.UpdateRegisterEntry)},
 		{method: "GET", path: v1 + "/register/:id/history", summary: "The entry's changes, most recent first: who, when, what", access: signedIn, reply: listPage[conference.Revision]{}, status: 200, handle: h.history},
 		{method: "GET", path: v1 + "/register/:id/backlinks", summary: "What links to the entry, grouped by kind, as the reader may read it", access: signedIn, reply: conference.Backlinks{}, status: 200, handle: h.backlinks},
 
@@ -82,13 +81,8 @@ var registerReads = []conference.Collection{conference.Register, conference.Topi
 
 func (h *registerAPI) list(c *gin.Context) {
 	f, err := registerFilter(c)
-	if err != nil {
-		h.writeError(c, err)
-		return
-	}
-	r, err := readList(c)
-	if err != nil {
-		h.writeError(c, err)
+	r, ok := readListAfter(c, h, err)
+	if !ok {
 		return
 	}
 	key := fmt.Sprintf("%s|%d|%s|%s", registerListKey(h.now(), f), r.limit, c.Query("cursor"), r.sort)
@@ -205,34 +199,6 @@ func (h *registerAPI) encodeEntries(entries []*conference.RegisterEntry) ([]byte
 	return append(body, ']'), nil
 }
 
-func (h *registerAPI) create(c *gin.Context) {
-	var in conference.RegisterEntryInput
-	if !h.bind(c, &in) {
-		return
-	}
-	v, err := h.svc.CreateRegisterEntry(c, actor(c), in)
-	h.respond(c, http.StatusCreated, v, err)
-}
-
-func (h *registerAPI) get(c *gin.Context) {
-	v, err := h.svc.RegisterEntry(c, actor(c), c.Param("id"))
-	h.respond(c, http.StatusOK, v, err)
-}
-
-func (h *registerAPI) update(c *gin.Context) {
-	var in conference.RegisterEntryUpdate
-	if !h.bind(c, &in) {
-		return
-	}
-	pre, err := precondition(c, &in.Version)
-	if err != nil {
-		h.writeError(c, err)
-		return
-	}
-	v, err := h.svc.UpdateRegisterEntry(c, actor(c), c.Param("id"), in)
-	h.respond(c, http.StatusOK, v, pre.check(err))
-}
-
 func (h *registerAPI) history(c *gin.Context) {
 	v, err := h.svc.RegisterHistory(c, actor(c), c.Param("id"))
 	listOf(c, h, v, err, func(r conference.Revision) string { return strconv.FormatInt(r.Version, 10) })
@@ -250,28 +216,8 @@ func (h *registerAPI) exportCSV(c *gin.Context) {
 		h.writeError(c, err)
 		return
 	}
-	u := actor(c)
-	entries, err := h.allEntries(c, u, f)
-	if err != nil {
-		h.writeError(c, err)
-		return
-	}
-	topics, err := h.svc.Topics(c, u)
-	if err != nil {
-		h.writeError(c, err)
-		return
-	}
-	slugs := make(map[string]string, len(topics))
-	for _, t := range topics {
-		slugs[t.ID] = t.Slug
-	}
-	var buf bytes.Buffer
-	if err := export.WriteRegisterCSV(&buf, entries, slugs); err != nil {
-		h.writeError(c, err)
-		return
-	}
-	c.Header("Content-Disposition", `attachment; filename="register.csv"`)
-	writeConditional(c, "text/csv; charset=utf-8", buf.Bytes())
+	entries, err := h.allEntries(c, actor(c), f)
+	writeCSV(c, h, "register.csv", entries, err, h.svc.Topics, func(t *conference.Topic) string { return t.Slug }, export.WriteRegisterCSV)
 }
 
 // ImportRefusal is the answer to an import that was refused: the problem,

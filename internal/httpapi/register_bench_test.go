@@ -173,22 +173,50 @@ func regBenchServer(b *testing.B) (http.Handler, string, *conference.Service) {
 		b.Fatal(err)
 	}
 	b.Logf("loaded %d entries and %d notes in %v", regBenchEntries, regBenchNotes, time.Since(start))
-	u, err := svc.CreateUser(ctx, conference.SystemActor, conference.UserInput{
+	_, token := httpapi.NewTestUser(b, svc, conference.UserInput{
 		Email: "delegate.nz@example.org", Name: "Delegate", Roles: []conference.Role{conference.RoleDelegate},
 		Delegation: "NZ", Password: "a long enough password",
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
-	token, err := svc.CreateToken(ctx, conference.SystemActor, u.ID, "bench")
-	if err != nil {
-		b.Fatal(err)
-	}
+	}, "bench")
 	router, err := httpapi.New(svc, httpapi.Config{})
 	if err != nil {
 		b.Fatal(err)
 	}
 	return router, token, svc
+}
+
+// regBenchList is the register list with three filters as a delegate asks
+// for it: the router, the request and the router's answer, the Service, and
+// two bare handlers, one that encodes the same entries and one that writes
+// the same bytes.
+func regBenchList(b *testing.B) (router http.Handler, req *http.Request, body []byte, svc *conference.Service, encode, bytesOnly http.Handler) {
+	b.Helper()
+	router, token, svc := regBenchServer(b)
+	const path = "/api/v1/register?delegation=NZ&audience=judiciary&status=ongoing"
+	req = httptest.NewRequest(http.MethodGet, path, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	first := httptest.NewRecorder()
+	router.ServeHTTP(first, req)
+	if first.Code != http.StatusOK {
+		b.Fatalf("list: %d %s", first.Code, first.Body)
+	}
+	body = first.Body.Bytes()
+	page, err := svc.Register(context.Background(), conference.SystemActor, conference.RegisterFilter{
+		Delegations: []string{"NZ"}, Audiences: []conference.Audience{conference.AudienceJudiciary},
+		Statuses: []conference.EntryStatus{conference.EntryOngoing},
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("three filters select %d of %d entries, %d bytes of JSON", len(page.Entries), regBenchEntries, len(body))
+
+	gin.SetMode(gin.ReleaseMode)
+	enc := gin.New()
+	enc.GET("/api/v1/register", func(c *gin.Context) { c.JSON(http.StatusOK, page.Entries) })
+	raw := gin.New()
+	raw.GET("/api/v1/register", func(c *gin.Context) {
+		c.Data(http.StatusOK, "application/json; charset=utf-8", body)
+	})
+	return router, req, body, svc, enc, raw
 }
 
 // regBenchQueries is the fixed set of search queries: common and rare words,
@@ -253,32 +281,7 @@ func BenchmarkSearch(b *testing.B) {
 // entries, and with one that writes the same bytes. Goal: router ≥ 0.8× the
 // bare handler's throughput.
 func BenchmarkRegisterList(b *testing.B) {
-	router, token, svc := regBenchServer(b)
-	const path = "/api/v1/register?delegation=NZ&audience=judiciary&status=ongoing"
-	req := httptest.NewRequest(http.MethodGet, path, nil)
-	req.Header.Set("Authorization", "Bearer "+token)
-	first := httptest.NewRecorder()
-	router.ServeHTTP(first, req)
-	if first.Code != http.StatusOK {
-		b.Fatalf("list: %d %s", first.Code, first.Body)
-	}
-	body := first.Body.Bytes()
-	page, err := svc.Register(context.Background(), conference.SystemActor, conference.RegisterFilter{
-		Delegations: []string{"NZ"}, Audiences: []conference.Audience{conference.AudienceJudiciary},
-		Statuses: []conference.EntryStatus{conference.EntryOngoing},
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Logf("three filters select %d of %d entries, %d bytes of JSON", len(page.Entries), regBenchEntries, len(body))
-
-	gin.SetMode(gin.ReleaseMode)
-	encode := gin.New()
-	encode.GET("/api/v1/register", func(c *gin.Context) { c.JSON(http.StatusOK, page.Entries) })
-	bytesOnly := gin.New()
-	bytesOnly.GET("/api/v1/register", func(c *gin.Context) {
-		c.Data(http.StatusOK, "application/json; charset=utf-8", body)
-	})
+	router, req, body, svc, encode, bytesOnly := regBenchList(b)
 	check := httptest.NewRecorder()
 	encode.ServeHTTP(check, req)
 	if check.Body.String() != string(body) {
@@ -319,38 +322,9 @@ func BenchmarkRegisterList(b *testing.B) {
 // entries (what a handler without this feature's caching does) and one that
 // writes the router's bytes as they are.
 func BenchmarkRegisterListPaired(b *testing.B) {
-	router, token, svc := regBenchServer(b)
-	req := httptest.NewRequest(http.MethodGet, "/api/v1/register?delegation=NZ&audience=judiciary&status=ongoing", nil)
-	req.Header.Set("Authorization", "Bearer "+token)
-	first := httptest.NewRecorder()
-	router.ServeHTTP(first, req)
-	body := first.Body.Bytes()
-	page, err := svc.Register(context.Background(), conference.SystemActor, conference.RegisterFilter{
-		Delegations: []string{"NZ"}, Audiences: []conference.Audience{conference.AudienceJudiciary},
-		Statuses: []conference.EntryStatus{conference.EntryOngoing},
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
-	gin.SetMode(gin.ReleaseMode)
-	encode := gin.New()
-	encode.GET("/api/v1/register", func(c *gin.Context) { c.JSON(http.StatusOK, page.Entries) })
-	bytesOnly := gin.New()
-	bytesOnly.GET("/api/v1/register", func(c *gin.Context) {
-		c.Data(http.StatusOK, "application/json; charset=utf-8", body)
-	})
+	router, req, _, _, encode, bytesOnly := regBenchList(b)
 	const perRound = 20
-	round := func(h http.Handler) time.Duration {
-		t0 := time.Now()
-		for range perRound {
-			w := httptest.NewRecorder()
-			h.ServeHTTP(w, req)
-			if w.Code != http.StatusOK {
-				b.Fatalf("status %d", w.Code)
-			}
-		}
-		return time.Since(t0)
-	}
+	round := func(h http.Handler) time.Duration { return timedRound(b, h, req, perRound) }
 	var vsEncode, vsBytes []float64
 	var routerTimes []time.Duration
 	i := 0

@@ -32,7 +32,7 @@ func (h *sessionAPI) routes() []route {
 		{method: "POST", path: v1 + "/meetings/:id/sessions", summary: "Add a session to the agenda", access: admin, body: conference.SessionInput{}, reply: conference.Session{}, status: 201, handle: paramBodyCall(h, 201, "id", h.svc.CreateSession), self: v1 + "/sessions/:id"},
 
 		{method: "GET", path: v1 + "/sessions/:id", summary: "Read a session", access: signedIn, reply: conference.Session{}, status: 200, handle: paramCall(h, 200, "id", h.svc.Session)},
-		{method: "PATCH", path: v1 + "/sessions/:id", summary: "Edit or move a session, assign rapporteurs", access: admin, body: conference.SessionUpdate{}, reply: conference.Session{}, status: 200, handle: versionedUpdate(h, "id", func(in *conference.SessionUpdate) **int64 { return &in.Version }, h.svc.UpdateSession)},
+		{method: "PATCH", path: v1 + "/sessions/:id", summary: "Edit or move a session, assign rapporteurs", access: admin, body: conference.SessionUpdate{}, reply: conference.Session{}, status: 200, handle: versionedCall(h, 200, "id", func(in *conference.SessionUpdate) **int64 { return &in.Version }, h.svc.UpdateSession)},
 		{method: "DELETE", path: v1 + "/sessions/:id", summary: "Remove a scheduled session", access: admin, status: 204, handle: h.delete},
 		{method: "POST", path: v1 + "/sessions/:id/start", summary: "Make the session live (its rapporteurs, chair, secretariat)", access: signedIn, reply: conference.Session{}, status: 200, handle: paramCall(h, 200, "id", h.svc.StartSession)},
 		{method: "POST", path: v1 + "/sessions/:id/end", summary: "End the live session (its rapporteurs, chair, secretariat)", access: signedIn, reply: conference.Session{}, status: 200, handle: paramCall(h, 200, "id", h.svc.EndSession)},
@@ -47,13 +47,9 @@ var agendaReads = []conference.Collection{conference.Meetings, conference.Sessio
 // from the answer cache.
 func (h *sessionAPI) agenda(c *gin.Context) {
 	id := c.Param("id")
-	if _, err := h.svc.Meeting(c, actor(c), id); err != nil {
-		h.writeError(c, err)
-		return
-	}
-	r, err := readList(c)
-	if err != nil {
-		h.writeError(c, err)
+	_, err := h.svc.Meeting(c, actor(c), id)
+	r, ok := readListAfter(c, h, err)
+	if !ok {
 		return
 	}
 	k := answerKey{view: "agenda", query: id}

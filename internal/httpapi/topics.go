@@ -25,7 +25,7 @@ func (h *topicAPI) routes() []route {
 		{method: "GET", path: v1 + "/topics", summary: "List topics", access: signedIn, reply: listPage[*conference.Topic]{}, status: 200, handle: h.list},
 		{method: "POST", path: v1 + "/topics", summary: "Add a topic", access: admin, body: TopicInput{}, reply: conference.Topic{}, status: 201, handle: h.create, self: v1 + "/topics/:id"},
 		{method: "GET", path: v1 + "/topics/:id", summary: "Read a topic by id or slug", access: signedIn, reply: conference.Topic{}, status: 200, handle: paramCall(h, 200, "id", h.svc.Topic)},
-		{method: "PATCH", path: v1 + "/topics/:id", summary: "Change a topic", access: admin, body: conference.TopicUpdate{}, reply: conference.Topic{}, status: 200, handle: versionedUpdate(h, "id", func(in *conference.TopicUpdate) **int64 { return &in.Version }, h.svc.UpdateTopic)},
+		{method: "PATCH", path: v1 + "/topics/:id", summary: "Change a topic", access: admin, body: conference.TopicUpdate{}, reply: conference.Topic{}, status: 200, handle: versionedCall(h, 200, "id", func(in *conference.TopicUpdate) **int64 { return &in.Version }, h.svc.UpdateTopic)},
 	}
 }
 

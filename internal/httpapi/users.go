@@ -25,7 +25,7 @@ func (h *userAPI) routes() []route {
 		{method: "GET", path: v1 + "/users", summary: "Accounts (secretariat) or the directory of names (everyone else)", access: signedIn, reply: listPage[conference.User]{}, status: 200, handle: h.list},
 		{method: "POST", path: v1 + "/users", summary: "Open an account", access: admin, body: conference.UserInput{}, reply: conference.User{}, status: 201, handle: bodyCall(h, 201, h.svc.CreateUser), self: v1 + "/users/:id"},
 		{method: "GET", path: v1 + "/users/:id", summary: "Read an account", access: admin, reply: conference.User{}, status: 200, handle: paramCall(h, 200, "id", h.svc.User)},
-		{method: "PATCH", path: v1 + "/users/:id", summary: "Change an account; role, delegation, password or disabling signs it out", access: admin, body: conference.UserUpdate{}, reply: conference.User{}, status: 200, handle: versionedUpdate(h, "id", func(in *conference.UserUpdate) **int64 { return &in.Version }, h.svc.UpdateUser)},
+		{method: "PATCH", path: v1 + "/users/:id", summary: "Change an account; role, delegation, password or disabling signs it out", access: admin, body: conference.UserUpdate{}, reply: conference.User{}, status: 200, handle: versionedCall(h, 200, "id", func(in *conference.UserUpdate) **int64 { return &in.Version }, h.svc.UpdateUser)},
 	}
 }
 

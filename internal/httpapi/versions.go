@@ -1,9 +1,12 @@
 package httpapi
 
 import (
+	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/base64"
 	"errors"
+	"io"
 	"net/http"
 	"reflect"
 	"strconv"
@@ -22,31 +25,40 @@ const (
 	EPRECONDITIONREQUIRED = "precondition_required"
 )
 
+// versioned are the entities that carry a version, and so an ETag: the
+// index of the Version field of each, by pointer type. Every answer passes
+// entityTag, so the field is found once, here.
+var versioned = versionFields(
+	&conference.Meeting{}, &conference.Topic{}, &conference.Delegation{}, &conference.User{},
+	&conference.Session{}, &conference.OutcomeView{}, &conference.Action{}, &conference.RegisterEntry{},
+)
+
+func versionFields(entities ...any) map[reflect.Type][]int {
+	out := make(map[reflect.Type][]int, len(entities))
+	for _, e := range entities {
+		t := reflect.TypeOf(e)
+		f, ok := t.Elem().FieldByName("Version")
+		if !ok || f.Type.Kind() != reflect.Int64 {
+			panic("httpapi: " + t.String() + " has no int64 Version")
+		}
+		out[t] = f.Index
+	}
+	return out
+}
+
 // entityTag is the strong ETag of a versioned entity: its version, quoted.
 // The version changes with every stored change, so equal tags mean equal
 // representations for one reader.
 func entityTag(v any) (string, bool) {
-	var version int64
-	switch x := v.(type) {
-	case *conference.Meeting:
-		version = x.Version
-	case *conference.Topic:
-		version = x.Version
-	case *conference.Delegation:
-		version = x.Version
-	case *conference.User:
-		version = x.Version
-	case *conference.Session:
-		version = x.Version
-	case *conference.OutcomeView:
-		version = x.Version
-	case *conference.Action:
-		version = x.Version
-	case *conference.RegisterEntry:
-		version = x.Version
-	default:
+	field, ok := versioned[reflect.TypeOf(v)]
+	if !ok {
 		return "", false
 	}
+	p := reflect.ValueOf(v)
+	if p.IsNil() {
+		return "", false
+	}
+	version := p.Elem().FieldByIndex(field).Int()
 	if version < 1 {
 		return "", false
 	}
@@ -124,6 +136,35 @@ func bindOptional(r replies, c *gin.Context, dst any) bool {
 	return r.bind(c, dst)
 }
 
+// writeCSV answers rows, or err, as the CSV that write makes of them with
+// the reader's topics named by topicName, as the attachment file. Whole,
+// not streamed: its hash is the ETag that lets a spreadsheet's refresh skip
+// an unchanged list.
+func writeCSV[T any](c *gin.Context, w errorWriter, file string, rows []T, err error,
+	topics func(context.Context, *conference.User) ([]*conference.Topic, error), topicName func(*conference.Topic) string,
+	write func(io.Writer, []T, map[string]string) error) {
+	if err != nil {
+		w.writeError(c, err)
+		return
+	}
+	ts, err := topics(c, actor(c))
+	if err != nil {
+		w.writeError(c, err)
+		return
+	}
+	names := make(map[string]string, len(ts))
+	for _, t := range ts {
+		names[t.ID] = topicName(t)
+	}
+	var buf bytes.Buffer
+	if err := write(&buf, rows, names); err != nil {
+		w.writeError(c, err)
+		return
+	}
+	c.Header("Content-Disposition", `attachment; filename="`+file+`"`)
+	writeConditional(c, "text/csv; charset=utf-8", buf.Bytes())
+}
+
 // writeConditional answers body with a strong ETag made of its hash, or 304
 // when the client's If-None-Match already names it: a spreadsheet or a
 // calendar that polls an export then fetches only what changed.
@@ -183,16 +224,7 @@ func versionedType(t reflect.Type) bool {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
-	v := reflect.New(t)
-	if t.Kind() != reflect.Struct {
-		return false
-	}
-	f := v.Elem().FieldByName("Version")
-	if !f.IsValid() || f.Kind() != reflect.Int64 {
-		return false
-	}
-	f.SetInt(1) // entityTag tags no version 0
-	_, ok := entityTag(v.Interface())
+	_, ok := versioned[reflect.PointerTo(t)]
 	return ok
 }
 
@@ -218,16 +250,9 @@ var etagHeader = docHeader("string", `A strong entity tag: the entity's version,
 func conditionalAnswers(r route, out map[string]any, add func(status int, why string)) {
 	key := r.method + " " + r.path
 	withETag := func(status string) {
-		resp, ok := out[status].(map[string]any)
-		if !ok {
-			return
+		if h := answerHeaders(out, status); h != nil {
+			h["ETag"] = etagHeader
 		}
-		h, _ := resp["headers"].(map[string]any)
-		if h == nil {
-			h = map[string]any{}
-		}
-		h["ETag"] = etagHeader
-		resp["headers"] = h
 	}
 	if versionedType(reflect.TypeOf(r.reply)) {
 		withETag(itoa(r.status))

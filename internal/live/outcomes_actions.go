@@ -53,29 +53,30 @@ func (h *Hub) outcomeOrActionChanged(ch conference.Change) {
 	switch doc := ch.Doc.(type) {
 	case *conference.Outcome:
 		if doc != nil && doc.MeetingID != "" {
-			old, _ := ch.Old.(*conference.Outcome)
-			publishOutcomeOrAction(h, doc, old, doc.MeetingID, doc.SessionID, typeOutcome, doc.ID, doc.Version, h.src.OutcomeView,
-				func(channel string, v *conference.OutcomeView) any {
-					return outcomeMsg{Type: typeOutcome, Channel: channel, Outcome: v}
-				})
+			publishOutcomeOrAction(h, doc, ch.Old, doc.MeetingID, doc.SessionID, typeOutcome, doc.ID, doc.Version, h.src.OutcomeView, outcomeMessage)
 		}
 	case *conference.Action:
 		if doc != nil && doc.MeetingID != "" {
-			old, _ := ch.Old.(*conference.Action)
-			publishOutcomeOrAction(h, doc, old, doc.MeetingID, doc.SessionID, typeAction, doc.ID, doc.Version, h.src.ActionView,
-				func(channel string, v *conference.Action) any {
-					return actionMsg{Type: typeAction, Channel: channel, Action: v}
-				})
+			publishOutcomeOrAction(h, doc, ch.Old, doc.MeetingID, doc.SessionID, typeAction, doc.ID, doc.Version, h.src.ActionView, actionMessage)
 		}
 	}
+}
+
+func outcomeMessage(channel string, v *conference.OutcomeView) any {
+	return outcomeMsg{Type: typeOutcome, Channel: channel, Outcome: v}
+}
+
+func actionMessage(channel string, v *conference.Action) any {
+	return actionMsg{Type: typeAction, Channel: channel, Action: v}
 }
 
 // publishOutcomeOrAction queues one outcome or action change to its meeting's
 // channel: for each clearance level, the view that level reads (message
 // makes its message), or "withdrawn" where that level could read old but
-// not doc, or nothing.
-func publishOutcomeOrAction[D, V any](h *Hub, doc, old *D, meetingID, sessionID, kind, id string, version int64,
+// not doc, or nothing; prev is the change's Old, the document before.
+func publishOutcomeOrAction[D, V any](h *Hub, doc *D, prev any, meetingID, sessionID, kind, id string, version int64,
 	view func(*D, conference.Marking) *V, message func(channel string, v *V) any) {
+	old, _ := prev.(*D)
 	channel := meetingChannel(meetingID)
 	ev := &event{kind: kindOutcomeOrAction, id: id, version: version, insiders: h.src.SessionInsiders(sessionID)}
 	for l, c := range conference.Markings {

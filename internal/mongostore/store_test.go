@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"reflect"
 	"slices"
 	"sort"
@@ -338,17 +337,10 @@ func TestPing(t *testing.T) {
 }
 
 func TestOpenUnreachable(t *testing.T) {
-	// A loopback port that was free a moment ago: nothing listens there.
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-
+	addr := storetest.UnusedAddr(t)
 	uri := "mongodb://quintet:s3cr%3Ft@" + addr + "/quintet?authSource=admin&connectTimeoutMS=200"
 	start := time.Now()
-	_, err = mongostore.Open(context.Background(), uri, "quintet", mongostore.PingTimeout(500*time.Millisecond))
+	_, err := mongostore.Open(context.Background(), uri, "quintet", mongostore.PingTimeout(500*time.Millisecond))
 	if err == nil {
 		t.Fatal("Open of an unreachable server succeeded")
 	}

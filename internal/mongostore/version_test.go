@@ -42,21 +42,22 @@ func TestDocumentsWithoutVersionLoadAsVersionOne(t *testing.T) {
 		t.Fatal(err)
 	}
 	actor := conference.SystemActor
-	m, err := svc.Meeting(ctx, actor, "london-2014")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tp, err := svc.Topic(ctx, actor, "t1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := svc.Delegation(ctx, actor, "GB")
-	if err != nil {
-		t.Fatal(err)
-	}
-	u, err := svc.User(ctx, actor, "u1")
-	if err != nil {
-		t.Fatal(err)
+	var (
+		m   *conference.Meeting
+		tp  *conference.Topic
+		d   *conference.Delegation
+		u   *conference.User
+		err error
+	)
+	for _, read := range []func() error{
+		func() (err error) { m, err = svc.Meeting(ctx, actor, "london-2014"); return err },
+		func() (err error) { tp, err = svc.Topic(ctx, actor, "t1"); return err },
+		func() (err error) { d, err = svc.Delegation(ctx, actor, "GB"); return err },
+		func() (err error) { u, err = svc.User(ctx, actor, "u1"); return err },
+	} {
+		if err := read(); err != nil {
+			t.Fatal(err)
+		}
 	}
 	for what, v := range map[string]int64{"meeting": m.Version, "topic": tp.Version, "delegation": d.Version, "user": u.Version} {
 		if v != 1 {

@@ -7,6 +7,7 @@ package storetest
 import (
 	"context"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
 	"testing"
@@ -27,7 +28,7 @@ func Open(tb testing.TB) (*mongostore.Store, string) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 
-	srv, err := embedded.Open(ctx, dataDir(tb), slog.New(slog.NewTextHandler(tbWriter{tb}, nil)))
+	srv, err := embedded.Open(ctx, DataDir(tb), slog.New(slog.NewTextHandler(tbWriter{tb}, nil)))
 	if err != nil {
 		tb.Fatalf("storetest: start embedded store: %v", err)
 	}
@@ -54,10 +55,11 @@ func Open(tb testing.TB) (*mongostore.Store, string) {
 	return st, srv.URI()
 }
 
-// dataDir returns a fresh data directory under tb.TempDir(), or under a
-// short directory of /tmp when the test's name makes the socket path too long
-// for a Unix socket.
-func dataDir(tb testing.TB) string {
+// DataDir returns a fresh data directory for an embedded store under
+// tb.TempDir(), or under a short directory of /tmp when the test's name makes
+// the socket path too long for a Unix socket. Tests that start the program
+// itself over its embedded store (cmd/quintet) use it too.
+func DataDir(tb testing.TB) string {
 	tb.Helper()
 	d := filepath.Join(tb.TempDir(), "data")
 	if _, err := embedded.SocketPath(d); err == nil {
@@ -69,6 +71,19 @@ func dataDir(tb testing.TB) string {
 	}
 	tb.Cleanup(func() { os.RemoveAll(short) })
 	return filepath.Join(short, "data")
+}
+
+// UnusedAddr returns a loopback address that was free a moment ago, so that
+// nothing listens there: the address of a server that is not running.
+func UnusedAddr(tb testing.TB) string {
+	tb.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatalf("storetest: %v", err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return addr
 }
 
 // tbWriter sends the embedded store's warnings to the test log, where they
