@@ -12,12 +12,11 @@ import (
 // reader may read it, and each user turns only their own reminders off.
 func TestDigestAndRemindersPerRole(t *testing.T) {
 	f := newAPIFixture(t, nil)
-	admin := f.admin()
 	var open, heads struct{ ID string }
-	admin.post(t, "/api/v1/actions", actionBody(apiUnique("Share the preservation template"))).want(t, http.StatusCreated).decode(t, &open)
+	f.admin().post(t, "/api/v1/actions", actionBody(apiUnique("Share the preservation template"))).want(t, http.StatusCreated).decode(t, &open)
 	body := actionBody(apiUnique("Brief the heads on the treaty"))
 	body["marking"] = "heads"
-	admin.post(t, "/api/v1/actions", body).want(t, http.StatusCreated).decode(t, &heads)
+	f.admin().post(t, "/api/v1/actions", body).want(t, http.StatusCreated).decode(t, &heads)
 
 	type digest struct {
 		Delegations []string `json:"delegations"`

@@ -48,20 +48,23 @@ func digestIDs(d *conference.Digest) []string {
 
 func TestDigestByReader(t *testing.T) {
 	w := newDigestWorld(t)
-	for _, tc := range []struct {
-		name        string
-		reader      *conference.User
+	type want struct {
 		delegations []string
-		want        []*conference.Action // in the action list's order: by due date
+		actions     []*conference.Action // in the action list's order: by due date
+	}
+	for _, tc := range []struct {
+		name   string
+		reader *conference.User
+		want
 	}{
-		{"follow-up CA: its delegation's, without the heads action", w.followupCA, []string{"CA"},
-			[]*conference.Action{w.overdue, w.dueToday, w.soon, w.blocked}},
-		{"head CA: the heads action too", w.headCA, []string{"CA"},
-			[]*conference.Action{w.overdue, w.heads, w.dueToday, w.soon, w.blocked}},
-		{"follow-up NZ: New Zealand's only", w.followupNZ, []string{"NZ"}, []*conference.Action{w.nz}},
-		{"delegate AU: nothing of Australia's needs attention", w.delegateAU, []string{"AU"}, nil},
-		{"secretariat: every delegation", w.admin, []string{"AU", "CA", "FR", "GB", "NZ", "US"},
-			[]*conference.Action{w.overdue, w.heads, w.nz, w.dueToday, w.soon, w.blocked}},
+		{"follow-up CA: its delegation's, without the heads action", w.followupCA,
+			want{[]string{"CA"}, []*conference.Action{w.overdue, w.dueToday, w.soon, w.blocked}}},
+		{"head CA: the heads action too", w.headCA,
+			want{[]string{"CA"}, []*conference.Action{w.overdue, w.heads, w.dueToday, w.soon, w.blocked}}},
+		{"follow-up NZ: New Zealand's only", w.followupNZ, want{[]string{"NZ"}, []*conference.Action{w.nz}}},
+		{"delegate AU: nothing of Australia's needs attention", w.delegateAU, want{[]string{"AU"}, nil}},
+		{"secretariat: every delegation", w.admin, want{[]string{"AU", "CA", "FR", "GB", "NZ", "US"},
+			[]*conference.Action{w.overdue, w.heads, w.nz, w.dueToday, w.soon, w.blocked}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			d, err := w.svc.Digest(w.ctx, tc.reader)
@@ -69,7 +72,7 @@ func TestDigestByReader(t *testing.T) {
 			if d.Today != "2014-07-09" || !slices.Equal(d.Delegations, tc.delegations) {
 				t.Fatalf("today=%s delegations=%v, want 2014-07-09 %v", d.Today, d.Delegations, tc.delegations)
 			}
-			want := pluck(tc.want, func(a *conference.Action) string { return a.ID })
+			want := pluck(tc.actions, func(a *conference.Action) string { return a.ID })
 			if got := digestIDs(d); !slices.Equal(got, nonNilStrings(want)) {
 				t.Fatalf("digest=%v, want %v", got, want)
 			}
