@@ -136,7 +136,7 @@ func (s *Service) sendDigest(ctx context.Context, mailer Mailer, store DigestSto
 	if len(claimed) == 0 {
 		return 0, 1, nil
 	}
-	m := DigestMail(u, d, baseURL)
+	m := digestMail(u, d, baseURL)
 	m.Key = claimed[0].ID
 	if err := mailer.Send(ctx, m); err != nil {
 		return 0, 0, s.giveBack(ctx, store, claimed, fmt.Errorf("send digest %s: %w", m.Key, err))
@@ -167,9 +167,9 @@ var attentionWords = map[Attention]string{
 	AttentionQuiet:   fmt.Sprintf("no progress report for %d days", QuietDays),
 }
 
-// DigestMail is the e-mail of digest d for u: a plain-text list with a link
+// digestMail is the e-mail of digest d for u: a plain-text list with a link
 // to each action and to the digest in the app.
-func DigestMail(u *User, d *Digest, baseURL string) Mail {
+func digestMail(u *User, d *Digest, baseURL string) Mail {
 	var b strings.Builder
 	scope := strings.Join(d.Delegations, ", ")
 	fmt.Fprintf(&b, "Hello %s,\n\n", u.Name)
