@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/quintet-ag/quintet/internal/mail"
 )
 
 // setting is one environment variable: declared once, here, with its default
@@ -31,6 +33,9 @@ var settings = []setting{
 	{"QUINTET_READ_TIMEOUT", "60s", "Longest a client may take to send one request, headers and body (a Go duration); slower ones are disconnected."},
 	{"QUINTET_MAX_CONNECTIONS_PER_ADDRESS", "512", "Most HTTP connections open at once from one client address (an IPv6 /64); live WebSockets and trusted proxies are not counted; 0 means no cap."},
 	{"QUINTET_LOGIN_LIMIT_KEYS", "100000", "Most accounts, and most client addresses, the sign-in limiter remembers; when full, sign-ins for new ones are refused until an old entry has recovered."},
+	{"QUINTET_SMTP_URL", "", "SMTP server for the reminder e-mails, smtp://user:password@host:587 (STARTTLS required); empty sends nothing and the app shows the digest."},
+	{"QUINTET_MAIL_FROM", "quintet@localhost", "Sender address of the reminder e-mails."},
+	{"QUINTET_REMINDER_EVERY", "15m", "How often the reminder pass looks for digests to send (a Go duration); each digest goes out once."},
 }
 
 // Config is the service's configuration, read from the environment.
@@ -53,6 +58,11 @@ type Config struct {
 	MaxConnsPerAddress int
 	// LoginLimitKeys bounds each table of the sign-in limiter.
 	LoginLimitKeys int
+	// SMTPURL is where reminders are sent; empty sends none. MailFrom is
+	// their sender; ReminderEvery the time between two reminder passes.
+	SMTPURL       string
+	MailFrom      string
+	ReminderEvery time.Duration
 }
 
 func loadConfig(getenv func(string) string) (cfg Config, err error) {
@@ -116,6 +126,15 @@ func loadConfig(getenv func(string) string) (cfg Config, err error) {
 		if _, _, err := net.SplitHostPort(cfg.MetricsAddr); err != nil {
 			return cfg, fmt.Errorf("QUINTET_METRICS_ADDR %q is not host:port: %w", cfg.MetricsAddr, err)
 		}
+	}
+	cfg.SMTPURL, cfg.MailFrom = get("QUINTET_SMTP_URL"), get("QUINTET_MAIL_FROM")
+	if cfg.SMTPURL != "" {
+		if _, err := mail.New(cfg.SMTPURL, cfg.MailFrom); err != nil {
+			return cfg, err
+		}
+	}
+	if cfg.ReminderEvery, err = time.ParseDuration(get("QUINTET_REMINDER_EVERY")); err != nil || cfg.ReminderEvery < time.Second {
+		return cfg, fmt.Errorf("QUINTET_REMINDER_EVERY %q must be a duration of 1s or more, such as 15m", get("QUINTET_REMINDER_EVERY"))
 	}
 	switch cfg.LogLevel {
 	case "debug", "info", "warn", "error":

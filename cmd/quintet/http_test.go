@@ -136,6 +136,18 @@ func apiRouteTable(ids apiIDs) []apiRouteCase {
 			return fresh.post(t, v1+"/logout", nil)
 		}},
 		{"GET /api/v1/me", apiSignedIn, 200, nil, apiRequest("GET", v1+"/me", nil)},
+		{"GET /api/v1/me/digest", []string{callerAdmin, callerDelegate, callerHead, callerFollowup}, 200, map[string]int{callerRapporteur: 404, callerObserver: 404}, apiRequest("GET", v1+"/me/digest", nil)},
+		{"PATCH /api/v1/me/reminders", apiSignedIn, 200, nil, func(t *testing.T, f *apiFixture, c *apiClient, caller string) *apiResponse {
+			body := map[string]any{"reminders": true}
+			if caller != callerAnonymous { // each caller edits their own account, at the version they read
+				var me struct {
+					User struct{ Version int64 } `json:"user"`
+				}
+				c.get(t, v1+"/me").want(t, http.StatusOK).decode(t, &me)
+				body["version"] = me.User.Version
+			}
+			return c.patch(t, v1+"/me/reminders", body)
+		}},
 		{"GET /api/v1/setup", apiEveryone, 200, nil, apiRequest("GET", v1+"/setup", nil)},
 		{"POST /api/v1/setup", nil, 0, apiAll(http.StatusForbidden), apiRequest("POST", v1+"/setup", func(*apiFixture) any {
 			return map[string]string{"secret": "not-the-secret", "email": "usurper@example.org", "name": "Usurper", "password": "a-long-enough-password"}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -143,6 +144,7 @@ func serveCommand(ctx context.Context, cfg Config, logger *slog.Logger, args []s
 	go func() { errc <- srv.Serve(ln) }()
 	go expireLogins(ctx, svc, logger)
 	go expireIdempotentAnswers(ctx, svc, b.store, logger)
+	go sendReminders(ctx, cfg, svc, b.store, cmp.Or(cfg.PublicURL, baseURL), logger)
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)

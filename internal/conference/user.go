@@ -34,6 +34,7 @@ type User struct {
 	Roles        []Role    `json:"roles" bson:"roles"`
 	Delegation   string    `json:"delegation,omitempty" bson:"delegation,omitempty"`
 	Disabled     bool      `json:"disabled" bson:"disabled"`
+	RemindersOff bool      `json:"reminders_off" bson:"reminders_off,omitempty"` // no e-mail digest (reminder.go); the app still shows it
 	PasswordHash string    `json:"-" bson:"password_hash"`
 	CreatedAt    time.Time `json:"created_at" bson:"created_at"`
 	UpdatedAt    time.Time `json:"updated_at" bson:"updated_at"`

@@ -59,6 +59,7 @@ func (a *api) routes() []route {
 		(&linkAPI{replies: a, svc: a.svc}).routes(),
 		(&searchAPI{replies: a, svc: a.svc}).routes(),
 		(&backupAPI{replies: a, svc: a.svc, write: a.cfg.Backup, log: a.log}).routes(),
+		(&reminderAPI{replies: a, svc: a.svc}).routes(),
 	)
 }
 
@@ -123,6 +124,7 @@ var routeDocs = map[string]routeDoc{
 			"Only the notes with a higher seq; 0 or absent: the whole record."}},
 		answers: map[int]string{400: "after is not a whole number, 0 or more."},
 	},
+	"GET " + v1 + "/me/digest": {answers: map[int]string{404: "The reader belongs to no delegation and is not the secretariat: no actions wait for them."}},
 	"GET " + v1 + "/live": {answers: map[int]string{
 		400: "Not a WebSocket handshake.",
 		403: "The Origin is not allowed; or it is missing, with a login cookie.",

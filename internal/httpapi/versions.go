@@ -198,6 +198,7 @@ var conditionalWrites = map[string]bool{
 	"PATCH " + v1 + "/topics/:id":         true,
 	"PATCH " + v1 + "/delegations/:code":  true,
 	"PATCH " + v1 + "/users/:id":          true,
+	"PATCH " + v1 + "/me/reminders":       true,
 	"PATCH " + v1 + "/sessions/:id":       true,
 	"DELETE " + v1 + "/sessions/:id":      true,
 	"PATCH " + v1 + "/outcomes/:id":       true,

@@ -11,6 +11,7 @@ describe('parseHash', () => {
     ['#/sessions/london-2014-d1-opening', { name: 'session', id: 'london-2014-d1-opening' }],
     ['#/meetings/a%2Fb', { name: 'meeting', id: 'a/b' }],
     ['#/users', { name: 'users' }],
+    ['#/attention', { name: 'attention' }],
     ['#/signin', { name: 'signin' }],
     ['#/setup?secret=XYZ-_1', { name: 'setup', secret: 'XYZ-_1' }],
     ['#/setup', { name: 'setup', secret: '' }],

@@ -11,6 +11,7 @@ export type Route =
   | { name: 'session'; id: string }
   | { name: 'users' }
   | { name: 'actions'; mine: boolean }
+  | { name: 'attention' }
   | { name: 'action'; id: string }
   | { name: 'sessionRecord'; id: string }
   | RegisterRoute // the register, coverage, search and topics: registerRoutes.ts
@@ -34,6 +35,7 @@ export function parseHash(hash: string): Route {
       if (parts[0] === 'meetings') return { name: 'meetings' };
       if (parts[0] === 'users') return { name: 'users' };
       if (parts[0] === 'actions') return { name: 'actions', mine: false };
+      if (parts[0] === 'attention') return { name: 'attention' };
       break;
     case 2:
       if (parts[0] === 'meetings' && parts[1]) return { name: 'meeting', id: parts[1] };

@@ -7,3 +7,4 @@ export * from './outcomes';
 export * from './actions';
 export * from './register';
 export * from './search';
+export * from './digest';
