@@ -86,7 +86,7 @@ func fuBenchService(tb testing.TB, n int) (*conference.Service, string) {
 // docs/benchmarks.md ("Outcomes and actions") has the method and figures.
 func BenchmarkFollowup(b *testing.B) {
 	svc, secret := fuBenchService(b, 10_000)
-	router, err := httpapi.New(svc, httpapi.Config{})
+	router, err := httpapi.New(svc, benchConfig())
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -126,7 +126,7 @@ func BenchmarkFollowup(b *testing.B) {
 // throughputs (bare time / router time; ≥ 0.8 is the goal).
 func BenchmarkFollowupPaired(b *testing.B) {
 	svc, secret := fuBenchService(b, 10_000)
-	router, err := httpapi.New(svc, httpapi.Config{})
+	router, err := httpapi.New(svc, benchConfig())
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -3,12 +3,14 @@ package httpapi
 import (
 	"context"
 	"crypto/rand"
+	"encoding/binary"
 	"encoding/hex"
 	"log/slog"
 	"net"
 	"net/http"
 	"regexp"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -36,7 +38,7 @@ var requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,128}$`)
 func (a *api) observe(c *gin.Context) {
 	start := time.Now()
 	id := newRequestID()
-	c.Writer.Header().Set(problem.RequestIDHeader, id)
+	c.Writer.Header()[problem.RequestIDHeader] = []string{id} // the name is canonical already
 	upstream := c.GetHeader(problem.RequestIDHeader)
 	c.Next()
 
@@ -75,13 +77,26 @@ func (a *api) observe(c *gin.Context) {
 	a.log.LogAttrs(context.WithoutCancel(c.Request.Context()), level, "request", attrs...)
 }
 
-// newRequestID is 16 random hex digits: unique enough to find one line in
-// a day of logs, short enough to read out over the phone.
+// newRequestID is 16 hex digits: unique enough to find one line in a day of
+// logs, short enough to read out over the phone. The first eight are drawn
+// at random once per process, so that two instances do not collide; the
+// last eight count this process's requests, so that naming a request costs
+// no call for randomness. An id is not a secret: nothing trusts it.
 func newRequestID() string {
-	b := make([]byte, 8)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
+	v := requestIDPrefix<<32 | requestIDCount.Add(1)&0xffffffff
+	var raw [8]byte
+	binary.BigEndian.PutUint64(raw[:], v)
+	return hex.EncodeToString(raw[:])
 }
+
+var (
+	requestIDPrefix = func() uint64 {
+		var b [4]byte
+		_, _ = rand.Read(b[:])
+		return uint64(binary.BigEndian.Uint32(b[:]))
+	}()
+	requestIDCount atomic.Uint64
+)
 
 // requestID is the id observe gave the request, or "" outside it.
 func requestID(c *gin.Context) string { return c.Writer.Header().Get(problem.RequestIDHeader) }

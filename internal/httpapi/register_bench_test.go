@@ -178,7 +178,7 @@ func regBenchServer(b *testing.B) (http.Handler, string, *conference.Service) {
 		Email: "delegate.nz@example.org", Name: "Delegate", Roles: []conference.Role{conference.RoleDelegate},
 		Delegation: "NZ", Password: "a long enough password",
 	}, "bench")
-	router, err := httpapi.New(svc, httpapi.Config{})
+	router, err := httpapi.New(svc, benchConfig())
 	if err != nil {
 		b.Fatal(err)
 	}
