@@ -3,6 +3,8 @@ package httpapi_test
 import (
 	"context"
 	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -130,19 +132,29 @@ func BenchmarkFollowupPaired(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	for _, tt := range []struct{ name, path string }{
-		{"list", "/api/v1/actions?owner=CA&topic=topic-07"},
-		{"board", "/api/v1/actions/board"},
+	// list-logged is the list with the access log on, as JSON to io.Discard:
+	// the cost of one structured line a request, apart from where it goes.
+	logged, err := httpapi.New(svc, httpapi.Config{Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name, path string
+		router     http.Handler
+	}{
+		{"list", "/api/v1/actions?owner=CA&topic=topic-07", router},
+		{"board", "/api/v1/actions/board", router},
+		{"list-logged", "/api/v1/actions?owner=CA&topic=topic-07", logged},
 	} {
 		req := httptest.NewRequest(http.MethodGet, tt.path, nil)
 		req.Header.Set("Authorization", "Bearer "+secret)
 		first := httptest.NewRecorder()
-		router.ServeHTTP(first, req)
+		tt.router.ServeHTTP(first, req)
 		body := first.Body.Bytes()
 		bare := gin.New()
 		bare.GET("/api/v1/actions", func(c *gin.Context) { c.Data(http.StatusOK, "application/json; charset=utf-8", body) })
 		bare.GET("/api/v1/actions/board", func(c *gin.Context) { c.Data(http.StatusOK, "application/json; charset=utf-8", body) })
-		b.Run(tt.name, func(b *testing.B) { pairedRatio(b, router, bare, req) })
+		b.Run(tt.name, func(b *testing.B) { pairedRatio(b, tt.router, bare, req) })
 	}
 }
 

@@ -3,7 +3,6 @@ package httpapi_test
 import (
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -133,26 +132,8 @@ func benchToken(b *testing.B, svc *conference.Service) string {
 // benchConfig is the router's configuration in the benchmarks: warnings and
 // errors still go to stderr, but the access log (one line a request, at
 // info) is off, so that the router is measured against the bare handler
-// rather than against the terminal. BenchmarkAccessLog measures the log.
+// rather than against the terminal. BenchmarkFollowupPaired/list-logged
+// measures the log.
 func benchConfig() httpapi.Config {
 	return httpapi.Config{Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
-}
-
-// BenchmarkAccessLog is the action list's paired ratio with the access log
-// on, written as JSON to io.Discard: the cost of one structured line a
-// request, apart from where it goes.
-func BenchmarkAccessLog(b *testing.B) {
-	svc, secret := fuBenchService(b, 10_000)
-	router, err := httpapi.New(svc, httpapi.Config{Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))})
-	if err != nil {
-		b.Fatal(err)
-	}
-	req := httptest.NewRequest(http.MethodGet, "/api/v1/actions?owner=CA&topic=topic-07", nil)
-	req.Header.Set("Authorization", "Bearer "+secret)
-	first := httptest.NewRecorder()
-	router.ServeHTTP(first, req)
-	body := first.Body.Bytes()
-	bare := gin.New()
-	bare.GET("/api/v1/actions", func(c *gin.Context) { c.Data(http.StatusOK, "application/json; charset=utf-8", body) })
-	pairedRatio(b, router, bare, req)
 }
