@@ -12,6 +12,10 @@ import "slices"
 //     whatever their clearance: they were in the room and wrote it, and a
 //     rapporteur who could not read back a note marked heads could not check,
 //     amend or promote it.
+//   - A draft outcome is read as marked at least delegations, whatever its
+//     marking: it is the rapporteur's proposal, not the meeting's word, and
+//     observers read only what the meeting agreed. Its marking takes effect
+//     once it is agreed.
 //   - An action is never less restricted than the outcome it came from: its
 //     effective marking is the higher of its own and its outcome's, so that
 //     raising an outcome's marking hides what was drawn from it at once.
@@ -55,7 +59,16 @@ func (st *state) mayReadNote(u *User, n *Note) bool {
 }
 
 func (st *state) mayReadOutcome(u *User, o *Outcome) bool {
-	return o != nil && covers(st.clearanceIn(u, o.SessionID), o.Marking)
+	return o != nil && covers(st.clearanceIn(u, o.SessionID), o.ReadMarking())
+}
+
+// ReadMarking is the outcome's effective marking, the one every read path
+// checks: its marking, raised to delegations while it is a draft.
+func (o *Outcome) ReadMarking() Marking {
+	if o.Status == OutcomeAgreed {
+		return o.Marking
+	}
+	return mostRestricted(o.Marking, MarkingDelegations)
 }
 
 // actionMarking is the action's effective marking: never below its outcome's.
@@ -64,7 +77,7 @@ func (st *state) actionMarking(a *Action) Marking {
 		return a.Marking
 	}
 	if o := st.outcomes[a.OutcomeID]; o != nil {
-		return mostRestricted(a.Marking, o.Marking)
+		return mostRestricted(a.Marking, o.ReadMarking())
 	}
 	return a.Marking
 }

@@ -51,7 +51,7 @@ func newAccessFixture() *accessFixture {
 	f.s1 = &Session{ID: "s1", Chair: "chair", Rapporteurs: []string{"rap"}}
 	f.st.sessions["s1"] = f.s1
 	f.st.sessions["s2"] = &Session{ID: "s2", Rapporteurs: []string{"rap2"}}
-	f.st.outcomes["o1"] = &Outcome{ID: "o1", SessionID: "s1", Marking: MarkingAll}
+	f.st.outcomes["o1"] = &Outcome{ID: "o1", SessionID: "s1", Marking: MarkingAll, Status: OutcomeAgreed}
 	return f
 }
 
@@ -60,7 +60,11 @@ func (f *accessFixture) readNote(m Marking) func(*User) bool {
 }
 
 func (f *accessFixture) readOutcome(m Marking) func(*User) bool {
-	return func(u *User) bool { return f.st.mayReadOutcome(u, &Outcome{SessionID: "s1", Marking: m}) }
+	return func(u *User) bool { return f.st.mayReadOutcome(u, &Outcome{SessionID: "s1", Marking: m, Status: OutcomeAgreed}) }
+}
+
+func (f *accessFixture) readDraft(m Marking) func(*User) bool {
+	return func(u *User) bool { return f.st.mayReadOutcome(u, &Outcome{SessionID: "s1", Marking: m, Status: OutcomeDraft}) }
 }
 
 func (f *accessFixture) readAction(m Marking) func(*User) bool {
@@ -87,6 +91,7 @@ func accessRows(f *accessFixture) []accessRow {
 		{"read", "outcome marked all", "x x x x x x x x x .", f.readOutcome(MarkingAll)},
 		{"read", "outcome marked delegations", "x x x x x x x x . .", f.readOutcome(MarkingDelegations)},
 		{"read", "outcome marked heads", "x x . x . x . . . .", f.readOutcome(MarkingHeads)},
+		{"read", "draft outcome marked all", "x x x x x x x x . .", f.readDraft(MarkingAll)},
 		{"read", "action marked all", "x x x x x x x x x .", f.readAction(MarkingAll)},
 		{"read", "action marked delegations", "x x x x x x x x . .", f.readAction(MarkingDelegations)},
 		{"read", "action marked heads", "x x . x . x . . . .", f.readAction(MarkingHeads)},

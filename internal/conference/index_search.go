@@ -1,17 +1,39 @@
 package conference
 
 // outcomeOrActionIndexText is what an outcome or an action contributes to the
-// search index, at the level of its marking.
-func outcomeOrActionIndexText(ch Change) (indexText, bool) {
-	switch doc := ch.Doc.(type) {
+// search index, at the level of its effective marking: search counts hits
+// by level before it looks at each one, so a draft or a derived action
+// indexed below it would be counted for readers who may not see it.
+func (st *state) outcomeOrActionIndexText(doc any) (indexText, bool) {
+	switch doc := doc.(type) {
 	case *Outcome:
-		return indexText{kind: SearchOutcome, id: doc.ID, meeting: doc.MeetingID, level: doc.Marking.Level(),
+		return indexText{kind: SearchOutcome, id: doc.ID, meeting: doc.MeetingID, level: doc.ReadMarking().Level(),
 			title: string(doc.Kind), body: []string{doc.Text}}, true
 	case *Action:
-		return indexText{kind: SearchAction, id: doc.ID, meeting: doc.MeetingID, level: doc.Marking.Level(),
+		return indexText{kind: SearchAction, id: doc.ID, meeting: doc.MeetingID, level: st.actionMarking(doc).Level(),
 			title: doc.Title, body: []string{doc.Description, doc.Owner, doc.Agency, string(doc.Status)}}, true
 	}
 	return indexText{}, false
+}
+
+// reindexDerivedActions indexes again the actions drawn from o when o's
+// effective marking changed (a draft agreed, or reopened), since theirs
+// follows it. Outcomes change by hand and rarely, so a scan is cheap.
+func (st *state) reindexDerivedActions(o *Outcome, old any) {
+	prev, ok := old.(*Outcome)
+	if !ok || prev.ReadMarking() == o.ReadMarking() {
+		return
+	}
+	for _, a := range st.actions {
+		if a.OutcomeID == o.ID {
+			if t, ok := st.outcomeOrActionIndexText(a); ok {
+				// The same document indexed again is skipped as unchanged:
+				// take it out first so that it enters at its new level.
+				st.searchIx.remove(SearchAction, a.ID)
+				st.searchIx.put(t, a)
+			}
+		}
+	}
 }
 
 // followupHitText describes an outcome or an action found by a search.
@@ -22,7 +44,7 @@ func (st *state) followupHitText(d *searchDoc, hit *SearchHit) (title, body stri
 		if o == nil {
 			return "", "", false
 		}
-		hit.SessionID, hit.Marking = o.SessionID, o.Marking
+		hit.SessionID, hit.Marking = o.SessionID, o.ReadMarking()
 		return st.outcomeTitle(o), o.Text, true
 	case SearchAction:
 		a := st.actions[d.id]
@@ -76,11 +98,14 @@ func (st *state) indexChange(ch Change) {
 		t = indexText{kind: kind, id: doc.ID, title: doc.Title, body: st.entryWords(doc)}
 	default:
 		var ok bool
-		if t, ok = outcomeOrActionIndexText(ch); !ok {
+		if t, ok = st.outcomeOrActionIndexText(ch.Doc); !ok {
 			return
 		}
 	}
 	ix.put(t, ch.Doc)
+	if o, ok := ch.Doc.(*Outcome); ok {
+		st.reindexDerivedActions(o, ch.Old)
+	}
 }
 
 // entryWords is what an entry is found by besides its title: its summary,

@@ -22,7 +22,8 @@ func TestOutcomeHistory_RevisionsKeepTheirMarking(t *testing.T) {
 	leaks := func(v *conference.OutcomeView) bool {
 		return slices.ContainsFunc(v.History, func(r conference.OutcomeRevision) bool { return strings.Contains(r.Text, "Secret") })
 	}
-	for _, u := range []*conference.User{w.observer, w.delegateAU, w.followupCA} {
+	// Readers at delegations: observers read no draft at all.
+	for _, u := range []*conference.User{w.delegateAU, w.followupCA} {
 		one, err := w.svc.Outcome(w.ctx, u, o.ID)
 		assertNoError(t, err)
 		if leaks(one) || len(one.History) != 0 {
@@ -39,8 +40,8 @@ func TestOutcomeHistory_RevisionsKeepTheirMarking(t *testing.T) {
 		}
 	}
 	// The live hub encodes per level through the same view.
-	if v := w.svc.OutcomeView(storedOutcome(t, w, o.ID), conference.MarkingAll); v == nil || leaks(v) {
-		t.Fatalf("live view for clearance all=%+v, want the outcome without its heads revision", v)
+	if v := w.svc.OutcomeView(storedOutcome(t, w, o.ID), conference.MarkingDelegations); v == nil || leaks(v) {
+		t.Fatalf("live view for clearance delegations=%+v, want the outcome without its heads revision", v)
 	}
 	// Those whose clearance covered it still read it.
 	for _, u := range []*conference.User{w.headCA, w.admin, w.rapporteur} {
@@ -51,8 +52,9 @@ func TestOutcomeHistory_RevisionsKeepTheirMarking(t *testing.T) {
 		}
 	}
 	// A later edit keeps the whole history: writes start from what is stored.
+	// An observer does not learn that the draft exists.
 	again, err := w.svc.UpdateOutcome(w.ctx, w.observer, o.ID, conference.OutcomeUpdate{Text: ptr("x"), Version: ptr(o.Version)})
-	assertCodeField(t, err, conference.EFORBIDDEN, "")
+	assertCodeField(t, err, conference.ENOTFOUND, "")
 	_ = again
 	o2, err := w.svc.UpdateOutcome(w.ctx, w.rapporteur, o.ID, conference.OutcomeUpdate{Text: ptr("Third"), Version: ptr(o.Version)})
 	assertNoError(t, err)
@@ -117,8 +119,8 @@ func TestRaisingAnOutcome_HidesItsActions(t *testing.T) {
 	assertNoError(t, err)
 	a, err := w.svc.CreateAction(w.ctx, w.admin, conference.ActionInput{Title: "Zebrafish materials", Owner: "CA", Due: "2015-06-30", OutcomeID: o.ID})
 	assertNoError(t, err)
-	if _, err := w.svc.Action(w.ctx, w.observer, a.ID); err != nil {
-		t.Fatalf("before: observer cannot read the action: %v", err)
+	if _, err := w.svc.Action(w.ctx, w.delegateAU, a.ID); err != nil {
+		t.Fatalf("before: a delegate cannot read the action: %v", err)
 	}
 	_, err = w.svc.UpdateOutcome(w.ctx, w.admin, o.ID, conference.OutcomeUpdate{Marking: ptr(conference.MarkingHeads), Version: ptr(o.Version)})
 	assertNoError(t, err)

@@ -78,7 +78,7 @@ func (st *state) outcomeOrActionLinkSource(kind LinkKind, id string) linkSource 
 	switch kind {
 	case LinkOutcome:
 		if o := st.outcomes[id]; o != nil {
-			return linkSource{exists: true, marking: o.Marking, session: st.sessions[o.SessionID]}
+			return linkSource{exists: true, marking: o.ReadMarking(), session: st.sessions[o.SessionID]}
 		}
 	case LinkAction:
 		if a := st.actions[id]; a != nil {
@@ -97,7 +97,7 @@ func (st *state) outcomeOrActionBacklink(actor *User, b Backlink) (Backlink, boo
 		if !st.mayReadOutcome(actor, o) {
 			return b, false
 		}
-		b.MeetingID, b.SessionID, b.Marking = o.MeetingID, o.SessionID, o.Marking
+		b.MeetingID, b.SessionID, b.Marking = o.MeetingID, o.SessionID, o.ReadMarking()
 		b.Title, b.Excerpt = st.outcomeTitle(o), excerpt(o.Text)
 		return b, true
 	case LinkAction:

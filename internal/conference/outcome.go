@@ -131,7 +131,7 @@ func (o *Outcome) Validate() error {
 // outcomeView builds what a reader whose clearance in the outcome's session
 // is c sees of o; nil when c does not cover o's marking.
 func (st *state) outcomeView(o *Outcome, c Marking) *OutcomeView {
-	if o == nil || !covers(c, o.Marking) {
+	if o == nil || !covers(c, o.ReadMarking()) {
 		return nil
 	}
 	v := &OutcomeView{Outcome: *o}
@@ -173,7 +173,7 @@ type OutcomeInput struct {
 	Kind    OutcomeKind `json:"kind"`
 	Text    string      `json:"text"`
 	Sources []int64     `json:"sources"` // seqs of the session's notes
-	Marking Marking     `json:"marking"` // defaults to the most restricted of the sources
+	Marking Marking     `json:"marking"` // defaults to delegations, or the most restricted of the sources if higher
 }
 
 // OutcomeUpdate changes some fields of an outcome; nil fields stay. Version
@@ -330,7 +330,9 @@ func (s *Service) createOutcome(ctx context.Context, actor *User, sessionID stri
 		return nil, err
 	}
 	if o.Marking == "" {
-		o.Marking = mostRestricted(floor, MarkingAll)
+		// Members' business unless the rapporteur says otherwise: what the
+		// meeting agrees for the public is marked all on purpose.
+		o.Marking = mostRestricted(floor, MarkingDelegations)
 	}
 	if err := o.Validate(); err != nil {
 		return nil, err

@@ -1,6 +1,7 @@
 package conference_test
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/quintet-ag/quintet/internal/conference"
@@ -63,7 +64,7 @@ func TestService_CreateOutcome_SourcesAndMarking(t *testing.T) {
 		field       string // "" when accepted
 		wantMarking conference.Marking
 	}{
-		{"no sources, default marking", w.rapporteur, nil, "", "", conference.MarkingAll},
+		{"no sources, default marking", w.rapporteur, nil, "", "", conference.MarkingDelegations},
 		{"marking follows the most restricted source", w.rapporteur, []int64{1, 2}, "", "", conference.MarkingDelegations},
 		{"a higher marking is kept", w.rapporteur, []int64{1}, conference.MarkingDelegations, "", conference.MarkingDelegations},
 		{"the session's rapporteur may mark heads: they read it back", w.rapporteur, []int64{1}, conference.MarkingHeads, "", conference.MarkingHeads},
@@ -117,7 +118,9 @@ func TestService_PromoteNoteToOutcome(t *testing.T) {
 func TestService_Outcomes_Markings(t *testing.T) {
 	w := newWorld(t)
 	for _, m := range []conference.Marking{conference.MarkingAll, conference.MarkingDelegations, conference.MarkingHeads} {
-		_, err := w.svc.CreateOutcome(w.ctx, w.admin, w.session.ID, conference.OutcomeInput{Kind: conference.OutcomeFinding, Text: "Marked " + string(m), Marking: m})
+		o, err := w.svc.CreateOutcome(w.ctx, w.admin, w.session.ID, conference.OutcomeInput{Kind: conference.OutcomeFinding, Text: "Marked " + string(m), Marking: m})
+		assertNoError(t, err)
+		_, err = w.svc.UpdateOutcome(w.ctx, w.admin, o.ID, conference.OutcomeUpdate{Status: ptr(conference.OutcomeAgreed), Version: ptr(o.Version)})
 		assertNoError(t, err)
 	}
 	for _, tt := range []struct {
@@ -268,5 +271,78 @@ func TestService_SignOff_Rules(t *testing.T) {
 				assertCodeField(t, err, tt.code, "")
 			})
 		})
+	}
+}
+
+// A draft is the rapporteur's proposal, not the meeting's word: observers
+// read no draft by any path, whatever its marking, nor the actions drawn
+// from it, until the meeting agrees it.
+func TestService_DraftOutcome_HiddenFromObservers(t *testing.T) {
+	w := newWorld(t)
+	o, err := w.svc.CreateOutcome(w.ctx, w.admin, w.session.ID, conference.OutcomeInput{
+		Kind: conference.OutcomeRecommendation, Text: "Zanzibarish proposal for observers later.", Marking: conference.MarkingAll})
+	assertNoError(t, err)
+	cur := &o.Outcome // as the live hub gets it
+	a, err := w.svc.CreateAction(w.ctx, w.admin, conference.ActionInput{Title: "Zanzibarish follow-up", Owner: "CA",
+		Due: "2015-06-30", MeetingID: w.london.ID, SessionID: w.session.ID, OutcomeID: o.ID, Marking: conference.MarkingAll})
+	assertNoError(t, err)
+
+	// reads counts what actor reads of the outcome and its action by each path.
+	reads := func(actor *conference.User) (got []string) {
+		t.Helper()
+		if _, err := w.svc.Outcome(w.ctx, actor, o.ID); err == nil {
+			got = append(got, "outcome")
+		}
+		list, err := w.svc.Outcomes(w.ctx, actor, w.session.ID)
+		assertNoError(t, err)
+		if slices.ContainsFunc(list, func(v *conference.OutcomeView) bool { return v.ID == o.ID }) {
+			got = append(got, "session list")
+		}
+		all, err := w.svc.MeetingOutcomes(w.ctx, actor, w.london.ID)
+		assertNoError(t, err)
+		if slices.ContainsFunc(all, func(v *conference.OutcomeView) bool { return v.ID == o.ID }) {
+			got = append(got, "meeting list")
+		}
+		if w.svc.OutcomeView(cur, actor.Clearance()) != nil {
+			got = append(got, "live view")
+		}
+		if _, err := w.svc.Action(w.ctx, actor, a.ID); err == nil {
+			got = append(got, "action")
+		}
+		res, err := w.svc.Search(w.ctx, actor, conference.SearchQuery{Q: "zanzibarish"})
+		assertNoError(t, err)
+		if n := res.Counts[conference.SearchOutcome]; n > 0 {
+			got = append(got, "search outcome")
+		}
+		if n := res.Counts[conference.SearchAction]; n > 0 {
+			got = append(got, "search action")
+		}
+		if len(res.Hits) != res.Counts[conference.SearchOutcome]+res.Counts[conference.SearchAction] {
+			t.Errorf("%s: %d hits, counts %v: a count names what the hits do not show", actor.Name, len(res.Hits), res.Counts)
+		}
+		return got
+	}
+	every := []string{"outcome", "session list", "meeting list", "live view", "action", "search outcome", "search action"}
+	if got := reads(w.observer); len(got) != 0 {
+		t.Errorf("an observer reads the draft by %v", got)
+	}
+	if got := reads(w.delegateAU); !slices.Equal(got, every) {
+		t.Errorf("a delegate reads the draft by %v, want %v", got, every)
+	}
+
+	agreed, err := w.svc.UpdateOutcome(w.ctx, w.admin, o.ID, conference.OutcomeUpdate{Status: ptr(conference.OutcomeAgreed), Version: ptr(o.Version)})
+	assertNoError(t, err)
+	cur = &agreed.Outcome
+	if got := reads(w.observer); !slices.Equal(got, every) {
+		t.Errorf("once agreed, an observer reads the outcome marked all by %v, want %v", got, every)
+	}
+}
+
+func TestService_CreateOutcome_DefaultMarking(t *testing.T) {
+	w := newWorld(t)
+	o, err := w.svc.CreateOutcome(w.ctx, w.rapporteur, w.session.ID, conference.OutcomeInput{Kind: conference.OutcomeFinding, Text: "Found."})
+	assertNoError(t, err)
+	if o.Marking != conference.MarkingDelegations {
+		t.Fatalf("marking=%s, want delegations by default", o.Marking)
 	}
 }

@@ -178,6 +178,10 @@ func newMarkedWorld(tb testing.TB) *markedWorld {
 			Kind: conference.OutcomeFinding, Text: "Zebrafish " + string(m) + "secret outcome", Sources: []int64{n.Seq}, Marking: m,
 		})
 		assertNoError(tb, err)
+		// Agreed, so that its marking alone decides who reads it (a draft
+		// is hidden from observers whatever its marking).
+		o, err = l.svc.UpdateOutcome(ctx, l.admin, o.ID, conference.OutcomeUpdate{Status: ptr(conference.OutcomeAgreed), Version: ptr(o.Version)})
+		assertNoError(tb, err)
 		a, err := l.svc.CreateAction(ctx, l.admin, conference.ActionInput{
 			Title: "Zebrafish " + string(m) + "secret action", Owner: "NZ", Due: "2015-06-30", Marking: m, SessionID: se.ID,
 		})
