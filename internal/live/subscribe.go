@@ -206,8 +206,8 @@ func (c *conn) catchUp(s *sub, prefix, id string, after int64, resume, ref strin
 				if !cur.fresh(ev) {
 					continue
 				}
-				// deliver buffered only what the reader may read, at the
-				// level it reads it (a session's insiders read it all).
+				// At the level this reader reads the event: a session's
+				// rapporteurs and chair read its outcomes and actions whole.
 				if !c.sendBytes(ev.data[ev.levelFor(c)]) {
 					return errClosing
 				}
