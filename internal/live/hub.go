@@ -76,6 +76,9 @@ type Options struct {
 	// with 429. Each connection costs the server memory and a share of every
 	// fan-out, so one account must not be able to take them all.
 	MaxConnsPerUser int
+	// MeetingLog is how many outcome and action changes per meeting are kept
+	// for a resuming client (changelog.go); an older cursor gets reset.
+	MeetingLog int
 }
 
 // Defaults.
@@ -129,6 +132,9 @@ func (o *Options) setDefaults() {
 	if o.MaxConnsPerUser <= 0 {
 		o.MaxConnsPerUser = DefaultMaxConnsPerUser
 	}
+	if o.MeetingLog <= 0 {
+		o.MeetingLog = DefaultMeetingLog
+	}
 }
 
 // Hub is the set of live connections and their subscriptions.
@@ -157,6 +163,13 @@ type Hub struct {
 	// session, whose Change carries no document, reaches its meeting channel.
 	sessionMeeting map[string]string
 
+	// epoch names this hub's meeting change sequence; logs holds each
+	// meeting's recent outcome and action changes (changelog.go). logMu is
+	// held while a change is numbered and published.
+	epoch string
+	logMu sync.Mutex
+	logs  map[string]*meetingLog
+
 	// wg counts handshakes in progress and each connection's two goroutines.
 	wg sync.WaitGroup
 
@@ -181,6 +194,8 @@ func NewHub(src Source, opts Options) *Hub {
 		byCred:         map[string]map[*conn]struct{}{},
 		channels:       map[string][]*sub{},
 		sessionMeeting: map[string]string{},
+		epoch:          newEpoch(),
+		logs:           map[string]*meetingLog{},
 	}
 	h.upgrader = websocket.Upgrader{
 		HandshakeTimeout: 10 * time.Second,
@@ -430,6 +445,7 @@ type event struct {
 	seq     int64  // kindNote: the note's seq
 	id      string // kindSession, kindSessionDeleted: the session's id
 	version int64  // kindSession: the session's version
+	cseq    int64  // kindOutcomeOrAction: the change's number in its meeting's log
 	data    [3][]byte
 	// insiders read the event at the highest level whatever their clearance:
 	// the rapporteurs and chair of the session it belongs to.

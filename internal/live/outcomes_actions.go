@@ -11,10 +11,12 @@ import "github.com/quintet-ag/quintet/internal/conference"
 // this one gets "withdrawn", so that its client drops its copy; a level that
 // could read neither gets nothing, not even the id.
 //
-// These events have no catch-up of their own: a client that subscribes (or
-// reconnects) reads the current outcomes and actions over REST, then applies
-// the events that follow. Each carries the whole document with its version,
-// so a client keeps whichever copy has the higher version.
+// Each change is numbered in its meeting's change log and carries its cursor:
+// a client that resumes with the cursor of the last change it received gets
+// exactly the changes it missed (changelog.go). A client without a usable
+// cursor reads the current outcomes and actions over REST, then applies the
+// events that follow. Each carries the whole document with its version, so a
+// client keeps whichever copy has the higher version.
 
 // Message types of outcome and action changes.
 const (
@@ -23,18 +25,21 @@ const (
 	typeWithdrawn = "withdrawn"
 )
 
-// kindOutcomeOrAction marks events without a catch-up: cursor.fresh passes them.
+// kindOutcomeOrAction marks outcome and action changes: cursor.fresh compares
+// their number in the meeting's change log.
 const kindOutcomeOrAction kind = 100
 
 type outcomeMsg struct {
 	Type    string                  `json:"type"`
 	Channel string                  `json:"channel"`
+	Cursor  string                  `json:"cursor"`
 	Outcome *conference.OutcomeView `json:"outcome"`
 }
 
 type actionMsg struct {
 	Type    string             `json:"type"`
 	Channel string             `json:"channel"`
+	Cursor  string             `json:"cursor"`
 	Action  *conference.Action `json:"action"`
 }
 
@@ -43,6 +48,7 @@ type actionMsg struct {
 type withdrawnMsg struct {
 	Type    string `json:"type"`
 	Channel string `json:"channel"`
+	Cursor  string `json:"cursor"`
 	Kind    string `json:"kind"` // outcome or action
 	ID      string `json:"id"`
 }
@@ -62,12 +68,12 @@ func (h *Hub) outcomeOrActionChanged(ch conference.Change) {
 	}
 }
 
-func outcomeMessage(channel string, v *conference.OutcomeView) any {
-	return outcomeMsg{Type: typeOutcome, Channel: channel, Outcome: v}
+func outcomeMessage(channel, cursor string, v *conference.OutcomeView) any {
+	return outcomeMsg{Type: typeOutcome, Channel: channel, Cursor: cursor, Outcome: v}
 }
 
-func actionMessage(channel string, v *conference.Action) any {
-	return actionMsg{Type: typeAction, Channel: channel, Action: v}
+func actionMessage(channel, cursor string, v *conference.Action) any {
+	return actionMsg{Type: typeAction, Channel: channel, Cursor: cursor, Action: v}
 }
 
 // publishOutcomeOrAction queues one outcome or action change to its meeting's
@@ -75,16 +81,19 @@ func actionMessage(channel string, v *conference.Action) any {
 // makes its message), or "withdrawn" where that level could read old but
 // not doc, or nothing; prev is the change's Old, the document before.
 func publishOutcomeOrAction[D, V any](h *Hub, doc *D, prev any, meetingID, sessionID, kind, id string, version int64,
-	view func(*D, conference.Marking) *V, message func(channel string, v *V) any) {
+	view func(*D, conference.Marking) *V, message func(channel, cursor string, v *V) any) {
 	old, _ := prev.(*D)
 	channel := meetingChannel(meetingID)
-	ev := &event{kind: kindOutcomeOrAction, id: id, version: version, insiders: h.src.SessionInsiders(sessionID)}
-	for l, c := range conference.Markings {
-		if v := view(doc, c); v != nil {
-			ev.data[l] = encode(message(channel, v))
-		} else if old != nil && view(old, c) != nil {
-			ev.data[l] = encode(withdrawnMsg{Type: typeWithdrawn, Channel: channel, Kind: kind, ID: id})
+	insiders := h.src.SessionInsiders(sessionID)
+	h.appendChange(meetingID, func(cursor string) *event {
+		ev := &event{kind: kindOutcomeOrAction, id: id, version: version, insiders: insiders}
+		for l, c := range conference.Markings {
+			if v := view(doc, c); v != nil {
+				ev.data[l] = encode(message(channel, cursor, v))
+			} else if old != nil && view(old, c) != nil {
+				ev.data[l] = encode(withdrawnMsg{Type: typeWithdrawn, Channel: channel, Cursor: cursor, Kind: kind, ID: id})
+			}
 		}
-	}
-	h.publish(channel, ev)
+		return ev
+	})
 }

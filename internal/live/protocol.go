@@ -54,6 +54,9 @@ type inbound struct {
 	// subscribe, unsubscribe
 	Channel string `json:"channel,omitempty"`
 	After   *int64 `json:"after,omitempty"`
+	// Cursor (meeting channels): the cursor of the last outcome or action
+	// change the client received.
+	Cursor string `json:"cursor,omitempty"`
 	// post
 	SessionID string             `json:"session_id,omitempty"`
 	ClientID  string             `json:"client_id,omitempty"`
@@ -176,6 +179,10 @@ type caughtUpMsg struct {
 	NewNotes int `json:"new_notes"`
 	// Sessions counts the session messages sent during this catch-up.
 	Sessions int `json:"sessions"`
+	// Cursor and Changes, on meeting channels only: the cursor to resume
+	// from, and how many outcome and action changes the catch-up sent.
+	Cursor  string `json:"cursor,omitempty"`
+	Changes *int   `json:"changes,omitempty"`
 }
 
 type unsubscribedMsg struct {

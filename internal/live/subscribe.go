@@ -62,6 +62,7 @@ func (s *sub) deliver(ev *event) {
 type cursor struct {
 	seq      int64            // notes up to this seq were sent or are not for this reader
 	versions map[string]int64 // sessions sent, by id, at this version
+	cseq     int64            // meeting channels: changes up to this number were sent or are not for this reader
 }
 
 // fresh reports whether the client has not yet received ev.
@@ -75,6 +76,8 @@ func (c *cursor) fresh(ev *event) bool {
 	case kindSessionDeleted:
 		_, ok := c.versions[ev.id]
 		return ok
+	case kindOutcomeOrAction:
+		return ev.cseq > c.cseq
 	}
 	return true // kinds without a catch-up
 }
@@ -87,6 +90,8 @@ func (c *cursor) advance(ev *event) {
 		c.versions[ev.id] = ev.version
 	case kindSessionDeleted:
 		delete(c.versions, ev.id)
+	case kindOutcomeOrAction:
+		c.cseq = max(c.cseq, ev.cseq)
 	}
 }
 
@@ -139,7 +144,7 @@ func (c *conn) subscribe(m inbound) {
 	s := &sub{conn: c, channel: m.Channel}
 	c.subs[m.Channel] = s
 	c.hub.addSub(s)
-	if err := c.catchUp(s, prefix, id, after, m.Ref); err != nil {
+	if err := c.catchUp(s, prefix, id, after, m.Cursor, m.Ref); err != nil {
 		delete(c.subs, m.Channel)
 		s.mu.Lock()
 		s.removed = true
@@ -153,27 +158,28 @@ func (c *conn) subscribe(m inbound) {
 
 // catchUp sends what the client missed on a freshly registered subscription,
 // then what arrived meanwhile, then caught_up, and makes the subscription live.
-func (c *conn) catchUp(s *sub, prefix, id string, after int64, ref string) error {
+func (c *conn) catchUp(s *sub, prefix, id string, after int64, resume, ref string) error {
 	cur := cursor{seq: after, versions: map[string]int64{}}
-	newNotes, sessions := 0, 0
+	newNotes, sessions, changes := 0, 0, 0
 	for round := 0; ; round++ {
 		if round >= maxCatchUpRounds {
 			c.closeWith(CloseTooSlow, "too slow: reconnect and catch up")
 			return errClosing
 		}
 		var err error
-		var n, m int
+		var n, m, k int
 		switch prefix {
 		case sessionPrefix:
 			n, m, err = c.sessionCatchUp(&cur, id, round == 0, ref)
 		case meetingPrefix:
-			n, m, err = c.meetingCatchUp(&cur, id, round == 0, ref)
+			m, k, err = c.meetingCatchUp(&cur, id, round == 0, resume, ref)
 		}
 		if err != nil {
 			return err
 		}
 		newNotes += n
 		sessions += m
+		changes += k
 		for {
 			s.mu.Lock()
 			if s.overflow {
@@ -186,8 +192,12 @@ func (c *conn) catchUp(s *sub, prefix, id string, after int64, ref string) error
 			if len(evs) == 0 {
 				// Under the lock, so that caught_up precedes every live event.
 				s.live, s.cur = true, cur
-				c.enqueue(encode(caughtUpMsg{Type: typeCaughtUp, Ref: ref, Channel: s.channel,
-					LastSeq: cur.seq, NewNotes: newNotes, Sessions: sessions}))
+				done := caughtUpMsg{Type: typeCaughtUp, Ref: ref, Channel: s.channel,
+					LastSeq: cur.seq, NewNotes: newNotes, Sessions: sessions}
+				if prefix == meetingPrefix {
+					done.Cursor, done.Changes = c.hub.cursorText(cur.cseq), &changes
+				}
+				c.enqueue(encode(done))
 				s.mu.Unlock()
 				return nil
 			}
@@ -196,7 +206,9 @@ func (c *conn) catchUp(s *sub, prefix, id string, after int64, ref string) error
 				if !cur.fresh(ev) {
 					continue
 				}
-				if !c.sendBytes(ev.data[c.level]) {
+				// At the level this reader reads the event: a session's
+				// rapporteurs and chair read its outcomes and actions whole.
+				if !c.sendBytes(ev.data[ev.levelFor(c)]) {
 					return errClosing
 				}
 				cur.advance(ev)
@@ -205,6 +217,8 @@ func (c *conn) catchUp(s *sub, prefix, id string, after int64, ref string) error
 					newNotes++
 				case kindSession:
 					sessions++
+				case kindOutcomeOrAction:
+					changes++
 				}
 			}
 		}
@@ -260,16 +274,33 @@ func (c *conn) sessionCatchUp(cur *cursor, id string, first bool, ref string) (n
 }
 
 // meetingCatchUp sends the meeting's agenda: every session the client does
-// not have at its current version, and the removal of those gone.
-func (c *conn) meetingCatchUp(cur *cursor, id string, first bool, ref string) (notes, sessions int, err error) {
+// not have at its current version, and the removal of those gone; then the
+// outcome and action changes after the client's cursor (resume, on the first
+// round) that the reader may read. A cursor the log cannot resume from is
+// answered with reset: the client refetches outcomes and actions over REST.
+func (c *conn) meetingCatchUp(cur *cursor, id string, first bool, resume, ref string) (sessions, changes int, err error) {
 	channel := meetingChannel(id)
 	agenda, err := c.hub.src.Agenda(c.ctx, c.actor, id)
 	if err != nil {
 		return 0, 0, err
 	}
 	c.hub.rememberSessions(agenda...)
-	if first && !c.send(subscribedMsg{Type: typeSubscribed, Ref: ref, Channel: channel}) {
-		return 0, 0, errClosing
+	if first {
+		reset := false
+		if resume == "" {
+			// A new follower reads outcomes and actions over REST after
+			// subscribing: only changes from now on are its.
+			cur.cseq = c.hub.lastChange(id)
+		} else if n, ok := c.hub.parseCursor(resume); !ok {
+			reset, cur.cseq = true, c.hub.lastChange(id)
+		} else if _, last, ok := c.hub.changesAfter(id, n); !ok {
+			reset, cur.cseq = true, last
+		} else {
+			cur.cseq = n
+		}
+		if !c.send(subscribedMsg{Type: typeSubscribed, Ref: ref, Channel: channel, Reset: reset}) {
+			return 0, 0, errClosing
+		}
 	}
 	present := make(map[string]bool, len(agenda))
 	for _, se := range agenda {
@@ -291,7 +322,23 @@ func (c *conn) meetingCatchUp(cur *cursor, id string, first bool, ref string) (n
 			delete(cur.versions, sid)
 		}
 	}
-	return 0, sessions, nil
+	list, last, ok := c.hub.changesAfter(id, cur.cseq)
+	if !ok {
+		// A later round whose changes left the log meanwhile: the client
+		// read too slowly; on reconnect its cursor gets reset.
+		c.closeWith(CloseTooSlow, "too slow: reconnect and catch up")
+		return 0, 0, errClosing
+	}
+	for _, ev := range list {
+		if b := ev.data[ev.levelFor(c)]; b != nil {
+			if !c.sendBytes(b) {
+				return 0, 0, errClosing
+			}
+			changes++
+		}
+	}
+	cur.cseq = max(cur.cseq, last)
+	return sessions, changes, nil
 }
 
 func (c *conn) unsubscribe(m inbound) {

@@ -55,6 +55,10 @@ type Msg struct {
 	Action  *json.RawMessage `json:"action"`
 	Kind    string           `json:"kind"` // of withdrawn: outcome or action
 	ID      string           `json:"id"`   // of withdrawn
+	// Cursor: of an outcome, action or withdrawn change, and of a meeting
+	// channel's caught_up; Changes: how many changes that catch-up sent.
+	Cursor  string `json:"cursor"`
+	Changes *int   `json:"changes"`
 }
 
 // Note is one note of a session's record, as a note message carries it.

@@ -1,8 +1,9 @@
 // Live outcome and action changes of one meeting, from its meeting:<id>
-// channel, through the app's one live connection (live.svelte.ts). These
-// messages have no catch-up of their own: after each (re)connection the view
-// is told to reload what it shows, since changes made while it was away are
-// not replayed.
+// channel, through the app's one live connection (live.svelte.ts). The
+// channel resumes from the meeting's cursor (docs/live-protocol.md, "The
+// meeting cursor"): after a reconnect the changes missed come in the
+// catch-up, as live ones. Only when they could not (the first subscribe, or
+// the server reset the cursor) is the view told to reload what it shows.
 import { dispatchFollowup, type FollowupEvents } from './actions';
 import { live } from './live.svelte';
 
@@ -12,6 +13,8 @@ export type { FollowupEvents } from './actions';
 export function followMeeting(meetingId: string, on: FollowupEvents): () => void {
   return live.subscribe(`meeting:${meetingId}`, {
     message: (msg) => dispatchFollowup(msg, on),
-    caughtUp: () => on.resync?.(),
+    caughtUp: (info) => {
+      if (info.resync) on.resync?.();
+    },
   });
 }

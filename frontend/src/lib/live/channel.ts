@@ -18,6 +18,14 @@ export interface CatchUpInfo {
   since: number | null;
   /** The record's last seq (read or not). */
   lastSeq: number;
+  /**
+   * meeting: channels: the catch-up did not replay the outcome and action
+   * changes since the view last heard (a first subscribe, or the server could
+   * not resume from the cursor): read them again over REST. False when the
+   * cursor covered the gap: the changes missed came in the catch-up.
+   * Absent on session: channels.
+   */
+  resync?: boolean;
 }
 
 /** What a view wants to hear about a channel. Every callback is optional. */
@@ -71,6 +79,14 @@ export class Channel {
   error: LiveError | null = null;
   /** When the link was lost before the current catch-up; null for the first one. */
   resumeSince: number | null = null;
+  /**
+   * meeting: channels: the cursor of the last outcome, action or withdrawn
+   * message (or caught_up) received; the next subscribe resumes from it.
+   * Empty: none yet.
+   */
+  cursor = '';
+  /** The current catch-up replays changes since `cursor` (it was sent and not reset). */
+  private resumedCursor = false;
 
   /** The notes held, in seq order, so that a second view of the channel starts complete. */
   private held: Note[] = [];
@@ -109,6 +125,12 @@ export class Channel {
     this.resumeSince = this.caughtUpOnce ? since : null;
   }
 
+  /** The cursor a subscribe sends (meeting: channels, once one is held). */
+  subscribeCursor(): string | undefined {
+    this.resumedCursor = !this.isSession && this.cursor !== '';
+    return this.resumedCursor ? this.cursor : undefined;
+  }
+
   /** The server accepted our subscribe with this ref; reports whether it was ours. */
   subscribed(ref: unknown, reset: boolean): boolean {
     // An answer to an earlier subscribe of the same channel (unsubscribed since) is not ours.
@@ -116,6 +138,10 @@ export class Channel {
     this.phase = 'catching-up';
     this.addedInCatchUp = 0;
     this.catchUpSessions = this.isSession ? null : new Set();
+    if (reset && !this.isSession) {
+      // The server cannot resume from our cursor: the views read over REST.
+      this.resumedCursor = false;
+    }
     if (reset && this.isSession) {
       // The record we hold is not the server's (a restored database): start over.
       this.lastSeq = 0;
@@ -151,6 +177,7 @@ export class Channel {
   caughtUp(m: CaughtUpMessage): void {
     if (this.phase !== 'catching-up' || (m.ref !== undefined && m.ref !== this.subRef)) return;
     if (typeof m.last_seq === 'number') this.lastSeq = Math.max(this.lastSeq, m.last_seq);
+    if (typeof m.cursor === 'string' && m.cursor !== '') this.cursor = m.cursor;
     if (this.catchUpSessions) {
       // A meeting's catch-up is its whole agenda: what it did not name is gone.
       for (const id of [...this.sessions.keys()]) {
@@ -165,6 +192,7 @@ export class Channel {
       first: !this.caughtUpOnce,
       since: this.caughtUpOnce ? this.resumeSince : null,
       lastSeq: this.lastSeq,
+      ...(this.isSession ? {} : { resync: !this.resumedCursor }),
     };
     this.caughtUpOnce = true;
     this.each((l) => l.caughtUp?.(info));
@@ -178,6 +206,9 @@ export class Channel {
   }
 
   message(m: ServerMessage): void {
+    // Outcome, action and withdrawn messages carry the meeting's cursor; the
+    // latest received is where a resume starts (docs: "The meeting cursor").
+    if (!this.isSession && typeof m.cursor === 'string' && m.cursor !== '') this.cursor = m.cursor;
     this.each((l) => l.message?.(m));
   }
 
@@ -198,7 +229,10 @@ export class Channel {
     for (const n of this.held) h.note?.(n, false);
     h.notes?.(this.notes);
     if (this.caughtUpOnce) {
-      h.caughtUp?.({ channel: this.name, newNotes: this.held.length, first: true, since: null, lastSeq: this.lastSeq });
+      // A view that joins late has heard no change yet: it reads over REST.
+      h.caughtUp?.({ channel: this.name, newNotes: this.held.length, first: true, since: null, lastSeq: this.lastSeq,
+        ...(this.isSession ? {} : { resync: true }),
+      });
     }
   }
 

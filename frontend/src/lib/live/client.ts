@@ -526,6 +526,8 @@ export class LiveClient {
     ch.subRef = `s${++this.refCounter}`;
     const msg: Record<string, unknown> = { type: 'subscribe', channel: ch.name, ref: ch.subRef };
     if (ch.isSession) msg.after = ch.lastSeq;
+    const cursor = ch.subscribeCursor();
+    if (cursor !== undefined) msg.cursor = cursor;
     this.send(msg);
   }
 

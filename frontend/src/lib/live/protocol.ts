@@ -18,6 +18,9 @@ export interface CaughtUpMessage {
   last_seq: number;
   new_notes: number;
   sessions: number;
+  /** meeting: channels: where a resume starts, and how many outcome and action changes came. */
+  cursor?: string;
+  changes?: number;
 }
 
 export interface AckMessage {
