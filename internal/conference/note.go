@@ -25,7 +25,48 @@ type Note struct {
 	Marking   Marking   `json:"marking" bson:"marking"`
 	Amends    int64     `json:"amends,omitempty" bson:"amends,omitempty"` // seq of the note this one corrects
 	Late      bool      `json:"late,omitempty" bson:"late,omitempty"`     // added after the session ended
-	CreatedAt time.Time `json:"created_at" bson:"created_at"`
+	CreatedAt time.Time `json:"created_at" bson:"created_at"`             // when the server stored it
+	// WrittenAt is when the writer wrote it, by the writer's clock, bounded by
+	// NoteWrittenWindow: a note queued offline is stored when the link is back,
+	// and the record must still say when it was said. A note stored before
+	// written_at existed is read as written when stored (see state.apply).
+	WrittenAt time.Time `json:"written_at" bson:"written_at"`
+}
+
+// How far a note's written_at may stray from what the server knows. Ahead:
+// the writer's clock may run a little fast, never more. Behind: a rapporteur
+// may draft a note as the room settles, just before the session is started.
+const (
+	NoteClockSkew   = 2 * time.Minute
+	NoteEarlyMargin = 15 * time.Minute
+)
+
+// NoteTimesApart is how far written_at and created_at must differ for the
+// record to show both: within it, a note was sent as it was written.
+const NoteTimesApart = time.Minute
+
+// TimesApart reports whether the record shows when the note was written
+// beside when it was stored.
+func (n *Note) TimesApart() bool {
+	d := n.CreatedAt.Sub(n.WrittenAt)
+	return d > NoteTimesApart || d < -NoteTimesApart
+}
+
+// checkWrittenAt bounds a writer's written_at: not after now (beyond the
+// clock skew), not before the session started (less the early margin). A
+// session started before started_at was kept is bounded by its scheduled start.
+func checkWrittenAt(w, now time.Time, se *Session) *Error {
+	started := se.StartedAt
+	if started.IsZero() {
+		started = se.Start
+	}
+	switch {
+	case w.After(now.Add(NoteClockSkew)):
+		return Invalid("written_at", "written_at is in the future (the server's time is %s); check this device's clock", now.Format(time.RFC3339))
+	case w.Before(started.Add(-NoteEarlyMargin)):
+		return Invalid("written_at", "written_at is before the session started (%s)", started.Format(time.RFC3339))
+	}
+	return nil
 }
 
 // Validate checks what the writer supplies; the Service assigns the rest.
@@ -51,6 +92,9 @@ type NoteInput struct {
 	Text     string  `json:"text"`
 	Marking  Marking `json:"marking"`
 	Amends   int64   `json:"amends,omitempty"`
+	// WrittenAt is when the note was written, by the writer's clock; absent,
+	// it was written as it is sent.
+	WrittenAt *time.Time `json:"written_at,omitempty"`
 }
 
 // sessionLock returns the lock that serialises the record of one session:
@@ -123,6 +167,8 @@ func (s *Service) postNote(ctx context.Context, actor *User, sessionID string, i
 		}
 		// A retry sends what it sent before; anything else under the same
 		// client_id is a second note whose writer would believe it saved.
+		// written_at is not compared: the first post's stands, and a client
+		// that rounds its clock differently on a retry is still retrying.
 		if prior.Text != in.Text || prior.Marking != in.Marking || prior.Amends != in.Amends {
 			return nil, false, false, &Error{Code: EMISMATCH, Field: "client_id",
 				Message: "A note with this client_id was saved with other text, marking or amends; a new note needs a new client_id."}
@@ -145,7 +191,18 @@ func (s *Service) postNote(ctx context.Context, actor *User, sessionID string, i
 		Amends:    in.Amends,
 		CreatedAt: s.Now(),
 	}
+	note.WrittenAt = note.CreatedAt
+	var wrong fieldChecks
 	if err := note.Validate(); err != nil {
+		wrong.add(err)
+	}
+	if in.WrittenAt != nil {
+		// Milliseconds, as the store keeps them, so that what is answered now
+		// is what is read back later.
+		note.WrittenAt = in.WrittenAt.UTC().Truncate(time.Millisecond)
+		wrong.check(checkWrittenAt(note.WrittenAt, note.CreatedAt, se))
+	}
+	if err := wrong.err(); err != nil {
 		return nil, false, false, err
 	}
 	switch se.Status {

@@ -537,3 +537,89 @@ func TestService_PostNote_RapporteurRoleWithdrawn(t *testing.T) {
 	_, _, err = l.svc.PostNote(ctx, demoted, se.ID, conference.NoteInput{ClientID: "c1", Text: "still here", Marking: conference.MarkingAll})
 	assertCode(t, err, conference.EFORBIDDEN)
 }
+
+// A note's written_at is bounded: not ahead of the server's clock beyond the
+// skew, not before the session started less the early margin. Refused, it
+// names written_at (beside any other field at fault) and stores nothing.
+func TestService_PostNoteWrittenAt(t *testing.T) {
+	l := newLondon(t)
+	se := l.liveSession(t)
+	started := se.StartedAt
+	if started.IsZero() || !started.Equal(l.clock.Now()) {
+		t.Fatalf("StartedAt=%v, want the clock's %v", started, l.clock.Now())
+	}
+	l.clock.Advance(30 * time.Minute)
+	now := l.clock.Now()
+
+	for _, tt := range []struct {
+		name    string
+		written *time.Time
+		want    time.Time // stored written_at when accepted
+		refused bool
+	}{
+		{"Absent", nil, now, false},
+		{"Now", ptr(now), now, false},
+		{"QueuedEarlier", ptr(now.Add(-20 * time.Minute)), now.Add(-20 * time.Minute), false},
+		{"ClockSlightlyAhead", ptr(now.Add(conference.NoteClockSkew)), now.Add(conference.NoteClockSkew), false},
+		{"InTheFuture", ptr(now.Add(conference.NoteClockSkew + time.Second)), time.Time{}, true},
+		{"JustBeforeStart", ptr(started.Add(-conference.NoteEarlyMargin)), started.Add(-conference.NoteEarlyMargin), false},
+		{"LongBeforeStart", ptr(started.Add(-conference.NoteEarlyMargin - time.Second)), time.Time{}, true},
+		{"SubMillisecond", ptr(now.Add(-time.Minute + 1234567)), now.Add(-time.Minute + 1234567).Truncate(time.Millisecond), false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			b := l.before(t)
+			n, created, err := l.svc.PostNote(ctx, l.rapporteur, se.ID, conference.NoteInput{
+				ClientID: "w-" + tt.name, Text: "Note " + tt.name, Marking: conference.MarkingAll, WrittenAt: tt.written,
+			})
+			if tt.refused {
+				assertCode(t, err, conference.EINVALID)
+				var e *conference.Error
+				if !errors.As(err, &e) || e.Field != "written_at" {
+					t.Fatalf("err=%v, want one naming written_at", err)
+				}
+				l.assertUnchanged(t, b)
+				return
+			}
+			assertNoError(t, err)
+			if !created || !n.WrittenAt.Equal(tt.want) || !n.CreatedAt.Equal(now) {
+				t.Fatalf("created=%v written_at=%v created_at=%v, want %v and %v", created, n.WrittenAt, n.CreatedAt, tt.want, now)
+			}
+			if got, want := n.TimesApart(), tt.want.Sub(now).Abs() > conference.NoteTimesApart; got != want {
+				t.Fatalf("TimesApart()=%v, want %v", got, want)
+			}
+		})
+	}
+
+	t.Run("NamedWithOtherFields", func(t *testing.T) {
+		b := l.before(t)
+		_, _, err := l.svc.PostNote(ctx, l.rapporteur, se.ID, conference.NoteInput{
+			ClientID: "w-both", Text: "", Marking: conference.MarkingAll, WrittenAt: ptr(now.Add(time.Hour)),
+		})
+		assertCode(t, err, conference.EINVALID)
+		var e *conference.Error
+		if !errors.As(err, &e) {
+			t.Fatalf("err=%v", err)
+		}
+		fields := map[string]bool{}
+		for _, f := range e.Fields {
+			fields[f.Field] = true
+		}
+		if !fields["text"] || !fields["written_at"] {
+			t.Fatalf("fields=%+v, want text and written_at", e.Fields)
+		}
+		l.assertUnchanged(t, b)
+	})
+
+	t.Run("RetryKeepsFirst", func(t *testing.T) {
+		first := now.Add(-10 * time.Minute)
+		in := conference.NoteInput{ClientID: "w-retry", Text: "retried", Marking: conference.MarkingAll, WrittenAt: &first}
+		_, _, err := l.svc.PostNote(ctx, l.rapporteur, se.ID, in)
+		assertNoError(t, err)
+		in.WrittenAt = ptr(now)
+		n, created, err := l.svc.PostNote(ctx, l.rapporteur, se.ID, in)
+		assertNoError(t, err)
+		if created || !n.WrittenAt.Equal(first) {
+			t.Fatalf("retry: created=%v written_at=%v, want the first %v", created, n.WrittenAt, first)
+		}
+	})
+}

@@ -28,7 +28,11 @@ type Session struct {
 	Rapporteurs []string      `json:"rapporteurs" bson:"rapporteurs"`         // user ids
 	Topics      []string      `json:"topics" bson:"topics"`                   // topic ids
 	Status      SessionStatus `json:"status" bson:"status"`
-	Version     int64         `json:"version" bson:"version"`
+	// StartedAt is when the session went live; a note may not say it was
+	// written long before it. Zero until then (and for sessions started
+	// before it was kept).
+	StartedAt time.Time `json:"started_at,omitzero" bson:"started_at,omitempty"`
+	Version   int64     `json:"version" bson:"version"`
 }
 
 // Validate checks the session on its own; the Service checks it against its
@@ -249,6 +253,9 @@ func (s *Service) setSessionStatus(ctx context.Context, actor *User, id string, 
 	}
 	se := *old
 	se.Status = to
+	if to == SessionLive {
+		se.StartedAt = s.Now()
+	}
 	se.Version++
 	if err := s.replace(ctx, Sessions, se.ID, &se); err != nil {
 		return nil, err

@@ -143,6 +143,13 @@ func (st *state) apply(ch Change) {
 		if n == nil || n.Seq != int64(len(st.notes[n.SessionID]))+1 {
 			return
 		}
+		if n.WrittenAt.IsZero() {
+			// Stored before notes kept written_at: stamped on arrival, which
+			// is all that is known. In memory only; the document stays as is.
+			c := *n
+			c.WrittenAt = c.CreatedAt
+			n = &c
+		}
 		st.notes[n.SessionID] = append(st.notes[n.SessionID], n)
 		st.noteByClientID[n.ClientID] = n
 	case Outcomes, Actions:

@@ -4,6 +4,7 @@ package conference
 // checks are in text.go.
 
 import (
+	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -58,6 +59,24 @@ func (v *fieldChecks) check(problems ...*Error) {
 		if p != nil {
 			v.found = append(v.found, p)
 		}
+	}
+}
+
+// add records what a Validate returned, every field it named, so that a
+// rule checked after it joins the same 400.
+func (v *fieldChecks) add(err error) {
+	var e *Error
+	if !errors.As(err, &e) || e.Code != EINVALID {
+		// Not a field problem: it stands alone.
+		v.found = append(v.found, &Error{Code: ErrorCode(err), Message: ErrorMessage(err)})
+		return
+	}
+	if len(e.Fields) == 0 {
+		v.found = append(v.found, e)
+		return
+	}
+	for _, f := range e.Fields {
+		v.found = append(v.found, &Error{Code: EINVALID, Field: f.Field, Message: f.Message})
 	}
 }
 

@@ -392,7 +392,7 @@ func (c *conn) post(m inbound) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.ctx), 30*time.Second)
 	defer cancel()
 	n, created, err := c.hub.src.PostNote(ctx, c.actor, m.SessionID, conference.NoteInput{
-		ClientID: m.ClientID, Text: m.Text, Marking: m.Marking, Amends: m.Amends,
+		ClientID: m.ClientID, Text: m.Text, Marking: m.Marking, Amends: m.Amends, WrittenAt: m.WrittenAt,
 	})
 	if err != nil {
 		fail(err)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"reflect"
 	"strings"
+	"time"
 
 	"github.com/quintet-ag/quintet/internal/conference"
 )
@@ -63,6 +64,7 @@ type inbound struct {
 	Text      string             `json:"text,omitempty"`
 	Marking   conference.Marking `json:"marking,omitempty"`
 	Amends    int64              `json:"amends,omitempty"`
+	WrittenAt *time.Time         `json:"written_at,omitempty"` // when the note was written, if not as it is sent
 }
 
 // maxRefLength bounds the client's ref, which the server echoes.

@@ -74,6 +74,7 @@ type Note struct {
 	Amends    int64     `json:"amends"` // absent when 0
 	Late      bool      `json:"late"`   // absent when false
 	CreatedAt time.Time `json:"created_at"`
+	WrittenAt time.Time `json:"written_at"`
 }
 
 // Session is a session as it stands, as a session message carries it.
@@ -88,6 +89,7 @@ type Session struct {
 	Rapporteurs []string  `json:"rapporteurs"`
 	Topics      []string  `json:"topics"`
 	Status      string    `json:"status"`
+	StartedAt   time.Time `json:"started_at"` // absent until it went live
 	Version     int64     `json:"version"`
 }
 

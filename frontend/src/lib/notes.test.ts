@@ -3,7 +3,9 @@ import {
   DEFAULT_MARKING,
   amendmentIndex,
   canRead,
+  catchUpDivider,
   catchUpText,
+  timesApart,
   mayWrite,
   noteLength,
   noteTimes,
@@ -88,5 +90,30 @@ describe('mayWrite', () => {
 describe('noteLength', () => {
   it('counts code points as the server does', () => {
     expect(noteLength('a😀b')).toBe(3);
+  });
+});
+
+describe('catchUpDivider', () => {
+  const since = Date.UTC(2014, 6, 9, 9, 42);
+  it('marks nothing for the record so far, or for a resume that brought nothing', () => {
+    expect(catchUpDivider({ first: true, since: null }, [n(1), n(2)], 'UTC')).toBeNull();
+    expect(catchUpDivider({ first: false, since }, [], 'UTC')).toBeNull();
+  });
+  it('sits above the first missed note and counts each once, on the viewer’s clock', () => {
+    expect(catchUpDivider({ first: false, since }, [n(9), n(7), n(8), n(8)], 'Europe/London')).toEqual({
+      firstSeq: 7,
+      seqs: [7, 8, 9],
+      label: '3 new since 10:42',
+    });
+    expect(catchUpDivider({ first: false, since: null }, [n(4)], 'UTC')?.label).toBe('1 new');
+  });
+});
+
+describe('timesApart', () => {
+  it('shows both times only beyond a minute', () => {
+    const at = '2014-07-09T10:42:00.000Z';
+    expect(timesApart({ created_at: at, written_at: at })).toBe(false);
+    expect(timesApart({ created_at: at, written_at: '2014-07-09T10:41:00.000Z' })).toBe(false);
+    expect(timesApart({ created_at: at, written_at: '2014-07-09T10:40:59.000Z' })).toBe(true);
   });
 });

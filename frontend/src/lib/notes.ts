@@ -99,3 +99,33 @@ export function noteLength(text: string): number {
   for (const _ of text) n++;
   return n;
 }
+
+/** How far written_at and created_at must differ for the record to show both (the server's NoteTimesApart). */
+export const TIMES_APART_MS = 60_000;
+
+/** Whether a note was stored well after (or before) it was written: a note queued offline. */
+export function timesApart(n: Pick<Note, 'created_at' | 'written_at'>): boolean {
+  if (!n.written_at) return false;
+  return Math.abs(Date.parse(n.created_at) - Date.parse(n.written_at)) > TIMES_APART_MS;
+}
+
+/** The line above the first note a resume brought, and the notes it marks new. */
+export interface CatchUpDivider {
+  /** Seq of the first missed note, where the divider goes. */
+  firstSeq: number;
+  /** The seqs marked new until read. */
+  seqs: number[];
+  /** "3 new since 10:42" (the viewer's clock, when the link was lost). */
+  label: string;
+}
+
+/**
+ * The divider of a resume: the notes it brought (`missed`, in any order),
+ * none for a first catch-up or a resume that brought nothing.
+ */
+export function catchUpDivider(info: Pick<CatchUpInfo, 'first' | 'since'>, missed: readonly Pick<Note, 'seq'>[], viewerZone: string): CatchUpDivider | null {
+  if (info.first || missed.length === 0) return null;
+  const seqs = [...new Set(missed.map((n) => n.seq))].sort((a, b) => a - b);
+  const since = info.since !== null ? ` since ${wallClock(info.since, viewerZone).time}` : '';
+  return { firstSeq: seqs[0]!, seqs, label: `${seqs.length} new${since}` };
+}

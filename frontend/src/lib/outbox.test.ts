@@ -72,7 +72,7 @@ describe('Outbox', () => {
     box.add({ text: 'Welcome.', marking: 'delegations' });
     expect(stored(storage)).toMatchObject([{ client_id: 'id-1', text: 'Welcome.', marking: 'delegations', status: 'waiting' }]);
     expect(poster.calls.map((c) => c.input)).toEqual([
-      { session_id: 's1', client_id: 'id-1', text: 'Welcome.', marking: 'delegations' },
+      { session_id: 's1', client_id: 'id-1', text: 'Welcome.', marking: 'delegations', written_at: stored(storage)[0]!.queued_at },
     ]);
     await settle();
     expect(box.waiting).toBe(1); // sent is not stored
@@ -96,6 +96,20 @@ describe('Outbox', () => {
       ['id-2', 'two', undefined],
       ['id-3', 'three', 4],
     ]);
+  });
+
+  it('sends each note with the time it was written, however late it goes', async () => {
+    const storage = new MemoryStorage();
+    const poster = new FakePoster();
+    poster.connected = false;
+    let clock = Date.parse('2014-07-09T10:42:00Z');
+    const box = new Outbox({ sessionId: 's1', storage, key: outboxKey('u1', 's1'), poster, now: () => clock, newId: (() => { let i = 0; return () => `w-${++i}`; })() });
+    box.add({ text: 'written offline', marking: 'all' });
+    clock += 20 * 60_000;
+    await settle();
+    poster.connected = true;
+    box.flush();
+    expect(poster.calls.at(-1)!.input.written_at).toBe('2014-07-09T10:42:00.000Z');
   });
 
   it('survives a page reload: a new outbox on the same storage replays the same client ids', async () => {

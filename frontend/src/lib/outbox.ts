@@ -19,7 +19,7 @@ export interface OutboxEntry {
   text: string;
   marking: Marking;
   amends?: number;
-  /** When the rapporteur wrote it (ISO 8601), for "waiting since". */
+  /** When the rapporteur wrote it (ISO 8601): "waiting since", and the note's written_at. */
   queued_at: string;
   /** waiting: will be sent (again) when connected; failed: the server refused it (error says why). */
   status: 'waiting' | 'failed';
@@ -146,6 +146,8 @@ export class Outbox {
         text: e.text,
         marking: e.marking,
         ...(e.amends ? { amends: e.amends } : {}),
+        // The record keeps when the note was written, not when the link let it through.
+        written_at: e.queued_at,
       };
       this.opts.poster.post(input).then(
         (ack) => this.acked(e, ack),

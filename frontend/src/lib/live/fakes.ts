@@ -113,6 +113,7 @@ export function note(seq: number, extra: Partial<Note> = {}): Note {
     text: `note ${seq}`,
     marking: 'delegations',
     created_at: '2014-07-09T09:42:00Z',
+    written_at: '2014-07-09T09:42:00Z',
     ...extra,
   };
 }

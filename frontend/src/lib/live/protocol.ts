@@ -53,6 +53,8 @@ export interface PostInput {
   text: string;
   marking: Marking;
   amends?: number;
+  /** When the note was written (ISO 8601), when it is sent later than that. */
+  written_at?: string;
 }
 
 /** An error answer to a request, or the loss of the connection before its answer. */
