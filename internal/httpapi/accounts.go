@@ -58,9 +58,9 @@ func (a *api) changePassword(c *gin.Context) {
 		return
 	}
 	u := actor(c)
-	// The current password is guessed here as at sign-in, by whoever holds
-	// a login: the same buckets bound both.
-	if !a.allowAttempt(c, u.Email, "Too many password attempts; wait a minute and try again.") {
+	// Whoever holds a login could guess the current password here: bounded
+	// per account and per address, as at sign-in.
+	if !a.allowAttempt(c, "me:"+u.ID, "Too many password attempts; wait a minute and try again.") {
 		return
 	}
 	err := a.svc.ChangeOwnPassword(c, u, credential(c), req.CurrentPassword, req.Password)
@@ -108,11 +108,11 @@ func (a *api) setPassword(c *gin.Context) {
 }
 
 // allowAttempt spends one attempt of account's and the client address's
-// buckets, sets the RateLimit headers, and answers 429 when either is empty.
+// buckets of the password limits (not the sign-in ones), sets the RateLimit headers, and answers 429 when either is empty.
 func (a *api) allowAttempt(c *gin.Context, account, refusal string) bool {
 	now := time.Now()
-	ok := a.limits.allow(account, c.ClientIP(), now)
-	q := a.limits.quota(account, c.ClientIP(), now)
+	ok := a.passwords.allow(account, c.ClientIP(), now)
+	q := a.passwords.quota(account, c.ClientIP(), now)
 	setRateLimit(c, q)
 	if !ok {
 		c.Header("Retry-After", strconv.Itoa(max(1, q.retry)))
