@@ -205,6 +205,24 @@ func apiRouteTable(ids apiIDs) []apiRouteCase {
 			return map[string]any{"name": apiUnique("Renamed by the matrix")}
 		})},
 
+		// The caller changes their password to the same one: this login
+		// stays, and the login case's other one ended with the logout case.
+		{"POST /api/v1/me/password", apiSignedIn, 204, nil, func(t *testing.T, f *apiFixture, c *apiClient, caller string) *apiResponse {
+			pw := "whatever it was"
+			if a := f.accounts[caller]; a != nil {
+				pw = a.Password
+			}
+			return c.post(t, v1+"/me/password", map[string]string{"current_password": pw, "password": pw})
+		}},
+		{"POST /api/v1/users/{id}/reset-link", apiAdminOnly, 200, nil, apiRequest("POST", v1+"/users/"+ids.spareUser+"/reset-link", nil)},
+		// Anyone holding a link may use it: a fresh one, of a fresh account.
+		{"POST /api/v1/set-password", apiEveryone, 200, nil, func(t *testing.T, f *apiFixture, c *apiClient, caller string) *apiResponse {
+			id := f.createUser(t, &apiAccount{Email: apiUnique("reset") + "@example.org", Name: "Reset", Roles: []string{"observer"}, Password: "a-long-enough-password"})
+			var link struct{ Token string }
+			f.admin().post(t, v1+"/users/"+id+"/reset-link", nil).want(t, http.StatusOK).decode(t, &link)
+			return c.post(t, v1+"/set-password", map[string]string{"token": link.Token, "password": "another long password"})
+		}},
+
 		{"GET /api/v1/live", apiSignedIn, http.StatusSwitchingProtocols, nil, apiDialLive},
 	}
 	return slices.Concat(core, apiFollowupRouteRows(ids), apiRegisterRouteRows(ids))

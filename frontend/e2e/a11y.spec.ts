@@ -148,6 +148,9 @@ async function tour(page: Page, role: Role, vp: ViewportName): Promise<void> {
       user.getByRole('button', { name: 'Cancel' }));
   }
 
+  await visit(page, '#/account');
+  await expectAccessible(page, at('account'));
+
   await visit(page, '#/no/such/page');
   await expectAccessible(page, at('not found'));
 }
@@ -164,6 +167,9 @@ for (const vp of Object.keys(VIEWPORTS) as ViewportName[]) {
     await page.goto('/#/setup?secret=whatever');
     await expect(page.getByText('Quintet is already set up.')).toBeVisible();
     await expectAccessible(page, `set-up, ${vp}`);
+    await page.goto('/#/set-password?token=qr_whatever');
+    await expect(page.getByRole('heading', { level: 1, name: 'Set your password' })).toBeVisible();
+    await expectAccessible(page, `set-password, ${vp}`);
     await context.close();
   });
 

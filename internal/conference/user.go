@@ -28,17 +28,21 @@ func (r Role) Valid() bool { return slices.Contains(Roles, r) }
 
 // User is a person who signs in.
 type User struct {
-	ID           string    `json:"id" bson:"_id"`
-	Email        string    `json:"email" bson:"email"`
-	Name         string    `json:"name" bson:"name"`
-	Roles        []Role    `json:"roles" bson:"roles"`
-	Delegation   string    `json:"delegation,omitempty" bson:"delegation,omitempty"`
-	Disabled     bool      `json:"disabled" bson:"disabled"`
-	RemindersOff bool      `json:"reminders_off" bson:"reminders_off,omitempty"` // no e-mail digest (reminder.go); the app still shows it
-	PasswordHash string    `json:"-" bson:"password_hash"`
-	CreatedAt    time.Time `json:"created_at" bson:"created_at"`
-	UpdatedAt    time.Time `json:"updated_at" bson:"updated_at"`
-	Version      int64     `json:"version" bson:"version"` // 1, 2, 3 … one per change
+	ID           string `json:"id" bson:"_id"`
+	Email        string `json:"email" bson:"email"`
+	Name         string `json:"name" bson:"name"`
+	Roles        []Role `json:"roles" bson:"roles"`
+	Delegation   string `json:"delegation,omitempty" bson:"delegation,omitempty"`
+	Disabled     bool   `json:"disabled" bson:"disabled"`
+	RemindersOff bool   `json:"reminders_off" bson:"reminders_off,omitempty"` // no e-mail digest (reminder.go); the app still shows it
+	PasswordHash string `json:"-" bson:"password_hash"`
+	// ResetKey is the hash of the account's one pending set-password link
+	// (account.go); the link itself is shown once and never stored.
+	ResetKey       string    `json:"-" bson:"reset_key,omitempty"`
+	ResetExpiresAt time.Time `json:"-" bson:"reset_expires_at,omitempty"`
+	CreatedAt      time.Time `json:"created_at" bson:"created_at"`
+	UpdatedAt      time.Time `json:"updated_at" bson:"updated_at"`
+	Version        int64     `json:"version" bson:"version"` // 1, 2, 3 … one per change
 }
 
 // NormalizeEmail is the one form in which e-mail addresses are compared and stored.

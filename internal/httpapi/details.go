@@ -123,8 +123,10 @@ func (w *locationWriter) setLocation(body []byte) {
 // limited are the routes that spend a rate limit's quota, by method and
 // path: they carry the RateLimit header fields (IETF httpapi draft).
 var limited = map[string]bool{
-	http.MethodPost + " " + v1 + "/login": true,
-	http.MethodPost + " " + v1 + "/setup": true,
+	http.MethodPost + " " + v1 + "/login":        true,
+	http.MethodPost + " " + v1 + "/setup":        true,
+	http.MethodPost + " " + v1 + "/me/password":  true,
+	http.MethodPost + " " + v1 + "/set-password": true,
 }
 
 var (

@@ -293,6 +293,11 @@ var answers = map[string]map[int]string{
 		401: "The email and password do not match an account that may sign in.",
 		429: "Too many sign-in attempts for the account or from the address; Retry-After gives the seconds to wait.",
 	},
+	"POST " + v1 + "/me/password": {429: "Too many password attempts for the account or from the address; Retry-After gives the seconds to wait."},
+	"POST " + v1 + "/set-password": {
+		403: "The link does not work: never issued, used already, replaced by a newer one, expired, or its account is disabled (one answer for all); or a browser's request from another site or origin.",
+		429: "Too many attempts with the link or from the address; Retry-After gives the seconds to wait.",
+	},
 	"GET " + v1 + "/actions/mine":  {404: "The caller belongs to no delegation."},
 	"POST " + v1 + "/setup":        {429: "Too many attempts from the address; wait a minute."},
 	"GET /healthz":                 {503: "The store does not answer."},

@@ -46,6 +46,7 @@ func (a *api) routes() []route {
 	now := func() time.Time { return a.svc.Now() } // read at each call: tests set the clock
 	return slices.Concat(
 		a.coreRoutes(),
+		a.accountRoutes(),
 		(&meetingAPI{replies: a, svc: a.svc}).routes(),
 		(&sessionAPI{replies: a, svc: a.svc, answers: a.answers}).routes(),
 		(&noteAPI{replies: a, svc: a.svc}).routes(),

@@ -64,7 +64,11 @@ type api struct {
 	log     *slog.Logger
 	origins map[string]bool
 	limits  *loginLimits
-	answers *answerCache // encoded answers of the cached views (cache.go)
+	// passwords bounds the password attempts that are not sign-ins (one's
+	// own change, set-password links), in buckets of their own: guessing
+	// links from an office must not lock its people out of signing in.
+	passwords *loginLimits
+	answers   *answerCache // encoded answers of the cached views (cache.go)
 	// entryJSON keeps register entries' encodings, by id (register.go).
 	entryJSON sync.Map // id → *encodedEntry
 
@@ -83,12 +87,13 @@ func newServer(svc *conference.Service, cfg Config) (*api, *gin.Engine, error) {
 		cfg.Logger = slog.Default()
 	}
 	a := &api{
-		svc:     svc,
-		cfg:     cfg,
-		log:     cfg.Logger,
-		origins: map[string]bool{},
-		limits:  newLoginLimits(cfg.LoginLimitKeys),
-		answers: newAnswerCache(),
+		svc:       svc,
+		cfg:       cfg,
+		log:       cfg.Logger,
+		origins:   map[string]bool{},
+		limits:    newLoginLimits(cfg.LoginLimitKeys),
+		passwords: newLoginLimits(cfg.LoginLimitKeys),
+		answers:   newAnswerCache(),
 	}
 	for _, o := range cfg.AllowedOrigins {
 		a.origins[strings.TrimRight(o, "/")] = true

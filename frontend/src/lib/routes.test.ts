@@ -15,6 +15,9 @@ describe('parseHash', () => {
     ['#/signin', { name: 'signin' }],
     ['#/setup?secret=XYZ-_1', { name: 'setup', secret: 'XYZ-_1' }],
     ['#/setup', { name: 'setup', secret: '' }],
+    ['#/account', { name: 'account' }],
+    ['#/set-password?token=qr_a-b_1', { name: 'setPassword', token: 'qr_a-b_1' }],
+    ['#/set-password', { name: 'setPassword', token: '' }],
     ['#/nowhere/at/all', { name: 'notfound', path: '/nowhere/at/all' }],
   ])('%s', (hash, want) => {
     expect(parseHash(hash)).toEqual(want);

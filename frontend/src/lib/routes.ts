@@ -10,6 +10,8 @@ export type Route =
   | { name: 'meeting'; id: string }
   | { name: 'session'; id: string }
   | { name: 'users' }
+  | { name: 'account' }
+  | { name: 'setPassword'; token: string }
   | { name: 'actions'; mine: boolean }
   | { name: 'attention' }
   | { name: 'action'; id: string }
@@ -34,6 +36,8 @@ export function parseHash(hash: string): Route {
       if (parts[0] === 'setup') return { name: 'setup', secret: query.get('secret') ?? '' };
       if (parts[0] === 'meetings') return { name: 'meetings' };
       if (parts[0] === 'users') return { name: 'users' };
+      if (parts[0] === 'account') return { name: 'account' };
+      if (parts[0] === 'set-password') return { name: 'setPassword', token: query.get('token') ?? '' };
       if (parts[0] === 'actions') return { name: 'actions', mine: false };
       if (parts[0] === 'attention') return { name: 'attention' };
       break;

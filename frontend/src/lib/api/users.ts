@@ -15,3 +15,20 @@ export const listUsers = (signal?: AbortSignal) => list<PublicUser>('/users', { 
 export const listAccounts = (signal?: AbortSignal) => list<User>('/users', { signal }).then((p) => p.items);
 export const createUser = (input: UserInput) => request<User>('POST', '/users', input, { idempotent: true });
 export const updateUser = (id: string, update: UserUpdate) => request<User>('PATCH', `/users/${enc(id)}`, update);
+
+/** A one-time set-password link, as the server answers it once. */
+export interface ResetLink {
+  user_id: string;
+  email: string;
+  token: string;
+  expires_at: string;
+  path: string;
+}
+
+export const getUser = (id: string) => request<User>('GET', `/users/${enc(id)}`);
+/** Changes one's own password; every other login of the account ends. */
+export const changePassword = (current_password: string, password: string) =>
+  request<void>('POST', '/me/password', { current_password, password });
+export const issueResetLink = (id: string) => request<ResetLink>('POST', `/users/${enc(id)}/reset-link`);
+export const setPasswordWithLink = (token: string, password: string) =>
+  request<{ email: string }>('POST', '/set-password', { token, password }, { quiet401: true });
