@@ -186,6 +186,14 @@ func CheckDueFloor(due string, m *Meeting) *Error {
 		m.Title, m.StartDate)
 }
 
+// LastReported is when the latest progress report was filed; zero without one.
+func (a *Action) LastReported() time.Time {
+	if len(a.Reports) == 0 {
+		return time.Time{}
+	}
+	return a.Reports[len(a.Reports)-1].At
+}
+
 // DueClass sorts a pending action by its due date as seen on day today
 // (YYYY-MM-DD): overdue, due within 30 days, or on track. Actions that are
 // done or dropped are in classes of their own.
@@ -275,6 +283,7 @@ type ActionFilter struct {
 	Owners       []string       // delegation codes, any of these
 	Status       []ActionStatus // any of these
 	Overdue      bool           // pending and due before today
+	DueSoon      bool           // pending and due from today to DueSoonDays ahead
 	DueBefore    string         // YYYY-MM-DD, exclusive
 	ChangedSince time.Time      // updated at or after
 }
@@ -328,7 +337,7 @@ func (s *Service) filterActions(actor *User, f ActionFilter) ([]*Action, error) 
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
-	today, _ := s.Today()
+	today, soon := s.Today()
 	var out []*Action
 	var err error
 	s.read(func(st *state) {
@@ -347,7 +356,7 @@ func (s *Service) filterActions(actor *User, f ActionFilter) ([]*Action, error) 
 		// clearance: everyone else's clearance holds for every action.
 		inside := c != MarkingHeads && len(st.byInsider[actor.ID]) > 0
 		for _, a := range st.actions {
-			if !f.matches(a, topicID, today) {
+			if !f.matches(a, topicID, today, soon) {
 				continue
 			}
 			ca := c
@@ -365,13 +374,14 @@ func (s *Service) filterActions(actor *User, f ActionFilter) ([]*Action, error) 
 	return out, nil
 }
 
-func (f *ActionFilter) matches(a *Action, topicID, today string) bool {
+func (f *ActionFilter) matches(a *Action, topicID, today, soon string) bool {
 	switch {
 	case f.MeetingID != "" && a.MeetingID != f.MeetingID,
 		len(f.Owners) > 0 && !slices.Contains(f.Owners, a.Owner),
 		topicID != "" && !slices.Contains(a.Topics, topicID),
 		len(f.Status) > 0 && !slices.Contains(f.Status, a.Status),
 		f.Overdue && !(a.Status.Pending() && a.Due < today),
+		f.DueSoon && !(a.Status.Pending() && a.Due >= today && a.Due <= soon),
 		f.DueBefore != "" && !(a.Due < f.DueBefore),
 		!f.ChangedSince.IsZero() && a.UpdatedAt.Before(f.ChangedSince):
 		return false
