@@ -136,7 +136,7 @@ func TestFollowup_HTTP(t *testing.T) {
 			{map[string]any{"progress": 10}, 428, "version"},
 			{map[string]any{"progress": "ten", "version": act.Version}, 400, "progress"},
 			{map[string]any{"colour": "red", "version": act.Version}, 400, "colour"},
-			{map[string]any{"owner": "NZ", "version": act.Version}, 403, "owner"},
+			{map[string]any{"due": "2013-01-01", "version": act.Version}, 400, "due"},
 			{map[string]any{"progress": 10, "version": act.Version + 7}, 409, "version"},
 		} {
 			fu.do(t, "PATCH", path, tt.body).wantError(t, tt.status, tt.field)
@@ -144,6 +144,9 @@ func TestFollowup_HTTP(t *testing.T) {
 		who["admin"].do(t, "PATCH", path, map[string]any{"owner": "XX", "version": act.Version}).wantError(t, 400, "owner")
 		fu.do(t, "POST", path+"/reports", map[string]any{"text": " ", "version": act.Version}).wantError(t, 400, "text")
 		fu.do(t, "GET", "/api/v1/actions?overdue=maybe", nil).wantError(t, 400, "overdue")
+		fu.do(t, "GET", "/api/v1/actions?due_soon=maybe", nil).wantError(t, 400, "due_soon")
+		fu.do(t, "GET", "/api/v1/actions?sort=reported", nil).want(t, 200)
+		fu.do(t, "GET", "/api/v1/actions?due_soon=true&sort=-reported", nil).want(t, 200)
 		fu.do(t, "GET", "/api/v1/actions?due_before=June", nil).wantError(t, 400, "due_before")
 		fu.do(t, "GET", "/api/v1/actions?ownr=CA", nil).wantError(t, 400, "ownr")
 		var now fuAction
@@ -174,6 +177,40 @@ func TestFollowup_HTTP(t *testing.T) {
 			who[role].do(t, "GET", "/api/v1/actions/board", nil).want(t, 200)
 		}
 		who["anonymous"].do(t, "GET", "/api/v1/actions", nil).wantError(t, 401, "")
+	})
+
+	t.Run("an action on its own, handed over to another delegation", func(t *testing.T) {
+		var own fuAction
+		who["followupCA"].do(t, "POST", "/api/v1/actions", map[string]any{"title": "Hand me over", "owner": "CA",
+			"due": "2015-09-01", "meeting_id": "london-2014"}).want(t, 201).decode(t, &own)
+		p := "/api/v1/actions/" + own.ID
+		// Only the owner's follow-up team and the secretariat hand it over.
+		for _, role := range []string{"followupNZ", "delegateAU", "headCA", "observer", "rapporteur"} {
+			who[role].do(t, "PATCH", p, map[string]any{"owner": "NZ", "version": own.Version}).wantError(t, 403, "")
+		}
+		who["anonymous"].do(t, "PATCH", p, map[string]any{"owner": "NZ", "version": own.Version}).wantError(t, 401, "")
+		var got struct {
+			fuAction
+			History []struct {
+				Action  string `json:"action"`
+				ByName  string `json:"by_name"`
+				Changes []struct{ Field, From, To string }
+			} `json:"history"`
+		}
+		who["followupCA"].do(t, "PATCH", p, map[string]any{"owner": "NZ", "version": own.Version}).want(t, 200).decode(t, &got)
+		if got.Owner != "NZ" || len(got.History) != 1 || got.History[0].Action != "handed over" ||
+			got.History[0].ByName == "" || got.History[0].Changes[0].From != "CA" || got.History[0].Changes[0].To != "NZ" {
+			t.Fatalf("after handover: %+v", got)
+		}
+		// Now it is New Zealand's: Canada no longer edits it, New Zealand does
+		// and reads the handover in its history.
+		who["followupCA"].do(t, "PATCH", p, map[string]any{"progress": 5, "version": got.Version}).wantError(t, 403, "")
+		who["followupNZ"].do(t, "GET", p, nil).want(t, 200).decode(t, &got)
+		if len(got.History) != 1 || got.History[0].Action != "handed over" {
+			t.Fatalf("New Zealand reads history %+v", got.History)
+		}
+		who["followupNZ"].do(t, "PATCH", p, map[string]any{"progress": 5, "version": got.Version}).want(t, 200)
+		who["admin"].do(t, "PATCH", p, map[string]any{"owner": "CA", "version": got.Version + 1}).want(t, 200)
 	})
 
 	t.Run("follow-up files a report and marks it in progress", func(t *testing.T) {

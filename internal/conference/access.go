@@ -214,9 +214,12 @@ func (u *User) MayEditAction(a *Action) bool {
 	return u.active() && (u.IsAdmin() || u.followupOf(a.Owner))
 }
 
-// MayReassignAction: handing an action to another delegation would take it out
-// of its editor's reach, so only the secretariat does it.
-func (u *User) MayReassignAction() bool { return u.active() && u.IsAdmin() }
+// MayReassignAction reports whether u may hand a to another delegation: the
+// secretariat, and the owner's follow-up team, which gives away its own work
+// (and with it its reach) as a recorded handover.
+func (u *User) MayReassignAction(a *Action) bool {
+	return u.active() && (u.IsAdmin() || u.followupOf(a.Owner))
+}
 
 // MayImportRegister: the secretariat and follow-up teams import register CSV;
 // each row is then checked with MayEditEntry.

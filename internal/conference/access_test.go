@@ -104,7 +104,7 @@ func accessRows(f *accessFixture) []accessRow {
 		{"create", "action of FR from the session", "x x . x . . x . . .", func(u *User) bool { return u.MayCreateAction(f.s1, "FR") }},
 		{"create", "action of FR from a topic", "x . . . . . x . . .", func(u *User) bool { return u.MayCreateAction(nil, "FR") }},
 		{"edit/report progress", "action of FR", "x . . . . . x . . .", func(u *User) bool { return u.MayEditAction(action) }},
-		{"reassign", "action to another delegation", "x . . . . . . . . .", (*User).MayReassignAction},
+		{"hand over", "action of FR to another delegation", "x . . . . . x . . .", func(u *User) bool { return u.MayReassignAction(action) }},
 		{"import", "register CSV", "x . . . . . x x . .", (*User).MayImportRegister},
 		{"create/edit", "register entry led by FR", "x . . . . . x . . .", func(u *User) bool { return u.MayEditEntry(entry) }},
 		{"mark", "register entry as example", "x . . . . . . . . .", (*User).MayMarkExample},

@@ -64,6 +64,12 @@ const (
 	MaxReasonLength      = 2000
 	// MaxReports bounds the trail inside one document (see MaxOutcomeRevisions).
 	MaxReports = 1000
+	// MaxActionRevisions bounds the history kept inside one document; the
+	// oldest revisions go first.
+	MaxActionRevisions = 200
+	// MaxProposedTitle is how long a title proposed from a note's text may be:
+	// a title is read in a list, the note's whole text stays the description.
+	MaxProposedTitle = 120
 )
 
 // ProgressReport is one dated entry of an action's trail. The trail is
@@ -105,12 +111,15 @@ type Action struct {
 	Topics      []string         `json:"topics" bson:"topics"`                     // topic ids
 	Marking     Marking          `json:"marking" bson:"marking"`
 	Reports     []ProgressReport `json:"reports" bson:"reports"` // oldest first
-	CreatedBy   string           `json:"created_by" bson:"created_by"`
-	CreatedAt   time.Time        `json:"created_at" bson:"created_at"`
-	UpdatedBy   string           `json:"updated_by" bson:"updated_by"`
-	UpdatedName string           `json:"updated_by_name" bson:"updated_by_name"`
-	UpdatedAt   time.Time        `json:"updated_at" bson:"updated_at"`
-	Version     int64            `json:"version" bson:"version"`
+	// History holds every edit of the action's fields, oldest first, each with
+	// who and when; a handover to another delegation is one of them.
+	History     []Revision `json:"history,omitempty" bson:"history,omitempty"`
+	CreatedBy   string     `json:"created_by" bson:"created_by"`
+	CreatedAt   time.Time  `json:"created_at" bson:"created_at"`
+	UpdatedBy   string     `json:"updated_by" bson:"updated_by"`
+	UpdatedName string     `json:"updated_by_name" bson:"updated_by_name"`
+	UpdatedAt   time.Time  `json:"updated_at" bson:"updated_at"`
+	Version     int64      `json:"version" bson:"version"`
 }
 
 // Validate checks the action on its own; the Service checks its owner,
@@ -122,10 +131,9 @@ func (a *Action) Validate() error {
 		checkLines("description", a.Description, MaxActionDescription),
 	)
 	if a.Owner == "" {
-		v.check(Invalid("owner", "owner delegation is required"))
-	}
-	if !delegationCode.MatchString(a.Owner) {
-		v.check(Invalid("owner", "owner %q is not a delegation code (two capital letters)", a.Owner))
+		v.check(Invalid("owner", "Choose the delegation that owns the action."))
+	} else if !delegationCode.MatchString(a.Owner) {
+		v.check(Invalid("owner", "The owner must be a delegation code of two capital letters, such as NZ; %q is not one.", a.Owner))
 	}
 	v.check(
 		checkLine("agency", a.Agency, 200),
@@ -134,20 +142,19 @@ func (a *Action) Validate() error {
 	v.check(ValidateDate("due", a.Due))
 	v.check(oneOf("status", "status", a.Status, ActionStatuses))
 	if a.Progress < 0 || a.Progress > 100 {
-		v.check(Invalid("progress", "progress must be between 0 and 100, not %d", a.Progress))
-	}
-	if a.Status == ActionDone && a.Progress != 100 {
-		v.check(Invalid("progress", "a done action is at 100%%, not %d%%", a.Progress))
+		v.check(Invalid("progress", "Progress is a percentage from 0 to 100; %d is outside it.", a.Progress))
+	} else if a.Status == ActionDone && a.Progress != 100 {
+		v.check(Invalid("progress", "A done action is at 100%%; set the progress to 100 or choose another status."))
 	}
 	if (a.Status == ActionBlocked || a.Status == ActionDropped) && strings.TrimSpace(a.Reason) == "" {
-		v.check(Invalid("reason", "say why the action is %s: reason is required", a.Status))
+		v.check(Invalid("reason", "Say why the action is %s.", a.Status))
 	}
 	v.check(
 		checkLines("reason", a.Reason, MaxReasonLength),
 		oneOf("marking", "marking", a.Marking, Markings),
 	)
 	if hasDuplicate(a.Topics) {
-		v.check(Invalid("topics", "a topic is listed twice"))
+		v.check(Invalid("topics", "A topic is listed twice; list each topic once."))
 	}
 	v.check(validIDs("topics", a.Topics))
 	for _, ref := range [][2]string{{"meeting_id", a.MeetingID}, {"session_id", a.SessionID}, {"outcome_id", a.OutcomeID}} {
@@ -156,15 +163,35 @@ func (a *Action) Validate() error {
 		}
 	}
 	if a.NoteSeq < 0 {
-		v.check(Invalid("note_seq", "note_seq must be 1 or more"))
+		v.check(Invalid("note_seq", "A note's number is 1 or more."))
 	}
 	if a.NoteSeq > 0 && a.SessionID == "" {
 		v.check(Invalid("session_id", "a note is named by its session and seq: session_id is required"))
 	}
 	if len(a.Reports) > MaxReports {
-		v.check(Invalid("reports", "an action keeps at most %d progress reports", MaxReports))
+		v.check(Invalid("reports", "An action keeps at most %d progress reports.", MaxReports))
 	}
 	return v.err()
+}
+
+// CheckDueFloor refuses a due date before the first day of the meeting the
+// action comes from: work agreed at a meeting cannot have been due before it
+// (an action due on 2013-01-01 from the 2014 meeting is overdue the moment it
+// exists). A malformed date is Validate's to report.
+func CheckDueFloor(due string, m *Meeting) *Error {
+	if m == nil || m.StartDate == "" || len(due) != len(DateLayout) || due >= m.StartDate {
+		return nil
+	}
+	return Invalid("due", "The due date cannot be before the meeting the action comes from (%s, which starts on %s).",
+		m.Title, m.StartDate)
+}
+
+// LastReported is when the latest progress report was filed; zero without one.
+func (a *Action) LastReported() time.Time {
+	if len(a.Reports) == 0 {
+		return time.Time{}
+	}
+	return a.Reports[len(a.Reports)-1].At
 }
 
 // DueClass sorts a pending action by its due date as seen on day today
@@ -256,6 +283,7 @@ type ActionFilter struct {
 	Owners       []string       // delegation codes, any of these
 	Status       []ActionStatus // any of these
 	Overdue      bool           // pending and due before today
+	DueSoon      bool           // pending and due from today to DueSoonDays ahead
 	DueBefore    string         // YYYY-MM-DD, exclusive
 	ChangedSince time.Time      // updated at or after
 }
@@ -309,7 +337,7 @@ func (s *Service) filterActions(actor *User, f ActionFilter) ([]*Action, error) 
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
-	today, _ := s.Today()
+	today, soon := s.Today()
 	var out []*Action
 	var err error
 	s.read(func(st *state) {
@@ -328,7 +356,7 @@ func (s *Service) filterActions(actor *User, f ActionFilter) ([]*Action, error) 
 		// clearance: everyone else's clearance holds for every action.
 		inside := c != MarkingHeads && len(st.byInsider[actor.ID]) > 0
 		for _, a := range st.actions {
-			if !f.matches(a, topicID, today) {
+			if !f.matches(a, topicID, today, soon) {
 				continue
 			}
 			ca := c
@@ -346,13 +374,14 @@ func (s *Service) filterActions(actor *User, f ActionFilter) ([]*Action, error) 
 	return out, nil
 }
 
-func (f *ActionFilter) matches(a *Action, topicID, today string) bool {
+func (f *ActionFilter) matches(a *Action, topicID, today, soon string) bool {
 	switch {
 	case f.MeetingID != "" && a.MeetingID != f.MeetingID,
 		len(f.Owners) > 0 && !slices.Contains(f.Owners, a.Owner),
 		topicID != "" && !slices.Contains(a.Topics, topicID),
 		len(f.Status) > 0 && !slices.Contains(f.Status, a.Status),
 		f.Overdue && !(a.Status.Pending() && a.Due < today),
+		f.DueSoon && !(a.Status.Pending() && a.Due >= today && a.Due <= soon),
 		f.DueBefore != "" && !(a.Due < f.DueBefore),
 		!f.ChangedSince.IsZero() && a.UpdatedAt.Before(f.ChangedSince):
 		return false
@@ -400,14 +429,20 @@ func (st *state) actionView(a *Action, c Marking) *Action {
 		return nil
 	}
 	hidden := func(r ProgressReport) bool { return !covers(c, cmp.Or(r.Marking, m)) }
-	// A report is marked at most as the action was when it was written; only
-	// an action lowered since (guarded) can hold one above its marking now.
-	if m == a.Marking && (c == MarkingHeads || !st.guarded[a.ID] || !slices.ContainsFunc(a.Reports, hidden)) {
+	hiddenRev := func(r Revision) bool { return !covers(c, cmp.Or(r.Marking, m)) }
+	// A report or revision is marked at most as the action was when it was
+	// written; only an action lowered since (guarded) can hold one above its
+	// marking now.
+	if m == a.Marking && (c == MarkingHeads || !st.guarded[a.ID] ||
+		(!slices.ContainsFunc(a.Reports, hidden) && !slices.ContainsFunc(a.History, hiddenRev))) {
 		return a
 	}
 	v := *a
 	v.Marking = m
 	v.Reports = slices.DeleteFunc(slices.Clone(a.Reports), hidden)
+	if v.History != nil {
+		v.History = slices.DeleteFunc(slices.Clone(a.History), hiddenRev)
+	}
 	return &v
 }
 
@@ -446,7 +481,7 @@ func (s *Service) PromoteNoteToAction(ctx context.Context, actor *User, sessionI
 	}
 	in.SessionID, in.NoteSeq = sessionID, seq
 	if strings.TrimSpace(in.Title) == "" {
-		in.Title = headline(n.Text, MaxActionTitle)
+		in.Title = ProposedTitle(n.Text)
 		if in.Description == "" && in.Title != strings.TrimSpace(n.Text) {
 			in.Description = n.Text
 		}
@@ -454,15 +489,30 @@ func (s *Service) PromoteNoteToAction(ctx context.Context, actor *User, sessionI
 	return s.createAction(ctx, actor, in)
 }
 
-// headline returns the first line of text, cut to at most n characters.
-func headline(text string, n int) string {
+// ProposedTitle is the title an action promoted from a note starts with: the
+// note's first sentence (or first line), at most MaxProposedTitle characters,
+// cut at a word boundary with an ellipsis when longer. The web app proposes
+// the same (frontend/src/lib/actions.ts) and lets the user edit it.
+func ProposedTitle(text string) string {
 	line, _, _ := strings.Cut(strings.TrimSpace(text), "\n")
 	line = strings.TrimSpace(line)
-	if utf8.RuneCountInString(line) <= n {
+	// A sentence ends at ".", "!" or "?" followed by a space; "e.g. x" and
+	// "1.5" are cut there too, which a user fixes before saving.
+	for i := 0; i+1 < len(line); i++ {
+		if (line[i] == '.' || line[i] == '!' || line[i] == '?') && line[i+1] == ' ' {
+			line = line[:i+1]
+			break
+		}
+	}
+	if utf8.RuneCountInString(line) <= MaxProposedTitle {
 		return line
 	}
-	r := []rune(line)
-	return strings.TrimSpace(string(r[:n-1])) + "…"
+	r := []rune(line)[:MaxProposedTitle] // room for the ellipsis is made below
+	cut := string(r[:MaxProposedTitle-1])
+	if i := strings.LastIndexAny(cut, " \t"); i > 0 && r[MaxProposedTitle-1] != ' ' {
+		cut = cut[:i]
+	}
+	return strings.TrimRight(cut, " \t,;:") + "…"
 }
 
 // createAction expects writeMu held.
@@ -503,6 +553,9 @@ func (s *Service) createAction(ctx context.Context, actor *User, in ActionInput)
 		a.Marking = mostRestricted(origin.floor, MarkingAll)
 	}
 	if err := a.Validate(); err != nil {
+		return nil, err
+	}
+	if err := s.checkDueFloor(&a); err != nil {
 		return nil, err
 	}
 	if err := checkMarkingFloor(a.Marking, origin.floor, "its "+origin.what); err != nil {
@@ -645,10 +698,8 @@ func (s *Service) UpdateAction(ctx context.Context, actor *User, id string, upd 
 			if err := applyStatus(&a, old, upd.Status, upd.Progress, upd.Reason); err != nil {
 				return nil, err
 			}
-			if a.Owner != old.Owner && !actor.MayReassignAction() {
-				// Handing an action to another delegation would take it out of the
-				// editor's own reach; only the secretariat reassigns.
-				return nil, &Error{Code: EFORBIDDEN, Field: "owner", Message: "Only the secretariat hands an action to another delegation."}
+			if a.Owner != old.Owner && !actor.MayReassignAction(old) {
+				return nil, &Error{Code: EFORBIDDEN, Field: "owner", Message: "Only the owner delegation's follow-up team and the secretariat hand an action to another delegation."}
 			}
 			if sameAction(&a, old) {
 				return old, nil // nothing to change: no new version, nothing written
@@ -761,11 +812,60 @@ func applyStatus(a, old *Action, status *ActionStatus, progress *int, reason *st
 	return nil
 }
 
+// checkDueFloor applies CheckDueFloor with the action's meeting.
+func (s *Service) checkDueFloor(a *Action) error {
+	var m *Meeting
+	s.read(func(st *state) { m = st.meetings[a.MeetingID] })
+	if err := CheckDueFloor(a.Due, m); err != nil {
+		return err
+	}
+	return nil
+}
+
+// diffActions lists the editable fields that differ between a and b, as
+// text, for the action's history. Status, progress and reason are left to
+// the progress reports unless they changed without one.
+func diffActions(a, b *Action) []FieldChange {
+	var out []FieldChange
+	add := func(field, from, to string) {
+		if from != to {
+			out = append(out, FieldChange{Field: field, From: from, To: to})
+		}
+	}
+	add("title", a.Title, b.Title)
+	add("description", a.Description, b.Description)
+	add("owner", a.Owner, b.Owner)
+	add("agency", a.Agency, b.Agency)
+	add("contact", a.Contact, b.Contact)
+	add("due", a.Due, b.Due)
+	add("status", string(a.Status), string(b.Status))
+	add("progress", fmt.Sprint(a.Progress), fmt.Sprint(b.Progress))
+	add("reason", a.Reason, b.Reason)
+	add("topics", strings.Join(a.Topics, ", "), strings.Join(b.Topics, ", "))
+	add("marking", string(a.Marking), string(b.Marking))
+	return out
+}
+
+// Kinds of action revision.
+const (
+	RevisionUpdated    = "updated"
+	RevisionHandedOver = "handed over" // the owner delegation changed
+	RevisionReported   = "reported"    // a progress report moved status or progress
+)
+
 // saveAction validates a, checks its references and writes it as the next
-// version. It expects writeMu held.
+// version, with a revision in its history for what changed. It expects
+// writeMu held.
 func (s *Service) saveAction(ctx context.Context, actor *User, old, a *Action) (*Action, error) {
 	if err := a.Validate(); err != nil {
 		return nil, err
+	}
+	if a.Due != old.Due {
+		// Only a changed date is held to the floor: an older action with an
+		// earlier date stays editable in its other fields.
+		if err := s.checkDueFloor(a); err != nil {
+			return nil, err
+		}
 	}
 	if err := s.checkActionRefs(a); err != nil {
 		return nil, err
@@ -783,6 +883,26 @@ func (s *Service) saveAction(ctx context.Context, actor *User, old, a *Action) (
 	}
 	a.Version = old.Version + 1
 	a.UpdatedBy, a.UpdatedName, a.UpdatedAt = actor.ID, actor.Name, s.Now()
+	if changes := diffActions(old, a); len(changes) > 0 {
+		kind := RevisionUpdated
+		switch {
+		case a.Owner != old.Owner:
+			kind = RevisionHandedOver
+		case len(a.Reports) > len(old.Reports):
+			kind = RevisionReported
+		}
+		// A revision is marked as the action is after the change, as a report
+		// is: lowering it later does not show what was written under it.
+		var marking Marking
+		s.read(func(st *state) { marking = mostRestricted(st.actionMarking(old), st.actionMarking(a)) })
+		a.History = append(slices.Clip(old.History), Revision{
+			Version: a.Version, Action: kind, By: actor.ID, ByName: actor.Name, At: a.UpdatedAt,
+			Changes: changes, Marking: marking,
+		})
+		if len(a.History) > MaxActionRevisions {
+			a.History = a.History[len(a.History)-MaxActionRevisions:]
+		}
+	}
 	if err := s.replace(ctx, Actions, a.ID, a); err != nil {
 		return nil, err
 	}

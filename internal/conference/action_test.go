@@ -2,8 +2,10 @@ package conference_test
 
 import (
 	"slices"
+	"strings"
 	"sync"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/quintet-ag/quintet/internal/conference"
 )
@@ -241,7 +243,9 @@ func TestService_UpdateAction_Rules(t *testing.T) {
 	refused("progress below 0", w.followupCA, conference.ActionUpdate{Progress: ptr(-5)}, conference.EINVALID, "progress")
 	refused("due not a date", w.followupCA, conference.ActionUpdate{Due: ptr("soon")}, conference.EINVALID, "due")
 	refused("unknown owner", w.admin, conference.ActionUpdate{Owner: ptr("XX")}, conference.EINVALID, "owner")
-	refused("follow-up hands it to another delegation", w.followupCA, conference.ActionUpdate{Owner: ptr("NZ")}, conference.EFORBIDDEN, "owner")
+	refused("follow-up hands another delegation's action over", w.followupNZ, conference.ActionUpdate{Owner: ptr("NZ")}, conference.EFORBIDDEN, "")
+	refused("due before the meeting", w.followupCA, conference.ActionUpdate{Due: ptr("2013-01-01")}, conference.EINVALID, "due")
+	refused("due the day before the meeting", w.admin, conference.ActionUpdate{Due: ptr("2014-07-08")}, conference.EINVALID, "due")
 	refused("blocked without reason", w.followupCA, conference.ActionUpdate{Status: ptr(conference.ActionBlocked)}, conference.EINVALID, "reason")
 	refused("dropped without reason", w.followupCA, conference.ActionUpdate{Status: ptr(conference.ActionDropped)}, conference.EINVALID, "reason")
 	refused("unknown status", w.followupCA, conference.ActionUpdate{Status: ptr(conference.ActionStatus("closed"))}, conference.EINVALID, "status")
@@ -668,5 +672,116 @@ func TestService_MeetingRecord(t *testing.T) {
 				t.Fatalf("%s's record holds %+v", tt.actor.Name, o)
 			}
 		}
+	}
+}
+
+func TestService_CreateAction_DueFloor(t *testing.T) {
+	w := newWorld(t)
+	for _, tc := range []struct {
+		name  string
+		actor *conference.User
+		in    conference.ActionInput
+		ok    bool
+	}{
+		{"years before the meeting", w.admin, conference.ActionInput{MeetingID: w.london.ID, Due: "2013-01-01"}, false},
+		{"the day before the meeting", w.admin, conference.ActionInput{MeetingID: w.london.ID, Due: "2014-07-08"}, false},
+		{"the meeting's first day", w.admin, conference.ActionInput{MeetingID: w.london.ID, Due: "2014-07-09"}, true},
+		{"after the meeting", w.followupCA, conference.ActionInput{MeetingID: w.london.ID, Due: "2015-06-30"}, true},
+		{"from a session, before its meeting", w.followupCA, conference.ActionInput{SessionID: w.session.ID, Due: "2014-01-31"}, false},
+		{"from a session, after its meeting", w.followupCA, conference.ActionInput{SessionID: w.session.ID, Due: "2014-09-30"}, true},
+		{"from the next meeting, before it", w.admin, conference.ActionInput{MeetingID: w.washington.ID, Due: "2015-06-30"}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			in := tc.in
+			in.Title, in.Owner = "Publish the guidance", "CA"
+			if tc.ok {
+				a, err := w.svc.CreateAction(w.ctx, tc.actor, in)
+				assertNoError(t, err)
+				if a.Due != in.Due {
+					t.Fatalf("due=%q, want %q", a.Due, in.Due)
+				}
+				return
+			}
+			w.unchanged(t, func() {
+				_, err := w.svc.CreateAction(w.ctx, tc.actor, in)
+				assertCodeField(t, err, conference.EINVALID, "due")
+			})
+		})
+	}
+}
+
+func TestService_UpdateAction_HandoverAndHistory(t *testing.T) {
+	w := newWorld(t)
+	a, err := w.svc.CreateAction(w.ctx, w.followupCA, conference.ActionInput{Title: "Share the guidance", Owner: "CA",
+		Due: "2015-06-30", MeetingID: w.london.ID})
+	assertNoError(t, err)
+	if len(a.History) != 0 {
+		t.Fatalf("history=%+v, want none before any edit", a.History)
+	}
+	// The owner's follow-up team edits every field.
+	a, err = w.svc.UpdateAction(w.ctx, w.followupCA, a.ID, conference.ActionUpdate{Title: ptr("Share the new guidance"),
+		Description: ptr("With the judiciary."), Agency: ptr("Public Prosecution Service"), Contact: ptr("J. Smith"),
+		Due: ptr("2015-05-31"), Marking: ptr(conference.MarkingDelegations), Version: ptr(a.Version)})
+	assertNoError(t, err)
+	if len(a.History) != 1 {
+		t.Fatalf("history=%+v, want one revision", a.History)
+	}
+	r := a.History[0]
+	fields := []string{}
+	for _, c := range r.Changes {
+		fields = append(fields, c.Field)
+	}
+	if r.Action != conference.RevisionUpdated || r.By != w.followupCA.ID || r.ByName != "Follow-up CA" || r.Version != 2 ||
+		!r.At.Equal(w.svc.Now()) || r.Marking != conference.MarkingDelegations ||
+		!slices.Equal(fields, []string{"title", "description", "agency", "contact", "due", "marking"}) {
+		t.Fatalf("revision=%+v (fields %v)", r, fields)
+	}
+	// It hands the action to New Zealand: a recorded handover, after which
+	// it is New Zealand's to edit and no longer Canada's.
+	a, err = w.svc.UpdateAction(w.ctx, w.followupCA, a.ID, conference.ActionUpdate{Owner: ptr("nz"), Version: ptr(a.Version)})
+	assertNoError(t, err)
+	h := a.History[len(a.History)-1]
+	if a.Owner != "NZ" || h.Action != conference.RevisionHandedOver || h.ByName != "Follow-up CA" ||
+		len(h.Changes) != 1 || h.Changes[0] != (conference.FieldChange{Field: "owner", From: "CA", To: "NZ"}) {
+		t.Fatalf("owner=%s, revision=%+v", a.Owner, h)
+	}
+	w.unchanged(t, func() {
+		_, err := w.svc.UpdateAction(w.ctx, w.followupCA, a.ID, conference.ActionUpdate{Owner: ptr("CA"), Version: ptr(a.Version)})
+		assertCodeField(t, err, conference.EFORBIDDEN, "")
+	})
+	a, err = w.svc.UpdateAction(w.ctx, w.followupNZ, a.ID, conference.ActionUpdate{Progress: ptr(20), Version: ptr(a.Version)})
+	assertNoError(t, err)
+	// The history is part of what the reader reads, cut to their clearance:
+	// the observer reads no action marked delegations at all.
+	got, err := w.svc.Action(w.ctx, w.followupNZ, a.ID)
+	assertNoError(t, err)
+	if len(got.History) != 3 {
+		t.Fatalf("history=%+v, want three revisions", got.History)
+	}
+	_, err = w.svc.Action(w.ctx, w.observer, a.ID)
+	assertCodeField(t, err, conference.ENOTFOUND, "")
+}
+
+func TestProposedTitle(t *testing.T) {
+	long := strings.Repeat("word ", 30) // 150 characters, no sentence end
+	for _, tc := range []struct{ name, text, want string }{
+		{"one short sentence", "Publish the guidance.", "Publish the guidance."},
+		{"the first of several sentences", "Canada will host the workshop. It runs in May! Who pays?", "Canada will host the workshop."},
+		{"a question first", "Who drafts the paper? The UK.", "Who drafts the paper?"},
+		{"the first line only", "Agreed to share data\nwith the partners.", "Agreed to share data"},
+		{"surrounding space", "  \n Share the guidance  ", "Share the guidance"},
+		{"a long sentence is cut at a word", long, strings.TrimSpace(strings.Repeat("word ", 24)) + "…"},
+		{"exactly 120 characters stays whole", strings.Repeat("x", 120), strings.Repeat("x", 120)},
+		{"one long word is cut in it", strings.Repeat("x", 130), strings.Repeat("x", 119) + "…"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := conference.ProposedTitle(tc.text)
+			if got != tc.want {
+				t.Fatalf("ProposedTitle(%q)=%q, want %q", tc.text, got, tc.want)
+			}
+			if n := utf8.RuneCountInString(got); n > conference.MaxProposedTitle {
+				t.Fatalf("%d characters, want at most %d", n, conference.MaxProposedTitle)
+			}
+		})
 	}
 }

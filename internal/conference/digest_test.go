@@ -22,23 +22,34 @@ type digestWorld struct {
 func newDigestWorld(t *testing.T) *digestWorld {
 	t.Helper()
 	w := &digestWorld{world: newWorld(t)}
-	w.overdue = w.newAction(t, "CA", "2014-07-08")  // due yesterday: overdue from today
+	// Actions due before London came from the meeting before it: a due date
+	// is never before the meeting an action comes from.
+	ottawa, err := w.svc.CreateMeeting(w.ctx, conference.SystemActor, conference.Meeting{ID: "ottawa-2013", Title: "Ottawa 2013",
+		Host: "CA", City: "Ottawa", TimeZone: "America/Toronto", StartDate: "2013-06-10", EndDate: "2013-06-11",
+		Delegations: []string{"AU", "CA", "GB", "NZ", "US"}, Topics: []string{w.cyber.ID}})
+	assertNoError(t, err)
+	earlier := func(owner, due string) *conference.Action {
+		a, err := w.svc.CreateAction(w.ctx, w.admin, conference.ActionInput{
+			Title: "Train prosecutors in " + owner, Owner: owner, Due: due, MeetingID: ottawa.ID})
+		assertNoError(t, err)
+		return a
+	}
+	w.overdue = earlier("CA", "2014-07-08")         // due yesterday: overdue from today
 	w.dueToday = w.newAction(t, "CA", "2014-07-09") // due today
 	w.soon = w.newAction(t, "CA", "2014-07-19")
 	w.later = w.newAction(t, "CA", "2014-12-01")
 	w.blocked = w.newAction(t, "CA", "2014-12-01")
-	var err error
 	w.blocked, err = w.svc.UpdateAction(w.ctx, w.admin, w.blocked.ID, conference.ActionUpdate{
 		Status: ptr(conference.ActionBlocked), Reason: ptr("Waiting for the new law."), Version: &w.blocked.Version})
 	assertNoError(t, err)
-	w.done = w.newAction(t, "CA", "2014-07-01")
+	w.done = earlier("CA", "2014-07-01")
 	w.done, err = w.svc.UpdateAction(w.ctx, w.admin, w.done.ID, conference.ActionUpdate{
 		Status: ptr(conference.ActionDone), Progress: ptr(100), Version: &w.done.Version})
 	assertNoError(t, err)
 	w.heads, err = w.svc.CreateAction(w.ctx, w.admin, conference.ActionInput{Title: "Brief the heads on the treaty",
-		Owner: "CA", Due: "2014-07-08", MeetingID: w.london.ID, Marking: conference.MarkingHeads})
+		Owner: "CA", Due: "2014-07-08", MeetingID: ottawa.ID, Marking: conference.MarkingHeads})
 	assertNoError(t, err)
-	w.nz = w.newAction(t, "NZ", "2014-07-08")
+	w.nz = earlier("NZ", "2014-07-08")
 	return w
 }
 

@@ -120,6 +120,9 @@ type Revision struct {
 	ByName  string        `json:"by_name" bson:"by_name"`
 	At      time.Time     `json:"at" bson:"at"`
 	Changes []FieldChange `json:"changes" bson:"changes"`
+	// Marking is the effective marking of an action when the change was made
+	// (register entries carry none): the change is shown only to readers it covers.
+	Marking Marking `json:"marking,omitempty" bson:"marking,omitempty"`
 }
 
 // FieldChange is one field's value before and after a change, as text.

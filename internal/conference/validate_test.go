@@ -690,7 +690,7 @@ func TestValidate_NamesEveryField(t *testing.T) {
 	if err := a.Validate(); !errors.As(err, &e) {
 		t.Fatalf("action without owner: %v", err)
 	}
-	if e.Message != "owner delegation is required" || len(e.Fields) != 0 {
-		t.Errorf("empty owner: %q with Fields %v, want only \"owner delegation is required\"", e.Message, e.Fields)
+	if want := "Choose the delegation that owns the action."; e.Message != want || len(e.Fields) != 0 {
+		t.Errorf("empty owner: %q with Fields %v, want only %q", e.Message, e.Fields, want)
 	}
 }

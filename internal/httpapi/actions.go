@@ -100,6 +100,7 @@ var actionSorts = map[string]func(a, b *conference.Action) int{
 	"due":      func(a, b *conference.Action) int { return strings.Compare(a.Due, b.Due) },
 	"updated":  func(a, b *conference.Action) int { return a.UpdatedAt.Compare(b.UpdatedAt) },
 	"progress": func(a, b *conference.Action) int { return a.Progress - b.Progress },
+	"reported": func(a, b *conference.Action) int { return a.LastReported().Compare(b.LastReported()) },
 }
 
 func (h *actionAPI) board(c *gin.Context) {
@@ -154,7 +155,7 @@ func (h *actionAPI) carryOver(c *gin.Context) {
 	})
 }
 
-var actionParams = []string{"meeting", "topic", "owner", "status", "overdue", "due_before", "changed_since", "limit", "cursor", "sort"}
+var actionParams = []string{"meeting", "topic", "owner", "status", "overdue", "due_soon", "due_before", "changed_since", "limit", "cursor", "sort"}
 
 // actionFilter parses the filters of /actions, /actions.csv and
 // /actions/board. A parameter it does not know is refused by name, so that a
@@ -182,6 +183,13 @@ func actionFilter(vals url.Values) (conference.ActionFilter, error) {
 		fl.Overdue = true
 	default:
 		return fl, conference.Invalid("overdue", "overdue must be true or false, not %q", v)
+	}
+	switch v := strings.ToLower(vals.Get("due_soon")); v {
+	case "", "false", "0":
+	case "true", "1":
+		fl.DueSoon = true
+	default:
+		return fl, conference.Invalid("due_soon", "due_soon must be true or false, not %q", v)
 	}
 	if s := strings.TrimSpace(vals.Get("due_before")); s != "" {
 		// A time stands for its day, as written: due dates are days.

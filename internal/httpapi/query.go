@@ -69,6 +69,8 @@ var queryParams = func() map[string][]queryParameter {
 			description: "Only the actions in this status; several values match any."},
 		{name: "overdue", typ: "boolean", def: false, example: "true",
 			description: "Only the actions past their due date and not done."},
+		{name: "due_soon", typ: "boolean", def: false, example: "true",
+			description: fmt.Sprintf("Only the pending actions due from today to %d days ahead.", conference.DueSoonDays)},
 		{name: "due_before", typ: "string", example: "2015-06-30",
 			description: "Only the actions due before this day (YYYY-MM-DD), or before the day of this time (RFC 3339, its date as written)."},
 		{name: "changed_since", typ: "string", example: "2015-01-01",
