@@ -47,6 +47,7 @@ func (a *api) routes() []route {
 	return slices.Concat(
 		a.coreRoutes(),
 		(&meetingAPI{replies: a, svc: a.svc}).routes(),
+		(&recordAPI{replies: a, svc: a.svc}).routes(),
 		(&sessionAPI{replies: a, svc: a.svc, answers: a.answers}).routes(),
 		(&noteAPI{replies: a, svc: a.svc}).routes(),
 		(&topicAPI{replies: a, svc: a.svc}).routes(),
