@@ -80,6 +80,16 @@ func apiRequest(method, path string, body func(f *apiFixture) any) func(*testing
 	}
 }
 
+// apiOnVersion reads path (with %d for the number) of a version of the
+// record the secretariat publishes at "all" first.
+func apiOnVersion(path string) func(*testing.T, *apiFixture, *apiClient, string) *apiResponse {
+	return func(t *testing.T, f *apiFixture, c *apiClient, _ string) *apiResponse {
+		var v struct{ Number int64 }
+		f.admin().post(t, strings.SplitN(path, "/%d", 2)[0], map[string]any{"marking": "all"}).want(t, http.StatusCreated).decode(t, &v)
+		return c.get(t, fmt.Sprintf(path, v.Number))
+	}
+}
+
 // apiCurrentFor is, for a change, an If-Match of the version the
 // secretariat reads now, so that the route matrix tests who may change a
 // thing and not how stale their copy is.
@@ -283,6 +293,14 @@ func apiFollowupRouteRows(ids apiIDs) []apiRouteCase {
 		{"GET /api/v1/meetings/{id}/carry-over", apiSignedIn, 200, nil, apiRequest("GET", v1+"/meetings/"+ids.meeting+"/carry-over", nil)},
 		{"GET /api/v1/meetings/{id}/record.html", apiSignedIn, 200, nil, apiRequest("GET", v1+"/meetings/"+ids.meeting+"/record.html", nil)},
 		{"GET /api/v1/meetings/{id}/record.md", apiSignedIn, 200, nil, apiRequest("GET", v1+"/meetings/"+ids.meeting+"/record.md", nil)},
+
+		{"POST /api/v1/meetings/{id}/record/versions", apiAdminOnly, 201, nil, apiRequest("POST", v1+"/meetings/"+ids.meeting+"/record/versions",
+			func(*apiFixture) any { return map[string]any{"marking": "all"} })},
+		{"GET /api/v1/meetings/{id}/record/versions", apiSignedIn, 200, nil, apiRequest("GET", v1+"/meetings/"+ids.meeting+"/record/versions", nil)},
+		{"GET /api/v1/meetings/{id}/record/versions/{number}", apiSignedIn, 200, nil, apiOnVersion(v1+"/meetings/"+ids.meeting+"/record/versions/%d")},
+		{"GET /api/v1/meetings/{id}/record/versions/{number}/record.html", apiSignedIn, 200, nil, apiOnVersion(v1+"/meetings/"+ids.meeting+"/record/versions/%d/record.html")},
+		{"GET /api/v1/meetings/{id}/record/versions/{number}/record.md", apiSignedIn, 200, nil, apiOnVersion(v1+"/meetings/"+ids.meeting+"/record/versions/%d/record.md")},
+		{"GET /api/v1/meetings/{id}/record/versions/{number}/record.pdf", apiSignedIn, 200, nil, apiOnVersion(v1+"/meetings/"+ids.meeting+"/record/versions/%d/record.pdf")},
 
 		{"POST /api/v1/delegations/{code}/calendar", apiFeedManagers, 201, nil, apiRequest("POST", v1+"/delegations/GB/calendar", nil)},
 		{"DELETE /api/v1/delegations/{code}/calendar", apiFeedManagers, 204, nil, apiRequest("DELETE", v1+"/delegations/GB/calendar", nil)},

@@ -64,6 +64,8 @@ func snapshotDocs(snap *conference.Snapshot, c conference.Collection) []any {
 		return pointers(snap.Links)
 	case conference.Imports:
 		return pointers(snap.Imports)
+	case conference.Records:
+		return pointers(snap.Records)
 	}
 	// A collection added to the domain must be added here, or its documents
 	// would silently be missing from every backup.

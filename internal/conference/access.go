@@ -265,6 +265,18 @@ func (u *User) MayManageFeed(code string) bool {
 	return u.active() && (u.IsAdmin() || (u.Delegation == code && (u.Has(RoleHead) || u.Has(RoleFollowup))))
 }
 
+// MayPublishRecord: only the secretariat publishes a version of a meeting's
+// record.
+func (u *User) MayPublishRecord() bool { return u.active() && u.IsAdmin() }
+
+// MayReadRecordVersion reports whether u may read a published version: their
+// own clearance must cover the version's marking. Being a session's insider
+// does not widen it: a version is the whole meeting's record, read at one
+// clearance.
+func (u *User) MayReadRecordVersion(v *RecordVersion) bool {
+	return u.active() && covers(u.Clearance(), v.Marking)
+}
+
 // followupOf reports whether u is the follow-up team of delegation code.
 func (u *User) followupOf(code string) bool {
 	return u.Has(RoleFollowup) && u.Delegation != "" && u.Delegation == code

@@ -73,6 +73,12 @@ func (f *accessFixture) readAction(m Marking) func(*User) bool {
 	}
 }
 
+// readVersion: a published version is read at the reader's own clearance;
+// the session's insiders (rap, chair) read no more of it than others.
+func (f *accessFixture) readVersion(m Marking) func(*User) bool {
+	return func(u *User) bool { return u.MayReadRecordVersion(&RecordVersion{MeetingID: "m", Marking: m}) }
+}
+
 type accessRow struct {
 	verb, thing string
 	// want has one cell per accessRoles column: "x" allowed, "." denied.
@@ -118,6 +124,10 @@ func accessRows(f *accessFixture) []accessRow {
 		{"edit", "agenda", "x . . . . . . . . .", (*User).MayEditAgenda},
 		{"take", "a backup", "x . . . . . . . . .", (*User).MayBackUp},
 		{"manage", "calendar feed of FR", "x . . . . x x . . .", func(u *User) bool { return u.MayManageFeed("FR") }},
+		{"publish", "a version of the meeting record", "x . . . . . . . . .", (*User).MayPublishRecord},
+		{"read", "record version published at all", "x x x x x x x x x .", f.readVersion(MarkingAll)},
+		{"read", "record version published at delegations", "x x x x x x x x . .", f.readVersion(MarkingDelegations)},
+		{"read", "record version published at heads", "x . . . . x . . . .", f.readVersion(MarkingHeads)},
 	}
 }
 

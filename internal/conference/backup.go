@@ -81,6 +81,7 @@ func (st *state) copyAll() Snapshot {
 		Actions:     copiesByID(st.actions),
 		Register:    copiesByID(st.register),
 		Links:       copiesByID(st.links),
+		Records:     copiesByID(st.records),
 	}
 }
 
@@ -104,7 +105,7 @@ func (s *Service) Sizes() map[Collection]int {
 		out[Meetings], out[Delegations], out[Topics] = len(st.meetings), len(st.delegations), len(st.topics)
 		out[Sessions], out[Users], out[Logins], out[Tokens] = len(st.sessions), len(st.users), len(st.logins), len(st.tokens)
 		out[Notes], out[Outcomes], out[Actions] = notes, len(st.outcomes), len(st.actions)
-		out[Register], out[Links] = len(st.register), len(st.links)
+		out[Register], out[Links], out[Records] = len(st.register), len(st.links), len(st.records)
 	})
 	return out
 }

@@ -304,6 +304,7 @@ func snapshotChanges(snap *Snapshot) []Change {
 	add(Register, len(snap.Register), func(i int) (string, any) { return snap.Register[i].ID, &snap.Register[i] })
 	add(Imports, len(snap.Imports), func(i int) (string, any) { return snap.Imports[i].ID, &snap.Imports[i] })
 	add(Links, len(snap.Links), func(i int) (string, any) { return snap.Links[i].ID, &snap.Links[i] })
+	add(Records, len(snap.Records), func(i int) (string, any) { return snap.Records[i].ID, &snap.Records[i] })
 	return out
 }
 
@@ -311,7 +312,7 @@ func snapshotChanges(snap *Snapshot) []Change {
 func (st *state) ids(c Collection) []string {
 	byCollection := map[Collection]any{Meetings: st.meetings, Delegations: st.delegations, Topics: st.topics,
 		Sessions: st.sessions, Users: st.users, Logins: st.logins, Tokens: st.tokens, Outcomes: st.outcomes,
-		Actions: st.actions, Register: st.register, Links: st.links}
+		Actions: st.actions, Register: st.register, Links: st.links, Records: st.records}
 	m := reflect.ValueOf(byCollection[c])
 	if !m.IsValid() {
 		return nil

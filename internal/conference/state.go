@@ -49,6 +49,8 @@ type state struct {
 	// DiscardUnfinishedImports.
 	unfinished []*RegisterEntry
 
+	records map[string]*RecordVersion // published record versions, by id; never changed once stored
+
 	noteByID map[string]*Note // backlinks and search name notes by id
 	searchIx *searchIndex     // over everything searchable: index_search.go
 }
@@ -75,6 +77,7 @@ func newState() *state {
 		delegationBit:     map[string]uint8{},
 		linksByEntry:      map[string][]*Link{},
 		linksByFrom:       map[string][]*Link{},
+		records:           map[string]*RecordVersion{},
 		noteByID:          map[string]*Note{},
 		searchIx:          newSearchIndex(),
 	}
@@ -87,6 +90,7 @@ func (st *state) load(snap *Snapshot) {
 	eachChange(Users, snap.Users, st.apply)
 	eachChange(Logins, snap.Logins, st.apply)
 	eachChange(Tokens, snap.Tokens, st.apply)
+	eachChange(Records, snap.Records, st.apply)
 	for i := range snap.Notes {
 		n := &snap.Notes[i]
 		st.notes[n.SessionID] = append(st.notes[n.SessionID], n)
@@ -156,6 +160,8 @@ func (st *state) apply(ch Change) {
 		st.applyOutcomeOrAction(ch)
 	case Register, Links:
 		st.applyRegister(ch)
+	case Records:
+		putOrDelete(st.records, ch)
 	}
 	st.indexChange(ch) // search index and notes by id: index_search.go
 }
@@ -231,6 +237,9 @@ func (st *state) current(c Collection, id string) any {
 		return get(v, ok)
 	case Links:
 		v, ok := st.links[id]
+		return get(v, ok)
+	case Records:
+		v, ok := st.records[id]
 		return get(v, ok)
 	}
 	return nil

@@ -24,10 +24,11 @@ const (
 	Register    Collection = "register"
 	Links       Collection = "links"
 	Imports     Collection = "imports"
+	Records     Collection = "records" // published versions of meeting records
 )
 
 // collectionNames lists every collection, in the order they are loaded.
-var collectionNames = [...]Collection{Delegations, Topics, Meetings, Sessions, Users, Logins, Tokens, Notes, Outcomes, Actions, Imports, Register, Links}
+var collectionNames = [...]Collection{Delegations, Topics, Meetings, Sessions, Users, Logins, Tokens, Notes, Outcomes, Actions, Imports, Register, Links, Records}
 
 // Collections lists every collection, in the order they are loaded.
 var Collections = collectionNames[:]
@@ -83,6 +84,7 @@ type Snapshot struct {
 	Register    []RegisterEntry
 	Links       []Link
 	Imports     []Import
+	Records     []RecordVersion
 }
 
 // Store is the system of record. The Service calls it before it changes its
@@ -133,6 +135,8 @@ func newDocument(c Collection) any {
 		return new(RegisterEntry)
 	case Links:
 		return new(Link)
+	case Records:
+		return new(RecordVersion)
 	}
 	panic("conference: unknown collection " + string(c))
 }

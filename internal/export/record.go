@@ -12,9 +12,11 @@ import (
 	"github.com/quintet-ag/quintet/internal/conference"
 )
 
-// The meeting record, as a printable page and as Markdown. Both are made
-// from conference.MeetingRecord, which holds only what the reader may read:
-// agreed outcomes within their clearance, and the actions they may see.
+// The meeting record, as a printable page, as Markdown and as PDF. All are
+// made from a conference.RecordContent: the draft's (conference.MeetingRecord,
+// which holds only what the reader may read: agreed outcomes within their
+// clearance, and the actions they may see) or a published version's, frozen
+// at the marking it was published at.
 
 const recordStyle = `
 body { font: 11pt/1.45 Georgia, "Times New Roman", serif; max-width: 46rem; margin: 2rem auto; color: #111; padding: 0 1rem; }
@@ -41,14 +43,8 @@ var RecordStyleHash = func() string {
 // html/template escapes every value by its context; nothing a writer typed
 // can become markup.
 var recordTemplate = template.Must(template.New("record").Funcs(template.FuncMap{
-	"topic": func(r *conference.Record, id string) string {
-		if t, ok := r.Topics[id]; ok {
-			return t.Title
-		}
-		return id
-	},
-	"when": func(r *conference.Record, t time.Time) string {
-		return t.In(r.Meeting.Location()).Format("Mon 2 Jan 2006, 15:04")
+	"when": func(c *conference.RecordContent, t time.Time) string {
+		return t.In(c.Location()).Format("Mon 2 Jan 2006, 15:04")
 	},
 	"day":   func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },
 	"lines": func(s string) []string { return strings.Split(s, "\n") },
@@ -56,18 +52,18 @@ var recordTemplate = template.Must(template.New("record").Funcs(template.FuncMap
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<title>Record — {{.Meeting.Title}}</title>
+<title>Record — {{.Title}}</title>
 <style>{{.Style}}</style>
 </head>
 <body>
-<h1>{{.Meeting.Title}}</h1>
-<p class="meta">{{.Meeting.City}}{{with .Meeting.Venue}}, {{.}}{{end}} · {{.Meeting.StartDate}} to {{.Meeting.EndDate}} ({{.Meeting.TimeZone}}) · delegations:
-{{range $i, $d := .Delegations}}{{if $i}}, {{end}}{{$d.Name}}{{end}}</p>
-<p class="small">Record as readable at clearance “{{.Clearance}}”, generated {{day .Generated}}. Only agreed outcomes are shown.</p>
-{{$r := .Record}}
+<h1>{{.Title}}</h1>
+<p class="meta">{{.City}}{{with .Venue}}, {{.}}{{end}} · {{.StartDate}} to {{.EndDate}} ({{.TimeZone}}) · delegations:
+{{range $i, $d := .Delegations}}{{if $i}}, {{end}}{{$d}}{{end}}</p>
+<p class="small">{{.Status}}</p>
+{{$c := .RecordContent}}
 {{range .Sessions}}
-<h2>{{.Session.Title}}</h2>
-<p class="meta">{{when $r .Session.Start}}{{with .Session.Room}} · {{.}}{{end}}{{range .Session.Topics}} · {{topic $r .}}{{end}}</p>
+<h2>{{.Title}}</h2>
+<p class="meta">{{when $c .Start}}{{with .Room}} · {{.}}{{end}}{{range .Topics}} · {{.}}{{end}}</p>
 {{range .Outcomes}}
 <div class="outcome">
 <p><span class="kind">{{.Kind}}</span> <span class="marking">{{.Marking}}</span></p>
@@ -93,74 +89,129 @@ var recordTemplate = template.Must(template.New("record").Funcs(template.FuncMap
 </html>
 `))
 
-// WriteRecordHTML renders the record as a printable page.
-func WriteRecordHTML(w io.Writer, r *conference.Record) error {
-	return recordTemplate.Execute(w, struct {
-		*conference.Record // also reachable as .Record, inside range blocks
-		Style              template.CSS
-	}{r, template.CSS(recordStyle)})
+// draftStatus is what the draft record says of itself.
+func draftStatus(c *conference.RecordContent) string {
+	return fmt.Sprintf("Record as readable at clearance “%s”, generated %s. Only agreed outcomes are shown.",
+		c.Clearance, c.Generated.UTC().Format("2 Jan 2006"))
 }
 
-// WriteRecordMarkdown renders the record as Markdown. Text that people typed
+// versionStatus is what a published version says of itself.
+func versionStatus(v *conference.RecordVersion) string {
+	return fmt.Sprintf("Version %d, published %s by %s at marking “%s”. Only agreed outcomes are shown.",
+		v.Number, v.PublishedAt.UTC().Format("2 Jan 2006, 15:04 UTC"), v.PublishedByName, v.Marking)
+}
+
+// WriteRecordHTML renders the draft record as a printable page.
+func WriteRecordHTML(w io.Writer, r *conference.Record) error {
+	c := r.Content()
+	return writeContentHTML(w, c, draftStatus(c))
+}
+
+// WriteVersionHTML renders a published version as a printable page.
+func WriteVersionHTML(w io.Writer, v *conference.RecordVersion) error {
+	return writeContentHTML(w, v.Content, versionStatus(v))
+}
+
+func writeContentHTML(w io.Writer, c *conference.RecordContent, status string) error {
+	return recordTemplate.Execute(w, struct {
+		*conference.RecordContent // also reachable as .RecordContent, inside range blocks
+		Status                    string
+		Style                     template.CSS
+	}{c, status, template.CSS(recordStyle)})
+}
+
+// WriteRecordMarkdown renders the draft record as Markdown.
+func WriteRecordMarkdown(w io.Writer, r *conference.Record) {
+	c := r.Content()
+	writeContentMarkdown(w, c, draftStatus(c))
+}
+
+// WriteVersionMarkdown renders a published version as Markdown.
+func WriteVersionMarkdown(w io.Writer, v *conference.RecordVersion) {
+	writeContentMarkdown(w, v.Content, versionStatus(v))
+}
+
+// writeContentMarkdown renders a record as Markdown. Text that people typed
 // is escaped, so that it reads as typed and cannot become a link, an image
 // or raw HTML in a Markdown viewer.
-func WriteRecordMarkdown(w io.Writer, r *conference.Record) {
-	m := r.Meeting
-	fmt.Fprintf(w, "# %s\n\n", mdEscape(m.Title))
-	names := make([]string, 0, len(r.Delegations))
-	for _, d := range r.Delegations {
-		names = append(names, mdEscape(d.Name))
+func writeContentMarkdown(w io.Writer, c *conference.RecordContent, status string) {
+	fmt.Fprintf(w, "# %s\n\n", mdEscape(c.Title))
+	names := make([]string, 0, len(c.Delegations))
+	for _, d := range c.Delegations {
+		names = append(names, mdEscape(d))
 	}
-	fmt.Fprintf(w, "%s · %s to %s (%s) · delegations: %s\n\n", mdEscape(m.City), m.StartDate, m.EndDate, m.TimeZone, strings.Join(names, ", "))
-	fmt.Fprintf(w, "_Record as readable at clearance “%s”. Only agreed outcomes are shown._\n", r.Clearance)
-	loc := m.Location()
-	for _, rs := range r.Sessions {
-		se := rs.Session
+	fmt.Fprintf(w, "%s · %s to %s (%s) · delegations: %s\n\n", mdEscape(c.City), c.StartDate, c.EndDate, c.TimeZone, strings.Join(names, ", "))
+	fmt.Fprintf(w, "_%s_\n", mdEscape(status))
+	for _, se := range c.Sessions {
 		fmt.Fprintf(w, "\n## %s\n\n", mdEscape(se.Title))
-		meta := []string{se.Start.In(loc).Format("Mon 2 Jan 2006, 15:04")}
-		if se.Room != "" {
-			meta = append(meta, mdEscape(se.Room))
-		}
-		for _, id := range se.Topics {
-			title := id
-			if t, ok := r.Topics[id]; ok {
-				title = t.Title
-			}
-			meta = append(meta, mdEscape(title))
-		}
-		fmt.Fprintf(w, "%s\n", strings.Join(meta, " · "))
-		if len(rs.Outcomes) == 0 {
+		fmt.Fprintf(w, "%s\n", mdEscapeAll(sessionMeta(c, se)))
+		if len(se.Outcomes) == 0 {
 			fmt.Fprintf(w, "\n_No agreed outcome._\n")
 		}
-		for _, o := range rs.Outcomes {
-			fmt.Fprintf(w, "\n**%s** (%s)\n\n", strings.ToUpper(string(o.Kind[:1]))+string(o.Kind[1:]), o.Marking)
+		for _, o := range se.Outcomes {
+			fmt.Fprintf(w, "\n**%s** (%s)\n\n", kindTitle(o.Kind), o.Marking)
 			for _, line := range strings.Split(o.Text, "\n") {
 				fmt.Fprintf(w, "> %s\n", mdEscape(line))
 			}
-			signed := []string{}
-			for _, s := range o.SignOffs {
-				signed = append(signed, fmt.Sprintf("%s (%s, %s)", s.Delegation, mdEscape(s.ByName), s.At.UTC().Format("2 Jan 2006")))
-			}
-			line := o.Agreement
-			if len(signed) > 0 {
-				line += ": " + strings.Join(signed, ", ")
-			}
-			fmt.Fprintf(w, "\n%s\n", line)
+			fmt.Fprintf(w, "\n%s\n", agreementLine(o, mdEscape))
 		}
 	}
 	fmt.Fprintf(w, "\n## Actions\n\n")
-	if len(r.Actions) == 0 {
+	if len(c.Actions) == 0 {
 		fmt.Fprintf(w, "_No action._\n")
 		return
 	}
 	fmt.Fprintf(w, "| Action | Owner | Due | Status | Progress |\n|---|---|---|---|---|\n")
-	for _, a := range r.Actions {
-		owner := a.Owner
-		if a.Agency != "" {
-			owner += " — " + mdEscape(a.Agency)
-		}
-		fmt.Fprintf(w, "| %s | %s | %s | %s | %d%% |\n", mdCell(a.Title), mdCell(owner), a.Due, a.Status, a.Progress)
+	for _, a := range c.Actions {
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %d%% |\n", mdCell(a.Title), mdCell(actionOwner(a)), a.Due, a.Status, a.Progress)
 	}
+}
+
+// The pieces of a record's text that every format writes alike.
+
+func sessionMeta(c *conference.RecordContent, se conference.ContentSession) []string {
+	meta := []string{se.Start.In(c.Location()).Format("Mon 2 Jan 2006, 15:04")}
+	if se.Room != "" {
+		meta = append(meta, se.Room)
+	}
+	return append(meta, se.Topics...)
+}
+
+func kindTitle(k conference.OutcomeKind) string {
+	if k == "" {
+		return ""
+	}
+	return strings.ToUpper(string(k[:1])) + string(k[1:])
+}
+
+// agreementLine is "agreed — 5 of 5 delegations: AU (name, date), …", the
+// names passed through esc (they are typed by people).
+func agreementLine(o conference.ContentOutcome, esc func(string) string) string {
+	signed := []string{}
+	for _, s := range o.SignOffs {
+		signed = append(signed, fmt.Sprintf("%s (%s, %s)", s.Delegation, esc(s.ByName), s.At.UTC().Format("2 Jan 2006")))
+	}
+	line := o.Agreement
+	if len(signed) > 0 {
+		line += ": " + strings.Join(signed, ", ")
+	}
+	return line
+}
+
+func actionOwner(a conference.ContentAction) string {
+	if a.Agency != "" {
+		return a.Owner + " — " + a.Agency
+	}
+	return a.Owner
+}
+
+// mdEscapeAll escapes each part and joins them with a middle dot.
+func mdEscapeAll(parts []string) string {
+	out := make([]string, len(parts))
+	for i, p := range parts {
+		out[i] = mdEscape(p)
+	}
+	return strings.Join(out, " · ")
 }
 
 // mdEscaper backslash-escapes every character that Markdown (CommonMark)

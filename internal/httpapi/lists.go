@@ -42,6 +42,7 @@ var lists = map[string]listSpec{
 	"GET " + v1 + "/sessions/:id/outcomes":   {def: 200, max: 1000},
 	"GET " + v1 + "/meetings/:id/outcomes":   {def: 200, max: 1000},
 	"GET " + v1 + "/meetings/:id/carry-over": {def: 100, max: 1000},
+	"GET " + versionsPath:                    {def: 100, max: 1000},
 	"GET " + v1 + "/topics":                  {def: 200, max: 1000},
 	"GET " + v1 + "/delegations":             {def: 100, max: 1000},
 	"GET " + v1 + "/users":                   {def: 200, max: 1000},

@@ -270,12 +270,15 @@ func (sg *schemaGen) replySchema(key string, reply any) map[string]any {
 // answerTypes are the success answers that are not JSON, by route, and the
 // request bodies that are not JSON are bodyTypes.
 var answerTypes = map[string]string{
-	"GET " + v1 + "/actions.csv":              "text/csv",
-	"GET " + v1 + "/register.csv":             "text/csv",
-	"GET " + v1 + "/meetings/:id/record.html": "text/html",
-	"GET " + v1 + "/meetings/:id/record.md":   "text/markdown",
-	"GET " + v1 + "/calendar/:feed":           "text/calendar",
-	"GET " + v1 + "/backup":                   "application/gzip",
+	"GET " + v1 + "/actions.csv":                   "text/csv",
+	"GET " + v1 + "/register.csv":                  "text/csv",
+	"GET " + v1 + "/meetings/:id/record.html":      "text/html",
+	"GET " + v1 + "/meetings/:id/record.md":        "text/markdown",
+	"GET " + v1 + "/calendar/:feed":                "text/calendar",
+	"GET " + versionsPath + "/:number/record.html": "text/html",
+	"GET " + versionsPath + "/:number/record.md":   "text/markdown",
+	"GET " + versionsPath + "/:number/record.pdf":  "application/pdf",
+	"GET " + v1 + "/backup":                        "application/gzip",
 }
 
 // textExamples are short answers of each text media type, for the document.

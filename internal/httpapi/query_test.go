@@ -257,6 +257,15 @@ func TestDocumentedAnswersAreServed(t *testing.T) {
 	if err := json.Unmarshal([]byte(issued.body), &feed); err != nil || issued.status != http.StatusCreated || feed.Path == "" {
 		t.Fatalf("issue a calendar feed: %d %s", issued.status, issued.body)
 	}
+	// Version 1 of the record, for the routes of its files.
+	pub, _ := http.NewRequest(http.MethodPost, s.url+"/api/v1/meetings/london-2014/record/versions", strings.NewReader(`{"marking":"all"}`))
+	pub.Header.Set("Authorization", "Bearer "+s.token)
+	pub.Header.Set("Content-Type", "application/json")
+	if res, err := http.DefaultClient.Do(pub); err != nil || res.StatusCode != http.StatusCreated {
+		t.Fatalf("publish version 1 of the record: %v %v", res, err)
+	} else {
+		res.Body.Close()
+	}
 	var spec struct {
 		Paths map[string]map[string]struct {
 			Responses map[string]struct {
@@ -290,6 +299,7 @@ func TestDocumentedAnswersAreServed(t *testing.T) {
 		if strings.Contains(path, "{feed}") {
 			p = feed.Path
 		}
+		p = strings.ReplaceAll(p, "{number}", "1")
 		a := s.get(t, p)
 		if a.status != http.StatusOK {
 			t.Errorf("GET %s: %d: %s", p, a.status, a.body)

@@ -48,6 +48,7 @@ func (a *api) routes() []route {
 		a.coreRoutes(),
 		a.accountRoutes(),
 		(&meetingAPI{replies: a, svc: a.svc}).routes(),
+		(&recordAPI{replies: a, svc: a.svc}).routes(),
 		(&sessionAPI{replies: a, svc: a.svc, answers: a.answers}).routes(),
 		(&noteAPI{replies: a, svc: a.svc}).routes(),
 		(&topicAPI{replies: a, svc: a.svc}).routes(),

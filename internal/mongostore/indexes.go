@@ -45,6 +45,9 @@ var coreIndexes = []index{
 		field: "seq", conflict: "The session already has a note with this number."},
 	{coll: conference.Notes, name: "notes_client_id_unique", keys: bson.D{{Key: "client_id", Value: 1}}, unique: true,
 		field: "client_id", conflict: "A note with this client_id was saved already."},
+	// A version's number is in its _id, whose uniqueness keeps two
+	// instances from publishing the same number; this one is for queries.
+	{coll: conference.Records, name: "records_meeting_id_number", keys: bson.D{{Key: "meeting_id", Value: 1}, {Key: "number", Value: 1}}},
 }
 
 // EnsureIndexes creates the indexes that are missing. Running it again is

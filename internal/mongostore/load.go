@@ -70,6 +70,8 @@ func loader(coll *mongo.Collection, c conference.Collection, snap *conference.Sn
 		return func(ctx context.Context) error { return loadAll(ctx, coll, &snap.Links) }
 	case conference.Imports:
 		return func(ctx context.Context) error { return loadAll(ctx, coll, &snap.Imports) }
+	case conference.Records:
+		return func(ctx context.Context) error { return loadAll(ctx, coll, &snap.Records) }
 	}
 	// A collection added to the domain must be added here too; silently
 	// leaving it out would lose its documents at the next start.

@@ -66,6 +66,10 @@ func sample() *conference.Snapshot {
 		Actions:  []conference.Action{{ID: "a1", MeetingID: "m2014"}},
 		Register: []conference.RegisterEntry{{ID: "r1"}},
 		Links:    []conference.Link{{ID: "k1"}},
+		Records: []conference.RecordVersion{{ID: "m2014.v1", MeetingID: "m2014", Number: 1, Marking: conference.MarkingAll,
+			PublishedBy: "u1", PublishedByName: "Secretariat", PublishedAt: at(12, 0, 0, 7),
+			Content: &conference.RecordContent{Title: "London 2014", Delegations: []string{"Canada"}, Clearance: conference.MarkingAll,
+				Generated: at(12, 0, 0, 7), Sessions: []conference.ContentSession{}, Actions: []conference.ContentAction{}}}},
 		Notes: []conference.Note{
 			{ID: "n1", SessionID: "s1", MeetingID: "m2014", Seq: 1, ClientID: "c-1", Author: "u2", Text: "Ministers opened the meeting.",
 				Marking: conference.MarkingAll, CreatedAt: at(9, 2, 0, 250)},
