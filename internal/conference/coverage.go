@@ -12,17 +12,21 @@ import (
 type CoverageFilter struct {
 	Statuses []EntryStatus
 	Formats  []Format
-	Year     int    // entries running in this year; the same as From = To = Year
+	Year     int    // entries running in this year; with From and To, the years all three allow
 	From, To int    // entries running at some time in these years (inclusive); 0: open
 	Meeting  string // rows: only the topics on this meeting's agenda; also the meeting the change is measured to
 }
 
 // years returns the period f reads, 0 for an open end.
 func (f CoverageFilter) years() (from, to int) {
+	from, to = f.From, f.To
 	if f.Year != 0 {
-		return f.Year, f.Year
+		from, to = max(from, f.Year), f.Year
+		if f.To != 0 {
+			to = min(f.To, f.Year)
+		}
 	}
-	return f.From, f.To
+	return from, to
 }
 
 func (f CoverageFilter) validate() error {
@@ -35,11 +39,8 @@ func (f CoverageFilter) validate() error {
 			v.check(Invalid(y.name, "%s %d is out of range (1900 to 2200)", y.name, y.n))
 		}
 	}
-	if f.Year != 0 && (f.From != 0 || f.To != 0) {
-		v.check(Invalid("year", "give either year or from and to, not both"))
-	}
-	if f.From != 0 && f.To != 0 && f.From > f.To {
-		v.check(Invalid("from", "from (%d) is after to (%d)", f.From, f.To))
+	if from, to := f.years(); from != 0 && to != 0 && from > to {
+		v.check(Invalid("from", "the years asked for (from %d to %d, year %d) leave none", f.From, f.To, f.Year))
 	}
 	return v.err()
 }

@@ -236,7 +236,9 @@ func TestCoverage_FocusAndChange(t *testing.T) {
 		}
 	}
 	_, err = w.svc.Coverage(w.ctx, w.observer, conference.CoverageFilter{Year: 2015, From: 2016, To: 2014})
-	assertFields(t, err, "year", "from")
+	assertFields(t, err, "from")
+	_, err = w.svc.Coverage(w.ctx, w.observer, conference.CoverageFilter{Year: 1800})
+	assertFields(t, err, "year")
 }
 
 // assertFields fails unless err is invalid and names every one of fields.
