@@ -274,6 +274,9 @@ var answerTypes = map[string]string{
 	"GET " + v1 + "/register.csv":             "text/csv",
 	"GET " + v1 + "/meetings/:id/record.html": "text/html",
 	"GET " + v1 + "/meetings/:id/record.md":   "text/markdown",
+	"GET " + v1 + "/meetings/:id/brief.html":  "text/html",
+	"GET " + v1 + "/meetings/:id/brief.md":    "text/markdown",
+	"GET " + v1 + "/topics/:id/lineage.md":    "text/markdown",
 	"GET " + v1 + "/calendar/:feed":           "text/calendar",
 	"GET " + v1 + "/backup":                   "application/gzip",
 }
