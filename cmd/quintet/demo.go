@@ -27,6 +27,9 @@ func createDemoAccounts(ctx context.Context, svc *conference.Service, out io.Wri
 	if err := createDemoRegister(ctx, svc, out); err != nil { // example register entries: demo_register.go
 		return err
 	}
+	if err := createDemoOttawa(ctx, svc, out); err != nil { // the example meeting Ottawa 2015: demo_ottawa.go
+		return err
+	}
 	delegations, err := svc.Delegations(ctx, conference.SystemActor)
 	if err != nil {
 		return err

@@ -193,6 +193,8 @@ func apiRouteTable(ids apiIDs) []apiRouteCase {
 			return map[string]string{"slug": apiUnique("matrix-topic"), "title": "Ransomware", "description": "Extortion by encryption."}
 		})},
 		{"GET /api/v1/topics/{id}", apiSignedIn, 200, nil, apiRequest("GET", v1+"/topics/"+ids.topic, nil)},
+		{"GET /api/v1/topics/{id}/lineage", apiSignedIn, 200, nil, apiRequest("GET", v1+"/topics/"+ids.topic+"/lineage", nil)},
+		{"GET /api/v1/topics/{id}/lineage.md", apiSignedIn, 200, nil, apiRequest("GET", v1+"/topics/"+ids.topic+"/lineage.md", nil)},
 		{"PATCH /api/v1/topics/{id}", apiAdminOnly, 200, nil, apiRequest("PATCH", v1+"/topics/"+ids.spareTopic, func(*apiFixture) any {
 			return map[string]string{"description": apiUnique("Edited by the matrix")}
 		})},
@@ -293,6 +295,9 @@ func apiFollowupRouteRows(ids apiIDs) []apiRouteCase {
 		{"GET /api/v1/meetings/{id}/carry-over", apiSignedIn, 200, nil, apiRequest("GET", v1+"/meetings/"+ids.meeting+"/carry-over", nil)},
 		{"GET /api/v1/meetings/{id}/record.html", apiSignedIn, 200, nil, apiRequest("GET", v1+"/meetings/"+ids.meeting+"/record.html", nil)},
 		{"GET /api/v1/meetings/{id}/record.md", apiSignedIn, 200, nil, apiRequest("GET", v1+"/meetings/"+ids.meeting+"/record.md", nil)},
+		{"GET /api/v1/meetings/{id}/brief", apiSignedIn, 200, nil, apiRequest("GET", v1+"/meetings/"+ids.meeting+"/brief", nil)},
+		{"GET /api/v1/meetings/{id}/brief.html", apiSignedIn, 200, nil, apiRequest("GET", v1+"/meetings/"+ids.meeting+"/brief.html", nil)},
+		{"GET /api/v1/meetings/{id}/brief.md", apiSignedIn, 200, nil, apiRequest("GET", v1+"/meetings/"+ids.meeting+"/brief.md", nil)},
 
 		{"POST /api/v1/meetings/{id}/record/versions", apiAdminOnly, 201, nil, apiRequest("POST", v1+"/meetings/"+ids.meeting+"/record/versions",
 			func(*apiFixture) any { return map[string]any{"marking": "all"} })},

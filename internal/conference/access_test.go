@@ -60,11 +60,15 @@ func (f *accessFixture) readNote(m Marking) func(*User) bool {
 }
 
 func (f *accessFixture) readOutcome(m Marking) func(*User) bool {
-	return func(u *User) bool { return f.st.mayReadOutcome(u, &Outcome{SessionID: "s1", Marking: m, Status: OutcomeAgreed}) }
+	return func(u *User) bool {
+		return f.st.mayReadOutcome(u, &Outcome{SessionID: "s1", Marking: m, Status: OutcomeAgreed})
+	}
 }
 
 func (f *accessFixture) readDraft(m Marking) func(*User) bool {
-	return func(u *User) bool { return f.st.mayReadOutcome(u, &Outcome{SessionID: "s1", Marking: m, Status: OutcomeDraft}) }
+	return func(u *User) bool {
+		return f.st.mayReadOutcome(u, &Outcome{SessionID: "s1", Marking: m, Status: OutcomeDraft})
+	}
 }
 
 func (f *accessFixture) readAction(m Marking) func(*User) bool {

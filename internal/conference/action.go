@@ -120,6 +120,7 @@ type Action struct {
 	UpdatedName string     `json:"updated_by_name" bson:"updated_by_name"`
 	UpdatedAt   time.Time  `json:"updated_at" bson:"updated_at"`
 	Version     int64      `json:"version" bson:"version"`
+	Example     bool       `json:"example,omitempty" bson:"example,omitempty"` // demo data, shown as such
 }
 
 // Validate checks the action on its own; the Service checks its owner,
@@ -243,6 +244,7 @@ type ActionInput struct {
 	SessionID   string   `json:"session_id"`
 	NoteSeq     int64    `json:"note_seq"`
 	OutcomeID   string   `json:"outcome_id"`
+	Example     bool     `json:"example"` // the secretariat only: demonstration data
 }
 
 // ActionUpdate changes some fields of an action; nil fields stay. Version is
@@ -540,6 +542,10 @@ func (s *Service) createAction(ctx context.Context, actor *User, in ActionInput)
 		UpdatedName: actor.Name,
 		UpdatedAt:   now,
 		Version:     1,
+		Example:     in.Example,
+	}
+	if a.Example && !actor.MayMarkExample() {
+		return nil, &Error{Code: EFORBIDDEN, Field: "example", Message: "Only the secretariat may mark an action as an example."}
 	}
 	origin, err := s.resolveOrigin(actor, &a)
 	if err != nil {

@@ -30,8 +30,15 @@ type Meeting struct {
 	EndDate     string        `json:"end_date" bson:"end_date"`
 	Status      MeetingStatus `json:"status" bson:"status"`
 	Delegations []string      `json:"delegations" bson:"delegations"`
-	Topics      []string      `json:"topics" bson:"topics"`   // topic ids, in agenda order
-	Version     int64         `json:"version" bson:"version"` // 1, 2, 3 … one per change
+	Topics      []string      `json:"topics" bson:"topics"` // topic ids, in agenda order
+	// Example marks demonstration data (the demo's Ottawa 2015), shown with
+	// an example badge wherever the meeting is named.
+	Example bool `json:"example,omitempty" bson:"example,omitempty"`
+	// BriefPublished is the date of the brief the secretariat published with
+	// the meeting's papers (YYYY-MM-DD); empty while it is not published.
+	// The published brief is the brief as of that day: see brief.go.
+	BriefPublished string `json:"brief_published,omitempty" bson:"brief_published,omitempty"`
+	Version        int64  `json:"version" bson:"version"` // 1, 2, 3 … one per change
 }
 
 // Location returns the meeting's time zone; UTC when it is not valid.
@@ -81,6 +88,9 @@ func (m *Meeting) Validate() error {
 		if end.AddDate(0, 0, 1).Sub(start) > 31*24*time.Hour {
 			v.check(Invalid("end_date", "a meeting lasts at most 31 days"))
 		}
+	}
+	if m.BriefPublished != "" {
+		v.check(ValidateDate("brief_published", m.BriefPublished))
 	}
 	switch m.Status {
 	case MeetingPlanned, MeetingInSession, MeetingClosed:
@@ -174,7 +184,10 @@ type MeetingUpdate struct {
 	Status      *MeetingStatus `json:"status"`
 	Delegations *[]string      `json:"delegations"`
 	Topics      *[]string      `json:"topics"`
-	Version     *int64         `json:"version"`
+	// BriefPublished publishes the brief as of this day (YYYY-MM-DD); ""
+	// withdraws it.
+	BriefPublished *string `json:"brief_published"`
+	Version        *int64  `json:"version"`
 }
 
 // apply sets the fields upd gives on m.
@@ -189,6 +202,7 @@ func (upd MeetingUpdate) apply(m *Meeting) {
 	setIf(&m.Status, upd.Status)
 	setList(&m.Delegations, upd.Delegations)
 	setList(&m.Topics, upd.Topics)
+	setIf(&m.BriefPublished, upd.BriefPublished)
 }
 
 func (s *Service) UpdateMeeting(ctx context.Context, actor *User, id string, upd MeetingUpdate) (*Meeting, error) {

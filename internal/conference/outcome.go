@@ -86,6 +86,7 @@ type Outcome struct {
 	UpdatedByName string            `json:"updated_by_name" bson:"updated_by_name"`
 	UpdatedAt     time.Time         `json:"updated_at" bson:"updated_at"`
 	Version       int64             `json:"version" bson:"version"`
+	Example       bool              `json:"example,omitempty" bson:"example,omitempty"` // demo data, shown as such
 }
 
 // OutcomeView is an outcome as one reader sees it: its history holds only
@@ -174,6 +175,7 @@ type OutcomeInput struct {
 	Text    string      `json:"text"`
 	Sources []int64     `json:"sources"` // seqs of the session's notes
 	Marking Marking     `json:"marking"` // defaults to delegations, or the most restricted of the sources if higher
+	Example bool        `json:"example"` // the secretariat only: demonstration data
 }
 
 // OutcomeUpdate changes some fields of an outcome; nil fields stay. Version
@@ -324,6 +326,10 @@ func (s *Service) createOutcome(ctx context.Context, actor *User, sessionID stri
 		UpdatedByName: actor.Name,
 		UpdatedAt:     now,
 		Version:       1,
+		Example:       in.Example,
+	}
+	if o.Example && !actor.MayMarkExample() {
+		return nil, &Error{Code: EFORBIDDEN, Field: "example", Message: "Only the secretariat may mark an outcome as an example."}
 	}
 	floor, err := s.sourcesFloor(actor, se.ID, o.Sources)
 	if err != nil {

@@ -22,6 +22,7 @@ type meetingAPI struct {
 		CreateMeeting(ctx context.Context, actor *conference.User, in conference.Meeting) (*conference.Meeting, error)
 		UpdateMeeting(ctx context.Context, actor *conference.User, id string, in conference.MeetingUpdate) (*conference.Meeting, error)
 		MeetingRecord(ctx context.Context, actor *conference.User, id string) (*conference.Record, error)
+		Brief(ctx context.Context, actor *conference.User, id string, f conference.BriefFilter) (*conference.Brief, error)
 	}
 }
 
@@ -33,6 +34,9 @@ func (h *meetingAPI) routes() []route {
 		{method: "PATCH", path: v1 + "/meetings/:id", summary: "Change a meeting", access: admin, body: conference.MeetingUpdate{}, reply: conference.Meeting{}, status: 200, handle: versionedCall(h, 200, "id", func(in *conference.MeetingUpdate) **int64 { return &in.Version }, h.svc.UpdateMeeting)},
 		{method: "GET", path: v1 + "/meetings/:id/record.html", summary: "The meeting record as a printable page: sessions, agreed outcomes with sign-offs, actions", access: signedIn, status: 200, handle: h.recordHTML},
 		{method: "GET", path: v1 + "/meetings/:id/record.md", summary: "The meeting record as Markdown", access: signedIn, status: 200, handle: h.recordMarkdown},
+		{method: "GET", path: v1 + "/meetings/:id/brief", summary: "The brief for the meeting, of one delegation or all five: per topic, the earlier outcomes, actions and their progress since the previous meeting, overdue, register since, gaps", access: signedIn, reply: conference.Brief{}, status: 200, handle: h.brief},
+		{method: "GET", path: v1 + "/meetings/:id/brief.html", summary: "The brief as a printable page", access: signedIn, status: 200, handle: h.briefHTML},
+		{method: "GET", path: v1 + "/meetings/:id/brief.md", summary: "The brief as Markdown", access: signedIn, status: 200, handle: h.briefMarkdown},
 	}
 }
 
@@ -85,4 +89,40 @@ func (h *meetingAPI) list(c *gin.Context) {
 		v = sorted(v, r.sort, meetingSorts, meetingID)
 	}
 	listOf(c, h, v, err, meetingID)
+}
+
+func (h *meetingAPI) briefOf(c *gin.Context) (*conference.Brief, error) {
+	return h.svc.Brief(c, actor(c), c.Param("id"), conference.BriefFilter{Delegation: c.Query("delegation"), Date: c.Query("date")})
+}
+
+func (h *meetingAPI) brief(c *gin.Context) {
+	b, err := h.briefOf(c)
+	h.respond(c, http.StatusOK, b, err)
+}
+
+func (h *meetingAPI) briefHTML(c *gin.Context) {
+	b, err := h.briefOf(c)
+	if err != nil {
+		h.writeError(c, err)
+		return
+	}
+	var buf bytes.Buffer
+	if err := export.WriteHTML(&buf, export.BriefDoc(b)); err != nil {
+		h.writeError(c, err)
+		return
+	}
+	c.Header("Content-Security-Policy", "default-src 'none'; style-src '"+export.RecordStyleHash+"'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+	c.Data(http.StatusOK, "text/html; charset=utf-8", buf.Bytes())
+}
+
+func (h *meetingAPI) briefMarkdown(c *gin.Context) {
+	b, err := h.briefOf(c)
+	if err != nil {
+		h.writeError(c, err)
+		return
+	}
+	var buf bytes.Buffer
+	export.WriteMarkdown(&buf, export.BriefDoc(b))
+	c.Header("Content-Disposition", `inline; filename="brief.md"`)
+	c.Data(http.StatusOK, "text/markdown; charset=utf-8", buf.Bytes())
 }

@@ -60,6 +60,12 @@ var queryParams = func() map[string][]queryParameter {
 	owners.repeatable = true
 	owners.description = "Only the actions these delegations own, by their two-letter codes; several values match any."
 
+	briefParams := []queryParameter{
+		{name: "delegation", typ: "string", example: "GB",
+			description: "The brief of this delegation (its actions, the entries it leads or takes part in); absent: all five."},
+		{name: "date", typ: "string", format: "date", example: "2015-06-01",
+			description: "The brief's day (YYYY-MM-DD): overdue is read on it, and nothing after it counts; absent: the day it was published, else today."},
+	}
 	actionFilters := []queryParameter{
 		withDescription(meeting, "Only the actions that come from this meeting."),
 		{name: "topic", typ: "string", example: "electronic-evidence",
@@ -95,8 +101,15 @@ var queryParams = func() map[string][]queryParameter {
 		},
 		"GET " + v1 + "/coverage": {
 			entryStatuses, entryFormats, registerFilters[5],
-			withDescription(meeting, "Rows: only the topics on this meeting's agenda."),
+			{name: "from", typ: "integer", min: intp(1900), max: intp(2200), example: "2014",
+				description: "Entries running in this year or later (with to: a range); not with year."},
+			{name: "to", typ: "integer", min: intp(1900), max: intp(2200), example: "2015",
+				description: "Entries running in this year or earlier; the change is measured to the last meeting that starts by then."},
+			withDescription(meeting, "Rows: only the topics on this meeting's agenda; the change is measured from the meeting before it."),
 		},
+		"GET " + v1 + "/meetings/:id/brief":      briefParams,
+		"GET " + v1 + "/meetings/:id/brief.html": briefParams,
+		"GET " + v1 + "/meetings/:id/brief.md":   briefParams,
 		"GET " + v1 + "/search": {
 			{name: "q", typ: "string", required: true, maxLength: conference.MaxSearchQuery, example: "electronic evidence",
 				description: fmt.Sprintf("The words to search for, as plain text: at most %d characters and %d words.", conference.MaxSearchQuery, conference.MaxSearchTerms)},

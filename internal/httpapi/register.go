@@ -269,9 +269,15 @@ func (h *registerAPI) coverage(c *gin.Context) {
 		Meeting:  c.Query("meeting"),
 	}
 	var err error
-	if f.Year, err = intParam(c, "year"); err != nil {
-		h.writeError(c, err)
-		return
+	var errs [3]error
+	f.Year, errs[0] = intParam(c, "year")
+	f.From, errs[1] = intParam(c, "from")
+	f.To, errs[2] = intParam(c, "to")
+	for _, err := range errs {
+		if err != nil {
+			h.writeError(c, err)
+			return
+		}
 	}
 	v, err := h.svc.Coverage(c, actor(c), f)
 	h.respond(c, http.StatusOK, v, err)

@@ -76,3 +76,6 @@ export type NoteInput = Schemas['NoteInput'];
 
 /** GET /sessions/{id}/notes?after=N: the notes the reader may read, and the record's last seq. */
 export type NotePage = Schemas['NotePage'];
+
+/** A topic followed across the meetings (GET /topics/{id}/lineage). */
+export type Lineage = Schemas['Lineage'];

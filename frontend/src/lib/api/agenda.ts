@@ -1,5 +1,5 @@
 // Meetings, their sessions, topics and delegations.
-import type { Delegation, Meeting, Session, SessionInput, SessionUpdate, Topic } from '../types';
+import type { Delegation, Lineage, Meeting, Session, SessionInput, SessionUpdate, Topic } from '../types';
 import { enc, list, request } from './client';
 
 const get = <T>(path: string, signal?: AbortSignal) => request<T>('GET', path, undefined, { signal });
@@ -21,5 +21,8 @@ export const endSession = (id: string) => request<Session>('POST', `/sessions/${
 export const listTopics = (signal?: AbortSignal) => list<Topic>('/topics', { signal }).then((p) => p.items);
 /** A topic by id or slug (the register's topic pages). */
 export const getTopic = (idOrSlug: string, signal?: AbortSignal) => get<Topic>(`/topics/${enc(idOrSlug)}`, signal);
+/** A topic's lineage, meeting by meeting, as the reader may read it. */
+export const getLineage = (idOrSlug: string, signal?: AbortSignal) =>
+  get<Lineage>(`/topics/${enc(idOrSlug)}/lineage`, signal);
 export const listDelegations = (signal?: AbortSignal) =>
   list<Delegation>('/delegations', { signal }).then((p) => p.items);

@@ -43,7 +43,7 @@ export const createLink = (kind: LinkKind, fromId: string, entryId: string) =>
 export const deleteLink = (id: string) => request<void>('DELETE', `/links/${enc(id)}`);
 
 export const coverage = (
-  q: { status?: string; format?: string; year?: string; meeting?: string } = {},
+  q: { status?: string; format?: string; year?: string; from?: string; to?: string; meeting?: string } = {},
   signal?: AbortSignal,
 ) => {
   const p = new URLSearchParams();
