@@ -54,6 +54,9 @@ func newAPIListFixture(t *testing.T) *apiListFixture {
 			want(t, http.StatusOK).decode(t, &e)
 		apiFreshEntry(t, f.apiFixture)
 	}
+	for _, m := range []string{"all", "delegations"} {
+		admin.post(t, "/api/v1/meetings/london-2014/record/versions", map[string]any{"marking": m}).want(t, http.StatusCreated)
+	}
 	for _, kind := range []struct{ kind, id string }{{"topic", "cyberbullying"}, {"action", apiFreshAction(t, f.apiFixture)}} {
 		admin.post(t, "/api/v1/links", map[string]any{"from_kind": kind.kind, "from_id": kind.id, "entry_id": e.ID}).want(t, http.StatusCreated)
 	}
@@ -69,6 +72,7 @@ func (f *apiListFixture) listRoutes() map[string]string {
 		"/api/v1/sessions/{id}/outcomes":        "/api/v1/sessions/" + f.session + "/outcomes",
 		"/api/v1/meetings/{id}/outcomes":        "/api/v1/meetings/london-2014/outcomes",
 		"/api/v1/meetings/{id}/carry-over":      "/api/v1/meetings/london-2014/carry-over",
+		"/api/v1/meetings/{id}/record/versions": "/api/v1/meetings/london-2014/record/versions",
 		"/api/v1/topics":                        "/api/v1/topics",
 		"/api/v1/delegations":                   "/api/v1/delegations",
 		"/api/v1/users":                         "/api/v1/users",

@@ -270,8 +270,9 @@ func apiFollowupRouteRows(ids apiIDs) []apiRouteCase {
 			return map[string]any{"owner": "GB", "due": "2015-06-30", "marking": "all"}
 		})},
 		{"GET /api/v1/meetings/{id}/outcomes", apiSignedIn, 200, nil, apiRequest("GET", v1+"/meetings/"+ids.meeting+"/outcomes", nil)},
-		{"GET /api/v1/outcomes/{id}", apiSignedIn, 200, nil, apiRequest("GET", v1+"/outcomes/"+ids.outcome, nil)},
-		{"PATCH /api/v1/outcomes/{id}", apiSessionWriters, 200, nil, apiOnFresh("PATCH", apiFreshOutcome, v1+"/outcomes/%s",
+		{"GET /api/v1/outcomes/{id}", apiSignedIn, 200, nil, apiRequest("GET", v1+"/outcomes/"+ids.agreedOutcome, nil)},
+		// A draft is not shown to observers, so to them it does not exist.
+		{"PATCH /api/v1/outcomes/{id}", apiSessionWriters, 200, map[string]int{callerObserver: 404}, apiOnFresh("PATCH", apiFreshOutcome, v1+"/outcomes/%s",
 			map[string]any{"text": "Redrafted by the matrix", "version": 1})},
 		// Only a head of delegation signs off, for their own delegation.
 		{"POST /api/v1/outcomes/{id}/sign-offs", []string{callerHead}, 200, nil, apiRequest("POST", v1+"/outcomes/"+ids.agreedOutcome+"/sign-offs", nil)},
@@ -302,10 +303,10 @@ func apiFollowupRouteRows(ids apiIDs) []apiRouteCase {
 		{"POST /api/v1/meetings/{id}/record/versions", apiAdminOnly, 201, nil, apiRequest("POST", v1+"/meetings/"+ids.meeting+"/record/versions",
 			func(*apiFixture) any { return map[string]any{"marking": "all"} })},
 		{"GET /api/v1/meetings/{id}/record/versions", apiSignedIn, 200, nil, apiRequest("GET", v1+"/meetings/"+ids.meeting+"/record/versions", nil)},
-		{"GET /api/v1/meetings/{id}/record/versions/{number}", apiSignedIn, 200, nil, apiOnVersion(v1+"/meetings/"+ids.meeting+"/record/versions/%d")},
-		{"GET /api/v1/meetings/{id}/record/versions/{number}/record.html", apiSignedIn, 200, nil, apiOnVersion(v1+"/meetings/"+ids.meeting+"/record/versions/%d/record.html")},
-		{"GET /api/v1/meetings/{id}/record/versions/{number}/record.md", apiSignedIn, 200, nil, apiOnVersion(v1+"/meetings/"+ids.meeting+"/record/versions/%d/record.md")},
-		{"GET /api/v1/meetings/{id}/record/versions/{number}/record.pdf", apiSignedIn, 200, nil, apiOnVersion(v1+"/meetings/"+ids.meeting+"/record/versions/%d/record.pdf")},
+		{"GET /api/v1/meetings/{id}/record/versions/{number}", apiSignedIn, 200, nil, apiOnVersion(v1 + "/meetings/" + ids.meeting + "/record/versions/%d")},
+		{"GET /api/v1/meetings/{id}/record/versions/{number}/record.html", apiSignedIn, 200, nil, apiOnVersion(v1 + "/meetings/" + ids.meeting + "/record/versions/%d/record.html")},
+		{"GET /api/v1/meetings/{id}/record/versions/{number}/record.md", apiSignedIn, 200, nil, apiOnVersion(v1 + "/meetings/" + ids.meeting + "/record/versions/%d/record.md")},
+		{"GET /api/v1/meetings/{id}/record/versions/{number}/record.pdf", apiSignedIn, 200, nil, apiOnVersion(v1 + "/meetings/" + ids.meeting + "/record/versions/%d/record.pdf")},
 
 		{"POST /api/v1/delegations/{code}/calendar", apiFeedManagers, 201, nil, apiRequest("POST", v1+"/delegations/GB/calendar", nil)},
 		{"DELETE /api/v1/delegations/{code}/calendar", apiFeedManagers, 204, nil, apiRequest("DELETE", v1+"/delegations/GB/calendar", nil)},
@@ -396,7 +397,7 @@ type apiIDs struct {
 	delegation, delegationName string
 	user, spareUser            string
 	noteSeq                    int
-	outcome, agreedOutcome     string
+	agreedOutcome              string
 	action, entry              string
 }
 
@@ -495,7 +496,6 @@ func testRoutesByRole(t *testing.T, f *apiFixture) {
 	}
 	admin.get(t, "/api/v1/sessions/"+ids.liveSession+"/notes").want(t, 200).decode(t, &page)
 	ids.noteSeq = page.LastSeq
-	ids.outcome = apiFreshOutcome(t, f)
 	ids.agreedOutcome = apiFreshOutcome(t, f)
 	admin.patch(t, "/api/v1/outcomes/"+ids.agreedOutcome, map[string]any{"status": "agreed", "version": 1}).want(t, 200)
 	ids.action = apiFreshAction(t, f)

@@ -173,7 +173,8 @@ func TestLivePushesFollowTheReadRules(t *testing.T) {
 	head := f.liveClient(t, callerHead)
 	head.Subscribe(channel, 0)
 
-	// Drafted heads, then lowered to all with new text.
+	// Drafted heads, then lowered to all with new text and agreed (a draft
+	// is never shown to observers, whatever its marking).
 	var o struct {
 		ID      string `json:"id"`
 		Version int64  `json:"version"`
@@ -181,14 +182,18 @@ func TestLivePushesFollowTheReadRules(t *testing.T) {
 	f.admin().post(t, "/api/v1/sessions/"+sid+"/outcomes", map[string]any{
 		"kind": "finding", "text": "Secret X", "marking": "heads"}).want(t, http.StatusCreated).decode(t, &o)
 	f.admin().patch(t, "/api/v1/outcomes/"+o.ID, map[string]any{
-		"text": "Public text", "marking": "all", "version": o.Version}).want(t, http.StatusOK).decode(t, &o)
+		"text": "Public text", "marking": "all", "status": "agreed", "version": o.Version}).want(t, http.StatusOK).decode(t, &o)
 
 	m := nextFollowup(t, obs)
 	if m.Type != "outcome" || m.Outcome == nil || m.Outcome.Text != "Public text" {
 		t.Fatalf("observer got %+v, want the lowered outcome (and nothing of its heads draft before it)", m)
 	}
-	if len(m.Outcome.History) != 0 || m.Outcome.Agreement != "draft" {
-		t.Fatalf("observer's push: history=%+v agreement=%q, want no heads revision and the agreement as REST says", m.Outcome.History, m.Outcome.Agreement)
+	var rest struct {
+		Agreement string `json:"agreement"`
+	}
+	f.clients[callerObserver].get(t, "/api/v1/outcomes/"+o.ID).want(t, http.StatusOK).decode(t, &rest)
+	if len(m.Outcome.History) != 0 || m.Outcome.Agreement != rest.Agreement {
+		t.Fatalf("observer's push: history=%+v agreement=%q, want no heads revision and the agreement REST says (%q)", m.Outcome.History, m.Outcome.Agreement, rest.Agreement)
 	}
 	headFirst := nextFollowup(t, head)
 	headSecond := nextFollowup(t, head)
@@ -196,7 +201,7 @@ func TestLivePushesFollowTheReadRules(t *testing.T) {
 		t.Fatalf("head got %+v then %+v, want the draft, then the lowered outcome with its heads revision", headFirst, headSecond)
 	}
 
-	// An action drawn from it, then the outcome raised again.
+	// An action drawn from it, then the outcome reopened and raised again.
 	var a struct {
 		ID string `json:"id"`
 	}
@@ -205,7 +210,7 @@ func TestLivePushesFollowTheReadRules(t *testing.T) {
 	if m := nextFollowup(t, obs); m.Type != "action" || m.Action.ID != a.ID {
 		t.Fatalf("observer got %+v, want the new action", m)
 	}
-	f.admin().patch(t, "/api/v1/outcomes/"+o.ID, map[string]any{"marking": "heads", "version": o.Version}).want(t, http.StatusOK)
+	f.admin().patch(t, "/api/v1/outcomes/"+o.ID, map[string]any{"marking": "heads", "status": "draft", "version": o.Version}).want(t, http.StatusOK)
 	got := map[string]string{}
 	for range 2 {
 		m := nextFollowup(t, obs)

@@ -118,7 +118,9 @@ func TestFollowup_LiveResumesFromTheMeetingCursor(t *testing.T) {
 		"meeting_id": "london-2014"}).want(t, 201).decode(t, &open)
 	var o, all fuOutcome
 	who["rapporteur"].do(t, "POST", "/api/v1/sessions/"+fuSession+"/notes/2/outcome", map[string]any{"kind": "finding"}).want(t, 201).decode(t, &o)
-	who["rapporteur"].do(t, "POST", "/api/v1/sessions/"+fuSession+"/notes/1/outcome", map[string]any{"kind": "finding"}).want(t, 201).decode(t, &all)
+	who["rapporteur"].do(t, "POST", "/api/v1/sessions/"+fuSession+"/notes/1/outcome", map[string]any{"kind": "finding", "marking": "all"}).want(t, 201).decode(t, &all)
+	// Agreed, so the observer reads it: a draft is never shown to observers.
+	who["admin"].do(t, "PATCH", "/api/v1/outcomes/"+all.ID, map[string]any{"status": "agreed", "version": all.Version}).want(t, 200).decode(t, &all)
 
 	has := func(got []string, s string) bool {
 		for _, g := range got {

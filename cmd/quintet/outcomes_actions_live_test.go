@@ -130,10 +130,13 @@ func TestFollowup_Live(t *testing.T) {
 		t.Fatalf("pushed action=%+v", a)
 	}
 
-	// Outcomes likewise: a delegations outcome reaches the head, not the observer.
+	// Outcomes likewise: a delegations outcome reaches the head, not the
+	// observer, who gets the one marked all once it is agreed (a draft is
+	// never shown to observers).
 	var o, all fuOutcome
 	who["rapporteur"].do(t, "POST", "/api/v1/sessions/"+fuSession+"/notes/2/outcome", map[string]any{"kind": "finding"}).want(t, 201).decode(t, &o)
-	who["rapporteur"].do(t, "POST", "/api/v1/sessions/"+fuSession+"/notes/1/outcome", map[string]any{"kind": "finding"}).want(t, 201).decode(t, &all)
+	who["rapporteur"].do(t, "POST", "/api/v1/sessions/"+fuSession+"/notes/1/outcome", map[string]any{"kind": "finding", "marking": "all"}).want(t, 201).decode(t, &all)
+	who["admin"].do(t, "PATCH", "/api/v1/outcomes/"+all.ID, map[string]any{"status": "agreed", "version": all.Version}).want(t, 200)
 	head.until("outcome", pushed("outcome", o.ID))
 	observer.noneBefore("outcome", "outcome", o.ID, all.ID)
 }

@@ -326,6 +326,9 @@ func testRegisterMarkings(t *testing.T, f *apiFixture) {
 			"kind": "finding", "text": word + " " + m + word + " outcome", "marking": m, "sources": []int64{},
 		})
 		r.want(t, 201).decode(t, &o)
+		// Agreed, so that its marking alone decides who reads it: a draft is
+		// read as marked at least delegations.
+		admin.patch(t, "/api/v1/outcomes/"+o.ID, map[string]any{"status": "agreed", "version": 1}).want(t, 200)
 		admin.post(t, "/api/v1/actions", map[string]any{
 			"title": word + " " + m + word + " action", "owner": "GB", "due": "2015-06-30", "marking": m, "meeting_id": "london-2014",
 		}).want(t, 201).decode(t, &a)

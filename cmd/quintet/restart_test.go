@@ -186,6 +186,10 @@ func apiSnapshot(t *testing.T, c *apiClient) map[string]any {
 			case len(resp.Body) == 0:
 			case strings.HasPrefix(ct, "application/json"):
 				body = resp.json(t)
+				// A generated document (the brief) says when it was made.
+				if m, ok := body.(map[string]any); ok && m["generated"] != nil {
+					m["generated"] = "…"
+				}
 			default: // CSV, Markdown, HTML
 				body = apiGeneratedAt.ReplaceAllString(string(resp.Body), "generated …")
 			}

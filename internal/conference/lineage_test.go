@@ -24,7 +24,11 @@ func TestTopicLineage_Clearance(t *testing.T) {
 	w.markedAction(t, "AU", conference.MarkingDelegations)
 	w.markedAction(t, "AU", conference.MarkingHeads)
 	for _, m := range []conference.Marking{conference.MarkingAll, conference.MarkingHeads} {
-		_, err := w.svc.CreateOutcome(w.ctx, w.admin, w.session.ID, conference.OutcomeInput{Kind: "decision", Text: "Outcome " + string(m), Marking: m})
+		o, err := w.svc.CreateOutcome(w.ctx, w.admin, w.session.ID, conference.OutcomeInput{Kind: "decision", Text: "Outcome " + string(m), Marking: m})
+		assertNoError(t, err)
+		// Agreed, so that its marking alone decides who reads it (a draft
+		// is read as marked at least delegations).
+		_, err = w.svc.UpdateOutcome(w.ctx, w.admin, o.ID, conference.OutcomeUpdate{Status: ptr(conference.OutcomeAgreed), Version: ptr(o.Version)})
 		assertNoError(t, err)
 	}
 	tests := []struct {
