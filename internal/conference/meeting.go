@@ -21,14 +21,14 @@ const DateLayout = "2006-01-02"
 
 // Meeting is one meeting of the group, such as London 2014.
 type Meeting struct {
-	ID          string        `json:"id" bson:"_id"`
-	Title       string        `json:"title" bson:"title"`
-	Host        string        `json:"host" bson:"host"` // delegation code
-	City        string        `json:"city" bson:"city"`
-	Venue       string        `json:"venue" bson:"venue"`
-	TimeZone    string        `json:"time_zone" bson:"time_zone"` // IANA name, e.g. Europe/London
-	StartDate   string        `json:"start_date" bson:"start_date"`
-	EndDate     string        `json:"end_date" bson:"end_date"`
+	ID        string `json:"id" bson:"_id"`
+	Title     string `json:"title" bson:"title"`
+	Host      string `json:"host" bson:"host"` // delegation code
+	City      string `json:"city" bson:"city"`
+	Venue     string `json:"venue" bson:"venue"`
+	TimeZone  string `json:"time_zone" bson:"time_zone"` // IANA name, e.g. Europe/London
+	StartDate string `json:"start_date" bson:"start_date"`
+	EndDate   string `json:"end_date" bson:"end_date"`
 	// Status is derived on every read (see StatusAt), never stored and
 	// never given: a stored status goes stale the day the meeting opens.
 	Status      MeetingStatus `json:"status" bson:"-"`
@@ -255,10 +255,10 @@ func (st *state) checkMeetingRefs(m *Meeting) error {
 // MeetingUpdate changes some fields of a meeting; nil fields stay. Version,
 // when given, must be the meeting's current version.
 type MeetingUpdate struct {
-	Title       *string        `json:"title"`
-	Host        *string        `json:"host"`
-	City        *string        `json:"city"`
-	Venue       *string        `json:"venue"`
+	Title       *string   `json:"title"`
+	Host        *string   `json:"host"`
+	City        *string   `json:"city"`
+	Venue       *string   `json:"venue"`
 	TimeZone    *string   `json:"time_zone"`
 	StartDate   *string   `json:"start_date"`
 	EndDate     *string   `json:"end_date"`

@@ -10,7 +10,11 @@ func TestMeeting_StatusAt(t *testing.T) {
 	m := validMeeting() // London, 9 to 11 July 2014, Europe/London (UTC+1)
 	opening := &conference.Session{Start: mustTime("2014-07-09T09:30:00+01:00"), End: mustTime("2014-07-09T10:30:00+01:00"), Status: conference.SessionScheduled}
 	closing := &conference.Session{Start: mustTime("2014-07-11T15:00:00+01:00"), End: mustTime("2014-07-11T16:00:00+01:00"), Status: conference.SessionScheduled}
-	live := func(se *conference.Session) *conference.Session { c := *se; c.Status = conference.SessionLive; return &c }
+	live := func(se *conference.Session) *conference.Session {
+		c := *se
+		c.Status = conference.SessionLive
+		return &c
+	}
 	agenda := []*conference.Session{opening, closing}
 	for _, tc := range []struct {
 		name     string
@@ -328,4 +332,3 @@ func (s *fakeStore) meetingDoc(tb testing.TB, id string) conference.Meeting {
 	}
 	return m
 }
-

@@ -121,7 +121,9 @@ func (s *Service) CreateSession(ctx context.Context, actor *User, meetingID stri
 		Status:      SessionScheduled,
 		Version:     1,
 	}
-	check := func(st *state, se *Session) error { return st.checkSession(se, timesMeant{in.Overnight, in.OutsideDates}) }
+	check := func(st *state, se *Session) error {
+		return st.checkSession(se, timesMeant{in.Overnight, in.OutsideDates})
+	}
 	return create(ctx, s, s.requireAgendaEditor(actor), Sessions, &se, check)
 }
 
