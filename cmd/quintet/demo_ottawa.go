@@ -66,7 +66,7 @@ func createDemoOttawa(ctx context.Context, svc *conference.Service, out io.Write
 	topics := knownTopics(ctx, svc, london.Topics)
 	m, err := svc.CreateMeeting(ctx, sys, conference.Meeting{ID: ottawaID, Title: "Quintet of Attorneys General, Ottawa 2015",
 		Host: "CA", City: "Ottawa", Venue: "Example venue", TimeZone: "America/Toronto", StartDate: "2015-07-08", EndDate: "2015-07-10",
-		Status: conference.MeetingPlanned, Delegations: london.Delegations, Topics: topics, Example: true})
+		Delegations: london.Delegations, Topics: topics, Example: true})
 	if err != nil {
 		return fmt.Errorf("example meeting Ottawa 2015: %w", err)
 	}

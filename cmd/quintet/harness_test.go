@@ -316,6 +316,22 @@ func (f *apiFixture) newSession(t testing.TB) string {
 	return se.ID
 }
 
+// newMeeting creates an empty meeting of two days from start (YYYY-MM-DD)
+// and returns its id: in the past it is closed by its dates, in the future
+// planned.
+func (f *apiFixture) newMeeting(t testing.TB, start string) string {
+	t.Helper()
+	day, err := time.Parse("2006-01-02", start)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m struct{ ID string }
+	f.admin().post(t, "/api/v1/meetings", map[string]any{"title": apiUnique("Quintet, Ottawa"), "host": "CA", "city": "Ottawa",
+		"time_zone": "America/Toronto", "start_date": start, "end_date": day.AddDate(0, 0, 1).Format("2006-01-02"),
+		"delegations": []string{"AU", "CA", "GB", "NZ", "US"}}).want(t, http.StatusCreated).decode(t, &m)
+	return m.ID
+}
+
 // liveSession returns the fixture's shared live session, made on first use.
 func (f *apiFixture) liveSession(t testing.TB) string {
 	t.Helper()

@@ -173,6 +173,9 @@ func apiRouteTable(ids apiIDs) []apiRouteCase {
 		{"PATCH /api/v1/meetings/{id}", apiAdminOnly, 200, nil, apiRequest("PATCH", v1+"/meetings/"+ids.meeting, func(*apiFixture) any {
 			return map[string]any{"venue": ids.meetingVenue}
 		})},
+		{"DELETE /api/v1/meetings/{id}", apiAdminOnly, 204, nil, apiOnFresh("DELETE", apiFreshMeeting("2099-06-01"), v1+"/meetings/%s", nil)},
+		{"POST /api/v1/meetings/{id}/close", apiAdminOnly, 200, nil, apiOnFresh("POST", apiFreshMeeting("2099-06-01"), v1+"/meetings/%s/close", map[string]any{"reason": "Postponed"})},
+		{"POST /api/v1/meetings/{id}/reopen", apiAdminOnly, 200, nil, apiOnFresh("POST", apiFreshMeeting("2015-06-01"), v1+"/meetings/%s/reopen", map[string]any{"reason": "A late session"})},
 		{"GET /api/v1/meetings/{id}/sessions", apiSignedIn, 200, nil, apiRequest("GET", v1+"/meetings/"+ids.meeting+"/sessions", nil)},
 		{"POST /api/v1/meetings/{id}/sessions", apiAdminOnly, 201, nil, apiRequest("POST", v1+"/meetings/"+ids.meeting+"/sessions", func(f *apiFixture) any {
 			return apiSessionBody(apiUnique("Matrix session"), f.accounts[callerRapporteur].ID)
@@ -401,7 +404,12 @@ type apiIDs struct {
 	action, entry              string
 }
 
-func apiFreshSession(t *testing.T, f *apiFixture) string     { return f.newSession(t) }
+func apiFreshSession(t *testing.T, f *apiFixture) string { return f.newSession(t) }
+
+// apiFreshMeeting makes an empty meeting starting on start for each call.
+func apiFreshMeeting(start string) func(*testing.T, *apiFixture) string {
+	return func(t *testing.T, f *apiFixture) string { return f.newMeeting(t, start) }
+}
 func apiFreshLiveSession(t *testing.T, f *apiFixture) string { return f.newLiveSession(t) }
 
 var apiDelegationCodes atomic.Int32

@@ -166,10 +166,11 @@ func (s *Service) ProgressSince(ctx context.Context, actor *User, since, owner s
 	p := &Progress{Since: since, Actions: []ActionProgress{}}
 	if since == "" {
 		today, _ := s.Today()
+		now := s.Now()
 		s.read(func(st *state) {
 			for _, m := range st.meetings {
 				if m.EndDate < today && (p.LastMeeting == nil || m.EndDate > p.LastMeeting.EndDate) {
-					p.LastMeeting = m
+					p.LastMeeting = st.meetingView(m, now)
 				}
 			}
 		})

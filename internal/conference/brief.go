@@ -232,7 +232,7 @@ func (st *state) brief(actor *User, b *Brief, delegation string) {
 		if x.ID != m.ID && x.StartDate < m.StartDate {
 			earlier[x.ID] = x
 			if b.Previous == nil || x.StartDate > b.Previous.StartDate {
-				b.Previous = x
+				b.Previous = st.meetingView(x, b.Generated)
 			}
 		}
 	}

@@ -3,6 +3,7 @@ package conference
 import (
 	"context"
 	"slices"
+	"time"
 )
 
 // ---- A topic's lineage: what became of a theme, meeting by meeting ----
@@ -63,14 +64,14 @@ func (s *Service) TopicLineage(ctx context.Context, actor *User, idOrSlug string
 		return nil, err
 	}
 	today, soon := s.Today()
-	nowYear := s.Now().Year()
+	now := s.Now()
 	var l *Lineage
 	s.read(func(st *state) {
 		t := st.topicByIDOrSlug(idOrSlug)
 		if t == nil {
 			return
 		}
-		l = st.lineage(actor, t, today, soon, nowYear)
+		l = st.lineage(actor, t, today, soon, now)
 	})
 	if l == nil {
 		return nil, Errorf(ENOTFOUND, "No topic %q.", idOrSlug)
@@ -78,7 +79,7 @@ func (s *Service) TopicLineage(ctx context.Context, actor *User, idOrSlug string
 	return l, nil
 }
 
-func (st *state) lineage(actor *User, t *Topic, today, soon string, nowYear int) *Lineage {
+func (st *state) lineage(actor *User, t *Topic, today, soon string, now time.Time) *Lineage {
 	l := &Lineage{Topic: t, Today: today, Clearance: actor.Clearance(), Meetings: []LineageMeeting{},
 		Entries: []*RegisterEntry{}, Topics: map[string]string{}}
 	for _, x := range st.topics {
@@ -94,7 +95,7 @@ func (st *state) lineage(actor *User, t *Topic, today, soon string, nowYear int)
 		}
 	}
 	for _, m := range sortedValues(st.meetings, func(m *Meeting) string { return m.StartDate }) {
-		lm := LineageMeeting{Meeting: m, Year: yearOf(m.StartDate), Sessions: []LineageSession{}, Actions: actionsBy[m.ID]}
+		lm := LineageMeeting{Meeting: st.meetingView(m, now), Year: yearOf(m.StartDate), Sessions: []LineageSession{}, Actions: actionsBy[m.ID]}
 		for _, se := range st.sessionsByMeeting[m.ID] {
 			if !slices.Contains(se.Topics, t.ID) {
 				continue

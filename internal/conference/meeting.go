@@ -3,6 +3,7 @@ package conference
 import (
 	"context"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -20,15 +21,17 @@ const DateLayout = "2006-01-02"
 
 // Meeting is one meeting of the group, such as London 2014.
 type Meeting struct {
-	ID          string        `json:"id" bson:"_id"`
-	Title       string        `json:"title" bson:"title"`
-	Host        string        `json:"host" bson:"host"` // delegation code
-	City        string        `json:"city" bson:"city"`
-	Venue       string        `json:"venue" bson:"venue"`
-	TimeZone    string        `json:"time_zone" bson:"time_zone"` // IANA name, e.g. Europe/London
-	StartDate   string        `json:"start_date" bson:"start_date"`
-	EndDate     string        `json:"end_date" bson:"end_date"`
-	Status      MeetingStatus `json:"status" bson:"status"`
+	ID        string `json:"id" bson:"_id"`
+	Title     string `json:"title" bson:"title"`
+	Host      string `json:"host" bson:"host"` // delegation code
+	City      string `json:"city" bson:"city"`
+	Venue     string `json:"venue" bson:"venue"`
+	TimeZone  string `json:"time_zone" bson:"time_zone"` // IANA name, e.g. Europe/London
+	StartDate string `json:"start_date" bson:"start_date"`
+	EndDate   string `json:"end_date" bson:"end_date"`
+	// Status is derived on every read (see StatusAt), never stored and
+	// never given: a stored status goes stale the day the meeting opens.
+	Status      MeetingStatus `json:"status" bson:"-"`
 	Delegations []string      `json:"delegations" bson:"delegations"`
 	Topics      []string      `json:"topics" bson:"topics"` // topic ids, in agenda order
 	// Example marks demonstration data (the demo's Ottawa 2015), shown with
@@ -38,7 +41,58 @@ type Meeting struct {
 	// the meeting's papers (YYYY-MM-DD); empty while it is not published.
 	// The published brief is the brief as of that day: see brief.go.
 	BriefPublished string `json:"brief_published,omitempty" bson:"brief_published,omitempty"`
-	Version        int64  `json:"version" bson:"version"` // 1, 2, 3 … one per change
+	// Override is the secretariat's word over the dates: closed (early), or
+	// open (reopened after closing); empty when the dates decide.
+	Override MeetingOverride `json:"override,omitempty" bson:"override,omitempty"`
+	// History holds every close and reopen, oldest first.
+	History []StatusChange `json:"history" bson:"history"`
+	Version int64          `json:"version" bson:"version"` // 1, 2, 3 … one per change
+}
+
+// MeetingOverride is what the secretariat decided over a meeting's dates.
+type MeetingOverride string
+
+const (
+	OverrideNone   MeetingOverride = ""
+	OverrideClosed MeetingOverride = "closed"
+	OverrideOpen   MeetingOverride = "open"
+)
+
+// StatusChange is one close or reopen of a meeting: who, when and why.
+type StatusChange struct {
+	At     time.Time       `json:"at" bson:"at"`
+	By     string          `json:"by" bson:"by"`           // user id
+	ByName string          `json:"by_name" bson:"by_name"` // as it was then
+	To     MeetingOverride `json:"to" bson:"to"`           // closed or open
+	Reason string          `json:"reason" bson:"reason"`
+}
+
+// StatusAt is where m stands at now, given its agenda: the one place a
+// meeting's status is derived. Planned until its first session starts (or,
+// with none, its first day begins); in session until its last day ends in
+// its own time zone; closed after. A live session always means in session,
+// so that "Live now" and the status never disagree. The secretariat's
+// override closes early, or keeps a reopened meeting in session after its
+// last day.
+func (m *Meeting) StatusAt(agenda []*Session, now time.Time) MeetingStatus {
+	begin, end := m.Span()
+	for i, se := range agenda {
+		if se.Status == SessionLive {
+			return MeetingInSession
+		}
+		if i == 0 || se.Start.Before(begin) {
+			begin = se.Start
+		}
+	}
+	switch {
+	case m.Override == OverrideClosed:
+		return MeetingClosed
+	case now.Before(begin):
+		return MeetingPlanned
+	case now.Before(end) || m.Override == OverrideOpen:
+		return MeetingInSession
+	}
+	return MeetingClosed
 }
 
 // Location returns the meeting's time zone; UTC when it is not valid.
@@ -92,10 +146,10 @@ func (m *Meeting) Validate() error {
 	if m.BriefPublished != "" {
 		v.check(ValidateDate("brief_published", m.BriefPublished))
 	}
-	switch m.Status {
-	case MeetingPlanned, MeetingInSession, MeetingClosed:
+	switch m.Override {
+	case OverrideNone, OverrideClosed, OverrideOpen:
 	default:
-		v.check(Invalid("status", "unknown status %q (one of planned, in-session, closed)", m.Status))
+		v.check(Invalid("override", "unknown override %q (closed or open)", m.Override))
 	}
 	v.check(validIDs("delegations", m.Delegations))
 	if !slices.Contains(m.Delegations, m.Host) {
@@ -116,27 +170,64 @@ func (m *Meeting) Span() (time.Time, time.Time) {
 
 // Meetings returns every meeting, the most recent first.
 func (s *Service) Meetings(ctx context.Context, actor *User) ([]*Meeting, error) {
-	out, err := listAll(s, requireActor(actor), func(st *state) map[string]*Meeting { return st.meetings },
-		func(m *Meeting) string { return m.StartDate })
+	if err := requireActor(actor); err != nil {
+		return nil, err
+	}
+	now := s.Now()
+	var out []*Meeting
+	s.read(func(st *state) {
+		for _, m := range sortedValues(st.meetings, func(m *Meeting) string { return m.StartDate }) {
+			out = append(out, st.meetingView(m, now))
+		}
+	})
 	slices.Reverse(out)
-	return out, err
+	return out, nil
 }
 
 func (s *Service) Meeting(ctx context.Context, actor *User, id string) (*Meeting, error) {
-	return find(s, requireActor(actor), func(st *state) *Meeting { return st.meetings[id] }, "No meeting %q.", id)
+	now := s.Now()
+	return find(s, requireActor(actor), func(st *state) *Meeting {
+		if m := st.meetings[id]; m != nil {
+			return st.meetingView(m, now)
+		}
+		return nil
+	}, "No meeting %q.", id)
 }
 
+// meetingView is the meeting as every reader sees it: the stored document
+// with its status derived at now. The stored document is not changed.
+func (st *state) meetingView(m *Meeting, now time.Time) *Meeting {
+	v := *m
+	v.Status = m.StatusAt(st.sessionsByMeeting[m.ID], now)
+	v.History = nonNil(v.History)
+	return &v
+}
+
+// storedMeeting is the meeting as stored, for a writer to change: without
+// the derived status, so that memory holds exactly what the store does.
+func (s *Service) storedMeeting(actor *User, id string) func() (*Meeting, error) {
+	return func() (*Meeting, error) {
+		return find(s, requireActor(actor), func(st *state) *Meeting { return st.meetings[id] }, "No meeting %q.", id)
+	}
+}
+
+// CreateMeeting adds a meeting. Its status is derived, its history starts
+// empty: neither is the creator's to give.
 func (s *Service) CreateMeeting(ctx context.Context, actor *User, m Meeting) (*Meeting, error) {
 	if m.ID == "" {
 		m.ID = s.NewID()
 	}
-	if m.Status == "" {
-		m.Status = MeetingPlanned
-	}
+	m.Status = ""
+	m.Override = OverrideNone
+	m.History = []StatusChange{}
 	m.Delegations = nonNil(m.Delegations)
 	m.Topics = nonNil(m.Topics)
 	m.Version = 1
-	return create(ctx, s, s.requireAgendaEditor(actor), Meetings, &m, (*state).checkNewMeeting)
+	created, err := create(ctx, s, s.requireAgendaEditor(actor), Meetings, &m, (*state).checkNewMeeting)
+	if err != nil {
+		return nil, err
+	}
+	return s.Meeting(ctx, actor, created.ID)
 }
 
 // checkNewMeeting is checkMeetingRefs for a meeting not stored yet, whose id
@@ -174,16 +265,15 @@ func (st *state) checkMeetingRefs(m *Meeting) error {
 // MeetingUpdate changes some fields of a meeting; nil fields stay. Version,
 // when given, must be the meeting's current version.
 type MeetingUpdate struct {
-	Title       *string        `json:"title"`
-	Host        *string        `json:"host"`
-	City        *string        `json:"city"`
-	Venue       *string        `json:"venue"`
-	TimeZone    *string        `json:"time_zone"`
-	StartDate   *string        `json:"start_date"`
-	EndDate     *string        `json:"end_date"`
-	Status      *MeetingStatus `json:"status"`
-	Delegations *[]string      `json:"delegations"`
-	Topics      *[]string      `json:"topics"`
+	Title       *string   `json:"title"`
+	Host        *string   `json:"host"`
+	City        *string   `json:"city"`
+	Venue       *string   `json:"venue"`
+	TimeZone    *string   `json:"time_zone"`
+	StartDate   *string   `json:"start_date"`
+	EndDate     *string   `json:"end_date"`
+	Delegations *[]string `json:"delegations"`
+	Topics      *[]string `json:"topics"`
 	// BriefPublished publishes the brief as of this day (YYYY-MM-DD); ""
 	// withdraws it.
 	BriefPublished *string `json:"brief_published"`
@@ -199,30 +289,127 @@ func (upd MeetingUpdate) apply(m *Meeting) {
 	setIf(&m.TimeZone, upd.TimeZone)
 	setIf(&m.StartDate, upd.StartDate)
 	setIf(&m.EndDate, upd.EndDate)
-	setIf(&m.Status, upd.Status)
 	setList(&m.Delegations, upd.Delegations)
 	setList(&m.Topics, upd.Topics)
 	setIf(&m.BriefPublished, upd.BriefPublished)
 }
 
+// UpdateMeeting changes a meeting.
 func (s *Service) UpdateMeeting(ctx context.Context, actor *User, id string, upd MeetingUpdate) (*Meeting, error) {
-	get := func() (*Meeting, error) { return s.Meeting(ctx, actor, id) }
-	return edit(ctx, s, s.requireAgendaEditor(actor), Meetings, "meeting", upd.Version, get, upd.apply, (*state).checkMeetingEdit)
+	if _, err := edit(ctx, s, s.requireAgendaEditor(actor), Meetings, "meeting", upd.Version, s.storedMeeting(actor, id), upd.apply, (*state).checkMeetingEdit); err != nil {
+		return nil, err
+	}
+	return s.Meeting(ctx, actor, id)
 }
 
-// checkMeetingEdit is checkMeetingRefs for an edited meeting, which must
-// also still hold its sessions within its dates.
+// checkMeetingEdit is checkMeetingRefs for an edited meeting, whose new
+// dates must still hold the sessions its old dates held: new dates that
+// leave a session behind are a mistake. A session placed outside the dates
+// on purpose (outside_dates) does not hold them back.
 func (st *state) checkMeetingEdit(m *Meeting) error {
 	if err := st.checkMeetingRefs(m); err != nil {
 		return err
 	}
+	old := st.meetings[m.ID]
+	oldFrom, oldUntil := old.Span()
 	from, until := m.Span()
 	for _, se := range st.sessionsByMeeting[m.ID] {
-		if se.Start.Before(from) || se.End.After(until) {
+		inOld := !se.Start.Before(oldFrom) && !se.End.After(oldUntil)
+		if inOld && (se.Start.Before(from) || se.End.After(until)) {
 			return Invalid("start_date", "session %q would fall outside the meeting's new dates; move it first", se.Title)
 		}
 	}
 	return nil
+}
+
+// StatusInput is the secretariat's reason to close or reopen a meeting, and
+// the version they saw.
+type StatusInput struct {
+	Reason  string `json:"reason"`
+	Version *int64 `json:"version"`
+}
+
+// CloseMeeting closes a meeting before its dates would, e.g. when its last
+// session ended early. Not while a session is live: the room is sitting.
+func (s *Service) CloseMeeting(ctx context.Context, actor *User, id string, in StatusInput) (*Meeting, error) {
+	return s.overrideStatus(ctx, actor, id, in, OverrideClosed)
+}
+
+// ReopenMeeting opens a closed meeting again, e.g. to add a late session;
+// it stays in session, after its dates too, until it is closed again.
+func (s *Service) ReopenMeeting(ctx context.Context, actor *User, id string, in StatusInput) (*Meeting, error) {
+	return s.overrideStatus(ctx, actor, id, in, OverrideOpen)
+}
+
+func (s *Service) overrideStatus(ctx context.Context, actor *User, id string, in StatusInput, to MeetingOverride) (*Meeting, error) {
+	var v fieldChecks
+	v.check(requireLine("reason", in.Reason, 500))
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	var current MeetingStatus
+	var live bool
+	get := func() (*Meeting, error) {
+		m, err := s.storedMeeting(actor, id)()
+		if err == nil {
+			s.read(func(st *state) {
+				current = m.StatusAt(st.sessionsByMeeting[id], s.Now())
+				live = slices.ContainsFunc(st.sessionsByMeeting[id], func(se *Session) bool { return se.Status == SessionLive })
+			})
+		}
+		return m, err
+	}
+	now := s.Now()
+	change := func(m *Meeting) {
+		m.Override = to
+		m.History = append(slices.Clone(m.History), StatusChange{At: now, By: actor.ID, ByName: actor.Name, To: to, Reason: strings.TrimSpace(in.Reason)})
+	}
+	check := func(_ *state, m *Meeting) error {
+		switch {
+		case to == OverrideClosed && live:
+			return Errorf(ECONFLICT, "A session of %s is live; end it before closing the meeting.", m.Title)
+		case to == OverrideClosed && current == MeetingClosed:
+			return Errorf(ECONFLICT, "%s is already closed.", m.Title)
+		case to == OverrideOpen && current != MeetingClosed:
+			return Errorf(ECONFLICT, "%s is %s, not closed; only a closed meeting can be reopened.", m.Title, current)
+		}
+		return nil
+	}
+	if _, err := edit(ctx, s, s.requireAgendaEditor(actor), Meetings, "meeting", in.Version, get, change, check); err != nil {
+		return nil, err
+	}
+	return s.Meeting(ctx, actor, id)
+}
+
+// DeleteMeeting removes a meeting set up by mistake. Only while it is empty:
+// no session (hence no note or outcome) and no action that came from it —
+// once it holds anything, it is part of the group's record.
+func (s *Service) DeleteMeeting(ctx context.Context, actor *User, id string, version *int64) error {
+	if err := s.requireAgendaEditor(actor); err != nil {
+		return err
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	m, err := s.storedMeeting(actor, id)()
+	if err != nil {
+		return err
+	}
+	if err := checkVersion("meeting", version, m.Version, m); err != nil {
+		return err
+	}
+	var sessions, actions int
+	s.read(func(st *state) {
+		sessions = len(st.sessionsByMeeting[id])
+		for _, a := range st.actions {
+			if a.MeetingID == id {
+				actions++
+			}
+		}
+	})
+	if sessions > 0 || actions > 0 {
+		return Errorf(ECONFLICT, "%s has %d sessions and %d actions; only an empty meeting can be deleted.", m.Title, sessions, actions)
+	}
+	return s.delete(ctx, Meetings, id)
 }
 
 func (s *Service) requireAgendaEditor(actor *User) error {

@@ -33,6 +33,7 @@ func (s *Service) Seed(ctx context.Context, data SeedData) (int, error) {
 		func() (int, error) {
 			return seedEach(ctx, s, Meetings, "meeting", data.Meetings, func(m *Meeting) {
 				m.Delegations, m.Topics = nonNil(m.Delegations), nonNil(m.Topics)
+				m.Status, m.History = "", nonNil(m.History) // derived on read; see Meeting.StatusAt
 			}, (*state).checkMeetingRefs)
 		},
 		func() (int, error) {
@@ -41,7 +42,11 @@ func (s *Service) Seed(ctx context.Context, data SeedData) (int, error) {
 				se.Rapporteurs, se.Topics = nonNil(se.Rapporteurs), nonNil(se.Topics)
 				se.Status = cmp.Or(se.Status, SessionScheduled)
 				se.Version = cmp.Or(se.Version, 1)
-			}, (*state).checkSessionRefs)
+			}, func(st *state, se *Session) error {
+				// A seeded session past midnight is meant; one outside
+				// the meeting's dates is a mistake in the seed.
+				return st.checkSession(se, timesMeant{overnight: true})
+			})
 		},
 	}
 	for _, seed := range seeds {

@@ -3,6 +3,7 @@ package conference
 import (
 	"cmp"
 	"context"
+	"slices"
 	"strings"
 	"time"
 )
@@ -101,6 +102,13 @@ type SessionInput struct {
 	Chair       string    `json:"chair"`
 	Rapporteurs []string  `json:"rapporteurs"`
 	Topics      []string  `json:"topics"`
+	// Overnight says the session is meant to run past midnight in the
+	// meeting's time zone; without it such a session is refused as a
+	// mistake (an end time typed earlier than the start).
+	Overnight bool `json:"overnight"`
+	// OutsideDates says a session outside the meeting's dates (an evening
+	// reception the day before) is meant; without it, it is refused.
+	OutsideDates bool `json:"outside_dates"`
 }
 
 func (s *Service) CreateSession(ctx context.Context, actor *User, meetingID string, in SessionInput) (*Session, error) {
@@ -117,37 +125,70 @@ func (s *Service) CreateSession(ctx context.Context, actor *User, meetingID stri
 		Status:      SessionScheduled,
 		Version:     1,
 	}
-	return create(ctx, s, s.requireAgendaEditor(actor), Sessions, &se, (*state).checkSessionRefs)
+	check := func(st *state, se *Session) error {
+		return st.checkSession(se, timesMeant{in.Overnight, in.OutsideDates})
+	}
+	return create(ctx, s, s.requireAgendaEditor(actor), Sessions, &se, check)
 }
 
-func (st *state) checkSessionRefs(se *Session) error {
+// timesMeant is the writer's word on a session's unusual times: that it
+// runs past midnight, or outside the meeting's dates, on purpose. Each is
+// refused as a likely typing mistake without it.
+type timesMeant struct {
+	overnight, outsideDates bool
+}
+
+// anyTimes is for a write that leaves the times as they were: what was
+// accepted once is not asked about again.
+var anyTimes = timesMeant{true, true}
+
+// checkSession checks a session against its meeting, topics and users.
+// A session in a room another session holds at the same time is not
+// refused: the agenda page warns of it before saving (docs/api.md,
+// "Warnings"), since a room may well be shared on purpose.
+func (st *state) checkSession(se *Session, meant timesMeant) error {
 	m := st.meetings[se.MeetingID]
 	if m == nil {
 		return Errorf(ENOTFOUND, "No meeting %q.", se.MeetingID)
 	}
-	from, until := m.Span()
-	if se.Start.Before(from) || se.End.After(until) {
-		return Invalid("start", "the session must fall within the meeting's dates, %s to %s (%s)",
-			m.StartDate, m.EndDate, m.TimeZone)
+	var v fieldChecks
+	if !meant.overnight && se.End.After(se.Start) && EndsNextDay(se.Start, se.End, m.Location()) {
+		v.check(Invalid("end", "the session ends on the next day in %s; say it runs overnight (overnight: true) if that is meant", m.TimeZone))
 	}
+	if from, until := m.Span(); !meant.outsideDates && (se.Start.Before(from) || se.End.After(until)) {
+		v.check(Invalid("start", "the session must fall within the meeting's dates, %s to %s (%s), unless it is meant to (outside_dates: true)",
+			m.StartDate, m.EndDate, m.TimeZone))
+	}
+	old := st.sessions[se.ID]
 	for _, id := range se.Topics {
-		if st.topics[id] == nil {
-			return Invalid("topics", "unknown topic %q", id)
+		t := st.topics[id]
+		switch {
+		case t == nil:
+			v.check(Invalid("topics", "unknown topic %q", id))
+		case t.Retired && (old == nil || !slices.Contains(old.Topics, id)):
+			v.check(Invalid("topics", "topic %q is retired; restore it before adding it to a session", t.Title))
 		}
 	}
 	if se.Chair != "" && st.users[se.Chair] == nil {
-		return Invalid("chair", "unknown user %q", se.Chair)
+		v.check(Invalid("chair", "unknown user %q", se.Chair))
 	}
 	for _, id := range se.Rapporteurs {
 		u := st.users[id]
 		if u == nil {
-			return Invalid("rapporteurs", "unknown user %q", id)
-		}
-		if !u.Has(RoleRapporteur) {
-			return Invalid("rapporteurs", "%s does not hold the rapporteur role", u.Name)
+			v.check(Invalid("rapporteurs", "unknown user %q", id))
+		} else if !u.Has(RoleRapporteur) {
+			v.check(Invalid("rapporteurs", "%s does not hold the rapporteur role", u.Name))
 		}
 	}
-	return nil
+	return v.err()
+}
+
+// EndsNextDay says whether a session from start to end ends on a later
+// calendar day than it starts, in loc: an overnight session. An end at
+// midnight exactly ends the day it started.
+func EndsNextDay(start, end time.Time, loc *time.Location) bool {
+	s, e := start.In(loc), end.In(loc).Add(-time.Nanosecond)
+	return e.YearDay() != s.YearDay() || e.Year() != s.Year()
 }
 
 // SessionUpdate changes some fields of a session; nil fields stay. Version,
@@ -160,7 +201,11 @@ type SessionUpdate struct {
 	Chair       *string    `json:"chair"`
 	Rapporteurs *[]string  `json:"rapporteurs"`
 	Topics      *[]string  `json:"topics"`
-	Version     *int64     `json:"version"`
+	// Overnight and OutsideDates as in SessionInput; looked at only when
+	// start or end is given.
+	Overnight    bool   `json:"overnight"`
+	OutsideDates bool   `json:"outside_dates"`
+	Version      *int64 `json:"version"`
 }
 
 // apply sets the fields upd gives on se.
@@ -180,7 +225,12 @@ func (upd SessionUpdate) apply(se *Session) {
 
 func (s *Service) UpdateSession(ctx context.Context, actor *User, id string, upd SessionUpdate) (*Session, error) {
 	get := func() (*Session, error) { return s.Session(ctx, actor, id) }
-	return edit(ctx, s, s.requireAgendaEditor(actor), Sessions, "session", upd.Version, get, upd.apply, (*state).checkSessionRefs)
+	meant := anyTimes
+	if upd.Start != nil || upd.End != nil {
+		meant = timesMeant{upd.Overnight, upd.OutsideDates}
+	}
+	check := func(st *state, se *Session) error { return st.checkSession(se, meant) }
+	return edit(ctx, s, s.requireAgendaEditor(actor), Sessions, "session", upd.Version, get, upd.apply, check)
 }
 
 // DeleteSession removes a session from the agenda. Only a session that never

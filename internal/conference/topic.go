@@ -13,7 +13,10 @@ type Topic struct {
 	Slug        string `json:"slug" bson:"slug"`
 	Title       string `json:"title" bson:"title"`
 	Description string `json:"description" bson:"description"`
-	Version     int64  `json:"version" bson:"version"` // 1, 2, 3 … one per change
+	// Retired topics keep their sessions, links and history, and can be
+	// restored; they are no longer offered for new sessions.
+	Retired bool  `json:"retired" bson:"retired,omitempty"`
+	Version int64 `json:"version" bson:"version"` // 1, 2, 3 … one per change
 }
 
 var slugPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
@@ -59,6 +62,7 @@ func (s *Service) CreateTopic(ctx context.Context, actor *User, t Topic) (*Topic
 		t.ID = s.NewID()
 	}
 	t.Slug = strings.TrimSpace(t.Slug)
+	t.Retired = false
 	t.Version = 1
 	return create(ctx, s, s.requireAgendaEditor(actor), Topics, &t, (*state).checkSlugFree)
 }
@@ -78,6 +82,7 @@ type TopicUpdate struct {
 	Slug        *string `json:"slug"`
 	Title       *string `json:"title"`
 	Description *string `json:"description"`
+	Retired     *bool   `json:"retired"` // true retires the topic, false restores it
 	Version     *int64  `json:"version"`
 }
 
@@ -86,8 +91,11 @@ func (upd TopicUpdate) apply(t *Topic) {
 	setIf(&t.Slug, upd.Slug)
 	setIf(&t.Title, upd.Title)
 	setIf(&t.Description, upd.Description)
+	setIf(&t.Retired, upd.Retired)
 }
 
+// UpdateTopic renames, describes, retires or restores a topic. Its id never
+// changes, so links and sessions that name it keep working.
 func (s *Service) UpdateTopic(ctx context.Context, actor *User, id string, upd TopicUpdate) (*Topic, error) {
 	get := func() (*Topic, error) { return s.Topic(ctx, actor, id) }
 	return edit(ctx, s, s.requireAgendaEditor(actor), Topics, "topic", upd.Version, get, upd.apply, (*state).checkSlugFree)

@@ -42,7 +42,6 @@ func validMeeting() conference.Meeting {
 		TimeZone:    "Europe/London",
 		StartDate:   "2014-07-09",
 		EndDate:     "2014-07-11",
-		Status:      conference.MeetingPlanned,
 		Delegations: []string{"AU", "CA", "GB", "NZ", "US"},
 		Topics:      []string{},
 	}
@@ -254,8 +253,8 @@ func TestMeeting_Validate(t *testing.T) {
 	testValidate(t, validMeeting, []editCase[conference.Meeting]{
 		{"Valid", func(m *conference.Meeting) {}, ""},
 		{"ValidOneDay", func(m *conference.Meeting) { m.EndDate = m.StartDate }, ""},
-		{"ValidInSession", func(m *conference.Meeting) { m.Status = conference.MeetingInSession }, ""},
-		{"ValidClosed", func(m *conference.Meeting) { m.Status = conference.MeetingClosed }, ""},
+		{"ValidClosedEarly", func(m *conference.Meeting) { m.Override = conference.OverrideClosed }, ""},
+		{"ValidReopened", func(m *conference.Meeting) { m.Override = conference.OverrideOpen }, ""},
 		{"ValidUTC", func(m *conference.Meeting) { m.TimeZone = "UTC" }, ""},
 		{"ValidCanberra", func(m *conference.Meeting) { m.TimeZone = "Australia/Sydney" }, ""},
 		{"ValidThirtyOneDays", func(m *conference.Meeting) { m.StartDate, m.EndDate = "2014-07-01", "2014-07-31" }, ""},
@@ -286,9 +285,8 @@ func TestMeeting_Validate(t *testing.T) {
 		{"OverThirtyOneDays", func(m *conference.Meeting) { m.StartDate, m.EndDate = "2014-07-01", "2014-08-02" }, "end_date"},
 		{"AYear", func(m *conference.Meeting) { m.StartDate, m.EndDate = "2014-07-09", "2015-07-09" }, "end_date"},
 
-		{"StatusEmpty", func(m *conference.Meeting) { m.Status = "" }, "status"},
-		{"StatusUnknown", func(m *conference.Meeting) { m.Status = "open" }, "status"},
-		{"StatusWrongCase", func(m *conference.Meeting) { m.Status = "Planned" }, "status"},
+		{"OverrideUnknown", func(m *conference.Meeting) { m.Override = "in-session" }, "override"},
+		{"OverrideWrongCase", func(m *conference.Meeting) { m.Override = "Closed" }, "override"},
 
 		{"HostNotAmongDelegations", func(m *conference.Meeting) { m.Delegations = []string{"AU", "CA", "NZ", "US"} }, "delegations"},
 		{"NoDelegations", func(m *conference.Meeting) { m.Delegations = nil }, "delegations"},

@@ -21,6 +21,9 @@ type meetingAPI struct {
 		Meeting(ctx context.Context, actor *conference.User, id string) (*conference.Meeting, error)
 		CreateMeeting(ctx context.Context, actor *conference.User, in conference.Meeting) (*conference.Meeting, error)
 		UpdateMeeting(ctx context.Context, actor *conference.User, id string, in conference.MeetingUpdate) (*conference.Meeting, error)
+		DeleteMeeting(ctx context.Context, actor *conference.User, id string, version *int64) error
+		CloseMeeting(ctx context.Context, actor *conference.User, id string, in conference.StatusInput) (*conference.Meeting, error)
+		ReopenMeeting(ctx context.Context, actor *conference.User, id string, in conference.StatusInput) (*conference.Meeting, error)
 		MeetingRecord(ctx context.Context, actor *conference.User, id string) (*conference.Record, error)
 		Brief(ctx context.Context, actor *conference.User, id string, f conference.BriefFilter) (*conference.Brief, error)
 	}
@@ -32,12 +35,29 @@ func (h *meetingAPI) routes() []route {
 		{method: "POST", path: v1 + "/meetings", summary: "Create a meeting", access: admin, body: conference.Meeting{}, reply: conference.Meeting{}, status: 201, handle: bodyCall(h, 201, h.svc.CreateMeeting), self: v1 + "/meetings/:id"},
 		{method: "GET", path: v1 + "/meetings/:id", summary: "Read a meeting", access: signedIn, reply: conference.Meeting{}, status: 200, handle: paramCall(h, 200, "id", h.svc.Meeting)},
 		{method: "PATCH", path: v1 + "/meetings/:id", summary: "Change a meeting", access: admin, body: conference.MeetingUpdate{}, reply: conference.Meeting{}, status: 200, handle: versionedCall(h, 200, "id", func(in *conference.MeetingUpdate) **int64 { return &in.Version }, h.svc.UpdateMeeting)},
+		{method: "DELETE", path: v1 + "/meetings/:id", summary: "Delete a meeting while it is empty: no session, no action", access: admin, status: 204, handle: h.delete},
+		{method: "POST", path: v1 + "/meetings/:id/close", summary: "Close a meeting before its dates would, with the reason; recorded in its history", access: admin, body: conference.StatusInput{}, reply: conference.Meeting{}, status: 200, handle: paramBodyCall(h, 200, "id", h.svc.CloseMeeting)},
+		{method: "POST", path: v1 + "/meetings/:id/reopen", summary: "Reopen a closed meeting, with the reason; recorded in its history", access: admin, body: conference.StatusInput{}, reply: conference.Meeting{}, status: 200, handle: paramBodyCall(h, 200, "id", h.svc.ReopenMeeting)},
 		{method: "GET", path: v1 + "/meetings/:id/record.html", summary: "The meeting record as a printable page: sessions, agreed outcomes with sign-offs, actions", access: signedIn, status: 200, handle: h.recordHTML},
 		{method: "GET", path: v1 + "/meetings/:id/record.md", summary: "The meeting record as Markdown", access: signedIn, status: 200, handle: h.recordMarkdown},
 		{method: "GET", path: v1 + "/meetings/:id/brief", summary: "The brief for the meeting, of one delegation or all five: per topic, the earlier outcomes, actions and their progress since the previous meeting, overdue, register since, gaps", access: signedIn, reply: conference.Brief{}, status: 200, handle: h.brief},
 		{method: "GET", path: v1 + "/meetings/:id/brief.html", summary: "The brief as a printable page", access: signedIn, status: 200, handle: h.briefHTML},
 		{method: "GET", path: v1 + "/meetings/:id/brief.md", summary: "The brief as Markdown", access: signedIn, status: 200, handle: h.briefMarkdown},
 	}
+}
+
+func (h *meetingAPI) delete(c *gin.Context) {
+	var in versionBody
+	if !bindOptional(h, c, &in) {
+		return
+	}
+	pre, err := precondition(c, &in.Version)
+	if err != nil {
+		h.writeError(c, err)
+		return
+	}
+	err = h.svc.DeleteMeeting(c, actor(c), c.Param("id"), in.Version)
+	h.respond(c, http.StatusNoContent, nil, pre.check(err))
 }
 
 // The record holds only what the reader may read: agreed outcomes within
