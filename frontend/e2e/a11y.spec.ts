@@ -80,6 +80,10 @@ async function tour(page: Page, role: Role, vp: ViewportName): Promise<void> {
       card.getByRole('button', { name: 'Keep it' }));
   }
 
+  await visit(page, '#/meetings/london-2014/record');
+  await expect(page.getByRole('heading', { level: 2, name: 'Published versions' })).toBeVisible();
+  await expectAccessible(page, at('meeting record'));
+
   await visit(page, `#/sessions/${data.sessionId}`);
   await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected');
   await expect(page.getByTestId('note').first()).toBeVisible();

@@ -10,6 +10,8 @@ describe('parseHash', () => {
     ['#/meetings/london-2014', { name: 'meeting', id: 'london-2014' }],
     ['#/sessions/london-2014-d1-opening', { name: 'session', id: 'london-2014-d1-opening' }],
     ['#/meetings/a%2Fb', { name: 'meeting', id: 'a/b' }],
+    ['#/meetings/london-2014/record', { name: 'meetingRecord', id: 'london-2014' }],
+    ['#/meetings/london-2014/minutes', { name: 'notfound', path: '/meetings/london-2014/minutes' }],
     ['#/users', { name: 'users' }],
     ['#/attention', { name: 'attention' }],
     ['#/signin', { name: 'signin' }],

@@ -16,6 +16,7 @@ export type Route =
   | { name: 'attention' }
   | { name: 'action'; id: string }
   | { name: 'sessionRecord'; id: string }
+  | { name: 'meetingRecord'; id: string }
   | RegisterRoute // the register, coverage, search and topics: registerRoutes.ts
   | { name: 'notfound'; path: string };
 
@@ -49,6 +50,7 @@ export function parseHash(hash: string): Route {
       break;
     case 3:
       if (parts[0] === 'sessions' && parts[1] && parts[2] === 'record') return { name: 'sessionRecord', id: parts[1] };
+      if (parts[0] === 'meetings' && parts[1] && parts[2] === 'record') return { name: 'meetingRecord', id: parts[1] };
       break;
   }
   return { name: 'notfound', path };

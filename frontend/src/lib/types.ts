@@ -43,6 +43,7 @@ export type Delegation = Schemas['Delegation'];
 export type Topic = Schemas['Topic'];
 
 export type Meeting = Schemas['Meeting'];
+export type RecordVersion = Schemas['RecordVersion'];
 export type MeetingStatus = Meeting['status'];
 
 export type Session = Schemas['Session'];

@@ -8,3 +8,4 @@ export * from './actions';
 export * from './register';
 export * from './search';
 export * from './digest';
+export * from './record';
