@@ -302,6 +302,7 @@ func apiFollowupRouteRows(ids apiIDs) []apiRouteCase {
 		{"GET /api/v1/meetings/{id}/brief", apiSignedIn, 200, nil, apiRequest("GET", v1+"/meetings/"+ids.meeting+"/brief", nil)},
 		{"GET /api/v1/meetings/{id}/brief.html", apiSignedIn, 200, nil, apiRequest("GET", v1+"/meetings/"+ids.meeting+"/brief.html", nil)},
 		{"GET /api/v1/meetings/{id}/brief.md", apiSignedIn, 200, nil, apiRequest("GET", v1+"/meetings/"+ids.meeting+"/brief.md", nil)},
+		{"GET /api/v1/meetings/{id}/brief.pdf", apiSignedIn, 200, nil, apiRequest("GET", v1+"/meetings/"+ids.meeting+"/brief.pdf", nil)},
 
 		{"POST /api/v1/meetings/{id}/record/versions", apiAdminOnly, 201, nil, apiRequest("POST", v1+"/meetings/"+ids.meeting+"/record/versions",
 			func(*apiFixture) any { return map[string]any{"marking": "all"} })},

@@ -75,6 +75,9 @@ test('the secretariat publishes the brief as of today, then withdraws it', async
   await brief.getByRole('button', { name: /Publish .*as of today/ }).click();
   await expect(page.getByTestId('record-status')).toContainText('Published the brief as of');
   await expect(brief).toContainText('Published as of');
+  const pdf = await page.request.get((await brief.getByRole('link', { name: 'PDF' }).getAttribute('href'))!);
+  expect(pdf.headers()['content-type']).toContain('application/pdf');
+  expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
 
   await brief.getByRole('button', { name: 'Withdraw the brief' }).click();
   await expect(page.getByTestId('record-status')).toHaveText('Withdrew the published brief.');

@@ -2,7 +2,9 @@ package export
 
 import (
 	"fmt"
+	"io"
 	"strings"
+	"time"
 
 	"github.com/quintet-ag/quintet/internal/conference"
 )
@@ -92,6 +94,19 @@ func BriefDoc(b *conference.Brief) *Doc {
 		}
 	}
 	return d
+}
+
+// WriteBriefPDF renders a brief as PDF, with the meeting and the clearance
+// it was read at on every page. It is dated the brief's day, not the moment
+// it was rendered: the same brief makes the same file.
+func WriteBriefPDF(w io.Writer, b *conference.Brief) error {
+	m := b.Meeting
+	day, err := time.Parse(conference.DateLayout, b.Date)
+	if err != nil {
+		return fmt.Errorf("brief date %q: %w", b.Date, err)
+	}
+	header := fmt.Sprintf("%s · %s · %s to %s", m.Title, m.City, m.StartDate, m.EndDate)
+	return PDF(w, BriefDoc(b).Document(header, "Read at clearance: "+string(b.Clearance), day))
 }
 
 func entryLine(e *conference.RegisterEntry) string {

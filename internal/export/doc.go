@@ -5,6 +5,7 @@ import (
 	"html"
 	"io"
 	"strings"
+	"time"
 )
 
 // Doc is a document as a list of blocks — headings, paragraphs, lists and
@@ -82,6 +83,39 @@ func WriteMarkdown(w io.Writer, d *Doc) {
 			}
 		}
 	}
+}
+
+// Document is d as a printable Document, for the PDF renderer: header and
+// marking go on every page; created dates the file, so that the same text
+// makes the same bytes.
+func (d *Doc) Document(header, marking string, created time.Time) Document {
+	out := Document{Title: d.Title, Header: header, Marking: marking, Created: created}
+	for _, b := range d.Blocks {
+		switch b := b.(type) {
+		case DocHeading:
+			kind := Heading
+			if b.Level > 2 {
+				kind = Subhead
+			}
+			out.Blocks = append(out.Blocks, Block{Kind: kind, Text: b.Text})
+		case DocParagraph:
+			kind := Paragraph
+			if b.Muted {
+				kind = Meta
+			}
+			out.Blocks = append(out.Blocks, Block{Kind: kind, Text: b.Text})
+		case DocList:
+			lines := make([]string, len(b.Items))
+			for i, it := range b.Items {
+				lines[i] = "• " + it
+			}
+			out.Blocks = append(out.Blocks, Block{Kind: Paragraph, Text: strings.Join(lines, "\n")})
+		case DocTable:
+			rows := append([][]string{b.Header}, b.Rows...)
+			out.Blocks = append(out.Blocks, Block{Kind: Table, Rows: rows})
+		}
+	}
+	return out
 }
 
 // WriteHTML writes d as a printable page with the record's stylesheet

@@ -31,6 +31,7 @@ type BlockKind int
 
 const (
 	Heading   BlockKind = iota // a section's title
+	Subhead                    // a title within a section
 	Paragraph                  // running text; newlines break lines
 	Meta                       // a small line under a heading: time, room, topics
 	Quote                      // text set off from the rest, as an outcome is
@@ -117,6 +118,14 @@ func writeBlock(p *fpdf.Fpdf, b Block) {
 		p.SetFont("Helvetica", "B", 12.5)
 		p.MultiCell(0, 6, toWinAnsi(b.Text), "B", "L", false)
 		p.Ln(1)
+	case Subhead:
+		if p.GetY() > 297-pdfMargin-20 {
+			p.AddPage()
+		}
+		p.Ln(1.5)
+		p.SetFont("Helvetica", "B", 10.5)
+		p.MultiCell(0, pdfLine, toWinAnsi(b.Text), "", "L", false)
+		p.Ln(0.5)
 	case Meta:
 		p.SetFont("Helvetica", "", 8.5)
 		p.SetTextColor(70, 70, 70)

@@ -82,6 +82,8 @@ func showText(stream []byte) string {
 				out.WriteRune('—')
 			case 0x92:
 				out.WriteRune('’')
+			case 0x95:
+				out.WriteRune('•')
 			default:
 				out.WriteRune(rune(b))
 			}
@@ -160,5 +162,48 @@ func TestWriteVersionPDF(t *testing.T) {
 		if !strings.Contains(out, "Version 2, published") {
 			t.Errorf("%s does not say which version it is:\n%s", name, out)
 		}
+	}
+}
+
+// A Doc (the brief's, the lineage's layout) prints every block it holds,
+// with the marking on every page, the same bytes for the same text.
+func TestDocDocument_PDF(t *testing.T) {
+	d := &export.Doc{Title: "Brief for Ottawa 2015", Blocks: []export.DocBlock{
+		export.DocParagraph{Text: "Draft, as of 2015-05-01.", Muted: true},
+		export.DocHeading{Level: 2, Text: "Cyberbullying"},
+		export.DocHeading{Level: 3, Text: "Earlier outcomes"},
+		export.DocList{Items: []string{"Share training materials", "Publish guidance"}},
+		export.DocTable{Header: []string{"Action", "Owner"}, Rows: [][]string{{"Collect figures", "CA"}}},
+	}}
+	for range 60 {
+		d.Blocks = append(d.Blocks, export.DocParagraph{Text: strings.Repeat("A line of the brief that wraps. ", 6)})
+	}
+	render := func() []byte {
+		var buf bytes.Buffer
+		doc := d.Document("Ottawa 2015 · Ottawa", "Read at clearance: delegations", time.Date(2015, 5, 1, 0, 0, 0, 0, time.UTC))
+		if err := export.PDF(&buf, doc); err != nil {
+			t.Fatal(err)
+		}
+		return buf.Bytes()
+	}
+	out := render()
+	pages, count := pdfText(t, out)
+	if count < 2 {
+		t.Fatalf("%d pages, want the long brief on 2 or more", count)
+	}
+	for i, p := range pages {
+		if got := strings.Count(p, "Read at clearance: delegations"); got != 2 {
+			t.Errorf("page %d shows the clearance %d times, want 2", i+1, got)
+		}
+	}
+	text := strings.Join(pages, "")
+	for _, want := range []string{"Brief for Ottawa 2015", "Draft, as of 2015-05-01.", "Cyberbullying", "Earlier outcomes",
+		"• Share training materials", "• Publish guidance", "Action", "Collect figures"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the PDF lacks %q", want)
+		}
+	}
+	if !bytes.Equal(out, render()) {
+		t.Error("two renderings of one Doc differ")
 	}
 }

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -43,6 +44,7 @@ func (h *meetingAPI) routes() []route {
 		{method: "GET", path: v1 + "/meetings/:id/brief", summary: "The brief for the meeting, of one delegation or all five: per topic, the earlier outcomes, actions and their progress since the previous meeting, overdue, register since, gaps", access: signedIn, reply: conference.Brief{}, status: 200, handle: h.brief},
 		{method: "GET", path: v1 + "/meetings/:id/brief.html", summary: "The brief as a printable page", access: signedIn, status: 200, handle: h.briefHTML},
 		{method: "GET", path: v1 + "/meetings/:id/brief.md", summary: "The brief as Markdown", access: signedIn, status: 200, handle: h.briefMarkdown},
+		{method: "GET", path: v1 + "/meetings/:id/brief.pdf", summary: "The brief as PDF, the meeting and the reader's clearance on every page", access: signedIn, status: 200, handle: h.briefPDF},
 	}
 }
 
@@ -145,4 +147,20 @@ func (h *meetingAPI) briefMarkdown(c *gin.Context) {
 	export.WriteMarkdown(&buf, export.BriefDoc(b))
 	c.Header("Content-Disposition", `inline; filename="brief.md"`)
 	c.Data(http.StatusOK, "text/markdown; charset=utf-8", buf.Bytes())
+}
+
+func (h *meetingAPI) briefPDF(c *gin.Context) {
+	b, err := h.briefOf(c)
+	if err != nil {
+		h.writeError(c, err)
+		return
+	}
+	var buf bytes.Buffer
+	if err := export.WriteBriefPDF(&buf, b); err != nil {
+		h.writeError(c, err)
+		return
+	}
+	// The meeting id follows the one id pattern: safe in a quoted file name.
+	c.Header("Content-Disposition", fmt.Sprintf(`inline; filename="%s-brief-%s.pdf"`, b.Meeting.ID, b.Date))
+	writeConditional(c, "application/pdf", buf.Bytes())
 }

@@ -276,6 +276,7 @@ var answerTypes = map[string]string{
 	"GET " + v1 + "/meetings/:id/record.md":        "text/markdown",
 	"GET " + v1 + "/meetings/:id/brief.html":       "text/html",
 	"GET " + v1 + "/meetings/:id/brief.md":         "text/markdown",
+	"GET " + v1 + "/meetings/:id/brief.pdf":        "application/pdf",
 	"GET " + v1 + "/topics/:id/lineage.md":         "text/markdown",
 	"GET " + v1 + "/calendar/:feed":                "text/calendar",
 	"GET " + versionsPath + "/:number/record.html": "text/html",

@@ -110,6 +110,7 @@ var queryParams = func() map[string][]queryParameter {
 		"GET " + v1 + "/meetings/:id/brief":      briefParams,
 		"GET " + v1 + "/meetings/:id/brief.html": briefParams,
 		"GET " + v1 + "/meetings/:id/brief.md":   briefParams,
+		"GET " + v1 + "/meetings/:id/brief.pdf":  briefParams,
 		"GET " + v1 + "/search": {
 			{name: "q", typ: "string", required: true, maxLength: conference.MaxSearchQuery, example: "electronic evidence",
 				description: fmt.Sprintf("The words to search for, as plain text: at most %d characters and %d words.", conference.MaxSearchQuery, conference.MaxSearchTerms)},
