@@ -4,12 +4,27 @@ import { ADMIN, BASE_URL, PASSWORD, RAPPORTEUR, type Account } from './accounts'
 // What the specs set up through the API, as the secretariat or a rapporteur
 // would, so that each spec makes its own data and needs nothing of the others.
 
+type StorageState = Awaited<ReturnType<APIRequestContext['storageState']>>;
+// Logins made by apiAs, kept for the worker's life: the server allows an
+// account ten sign-ins per half minute, and the specs set up far more data
+// than that as the secretariat. A kept login that has ended (a spec changed
+// the password) is replaced by a new one.
+const apiLogins = new Map<string, StorageState>();
+
 /** An API client logged in as account; dispose of it when done. */
 export async function apiAs(account: Account): Promise<APIRequestContext> {
   // The server refuses state-changing requests without a same-origin Origin.
-  const ctx = await request.newContext({ baseURL: BASE_URL, extraHTTPHeaders: { Origin: BASE_URL } });
+  const options = { baseURL: BASE_URL, extraHTTPHeaders: { Origin: BASE_URL } };
+  const saved = apiLogins.get(account.email);
+  if (saved) {
+    const ctx = await request.newContext({ ...options, storageState: saved });
+    if ((await ctx.get('/api/v1/me')).status() === 200) return ctx;
+    await ctx.dispose();
+  }
+  const ctx = await request.newContext(options);
   const res = await ctx.post('/api/v1/login', { data: { email: account.email, password: PASSWORD } });
   expect(res.status(), `log in ${account.email}`).toBe(200);
+  apiLogins.set(account.email, await ctx.storageState());
   return ctx;
 }
 

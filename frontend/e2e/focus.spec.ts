@@ -102,7 +102,7 @@ test('a refused sign-in and a save leave the focus on the button pressed', async
   const progress = form.getByLabel('Progress (%)');
   await expect(progress).toHaveAttribute('aria-invalid', 'true');
   await expect(progress).toHaveAttribute('aria-describedby', /act-progress-error/);
-  await expect(form.locator('#act-progress-error')).toContainText('between 0 and 100');
+  await expect(form.locator('#act-progress-error')).toContainText('a percentage from 0 to 100');
   await expect(progress).toBeFocused();
   await fu.context.close();
 });
