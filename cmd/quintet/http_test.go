@@ -303,6 +303,9 @@ func apiFollowupRouteRows(ids apiIDs) []apiRouteCase {
 		{"GET /api/v1/meetings/{id}/brief.html", apiSignedIn, 200, nil, apiRequest("GET", v1+"/meetings/"+ids.meeting+"/brief.html", nil)},
 		{"GET /api/v1/meetings/{id}/brief.md", apiSignedIn, 200, nil, apiRequest("GET", v1+"/meetings/"+ids.meeting+"/brief.md", nil)},
 		{"GET /api/v1/meetings/{id}/brief.pdf", apiSignedIn, 200, nil, apiRequest("GET", v1+"/meetings/"+ids.meeting+"/brief.pdf", nil)},
+		{"GET /api/v1/meetings/{id}/agenda.html", apiSignedIn, 200, nil, apiRequest("GET", v1+"/meetings/"+ids.meeting+"/agenda.html", nil)},
+		{"GET /api/v1/meetings/{id}/agenda.pdf", apiSignedIn, 200, nil, apiRequest("GET", v1+"/meetings/"+ids.meeting+"/agenda.pdf", nil)},
+		{"GET /api/v1/meetings/{id}/agenda.ics", apiSignedIn, 200, nil, apiRequest("GET", v1+"/meetings/"+ids.meeting+"/agenda.ics", nil)},
 
 		{"POST /api/v1/meetings/{id}/record/versions", apiAdminOnly, 201, nil, apiRequest("POST", v1+"/meetings/"+ids.meeting+"/record/versions",
 			func(*apiFixture) any { return map[string]any{"marking": "all"} })},

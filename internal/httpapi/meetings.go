@@ -26,6 +26,7 @@ type meetingAPI struct {
 		CloseMeeting(ctx context.Context, actor *conference.User, id string, in conference.StatusInput) (*conference.Meeting, error)
 		ReopenMeeting(ctx context.Context, actor *conference.User, id string, in conference.StatusInput) (*conference.Meeting, error)
 		MeetingRecord(ctx context.Context, actor *conference.User, id string) (*conference.Record, error)
+		MeetingAgendaSheet(ctx context.Context, actor *conference.User, id string) (*conference.AgendaSheet, error)
 		Brief(ctx context.Context, actor *conference.User, id string, f conference.BriefFilter) (*conference.Brief, error)
 	}
 }
@@ -44,6 +45,9 @@ func (h *meetingAPI) routes() []route {
 		{method: "GET", path: v1 + "/meetings/:id/brief", summary: "The brief for the meeting, of one delegation or all five: per topic, the earlier outcomes, actions and their progress since the previous meeting, overdue, register since, gaps", access: signedIn, reply: conference.Brief{}, status: 200, handle: h.brief},
 		{method: "GET", path: v1 + "/meetings/:id/brief.html", summary: "The brief as a printable page", access: signedIn, status: 200, handle: h.briefHTML},
 		{method: "GET", path: v1 + "/meetings/:id/brief.md", summary: "The brief as Markdown", access: signedIn, status: 200, handle: h.briefMarkdown},
+		{method: "GET", path: v1 + "/meetings/:id/agenda.html", summary: "The agenda as a printable page, day by day, in the meeting's time zone", access: signedIn, status: 200, handle: h.agendaHTML},
+		{method: "GET", path: v1 + "/meetings/:id/agenda.pdf", summary: "The agenda as PDF", access: signedIn, status: 200, handle: h.agendaPDF},
+		{method: "GET", path: v1 + "/meetings/:id/agenda.ics", summary: "The agenda as iCalendar: one event per session, with its room and topics", access: signedIn, status: 200, handle: h.agendaICS},
 		{method: "GET", path: v1 + "/meetings/:id/brief.pdf", summary: "The brief as PDF, the meeting and the reader's clearance on every page", access: signedIn, status: 200, handle: h.briefPDF},
 	}
 }
@@ -69,7 +73,7 @@ func (h *meetingAPI) recordHTML(c *gin.Context) {
 	// The page's one stylesheet is inline; the policy allows exactly it, by
 	// hash, and nothing else: no script runs on this page.
 	h.record(c, "text/html; charset=utf-8", export.WriteRecordHTML, map[string]string{
-		"Content-Security-Policy": "default-src 'none'; style-src '" + export.RecordStyleHash + "'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+		"Content-Security-Policy": recordPageCSP,
 	})
 }
 
@@ -133,7 +137,7 @@ func (h *meetingAPI) briefHTML(c *gin.Context) {
 		h.writeError(c, err)
 		return
 	}
-	c.Header("Content-Security-Policy", "default-src 'none'; style-src '"+export.RecordStyleHash+"'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+	c.Header("Content-Security-Policy", recordPageCSP)
 	c.Data(http.StatusOK, "text/html; charset=utf-8", buf.Bytes())
 }
 
@@ -163,4 +167,45 @@ func (h *meetingAPI) briefPDF(c *gin.Context) {
 	// The meeting id follows the one id pattern: safe in a quoted file name.
 	c.Header("Content-Disposition", fmt.Sprintf(`inline; filename="%s-brief-%s.pdf"`, b.Meeting.ID, b.Date))
 	writeConditional(c, "application/pdf", buf.Bytes())
+}
+
+// recordPageCSP is the policy of every printable page (the record, its
+// versions, the brief, the agenda): their one stylesheet and nothing else.
+var recordPageCSP = "default-src 'none'; style-src '" + export.RecordStyleHash + "'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
+// agenda renders the meeting's agenda sheet with write and serves it, with
+// an ETag of its bytes.
+func (h *meetingAPI) agenda(c *gin.Context, contentType string, write func(io.Writer, *conference.AgendaSheet) error, headers map[string]string) {
+	a, err := h.svc.MeetingAgendaSheet(c, actor(c), c.Param("id"))
+	if err != nil {
+		h.writeError(c, err)
+		return
+	}
+	var buf bytes.Buffer
+	if err := write(&buf, a); err != nil {
+		h.writeError(c, err)
+		return
+	}
+	for name, value := range headers {
+		c.Header(name, value)
+	}
+	writeConditional(c, contentType, buf.Bytes())
+}
+
+func (h *meetingAPI) agendaHTML(c *gin.Context) {
+	h.agenda(c, "text/html; charset=utf-8", func(w io.Writer, a *conference.AgendaSheet) error {
+		return export.WriteHTML(w, export.AgendaDoc(a))
+	}, map[string]string{"Content-Security-Policy": recordPageCSP})
+}
+
+func (h *meetingAPI) agendaPDF(c *gin.Context) {
+	h.agenda(c, "application/pdf", export.WriteAgendaPDF,
+		map[string]string{"Content-Disposition": fmt.Sprintf(`inline; filename="%s-agenda.pdf"`, c.Param("id"))})
+}
+
+func (h *meetingAPI) agendaICS(c *gin.Context) {
+	h.agenda(c, "text/calendar; charset=utf-8", func(w io.Writer, a *conference.AgendaSheet) error {
+		_, err := io.WriteString(w, export.AgendaICS(a))
+		return err
+	}, map[string]string{"Content-Disposition": fmt.Sprintf(`attachment; filename="%s-agenda.ics"`, c.Param("id"))})
 }

@@ -66,7 +66,7 @@ func (h *recordAPI) get(c *gin.Context) {
 
 func (h *recordAPI) html(c *gin.Context) {
 	h.file(c, "text/html; charset=utf-8", "html", export.WriteVersionHTML, map[string]string{
-		"Content-Security-Policy": "default-src 'none'; style-src '" + export.RecordStyleHash + "'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+		"Content-Security-Policy": recordPageCSP,
 	})
 }
 

@@ -44,6 +44,8 @@ export type Topic = Schemas['Topic'];
 
 export type Meeting = Schemas['Meeting'];
 export type RecordVersion = Schemas['RecordVersion'];
+/** A delegation's calendar feed; its path holds the secret and is shown once. */
+export type CalendarFeed = Schemas['CalendarFeed'];
 export type MeetingStatus = Meeting['status'];
 
 export type Session = Schemas['Session'];

@@ -9,3 +9,4 @@ export * from './register';
 export * from './search';
 export * from './digest';
 export * from './record';
+export * from './feeds';
