@@ -13,6 +13,7 @@ interface Note {
   text: string;
   marking: string;
   amends?: number;
+  written_at?: string;
 }
 
 /** The secretariat, signed in on a browser context of its own; tests use its API. */
@@ -269,5 +270,39 @@ test('notes written offline wait in the outbox, survive a reload, and reach the 
   expect(stored.map((n) => [n.seq, n.text, n.client_id, n.marking])).toEqual(
     queued.map((q, i) => [i + 1, q.text, q.client_id, 'delegations']),
   );
+  await close();
+});
+
+test('notes written offline go from any page: the rapporteur moves to the board, comes back online there, and each note arrives once with its written time', async ({
+  browser,
+}) => {
+  const { admin, session, rap, del, close } = await liveCast(browser);
+  await openSession(del.page, session.id);
+  await openSession(rap.page, session.id);
+  await rap.context.setOffline(true);
+  await expect(connection(rap.page)).toHaveAttribute('data-state', 'offline');
+  const texts = ['Board one', 'Board two', 'Board three'];
+  for (const t of texts) await post(rap.page, t);
+  await expect(rap.page.getByTestId('outbox-count')).toHaveText('3 notes waiting to send');
+  const queued: { client_id: string; queued_at: string }[] = await rap.page.evaluate(() => {
+    const key = Object.keys(localStorage).find((k) => k.startsWith('quintet.outbox'));
+    return key ? JSON.parse(localStorage.getItem(key)!) : [];
+  });
+
+  // Another page of the app, still offline: the notes wait, and it says so.
+  await rap.page.getByRole('link', { name: 'Actions' }).first().click();
+  await expect(rap.page.getByTestId('outbox-waiting')).toContainText('3 notes waiting to be sent');
+  expect(await storedNotes(admin.page.request, session.id)).toEqual([]);
+
+  // Back online on the board: the notes go from there, once each.
+  await rap.context.setOffline(false);
+  await expect(rap.page.getByTestId('outbox-waiting')).toHaveCount(0);
+  for (const t of texts) await expect(noteWith(del.page, t)).toHaveCount(1);
+  await expect(notes(del.page)).toHaveCount(3);
+  const stored = await storedNotes(admin.page.request, session.id);
+  expect(stored.map((n) => [n.text, n.client_id])).toEqual(texts.map((t, i) => [t, queued[i]!.client_id]));
+  // Each keeps the time it was written, not the time the link let it through.
+  for (const [i, n] of stored.entries()) expect(Date.parse(n.written_at!)).toBe(Date.parse(queued[i]!.queued_at));
+  expect(await rap.page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('quintet.outbox')))).toEqual([]);
   await close();
 });
