@@ -42,10 +42,10 @@ async function newSession(api: APIRequestContext, { start }: { start: boolean })
  * rapporteur and the Canadian delegate, each in a browser context of their
  * own, none of them on the session's page yet.
  */
-async function liveCast(browser: Browser) {
+async function liveCast(browser: Browser, rapOptions: Parameters<typeof contextFor>[2] = {}) {
   const admin = await secretariat(browser);
   const session = await newSession(admin.page.request, { start: true });
-  const rap = await contextFor(browser, RAPPORTEUR);
+  const rap = await contextFor(browser, RAPPORTEUR, rapOptions);
   const del = await contextFor(browser, DELEGATE_CA);
   const close = () => Promise.all([admin.context.close(), rap.context.close(), del.context.close()]);
   return { admin, session, rap, del, close };
@@ -232,7 +232,9 @@ test('a delegate who goes offline while 5 notes are posted shows each of them on
 test('notes written offline wait in the outbox, survive a reload, and reach the delegate once each', async ({
   browser,
 }) => {
-  const { admin, session, rap, del, close } = await liveCast(browser);
+  // Without the service worker's offline shell (offline.spec.ts tests it):
+  // the outbox must survive a reload that cannot even load the app.
+  const { admin, session, rap, del, close } = await liveCast(browser, { serviceWorkers: 'block' });
   await openSession(del.page, session.id);
   await openSession(rap.page, session.id);
   await rap.context.setOffline(true);

@@ -2,6 +2,7 @@
 // GET /me, set by sign-in and set-up, and cleared by sign-out or when any
 // request finds the login gone (401).
 import * as api from './api';
+import { clearKeptData } from './offline.svelte';
 import type { Me, Role } from './types';
 
 type Status = 'loading' | 'signed-in' | 'signed-out' | 'unreachable';
@@ -45,6 +46,7 @@ class CurrentUser {
     try {
       await api.logout();
     } finally {
+      await clearKeptData();
       this.set(null);
     }
   }

@@ -80,6 +80,50 @@ describe('OutboxSweep', () => {
     sweep.stop();
   });
 
+  it('sends one session’s notes one at a time, in the order written', async () => {
+    const storage = stored();
+    const order: string[] = [];
+    let open = 0;
+    let most = 0;
+    const { api } = fakeAPI(async (_s, id) => {
+      open++;
+      most = Math.max(most, open);
+      await new Promise((r) => setTimeout(r, id === 'a1' ? 20 : 1)); // the first is the slowest
+      order.push(id);
+      open--;
+      return { seq: order.length };
+    });
+    const sweep = new OutboxSweep({ storage, userId: 'u1', poster: restPoster(api) });
+    sweep.sweep('s-b');
+    await new Promise((r) => setTimeout(r, 60));
+    expect(order).toEqual(['a1', 'a2']);
+    expect(most).toBe(1);
+    sweep.stop();
+  });
+
+  it('does not let a later note overtake one that could not go', async () => {
+    const storage = stored();
+    let failFirst = true;
+    const { api, sent } = fakeAPI(async (_s, id) => {
+      if (id === 'a1' && failFirst) {
+        failFirst = false;
+        throw { status: 0, code: 'network', message: 'Cannot reach the server.' };
+      }
+      return { seq: 1 };
+    });
+    const sweep = new OutboxSweep({ storage, userId: 'u1', poster: restPoster(api) });
+    sweep.sweep('s-b');
+    await settle();
+    await settle();
+    expect(sent.map((s) => s.client_id)).toEqual(['a1']); // a2 waited behind it
+    sweep.sweep('s-b');
+    await settle();
+    await settle();
+    expect(sent.map((s) => s.client_id)).toEqual(['a1', 'a1', 'a2']);
+    expect(sweep.waiting().map((e) => e.client_id)).toEqual(['b1']);
+    sweep.stop();
+  });
+
   it('keeps notes waiting while offline and sends them on the next sweep', async () => {
     const storage = stored();
     let online = false;

@@ -49,17 +49,45 @@ function isApiError(x: unknown): x is ApiErrorLike {
  * the socket.
  */
 export function restPoster(api: RestNoteAPI): Poster {
+  // One request at a time per session: the record numbers notes in the
+  // order they arrive, which must be the order they were written (the
+  // socket keeps that order by itself; parallel requests would not).
+  // A note that could not go stops the ones queued behind it in that
+  // session (they would overtake it); the next sweep sends them all again.
+  const queues = new Map<string, { tail: Promise<unknown>; pending: number; stopped: boolean }>();
+  const send = async (input: PostInput): Promise<AckMessage> => {
+    const { session_id, ...body } = input;
+    try {
+      const note = await api.post(session_id, body);
+      return { type: 'ack', session_id, client_id: input.client_id, seq: note.seq, created: true };
+    } catch (err) {
+      if (!isApiError(err) || err.status === 0 || err.status === 401) throw new LiveError('offline', 'Not connected.');
+      if (err.status >= 500) throw new LiveError('internal', err.message);
+      throw new LiveError(err.code, err.message, err.field);
+    }
+  };
   return {
-    async post(input: PostInput): Promise<AckMessage> {
-      const { session_id, ...body } = input;
-      try {
-        const note = await api.post(session_id, body);
-        return { type: 'ack', session_id, client_id: input.client_id, seq: note.seq, created: true };
-      } catch (err) {
-        if (!isApiError(err) || err.status === 0 || err.status === 401) throw new LiveError('offline', 'Not connected.');
-        if (err.status >= 500) throw new LiveError('internal', err.message);
-        throw new LiveError(err.code, err.message, err.field);
+    post(input: PostInput): Promise<AckMessage> {
+      let q = queues.get(input.session_id);
+      if (!q) {
+        q = { tail: Promise.resolve(), pending: 0, stopped: false };
+        queues.set(input.session_id, q);
       }
+      const queue = q;
+      queue.pending++;
+      const mine = queue.tail.then(async () => {
+        try {
+          if (queue.stopped) throw new LiveError('offline', 'Not sent: an earlier note is still waiting.');
+          return await send(input);
+        } catch (err) {
+          if (err instanceof LiveError && err.retryable) queue.stopped = true;
+          throw err;
+        } finally {
+          if (--queue.pending === 0) queue.stopped = false;
+        }
+      });
+      queue.tail = mine.catch(() => undefined);
+      return mine;
     },
   };
 }

@@ -130,6 +130,17 @@ export function onUnauthorized(handler: UnauthorizedHandler | undefined): void {
   unauthorizedHandler = handler;
 }
 
+type AnswerHandler = (method: string, res: Response) => void;
+let answerHandler: AnswerHandler | undefined;
+
+/**
+ * Registers who looks at every answer of the API: the offline label reads
+ * each answer's Date to tell a fresh one from one the service worker kept.
+ */
+export function onAnswer(handler: AnswerHandler | undefined): void {
+  answerHandler = handler;
+}
+
 export interface RequestOptions {
   /** Do not call the unauthorized handler on 401 (sign-in, /me at start). */
   quiet401?: boolean;
@@ -179,6 +190,7 @@ export async function request<T>(
       throw new ApiError(0, 'network', 'Cannot reach the server. Check your connection and try again.');
     }
   }
+  answerHandler?.(method, res);
   if (!res.ok) {
     const error = await parseError(res);
     if (error.isUnauthorized && !opts.quiet401) unauthorizedHandler?.();

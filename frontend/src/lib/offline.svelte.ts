@@ -1,0 +1,43 @@
+// The browser's side of lib/offline.ts: whether the app is online, since
+// when the data shown is kept, and clearing what sign-out must not leave.
+import * as api from './api';
+import { API_CACHE, appKeys, keptAt, offlineLabel } from './offline';
+
+class Offline {
+  online = $state(typeof navigator === 'undefined' ? true : navigator.onLine !== false);
+  /** When the oldest answer now shown was first sent; null while answers are fresh. */
+  since = $state<number | null>(null);
+
+  get label(): string {
+    return offlineLabel(this.since, this.online, (t) =>
+      new Date(t).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }),
+    );
+  }
+}
+
+export const offline = new Offline();
+
+api.onAnswer((method, res) => {
+  if (method !== 'GET' || !res.ok) return;
+  const kept = keptAt(res.headers.get('Date'), Date.now());
+  offline.since = kept === null ? null : Math.min(kept, offline.since ?? kept);
+});
+if (typeof window !== 'undefined') {
+  window.addEventListener('online', () => (offline.online = true));
+  window.addEventListener('offline', () => (offline.online = false));
+}
+
+/**
+ * Removes what the app keeps in this browser — the service worker's answers
+ * (agenda, notes, records) and the app's storage (the outbox included) — so
+ * that nothing read or written under this sign-in outlives it.
+ */
+export async function clearKeptData(): Promise<void> {
+  try {
+    for (const k of appKeys(Object.keys(localStorage))) localStorage.removeItem(k);
+  } catch {
+    // No storage: nothing kept there.
+  }
+  if ('caches' in window) await caches.delete(API_CACHE);
+  offline.since = null;
+}
