@@ -111,8 +111,22 @@ async function tour(page: Page, role: Role, vp: ViewportName): Promise<void> {
 
   await visit(page, '#/actions');
   await expectAccessible(page, at('actions board'));
+  await visit(page, `#/actions?topic=${TOPIC}&due=overdue&sort=-reported`);
+  await expectAccessible(page, at('actions board, filtered and sorted'));
+  if (role.admin || role.followup) {
+    await visit(page, '#/actions/new');
+    const form = page.getByRole('form', { name: 'New action' });
+    await form.getByLabel('Due date', { exact: true }).fill('2014-01-01');
+    await form.getByRole('button', { name: 'Create action' }).click();
+    await expect(form.getByLabel('Title')).toBeFocused();
+    await expectAccessible(page, at('new action, with its errors and the past-date confirmation'));
+  }
   await visit(page, `#/actions/${encodeURIComponent(data.actionId)}`);
   await expectAccessible(page, at('action page'));
+  if (role.admin || role.followup) {
+    await withPanel(page, at('action page, editing every field'), page.getByRole('button', { name: /^Edit title, owner/ }),
+      page.getByRole('form', { name: 'Edit the action' }).getByRole('button', { name: 'Cancel' }));
+  }
   if (role.followup) {
     const form = page.getByRole('form', { name: 'Update the action' });
     await form.getByLabel('Progress (%)').fill('140');

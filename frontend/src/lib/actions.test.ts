@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from './api';
-import { conflictMessage, dispatchFollowup, filterQuery } from './actions';
+import { changesOf, conflictMessage, dispatchFollowup, draftOf, filterQuery, historyLine, isPastDue, localToday, type Action, type Revision } from './actions';
 import { parseHash } from './routes';
 
 describe('filterQuery', () => {
@@ -55,10 +55,77 @@ describe('dispatchFollowup', () => {
 
 describe('follow-up routes', () => {
   it('parses the board, my delegation, an action and a session record', () => {
-    expect(parseHash('#/actions')).toEqual({ name: 'actions', mine: false });
-    expect(parseHash('#/actions/mine')).toEqual({ name: 'actions', mine: true });
+    expect(parseHash('#/actions')).toEqual({ name: 'actions', mine: false, view: {} });
+    expect(parseHash('#/actions/mine')).toEqual({ name: 'actions', mine: true, view: {} });
+    expect(parseHash('#/actions/new')).toEqual({ name: 'actionNew' });
     expect(parseHash('#/actions/a%2F1')).toEqual({ name: 'action', id: 'a/1' });
     expect(parseHash('#/sessions/london-2014-d1-trends/record')).toEqual({ name: 'sessionRecord', id: 'london-2014-d1-trends' });
     expect(parseHash('#/sessions/x/other').name).toBe('notfound');
+  });
+});
+
+describe('changesOf', () => {
+  const a = {
+    id: 'act-1', meeting_id: 'london-2014', title: 'Publish guidance', description: '', owner: 'CA', agency: 'RCMP',
+    contact: '', due: '2015-06-30', status: 'open', progress: 0, topics: ['t1', 't2'], marking: 'all', reports: [],
+    created_by: 'u1', created_at: '2014-07-10T10:00:00Z', updated_by: 'u1', updated_by_name: 'Fiona',
+    updated_at: '2014-07-10T10:00:00Z', version: 3,
+  } as unknown as Action;
+
+  it('sends only the fields that changed, trimmed, with the version', () => {
+    const d = { ...draftOf(a), owner: 'NZ', title: ' Publish guidance ', due: '2015-09-30' };
+    expect(changesOf(a, d, 3)).toEqual({ version: 3, owner: 'NZ', due: '2015-09-30' });
+  });
+
+  it('sends topics only when the set changed, not their order', () => {
+    expect(changesOf(a, { ...draftOf(a), topics: ['t2', 't1'] }, 3)).toEqual({ version: 3 });
+    expect(changesOf(a, { ...draftOf(a), topics: ['t1'] }, 3)).toEqual({ version: 3, topics: ['t1'] });
+  });
+
+  it('sends a marking that changed', () => {
+    expect(changesOf(a, { ...draftOf(a), marking: 'heads' }, 4)).toEqual({ version: 4, marking: 'heads' });
+  });
+});
+
+describe('isPastDue and localToday', () => {
+  it('holds a date before today as past, today and later not', () => {
+    expect(isPastDue('2014-01-01', '2014-07-10')).toBe(true);
+    expect(isPastDue('2014-07-10', '2014-07-10')).toBe(false);
+    expect(isPastDue('2015-01-01', '2014-07-10')).toBe(false);
+    expect(isPastDue('', '2014-07-10')).toBe(false);
+  });
+
+  it('reads today in the local calendar', () => {
+    expect(localToday(new Date(2014, 6, 9, 23, 30))).toBe('2014-07-09');
+  });
+});
+
+describe('historyLine', () => {
+  const rev = (action: string, changes: { field: string; from: string; to: string }[]) =>
+    ({ version: 2, action, by: 'u1', by_name: 'Sam Secretariat', at: '2014-07-11T09:05:00Z', changes }) as Revision;
+
+  it('says a handover from one delegation to another, by whom and when', () => {
+    const l = historyLine(rev('handed over', [
+      { field: 'owner', from: 'CA', to: 'NZ' },
+      { field: 'agency', from: 'RCMP', to: '' },
+    ]), 'UTC');
+    expect(l.headline).toBe('Handed from CA to NZ by Sam Secretariat on 11 Jul 2014, 09:05');
+    expect(l.changes).toEqual(['Agency: RCMP → (none)']);
+  });
+
+  it('lists the fields of an edit in words', () => {
+    const l = historyLine(rev('updated', [
+      { field: 'due', from: '2015-06-30', to: '2015-09-30' },
+      { field: 'status', from: 'open', to: 'in-progress' },
+      { field: 'progress', from: '0', to: '40' },
+      { field: 'description', from: 'old text', to: 'new text' },
+    ]), 'UTC');
+    expect(l.headline).toBe('Changed by Sam Secretariat on 11 Jul 2014, 09:05');
+    expect(l.changes).toEqual([
+      'Due date: 2015-06-30 → 2015-09-30',
+      'Status: Open → In progress',
+      'Progress: 0% → 40%',
+      'Description rewritten',
+    ]);
   });
 });

@@ -41,8 +41,12 @@ export interface ActionFilter {
   owner?: string;
   status?: ActionStatus[];
   overdue?: boolean;
+  /** Pending and due within the next 30 days. */
+  due_soon?: boolean;
   due_before?: string;
   changed_since?: string;
+  /** A sort key the list declares (due, progress, reported; "-" first for descending). */
+  sort?: string;
 }
 
 /** The query string of a filter, with only the parameters that are set. */
@@ -53,8 +57,10 @@ export function filterQuery(f: ActionFilter): string {
   if (f.owner) q.set('owner', f.owner);
   if (f.status && f.status.length > 0) q.set('status', f.status.join(','));
   if (f.overdue) q.set('overdue', 'true');
+  if (f.due_soon) q.set('due_soon', 'true');
   if (f.due_before) q.set('due_before', f.due_before);
   if (f.changed_since) q.set('changed_since', f.changed_since);
+  if (f.sort) q.set('sort', f.sort);
   const s = q.toString();
   return s ? '?' + s : '';
 }
@@ -90,4 +96,105 @@ export function dispatchFollowup(msg: ServerMessage, on: FollowupEvents): void {
   else if (msg.type === 'outcome' && msg.outcome) on.outcome?.(msg.outcome as Outcome);
   else if (msg.type === 'withdrawn' && (msg.kind === 'outcome' || msg.kind === 'action') && typeof msg.id === 'string')
     on.withdrawn?.(msg.kind, msg.id);
+}
+
+/** What the action form edits: every field of an action a person writes. */
+export interface ActionDraft {
+  title: string;
+  description: string;
+  owner: string;
+  agency: string;
+  contact: string;
+  due: string;
+  meeting_id: string;
+  topics: string[];
+  marking: Action['marking'];
+}
+
+/** The form's values of an action, for editing. */
+export function draftOf(a: Action): ActionDraft {
+  return {
+    title: a.title,
+    description: a.description,
+    owner: a.owner,
+    agency: a.agency,
+    contact: a.contact,
+    due: a.due,
+    meeting_id: a.meeting_id,
+    topics: [...a.topics],
+    marking: a.marking,
+  };
+}
+
+/**
+ * The body of PATCH /actions/{id} for a draft of a: only the fields that
+ * changed (so that a save does not rewrite what a colleague changed in
+ * another field), with the version the edit started from. The meeting an
+ * action comes from is not edited.
+ */
+export function changesOf(a: Action, d: ActionDraft, version: number): ActionUpdate {
+  const u: ActionUpdate = { version };
+  const text = ['title', 'description', 'owner', 'agency', 'contact', 'due'] as const;
+  for (const k of text) if (d[k].trim() !== a[k]) u[k] = d[k].trim();
+  if (d.marking !== a.marking) u.marking = d.marking;
+  if ([...d.topics].sort().join('\n') !== [...a.topics].sort().join('\n')) u.topics = [...d.topics];
+  return u;
+}
+
+/** Today in the reader's own calendar, as YYYY-MM-DD. */
+export function localToday(now = new Date()): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())}`;
+}
+
+/** Whether a due date (YYYY-MM-DD) is before today: such a date is saved only once confirmed. */
+export function isPastDue(due: string, today: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(due) && due < today;
+}
+
+export type Revision = Schemas['Revision'];
+
+const FIELD_NAMES: Record<string, string> = {
+  title: 'Title',
+  description: 'Description',
+  owner: 'Owner',
+  agency: 'Agency',
+  contact: 'Contact',
+  due: 'Due date',
+  status: 'Status',
+  progress: 'Progress',
+  reason: 'Reason',
+  topics: 'Topics',
+  marking: 'Marking',
+};
+
+/** One line of an action's history: its headline and the changes besides. */
+export interface HistoryLine {
+  headline: string;
+  changes: string[];
+}
+
+/**
+ * An entry of an action's history as people read it: a handover says from
+ * which delegation to which ("Handed from CA to NZ by Aroha Ngata on 3 Dec
+ * 2026, 10:02"), other edits who changed what; each other field's change as
+ * "Due date: 2015-06-30 → 2015-09-30". A description changes as a whole, so
+ * only the fact of it is shown.
+ */
+export function historyLine(r: Revision, timeZone?: string): HistoryLine {
+  const when = new Date(r.at).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone });
+  const owner = r.changes.find((c) => c.field === 'owner');
+  const rest = r.changes.filter((c) => c !== owner || r.action !== 'handed over');
+  const headline =
+    r.action === 'handed over' && owner
+      ? `Handed from ${owner.from} to ${owner.to} by ${r.by_name} on ${when}`
+      : `${r.action === 'reported' ? 'Report' : 'Changed'} by ${r.by_name} on ${when}`;
+  const changes = rest.map((c) => {
+    const name = FIELD_NAMES[c.field] ?? c.field;
+    if (c.field === 'description') return `${name} rewritten`;
+    const show = (v: string) =>
+      v === '' ? '(none)' : c.field === 'status' ? (STATUS_LABELS[v as ActionStatus] ?? v) : c.field === 'progress' ? `${v}%` : v;
+    return `${name}: ${show(c.from)} → ${show(c.to)}`;
+  });
+  return { headline, changes };
 }

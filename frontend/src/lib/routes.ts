@@ -1,5 +1,6 @@
 // The hash routes of the app. The Go server serves only index.html and the
 // assets, so every page lives after the "#": #/meetings/london-2014.
+import { parseActionsRoute, type ActionsRoute } from './actionRoutes';
 import { parseRegisterRoute, type RegisterRoute } from './registerRoutes';
 
 export type Route =
@@ -12,9 +13,8 @@ export type Route =
   | { name: 'users' }
   | { name: 'account' }
   | { name: 'setPassword'; token: string }
-  | { name: 'actions'; mine: boolean }
+  | ActionsRoute // the board, a new action, an action: actionRoutes.ts
   | { name: 'attention' }
-  | { name: 'action'; id: string }
   | { name: 'sessionRecord'; id: string }
   | { name: 'meetingRecord'; id: string }
   | RegisterRoute // the register, coverage, search and topics: registerRoutes.ts
@@ -29,6 +29,8 @@ export function parseHash(hash: string): Route {
   const parts = path.split('/').filter(Boolean).map(safeDecode);
   const registerRoute = parseRegisterRoute(parts, query);
   if (registerRoute) return registerRoute;
+  const actionsRoute = parseActionsRoute(parts, query);
+  if (actionsRoute) return actionsRoute;
   switch (parts.length) {
     case 0:
       return { name: 'home' };
@@ -39,14 +41,11 @@ export function parseHash(hash: string): Route {
       if (parts[0] === 'users') return { name: 'users' };
       if (parts[0] === 'account') return { name: 'account' };
       if (parts[0] === 'set-password') return { name: 'setPassword', token: query.get('token') ?? '' };
-      if (parts[0] === 'actions') return { name: 'actions', mine: false };
       if (parts[0] === 'attention') return { name: 'attention' };
       break;
     case 2:
       if (parts[0] === 'meetings' && parts[1]) return { name: 'meeting', id: parts[1] };
       if (parts[0] === 'sessions' && parts[1]) return { name: 'session', id: parts[1] };
-      if (parts[0] === 'actions' && parts[1] === 'mine') return { name: 'actions', mine: true };
-      if (parts[0] === 'actions' && parts[1]) return { name: 'action', id: parts[1] };
       break;
     case 3:
       if (parts[0] === 'sessions' && parts[1] && parts[2] === 'record') return { name: 'sessionRecord', id: parts[1] };
