@@ -1,8 +1,9 @@
 package conference_test
 
 import (
+	"encoding/json"
+	"os"
 	"slices"
-	"strings"
 	"sync"
 	"testing"
 	"unicode/utf8"
@@ -762,22 +763,23 @@ func TestService_UpdateAction_HandoverAndHistory(t *testing.T) {
 	assertCodeField(t, err, conference.ENOTFOUND, "")
 }
 
+// The cases are in testdata/proposed_titles.json, which the web app's test
+// of its own proposedTitle (frontend/src/lib/actions.test.ts) reads too: the
+// two must propose the same title.
 func TestProposedTitle(t *testing.T) {
-	long := strings.Repeat("word ", 30) // 150 characters, no sentence end
-	for _, tc := range []struct{ name, text, want string }{
-		{"one short sentence", "Publish the guidance.", "Publish the guidance."},
-		{"the first of several sentences", "Canada will host the workshop. It runs in May! Who pays?", "Canada will host the workshop."},
-		{"a question first", "Who drafts the paper? The UK.", "Who drafts the paper?"},
-		{"the first line only", "Agreed to share data\nwith the partners.", "Agreed to share data"},
-		{"surrounding space", "  \n Share the guidance  ", "Share the guidance"},
-		{"a long sentence is cut at a word", long, strings.TrimSpace(strings.Repeat("word ", 24)) + "…"},
-		{"exactly 120 characters stays whole", strings.Repeat("x", 120), strings.Repeat("x", 120)},
-		{"one long word is cut in it", strings.Repeat("x", 130), strings.Repeat("x", 119) + "…"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			got := conference.ProposedTitle(tc.text)
-			if got != tc.want {
-				t.Fatalf("ProposedTitle(%q)=%q, want %q", tc.text, got, tc.want)
+	raw, err := os.ReadFile("testdata/proposed_titles.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cases []struct{ Name, Text, Want string }
+	if err := json.Unmarshal(raw, &cases); err != nil || len(cases) < 5 {
+		t.Fatalf("read the cases: %v (%d)", err, len(cases))
+	}
+	for _, tc := range cases {
+		t.Run(tc.Name, func(t *testing.T) {
+			got := conference.ProposedTitle(tc.Text)
+			if got != tc.Want {
+				t.Fatalf("ProposedTitle(%q)=%q, want %q", tc.Text, got, tc.Want)
 			}
 			if n := utf8.RuneCountInString(got); n > conference.MaxProposedTitle {
 				t.Fatalf("%d characters, want at most %d", n, conference.MaxProposedTitle)

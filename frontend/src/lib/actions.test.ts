@@ -1,6 +1,8 @@
+/// <reference types="node" />
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from './api';
-import { changesOf, conflictMessage, dispatchFollowup, draftOf, filterQuery, historyLine, isPastDue, localToday, type Action, type Revision } from './actions';
+import { changesOf, conflictMessage, dispatchFollowup, draftOf, filterQuery, historyLine, isPastDue, localToday, proposedTitle, type Action, type Revision } from './actions';
 import { parseHash } from './routes';
 
 describe('filterQuery', () => {
@@ -127,5 +129,15 @@ describe('historyLine', () => {
       'Progress: 0% → 40%',
       'Description rewritten',
     ]);
+  });
+});
+
+describe('proposedTitle', () => {
+  // The server's cases (internal/conference/action_test.go reads them too).
+  const cases = JSON.parse(
+    readFileSync(new URL('../../../internal/conference/testdata/proposed_titles.json', import.meta.url), 'utf8'),
+  ) as { name: string; text: string; want: string }[];
+  it.each(cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    expect(proposedTitle(c.text)).toBe(c.want);
   });
 });

@@ -198,3 +198,26 @@ export function historyLine(r: Revision, timeZone?: string): HistoryLine {
   });
   return { headline, changes };
 }
+
+/** How long a title proposed from a note may be (conference.MaxProposedTitle). */
+export const MAX_PROPOSED_TITLE = 120;
+
+/**
+ * The title an action promoted from a note starts with, as the server
+ * proposes it (conference.ProposedTitle; both are tested against
+ * internal/conference/testdata/proposed_titles.json): the note's first
+ * sentence or first line, at most 120 characters, cut at a word with an
+ * ellipsis when longer. The rapporteur edits it before saving.
+ */
+export function proposedTitle(text: string): string {
+  let line = (text.trim().split('\n')[0] ?? '').trim();
+  // A sentence ends at ".", "!" or "?" followed by a space.
+  const end = line.search(/[.!?] /);
+  if (end >= 0) line = line.slice(0, end + 1);
+  const chars = Array.from(line); // code points, as Go counts runes
+  if (chars.length <= MAX_PROPOSED_TITLE) return line;
+  let cut = chars.slice(0, MAX_PROPOSED_TITLE - 1).join('');
+  const space = Math.max(cut.lastIndexOf(' '), cut.lastIndexOf('\t'));
+  if (space > 0 && chars[MAX_PROPOSED_TITLE - 1] !== ' ') cut = cut.slice(0, space);
+  return cut.replace(/[ \t,;:]+$/, '') + '…';
+}
