@@ -184,7 +184,7 @@ func kindTitle(k conference.OutcomeKind) string {
 	return strings.ToUpper(string(k[:1])) + string(k[1:])
 }
 
-// agreementLine is "agreed — 5 of 5 delegations: AU (name, date), …", the
+// agreementLine is "agreed — AU, CA signed; US pending: AU (name, date), …", the
 // names passed through esc (they are typed by people).
 func agreementLine(o conference.ContentOutcome, esc func(string) string) string {
 	signed := []string{}
