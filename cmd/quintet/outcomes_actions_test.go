@@ -322,6 +322,17 @@ func TestFollowup_HTTP(t *testing.T) {
 		if bytes.Contains(obs.Body, []byte("note marked delegations")) {
 			t.Fatalf("the observer's record shows a delegations outcome")
 		}
+		// A head withdraws, saying why; the sign-off line and the record follow.
+		withdraw := "/api/v1/outcomes/" + o.ID + "/sign-offs/US/withdraw"
+		who["headUS"].do(t, "POST", withdraw, map[string]any{"reason": " "}).wantError(t, 400, "reason")
+		who["headUS"].do(t, "POST", withdraw, map[string]any{"reason": "Not cleared by our attorney general."}).want(t, 200).decode(t, &o)
+		if want := "agreed — AU, CA, GB, NZ signed; US pending"; o.Agreement != want {
+			t.Fatalf("after withdrawal: agreement=%q, want %q", o.Agreement, want)
+		}
+		md := who["headUS"].do(t, "GET", "/api/v1/meetings/london-2014/record.md", nil).want(t, 200)
+		if !bytes.Contains(md.Body, []byte("agreed — AU, CA, GB, NZ signed; US pending")) {
+			t.Fatalf("record.md does not show who signed and who is pending:\n%s", md.Body)
+		}
 	})
 
 	t.Run("carry-over and progress", func(t *testing.T) {
