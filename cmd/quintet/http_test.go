@@ -279,7 +279,9 @@ func apiFollowupRouteRows(ids apiIDs) []apiRouteCase {
 			map[string]any{"text": "Redrafted by the matrix", "version": 1})},
 		// Only a head of delegation signs off, for their own delegation.
 		{"POST /api/v1/outcomes/{id}/sign-offs", []string{callerHead}, 200, nil, apiRequest("POST", v1+"/outcomes/"+ids.agreedOutcome+"/sign-offs", nil)},
-		{"DELETE /api/v1/outcomes/{id}/sign-offs/{code}", []string{callerHead}, 200, nil, apiRequest("DELETE", v1+"/outcomes/"+ids.agreedOutcome+"/sign-offs/GB", nil)},
+		{"POST /api/v1/outcomes/{id}/sign-offs/{code}/withdraw", []string{callerHead}, 200, nil, apiRequest("POST", v1+"/outcomes/"+ids.agreedOutcome+"/sign-offs/GB/withdraw", func(*apiFixture) any {
+			return map[string]any{"reason": "Our minister has not cleared the text."}
+		})},
 
 		{"GET /api/v1/actions", apiSignedIn, 200, nil, apiRequest("GET", v1+"/actions", nil)},
 		{"POST /api/v1/actions", apiGBEditors, 201, nil, apiRequest("POST", v1+"/actions", func(*apiFixture) any {

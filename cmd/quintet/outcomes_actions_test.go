@@ -296,15 +296,15 @@ func TestFollowup_HTTP(t *testing.T) {
 		who["admin"].do(t, "PATCH", "/api/v1/outcomes/"+o.ID, map[string]any{"status": "agreed", "version": o.Version}).want(t, 200).decode(t, &o)
 		who["delegateAU"].do(t, "POST", "/api/v1/outcomes/"+o.ID+"/sign-offs", nil).wantError(t, 403, "")
 		who["followupCA"].do(t, "POST", "/api/v1/outcomes/"+o.ID+"/sign-offs", nil).wantError(t, 403, "")
-		who["headCA"].do(t, "DELETE", "/api/v1/outcomes/"+o.ID+"/sign-offs/US", nil).wantError(t, 403, "")
+		who["headCA"].do(t, "POST", "/api/v1/outcomes/"+o.ID+"/sign-offs/US/withdraw", map[string]any{"reason": "Not ours."}).wantError(t, 403, "")
 		for _, code := range []string{"au", "ca", "gb", "nz", "us"} {
 			srv.as(t, "head."+code+"@example.org").do(t, "POST", "/api/v1/outcomes/"+o.ID+"/sign-offs", nil).want(t, 200).decode(t, &o)
 		}
-		if o.Agreement != "agreed — 5 of 5 delegations" {
+		if o.Agreement != "agreed — AU, CA, GB, NZ, US signed" {
 			t.Fatalf("agreement=%q", o.Agreement)
 		}
 		rec := who["headUS"].do(t, "GET", "/api/v1/meetings/london-2014/record.html", nil).want(t, 200)
-		if !bytes.Contains(rec.Body, []byte("agreed — 5 of 5 delegations")) {
+		if !bytes.Contains(rec.Body, []byte("agreed — AU, CA, GB, NZ, US signed")) {
 			t.Fatalf("record.html does not show the agreement:\n%s", rec.Body)
 		}
 		csp := rec.Header.Get("Content-Security-Policy")
@@ -321,6 +321,17 @@ func TestFollowup_HTTP(t *testing.T) {
 		obs := who["observer"].do(t, "GET", "/api/v1/meetings/london-2014/record.html", nil).want(t, 200)
 		if bytes.Contains(obs.Body, []byte("note marked delegations")) {
 			t.Fatalf("the observer's record shows a delegations outcome")
+		}
+		// A head withdraws, saying why; the sign-off line and the record follow.
+		withdraw := "/api/v1/outcomes/" + o.ID + "/sign-offs/US/withdraw"
+		who["headUS"].do(t, "POST", withdraw, map[string]any{"reason": " "}).wantError(t, 400, "reason")
+		who["headUS"].do(t, "POST", withdraw, map[string]any{"reason": "Not cleared by our attorney general."}).want(t, 200).decode(t, &o)
+		if want := "agreed — AU, CA, GB, NZ signed; US pending"; o.Agreement != want {
+			t.Fatalf("after withdrawal: agreement=%q, want %q", o.Agreement, want)
+		}
+		md := who["headUS"].do(t, "GET", "/api/v1/meetings/london-2014/record.md", nil).want(t, 200)
+		if !bytes.Contains(md.Body, []byte("agreed — AU, CA, GB, NZ signed; US pending")) {
+			t.Fatalf("record.md does not show who signed and who is pending:\n%s", md.Body)
 		}
 	})
 

@@ -54,39 +54,62 @@ type SignOff struct {
 	At         time.Time `json:"at" bson:"at"`
 }
 
+// SignOffWithdrawal is a sign-off its delegation's head took back, with why:
+// the outcome keeps it so that the record says who withdrew, when and why.
+type SignOffWithdrawal struct {
+	SignOff       `bson:",inline"`
+	WithdrawnBy   string    `json:"withdrawn_by" bson:"withdrawn_by"` // user id
+	WithdrawnName string    `json:"withdrawn_by_name" bson:"withdrawn_by_name"`
+	WithdrawnAt   time.Time `json:"withdrawn_at" bson:"withdrawn_at"`
+	Reason        string    `json:"reason" bson:"reason"`
+}
+
+// SignOffWithdrawalInput is what a head sends to withdraw their delegation's
+// sign-off: why.
+type SignOffWithdrawalInput struct {
+	Reason string `json:"reason"`
+}
+
+// MaxWithdrawalReason bounds the reason given for withdrawing a sign-off.
+const MaxWithdrawalReason = 1000
+
 // OutcomeRevision is an earlier state of an outcome, kept when it is edited,
 // with who made the edit that replaced it and when.
 type OutcomeRevision struct {
-	Version      int64         `json:"version" bson:"version"`
-	Kind         OutcomeKind   `json:"kind" bson:"kind"`
-	Text         string        `json:"text" bson:"text"`
-	Sources      []int64       `json:"sources" bson:"sources"`
-	Marking      Marking       `json:"marking" bson:"marking"`
-	Status       OutcomeStatus `json:"status" bson:"status"`
-	ReplacedBy   string        `json:"replaced_by" bson:"replaced_by"` // user id
-	ReplacedName string        `json:"replaced_by_name" bson:"replaced_by_name"`
-	ReplacedAt   time.Time     `json:"replaced_at" bson:"replaced_at"`
+	Version int64         `json:"version" bson:"version"`
+	Kind    OutcomeKind   `json:"kind" bson:"kind"`
+	Text    string        `json:"text" bson:"text"`
+	Sources []int64       `json:"sources" bson:"sources"`
+	Marking Marking       `json:"marking" bson:"marking"`
+	Status  OutcomeStatus `json:"status" bson:"status"`
+	// SignOffs are those the state carried: reopening an agreed outcome asks
+	// every delegation again, and its earlier sign-offs stay here.
+	SignOffs     []SignOff `json:"sign_offs" bson:"sign_offs"`
+	ReplacedBy   string    `json:"replaced_by" bson:"replaced_by"` // user id
+	ReplacedName string    `json:"replaced_by_name" bson:"replaced_by_name"`
+	ReplacedAt   time.Time `json:"replaced_at" bson:"replaced_at"`
 }
 
 // Outcome is a conclusion of a session, tied to the notes it came from.
 type Outcome struct {
-	ID            string            `json:"id" bson:"_id"`
-	MeetingID     string            `json:"meeting_id" bson:"meeting_id"`
-	SessionID     string            `json:"session_id" bson:"session_id"`
-	Kind          OutcomeKind       `json:"kind" bson:"kind"`
-	Text          string            `json:"text" bson:"text"`
-	Sources       []int64           `json:"sources" bson:"sources"` // seqs of the session's notes, ascending
-	Marking       Marking           `json:"marking" bson:"marking"`
-	Status        OutcomeStatus     `json:"status" bson:"status"`
-	SignOffs      []SignOff         `json:"sign_offs" bson:"sign_offs"` // by delegation code
-	History       []OutcomeRevision `json:"history" bson:"history"`     // oldest first
-	CreatedBy     string            `json:"created_by" bson:"created_by"`
-	CreatedAt     time.Time         `json:"created_at" bson:"created_at"`
-	UpdatedBy     string            `json:"updated_by" bson:"updated_by"`
-	UpdatedByName string            `json:"updated_by_name" bson:"updated_by_name"`
-	UpdatedAt     time.Time         `json:"updated_at" bson:"updated_at"`
-	Version       int64             `json:"version" bson:"version"`
-	Example       bool              `json:"example,omitempty" bson:"example,omitempty"` // demo data, shown as such
+	ID            string              `json:"id" bson:"_id"`
+	MeetingID     string              `json:"meeting_id" bson:"meeting_id"`
+	SessionID     string              `json:"session_id" bson:"session_id"`
+	Kind          OutcomeKind         `json:"kind" bson:"kind"`
+	Text          string              `json:"text" bson:"text"`
+	Sources       []int64             `json:"sources" bson:"sources"` // seqs of the session's notes, ascending
+	Marking       Marking             `json:"marking" bson:"marking"`
+	Status        OutcomeStatus       `json:"status" bson:"status"`
+	SignOffs      []SignOff           `json:"sign_offs" bson:"sign_offs"`     // by delegation code
+	Withdrawals   []SignOffWithdrawal `json:"withdrawals" bson:"withdrawals"` // oldest first
+	History       []OutcomeRevision   `json:"history" bson:"history"`         // oldest first
+	CreatedBy     string              `json:"created_by" bson:"created_by"`
+	CreatedAt     time.Time           `json:"created_at" bson:"created_at"`
+	UpdatedBy     string              `json:"updated_by" bson:"updated_by"`
+	UpdatedByName string              `json:"updated_by_name" bson:"updated_by_name"`
+	UpdatedAt     time.Time           `json:"updated_at" bson:"updated_at"`
+	Version       int64               `json:"version" bson:"version"`
+	Example       bool                `json:"example,omitempty" bson:"example,omitempty"` // demo data, shown as such
 }
 
 // OutcomeView is an outcome as one reader sees it: its history holds only
@@ -96,10 +119,27 @@ type Outcome struct {
 // alike, and never stored.
 type OutcomeView struct {
 	Outcome
-	// Agreement reads "agreed — 5 of 5 delegations" once agreed.
-	SignedOff   int    `json:"signed_off"`
-	Delegations int    `json:"delegations"`
-	Agreement   string `json:"agreement"`
+	// Agreement reads "agreed — AU, CA, GB, NZ signed; US pending" once
+	// agreed: Signed and Pending are the meeting's delegation codes that
+	// have and have not signed it off.
+	SignedOff   int      `json:"signed_off"`
+	Delegations int      `json:"delegations"`
+	Signed      []string `json:"signed"`
+	Pending     []string `json:"pending"`
+	Agreement   string   `json:"agreement"`
+}
+
+// agreementText is the sign-off line of an agreed outcome.
+func agreementText(signed, pending []string) string {
+	switch {
+	case len(pending) == 0 && len(signed) == 0:
+		return "agreed"
+	case len(signed) == 0:
+		return "agreed — none signed yet; " + strings.Join(pending, ", ") + " pending"
+	case len(pending) == 0:
+		return "agreed — " + strings.Join(signed, ", ") + " signed"
+	}
+	return "agreed — " + strings.Join(signed, ", ") + " signed; " + strings.Join(pending, ", ") + " pending"
 }
 
 // Validate checks the outcome on its own; the Service checks its sources
@@ -142,16 +182,22 @@ func (st *state) outcomeView(o *Outcome, c Marking) *OutcomeView {
 		v.History = slices.DeleteFunc(slices.Clone(o.History), func(r OutcomeRevision) bool { return !covers(c, r.Marking) })
 	}
 	v.Agreement = "draft"
+	v.Signed, v.Pending = []string{}, []string{}
+	v.Withdrawals = nonNil(o.Withdrawals)
 	if m := st.meetings[o.MeetingID]; m != nil {
 		v.Delegations = len(m.Delegations)
-		for _, so := range o.SignOffs {
-			if slices.Contains(m.Delegations, so.Delegation) {
-				v.SignedOff++
+		codes := slices.Sorted(slices.Values(m.Delegations))
+		for _, code := range codes {
+			if slices.ContainsFunc(o.SignOffs, func(so SignOff) bool { return so.Delegation == code }) {
+				v.Signed = append(v.Signed, code)
+			} else if o.Status == OutcomeAgreed {
+				v.Pending = append(v.Pending, code)
 			}
 		}
+		v.SignedOff = len(v.Signed)
 	}
 	if o.Status == OutcomeAgreed {
-		v.Agreement = fmt.Sprintf("agreed — %d of %d delegations", v.SignedOff, v.Delegations)
+		v.Agreement = agreementText(v.Signed, v.Pending)
 	}
 	return v
 }
@@ -319,6 +365,7 @@ func (s *Service) createOutcome(ctx context.Context, actor *User, sessionID stri
 		Marking:       in.Marking,
 		Status:        OutcomeDraft,
 		SignOffs:      []SignOff{},
+		Withdrawals:   []SignOffWithdrawal{},
 		History:       []OutcomeRevision{},
 		CreatedBy:     actor.ID,
 		CreatedAt:     now,
@@ -453,7 +500,7 @@ func (s *Service) UpdateOutcome(ctx context.Context, actor *User, id string, upd
 			// with readers and is never changed.
 			o.History = append(slices.Clone(old.History), OutcomeRevision{
 				Version: old.Version, Kind: old.Kind, Text: old.Text, Sources: old.Sources,
-				Marking: old.Marking, Status: old.Status,
+				Marking: old.Marking, Status: old.Status, SignOffs: nonNil(old.SignOffs),
 				ReplacedBy: actor.ID, ReplacedName: actor.Name, ReplacedAt: s.Now(),
 			})
 			if len(o.History) > MaxOutcomeRevisions {
@@ -558,13 +605,21 @@ func (s *Service) SignOff(ctx context.Context, actor *User, id string) (*Outcome
 	return s.Outcome(ctx, actor, o.ID)
 }
 
-// WithdrawSignOff removes delegation code's sign-off; its head may.
-func (s *Service) WithdrawSignOff(ctx context.Context, actor *User, id, code string) (*OutcomeView, error) {
+// WithdrawSignOff takes back delegation code's sign-off; its head may, and
+// says why. The sign-off and the reason stay in the outcome's withdrawals.
+func (s *Service) WithdrawSignOff(ctx context.Context, actor *User, id, code, reason string) (*OutcomeView, error) {
 	if err := requireActor(actor); err != nil {
 		return nil, err
 	}
 	if !actor.MaySignOff(code) {
 		return nil, Errorf(EFORBIDDEN, "Only the head of delegation %s withdraws its sign-off.", code)
+	}
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return nil, Invalid("reason", "Say why your delegation withdraws its sign-off.")
+	}
+	if len(reason) > MaxWithdrawalReason {
+		return nil, Invalid("reason", "Keep the reason under %d characters.", MaxWithdrawalReason)
 	}
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
@@ -578,6 +633,9 @@ func (s *Service) WithdrawSignOff(ctx context.Context, actor *User, id, code str
 	}
 	o := *old
 	o.SignOffs = slices.Delete(slices.Clone(old.SignOffs), i, i+1)
+	o.Withdrawals = append(slices.Clone(nonNil(old.Withdrawals)), SignOffWithdrawal{SignOff: old.SignOffs[i],
+		WithdrawnBy: actor.ID, WithdrawnName: actor.Name, WithdrawnAt: s.Now(), Reason: reason})
+	o.UpdatedBy, o.UpdatedByName, o.UpdatedAt = actor.ID, actor.Name, s.Now()
 	o.Version++
 	if err := s.replace(ctx, Outcomes, o.ID, &o); err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package conference_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/quintet-ag/quintet/internal/conference"
@@ -184,7 +185,7 @@ func TestService_UpdateOutcome(t *testing.T) {
 	})
 	agreed, err := w.svc.UpdateOutcome(w.ctx, w.admin, o.ID, conference.OutcomeUpdate{Status: ptr(conference.OutcomeAgreed), Version: ptr(int64(2))})
 	assertNoError(t, err)
-	if agreed.Agreement != "agreed — 0 of 5 delegations" {
+	if agreed.Agreement != "agreed — none signed yet; AU, CA, GB, NZ, US pending" {
 		t.Fatalf("agreement=%q", agreed.Agreement)
 	}
 	t.Run("an agreed text is not edited in place", func(t *testing.T) {
@@ -207,7 +208,7 @@ func TestService_UpdateOutcome(t *testing.T) {
 		last, err = w.svc.SignOff(w.ctx, h, o.ID)
 		assertNoError(t, err)
 	}
-	if last.Agreement != "agreed — 5 of 5 delegations" || len(last.SignOffs) != 5 {
+	if last.Agreement != "agreed — AU, CA, GB, NZ, US signed" || len(last.SignOffs) != 5 {
 		t.Fatalf("agreement=%q with %d sign-offs, want 5 of 5", last.Agreement, len(last.SignOffs))
 	}
 	again, err := w.svc.SignOff(w.ctx, w.headCA, o.ID)
@@ -215,13 +216,38 @@ func TestService_UpdateOutcome(t *testing.T) {
 	if again.Version != last.Version {
 		t.Fatalf("signing twice made version %d, want %d unchanged", again.Version, last.Version)
 	}
-	withdrawn, err := w.svc.WithdrawSignOff(w.ctx, w.headCA, o.ID, "CA")
-	assertNoError(t, err)
-	if withdrawn.Agreement != "agreed — 4 of 5 delegations" {
-		t.Fatalf("after withdrawal: %q", withdrawn.Agreement)
+	for _, tt := range []struct {
+		name         string
+		actor        *conference.User
+		code, reason string
+		wantCode     string
+		field        string
+	}{
+		{"a reason is required", w.headCA, "CA", "", conference.EINVALID, "reason"},
+		{"a blank reason is no reason", w.headCA, "CA", "  \n ", conference.EINVALID, "reason"},
+		{"a reason has a length", w.headCA, "CA", strings.Repeat("x", conference.MaxWithdrawalReason+1), conference.EINVALID, "reason"},
+		{"only for one's own delegation", w.headCA, "US", "Not ours.", conference.EFORBIDDEN, ""},
+		{"the secretariat is not a head", w.admin, "CA", "Not ours.", conference.EFORBIDDEN, ""},
+	} {
+		t.Run("withdraw: "+tt.name, func(t *testing.T) {
+			w.unchanged(t, func() {
+				_, err := w.svc.WithdrawSignOff(w.ctx, tt.actor, o.ID, tt.code, tt.reason)
+				assertCodeField(t, err, tt.wantCode, tt.field)
+			})
+		})
 	}
-	_, err = w.svc.WithdrawSignOff(w.ctx, w.headCA, o.ID, "US")
-	assertCodeField(t, err, conference.EFORBIDDEN, "")
+	withdrawn, err := w.svc.WithdrawSignOff(w.ctx, w.headCA, o.ID, "CA", "  Our minister has not cleared the text.  ")
+	assertNoError(t, err)
+	if withdrawn.Agreement != "agreed — AU, GB, NZ, US signed; CA pending" || !slices.Equal(withdrawn.Pending, []string{"CA"}) {
+		t.Fatalf("after withdrawal: %q pending %v", withdrawn.Agreement, withdrawn.Pending)
+	}
+	if len(withdrawn.Withdrawals) != 1 {
+		t.Fatalf("withdrawals=%+v, want one", withdrawn.Withdrawals)
+	}
+	if wd := withdrawn.Withdrawals[0]; wd.Delegation != "CA" || wd.Reason != "Our minister has not cleared the text." ||
+		wd.WithdrawnBy != w.headCA.ID || wd.WithdrawnName != w.headCA.Name || wd.WithdrawnAt.IsZero() || wd.By != w.headCA.ID {
+		t.Fatalf("withdrawal=%+v, want CA's sign-off with who, when and why", wd)
+	}
 
 	// Reopening clears the sign-offs given to the agreed text, and the
 	// history shows it was agreed.
@@ -230,6 +256,31 @@ func TestService_UpdateOutcome(t *testing.T) {
 	if len(reopened.SignOffs) != 0 || reopened.Status != conference.OutcomeDraft ||
 		reopened.History[len(reopened.History)-1].Status != conference.OutcomeAgreed {
 		t.Fatalf("reopened=%+v", reopened)
+	}
+	// The sign-offs given to the agreed state stay in its history, and so
+	// does the withdrawal; the draft is signed by nobody.
+	if kept := reopened.History[len(reopened.History)-1].SignOffs; len(kept) != 4 || slices.ContainsFunc(kept, func(so conference.SignOff) bool { return so.Delegation == "CA" }) {
+		t.Fatalf("history keeps sign-offs %+v, want the four that stood", kept)
+	}
+	if len(reopened.Withdrawals) != 1 || reopened.Agreement != "draft" || len(reopened.Signed) != 0 || len(reopened.Pending) != 0 {
+		t.Fatalf("reopened: withdrawals=%d agreement=%q signed=%v pending=%v", len(reopened.Withdrawals), reopened.Agreement, reopened.Signed, reopened.Pending)
+	}
+	t.Run("a draft is not signed off", func(t *testing.T) {
+		w.unchanged(t, func() {
+			_, err := w.svc.SignOff(w.ctx, w.headUS, o.ID)
+			assertCodeField(t, err, conference.ECONFLICT, "status")
+		})
+	})
+	// Agreed again, every delegation is asked again.
+	again2, err := w.svc.UpdateOutcome(w.ctx, w.admin, o.ID, conference.OutcomeUpdate{Status: ptr(conference.OutcomeAgreed), Version: ptr(reopened.Version)})
+	assertNoError(t, err)
+	if again2.Agreement != "agreed — none signed yet; AU, CA, GB, NZ, US pending" || len(again2.SignOffs) != 0 {
+		t.Fatalf("agreed again: %q with sign-offs %+v, want every delegation asked again", again2.Agreement, again2.SignOffs)
+	}
+	resigned, err := w.svc.SignOff(w.ctx, w.headUS, o.ID)
+	assertNoError(t, err)
+	if resigned.Agreement != "agreed — US signed; AU, CA, GB, NZ pending" {
+		t.Fatalf("signed again: %q", resigned.Agreement)
 	}
 }
 

@@ -58,7 +58,7 @@ func BriefDoc(b *conference.Brief) *Doc {
 			d.Blocks = append(d.Blocks, DocParagraph{Text: "None.", Muted: true})
 		}
 		for _, o := range t.Outcomes {
-			d.Blocks = append(d.Blocks, DocParagraph{Text: fmt.Sprintf("%s — %s, %s (%s, %s)%s", o.Kind, o.Meeting, o.Session, o.Agreement, o.Marking, example(o.Example)), Muted: true},
+			d.Blocks = append(d.Blocks, DocParagraph{Text: fmt.Sprintf("%s — %s, %s (%s, %s)%s", kindTitle(o.Kind), o.Meeting, o.Session, o.Agreement, o.Marking, example(o.Example)), Muted: true},
 				DocParagraph{Text: o.Text})
 		}
 		d.Blocks = append(d.Blocks, DocHeading{Level: 3, Text: "Actions"})
@@ -127,7 +127,7 @@ func LineageDoc(l *conference.Lineage) *Doc {
 			d.Blocks = append(d.Blocks, DocHeading{Level: 3, Text: s.Session.Title},
 				DocParagraph{Text: fmt.Sprintf("%d notes", s.Notes), Muted: true})
 			for _, o := range s.Outcomes {
-				d.Blocks = append(d.Blocks, DocParagraph{Text: fmt.Sprintf("%s (%s)%s: %s", o.Kind, o.Agreement, example(o.Example), o.Text)})
+				d.Blocks = append(d.Blocks, DocParagraph{Text: fmt.Sprintf("%s (%s)%s: %s", kindTitle(o.Kind), o.Agreement, example(o.Example), o.Text)})
 			}
 		}
 		if len(m.Actions) > 0 {

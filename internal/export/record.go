@@ -47,6 +47,7 @@ var recordTemplate = template.Must(template.New("record").Funcs(template.FuncMap
 		return t.In(c.Location()).Format("Mon 2 Jan 2006, 15:04")
 	},
 	"day":   func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },
+	"kind":  kindTitle,
 	"lines": func(s string) []string { return strings.Split(s, "\n") },
 }).Parse(`<!doctype html>
 <html lang="en">
@@ -66,7 +67,7 @@ var recordTemplate = template.Must(template.New("record").Funcs(template.FuncMap
 <p class="meta">{{when $c .Start}}{{with .Room}} · {{.}}{{end}}{{range .Topics}} · {{.}}{{end}}</p>
 {{range .Outcomes}}
 <div class="outcome">
-<p><span class="kind">{{.Kind}}</span> <span class="marking">{{.Marking}}</span></p>
+<p><span class="kind">{{kind .Kind}}</span> <span class="marking">{{.Marking}}</span></p>
 {{range lines .Text}}<p>{{.}}</p>{{end}}
 <p class="small">{{.Agreement}}{{if .SignOffs}}: {{range $i, $s := .SignOffs}}{{if $i}}, {{end}}{{$s.Delegation}} ({{$s.ByName}}, {{day $s.At}}){{end}}{{end}}{{if .Sources}} · from notes {{range $i, $n := .Sources}}{{if $i}}, {{end}}#{{$n}}{{end}}{{end}}</p>
 </div>
@@ -184,7 +185,7 @@ func kindTitle(k conference.OutcomeKind) string {
 	return strings.ToUpper(string(k[:1])) + string(k[1:])
 }
 
-// agreementLine is "agreed — 5 of 5 delegations: AU (name, date), …", the
+// agreementLine is "agreed — AU, CA signed; US pending: AU (name, date), …", the
 // names passed through esc (they are typed by people).
 func agreementLine(o conference.ContentOutcome, esc func(string) string) string {
 	signed := []string{}

@@ -22,7 +22,7 @@ type outcomeAPI struct {
 		PromoteNoteToOutcome(ctx context.Context, actor *conference.User, sessionID string, seq int64, in conference.OutcomeInput) (*conference.OutcomeView, error)
 		UpdateOutcome(ctx context.Context, actor *conference.User, id string, upd conference.OutcomeUpdate) (*conference.OutcomeView, error)
 		SignOff(ctx context.Context, actor *conference.User, id string) (*conference.OutcomeView, error)
-		WithdrawSignOff(ctx context.Context, actor *conference.User, id, code string) (*conference.OutcomeView, error)
+		WithdrawSignOff(ctx context.Context, actor *conference.User, id, code, reason string) (*conference.OutcomeView, error)
 	}
 }
 
@@ -35,7 +35,7 @@ func (h *outcomeAPI) routes() []route {
 		{method: "GET", path: v1 + "/outcomes/:id", summary: "Read an outcome, with its history and sign-offs", access: signedIn, reply: conference.OutcomeView{}, status: 200, handle: paramCall(h, 200, "id", h.svc.Outcome)},
 		{method: "PATCH", path: v1 + "/outcomes/:id", summary: "Edit an outcome (version required); the secretariat marks it agreed or reopens it", access: signedIn, body: conference.OutcomeUpdate{}, reply: conference.OutcomeView{}, status: 200, handle: versionedCall(h, 200, "id", func(in *conference.OutcomeUpdate) **int64 { return &in.Version }, h.svc.UpdateOutcome)},
 		{method: "POST", path: v1 + "/outcomes/:id/sign-offs", summary: "Sign an agreed outcome off for your own delegation (heads of delegation)", access: signedIn, reply: conference.OutcomeView{}, status: 200, handle: paramCall(h, 200, "id", h.svc.SignOff)},
-		{method: "DELETE", path: v1 + "/outcomes/:id/sign-offs/:code", summary: "Withdraw your delegation's sign-off (its head)", access: signedIn, reply: conference.OutcomeView{}, status: 200, handle: h.withdrawSignOff},
+		{method: "POST", path: v1 + "/outcomes/:id/sign-offs/:code/withdraw", summary: "Withdraw your delegation's sign-off, saying why (its head); it stays in the outcome's withdrawals", access: signedIn, body: conference.SignOffWithdrawalInput{}, reply: conference.OutcomeView{}, status: 200, handle: h.withdrawSignOff},
 	}
 }
 
@@ -50,7 +50,11 @@ func seqParam(c *gin.Context, w errorWriter) (int64, bool) {
 }
 
 func (h *outcomeAPI) withdrawSignOff(c *gin.Context) {
-	v, err := h.svc.WithdrawSignOff(c, actor(c), c.Param("id"), strings.ToUpper(c.Param("code")))
+	var in conference.SignOffWithdrawalInput
+	if !h.bind(c, &in) {
+		return
+	}
+	v, err := h.svc.WithdrawSignOff(c, actor(c), c.Param("id"), strings.ToUpper(c.Param("code")), in.Reason)
 	h.respond(c, http.StatusOK, v, err)
 }
 

@@ -10,6 +10,17 @@ export type OutcomeKind = Outcome['kind'];
 export const OUTCOME_KINDS: readonly OutcomeKind[] = ['decision', 'recommendation', 'finding'];
 export type OutcomeStatus = Outcome['status'];
 export type SignOff = Schemas['SignOff'];
+/** A sign-off its delegation's head took back, with who, when and why. */
+export type SignOffWithdrawal = Schemas['SignOffWithdrawal'];
+
+/** Each kind as the app says it: a word, never the raw value. */
+export const OUTCOME_KIND_LABELS: Record<OutcomeKind, string> = {
+  decision: 'Decision',
+  recommendation: 'Recommendation',
+  finding: 'Finding',
+};
+/** The word for an outcome's kind; an unknown kind (a newer server) shows as it is. */
+export const kindLabel = (k: string): string => OUTCOME_KIND_LABELS[k as OutcomeKind] ?? k;
 /** Body of POST /sessions/{id}/outcomes. */
 export type OutcomeInput = Schemas['OutcomeInput'];
 

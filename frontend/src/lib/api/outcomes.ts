@@ -11,3 +11,5 @@ export const promoteToOutcome = (sessionId: string, seq: number, input: OutcomeI
 export const updateOutcome = (id: string, update: Partial<OutcomeInput> & { status?: OutcomeStatus; version: number }) =>
   request<Outcome>('PATCH', `/outcomes/${enc(id)}`, update);
 export const signOff = (id: string) => request<Outcome>('POST', `/outcomes/${enc(id)}/sign-offs`);
+export const withdrawSignOff = (id: string, delegation: string, reason: string) =>
+  request<Outcome>('POST', `/outcomes/${enc(id)}/sign-offs/${enc(delegation)}/withdraw`, { reason });
