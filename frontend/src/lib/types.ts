@@ -41,12 +41,16 @@ export type SetupStatus = Schemas['SetupState'];
 export type SetupInput = Schemas['setupRequest'];
 export type Delegation = Schemas['Delegation'];
 export type Topic = Schemas['Topic'];
+export type TopicInput = Schemas['TopicInput'];
 
 export type Meeting = Schemas['Meeting'];
 export type RecordVersion = Schemas['RecordVersion'];
 /** A delegation's calendar feed; its path holds the secret and is shown once. */
 export type CalendarFeed = Schemas['CalendarFeed'];
 export type MeetingStatus = Meeting['status'];
+/** What the secretariat gives to create a meeting: status, history and version are the server's. */
+export type MeetingInput = Pick<Meeting, 'title' | 'host' | 'city' | 'venue' | 'time_zone' | 'start_date' | 'end_date' | 'delegations' | 'topics'> & { id?: string };
+export type StatusChange = Schemas['StatusChange'];
 
 export type Session = Schemas['Session'];
 export type SessionStatus = Session['status'];

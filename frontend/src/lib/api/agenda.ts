@@ -1,5 +1,5 @@
 // Meetings, their sessions, topics and delegations.
-import type { Delegation, Lineage, Meeting, Session, SessionInput, SessionUpdate, Topic } from '../types';
+import type { Delegation, Lineage, Meeting, MeetingInput, Session, SessionInput, SessionUpdate, Topic, TopicInput } from '../types';
 import { enc, list, request } from './client';
 
 const get = <T>(path: string, signal?: AbortSignal) => request<T>('GET', path, undefined, { signal });
@@ -26,3 +26,19 @@ export const getLineage = (idOrSlug: string, signal?: AbortSignal) =>
   get<Lineage>(`/topics/${enc(idOrSlug)}/lineage`, signal);
 export const listDelegations = (signal?: AbortSignal) =>
   list<Delegation>('/delegations', { signal }).then((p) => p.items);
+
+// Setting up meetings and topics (the secretariat). Changes carry the version
+// they were made on: a meeting or topic changed since is not changed (409/412).
+export const createMeeting = (input: MeetingInput) => request<Meeting>('POST', '/meetings', input, { idempotent: true });
+export const updateMeeting = (id: string, update: Partial<MeetingInput> & { version: number }) =>
+  request<Meeting>('PATCH', `/meetings/${enc(id)}`, update);
+/** Removes a meeting as it was read, only while it is empty (409 otherwise). */
+export const deleteMeeting = (id: string, version: number) =>
+  request<void>('DELETE', `/meetings/${enc(id)}`, undefined, { ifMatch: version });
+export const closeMeeting = (id: string, reason: string, version: number) =>
+  request<Meeting>('POST', `/meetings/${enc(id)}/close`, { reason, version });
+export const reopenMeeting = (id: string, reason: string, version: number) =>
+  request<Meeting>('POST', `/meetings/${enc(id)}/reopen`, { reason, version });
+export const createTopic = (input: TopicInput) => request<Topic>('POST', '/topics', input, { idempotent: true });
+export const updateTopic = (id: string, update: Partial<TopicInput> & { retired?: boolean; version: number }) =>
+  request<Topic>('PATCH', `/topics/${enc(id)}`, update);
