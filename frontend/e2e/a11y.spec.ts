@@ -61,6 +61,10 @@ async function tour(page: Page, role: Role, vp: ViewportName): Promise<void> {
 
   await visit(page, '#/meetings');
   await expectAccessible(page, at('meetings'));
+  if (role.admin) {
+    await withPanel(page, at('meetings, setting up the next meeting'), page.getByRole('button', { name: 'Set up the next meeting' }),
+      page.getByRole('form', { name: /^The meeting after / }).getByRole('button', { name: 'Cancel' }));
+  }
 
   await visit(page, '#/meetings/london-2014');
   await expect(page.getByTestId('session').first()).toBeVisible();
