@@ -52,6 +52,11 @@ test('a delegate reads a topic from 2014 to 2015, its brief, and the coverage re
   const years = await lineage.locator('.year').allTextContents();
   expect(years.indexOf('2014')).toBeLessThan(years.indexOf('2015'));
 
+  // The brief downloads as a PDF too, made by the record's renderer.
+  const pdf = await page.request.get((await ottawa.getByRole('link', { name: 'PDF' }).getAttribute('href'))!);
+  expect(pdf.status()).toBe(200);
+  expect(pdf.headers()['content-type']).toContain('application/pdf');
+  expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
   await ottawa.getByRole('link', { name: /the brief for .*Ottawa 2015 \(HTML\)/ }).click();
   await expect(page.getByRole('heading', { level: 1, name: /Brief for Quintet of Attorneys General, Ottawa 2015/ })).toBeVisible();
   await expect(page.getByRole('cell', { name: new RegExp(actionTitle) })).toBeVisible();
