@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
-import { DELEGATE_CA } from './accounts';
-import { signIn } from './helpers';
+import { DELEGATE_CA, RAPPORTEUR } from './accounts';
+import { apiAs, rapporteurSession } from './api';
+import { signIn, uniqueTitle } from './helpers';
 
 // The offline shell (issue 13, item 1): the app and the answers of the API
 // it read are kept by a service worker, so a reload without network still
@@ -84,5 +85,71 @@ test('a reload without network shows the agenda the delegate had, labelled offli
   expect(after.cached).not.toContain(DELEGATE_CA.email);
   expect(after.idb).not.toContain('london-2014');
   expect(after.local).not.toContain('quintet.');
+  await context.close();
+});
+
+test('a delegate following a live session reloads without network, reads the notes it had, and gets the missed ones under a divider', async ({
+  browser,
+}) => {
+  const title = uniqueTitle('Followed from a hotel');
+  const sessionId = await rapporteurSession({
+    title,
+    start: '2014-07-11T10:00:00+01:00',
+    end: '2014-07-11T10:45:00+01:00',
+    room: 'Room 3',
+  });
+  const rap = await apiAs(RAPPORTEUR);
+  expect((await rap.post(`/api/v1/sessions/${sessionId}/start`)).status()).toBe(200);
+  const write = async (text: string) =>
+    expect((await rap.post(`/api/v1/sessions/${sessionId}/notes`, { data: { client_id: crypto.randomUUID(), text, marking: 'all' } })).status()).toBe(201);
+  const tag = Date.now().toString(36);
+  const had = [`The chair welcomed the delegations ${tag}.`, `Canada presented its report ${tag}.`];
+  for (const t of had) await write(t);
+
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, DELEGATE_CA);
+  await controlled(page);
+  await page.reload();
+  await page.goto(`/#/sessions/${encodeURIComponent(sessionId)}`);
+  const notes = page.getByTestId('note');
+  await expect(notes).toHaveCount(2);
+  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected');
+  // The notes received are kept in the browser (after a short delay, so that a burst is written once).
+  await expect.poll(async () => (await keptText(page)).local).toContain(had[1]);
+
+  await context.setOffline(true);
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
+  await expect(page.getByTestId('offline-label')).toContainText('Offline — showing what you had at');
+  await expect(notes).toHaveCount(2);
+  for (const t of had) await expect(notes.filter({ hasText: t })).toHaveCount(1);
+
+  const missed = [1, 2, 3].map((i) => `Written while the delegate was offline, ${i} ${tag}`);
+  for (const t of missed) await write(t);
+  await expect(notes).toHaveCount(2);
+
+  await context.setOffline(false);
+  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected');
+  await expect(notes).toHaveCount(5);
+  await expect(page.getByTestId('catch-up-divider')).toHaveText(/^3 new since \d\d:\d\d$/);
+  // The divider sits right above the first missed note, and the missed ones are marked.
+  const order = await page.locator('[data-testid="catch-up-divider"], [data-testid="note"]').evaluateAll((els) =>
+    els.map((e) => (e.getAttribute('data-testid') === 'note' ? e.textContent ?? '' : '--divider--')),
+  );
+  expect(order.findIndex((t) => t === '--divider--')).toBe(2);
+  for (const t of missed) await expect(notes.filter({ hasText: t }).getByTestId('note-new')).toBeVisible();
+  for (const t of had) await expect(notes.filter({ hasText: t }).getByTestId('note-new')).toHaveCount(0);
+  await expect(page.getByTestId('announcer')).toContainText(missed[0]!);
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+  const after = await keptText(page);
+  for (const t of [...had, ...missed]) {
+    expect(after.local).not.toContain(t);
+    expect(after.cached).not.toContain(t);
+    expect(after.idb).not.toContain(t);
+  }
+  await rap.dispose();
   await context.close();
 });

@@ -12,6 +12,12 @@ class CurrentUser {
   status: Status = $state('loading');
   /** Why the user was signed out, when it was not their choice. */
   notice = $state('');
+  /**
+   * Signing out: from the first step on, nothing more is kept in this
+   * browser for this sign-in (a note kept between clearing and signing out
+   * would outlive it).
+   */
+  leaving = false;
 
   get user() {
     return this.me?.user ?? null;
@@ -43,6 +49,7 @@ class CurrentUser {
   }
 
   async signOut(): Promise<void> {
+    this.leaving = true;
     try {
       await api.logout();
     } finally {
@@ -60,6 +67,7 @@ class CurrentUser {
   set(me: Me | null): void {
     this.me = me;
     this.status = me ? 'signed-in' : 'signed-out';
+    this.leaving = false;
     if (me) this.notice = '';
   }
 }

@@ -4,7 +4,16 @@
 // timers, online/offline and page visibility, and sign-in.
 import * as api from './api';
 import { currentUser } from './currentUser.svelte';
+import { StorageNoteKeeper } from './keptNotes';
 import { LiveClient, type ConnectionState, type LiveEnv, type SocketLike } from './live';
+
+function browserStorage(): Storage | null {
+  try {
+    return window.localStorage;
+  } catch {
+    return null; // storage disabled: notes are kept for the page's life only
+  }
+}
 
 function liveUrl(): string {
   const scheme = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -19,6 +28,11 @@ const env: LiveEnv = {
   now: () => Date.now(),
   random: Math.random,
   isOnline: () => navigator.onLine !== false,
+  keep: new StorageNoteKeeper(browserStorage(), () =>
+    currentUser.status === 'signed-in' && currentUser.me && !currentUser.leaving
+      ? { user: currentUser.me.user.id, clearance: currentUser.me.clearance }
+      : null,
+  ),
   async checkSignedIn() {
     try {
       await api.me();

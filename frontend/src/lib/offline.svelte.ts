@@ -7,9 +7,11 @@ class Offline {
   online = $state(typeof navigator === 'undefined' ? true : navigator.onLine !== false);
   /** When the oldest answer now shown was first sent; null while answers are fresh. */
   since = $state<number | null>(null);
+  /** When the oldest answer received while offline was sent; null once back online. */
+  heldAt = $state<number | null>(null);
 
   get label(): string {
-    return offlineLabel(this.since, this.online, (t) =>
+    return offlineLabel(this.since ?? (this.online ? null : this.heldAt), this.online, (t) =>
       new Date(t).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }),
     );
   }
@@ -19,11 +21,21 @@ export const offline = new Offline();
 
 api.onAnswer((method, res) => {
   if (method !== 'GET' || !res.ok) return;
-  const kept = keptAt(res.headers.get('Date'), Date.now());
+  const date = res.headers.get('Date');
+  if (navigator.onLine === false) {
+    // Offline, every answer comes from what the service worker kept, a recent one too.
+    const held = keptAt(date, Date.now(), false);
+    if (held !== null) offline.heldAt = Math.min(held, offline.heldAt ?? held);
+    return;
+  }
+  const kept = keptAt(date, Date.now());
   offline.since = kept === null ? null : Math.min(kept, offline.since ?? kept);
 });
 if (typeof window !== 'undefined') {
-  window.addEventListener('online', () => (offline.online = true));
+  window.addEventListener('online', () => {
+    offline.online = true;
+    offline.heldAt = null;
+  });
   window.addEventListener('offline', () => (offline.online = false));
 }
 
@@ -39,5 +51,5 @@ export async function clearKeptData(): Promise<void> {
     // No storage: nothing kept there.
   }
   if ('caches' in window) await caches.delete(API_CACHE);
-  offline.since = null;
+  offline.since = offline.heldAt = null;
 }

@@ -11,6 +11,11 @@ describe('keptAt', () => {
     expect(keptAt(null, now)).toBeNull();
     expect(keptAt('yesterday', now)).toBeNull();
   });
+  it('dates every answer while offline, a recent one too', () => {
+    const recent = new Date(now - 10_000);
+    expect(keptAt(recent.toUTCString(), now, false)).toBe(Math.floor(recent.getTime() / 1000) * 1000);
+    expect(keptAt(null, now, false)).toBeNull();
+  });
 });
 
 describe('offlineLabel', () => {

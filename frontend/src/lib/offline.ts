@@ -6,14 +6,15 @@ export const KEPT_AFTER_MS = 2 * 60_000;
 
 /**
  * The time of the data shown, from an answer's Date header: its time when
- * the answer was kept from earlier (older than KEPT_AFTER_MS at now), null
- * when it is fresh or undated.
+ * the answer was kept from earlier, null when it is fresh or undated. Online,
+ * an answer is kept when it is older than KEPT_AFTER_MS at now; offline,
+ * every answer is (the network cannot have sent it), however recent.
  */
-export function keptAt(date: string | null, now: number): number | null {
+export function keptAt(date: string | null, now: number, online = true): number | null {
   if (!date) return null;
   const t = Date.parse(date);
   if (Number.isNaN(t)) return null;
-  return now - t > KEPT_AFTER_MS ? t : null;
+  return !online || now - t > KEPT_AFTER_MS ? t : null;
 }
 
 /** The label: "Offline — showing what you had at 10:42". */

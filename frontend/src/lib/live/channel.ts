@@ -51,6 +51,18 @@ export interface ChannelHandlers {
   message?(msg: ServerMessage): void;
 }
 
+/**
+ * A session channel's notes as this browser kept them (lib/keptNotes.ts):
+ * what it held when last caught up, so that a reload — offline, or after
+ * leaving the page — starts from them and resumes after their last seq.
+ */
+export interface KeptNotes {
+  notes: readonly Note[];
+  lastSeq: number;
+  /** When they were kept (ms since the epoch): the "since" of the catch-up that follows. */
+  at: number;
+}
+
 export type Phase = 'waiting' | 'subscribing' | 'catching-up' | 'live' | 'failed';
 
 /** Where a note of this seq goes in a list sorted by seq. */
@@ -87,6 +99,10 @@ export class Channel {
   cursor = '';
   /** The current catch-up replays changes since `cursor` (it was sent and not reset). */
   private resumedCursor = false;
+  /** When the kept notes it started from were kept; null once caught up with the server. */
+  private keptAt: number | null = null;
+  /** The notes changed since they were last kept. */
+  unkept = false;
 
   /** The notes held, in seq order, so that a second view of the channel starts complete. */
   private held: Note[] = [];
@@ -122,7 +138,28 @@ export class Channel {
 
   /** A subscribe is about to be sent on a new connection lost at `since` (null: never lost). */
   resuming(since: number | null): void {
-    this.resumeSince = this.caughtUpOnce ? since : null;
+    this.resumeSince = this.caughtUpOnce ? (since ?? this.keptAt) : null;
+  }
+
+  /**
+   * Starts a new session channel from the notes kept in this browser: views
+   * show them at once, and the first catch-up is a resume after their last
+   * seq, whose notes are the ones missed since they were kept.
+   */
+  restore(kept: KeptNotes): void {
+    if (!this.isSession || this.caughtUpOnce || this.held.length > 0) return;
+    for (const n of kept.notes) this.add(n);
+    this.lastSeq = Math.max(this.lastSeq, kept.lastSeq);
+    this.caughtUpOnce = true;
+    this.keptAt = kept.at;
+    this.resumeSince = kept.at;
+    this.unkept = false;
+  }
+
+  /** What to keep in this browser now: the notes once caught up (a partial catch-up is not kept). */
+  toKeep(now: number): KeptNotes | null {
+    if (!this.isSession || this.phase !== 'live') return null;
+    return { notes: this.notes, lastSeq: this.lastSeq, at: now };
   }
 
   /** The cursor a subscribe sends (meeting: channels, once one is held). */
@@ -148,6 +185,7 @@ export class Channel {
       this.held = [];
       this.snapshot = null;
       this.seen.clear();
+      this.unkept = true;
       this.each((l) => l.reset?.());
     }
     return true;
@@ -195,6 +233,8 @@ export class Channel {
       ...(this.isSession ? {} : { resync: !this.resumedCursor }),
     };
     this.caughtUpOnce = true;
+    this.keptAt = null;
+    if (this.isSession) this.unkept = true;
     this.each((l) => l.caughtUp?.(info));
   }
 
@@ -248,6 +288,7 @@ export class Channel {
     if (!last || last.seq < n.seq) this.held.push(n);
     else this.held.splice(insertionIndex(this.held, n.seq), 0, n);
     this.snapshot = null;
+    this.unkept = true;
     return true;
   }
 

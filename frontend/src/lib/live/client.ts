@@ -22,7 +22,7 @@
 
 import type { Marking, Note, PublicUser, Session } from '../types';
 import { DEFAULT_BACKOFF, HEARTBEAT_MS, PONG_WAIT_MS, STABLE_MS, afterClose, type BackoffOptions } from './backoff';
-import { Channel, type ChannelHandlers } from './channel';
+import { Channel, type ChannelHandlers, type KeptNotes } from './channel';
 import {
   CLOSE,
   LiveError,
@@ -66,7 +66,22 @@ export interface LiveEnv {
    * cannot see: false when the server says the user is no longer signed in.
    */
   checkSignedIn?(): Promise<boolean>;
+  /**
+   * Where session channels keep their notes between page loads (see
+   * ../keptNotes.ts), so that a reload without network still shows the
+   * record, and a return to the page catches up from where it was left.
+   */
+  keep?: NoteKeeper;
 }
+
+/** Keeps a session channel's notes across page loads; whose they are is the keeper's business. */
+export interface NoteKeeper {
+  load(channel: string): KeptNotes | null;
+  save(channel: string, kept: KeptNotes): void;
+}
+
+/** How long notes that arrived wait before they are kept: a burst is written once. */
+export const KEEP_DELAY_MS = 1000;
 
 export type ConnectionState =
   /** No subscription wants a connection. */
@@ -117,6 +132,9 @@ export class LiveClient {
   /** When the link was lost, for "n new notes since 10:42"; null while connected. */
   private lostAt: number | null = null;
   private checkingSignIn = false;
+  /** Channels whose notes are to be kept when keepTimer fires. */
+  private readonly toKeep = new Set<Channel>();
+  private keepTimer: TimerHandle | null = null;
 
   /** Who the server says we are, from hello. */
   user: PublicUser | null = null;
@@ -137,12 +155,18 @@ export class LiveClient {
   subscribe(channel: string, handlers: ChannelHandlers): () => void {
     let ch = this.channels.get(channel);
     const isNew = !ch;
+    let restored = false;
     if (!ch) {
       ch = new Channel(channel);
+      const kept = ch.isSession ? this.env.keep?.load(channel) : null;
+      if (kept) {
+        ch.restore(kept);
+        restored = true;
+      }
       this.channels.set(channel, ch);
     }
     ch.listeners.add(handlers);
-    if (!isNew) ch.replay(handlers);
+    if (!isNew || restored) ch.replay(handlers);
 
     if (this.state === 'unauthorized') {
       // A view that subscribes after signing in again starts a new connection.
@@ -393,6 +417,11 @@ export class LiveClient {
 
   private close(): void {
     this.failPosts();
+    if (this.keepTimer !== null) {
+      this.env.clearTimeout(this.keepTimer);
+      this.keepTimer = null;
+    }
+    this.keepPending();
     this.clearReconnect();
     this.clearHeartbeat();
     const ws = this.socket;
@@ -465,7 +494,34 @@ export class LiveClient {
     for (const m of parseFrame(data)) {
       this.guard(() => this.handle(m));
     }
-    for (const ch of this.channels.values()) this.guard(() => ch.flush());
+    for (const ch of this.channels.values()) {
+      this.guard(() => ch.flush());
+      if (ch.unkept && ch.phase === 'live') this.keepLater(ch);
+    }
+  }
+
+  // ---- keeping notes across page loads ----
+
+  private keepLater(ch: Channel): void {
+    if (!this.env.keep) return;
+    this.toKeep.add(ch);
+    this.keepTimer ??= this.env.setTimeout(() => {
+      this.keepTimer = null;
+      this.keepPending();
+    }, KEEP_DELAY_MS);
+  }
+
+  private keepPending(): void {
+    const chs = [...this.toKeep];
+    this.toKeep.clear();
+    for (const ch of chs) this.keepNow(ch);
+  }
+
+  private keepNow(ch: Channel): void {
+    const kept = ch.toKeep(this.env.now());
+    if (!kept || !this.env.keep) return;
+    ch.unkept = false;
+    this.guard(() => this.env.keep!.save(ch.name, kept));
   }
 
   private guard(fn: () => void): void {
@@ -593,6 +649,8 @@ export class LiveClient {
   private unsubscribe(ch: Channel, handlers: ChannelHandlers): void {
     ch.listeners.delete(handlers);
     if (ch.listeners.size > 0 || this.channels.get(ch.name) !== ch) return;
+    // Kept now, not later: the page that comes back resumes from here.
+    if (this.toKeep.delete(ch)) this.keepNow(ch);
     this.channels.delete(ch.name);
     if (this.ready && ch.phase !== 'failed' && ch.phase !== 'waiting') {
       this.send({ type: 'unsubscribe', channel: ch.name, ref: `u${++this.refCounter}` });

@@ -1,7 +1,7 @@
 // A fake browser for the live client's tests: sockets the test drives as the
 // server would, and a clock it moves by hand.
 import type { Note, Session } from '../types';
-import { LiveClient, type LiveEnv, type SocketLike } from './client';
+import { LiveClient, type LiveEnv, type NoteKeeper, type SocketLike } from './client';
 import type { CatchUpInfo } from './channel';
 import { CLOSE } from './protocol';
 
@@ -75,6 +75,7 @@ export class FakeEnv implements LiveEnv {
   random = () => this.rand;
   isOnline = () => this.online;
   checkSignedIn = async () => this.signedIn;
+  keep?: NoteKeeper;
 
   get socket(): FakeSocket {
     return this.sockets[this.sockets.length - 1]!;

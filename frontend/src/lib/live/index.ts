@@ -3,5 +3,5 @@
 // catch-up) and client (the socket and its subscriptions).
 export * from './protocol';
 export * from './backoff';
-export { insertionIndex, type CatchUpInfo, type ChannelHandlers } from './channel';
+export { insertionIndex, type CatchUpInfo, type ChannelHandlers, type KeptNotes } from './channel';
 export * from './client';
