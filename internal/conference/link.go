@@ -78,11 +78,11 @@ func (st *state) outcomeOrActionLinkSource(kind LinkKind, id string) linkSource 
 	switch kind {
 	case LinkOutcome:
 		if o := st.outcomes[id]; o != nil {
-			return linkSource{exists: true, marking: o.ReadMarking(), session: st.sessions[o.SessionID]}
+			return linkSource{exists: true, marking: o.ReadMarking(), session: st.sessions[o.SessionID], meeting: o.MeetingID}
 		}
 	case LinkAction:
 		if a := st.actions[id]; a != nil {
-			return linkSource{exists: true, marking: st.actionMarking(a), owner: a.Owner, session: st.sessions[a.SessionID]}
+			return linkSource{exists: true, marking: st.actionMarking(a), owner: a.Owner, session: st.sessions[a.SessionID], meeting: a.MeetingID}
 		}
 	}
 	return linkSource{}
@@ -120,6 +120,7 @@ type linkSource struct {
 	marking Marking  // "all" for unmarked kinds
 	session *Session // the session of a note, an outcome or an action
 	owner   string   // the owner delegation of an action
+	meeting string   // the meeting of a note, an outcome or an action
 }
 
 // linkSource finds what (kind, id) names.
@@ -132,10 +133,49 @@ func (st *state) linkSource(kind LinkKind, id string) linkSource {
 		if n == nil {
 			return linkSource{}
 		}
-		return linkSource{exists: true, marking: n.Marking, session: st.sessions[n.SessionID]}
+		return linkSource{exists: true, marking: n.Marking, session: st.sessions[n.SessionID], meeting: n.MeetingID}
 	default:
 		return st.outcomeOrActionLinkSource(kind, id)
 	}
+}
+
+// LinkAudience says who is told of a change of link l, live: the meeting
+// and session of the note, outcome or action it starts from, and that
+// thing's effective marking (a reader it covers may know the link exists).
+// ok is false for a topic's link — topics belong to no meeting — and for a
+// source no longer held.
+func (s *Service) LinkAudience(l *Link) (meetingID, sessionID string, marking Marking, ok bool) {
+	s.read(func(st *state) {
+		src := st.linkSource(l.FromKind, l.FromID)
+		if !src.exists || src.meeting == "" {
+			return
+		}
+		meetingID, marking, ok = src.meeting, src.marking, true
+		if src.session != nil {
+			sessionID = src.session.ID
+		}
+	})
+	return meetingID, sessionID, marking, ok
+}
+
+// EntryAudience says which meetings are told of a change of register entry
+// id, live: those whose notes, outcomes or actions link to it, each with the
+// least restricted marking among those links' sources — a reader who may
+// know of none of the links there is not told of the entry there either.
+func (s *Service) EntryAudience(id string) map[string]Marking {
+	out := map[string]Marking{}
+	s.read(func(st *state) {
+		for _, l := range st.linksByEntry[id] {
+			src := st.linkSource(l.FromKind, l.FromID)
+			if !src.exists || src.meeting == "" {
+				continue
+			}
+			if m, seen := out[src.meeting]; !seen || covers(m, src.marking) {
+				out[src.meeting] = src.marking
+			}
+		}
+	})
+	return out
 }
 
 // readable reports whether u may know the source exists: a note, outcome or

@@ -53,6 +53,10 @@ type Source interface {
 	SessionInsiders(sessionID string) []string
 	OutcomeView(o *conference.Outcome, c conference.Marking) *conference.OutcomeView
 	ActionView(a *conference.Action, c conference.Marking) *conference.Action
+	// LinkAudience and EntryAudience name the meetings told of a link's or a
+	// register entry's change, and the marking a reader must be cleared for.
+	LinkAudience(l *conference.Link) (meetingID, sessionID string, marking conference.Marking, ok bool)
+	EntryAudience(entryID string) map[string]conference.Marking
 }
 
 // Options tune the hub; zero values take the defaults below.
@@ -445,7 +449,7 @@ type event struct {
 	seq     int64  // kindNote: the note's seq
 	id      string // kindSession, kindSessionDeleted: the session's id
 	version int64  // kindSession: the session's version
-	cseq    int64  // kindOutcomeOrAction: the change's number in its meeting's log
+	cseq    int64  // kindMeetingChange: the change's number in its meeting's log
 	data    [3][]byte
 	// insiders read the event at the highest level whatever their clearance:
 	// the rapporteurs and chair of the session it belongs to.
@@ -513,6 +517,12 @@ func (h *Hub) Changed(ch conference.Change) {
 
 	case conference.Outcomes, conference.Actions:
 		h.outcomeOrActionChanged(ch) // outcomes_actions.go
+
+	case conference.Links:
+		h.linkChanged(ch) // register_links.go
+
+	case conference.Register:
+		h.entryChanged(ch) // register_links.go
 
 	case conference.Logins, conference.Tokens:
 		if ch.Doc == nil { // a login ended or a token was deleted

@@ -25,9 +25,10 @@ const (
 	typeWithdrawn = "withdrawn"
 )
 
-// kindOutcomeOrAction marks outcome and action changes: cursor.fresh compares
-// their number in the meeting's change log.
-const kindOutcomeOrAction kind = 100
+// kindMeetingChange marks the changes a meeting's change log numbers —
+// outcomes, actions, links and register entries: cursor.fresh compares their
+// number in that log.
+const kindMeetingChange kind = 100
 
 type outcomeMsg struct {
 	Type    string                  `json:"type"`
@@ -86,7 +87,7 @@ func publishOutcomeOrAction[D, V any](h *Hub, doc *D, prev any, meetingID, sessi
 	channel := meetingChannel(meetingID)
 	insiders := h.src.SessionInsiders(sessionID)
 	h.appendChange(meetingID, func(cursor string) *event {
-		ev := &event{kind: kindOutcomeOrAction, id: id, version: version, insiders: insiders}
+		ev := &event{kind: kindMeetingChange, id: id, version: version, insiders: insiders}
 		for l, c := range conference.Markings {
 			if v := view(doc, c); v != nil {
 				ev.data[l] = encode(message(channel, cursor, v))

@@ -76,7 +76,7 @@ func (c *cursor) fresh(ev *event) bool {
 	case kindSessionDeleted:
 		_, ok := c.versions[ev.id]
 		return ok
-	case kindOutcomeOrAction:
+	case kindMeetingChange:
 		return ev.cseq > c.cseq
 	}
 	return true // kinds without a catch-up
@@ -90,7 +90,7 @@ func (c *cursor) advance(ev *event) {
 		c.versions[ev.id] = ev.version
 	case kindSessionDeleted:
 		delete(c.versions, ev.id)
-	case kindOutcomeOrAction:
+	case kindMeetingChange:
 		c.cseq = max(c.cseq, ev.cseq)
 	}
 }
@@ -217,7 +217,7 @@ func (c *conn) catchUp(s *sub, prefix, id string, after int64, resume, ref strin
 					newNotes++
 				case kindSession:
 					sessions++
-				case kindOutcomeOrAction:
+				case kindMeetingChange:
 					changes++
 				}
 			}

@@ -54,7 +54,14 @@ type Msg struct {
 	Outcome *json.RawMessage `json:"outcome"`
 	Action  *json.RawMessage `json:"action"`
 	Kind    string           `json:"kind"` // of withdrawn: outcome or action
-	ID      string           `json:"id"`   // of withdrawn
+	ID      string           `json:"id"`   // of withdrawn and link_removed
+	// Link and Entry: of link and register_entry changes; FromKind, FromID
+	// and EntryID: the ends of a removed link.
+	Link     *json.RawMessage `json:"link"`
+	Entry    *json.RawMessage `json:"entry"`
+	FromKind string           `json:"from_kind"`
+	FromID   string           `json:"from_id"`
+	EntryID  string           `json:"entry_id"`
 	// Cursor: of an outcome, action or withdrawn change, and of a meeting
 	// channel's caught_up; Changes: how many changes that catch-up sent.
 	Cursor  string `json:"cursor"`

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { changesOf, entryDates, filterFrom, filterQuery, inputOf, type RegisterEntry } from './register';
+import * as reg from './register';
 import { parseRegisterRoute, registerHref, searchHref } from './registerRoutes';
 
 const entry: RegisterEntry = {
@@ -86,5 +87,23 @@ describe('register routes', () => {
     );
     expect(registerHref()).toBe('#/register');
     expect(searchHref('Māori court', 'register')).toBe('#/search?q=M%C4%81ori+court&kind=register');
+  });
+});
+
+describe('changesLinks', () => {
+  const shown = new Set(['e1']);
+  it('is true for a link of the thing shown, made or removed', () => {
+    expect(reg.changesLinks({ type: 'link', link: { from_kind: 'action', from_id: 'a1', entry_id: 'e9' } }, 'action', 'a1', shown)).toBe(true);
+    expect(reg.changesLinks({ type: 'link_removed', from_kind: 'action', from_id: 'a1', entry_id: 'e1' }, 'action', 'a1', shown)).toBe(true);
+  });
+  it('is false for another thing’s links', () => {
+    expect(reg.changesLinks({ type: 'link', link: { from_kind: 'action', from_id: 'a2' } }, 'action', 'a1', shown)).toBe(false);
+    expect(reg.changesLinks({ type: 'link', link: { from_kind: 'outcome', from_id: 'a1' } }, 'action', 'a1', shown)).toBe(false);
+    expect(reg.changesLinks({ type: 'link_removed', from_kind: 'note', from_id: 'a1' }, 'action', 'a1', shown)).toBe(false);
+  });
+  it('is true for an entry shown, and false for others and other messages', () => {
+    expect(reg.changesLinks({ type: 'register_entry', entry: { id: 'e1', version: 2 } }, 'action', 'a1', shown)).toBe(true);
+    expect(reg.changesLinks({ type: 'register_entry', entry: { id: 'e2' } }, 'action', 'a1', shown)).toBe(false);
+    expect(reg.changesLinks({ type: 'action', action: { id: 'a1' } }, 'action', 'a1', shown)).toBe(false);
   });
 });

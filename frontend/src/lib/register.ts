@@ -200,3 +200,27 @@ export function formatInstant(iso: string): string {
   const t = Date.parse(iso);
   return Number.isNaN(t) ? iso : instantFormat.format(t);
 }
+
+/**
+ * Whether a meeting channel's message changes the register links shown for
+ * (fromKind, fromId), whose entries are `shown`: a link of that thing made
+ * or removed, or a shown entry edited (docs/live-protocol.md, "link,
+ * link_removed, register_entry").
+ */
+export function changesLinks(
+  msg: { type: string; [key: string]: unknown },
+  fromKind: LinkKind,
+  fromId: string,
+  shown: ReadonlySet<string>,
+): boolean {
+  if (msg.type === 'link_removed') return msg.from_kind === fromKind && msg.from_id === fromId;
+  if (msg.type === 'link') {
+    const l = msg.link as { from_kind?: unknown; from_id?: unknown } | undefined;
+    return !!l && l.from_kind === fromKind && l.from_id === fromId;
+  }
+  if (msg.type === 'register_entry') {
+    const e = msg.entry as { id?: unknown } | undefined;
+    return !!e && typeof e.id === 'string' && shown.has(e.id);
+  }
+  return false;
+}
