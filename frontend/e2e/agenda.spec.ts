@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { ADMIN, DELEGATE_CA, RAPPORTEUR } from './accounts';
+import { apiAs, createSession } from './api';
 import { contextFor, day, openLondon, sessionItem, signIn, startNewSession, uniqueTitle, watchConsole } from './helpers';
 
 // The five topics of the London meeting, as the press release lists them.
@@ -111,4 +112,30 @@ test('the agenda shows times in the viewer’s zone only when its clock differs'
     `${shift(london, 9)} your time (Australia/Sydney)`,
   );
   await sydney.context.close();
+});
+
+test('the session form warns of a room booked at the same time, and saves on the secretariat’s word', async ({ browser }) => {
+  const room = uniqueTitle('Clash room');
+  const first = uniqueTitle('Bilateral: Australia and New Zealand');
+  const api = await apiAs(ADMIN);
+  await createSession(api, { title: first, start: '2014-07-10T14:00:00+01:00', end: '2014-07-10T15:00:00+01:00', room });
+  await api.dispose();
+
+  const { page, context } = await contextFor(browser, ADMIN, { timezoneId: 'Europe/London' });
+  await openLondon(page);
+  const title = uniqueTitle('Side event on e-evidence');
+  const form = await startNewSession(page, { title, day: '2014-07-10', starts: '14:30', ends: '15:30' });
+  const warnings = form.getByTestId('session-warnings');
+  await form.getByLabel('Room').fill(room.toUpperCase());
+  await expect(warnings).toContainText(`${room.toUpperCase()} is also booked for “${first}”, 14:00–15:00 London.`);
+  await expect(warnings).toContainText('You can still save it.');
+  // Starting when the other ends is no clash.
+  await form.getByLabel('Starts').fill('15:00');
+  await expect(warnings).toHaveText('');
+  await form.getByLabel('Starts').fill('14:30');
+  await expect(warnings).toContainText(`is also booked for “${first}”`);
+  await form.getByRole('button', { name: 'Add session' }).click();
+  await expect(page.getByTestId('agenda-status')).toContainText(`Added “${title}”`);
+  await expect(sessionItem(day(page, '2014-07-10'), title)).toBeVisible();
+  await context.close();
 });
