@@ -154,8 +154,24 @@ async function tour(page: Page, role: Role, vp: ViewportName): Promise<void> {
   }
   await visit(page, '#/coverage');
   await expectAccessible(page, at('coverage matrix'));
+  await visit(page, '#/topics');
+  await expect(page.getByTestId('topic').first()).toBeVisible();
+  await expectAccessible(page, at('topics'));
+  if (role.admin) {
+    await page.getByRole('button', { name: 'New topic' }).click();
+    const form = page.getByRole('form', { name: 'New topic' });
+    await form.getByLabel('Slug').fill('Not a slug!');
+    await form.getByRole('button', { name: 'Add the topic' }).click();
+    await expect(form.getByLabel('Name')).toBeFocused();
+    await expectAccessible(page, at('topics, the new-topic form with its errors'));
+    await form.getByRole('button', { name: 'Cancel' }).click();
+  }
   await visit(page, `#/topics/${TOPIC}`);
   await expectAccessible(page, at('topic'));
+  if (role.admin) {
+    await withPanel(page, at('topic, editing it'), page.getByRole('button', { name: 'Edit topic' }),
+      page.getByRole('form', { name: 'Edit the topic' }).getByRole('button', { name: 'Cancel' }));
+  }
   await visit(page, `#/search?q=${data.word.toLowerCase()}`);
   await expect(page.getByTestId('results-register')).toBeVisible();
   await expectAccessible(page, at('search results'));

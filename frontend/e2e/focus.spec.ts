@@ -50,6 +50,7 @@ test('every route puts the focus on its loaded heading, names itself in the titl
     [`#/register/${encodeURIComponent(data.entryId)}/edit`, /^Edit entry — Register — Quintet$/, /^Edit register entry$/],
     ['#/coverage', /^Coverage — Register — Quintet$/, /^Coverage of the register$/],
     [`#/search?q=${data.word.toLowerCase()}`, /— Search — Quintet$/, /^Search for/],
+    ['#/topics', /^Topics — Quintet$/, /^Topics$/],
     [`#/topics/${TOPIC}`, /^Building international capability.* — Quintet$/i, /Building international capability/i],
     ['#/users', /^Users — Quintet$/, /^Users$/],
     ['#/no/such/page', /^Page not found — Quintet$/, /^Page not found$/],

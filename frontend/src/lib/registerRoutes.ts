@@ -6,6 +6,7 @@
 //   #/register/{id}/edit                           editing it
 //   #/coverage?status=ongoing                      the coverage matrix
 //   #/search?q=…&kind=note                         search results
+//   #/topics                                       every topic, retired ones last
 //   #/topics/{id or slug}                          a topic and its entries
 import { filterFrom, type RegisterFilter } from './register';
 
@@ -16,9 +17,10 @@ export type RegisterRoute =
   | { name: 'registerEdit'; id: string }
   | { name: 'coverage'; query: Record<string, string> }
   | { name: 'search'; q: string; kind: string; meeting: string }
+  | { name: 'topics' }
   | { name: 'topic'; id: string };
 
-const NAMES = new Set(['register', 'registerNew', 'registerEntry', 'registerEdit', 'coverage', 'search', 'topic']);
+const NAMES = new Set(['register', 'registerNew', 'registerEntry', 'registerEdit', 'coverage', 'search', 'topics', 'topic']);
 
 export function isRegisterRoute(r: { name: string }): r is RegisterRoute {
   return NAMES.has(r.name);
@@ -44,6 +46,7 @@ export function parseRegisterRoute(parts: string[], query: URLSearchParams): Reg
   if (a === 'search' && parts.length === 1) {
     return { name: 'search', q: query.get('q') ?? '', kind: query.get('kind') ?? '', meeting: query.get('meeting') ?? '' };
   }
+  if (a === 'topics' && parts.length === 1) return { name: 'topics' };
   if (a === 'topics' && parts.length === 2 && b) return { name: 'topic', id: b };
   return null;
 }
