@@ -1,6 +1,11 @@
 import { expect, test, type Page } from '@playwright/test';
-import { ADMIN, DELEGATE_CA } from './accounts';
+import { ADMIN, DELEGATE_CA, type Account } from './accounts';
+import { apiAs, ensureAccount } from './api';
 import { contextFor, openLondon } from './helpers';
+import { pdfText } from './pdf';
+
+const OBSERVER: Account = { email: 'observer@example.org', name: 'Oscar Observer' };
+const HEAD_AU: Account = { email: 'head.au@example.org', name: 'Alice Nguyen' };
 
 // The meeting record (issue 10, item 4): the secretariat publishes numbered,
 // frozen versions at a marking it chooses, from the web app; each version
@@ -83,4 +88,69 @@ test('the secretariat publishes the brief as of today, then withdraws it', async
   await expect(page.getByTestId('record-status')).toHaveText('Withdrew the published brief.');
   await expect(brief).toContainText('Being prepared; not published.');
   await context.close();
+});
+
+test('an observer reads only what is marked all in the PDF of a version; a head reads a delegations version whole', async ({ browser }) => {
+  // Three readers in browsers of their own, two PDFs: more than the default minute on a loaded machine.
+  test.setTimeout(150_000);
+  const admin = await apiAs(ADMIN);
+  await ensureAccount(admin, OBSERVER, ['observer'], '');
+  await ensureAccount(admin, HEAD_AU, ['head'], 'AU');
+  // Two actions of London 2014, one for everyone, one for members only;
+  // each title carries a word found nowhere else.
+  const tag = Date.now().toString(36);
+  const open = `Publicwords${tag}`;
+  const members = `Memberwords${tag}`;
+  for (const [word, marking] of [
+    [open, 'all'],
+    [members, 'delegations'],
+  ]) {
+    const made = await admin.post('/api/v1/actions', {
+      data: { title: `Report on ${word}`, owner: 'GB', due: '2015-06-30', meeting_id: 'london-2014', marking },
+    });
+    expect(made.status(), await made.text()).toBe(201);
+  }
+
+  // The secretariat publishes one version at all and one at delegations, in the web app.
+  const { context, page } = await contextFor(browser, ADMIN);
+  await openRecord(page);
+  const publish = async (marking: string) => {
+    const next = Number((await page.getByRole('button', { name: /^Publish version \d+$/ }).innerText()).replace('Publish version ', ''));
+    await page.getByLabel('Marking of the version').selectOption(marking);
+    await page.getByRole('button', { name: `Publish version ${next}` }).click();
+    await expect(page.getByTestId('record-status')).toHaveText(`Published version ${next}, marked ${marking}.`);
+    return next;
+  };
+  const forAll = await publish('all');
+  const forMembers = await publish('delegations');
+  await admin.dispose();
+
+  const pdfOf = async (reader: Page, n: number) => {
+    const link = reader.getByTestId('record-version').filter({ hasText: `Version ${n}` }).getByRole('link', { name: `Version ${n}, PDF` });
+    const res = await reader.request.get((await link.getAttribute('href'))!);
+    expect(res.status()).toBe(200);
+    return pdfText(await res.body());
+  };
+
+  // The observer lists only the version at all; its PDF shows the open action, not the members' one.
+  const observer = await contextFor(browser, OBSERVER);
+  await openRecord(observer.page);
+  const listed = await listedVersions(observer.page);
+  expect(listed).toContain(forAll);
+  expect(listed).not.toContain(forMembers);
+  const seen = await pdfOf(observer.page, forAll);
+  expect(seen).toContain('London 2014');
+  expect(seen).toContain(open);
+  expect(seen).not.toContain(members);
+  expect(seen).toContain('Marking: all');
+  expect((await observer.page.request.get(`/api/v1/meetings/london-2014/record/versions/${forMembers}/record.pdf`)).status()).toBe(404);
+
+  // A head of delegation reads the delegations version, with both.
+  const head = await contextFor(browser, HEAD_AU);
+  await openRecord(head.page);
+  const whole = await pdfOf(head.page, forMembers);
+  expect(whole).toContain(open);
+  expect(whole).toContain(members);
+
+  await Promise.all([observer.context.close(), head.context.close(), context.close()]);
 });
