@@ -46,7 +46,7 @@ type PasswordSetReply struct {
 // ImportedAccountReply is an account an import opened, and its one-time
 // set-password link.
 type ImportedAccountReply struct {
-	User *conference.User `json:"user"`
+	User conference.User `json:"user"`
 	// Link is shown in the first answer only: a replay of it (the same
 	// Idempotency-Key) has null here, since only the link's hash is kept.
 	// The secretariat then issues a new link (reset-link).
@@ -116,8 +116,8 @@ func (a *api) importUsers(c *gin.Context) {
 	kept := UserImportReply{Accounts: make([]ImportedAccountReply, len(got))}
 	for i, x := range got {
 		l := resetLinkReply(x.Link)
-		reply.Accounts[i] = ImportedAccountReply{User: x.User, Link: &l}
-		kept.Accounts[i] = ImportedAccountReply{User: x.User}
+		reply.Accounts[i] = ImportedAccountReply{User: *x.User, Link: &l}
+		kept.Accounts[i] = ImportedAccountReply{User: *x.User}
 	}
 	// What an Idempotency-Key keeps for a replay holds no link: the store
 	// keeps only links' hashes.
