@@ -2,6 +2,7 @@ package main
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 )
 
@@ -92,4 +93,102 @@ func TestAPIAccounts(t *testing.T) {
 		}
 		t.Fatal("200 guesses from one address were all answered")
 	})
+}
+
+// TestAPIImportAccounts: the secretariat imports accounts from a CSV file
+// through the real server. A file with bad rows is refused whole, every bad
+// row named, and opens no account; the corrected file opens them all, each
+// with a link that sets its first password, after which it signs in. A
+// replay of the answer (Idempotency-Key) holds no link.
+func TestAPIImportAccounts(t *testing.T) {
+	f := newAPIFixture(t, nil)
+	v1 := "/api/v1"
+	csv := apiHeader("Content-Type", "text/csv")
+	ann, bob := apiUnique("ann")+"@example.org", apiUnique("bob")+"@example.org"
+
+	bad := "name,email,roles,delegation\n" +
+		"Ann Lee," + ann + ",delegate,GB\n" +
+		"Bob Brown,not-an-address,observer,\n" +
+		"Cat Cole,cat@example.org,chair,\n"
+	r := f.admin().do(t, "POST", v1+"/users/import", bad, csv).want(t, http.StatusBadRequest)
+	e := r.errorAnswer(t)
+	var fields []string
+	for _, x := range e.Fields {
+		fields = append(fields, x.Field+": "+x.Message)
+	}
+	want := []string{`rows[3].email: Line 3: email "not-an-address" is not a valid address`, `rows[4].roles: Line 4: unknown role "chair" (one of admin, rapporteur, delegate, head, followup, observer)`}
+	if strings.Join(fields, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("fields:\n%s\nwant:\n%s", strings.Join(fields, "\n"), strings.Join(want, "\n"))
+	}
+	var list struct {
+		Items []struct{ Email string } `json:"items"`
+	}
+	f.admin().get(t, v1+"/users").want(t, http.StatusOK).decode(t, &list)
+	for _, u := range list.Items {
+		if u.Email == ann {
+			t.Fatalf("%s exists after a refused import", ann)
+		}
+	}
+
+	good := "name,email,roles,delegation\n" +
+		"Ann Lee," + ann + ",delegate;head,GB\n" +
+		"Bob Brown," + bob + ",observer,\n"
+	key := apiHeader("Idempotency-Key", apiUnique("import"))
+	r = f.admin().do(t, "POST", v1+"/users/import", good, csv, key).want(t, http.StatusCreated)
+	var got struct {
+		Accounts []struct {
+			User struct {
+				ID, Email string
+				Roles     []string
+			}
+			Link *struct{ Token, Path, Email string }
+		}
+	}
+	r.decode(t, &got)
+	if len(got.Accounts) != 2 || got.Accounts[0].User.Email != ann || got.Accounts[1].User.Email != bob {
+		t.Fatalf("accounts %+v", got.Accounts)
+	}
+	for _, a := range got.Accounts {
+		if a.Link == nil || a.Link.Email != a.User.Email || a.Link.Path != "/#/set-password?token="+a.Link.Token {
+			t.Fatalf("link %+v of %s", a.Link, a.User.Email)
+		}
+	}
+	// Before the link is used, no password opens the account.
+	f.srv.client().post(t, v1+"/login", map[string]string{"email": bob, "password": "any password at all"}).want(t, http.StatusUnauthorized)
+
+	// A replay names the same accounts, without their links.
+	again := f.admin().do(t, "POST", v1+"/users/import", good, csv, key).want(t, http.StatusCreated)
+	if again.Header.Get("Idempotent-Replayed") != "true" {
+		t.Fatal("the retry was not a replay")
+	}
+	var replay struct {
+		Accounts []struct {
+			User struct{ ID string }
+			Link any
+		}
+	}
+	again.decode(t, &replay)
+	if len(replay.Accounts) != 2 || replay.Accounts[0].User.ID != got.Accounts[0].User.ID || replay.Accounts[0].Link != nil {
+		t.Fatalf("replay %+v", replay.Accounts)
+	}
+	if strings.Contains(string(again.Body), got.Accounts[0].Link.Token) {
+		t.Fatal("the replay holds a link")
+	}
+
+	// The link sets the first password; then the account signs in.
+	anon := f.srv.client()
+	var set struct{ Email string }
+	anon.post(t, v1+"/set-password", map[string]string{"token": got.Accounts[1].Link.Token, "password": "bob's first password"}).
+		want(t, http.StatusOK).decode(t, &set)
+	if set.Email != bob {
+		t.Fatalf("email %q, want %q", set.Email, bob)
+	}
+	f.srv.client().login(t, bob, "bob's first password")
+	anon.post(t, v1+"/set-password", map[string]string{"token": got.Accounts[1].Link.Token, "password": "bob's other password"}).want(t, http.StatusForbidden)
+
+	// The same file once more: every row's address is taken now.
+	r = f.admin().do(t, "POST", v1+"/users/import", good, csv).want(t, http.StatusBadRequest)
+	if e := r.errorAnswer(t); len(e.Fields) != 2 || e.Fields[0].Field != "rows[2].email" || e.Fields[1].Field != "rows[3].email" {
+		t.Fatalf("fields %+v", e.Fields)
+	}
 }

@@ -230,6 +230,10 @@ func apiRouteTable(ids apiIDs) []apiRouteCase {
 			return c.post(t, v1+"/me/password", map[string]string{"current_password": pw, "password": pw})
 		}},
 		{"POST /api/v1/users/{id}/reset-link", apiAdminOnly, 200, nil, apiRequest("POST", v1+"/users/"+ids.spareUser+"/reset-link", nil)},
+		{"POST /api/v1/users/import", apiAdminOnly, 201, nil, func(t *testing.T, _ *apiFixture, c *apiClient, _ string) *apiResponse {
+			body := "name,email,roles,delegation\nImported," + apiUnique("imported") + "@example.org,observer,\n"
+			return c.do(t, "POST", v1+"/users/import", body, apiHeader("Content-Type", "text/csv"))
+		}},
 		// Anyone holding a link may use it: a fresh one, of a fresh account.
 		{"POST /api/v1/set-password", apiEveryone, 200, nil, func(t *testing.T, f *apiFixture, c *apiClient, caller string) *apiResponse {
 			id := f.createUser(t, &apiAccount{Email: apiUnique("reset") + "@example.org", Name: "Reset", Roles: []string{"observer"}, Password: "a-long-enough-password"})

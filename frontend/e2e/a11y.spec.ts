@@ -56,6 +56,29 @@ async function withPanel(page: Page, where: string, open: Locator, close?: Locat
   if (close) await close.click();
 }
 
+/**
+ * The import of accounts: the form, the form with a refused file's rows
+ * listed, and the new accounts with their links (one observer account, of
+ * a fresh address, per scan).
+ */
+async function importPanels(page: Page, at: (what: string) => string): Promise<void> {
+  await page.getByRole('button', { name: 'Import accounts from CSV' }).click();
+  const form = page.getByRole('form', { name: 'Import accounts from CSV' });
+  await expectAccessible(page, at('users, importing accounts'));
+  const rows = form.getByLabel('Rows to import');
+  await rows.fill('name,email,roles,delegation\nNo Address,not-an-address,observer,\nNo Role,norole@example.org,chair,\n');
+  await form.getByRole('button', { name: 'Import accounts' }).click();
+  await expect(form.getByTestId('import-problems').getByRole('listitem')).toHaveCount(2);
+  await expectAccessible(page, at('users, an import refused'));
+  const n = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+  await rows.fill(`name,email,roles,delegation\nA11y Import ${n},a11y-${n}@example.org,observer,\n`);
+  await form.getByRole('button', { name: 'Import accounts' }).click();
+  const done = page.getByRole('region', { name: 'Imported 1 account' });
+  await expect(done.getByTestId('import-link')).toHaveCount(1);
+  await expectAccessible(page, at('users, accounts imported'));
+  await done.getByRole('button', { name: 'Done' }).click();
+}
+
 async function tour(page: Page, role: Role, vp: ViewportName): Promise<void> {
   const at = (what: string) => `${what}, as ${role.name}, ${vp}`;
 
@@ -184,6 +207,7 @@ async function tour(page: Page, role: Role, vp: ViewportName): Promise<void> {
     const user = page.getByTestId('user').first();
     await withPanel(page, at('users, changing roles'), user.getByRole('button', { name: /^Change roles/ }),
       user.getByRole('button', { name: 'Cancel' }));
+    await importPanels(page, at);
   }
 
   await visit(page, '#/account');

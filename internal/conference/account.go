@@ -132,13 +132,19 @@ func (s *Service) IssueResetLink(ctx context.Context, actor *User, id string) (*
 // link.
 func (s *Service) newResetLink(old *User) (*ResetLink, *User) {
 	u := *old
-	now := s.Now()
+	link := s.giveResetLink(&u)
+	u.Version++
+	u.UpdatedAt = s.Now()
+	return link, &u
+}
+
+// giveResetLink puts the hash of a new link on u, which is not yet stored,
+// and returns the link.
+func (s *Service) giveResetLink(u *User) *ResetLink {
 	// "qr_" makes a leaked link recognisable, as "qt_" does a token.
 	secret := "qr_" + NewSecret()
-	u.ResetKey, u.ResetExpiresAt = HashSecret(secret), now.Add(ResetLinkLifetime)
-	u.Version++
-	u.UpdatedAt = now
-	return &ResetLink{UserID: u.ID, Email: u.Email, Token: secret, ExpiresAt: u.ResetExpiresAt}, &u
+	u.ResetKey, u.ResetExpiresAt = HashSecret(secret), s.Now().Add(ResetLinkLifetime)
+	return &ResetLink{UserID: u.ID, Email: u.Email, Token: secret, ExpiresAt: u.ResetExpiresAt}
 }
 
 // SetPasswordWithLink sets the password of the account whose link token is,

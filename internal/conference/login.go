@@ -126,6 +126,13 @@ func (s *Service) Authenticate(ctx context.Context, email, password string) (*Us
 		s.hasher.Verify(s.dummyHash(), password)
 		return nil, Errorf(EUNAUTHORIZED, "Wrong email or password.")
 	}
+	if u.PasswordHash == "" {
+		// An imported account whose link is not used yet: no password
+		// matches, and answering as fast as a parse failure would tell
+		// that the account exists.
+		s.hasher.Verify(s.dummyHash(), password)
+		return nil, Errorf(EUNAUTHORIZED, "Wrong email or password.")
+	}
 	if !s.hasher.Verify(u.PasswordHash, password) || u.Disabled {
 		return nil, Errorf(EUNAUTHORIZED, "Wrong email or password.")
 	}

@@ -181,8 +181,33 @@ func (s *Service) CreateUser(ctx context.Context, actor *User, in UserInput) (*U
 
 // createUser expects writeMu held.
 func (s *Service) createUser(ctx context.Context, in UserInput) (*User, error) {
+	u := s.newUser(in)
+	if err := u.Validate(); err != nil {
+		return nil, err
+	}
+	if err := validatePassword(in.Password); err != nil {
+		return nil, err
+	}
+	var err error
+	s.read(func(st *state) { err = st.checkUserRefs(u) })
+	if err != nil {
+		return nil, err
+	}
+	if u.PasswordHash, err = s.hasher.Hash(in.Password); err != nil {
+		return nil, err
+	}
+	if err := s.insert(ctx, Users, u.ID, u); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// newUser is a new account made of in, in the one form accounts are stored
+// in (trimmed, e-mail normalized, roles sorted), not yet checked, without a
+// password. Opening one account and importing many both start here.
+func (s *Service) newUser(in UserInput) *User {
 	now := s.Now()
-	u := User{
+	return &User{
 		ID:         s.NewID(),
 		Email:      NormalizeEmail(in.Email),
 		Name:       strings.TrimSpace(in.Name),
@@ -192,34 +217,26 @@ func (s *Service) createUser(ctx context.Context, in UserInput) (*User, error) {
 		UpdatedAt:  now,
 		Version:    1,
 	}
-	if err := u.Validate(); err != nil {
-		return nil, err
-	}
-	if err := validatePassword(in.Password); err != nil {
-		return nil, err
-	}
-	var err error
-	s.read(func(st *state) { err = st.checkUserRefs(&u) })
-	if err != nil {
-		return nil, err
-	}
-	if u.PasswordHash, err = s.hasher.Hash(in.Password); err != nil {
-		return nil, err
-	}
-	if err := s.insert(ctx, Users, u.ID, &u); err != nil {
-		return nil, err
-	}
-	return &u, nil
 }
 
 func (st *state) checkUserRefs(u *User) error {
-	if other := st.usersByEmail[u.Email]; other != nil && other.ID != u.ID {
-		return &Error{Code: EDUPLICATE, Field: "email", Message: "An account with email " + u.Email + " already exists."}
-	}
-	if u.Delegation != "" && st.delegations[u.Delegation] == nil {
-		return Invalid("delegation", "unknown delegation %q", u.Delegation)
+	if ps := st.userRefProblems(u); len(ps) > 0 {
+		return ps[0]
 	}
 	return nil
+}
+
+// userRefProblems is what is wrong with what u refers to in the working
+// set: its e-mail address taken by another account, its delegation unknown.
+func (st *state) userRefProblems(u *User) []*Error {
+	var out []*Error
+	if other := st.usersByEmail[u.Email]; other != nil && other.ID != u.ID {
+		out = append(out, &Error{Code: EDUPLICATE, Field: "email", Message: "An account with email " + u.Email + " already exists."})
+	}
+	if u.Delegation != "" && st.delegations[u.Delegation] == nil {
+		out = append(out, Invalid("delegation", "unknown delegation %q", u.Delegation))
+	}
+	return out
 }
 
 // UserUpdate changes some fields of an account; nil fields stay. Version,

@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"encoding/json"
+	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -41,8 +43,27 @@ type PasswordSetReply struct {
 	Email string `json:"email"`
 }
 
+// ImportedAccountReply is an account an import opened, and its one-time
+// set-password link.
+type ImportedAccountReply struct {
+	User conference.User `json:"user"`
+	// Link is shown in the first answer only: a replay of it (the same
+	// Idempotency-Key) has null here, since only the link's hash is kept.
+	// The secretariat then issues a new link (reset-link).
+	Link *ResetLinkReply `json:"link"`
+}
+
+// UserImportReply is every account an import opened, in the file's order.
+type UserImportReply struct {
+	Accounts []ImportedAccountReply `json:"accounts"`
+}
+
 func (a *api) accountRoutes() []route {
 	return []route{
+		// A CSV body, as the register's import takes (bodyTypes): the file
+		// goes as it is, and a row's line in the refusal is its line in the
+		// file the secretariat has open.
+		{method: "POST", path: v1 + "/users/import", summary: "Import accounts from a CSV body (text/csv; header name,email,roles,delegation; at most 1,000 rows): all or nothing, a refusal names every bad row; each account has no password and gets a one-time set-password link, shown in this answer only", access: admin, reply: UserImportReply{}, status: 201, handle: a.importUsers, self: v1 + "/users"},
 		{method: "POST", path: v1 + "/me/password", summary: "Change one's own password (the current one is required); every other login and API token of the account ends, this one stays", access: signedIn, body: passwordChange{}, status: 204, handle: a.changePassword},
 		// 200, not 201: the answer holds a secret, which an Idempotency-Key
 		// would keep in the store for a replay. A retry issues a new link,
@@ -75,6 +96,36 @@ func (a *api) issueResetLink(c *gin.Context) {
 	}
 	c.Header("Cache-Control", "no-store")
 	c.JSON(http.StatusOK, resetLinkReply(link))
+}
+
+func (a *api) importUsers(c *gin.Context) {
+	if c.Request.Body == nil || c.Request.Body == http.NoBody {
+		a.writeError(c, conference.Invalid("file", "send the CSV file as the request body (Content-Type: text/csv)"))
+		return
+	}
+	got, err := a.svc.ImportUsers(c, actor(c), c.Request.Body)
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		err = &conference.Error{Code: ETOOLARGE, Message: "The file is larger than 1 MiB; split it."}
+	}
+	if err != nil {
+		a.writeError(c, err)
+		return
+	}
+	reply := UserImportReply{Accounts: make([]ImportedAccountReply, len(got))}
+	kept := UserImportReply{Accounts: make([]ImportedAccountReply, len(got))}
+	for i, x := range got {
+		l := resetLinkReply(x.Link)
+		reply.Accounts[i] = ImportedAccountReply{User: *x.User, Link: &l}
+		kept.Accounts[i] = ImportedAccountReply{User: *x.User}
+	}
+	// What an Idempotency-Key keeps for a replay holds no link: the store
+	// keeps only links' hashes.
+	if b, err := json.Marshal(kept); err == nil {
+		c.Set(keptAnswerKey, b)
+	}
+	c.Header("Cache-Control", "no-store")
+	c.JSON(http.StatusCreated, reply)
 }
 
 func resetLinkReply(l *conference.ResetLink) ResetLinkReply {

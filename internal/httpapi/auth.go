@@ -48,6 +48,7 @@ func (a *api) authenticate(c *gin.Context) {
 // path, as the web app sends them.
 var bodyTypes = map[string]string{
 	http.MethodPost + " " + v1 + "/register.csv": "text/csv",
+	http.MethodPost + " " + v1 + "/users/import": "text/csv",
 }
 
 // forgedWrite says why a write riding on the login cookie may come from

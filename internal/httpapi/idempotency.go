@@ -150,6 +150,9 @@ func (a *api) answerAndKeep(ctx context.Context, c *gin.Context, claim *conferen
 		return
 	}
 	claim.Done, claim.Status, claim.Body = true, status, w.body.Bytes()
+	if kept, ok := c.Get(keptAnswerKey); ok {
+		claim.Body = kept.([]byte)
+	}
 	claim.Header = map[string]string{}
 	for _, name := range keptHeaders {
 		if v := w.Header().Get(name); v != "" {
@@ -162,6 +165,11 @@ func (a *api) answerAndKeep(ctx context.Context, c *gin.Context, claim *conferen
 		a.log.Error("keep idempotent answer", slog.Any("err", err))
 	}
 }
+
+// keptAnswerKey is where a handler whose answer holds a secret (a
+// set-password link) puts the body to keep for a replay instead: the same
+// answer without the secret, which the store must not hold.
+const keptAnswerKey = "idempotency.kept"
 
 // replay answers with a stored answer.
 func replay(c *gin.Context, a *conference.IdempotentAnswer) {

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"cmp"
 	"encoding/json"
 	"maps"
 	"net/http"
@@ -100,7 +101,7 @@ func (a *api) buildOpenAPI() map[string]any {
 		if mt, ok := bodyTypes[r.method+" "+r.path]; ok {
 			op["requestBody"] = map[string]any{
 				"required": true,
-				"content":  map[string]any{mt: map[string]any{"schema": map[string]any{"type": "string"}, "example": textExamples[mt]}},
+				"content":  map[string]any{mt: map[string]any{"schema": map[string]any{"type": "string"}, "example": cmp.Or(bodyExamples[r.method+" "+r.path], textExamples[mt])}},
 			}
 		}
 		switch r.access {
@@ -296,6 +297,12 @@ var textExamples = map[string]string{
 	"text/calendar": "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Quintet//EN\r\nBEGIN:VEVENT\r\nUID:act-1@quintet\r\nDTSTAMP:20150101T000000Z\r\nDTSTART;VALUE=DATE:20150630\r\nSUMMARY:Due: share the template\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
 }
 
+// bodyExamples are examples of the bodies that are not JSON, where the
+// media type's own example (textExamples) is not one.
+var bodyExamples = map[string]string{
+	"POST " + v1 + "/users/import": "name,email,roles,delegation\r\nJane Doe,jane.doe@cps.gov.uk,delegate;head,GB\r\nSam Lee,sam.lee@example.org,observer,\r\n",
+}
+
 // answers are the error answers particular to a route that the route table
 // has no place for, beside routeDocs.
 var answers = map[string]map[int]string{
@@ -313,6 +320,7 @@ var answers = map[string]map[int]string{
 	"GET /healthz":                 {503: "The store does not answer."},
 	"GET /readyz":                  {503: "The store does not answer, or the server is shutting down: send traffic elsewhere."},
 	"POST " + v1 + "/register.csv": {400: "The file breaks a rule: a refusal lists every fault by row and field (ImportRefusal), or the query or the request is wrong (Problem)."},
+	"POST " + v1 + "/users/import": {400: "The file breaks a rule: error.fields names every fault, rows[N].field for a row (N counts the header as 1), header[N] or header.column for the header, file for the file as a whole; each message starts with the line. No account was opened."},
 }
 
 // errorAlternatives are the error answers that carry more than the Problem

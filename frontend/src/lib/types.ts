@@ -63,6 +63,9 @@ export type SessionUpdate = Schemas['SessionUpdate'];
 
 /** Body of POST /users. */
 export type UserInput = Schemas['UserInput'];
+/** The accounts an import opened, each with its one-time link (null in a replay). */
+export type UserImport = Schemas['UserImportReply'];
+export type ImportedAccount = Schemas['ImportedAccountReply'];
 
 /** Body of PATCH /users/{id}. */
 export type UserUpdate = Schemas['UserUpdate'];

@@ -1,5 +1,5 @@
 // Sign-in, first setup and accounts.
-import type { Me, PublicUser, SetupInput, SetupStatus, User, UserInput, UserUpdate } from '../types';
+import type { Me, PublicUser, SetupInput, SetupStatus, User, UserImport, UserInput, UserUpdate } from '../types';
 import { enc, list, request } from './client';
 
 export const login = (email: string, password: string) =>
@@ -32,3 +32,12 @@ export const changePassword = (current_password: string, password: string) =>
 export const issueResetLink = (id: string) => request<ResetLink>('POST', `/users/${enc(id)}/reset-link`);
 export const setPasswordWithLink = (token: string, password: string) =>
   request<{ email: string }>('POST', '/set-password', { token, password }, { quiet401: true });
+
+/**
+ * Imports accounts from a CSV file (header name,email,roles,delegation),
+ * sent as it is: all or none. Each account comes with its one-time
+ * set-password link, in this answer only; a retry the client makes after a
+ * lost answer is a replay, whose links are null.
+ */
+export const importUsers = (csv: string) =>
+  request<UserImport>('POST', '/users/import', csv, { contentType: 'text/csv', idempotent: true });
