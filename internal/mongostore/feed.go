@@ -33,16 +33,24 @@ var _ conference.ChangeFeed = (*Store)(nil)
 //     heartbeat marker more often than that, which moves every tail on;
 //   - an entry is written after its data, not with it: a crash between the
 //     two loses it. The Service re-reads the store whenever the feed starts
-//     or breaks, and fills a gap in a session's note numbers from the store.
+//     or breaks, and fills a gap in a session's note numbers from the store;
+//   - entries of writes that run at once (two instances) can become visible
+//     out of the order of their place in the collection, and a tail already
+//     past that place never returns them (TestTwoInstancesFollowEachOther
+//     lost a topic's edit that way, the entry plainly in the oplog). So a
+//     sweep reads the last feedSweepWindow of the oplog every feedSweep and
+//     hands on the entries the tail skipped, each entry once.
 const (
-	oplogDB        = "local"
-	oplogColl      = "oplog.rs"
-	oplogSize      = 64 << 20 // bytes; FerretDB does not enforce it, see above
-	oplogRetention = 2 * time.Minute
-	feedHeartbeat  = 20 * time.Second
-	markers        = "feed_markers"
-	feedAwait      = time.Second
-	feedOpTimeout  = 10 * time.Second
+	oplogDB         = "local"
+	oplogColl       = "oplog.rs"
+	oplogSize       = 64 << 20 // bytes; FerretDB does not enforce it, see above
+	oplogRetention  = 2 * time.Minute
+	feedHeartbeat   = 20 * time.Second
+	markers         = "feed_markers"
+	feedAwait       = time.Second
+	feedOpTimeout   = 10 * time.Second
+	feedSweep       = time.Second
+	feedSweepWindow = 30 * time.Second
 )
 
 // Follow implements conference.ChangeFeed.
@@ -186,35 +194,22 @@ func (s *Store) followOplog(ctx context.Context, ready func(), fn func(conferenc
 	wg.Add(1)
 	go func() { defer wg.Done(); s.keepOplog(hctx, marker) }()
 
-	prefix := s.db.Name() + "."
+	d := &oplogDelivery{prefix: s.db.Name() + ".", fn: fn, seen: map[bson.ObjectID]time.Time{}}
 	positioned := false
 	for tail.Next(ctx) {
-		var e struct {
-			Op string   `bson:"op"`
-			NS string   `bson:"ns"`
-			O  bson.Raw `bson:"o"`
-		}
+		var e oplogEntry
 		if err := tail.Decode(&e); err != nil {
 			return fmt.Errorf("decode an oplog entry: %w", err)
 		}
 		if !positioned {
 			positioned = true
 			ready()
-			continue // the marker
-		}
-		if !strings.HasPrefix(e.NS, prefix) {
+			d.deliver(e) // the marker: seen, so that the sweep skips it too
+			wg.Add(1)
+			go func() { defer wg.Done(); s.sweepOplog(hctx, first.TS, d) }()
 			continue
 		}
-		doc := e.O
-		if e.Op == "u" {
-			doc, _ = e.O.Lookup("$set").DocumentOK()
-		}
-		if doc == nil || (e.Op != "i" && e.Op != "u" && e.Op != "d") {
-			continue
-		}
-		if ch, ok := change(e.NS[len(prefix):], doc.Lookup("_id"), e.Op == "d", doc); ok {
-			fn(ch)
-		}
+		d.deliver(e)
 	}
 	if ctx.Err() != nil {
 		return nil
@@ -223,6 +218,94 @@ func (s *Store) followOplog(ctx context.Context, ready func(), fn func(conferenc
 		return errors.New("the oplog tail was closed")
 	}
 	return fmt.Errorf("the oplog tail broke: %w", tail.Err())
+}
+
+// oplogEntry is what the feed reads of an entry of FerretDB's oplog.
+type oplogEntry struct {
+	ID   bson.ObjectID `bson:"_id"`
+	Op   string        `bson:"op"`
+	NS   string        `bson:"ns"`
+	O    bson.Raw      `bson:"o"`
+	Wall time.Time     `bson:"wall"`
+}
+
+// oplogDelivery hands each oplog entry to fn once, whether the tail or the
+// sweep reads it first, one at a time.
+type oplogDelivery struct {
+	prefix string
+	fn     func(conference.Change)
+	mu     sync.Mutex
+	seen   map[bson.ObjectID]time.Time // entries handed on (or skipped), by when they were written
+}
+
+func (d *oplogDelivery) deliver(e oplogEntry) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if _, ok := d.seen[e.ID]; ok {
+		return
+	}
+	d.seen[e.ID] = e.Wall
+	if !strings.HasPrefix(e.NS, d.prefix) {
+		return
+	}
+	doc := e.O
+	if e.Op == "u" {
+		doc, _ = e.O.Lookup("$set").DocumentOK()
+	}
+	if doc == nil || (e.Op != "i" && e.Op != "u" && e.Op != "d") {
+		return
+	}
+	if ch, ok := change(e.NS[len(d.prefix):], doc.Lookup("_id"), e.Op == "d", doc); ok {
+		d.fn(ch)
+	}
+}
+
+// forget drops what it remembers of entries written before t: the sweep no
+// longer reads them.
+func (d *oplogDelivery) forget(t time.Time) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for id, w := range d.seen {
+		if w.Before(t) {
+			delete(d.seen, id)
+		}
+	}
+}
+
+// sweepOplog reads, every feedSweep until ctx ends, the oplog entries of
+// the last feedSweepWindow from the feed's marker on, and hands on those
+// the tail has not: the entries it skipped (see the top of this file). One
+// that arrives this way comes after entries written later; the Service
+// applies a versioned document only when its version is newer, so an edit
+// is never undone by it.
+func (s *Store) sweepOplog(ctx context.Context, from bson.Timestamp, d *oplogDelivery) {
+	oplog := s.client.Database(oplogDB).Collection(oplogColl)
+	t := time.NewTicker(feedSweep)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		since := time.Now().Add(-feedSweepWindow)
+		octx, cancel := context.WithTimeout(ctx, feedOpTimeout)
+		cur, err := oplog.Find(octx, bson.D{{Key: "ts", Value: bson.D{{Key: "$gte", Value: from}}},
+			{Key: "wall", Value: bson.D{{Key: "$gte", Value: since}}}}, options.Find().SetSort(bson.D{{Key: "ts", Value: 1}}))
+		if err == nil {
+			for cur.Next(octx) {
+				var e oplogEntry
+				if cur.Decode(&e) == nil {
+					d.deliver(e)
+				}
+			}
+			_ = cur.Close(context.WithoutCancel(ctx))
+		}
+		cancel()
+		// Entries older than the window are not read again; a little slack
+		// for the clock between two reads.
+		d.forget(since.Add(-feedSweepWindow))
+	}
 }
 
 // keepOplog writes this instance's heartbeat marker and trims the oplog, until
