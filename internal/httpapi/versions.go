@@ -165,12 +165,17 @@ func writeCSV[T any](c *gin.Context, w errorWriter, file string, rows []T, err e
 	writeConditional(c, "text/csv; charset=utf-8", buf.Bytes())
 }
 
+// bodyTag is the entity tag of body's bytes.
+func bodyTag(body []byte) string {
+	sum := sha256.Sum256(body)
+	return `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`
+}
+
 // writeConditional answers body with a strong ETag made of its hash, or 304
 // when the client's If-None-Match already names it: a spreadsheet or a
 // calendar that polls an export then fetches only what changed.
 func writeConditional(c *gin.Context, contentType string, body []byte) {
-	sum := sha256.Sum256(body)
-	tag := `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`
+	tag := bodyTag(body)
 	c.Header("ETag", tag)
 	if noneMatch(c.GetHeader("If-None-Match"), tag) {
 		c.Status(http.StatusNotModified)
