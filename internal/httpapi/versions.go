@@ -215,9 +215,10 @@ var conditionalWrites = map[string]bool{
 // conditionalExports are the text answers with an ETag of their content,
 // which answer 304 to If-None-Match.
 var conditionalExports = map[string]bool{
-	"GET " + v1 + "/actions.csv":    true,
-	"GET " + v1 + "/register.csv":   true,
-	"GET " + v1 + "/calendar/:feed": true,
+	"GET " + v1 + "/actions.csv":       true,
+	"GET " + v1 + "/register.csv":      true,
+	"GET " + v1 + "/calendar/:feed":    true,
+	"GET " + v1 + "/agenda-feed/:feed": true,
 }
 
 // versionedType reports whether answers of type t carry a version, and so
