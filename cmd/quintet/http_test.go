@@ -329,6 +329,16 @@ func apiFollowupRouteRows(ids apiIDs) []apiRouteCase {
 			f.admin().post(t, v1+"/delegations/GB/calendar", nil).want(t, http.StatusCreated).decode(t, &feed)
 			return c.get(t, feed.Path)
 		}},
+
+		// Everyone signed in subscribes to the agenda; the secret URL reads
+		// it without a login.
+		{"POST /api/v1/me/agenda-feed", apiSignedIn, 200, nil, apiRequest("POST", v1+"/me/agenda-feed", nil)},
+		{"DELETE /api/v1/me/agenda-feed", apiSignedIn, 204, nil, apiRequest("DELETE", v1+"/me/agenda-feed", nil)},
+		{"GET /api/v1/agenda-feed/{feed}", apiEveryone, 200, nil, func(t *testing.T, f *apiFixture, c *apiClient, _ string) *apiResponse {
+			var feed struct{ Path string }
+			f.admin().post(t, v1+"/me/agenda-feed", nil).want(t, http.StatusOK).decode(t, &feed)
+			return c.get(t, feed.Path)
+		}},
 	}
 }
 

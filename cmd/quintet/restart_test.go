@@ -207,9 +207,10 @@ var apiListed = []string{
 
 // apiSnapshotSkips are the GET routes a snapshot does not read, and why.
 var apiSnapshotSkips = map[string]string{
-	"/api/v1/live":            "a WebSocket, not a document",
-	"/api/v1/calendar/{feed}": "its secret is shown once, when issued",
-	"/api/v1/backup":          "its header says when it was taken; backup_test.go compares its documents",
+	"/api/v1/live":               "a WebSocket, not a document",
+	"/api/v1/calendar/{feed}":    "its secret is shown once, when issued",
+	"/api/v1/agenda-feed/{feed}": "its secret is shown once, when issued",
+	"/api/v1/backup":             "its header says when it was taken; backup_test.go compares its documents",
 }
 
 // apiGeneratedAt matches the day an export says it was made: the day of

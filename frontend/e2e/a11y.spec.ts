@@ -212,6 +212,12 @@ async function tour(page: Page, role: Role, vp: ViewportName): Promise<void> {
 
   await visit(page, '#/account');
   await expectAccessible(page, at('account'));
+  // With the agenda subscription's URLs shown (issued again on every visit:
+  // each replaces the last).
+  const agendaFeed = page.getByTestId('agenda-feed');
+  await agendaFeed.getByRole('button', { name: /^(Subscribe to the agenda|Issue a new agenda URL)$/ }).click();
+  await expect(agendaFeed.getByLabel(/^Web address/)).toBeVisible();
+  await expectAccessible(page, at('account, agenda subscription shown'));
 
   await visit(page, '#/no/such/page');
   await expectAccessible(page, at('not found'));

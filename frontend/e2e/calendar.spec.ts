@@ -50,3 +50,44 @@ test('the secretariat issues a delegation’s actions feed, read without a login
   await calendarApp.dispose();
   await context.close();
 });
+
+test('a delegate subscribes to the agenda, read by a calendar without a login, then revokes it', async ({ browser }) => {
+  const { context, page } = await contextFor(browser, DELEGATE_CA);
+  await page.getByRole('link', { name: 'Account' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Account' })).toBeFocused();
+  const card = page.getByTestId('agenda-feed');
+  await card.getByRole('button', { name: /^(Subscribe to the agenda|Issue a new agenda URL)$/ }).click();
+  await expect(card.getByRole('status')).toContainText('Your agenda subscription is ready');
+  const webcal = await card.getByLabel(/^Calendar link/).inputValue();
+  const url = await card.getByLabel(/^Web address/).inputValue();
+  expect(url).toMatch(/^https?:\/\/[^/]+\/api\/v1\/agenda-feed\/qa_[^/]+\.ics$/);
+  expect(webcal).toBe(url.replace(/^https?:/, 'webcal:'));
+  await expect(card.getByRole('link', { name: 'Open the subscription in your calendar application' })).toHaveAttribute('href', webcal);
+
+  // A calendar application: a plain request context, no cookie, no login.
+  const calendarApp = await request.newContext({ baseURL: BASE_URL });
+  const read = await calendarApp.get(url);
+  expect(read.status()).toBe(200);
+  expect(read.headers()['content-type']).toContain('text/calendar');
+  const ics = (await read.text()).replace(/\r\n[ \t]/g, ''); // unfolded
+  const events = ics.split('BEGIN:VEVENT').slice(1);
+  expect(events.length).toBeGreaterThan(2);
+  // London 2014's sessions, at their London times, with London's zone.
+  expect(ics).toMatch(/BEGIN:VTIMEZONE\r\nTZID:Europe\/London\r\n/);
+  const london = events.filter((e) => e.includes('UID:london-2014-'));
+  expect(london.length).toBeGreaterThan(2);
+  for (const e of london) {
+    expect(e).toMatch(/\r\nDTSTART;TZID=Europe\/London:201407\d\dT\d{6}\r\n/);
+    expect(e).toMatch(/\r\nDTEND;TZID=Europe\/London:201407\d\dT\d{6}\r\n/);
+  }
+  // The same sessions as the agenda the delegate reads signed in.
+  const signedIn = await (await page.request.get('/api/v1/meetings/london-2014/sessions?limit=500')).json();
+  expect(london.length).toBe(signedIn.items.length);
+
+  await card.getByRole('button', { name: 'Revoke the subscription' }).click();
+  await expect(card.getByRole('status')).toContainText('Your agenda subscription is revoked');
+  await expect(card.getByLabel(/^Web address/)).toHaveCount(0);
+  expect((await calendarApp.get(url)).status()).toBe(404);
+  await calendarApp.dispose();
+  await context.close();
+});

@@ -107,9 +107,52 @@ func (c *BriefCounts) add(o BriefCounts) {
 
 // Brief builds the brief for meeting id as actor may read it.
 func (s *Service) Brief(ctx context.Context, actor *User, meetingID string, f BriefFilter) (*Brief, error) {
-	m, err := s.Meeting(ctx, actor, meetingID)
+	m, f, err := s.briefRequest(ctx, actor, meetingID, f)
 	if err != nil {
 		return nil, err
+	}
+	b := &Brief{Meeting: m, Date: f.Date, Clearance: actor.Clearance(), Topics: []BriefTopic{}, Gaps: []string{},
+		Generated: s.Now(), Published: m.BriefPublished != "", Examples: m.Example}
+	s.read(func(st *state) {
+		if f.Delegation != "" {
+			b.Delegation = st.delegations[f.Delegation]
+		}
+		st.brief(actor, b, f.Delegation)
+	})
+	return b, nil
+}
+
+// BriefKey names the brief Brief would build for actor with f: two requests
+// with the same key, against a working set that has not changed between
+// them, get the same brief, so that one computed for the first may be
+// served to the second. It is what determines the view — the meeting, the
+// delegation, the brief's day once resolved (a request without a date
+// moves at midnight, or when the brief is published), the reader's view key
+// (their clearance, and who they are when they read more in a session),
+// and the statuses the brief shows, which are derived from the clock. It
+// refuses what Brief would refuse, with the same error, and returns f
+// resolved, for Brief to build exactly the brief the key names.
+func (s *Service) BriefKey(ctx context.Context, actor *User, meetingID string, f BriefFilter) (string, BriefFilter, error) {
+	m, f, err := s.briefRequest(ctx, actor, meetingID, f)
+	if err != nil {
+		return "", f, err
+	}
+	prev := MeetingStatus("")
+	now := s.Now()
+	s.read(func(st *state) {
+		if p := st.previousMeeting(m); p != nil {
+			prev = p.StatusAt(st.sessionsByMeeting[p.ID], now)
+		}
+	})
+	return strings.Join([]string{m.ID, f.Delegation, f.Date, s.ViewKey(actor), string(m.Status), string(prev)}, "|"), f, nil
+}
+
+// briefRequest reads the meeting and checks and resolves f: the delegation
+// in canonical form, the day filled in.
+func (s *Service) briefRequest(ctx context.Context, actor *User, meetingID string, f BriefFilter) (*Meeting, BriefFilter, error) {
+	m, err := s.Meeting(ctx, actor, meetingID)
+	if err != nil {
+		return nil, f, err
 	}
 	var v fieldChecks
 	f.Delegation = strings.ToUpper(strings.TrimSpace(f.Delegation))
@@ -120,23 +163,26 @@ func (s *Service) Brief(ctx context.Context, actor *User, meetingID string, f Br
 		v.check(ValidateDate("date", f.Date))
 	}
 	if err := v.err(); err != nil {
-		return nil, err
+		return nil, f, err
 	}
-	b := &Brief{Meeting: m, Date: f.Date, Clearance: actor.Clearance(), Topics: []BriefTopic{}, Gaps: []string{},
-		Generated: s.Now(), Published: m.BriefPublished != "", Examples: m.Example}
-	if b.Date == "" {
-		b.Date = m.BriefPublished
+	if f.Date == "" {
+		f.Date = m.BriefPublished
 	}
-	if b.Date == "" {
-		b.Date, _ = s.Today()
+	if f.Date == "" {
+		f.Date, _ = s.Today()
 	}
-	s.read(func(st *state) {
-		if f.Delegation != "" {
-			b.Delegation = st.delegations[f.Delegation]
+	return m, f, nil
+}
+
+// previousMeeting is the meeting that began last before m; nil when none did.
+func (st *state) previousMeeting(m *Meeting) *Meeting {
+	var prev *Meeting
+	for _, x := range st.meetings {
+		if x.ID != m.ID && x.StartDate < m.StartDate && (prev == nil || x.StartDate > prev.StartDate) {
+			prev = x
 		}
-		st.brief(actor, b, f.Delegation)
-	})
-	return b, nil
+	}
+	return prev
 }
 
 // briefWindow is the span a brief measures: from the start of since to the
@@ -231,10 +277,10 @@ func (st *state) brief(actor *User, b *Brief, delegation string) {
 	for _, x := range st.meetings {
 		if x.ID != m.ID && x.StartDate < m.StartDate {
 			earlier[x.ID] = x
-			if b.Previous == nil || x.StartDate > b.Previous.StartDate {
-				b.Previous = st.meetingView(x, b.Generated)
-			}
 		}
+	}
+	if p := st.previousMeeting(m); p != nil {
+		b.Previous = st.meetingView(p, b.Generated)
 	}
 	if b.Previous != nil {
 		end, _ := time.Parse(DateLayout, b.Previous.EndDate)
@@ -271,11 +317,12 @@ func (st *state) brief(actor *User, b *Brief, delegation string) {
 	// thousand actions must answer in well under a second.
 	c := actor.Clearance()
 	inside := c != MarkingHeads && len(st.byInsider[actor.ID]) > 0
+	var rows []int
 	for _, a := range st.actions {
 		if earlier[a.MeetingID] == nil || (delegation != "" && a.Owner != delegation) {
 			continue
 		}
-		var rows []int
+		rows = rows[:0]
 		for _, id := range a.Topics {
 			if r, ok := row[id]; ok {
 				rows = append(rows, r)
@@ -372,6 +419,9 @@ func (st *state) brief(actor *User, b *Brief, delegation string) {
 	}
 	for i := range b.Topics {
 		bt := &b.Topics[i]
+		// Each topic's own: sorting all the brief's actions at once and
+		// dealing them out in order makes more comparisons (n log n over
+		// all of them) and measured slower (docs/benchmarks.md).
 		slices.SortFunc(bt.Actions, func(x, y BriefAction) int { return compareActions(x.Action, y.Action) })
 		slices.SortFunc(bt.Outcomes, func(x, y BriefOutcome) int { return compareOutcomes(&x.Outcome, &y.Outcome) })
 		if bt.Gap {

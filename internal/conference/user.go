@@ -40,9 +40,15 @@ type User struct {
 	// (account.go); the link itself is shown once and never stored.
 	ResetKey       string    `json:"-" bson:"reset_key,omitempty"`
 	ResetExpiresAt time.Time `json:"-" bson:"reset_expires_at,omitempty"`
-	CreatedAt      time.Time `json:"created_at" bson:"created_at"`
-	UpdatedAt      time.Time `json:"updated_at" bson:"updated_at"`
-	Version        int64     `json:"version" bson:"version"` // 1, 2, 3 … one per change
+	// AgendaFeedKey is the hash of the account's agenda subscription secret
+	// (agenda_feed.go); the secret itself is shown once and never stored.
+	AgendaFeedKey string `json:"-" bson:"agenda_feed_key,omitempty"`
+	// AgendaFeedSince is when the account's agenda subscription was issued;
+	// nil while it has none.
+	AgendaFeedSince *time.Time `json:"agenda_feed_since,omitempty" bson:"agenda_feed_since,omitempty"`
+	CreatedAt       time.Time  `json:"created_at" bson:"created_at"`
+	UpdatedAt       time.Time  `json:"updated_at" bson:"updated_at"`
+	Version         int64      `json:"version" bson:"version"` // 1, 2, 3 … one per change
 }
 
 // NormalizeEmail is the one form in which e-mail addresses are compared and stored.
@@ -280,6 +286,11 @@ func (s *Service) UpdateUser(ctx context.Context, actor *User, id string, upd Us
 		u.Delegation = strings.ToUpper(strings.TrimSpace(*upd.Delegation))
 	}
 	setIf(&u.Disabled, upd.Disabled)
+	if u.Disabled {
+		// A disabled account's agenda subscription ends for good: enabling
+		// the account again does not bring an old URL back to life.
+		u.AgendaFeedKey, u.AgendaFeedSince = "", nil
+	}
 	u.UpdatedAt = s.Now()
 	if err := u.Validate(); err != nil {
 		return nil, err

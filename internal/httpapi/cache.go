@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"cmp"
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -22,7 +23,12 @@ type answerCache struct {
 	mu      sync.RWMutex
 	entries map[answerKey]answer
 	bytes   int
+	limits  cacheLimits
 }
+
+// cacheLimits bound a cache: how many answers, how many bytes in all, and
+// the largest answer it keeps.
+type cacheLimits struct{ answers, bytes, one int }
 
 // answerKey names one answer.
 type answerKey struct {
@@ -40,18 +46,26 @@ type answer struct {
 	body  []byte
 	total int    // X-Total-Count, for lists that report one; -1 otherwise
 	next  string // a list's next_cursor, for the Link header; "" on the last page
+	// For answers other than JSON (the brief's pages and PDF): the content
+	// type, headers to send with it, and whether it carries an ETag of its
+	// bytes and answers If-None-Match, as writeConditional does; the tag is
+	// computed once, when the answer is kept.
+	contentType string
+	headers     map[string]string
+	conditional bool
+	etag        string
 }
 
 // The cache is bounded both ways: the web app sends a handful of distinct
 // queries, but a client could send endless variations of a filter, and
 // register lists run to megabytes.
-const (
-	maxAnswers      = 4096
-	maxAnswerBytes  = 32 << 20
-	maxOneAnswerLen = maxAnswerBytes / 4
-)
+var answerLimits = cacheLimits{answers: 4096, bytes: 32 << 20, one: 8 << 20}
 
-func newAnswerCache() *answerCache { return &answerCache{entries: map[answerKey]answer{}} }
+func newAnswerCache() *answerCache { return newCache(answerLimits) }
+
+func newCache(l cacheLimits) *answerCache {
+	return &answerCache{entries: map[answerKey]answer{}, limits: l}
+}
 
 func (c *answerCache) get(k answerKey, gen uint64) (answer, bool) {
 	c.mu.RLock()
@@ -61,7 +75,7 @@ func (c *answerCache) get(k answerKey, gen uint64) (answer, bool) {
 }
 
 func (c *answerCache) put(k answerKey, e answer) {
-	if len(e.body) > maxOneAnswerLen {
+	if len(e.body) > c.limits.one {
 		return
 	}
 	c.mu.Lock()
@@ -73,7 +87,7 @@ func (c *answerCache) put(k answerKey, e answer) {
 	if ok {
 		c.bytes -= len(old.body)
 	}
-	if c.bytes+len(e.body) > maxAnswerBytes || len(c.entries) >= maxAnswers {
+	if c.bytes+len(e.body) > c.limits.bytes || len(c.entries) >= c.limits.answers {
 		// Start again rather than track use: the answers that matter come
 		// back at once, and a stale one is never served.
 		clear(c.entries)
@@ -98,13 +112,27 @@ func (c *answerCache) serve(ctx *gin.Context, svc generations, k answerKey, read
 			return
 		}
 		e.gen = gen
+		if e.conditional {
+			e.etag = bodyTag(e.body)
+		}
 		c.put(k, e)
 	}
 	if e.total >= 0 {
 		ctx.Header("X-Total-Count", strconv.Itoa(e.total))
 	}
 	setNextLink(ctx, e.next)
-	ctx.Data(http.StatusOK, "application/json; charset=utf-8", e.body)
+	for name, v := range e.headers {
+		ctx.Header(name, v)
+	}
+	contentType := cmp.Or(e.contentType, "application/json; charset=utf-8")
+	if e.conditional {
+		ctx.Header("ETag", e.etag)
+		if noneMatch(ctx.GetHeader("If-None-Match"), e.etag) {
+			ctx.Status(http.StatusNotModified)
+			return
+		}
+	}
+	ctx.Data(http.StatusOK, contentType, e.body)
 }
 
 // jsonAnswer encodes v, as c.JSON would.

@@ -18,6 +18,9 @@ type feedAPI struct {
 		IssueCalendarFeed(ctx context.Context, actor *conference.User, code string) (string, error)
 		RevokeCalendarFeed(ctx context.Context, actor *conference.User, code string) error
 		CalendarFeed(ctx context.Context, secret string) (*conference.Delegation, []*conference.Action, error)
+		IssueAgendaFeed(ctx context.Context, actor *conference.User) (string, error)
+		RevokeAgendaFeed(ctx context.Context, actor *conference.User) error
+		AgendaFeed(ctx context.Context, secret string) (*conference.User, []*conference.AgendaSheet, error)
 		Today() (today, soon string)
 	}
 }
@@ -27,6 +30,13 @@ func (h *feedAPI) routes() []route {
 		{method: "POST", path: v1 + "/delegations/:code/calendar", summary: "Issue the delegation's calendar feed URL, revoking any earlier one (secretariat, its heads and follow-up team)", access: signedIn, reply: CalendarFeed{}, status: 201, handle: h.issue, self: v1 + "/calendar/:secret.ics"},
 		{method: "DELETE", path: v1 + "/delegations/:code/calendar", summary: "Revoke the delegation's calendar feed", access: signedIn, status: 204, handle: h.revoke},
 		{method: "GET", path: v1 + "/calendar/:feed", summary: "A delegation's action due dates as iCalendar; the secret URL is the credential", access: public, status: 200, handle: h.calendar},
+
+		// 200, not 201: the answer holds the secret, which an
+		// Idempotency-Key would keep in the store for a replay. A retry
+		// issues a new URL, which replaces the first.
+		{method: "POST", path: v1 + "/me/agenda-feed", summary: "Issue your agenda subscription URL: every meeting's sessions as iCalendar, as you read them (shown once; replaces any earlier one)", access: signedIn, reply: AgendaFeed{}, status: 200, handle: h.issueAgenda},
+		{method: "DELETE", path: v1 + "/me/agenda-feed", summary: "Revoke your agenda subscription", access: signedIn, status: 204, handle: h.revokeAgenda},
+		{method: "GET", path: v1 + "/agenda-feed/:feed", summary: "The sessions of every meeting as iCalendar, in each meeting's time zone, as the subscription's account reads them; the secret URL is the credential", access: public, status: 200, handle: h.agendaFeed},
 	}
 }
 
@@ -38,6 +48,48 @@ type CalendarFeed struct {
 	// subscribes to it (prefixed with the server's origin).
 	Path   string `json:"path"`
 	Secret string `json:"secret"`
+}
+
+// AgendaFeed is the address of one's agenda subscription, shown once: only a
+// hash of the secret is kept, and the answer is never stored for a replay.
+type AgendaFeed struct {
+	// Path is the feed's address on this server; a calendar application
+	// subscribes to it (prefixed with the server's origin, https:// or
+	// webcal://).
+	Path   string `json:"path"`
+	Secret string `json:"secret"`
+}
+
+func (h *feedAPI) issueAgenda(c *gin.Context) {
+	secret, err := h.svc.IssueAgendaFeed(c, actor(c))
+	if err != nil {
+		h.writeError(c, err)
+		return
+	}
+	// A secret: no cache anywhere keeps the answer.
+	c.Header("Cache-Control", "no-store")
+	c.JSON(http.StatusOK, AgendaFeed{Path: v1 + "/agenda-feed/" + secret + ".ics", Secret: secret})
+}
+
+func (h *feedAPI) revokeAgenda(c *gin.Context) {
+	h.respond(c, http.StatusNoContent, nil, h.svc.RevokeAgendaFeed(c, actor(c)))
+}
+
+// agendaFeed serves an account's agenda subscription to whoever holds its
+// secret URL, as that account reads the agenda now.
+func (h *feedAPI) agendaFeed(c *gin.Context) {
+	secret, ok := strings.CutSuffix(c.Param("feed"), ".ics")
+	if !ok {
+		secret = ""
+	}
+	_, sheets, err := h.svc.AgendaFeed(c, secret)
+	if err != nil {
+		h.writeError(c, err)
+		return
+	}
+	c.Header("Cache-Control", "private, no-store")
+	c.Header("Content-Disposition", `inline; filename="quintet-agenda.ics"`)
+	writeConditional(c, "text/calendar; charset=utf-8", []byte(export.AgendaFeedICS(sheets)))
 }
 
 func (h *feedAPI) issue(c *gin.Context) {

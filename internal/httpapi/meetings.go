@@ -17,7 +17,10 @@ import (
 // meetingAPI serves meetings and the meeting record.
 type meetingAPI struct {
 	replies
-	svc interface {
+	briefs *answerCache // the brief in each of its forms (cache.go)
+	svc    interface {
+		generations
+		BriefKey(ctx context.Context, actor *conference.User, id string, f conference.BriefFilter) (string, conference.BriefFilter, error)
 		Meetings(ctx context.Context, actor *conference.User) ([]*conference.Meeting, error)
 		Meeting(ctx context.Context, actor *conference.User, id string) (*conference.Meeting, error)
 		CreateMeeting(ctx context.Context, actor *conference.User, in conference.Meeting) (*conference.Meeting, error)
@@ -117,56 +120,74 @@ func (h *meetingAPI) list(c *gin.Context) {
 	listOf(c, h, v, err, meetingID)
 }
 
-func (h *meetingAPI) briefOf(c *gin.Context) (*conference.Brief, error) {
-	return h.svc.Brief(c, actor(c), c.Param("id"), conference.BriefFilter{Delegation: c.Query("delegation"), Date: c.Query("date")})
+// briefReads are what a brief is made of: the meetings and their agendas,
+// topics, the actions and outcomes of earlier meetings (and so the links and
+// register entries they concern), the delegations, and the users, whose role
+// is their clearance.
+var briefReads = []conference.Collection{conference.Meetings, conference.Sessions, conference.Topics,
+	conference.Actions, conference.Outcomes, conference.Register, conference.Links, conference.Delegations,
+	conference.Users}
+
+// briefLimits bound the briefs kept. A brief of all five over 10,000 actions
+// encodes to about 8 MB of JSON; the web app asks for a few (all five, one
+// delegation, per clearance), so a few dozen cover every reader.
+var briefLimits = cacheLimits{answers: 64, bytes: 96 << 20, one: 24 << 20}
+
+// serveBrief answers the brief in the form render makes, from the brief
+// cache: keyed by what the domain says determines the view (BriefKey), kept
+// while the collections a brief reads are unchanged. A request the domain
+// refuses is refused before the cache is looked at.
+func (h *meetingAPI) serveBrief(c *gin.Context, view string, render func(*conference.Brief) (answer, error)) {
+	id := c.Param("id")
+	key, f, err := h.svc.BriefKey(c, actor(c), id, conference.BriefFilter{Delegation: c.Query("delegation"), Date: c.Query("date")})
+	if err != nil {
+		h.writeError(c, err)
+		return
+	}
+	k := answerKey{view: view, reader: key}
+	h.briefs.serve(c, h.svc, k, briefReads, h, func() (answer, error) {
+		b, err := h.svc.Brief(c, actor(c), id, f)
+		if err != nil {
+			return answer{}, err
+		}
+		return render(b)
+	})
 }
 
 func (h *meetingAPI) brief(c *gin.Context) {
-	b, err := h.briefOf(c)
-	h.respond(c, http.StatusOK, b, err)
+	h.serveBrief(c, "brief", func(b *conference.Brief) (answer, error) { return jsonAnswer(b, nil) })
 }
 
 func (h *meetingAPI) briefHTML(c *gin.Context) {
-	b, err := h.briefOf(c)
-	if err != nil {
-		h.writeError(c, err)
-		return
-	}
-	var buf bytes.Buffer
-	if err := export.WriteHTML(&buf, export.BriefDoc(b)); err != nil {
-		h.writeError(c, err)
-		return
-	}
-	c.Header("Content-Security-Policy", recordPageCSP)
-	c.Data(http.StatusOK, "text/html; charset=utf-8", buf.Bytes())
+	h.serveBrief(c, "brief.html", func(b *conference.Brief) (answer, error) {
+		var buf bytes.Buffer
+		if err := export.WriteHTML(&buf, export.BriefDoc(b)); err != nil {
+			return answer{}, err
+		}
+		return answer{body: buf.Bytes(), total: -1, contentType: "text/html; charset=utf-8",
+			headers: map[string]string{"Content-Security-Policy": recordPageCSP}}, nil
+	})
 }
 
 func (h *meetingAPI) briefMarkdown(c *gin.Context) {
-	b, err := h.briefOf(c)
-	if err != nil {
-		h.writeError(c, err)
-		return
-	}
-	var buf bytes.Buffer
-	export.WriteMarkdown(&buf, export.BriefDoc(b))
-	c.Header("Content-Disposition", `inline; filename="brief.md"`)
-	c.Data(http.StatusOK, "text/markdown; charset=utf-8", buf.Bytes())
+	h.serveBrief(c, "brief.md", func(b *conference.Brief) (answer, error) {
+		var buf bytes.Buffer
+		export.WriteMarkdown(&buf, export.BriefDoc(b))
+		return answer{body: buf.Bytes(), total: -1, contentType: "text/markdown; charset=utf-8",
+			headers: map[string]string{"Content-Disposition": `inline; filename="brief.md"`}}, nil
+	})
 }
 
 func (h *meetingAPI) briefPDF(c *gin.Context) {
-	b, err := h.briefOf(c)
-	if err != nil {
-		h.writeError(c, err)
-		return
-	}
-	var buf bytes.Buffer
-	if err := export.WriteBriefPDF(&buf, b); err != nil {
-		h.writeError(c, err)
-		return
-	}
-	// The meeting id follows the one id pattern: safe in a quoted file name.
-	c.Header("Content-Disposition", fmt.Sprintf(`inline; filename="%s-brief-%s.pdf"`, b.Meeting.ID, b.Date))
-	writeConditional(c, "application/pdf", buf.Bytes())
+	h.serveBrief(c, "brief.pdf", func(b *conference.Brief) (answer, error) {
+		var buf bytes.Buffer
+		if err := export.WriteBriefPDF(&buf, b); err != nil {
+			return answer{}, err
+		}
+		// The meeting id follows the one id pattern: safe in a quoted file name.
+		return answer{body: buf.Bytes(), total: -1, contentType: "application/pdf", conditional: true,
+			headers: map[string]string{"Content-Disposition": fmt.Sprintf(`inline; filename="%s-brief-%s.pdf"`, b.Meeting.ID, b.Date)}}, nil
+	})
 }
 
 // recordPageCSP is the policy of every printable page (the record, its

@@ -283,6 +283,7 @@ var answerTypes = map[string]string{
 	"GET " + v1 + "/meetings/:id/agenda.ics":       "text/calendar",
 	"GET " + v1 + "/topics/:id/lineage.md":         "text/markdown",
 	"GET " + v1 + "/calendar/:feed":                "text/calendar",
+	"GET " + v1 + "/agenda-feed/:feed":             "text/calendar",
 	"GET " + versionsPath + "/:number/record.html": "text/html",
 	"GET " + versionsPath + "/:number/record.md":   "text/markdown",
 	"GET " + versionsPath + "/:number/record.pdf":  "application/pdf",

@@ -47,7 +47,7 @@ func (a *api) routes() []route {
 	return slices.Concat(
 		a.coreRoutes(),
 		a.accountRoutes(),
-		(&meetingAPI{replies: a, svc: a.svc}).routes(),
+		(&meetingAPI{replies: a, svc: a.svc, briefs: a.briefs}).routes(),
 		(&recordAPI{replies: a, svc: a.svc}).routes(),
 		(&sessionAPI{replies: a, svc: a.svc, answers: a.answers}).routes(),
 		(&noteAPI{replies: a, svc: a.svc}).routes(),

@@ -69,6 +69,7 @@ type api struct {
 	// links from an office must not lock its people out of signing in.
 	passwords *loginLimits
 	answers   *answerCache // encoded answers of the cached views (cache.go)
+	briefs    *answerCache // the briefs, kept apart: a few large answers that would crowd out the many small ones
 	// entryJSON keeps register entries' encodings, by id (register.go).
 	entryJSON sync.Map // id → *encodedEntry
 
@@ -94,6 +95,7 @@ func newServer(svc *conference.Service, cfg Config) (*api, *gin.Engine, error) {
 		limits:    newLoginLimits(cfg.LoginLimitKeys),
 		passwords: newLoginLimits(cfg.LoginLimitKeys),
 		answers:   newAnswerCache(),
+		briefs:    newCache(briefLimits),
 	}
 	for _, o := range cfg.AllowedOrigins {
 		a.origins[strings.TrimRight(o, "/")] = true

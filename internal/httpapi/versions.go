@@ -165,12 +165,17 @@ func writeCSV[T any](c *gin.Context, w errorWriter, file string, rows []T, err e
 	writeConditional(c, "text/csv; charset=utf-8", buf.Bytes())
 }
 
+// bodyTag is the entity tag of body's bytes.
+func bodyTag(body []byte) string {
+	sum := sha256.Sum256(body)
+	return `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`
+}
+
 // writeConditional answers body with a strong ETag made of its hash, or 304
 // when the client's If-None-Match already names it: a spreadsheet or a
 // calendar that polls an export then fetches only what changed.
 func writeConditional(c *gin.Context, contentType string, body []byte) {
-	sum := sha256.Sum256(body)
-	tag := `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`
+	tag := bodyTag(body)
 	c.Header("ETag", tag)
 	if noneMatch(c.GetHeader("If-None-Match"), tag) {
 		c.Status(http.StatusNotModified)
@@ -210,9 +215,10 @@ var conditionalWrites = map[string]bool{
 // conditionalExports are the text answers with an ETag of their content,
 // which answer 304 to If-None-Match.
 var conditionalExports = map[string]bool{
-	"GET " + v1 + "/actions.csv":    true,
-	"GET " + v1 + "/register.csv":   true,
-	"GET " + v1 + "/calendar/:feed": true,
+	"GET " + v1 + "/actions.csv":       true,
+	"GET " + v1 + "/register.csv":      true,
+	"GET " + v1 + "/calendar/:feed":    true,
+	"GET " + v1 + "/agenda-feed/:feed": true,
 }
 
 // versionedType reports whether answers of type t carry a version, and so

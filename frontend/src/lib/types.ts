@@ -47,6 +47,8 @@ export type Meeting = Schemas['Meeting'];
 export type RecordVersion = Schemas['RecordVersion'];
 /** A delegation's calendar feed; its path holds the secret and is shown once. */
 export type CalendarFeed = Schemas['CalendarFeed'];
+/** One's agenda subscription; its path holds the secret and is shown once. */
+export type AgendaFeed = Schemas['AgendaFeed'];
 export type MeetingStatus = Meeting['status'];
 /** What the secretariat gives to create a meeting: status, history and version are the server's. */
 export type MeetingInput = Pick<Meeting, 'title' | 'host' | 'city' | 'venue' | 'time_zone' | 'start_date' | 'end_date' | 'delegations' | 'topics'> & { id?: string };
