@@ -28,8 +28,14 @@ fi
 # latest runs are kept (the server replaces this shell, so no trap can clean up).
 parent="${TMPDIR:-/tmp}/quintet-e2e"
 mkdir -p "$parent"
-{ ls -1dt "$parent"/run.* 2>/dev/null || true; } | tail -n +3 | xargs -r rm -rf
+# Old runs go, except those whose server still runs (two runs on one machine,
+# each on its own port): each run notes its server's pid.
+for old in $({ ls -1dt "$parent"/run.* 2>/dev/null || true; } | tail -n +3); do
+	pid="$(cat "$old/pid" 2>/dev/null || true)"
+	if [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null; then rm -rf "$old"; fi
+done
 run="$(mktemp -d "$parent/run.XXXXXX")"
+echo $$ >"$run/pid" # exec below keeps this pid for the server
 export QUINTET_DATA_DIR="$run/data"
 export QUINTET_ADDR="127.0.0.1:$port"
 export QUINTET_LOG_LEVEL="${QUINTET_LOG_LEVEL:-warn}"
@@ -38,7 +44,7 @@ unset QUINTET_MONGODB_URI QUINTET_PUBLIC_URL
 # 3. The binary.
 bin="${QUINTET_BIN:-}"
 if [ -z "$bin" ]; then
-	bin="$parent/quintet"
+	bin="$run/quintet" # per run: another run may be serving from its own
 	log "building the server"
 	(cd "$root" && go build -o "$bin" ./cmd/quintet)
 fi
