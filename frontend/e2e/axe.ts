@@ -31,10 +31,13 @@ const shapes = new Set<string>();
 async function shapeOf(page: Page): Promise<string> {
   const shape = await page.evaluate(() => {
     const kept = /^(role|type|class|aria-.*|tabindex|href|alt|title|for|id|data-invalid|disabled)$/;
+    // Kept by name, not value: ids and links differ by record, and the
+    // header's title (the user's whole name and roles) by reader.
+    const NAMED_ONLY = new Set(['id', 'href', 'for', 'title']);
     const walk = (el: Element): string => {
       const attrs = Array.from(el.attributes)
         .filter((a) => kept.test(a.name))
-        .map((a) => (a.name === 'id' || a.name === 'href' || a.name === 'for' ? a.name : `${a.name}=${a.value}`))
+        .map((a) => (NAMED_ONLY.has(a.name) ? a.name : `${a.name}=${a.value}`))
         .join(' ');
       const text = Array.from(el.childNodes).some((n) => n.nodeType === Node.TEXT_NODE && n.textContent?.trim()) ? 'T' : '';
       return `<${el.tagName} ${attrs}${text}>${Array.from(el.children).map(walk).join('')}`;
