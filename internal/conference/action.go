@@ -420,6 +420,22 @@ func (s *Service) ActionView(a *Action, c Marking) *Action {
 	return viewAt(s, a, c, (*state).actionView)
 }
 
+// DerivedActions returns the actions drawn from outcome id, as stored. Their
+// effective marking follows the outcome's read marking, so the live hub tells
+// them again when an outcome is agreed or reopened.
+func (s *Service) DerivedActions(outcomeID string) []*Action {
+	var out []*Action
+	s.read(func(st *state) {
+		for _, a := range st.actions {
+			if a.OutcomeID == outcomeID {
+				out = append(out, a)
+			}
+		}
+	})
+	slices.SortFunc(out, compareActions)
+	return out
+}
+
 // actionView is an action as a reader whose clearance (in its session) is c
 // sees it: under its effective marking, with the progress reports whose
 // marking when written c covers. It is the stored action itself when the

@@ -252,3 +252,62 @@ func TestMeetingCursorResetsWhenItCannotResume(t *testing.T) {
 		t.Errorf("recent cursor: reset %v, %d changes; want 3", before[0].Reset, *done.Changes)
 	}
 }
+
+// applyOutcome stores and publishes one version of an outcome of the
+// fixture's live session.
+func (f *fixture) applyOutcome(id string, version int64, status conference.OutcomeStatus) {
+	f.svc.Apply(conference.Change{Collection: conference.Outcomes, ID: id, Doc: &conference.Outcome{
+		ID: id, MeetingID: meetingID, SessionID: liveID, Kind: conference.OutcomeKinds[0], Text: "Outcome " + id,
+		Sources: []int64{}, Marking: conference.MarkingAll, Status: status, SignOffs: []conference.SignOff{}, Version: version}})
+}
+
+// An action drawn from a draft outcome reads as the draft does (delegations
+// at least). When the draft is agreed, observers gain the action with the
+// outcome, live; when it is reopened, they are told it is withdrawn. The
+// action itself did not change: it is told again at its own version.
+func TestDerivedActionsFollowTheirOutcomeLive(t *testing.T) {
+	f := newFixture(t, Options{})
+	cursors := map[string]string{}
+	for _, u := range []string{"obs", "del"} {
+		c := f.dial(t, u)
+		c.subscribeMeeting("")
+		done, _ := c.Until(typeCaughtUp)
+		cursors[u] = done.Cursor
+		c.WS.Close()
+	}
+	f.applyOutcome("o1", 1, conference.OutcomeDraft)
+	f.svc.Apply(conference.Change{Collection: conference.Actions, ID: "d1", Doc: &conference.Action{
+		ID: "d1", MeetingID: meetingID, SessionID: liveID, OutcomeID: "o1", Title: "Derived", Owner: "GB",
+		Due: "2015-03-31", Status: conference.ActionOpen, Marking: conference.MarkingAll, Topics: []string{},
+		Reports: []conference.ProgressReport{}, Version: 1}})
+	f.applyOutcome("o1", 2, conference.OutcomeAgreed)
+	f.applyOutcome("o1", 3, conference.OutcomeDraft)
+
+	want := map[string][]seen{
+		// Nothing of the draft or its action; both once agreed; both withdrawn on reopening.
+		"obs": {{typeAction, "d1", 1, "all"}, {Kind: typeWithdrawn, ID: "d1"}},
+		// A delegate reads the action all along, at the marking its outcome gives it.
+		"del": {{typeAction, "d1", 1, "delegations"}, {typeAction, "d1", 1, "all"}, {typeAction, "d1", 1, "delegations"}},
+	}
+	for u, w := range want {
+		c := f.dial(t, u)
+		c.subscribeMeeting(cursors[u])
+		_, before := c.Until(typeCaughtUp)
+		var got []seen
+		outcomes := 0
+		for _, m := range before {
+			switch {
+			case m.Type == typeOutcome || (m.Type == typeWithdrawn && m.Kind == typeOutcome):
+				outcomes++
+			case m.Type == typeAction || m.Type == typeWithdrawn:
+				got = append(got, decodeChange(t, m))
+			}
+		}
+		if !slices.Equal(got, w) {
+			t.Errorf("%s: derived action changes %+v, want %+v", u, got, w)
+		}
+		if wantOutcomes := map[string]int{"obs": 2, "del": 3}[u]; outcomes != wantOutcomes {
+			t.Errorf("%s: %d outcome changes, want %d", u, outcomes, wantOutcomes)
+		}
+	}
+}

@@ -53,6 +53,9 @@ type Source interface {
 	SessionInsiders(sessionID string) []string
 	OutcomeView(o *conference.Outcome, c conference.Marking) *conference.OutcomeView
 	ActionView(a *conference.Action, c conference.Marking) *conference.Action
+	// DerivedActions are the actions drawn from an outcome, whose effective
+	// marking follows the outcome's.
+	DerivedActions(outcomeID string) []*conference.Action
 	// LinkAudience and EntryAudience name the meetings told of a link's or a
 	// register entry's change, and the marking a reader must be cleared for.
 	LinkAudience(l *conference.Link) (meetingID, sessionID string, marking conference.Marking, ok bool)

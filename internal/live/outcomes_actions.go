@@ -60,12 +60,43 @@ func (h *Hub) outcomeOrActionChanged(ch conference.Change) {
 	switch doc := ch.Doc.(type) {
 	case *conference.Outcome:
 		if doc != nil && doc.MeetingID != "" {
-			publishOutcomeOrAction(h, doc, ch.Old, doc.MeetingID, doc.SessionID, typeOutcome, doc.ID, doc.Version, h.src.OutcomeView, outcomeMessage)
+			old, _ := ch.Old.(*conference.Outcome)
+			publishOutcomeOrAction(h, doc, doc.MeetingID, doc.SessionID, typeOutcome, doc.ID, doc.Version,
+				h.src.OutcomeView, outcomeMessage, readBefore(old, h.src.OutcomeView))
+			h.derivedActionsChanged(doc, old)
 		}
 	case *conference.Action:
 		if doc != nil && doc.MeetingID != "" {
-			publishOutcomeOrAction(h, doc, ch.Old, doc.MeetingID, doc.SessionID, typeAction, doc.ID, doc.Version, h.src.ActionView, actionMessage)
+			old, _ := ch.Old.(*conference.Action)
+			publishOutcomeOrAction(h, doc, doc.MeetingID, doc.SessionID, typeAction, doc.ID, doc.Version,
+				h.src.ActionView, actionMessage, readBefore(old, h.src.ActionView))
 		}
+	}
+}
+
+// readBefore says whether a level could read old, the document before the
+// change; nil when there was none.
+func readBefore[D, V any](old *D, view func(*D, conference.Marking) *V) func(conference.Marking) bool {
+	return func(c conference.Marking) bool { return old != nil && view(old, c) != nil }
+}
+
+// derivedActionsChanged tells again the actions drawn from an outcome whose
+// read marking changed: an agreed draft opens them to the levels that may now
+// read the outcome (observers, for one marked all), and a reopened one
+// withdraws them from the levels that lose it. The actions themselves did
+// not change, so each keeps its version; a client that holds a copy keeps it.
+func (h *Hub) derivedActionsChanged(o, old *conference.Outcome) {
+	if old == nil || old.ReadMarking() == o.ReadMarking() {
+		return
+	}
+	for _, a := range h.src.DerivedActions(o.ID) {
+		if a.MeetingID == "" {
+			continue
+		}
+		// Before the change the action read no lower than the outcome did.
+		was := max(a.Marking.Level(), old.ReadMarking().Level())
+		publishOutcomeOrAction(h, a, a.MeetingID, a.SessionID, typeAction, a.ID, a.Version,
+			h.src.ActionView, actionMessage, func(c conference.Marking) bool { return c.Level() >= was })
 	}
 }
 
@@ -79,11 +110,10 @@ func actionMessage(channel, cursor string, v *conference.Action) any {
 
 // publishOutcomeOrAction queues one outcome or action change to its meeting's
 // channel: for each clearance level, the view that level reads (message
-// makes its message), or "withdrawn" where that level could read old but
-// not doc, or nothing; prev is the change's Old, the document before.
-func publishOutcomeOrAction[D, V any](h *Hub, doc *D, prev any, meetingID, sessionID, kind, id string, version int64,
-	view func(*D, conference.Marking) *V, message func(channel, cursor string, v *V) any) {
-	old, _ := prev.(*D)
+// makes its message), or "withdrawn" where that level could read the
+// document before (readBefore) but not doc, or nothing.
+func publishOutcomeOrAction[D, V any](h *Hub, doc *D, meetingID, sessionID, kind, id string, version int64,
+	view func(*D, conference.Marking) *V, message func(channel, cursor string, v *V) any, readBefore func(conference.Marking) bool) {
 	channel := meetingChannel(meetingID)
 	insiders := h.src.SessionInsiders(sessionID)
 	h.appendChange(meetingID, func(cursor string) *event {
@@ -91,7 +121,7 @@ func publishOutcomeOrAction[D, V any](h *Hub, doc *D, prev any, meetingID, sessi
 		for l, c := range conference.Markings {
 			if v := view(doc, c); v != nil {
 				ev.data[l] = encode(message(channel, cursor, v))
-			} else if old != nil && view(old, c) != nil {
+			} else if readBefore(c) {
 				ev.data[l] = encode(withdrawnMsg{Type: typeWithdrawn, Channel: channel, Cursor: cursor, Kind: kind, ID: id})
 			}
 		}
