@@ -875,6 +875,23 @@ const (
 	RevisionReported   = "reported"    // a progress report moved status or progress
 )
 
+// LastHandover is the latest handover in a's history as this copy holds it
+// (a reader's view holds only the revisions the reader may read), or nil.
+func (a *Action) LastHandover() *Handover {
+	for i := len(a.History) - 1; i >= 0; i-- {
+		r := a.History[i]
+		if r.Action != RevisionHandedOver {
+			continue
+		}
+		for _, c := range r.Changes {
+			if c.Field == "owner" {
+				return &Handover{From: c.From, To: c.To, ByName: r.ByName, At: r.At}
+			}
+		}
+	}
+	return nil
+}
+
 // saveAction validates a, checks its references and writes it as the next
 // version, with a revision in its history for what changed. It expects
 // writeMu held.

@@ -20,7 +20,9 @@ import (
 //   - blocked: someone said it cannot go on;
 //   - quiet: no progress report the reader can see for QuietDays (counted
 //     from its creation when it has none), so that work nobody reports on
-//     is chased before it is late.
+//     is chased before it is late;
+//   - handed over: another delegation handed it to its owner within
+//     HandoverDays, so that the new owner hears of work it did not ask for.
 
 // Attention is one reason an action is in a digest.
 type Attention string
@@ -30,7 +32,13 @@ const (
 	AttentionDueSoon Attention = "due_soon"
 	AttentionBlocked Attention = "blocked"
 	AttentionQuiet   Attention = "quiet"
+	// AttentionHandedOver: handed to its owner delegation within HandoverDays.
+	AttentionHandedOver Attention = "handed_over"
 )
+
+// HandoverDays is how long a handover stays in the new owner's digest: two
+// weekly e-mails, so that no handover falls between them.
+const HandoverDays = 14
 
 // QuietDays is how long an action may go without a progress report before
 // the digest asks for one.
@@ -51,6 +59,18 @@ type DigestItem struct {
 	Attention []Attention `json:"attention"`
 	// Turned is set when the action became due or overdue today.
 	Turned Turn `json:"turned,omitempty"`
+	// Handover says who handed the action to its owner, when it is
+	// handed_over.
+	Handover *Handover `json:"handover,omitempty"`
+}
+
+// Handover is one handing of an action from a delegation to another, as its
+// history records it.
+type Handover struct {
+	From   string    `json:"from"`
+	To     string    `json:"to"`
+	ByName string    `json:"by_name"`
+	At     time.Time `json:"at"`
 }
 
 // DigestCounts counts a digest's actions by reason; an action with two
@@ -60,6 +80,8 @@ type DigestCounts struct {
 	DueSoon int `json:"due_soon"`
 	Blocked int `json:"blocked"`
 	Quiet   int `json:"quiet"`
+	// HandedOver counts the actions handed to their owner lately.
+	HandedOver int `json:"handed_over"`
 	// Turned counts the actions that became due or overdue today.
 	Turned int `json:"turned"`
 }
@@ -98,9 +120,14 @@ func (s *Service) Digest(ctx context.Context, actor *User) (*Digest, error) {
 	today, soon := s.Today()
 	d := &Digest{Today: today, Delegations: owners, Actions: []DigestItem{}}
 	quietSince := now.AddDate(0, 0, -QuietDays)
+	handedSince := now.AddDate(0, 0, -HandoverDays)
 	yesterday := now.AddDate(0, 0, -1).Format(DateLayout)
 	for _, a := range actions {
 		it := DigestItem{Action: a, Attention: attentionOf(a, today, soon, quietSince)}
+		if h := a.LastHandover(); h != nil && h.To == a.Owner && h.At.After(handedSince) {
+			it.Attention = append(it.Attention, AttentionHandedOver)
+			it.Handover = h
+		}
 		if len(it.Attention) == 0 {
 			continue
 		}
@@ -166,6 +193,8 @@ func (c *DigestCounts) add(it DigestItem) {
 			c.Blocked++
 		case AttentionQuiet:
 			c.Quiet++
+		case AttentionHandedOver:
+			c.HandedOver++
 		}
 	}
 	if it.Turned != "" {

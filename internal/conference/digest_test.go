@@ -303,3 +303,55 @@ func TestSendReminders(t *testing.T) {
 		t.Fatalf("next week: sent %d to %v, want CA's follow-up and the secretariat", pass.Sent, got)
 	}
 }
+
+// An action handed to another delegation is in the new owner's digest for
+// HandoverDays, with who handed it and from whom, in the app and in the
+// e-mail; the old owner's digest no longer holds it.
+func TestDigestTellsTheNewOwnerOfAHandover(t *testing.T) {
+	w := newDigestWorld(t)
+	// Canada's later action needs nothing yet: it is due in December.
+	handed, err := w.svc.UpdateAction(w.ctx, w.followupCA, w.later.ID, conference.ActionUpdate{
+		Owner: ptr("NZ"), Version: &w.later.Version})
+	assertNoError(t, err)
+	item := func(u *conference.User, id string) (conference.DigestItem, bool) {
+		d, err := w.svc.Digest(w.ctx, u)
+		assertNoError(t, err)
+		for _, it := range d.Actions {
+			if it.Action.ID == id {
+				return it, true
+			}
+		}
+		return conference.DigestItem{}, false
+	}
+	it, ok := item(w.followupNZ, handed.ID)
+	if !ok || !slices.Equal(it.Attention, []conference.Attention{conference.AttentionHandedOver}) {
+		t.Fatalf("NZ's digest: %v %v; want the action, handed over", ok, it.Attention)
+	}
+	if h := it.Handover; h == nil || h.From != "CA" || h.To != "NZ" || h.ByName != w.followupCA.Name {
+		t.Errorf("handover %+v, want from CA to NZ by %s", h, w.followupCA.Name)
+	}
+	if _, ok := item(w.followupCA, handed.ID); ok {
+		t.Error("the old owner's digest still holds the action handed away")
+	}
+	box := &outbox{}
+	_, err = w.svc.SendReminders(w.ctx, box, &memDigests{}, "https://q.example")
+	assertNoError(t, err)
+	told := false
+	for _, m := range box.sent {
+		if m.To[0] == w.followupNZ.Email {
+			told = strings.Contains(m.Text, "handed over from CA by "+w.followupCA.Name)
+			if !told {
+				t.Errorf("NZ's e-mail does not say who handed the action over:\n%s", m.Text)
+			}
+		}
+	}
+	if !told {
+		t.Error("no e-mail to NZ's follow-up team")
+	}
+
+	// Past HandoverDays it needs nothing any more.
+	w.clock.Advance(conference.HandoverDays*24*time.Hour + time.Hour)
+	if it, ok := item(w.followupNZ, handed.ID); ok && slices.Contains(it.Attention, conference.AttentionHandedOver) {
+		t.Errorf("still handed over after %d days: %v", conference.HandoverDays, it.Attention)
+	}
+}

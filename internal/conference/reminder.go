@@ -161,10 +161,11 @@ func (s *Service) giveBack(ctx context.Context, store DigestStore, claimed []*Di
 
 // attentionWords are the reasons as the message says them.
 var attentionWords = map[Attention]string{
-	AttentionOverdue: "overdue",
-	AttentionDueSoon: "due soon",
-	AttentionBlocked: "blocked",
-	AttentionQuiet:   fmt.Sprintf("no progress report for %d days", QuietDays),
+	AttentionOverdue:    "overdue",
+	AttentionDueSoon:    "due soon",
+	AttentionBlocked:    "blocked",
+	AttentionQuiet:      fmt.Sprintf("no progress report for %d days", QuietDays),
+	AttentionHandedOver: "handed over",
 }
 
 // digestMail is the e-mail of digest d for u: a plain-text list with a link
@@ -189,7 +190,12 @@ func digestMail(u *User, d *Digest, baseURL string) Mail {
 			words = append(words, "overdue from today")
 		}
 		for _, r := range it.Attention {
-			if !(r == AttentionDueSoon && it.Turned == TurnDue || r == AttentionOverdue && it.Turned == TurnOverdue) {
+			switch {
+			case r == AttentionDueSoon && it.Turned == TurnDue, r == AttentionOverdue && it.Turned == TurnOverdue:
+			case r == AttentionHandedOver && it.Handover != nil:
+				words = append(words, fmt.Sprintf("handed over from %s by %s on %s",
+					it.Handover.From, it.Handover.ByName, it.Handover.At.UTC().Format(DateLayout)))
+			default:
 				words = append(words, attentionWords[r])
 			}
 		}

@@ -23,7 +23,7 @@ func (h *reminderAPI) routes() []route {
 		return h.svc.SetReminders(ctx, u, upd)
 	}
 	return []route{
-		{method: "GET", path: v1 + "/me/digest", summary: "What needs you: the actions of your delegation (all delegations for the secretariat) that are overdue, due soon, blocked or without a report for long", access: signedIn, reply: conference.Digest{}, status: 200, handle: actorCall(h, 200, h.svc.Digest)},
+		{method: "GET", path: v1 + "/me/digest", summary: "What needs you: the actions of your delegation (all delegations for the secretariat) that are overdue, due soon, blocked, without a report for long, or handed over to it in the last two weeks", access: signedIn, reply: conference.Digest{}, status: 200, handle: actorCall(h, 200, h.svc.Digest)},
 		{method: "PATCH", path: v1 + "/me/reminders", summary: "Turn your e-mail reminders on or off", access: signedIn, body: conference.ReminderUpdate{}, reply: conference.User{}, status: 200, handle: versionedCall(h, 200, "", func(in *conference.ReminderUpdate) **int64 { return &in.Version }, set)},
 	}
 }
