@@ -72,7 +72,10 @@ type ContentOutcome struct {
 	Text      string      `json:"text" bson:"text"`
 	Agreement string      `json:"agreement" bson:"agreement"`
 	SignOffs  []SignOff   `json:"sign_offs" bson:"sign_offs"`
-	Sources   []int64     `json:"sources" bson:"sources"`
+	// Withdrawals are the sign-offs taken back, with who, when and why;
+	// versions published before they were kept have none.
+	Withdrawals []SignOffWithdrawal `json:"withdrawals,omitempty" bson:"withdrawals,omitempty"`
+	Sources     []int64             `json:"sources" bson:"sources"`
 }
 
 // ContentAction is one action of a record's content.
@@ -114,7 +117,7 @@ func (r *Record) Content() *RecordContent {
 		}
 		for _, o := range rs.Outcomes {
 			cs.Outcomes = append(cs.Outcomes, ContentOutcome{Kind: o.Kind, Marking: o.Marking, Text: o.Text,
-				Agreement: o.Agreement, SignOffs: nonNil(o.SignOffs), Sources: nonNil(o.Sources)})
+				Agreement: o.Agreement, SignOffs: nonNil(o.SignOffs), Withdrawals: o.Withdrawals, Sources: nonNil(o.Sources)})
 		}
 		c.Sessions = append(c.Sessions, cs)
 	}

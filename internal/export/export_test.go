@@ -96,7 +96,9 @@ func fuRecord() *conference.Record {
 	se := &conference.Session{ID: "s", Title: "Session *one*", Start: time.Date(2014, 7, 9, 8, 30, 0, 0, time.UTC), Topics: []string{"t"}}
 	o := &conference.OutcomeView{Outcome: conference.Outcome{Kind: conference.OutcomeDecision, Text: "<script>alert(1)</script> [link](javascript:x) ![img](http://x)",
 		Marking: conference.MarkingAll, Status: conference.OutcomeAgreed,
-		SignOffs: []conference.SignOff{{Delegation: "CA", ByName: "Head <b>CA</b>", At: time.Date(2014, 7, 11, 0, 0, 0, 0, time.UTC)}}},
+		SignOffs: []conference.SignOff{{Delegation: "CA", ByName: "Head <b>CA</b>", At: time.Date(2014, 7, 11, 0, 0, 0, 0, time.UTC)}},
+		Withdrawals: []conference.SignOffWithdrawal{{SignOff: conference.SignOff{Delegation: "US", ByName: "Head US"},
+			WithdrawnName: "Head US", WithdrawnAt: time.Date(2014, 7, 12, 0, 0, 0, 0, time.UTC), Reason: "The text *changed* <i>after</i> we signed"}}},
 		Agreement: "agreed — 1 of 5 delegations"}
 	return &conference.Record{Meeting: m, Delegations: []*conference.Delegation{{Code: "CA", Name: "Canada"}},
 		Sessions: []conference.RecordSession{{Session: se, Outcomes: []*conference.OutcomeView{o}}},
@@ -115,7 +117,8 @@ func TestWriteRecordHTML_Escapes(t *testing.T) {
 			t.Errorf("record.html holds %q unescaped", bad)
 		}
 	}
-	for _, good := range []string{"&lt;script&gt;", "agreed — 1 of 5 delegations", "Cyber &amp; bullying", "09:30"} {
+	for _, good := range []string{"&lt;script&gt;", "agreed — 1 of 5 delegations", "Cyber &amp; bullying", "09:30",
+		"Sign-off withdrawn: US (Head US, 12 Jul 2014): The text *changed* &lt;i&gt;after&lt;/i&gt; we signed"} {
 		if !strings.Contains(out, good) {
 			t.Errorf("record.html lacks %q:\n%s", good, out)
 		}
@@ -126,10 +129,13 @@ func TestWriteRecordMarkdown_Escapes(t *testing.T) {
 	var buf bytes.Buffer
 	export.WriteRecordMarkdown(&buf, fuRecord())
 	out := buf.String()
-	for _, bad := range []string{"<script>", "[link](", "![img]", "*one*", "<em>"} {
+	for _, bad := range []string{"<script>", "[link](", "![img]", "*one*", "<em>", "*changed*", "<i>"} {
 		if strings.Contains(out, bad) {
 			t.Errorf("record.md holds %q unescaped:\n%s", bad, out)
 		}
+	}
+	if !strings.Contains(out, `Sign-off withdrawn: US (Head US, 12 Jul 2014): The text \*changed\*`) {
+		t.Errorf("record.md does not list the withdrawn sign-off:\n%s", out)
 	}
 	if !strings.Contains(out, `Fix \| pipes and &lt;em&gt;tags&lt;/em&gt;`) {
 		t.Errorf("the action's table cell is not escaped onto one line:\n%s", out)

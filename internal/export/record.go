@@ -49,6 +49,10 @@ var recordTemplate = template.Must(template.New("record").Funcs(template.FuncMap
 	"day":   func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },
 	"kind":  kindTitle,
 	"lines": func(s string) []string { return strings.Split(s, "\n") },
+	// html/template escapes the lines it is given.
+	"withdrawals": func(o conference.ContentOutcome) []string {
+		return withdrawalLines(o, func(s string) string { return s })
+	},
 }).Parse(`<!doctype html>
 <html lang="en">
 <head>
@@ -70,6 +74,7 @@ var recordTemplate = template.Must(template.New("record").Funcs(template.FuncMap
 <p><span class="kind">{{kind .Kind}}</span> <span class="marking">{{.Marking}}</span></p>
 {{range lines .Text}}<p>{{.}}</p>{{end}}
 <p class="small">{{.Agreement}}{{if .SignOffs}}: {{range $i, $s := .SignOffs}}{{if $i}}, {{end}}{{$s.Delegation}} ({{$s.ByName}}, {{day $s.At}}){{end}}{{end}}{{if .Sources}} · from notes {{range $i, $n := .Sources}}{{if $i}}, {{end}}#{{$n}}{{end}}{{end}}</p>
+{{range withdrawals .}}<p class="small">{{.}}</p>{{end}}
 </div>
 {{else}}
 <p class="small">No agreed outcome.</p>
@@ -155,6 +160,9 @@ func writeContentMarkdown(w io.Writer, c *conference.RecordContent, status strin
 				fmt.Fprintf(w, "> %s\n", mdEscape(line))
 			}
 			fmt.Fprintf(w, "\n%s\n", agreementLine(o, mdEscape))
+			for _, line := range withdrawalLines(o, mdEscape) {
+				fmt.Fprintf(w, "\n%s\n", line)
+			}
 		}
 	}
 	fmt.Fprintf(w, "\n## Actions\n\n")
@@ -197,6 +205,17 @@ func agreementLine(o conference.ContentOutcome, esc func(string) string) string 
 		line += ": " + strings.Join(signed, ", ")
 	}
 	return line
+}
+
+// withdrawalLines are "Sign-off withdrawn: US (name, date): reason", one per
+// sign-off taken back, oldest first; names and reasons pass through esc.
+func withdrawalLines(o conference.ContentOutcome, esc func(string) string) []string {
+	var out []string
+	for _, w := range o.Withdrawals {
+		out = append(out, fmt.Sprintf("Sign-off withdrawn: %s (%s, %s): %s", w.Delegation, esc(w.WithdrawnName),
+			w.WithdrawnAt.UTC().Format("2 Jan 2006"), esc(w.Reason)))
+	}
+	return out
 }
 
 func actionOwner(a conference.ContentAction) string {

@@ -34,6 +34,9 @@ func RecordDocument(c *conference.RecordContent, status string) Document {
 			d.Blocks = append(d.Blocks,
 				Block{Kind: Quote, Label: fmt.Sprintf("%s (%s)", kindTitle(o.Kind), o.Marking), Text: o.Text},
 				Block{Kind: Meta, Text: agreementLine(o, func(s string) string { return s }) + sourcesLine(o.Sources)})
+			for _, line := range withdrawalLines(o, func(s string) string { return s }) {
+				d.Blocks = append(d.Blocks, Block{Kind: Meta, Text: line})
+			}
 		}
 	}
 	d.Blocks = append(d.Blocks, Block{Kind: Heading, Text: "Actions"})
