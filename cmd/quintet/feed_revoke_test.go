@@ -2,6 +2,7 @@ package main
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 )
 
@@ -35,4 +36,30 @@ func TestCalendarFeed_EndsWithItsIssuer(t *testing.T) {
 	path = issue(f.admin())
 	f.admin().patch(t, "/api/v1/users/"+fu.ID, map[string]any{"disabled": true}, f.admin().ifMatchCurrent(t, "/api/v1/users/"+fu.ID)).want(t, http.StatusOK)
 	f.clients[callerAnonymous].get(t, path).want(t, http.StatusOK)
+}
+
+// Issuing a feed with an Idempotency-Key keeps no secret for the replay: the
+// stored answer, and the replay itself, name the delegation only, and the
+// feed issued first still works.
+func TestCalendarFeed_ReplayHoldsNoSecret(t *testing.T) {
+	f := newAPIFixture(t, nil)
+	key := apiHeader("Idempotency-Key", apiUnique("feed"))
+	var feed struct{ Delegation, Path, Secret string }
+	f.admin().do(t, "POST", "/api/v1/delegations/GB/calendar", nil, key).want(t, http.StatusCreated).decode(t, &feed)
+	if feed.Secret == "" || feed.Path == "" {
+		t.Fatalf("first answer %+v: no secret", feed)
+	}
+	again := f.admin().do(t, "POST", "/api/v1/delegations/GB/calendar", nil, key).want(t, http.StatusCreated)
+	if again.Header.Get("Idempotent-Replayed") != "true" {
+		t.Fatal("the retry was not a replay")
+	}
+	if strings.Contains(string(again.Body), feed.Secret) {
+		t.Fatalf("the replay holds the secret: %s", again.Body)
+	}
+	var replay struct{ Delegation, Path string }
+	again.decode(t, &replay)
+	if replay.Delegation != "GB" || replay.Path != "" {
+		t.Fatalf("replay %+v, want the delegation only", replay)
+	}
+	f.clients[callerAnonymous].get(t, feed.Path).want(t, http.StatusOK)
 }

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"strings"
 
@@ -41,13 +42,14 @@ func (h *feedAPI) routes() []route {
 }
 
 // CalendarFeed is a delegation's calendar feed address. The secret is shown
-// once, when issued: only its hash is kept.
+// once, when issued: only its hash is kept, and a replay of the answer to the
+// same Idempotency-Key names the delegation without path or secret.
 type CalendarFeed struct {
 	Delegation string `json:"delegation"`
 	// Path is the feed's address on this server; a calendar application
 	// subscribes to it (prefixed with the server's origin).
-	Path   string `json:"path"`
-	Secret string `json:"secret"`
+	Path   string `json:"path,omitempty"`
+	Secret string `json:"secret,omitempty"`
 }
 
 // AgendaFeed is the address of one's agenda subscription, shown once: only a
@@ -99,6 +101,12 @@ func (h *feedAPI) issue(c *gin.Context) {
 		h.writeError(c, err)
 		return
 	}
+	// What an Idempotency-Key keeps for a replay holds no secret: the store
+	// keeps only the feed's hash.
+	if b, err := json.Marshal(CalendarFeed{Delegation: code}); err == nil {
+		c.Set(keptAnswerKey, b)
+	}
+	c.Header("Cache-Control", "no-store")
 	c.JSON(http.StatusCreated, CalendarFeed{Delegation: code, Path: v1 + "/calendar/" + secret + ".ics", Secret: secret})
 }
 
