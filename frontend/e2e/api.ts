@@ -56,6 +56,7 @@ export interface SessionFields {
   end: string;
   room: string;
   rapporteurs?: string[];
+  topics?: string[];
 }
 
 /** Adds a session to London 2014 and returns what the server made of it. */

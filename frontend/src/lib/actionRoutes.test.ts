@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { filterQuery } from './actions';
-import { actionsHref, boardFilter, isFiltered, listFilter, parseActionsRoute, viewFrom, type BoardView } from './actionRoutes';
+import { actionsHref, boardFilter, isFiltered, listFilter, newActionHref, parseActionsRoute, viewFrom, type BoardView } from './actionRoutes';
 import { parseHash } from './routes';
 
 const q = (s: string) => new URLSearchParams(s);
@@ -66,6 +66,22 @@ describe('parseActionsRoute', () => {
     });
     expect(parseActionsRoute(['actions', 'a', 'b'], q(''))).toBeNull();
     expect(parseActionsRoute(['register'], q(''))).toBeNull();
+  });
+
+  it('reads what a new action comes from, the narrowest origin first, and writes it back', () => {
+    expect(parseActionsRoute(['actions', 'new'], q('outcome=o-1&session=s-1'))).toEqual({
+      name: 'actionNew',
+      from: { kind: 'outcome', id: 'o-1' },
+    });
+    expect(parseActionsRoute(['actions', 'new'], q('meeting=london-2014'))).toEqual({
+      name: 'actionNew',
+      from: { kind: 'meeting', id: 'london-2014' },
+    });
+    expect(parseActionsRoute(['actions', 'new'], q('session=%20&topic=t1'))).toEqual({ name: 'actionNew' });
+    expect(newActionHref({ kind: 'session', id: 's 1' })).toBe('#/actions/new?session=s%201');
+    expect(newActionHref()).toBe('#/actions/new');
+    const back = newActionHref({ kind: 'outcome', id: 'o-1' });
+    expect(parseHash(back)).toEqual({ name: 'actionNew', from: { kind: 'outcome', id: 'o-1' } });
   });
 });
 

@@ -2,7 +2,8 @@
 // in one place, as the register's do (registerRoutes.ts):
 //   #/actions?topic=…&status=open&due=overdue&sort=-reported   the board, filtered and sorted
 //   #/actions/mine?…                                           my delegation's board, the same way
-//   #/actions/new                                              a new action
+//   #/actions/new                                              a new action, from a meeting
+//   #/actions/new?outcome=…  (or session=…, or meeting=…)      a new action from that outcome, session or meeting
 //   #/actions/{id}                                             an action, its reports and history
 // The board's filters and sort live in the query, so that a view can be
 // shared as a link and survives a reload.
@@ -40,9 +41,16 @@ export type BoardSort = (typeof BOARD_SORTS)[number]['value'];
 /** The order of the keys in the URL: one view, one link. */
 const KEYS = ['meeting', 'topic', 'owner', 'status', 'due', 'sort'] as const;
 
+/**
+ * What a new action comes from, as its page's link names it: one outcome,
+ * one session or one meeting (the server fills in the rest of the lineage).
+ */
+export type ActionOrigin = { kind: 'outcome' | 'session' | 'meeting'; id: string };
+const ORIGIN_KINDS = ['outcome', 'session', 'meeting'] as const;
+
 export type ActionsRoute =
   | { name: 'actions'; mine: boolean; view: BoardView }
-  | { name: 'actionNew' }
+  | { name: 'actionNew'; from?: ActionOrigin }
   | { name: 'action'; id: string };
 
 const NAMES = new Set(['actions', 'actionNew', 'action']);
@@ -58,7 +66,11 @@ export function parseActionsRoute(parts: string[], query: URLSearchParams): Acti
   if (parts.length === 1) return { name: 'actions', mine: false, view: viewFrom(query) };
   if (parts.length !== 2 || !b) return null;
   if (b === 'mine') return { name: 'actions', mine: true, view: viewFrom(query) };
-  if (b === 'new') return { name: 'actionNew' };
+  if (b === 'new') {
+    // The narrowest origin named wins: an outcome belongs to a session, which belongs to a meeting.
+    const kind = ORIGIN_KINDS.find((k) => query.get(k)?.trim());
+    return kind ? { name: 'actionNew', from: { kind, id: query.get(kind)!.trim() } } : { name: 'actionNew' };
+  }
   return { name: 'action', id: b };
 }
 
@@ -80,6 +92,11 @@ export function viewFrom(q: URLSearchParams): BoardView {
   const sort = text('sort') as BoardSort;
   if (BOARD_SORTS.some((s) => s.value === sort)) v.sort = sort;
   return v;
+}
+
+/** The hash of the page that creates an action, from an origin or on its own. */
+export function newActionHref(from?: ActionOrigin): string {
+  return from ? `#/actions/new?${from.kind}=${encodeURIComponent(from.id)}` : '#/actions/new';
 }
 
 /** The hash of the board (or my delegation's) with a view; the default sort is left out. */

@@ -2,8 +2,26 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from './api';
-import { changesOf, conflictMessage, dispatchFollowup, draftOf, filterQuery, historyLine, isPastDue, localToday, proposedTitle, type Action, type Revision } from './actions';
+import {
+  changesOf,
+  conflictMessage,
+  dispatchFollowup,
+  draftOf,
+  filterQuery,
+  fromOutcome,
+  fromSession,
+  historyLine,
+  isPastDue,
+  localToday,
+  markingsFrom,
+  mostRestricted,
+  proposedTitle,
+  type Action,
+  type Outcome,
+  type Revision,
+} from './actions';
 import { parseHash } from './routes';
+import type { Session } from './types';
 
 describe('filterQuery', () => {
   it('sends only the filters that are set', () => {
@@ -139,5 +157,43 @@ describe('proposedTitle', () => {
   ) as { name: string; text: string; want: string }[];
   it.each(cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
     expect(proposedTitle(c.text)).toBe(c.want);
+  });
+});
+
+describe('what a new action comes from', () => {
+  const session = { id: 's1', meeting_id: 'london-2014', title: 'Training judges', topics: ['t1'] } as Session;
+  const outcome = {
+    id: 'o1',
+    meeting_id: 'london-2014',
+    session_id: 's1',
+    kind: 'recommendation',
+    marking: 'heads',
+    text: 'Train judges by 2015. Report back.',
+  } as Outcome;
+
+  it('draws an action from an outcome: its lineage, its floor, the first sentence as title, the session topics', () => {
+    expect(fromOutcome(outcome, session)).toEqual({
+      what: 'a recommendation of the session “Training judges”',
+      quote: 'Train judges by 2015. Report back.',
+      meeting_id: 'london-2014',
+      session_id: 's1',
+      outcome_id: 'o1',
+      floor: 'heads',
+      title: 'Train judges by 2015.',
+      topics: ['t1'],
+    });
+    expect(fromOutcome({ ...outcome, kind: 'finding' }, session).what).toBe('a finding of the session “Training judges”');
+  });
+
+  it('offers no marking below the floor', () => {
+    expect(markingsFrom('all')).toEqual(['all', 'delegations', 'heads']);
+    expect(markingsFrom('delegations')).toEqual(['delegations', 'heads']);
+    expect(markingsFrom('heads')).toEqual(['heads']);
+    expect(mostRestricted('delegations', 'all')).toBe('delegations');
+    expect(mostRestricted('delegations', 'heads')).toBe('heads');
+  });
+
+  it('draws one from a session without an outcome', () => {
+    expect(fromSession(session)).toMatchObject({ what: 'the session “Training judges”', session_id: 's1', floor: 'all', title: '', topics: ['t1'] });
   });
 });

@@ -2,7 +2,7 @@
 // helpers; the calls of the API are in api/outcomes.ts and api/actions.ts.
 import { ApiError } from './api/client';
 import type { ServerMessage } from './live';
-import type { Schemas } from './types';
+import { MARKINGS, type Marking, type Meeting, type Schemas, type Session } from './types';
 
 /** An outcome as a reader sees it, with its sign-off count and agreement. */
 export type Outcome = Schemas['OutcomeView'];
@@ -231,4 +231,54 @@ export function proposedTitle(text: string): string {
   const space = Math.max(cut.lastIndexOf(' '), cut.lastIndexOf('\t'));
   if (space > 0 && chars[MAX_PROPOSED_TITLE - 1] !== ' ') cut = cut.slice(0, space);
   return cut.replace(/[ \t,;:]+$/, '') + '…';
+}
+
+/**
+ * What a new action comes from, as the form shows and sends it: the meeting
+ * always, the session and outcome when there is one, the least marking the
+ * action may carry (its outcome's), and what the form starts with.
+ */
+export interface ActionFrom {
+  /** What it comes from, to follow "from": a recommendation of the session “Training judges”. */
+  what: string;
+  /** The outcome's words, shown beside the form. */
+  quote?: string;
+  meeting_id: string;
+  session_id?: string;
+  outcome_id?: string;
+  floor: Marking;
+  title: string;
+  topics: string[];
+}
+
+/** The more restricted of two markings. */
+export const mostRestricted = (a: Marking, b: Marking): Marking => (MARKINGS.indexOf(a) >= MARKINGS.indexOf(b) ? a : b);
+
+/** The markings an action may carry above a floor, least restricted first. */
+export const markingsFrom = (floor: Marking): Marking[] => MARKINGS.filter((m) => m === mostRestricted(m, floor));
+
+const indefinite = (word: string) => (/^[aeiou]/.test(word) ? `an ${word}` : `a ${word}`);
+
+/** A new action drawn from an outcome of a session: its title proposed from the outcome's first sentence. */
+export function fromOutcome(o: Outcome, s: Session): ActionFrom {
+  return {
+    what: `${indefinite(kindLabel(o.kind).toLowerCase())} of the session “${s.title}”`,
+    quote: o.text,
+    meeting_id: o.meeting_id,
+    session_id: o.session_id,
+    outcome_id: o.id,
+    floor: o.marking,
+    title: proposedTitle(o.text),
+    topics: [...s.topics],
+  };
+}
+
+/** A new action from a session, under the session's topics. */
+export function fromSession(s: Session): ActionFrom {
+  return { what: `the session “${s.title}”`, meeting_id: s.meeting_id, session_id: s.id, floor: 'all', title: '', topics: [...s.topics] };
+}
+
+/** A new action from a meeting. */
+export function fromMeeting(m: Meeting): ActionFrom {
+  return { what: m.title, meeting_id: m.id, floor: 'all', title: '', topics: [] };
 }

@@ -9,9 +9,7 @@ import {
   type CarryOverGroup,
   type ReportInput,
 } from '../actions';
-import { API_BASE, enc, list, request } from './client';
-
-const get = <T>(path: string, signal?: AbortSignal) => request<T>('GET', path, undefined, { signal });
+import { API_BASE, enc, get, list, request } from './client';
 
 export const listActions = async (f: ActionFilter = {}, signal?: AbortSignal) =>
   (await list<Action>(`/actions${filterQuery(f)}`, { signal })).items;

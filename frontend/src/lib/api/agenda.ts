@@ -1,8 +1,6 @@
 // Meetings, their sessions, topics and delegations.
 import type { Delegation, Lineage, Meeting, MeetingInput, Session, SessionInput, SessionUpdate, Topic, TopicInput } from '../types';
-import { enc, list, request } from './client';
-
-const get = <T>(path: string, signal?: AbortSignal) => request<T>('GET', path, undefined, { signal });
+import { enc, get, list, request } from './client';
 
 export const listMeetings = (signal?: AbortSignal) => list<Meeting>('/meetings', { signal }).then((p) => p.items);
 export const getMeeting = (id: string, signal?: AbortSignal) => get<Meeting>(`/meetings/${enc(id)}`, signal);

@@ -209,6 +209,9 @@ export async function request<T>(
 /** Encodes one path segment. */
 export const enc = encodeURIComponent;
 
+/** A GET of one resource. */
+export const get = <T>(path: string, signal?: AbortSignal) => request<T>('GET', path, undefined, { signal });
+
 /** One page of a list: every list route answers this shape. */
 export interface ListPage<T> {
   items: T[];

@@ -1,9 +1,10 @@
 // A session's decisions, recommendations and findings.
 import type { OutcomeInput, OutcomeStatus, Outcome } from '../actions';
-import { enc, list, request } from './client';
+import { enc, get, list, request } from './client';
 
 export const listOutcomes = (sessionId: string, signal?: AbortSignal) =>
   list<Outcome>(`/sessions/${enc(sessionId)}/outcomes`, { signal }).then((p) => p.items);
+export const getOutcome = (id: string, signal?: AbortSignal) => get<Outcome>(`/outcomes/${enc(id)}`, signal);
 export const createOutcome = (sessionId: string, input: OutcomeInput) =>
   request<Outcome>('POST', `/sessions/${enc(sessionId)}/outcomes`, input, { idempotent: true });
 export const promoteToOutcome = (sessionId: string, seq: number, input: OutcomeInput) =>

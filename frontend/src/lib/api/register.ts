@@ -14,10 +14,9 @@ import {
   type RegisterFilter,
   type Revision,
 } from '../register';
-import { API_BASE, ApiError, enc, list, request } from './client';
+import { API_BASE, ApiError, enc, get, list, request } from './client';
 
 const withQuery = (path: string, query: string) => (query ? `${path}?${query}` : path);
-const get = <T>(path: string, signal?: AbortSignal) => request<T>('GET', path, undefined, { signal });
 
 export const listRegister = (f: RegisterFilter = {}, signal?: AbortSignal) =>
   list<RegisterEntry>(withQuery('/register', filterQuery(f)), { signal }).then((p) => p.items);
