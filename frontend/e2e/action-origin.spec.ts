@@ -9,7 +9,8 @@ import { contextFor, uniqueTitle, watchConsole } from './helpers';
 // sentence, the outcome's words beside the form, the session's topics ticked
 // and no marking below the outcome's; the action it creates names the
 // outcome and the session as where it comes from. The session's own link
-// starts an action from the session.
+// starts an action from the session; its rapporteur may give one to any
+// delegation, as the server allows.
 
 let sessionId = '';
 let sessionTitle = '';
@@ -95,6 +96,19 @@ test('a follow-up member creates an action from an outcome, and one from its ses
   await fromSession.getByRole('button', { name: 'Cancel' }).click();
   await expect(page).toHaveURL(new RegExp(`#/sessions/${sessionId}/record$`));
 
+  expect(problems).toEqual([]);
+  await context.close();
+});
+
+test("the session's rapporteur draws an action from its outcome for any delegation", async ({ browser }) => {
+  const { context, page } = await contextFor(browser, RAPPORTEUR);
+  const problems = watchConsole(page);
+  await page.goto(`/#/sessions/${sessionId}/record`);
+  await page.getByTestId('outcome').filter({ hasText: firstSentence }).getByRole('link', { name: 'New action from this outcome' }).click();
+  await expect(page.getByText('An action for any delegation, from a recommendation')).toBeVisible();
+  const owner = page.getByRole('form', { name: 'New action' }).getByLabel('Owner delegation');
+  await expect(owner).toHaveValue('');
+  await expect(owner.locator('option:not([value=""])')).toHaveCount(5);
   expect(problems).toEqual([]);
   await context.close();
 });
