@@ -167,14 +167,7 @@ func firstDiffSeen(a, b []seen) int {
 // session's actions whatever the marking.
 func TestMeetingCatchUpAppliesClearance(t *testing.T) {
 	f := newFixture(t, Options{})
-	cursors := map[string]string{}
-	for _, u := range []string{"obs", "del", "rap"} {
-		c := f.dial(t, u)
-		c.subscribeMeeting("")
-		done, _ := c.Until(typeCaughtUp)
-		cursors[u] = done.Cursor
-		c.WS.Close()
-	}
+	cursors := f.meetingCursors(t, "obs", "del", "rap")
 	f.applyAction("open", 1, conference.MarkingAll, "")
 	f.applyAction("secret", 1, conference.MarkingHeads, "")
 	f.applyAction("delegs", 1, conference.MarkingDelegations, "")
@@ -267,14 +260,7 @@ func (f *fixture) applyOutcome(id string, version int64, status conference.Outco
 // action itself did not change: it is told again at its own version.
 func TestDerivedActionsFollowTheirOutcomeLive(t *testing.T) {
 	f := newFixture(t, Options{})
-	cursors := map[string]string{}
-	for _, u := range []string{"obs", "del"} {
-		c := f.dial(t, u)
-		c.subscribeMeeting("")
-		done, _ := c.Until(typeCaughtUp)
-		cursors[u] = done.Cursor
-		c.WS.Close()
-	}
+	cursors := f.meetingCursors(t, "obs", "del")
 	f.applyOutcome("o1", 1, conference.OutcomeDraft)
 	f.svc.Apply(conference.Change{Collection: conference.Actions, ID: "d1", Doc: &conference.Action{
 		ID: "d1", MeetingID: meetingID, SessionID: liveID, OutcomeID: "o1", Title: "Derived", Owner: "GB",

@@ -165,3 +165,18 @@ func (c *client) subscribe(channel string, after int64) (caughtUp msg, notes []m
 	}
 	return m, notes
 }
+
+// meetingCursors subscribes each user to the meeting's channel once, reads
+// to caught up and hangs up: the cursors a reconnect resumes from.
+func (f *fixture) meetingCursors(t *testing.T, users ...string) map[string]string {
+	t.Helper()
+	cursors := map[string]string{}
+	for _, u := range users {
+		c := f.dial(t, u)
+		c.subscribeMeeting("")
+		done, _ := c.Until(typeCaughtUp)
+		cursors[u] = done.Cursor
+		c.WS.Close()
+	}
+	return cursors
+}

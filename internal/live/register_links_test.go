@@ -78,14 +78,7 @@ func TestMeetingCursorCarriesLinksAndEntriesExactly(t *testing.T) {
 	f.applyAction("open", 1, conference.MarkingAll, "")
 	f.applyAction("secret", 1, conference.MarkingHeads, "")
 	users := []string{"obs", "del", "head"}
-	cursors := map[string]string{}
-	for _, u := range users {
-		c := f.dial(t, u)
-		c.subscribeMeeting("")
-		done, _ := c.Until(typeCaughtUp)
-		cursors[u] = done.Cursor
-		c.WS.Close()
-	}
+	cursors := f.meetingCursors(t, users...)
 
 	// A round, and what each clearance is told of it: everyone hears of the
 	// open action's link and of the entry while that link stands; only heads
@@ -187,14 +180,7 @@ func resumeUntil(t *testing.T, f *fixture, u, cursor string, n int, finished <-c
 func TestLinkChangesFollowTheirSource(t *testing.T) {
 	f := newFixture(t, Options{})
 	f.applyAction("mine", 1, conference.MarkingHeads, liveID)
-	cursors := map[string]string{}
-	for _, u := range []string{"rap", "del"} {
-		c := f.dial(t, u)
-		c.subscribeMeeting("")
-		done, _ := c.Until(typeCaughtUp)
-		cursors[u] = done.Cursor
-		c.WS.Close()
-	}
+	cursors := f.meetingCursors(t, "rap", "del")
 	f.applyLink("mine", "e9", false)
 	f.svc.Apply(conference.Change{Collection: conference.Links, ID: "topic:t1:e9", Doc: &conference.Link{
 		ID: "topic:t1:e9", FromKind: conference.LinkTopic, FromID: "t1", EntryID: "e9"}})
