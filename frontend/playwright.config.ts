@@ -4,6 +4,12 @@ import { BASE_URL, PASSWORD, PORT } from './e2e/accounts';
 // Browser tests drive Debian's Chromium (/usr/bin/chromium) against the real
 // Go server, which e2e/server.sh builds and starts with a fresh data directory.
 // Playwright's own browser builds are never downloaded.
+// Requests the service worker makes are seen by Playwright, so that a test
+// can cut them off too: context.setOffline alone does not reach the worker
+// (microsoft/playwright#2311), which then fetches from the server as if
+// online. Chromium only, which is all these tests drive.
+process.env.PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS ??= '1';
+
 export default defineConfig({
   testDir: './e2e',
   outputDir: './test-results',

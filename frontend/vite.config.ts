@@ -50,6 +50,25 @@ const pwa = VitePWA({
         options: {
           cacheName: 'quintet-api',
           cacheableResponse: { statuses: [200] },
+          // An answer served from the cache (the network failed) says so, in
+          // the header X-Quintet-Kept that lib/offline.ts reads (KEPT_HEADER;
+          // Workbox copies this function into the worker, so it names the
+          // header itself): navigator.onLine cannot be trusted for it, being
+          // true on a network that does not reach the server.
+          plugins: [
+            {
+              cachedResponseWillBeUsed: async ({ cachedResponse }) => {
+                if (!cachedResponse) return cachedResponse;
+                const headers = new Headers(cachedResponse.headers);
+                headers.set('X-Quintet-Kept', '1');
+                return new Response(await cachedResponse.blob(), {
+                  status: cachedResponse.status,
+                  statusText: cachedResponse.statusText,
+                  headers,
+                });
+              },
+            },
+          ],
           // No expiration plugin: it would keep the URLs read in IndexedDB,
           // which sign-out could not clear while the worker holds it open.
           // The cache holds one answer per address read, and sign-out

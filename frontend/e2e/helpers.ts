@@ -1,4 +1,4 @@
-import { expect, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
+import { expect, type Browser, type BrowserContext, type Locator, type Page, type Route } from '@playwright/test';
 import { PASSWORD, type Account } from './accounts';
 
 /** Signs in through the sign-in page and waits for the meetings list. */
@@ -92,4 +92,23 @@ let counter = 0;
 export function uniqueTitle(prefix: string): string {
   counter += 1;
   return `${prefix} ${Date.now().toString(36)}${counter}`;
+}
+
+/** Aborts what the service worker fetches, as a network that reaches nothing would. */
+const workerOffline = (route: Route) =>
+  route.request().serviceWorker() ? route.abort('internetdisconnected') : route.fallback();
+
+/**
+ * Takes the context off the network, or back on: the pages and, unlike
+ * context.setOffline alone, the service worker's own fetches too
+ * (playwright.config.ts turns on the worker's network events for this).
+ */
+export async function setNetwork(context: BrowserContext, online: boolean): Promise<void> {
+  if (online) {
+    await context.unroute('**', workerOffline);
+    await context.setOffline(false);
+  } else {
+    await context.setOffline(true);
+    await context.route('**', workerOffline);
+  }
 }

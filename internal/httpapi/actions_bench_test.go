@@ -145,15 +145,23 @@ func BenchmarkFollowupPaired(b *testing.B) {
 		{"list", "/api/v1/actions?owner=CA&topic=topic-07", router},
 		{"board", "/api/v1/actions/board", router},
 		{"list-logged", "/api/v1/actions?owner=CA&topic=topic-07", logged},
+		// The board's filters and sort as the web app sends them (issue 11),
+		// and the digest a follow-up team reads in "What needs you".
+		{"list-sorted", "/api/v1/actions?owner=CA&topic=topic-07&due_soon=false&sort=-reported", router},
+		{"digest", "/api/v1/me/digest", router},
 	} {
 		req := httptest.NewRequest(http.MethodGet, tt.path, nil)
 		req.Header.Set("Authorization", "Bearer "+secret)
 		first := httptest.NewRecorder()
 		tt.router.ServeHTTP(first, req)
+		if first.Code != http.StatusOK {
+			b.Fatalf("%s: %d %s", tt.path, first.Code, first.Body)
+		}
 		body := first.Body.Bytes()
 		bare := gin.New()
 		bare.GET("/api/v1/actions", func(c *gin.Context) { c.Data(http.StatusOK, "application/json; charset=utf-8", body) })
 		bare.GET("/api/v1/actions/board", func(c *gin.Context) { c.Data(http.StatusOK, "application/json; charset=utf-8", body) })
+		bare.GET("/api/v1/me/digest", func(c *gin.Context) { c.Data(http.StatusOK, "application/json; charset=utf-8", body) })
 		b.Run(tt.name, func(b *testing.B) { pairedRatio(b, tt.router, bare, req) })
 	}
 }
@@ -174,6 +182,14 @@ func BenchmarkFollowupUncached(b *testing.B) {
 	b.Run("board", func(b *testing.B) {
 		for b.Loop() {
 			if _, err := svc.ActionBoard(ctx, u, conference.ActionFilter{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	// The digest is what the reminder pass computes for every recipient.
+	b.Run("digest", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := svc.Digest(ctx, u); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -5,6 +5,7 @@
 import * as api from './api';
 import { currentUser } from './currentUser.svelte';
 import { StorageNoteKeeper } from './keptNotes';
+import { offline } from './offline.svelte';
 import { LiveClient, type ConnectionState, type LiveEnv, type SocketLike } from './live';
 
 function browserStorage(): Storage | null {
@@ -54,6 +55,8 @@ export const liveStatus = new LiveStatus();
 
 live.onState((s) => {
   liveStatus.state = s;
+  // A live connection is the server reached, though the browser may never have said it was offline.
+  if (s === 'connected') offline.reached();
   if (s === 'unauthorized') {
     // The server closed the socket because this sign-in ended (4001). Make
     // sure before sending the user to the sign-in page: a sign-out in this

@@ -1,7 +1,7 @@
 // The browser's side of lib/offline.ts: whether the app is online, since
 // when the data shown is kept, and clearing what sign-out must not leave.
 import * as api from './api';
-import { API_CACHE, appKeys, keptAt, offlineLabel } from './offline';
+import { API_CACHE, appKeys, KEPT_HEADER, keptAt, offlineLabel } from './offline';
 
 class Offline {
   online = $state(typeof navigator === 'undefined' ? true : navigator.onLine !== false);
@@ -9,6 +9,12 @@ class Offline {
   since = $state<number | null>(null);
   /** When the oldest answer received while offline was sent; null once back online. */
   heldAt = $state<number | null>(null);
+
+  /** The server was reached (an answer, the live socket): what is shown next is fresh. */
+  reached(): void {
+    this.online = true;
+    this.heldAt = null;
+  }
 
   get label(): string {
     return offlineLabel(this.since ?? (this.online ? null : this.heldAt), this.online, (t) =>
@@ -22,20 +28,22 @@ export const offline = new Offline();
 api.onAnswer((method, res) => {
   if (method !== 'GET' || !res.ok) return;
   const date = res.headers.get('Date');
-  if (navigator.onLine === false) {
-    // Offline, every answer comes from what the service worker kept, a recent one too.
+  // An answer the worker served from its cache (KEPT_HEADER) means the
+  // server was not reached, whatever navigator.onLine says: it is true on a
+  // network that goes nowhere. Offline, every answer is kept, a recent one too.
+  if (res.headers.get(KEPT_HEADER) !== null || navigator.onLine === false) {
+    offline.online = false;
     const held = keptAt(date, Date.now(), false);
     if (held !== null) offline.heldAt = Math.min(held, offline.heldAt ?? held);
     return;
   }
+  // The server answered: the app is online again, even if no "online" event came.
+  offline.reached();
   const kept = keptAt(date, Date.now());
   offline.since = kept === null ? null : Math.min(kept, offline.since ?? kept);
 });
 if (typeof window !== 'undefined') {
-  window.addEventListener('online', () => {
-    offline.online = true;
-    offline.heldAt = null;
-  });
+  window.addEventListener('online', () => offline.reached());
   window.addEventListener('offline', () => (offline.online = false));
 }
 

@@ -1,6 +1,9 @@
 // What the offline label says, and what sign-out removes. Pure TypeScript
 // (offline.test.ts); offline.svelte.ts wires it to the browser.
 
+/** The header the service worker adds to an answer it served from its cache (vite.config.ts). */
+export const KEPT_HEADER = 'X-Quintet-Kept';
+
 /** An answer older than this was kept by the service worker, not sent now. */
 export const KEPT_AFTER_MS = 2 * 60_000;
 
