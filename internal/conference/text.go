@@ -216,7 +216,7 @@ var fieldNames = map[string]string{
 
 // referenceParts names the fields of a register entry's reference.
 var referenceParts = map[string]string{
-	"url":        "address",
+	"url":        "web address",
 	"catalogue":  "catalogue",
 	"identifier": "identifier",
 }
