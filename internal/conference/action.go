@@ -699,7 +699,7 @@ func (s *Service) checkActionRefs(a *Action) error {
 // the current action; status changes follow CheckTransition; done sets the
 // progress to 100.
 func (s *Service) UpdateAction(ctx context.Context, actor *User, id string, upd ActionUpdate) (*Action, error) {
-	return writeSeen(s, actor, upd.Version, "version is required: send the version you edited",
+	return writeSeen(s, actor, upd.Version, "Send the version you edited (version).",
 		func(seen int64) (*Action, error) { return s.editableAction(actor, id, seen) },
 		func(old *Action, _ int64) (*Action, error) {
 			a := *old
@@ -746,7 +746,7 @@ func (s *Service) ReportProgress(ctx context.Context, actor *User, id string, in
 	if err := ValidLongText("text", text); err != nil {
 		return nil, err
 	}
-	return writeSeen(s, actor, in.Version, "version is required: send the version you reported on",
+	return writeSeen(s, actor, in.Version, "Send the version you reported on (version).",
 		func(seen int64) (*Action, error) { return s.editableAction(actor, id, seen) },
 		func(old *Action, _ int64) (*Action, error) {
 			a := *old

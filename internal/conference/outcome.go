@@ -436,7 +436,7 @@ func (s *Service) sourcesFloor(actor *User, sessionID string, seqs []int64) (Mar
 // is not edited in place: it is reopened first, so that no sign-off ever
 // stands under a text it was not given to.
 func (s *Service) UpdateOutcome(ctx context.Context, actor *User, id string, upd OutcomeUpdate) (*OutcomeView, error) {
-	return writeSeen(s, actor, upd.Version, "version is required: send the version you edited",
+	return writeSeen(s, actor, upd.Version, "Send the version you edited (version).",
 		func(int64) (*Outcome, error) { return s.storedOutcome(actor, id) },
 		func(old *Outcome, seen int64) (*OutcomeView, error) {
 			se, err := s.Session(ctx, actor, old.SessionID)

@@ -450,7 +450,7 @@ func (st *state) entryRefProblems(e *RegisterEntry) []*Error {
 // UpdateRegisterEntry changes an entry, or archives or restores it, and
 // records what changed in its history.
 func (s *Service) UpdateRegisterEntry(ctx context.Context, actor *User, id string, upd RegisterEntryUpdate) (*RegisterEntry, error) {
-	return writeSeen(s, actor, upd.Version, "version is required: send the version you edited, so that a concurrent change is not overwritten",
+	return writeSeen(s, actor, upd.Version, "Send the version you edited (version), so that a concurrent change is not overwritten.",
 		func(int64) (*RegisterEntry, error) { return s.RegisterEntry(ctx, actor, id) },
 		func(old *RegisterEntry, seen int64) (*RegisterEntry, error) {
 			if !actor.MayEditEntry(old) {
