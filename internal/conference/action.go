@@ -738,7 +738,7 @@ func (s *Service) ReportProgress(ctx context.Context, actor *User, id string, in
 	}
 	text := strings.TrimSpace(in.Text)
 	if text == "" {
-		return nil, Invalid("text", "Write what progress the report records.")
+		return nil, Invalid("text", "A progress report needs text: write what has been done.")
 	}
 	if utf8.RuneCountInString(text) > MaxReportLength {
 		return nil, Invalid("text", "The report is longer than %d characters.", MaxReportLength)
