@@ -255,7 +255,7 @@ func (r *Reference) validate(i int) *Error {
 	// Only web addresses: a javascript: or data: URL shown as a link would run
 	// in the reader's browser.
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return Invalid(field("url"), "The reference's web address %q must be a web address beginning with http:// or https://.", r.URL)
+		return Invalid(field("url"), "The reference %q must be a web address beginning with http:// or https://.", r.URL)
 	}
 	if utf8.RuneCountInString(r.Catalogue) > 100 {
 		return Invalid(field("catalogue"), "The reference's catalogue is longer than 100 characters.")
