@@ -116,7 +116,7 @@ func TestAPIImportAccounts(t *testing.T) {
 	for _, x := range e.Fields {
 		fields = append(fields, x.Field+": "+x.Message)
 	}
-	want := []string{`rows[3].email: Line 3: email "not-an-address" is not a valid address`, `rows[4].roles: Line 4: unknown role "chair" (one of admin, rapporteur, delegate, head, followup, observer)`}
+	want := []string{`rows[3].email: Line 3: The e-mail address "not-an-address" is not valid: write it as name@example.org.`, `rows[4].roles: Line 4: There is no role "chair": choose one of admin, rapporteur, delegate, head, followup, observer.`}
 	if strings.Join(fields, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("fields:\n%s\nwant:\n%s", strings.Join(fields, "\n"), strings.Join(want, "\n"))
 	}

@@ -46,7 +46,7 @@ test('a user changes their password; their sign-in elsewhere ends', async ({ bro
   await fill(page, 'New password', 'a brand new passphrase');
   await fill(page, 'New password again', 'a brand new passphrase');
   await page.getByRole('button', { name: 'Change password' }).click();
-  await expect(page.getByText('the current password is wrong').first()).toBeVisible();
+  await expect(page.getByText('The current password is wrong; type it again.').first()).toBeVisible();
 
   await fill(page, 'Current password', PASSWORD);
   await page.getByRole('button', { name: 'Change password' }).click();

@@ -38,8 +38,8 @@ test('the secretariat imports accounts from CSV; a link from the import sets the
   const problems = form.getByTestId('import-problems');
   await expect(problems).toBeVisible();
   await expect(problems.getByRole('listitem')).toHaveText([
-    /^Line 3: unknown role "chair"/,
-    /^Line 4: email "not-an-address" is not a valid address/,
+    /^Line 3: There is no role "chair"/,
+    /^Line 4: The e-mail address "not-an-address" is not valid/,
   ]);
   const rows = form.getByLabel('Rows to import');
   await expect(rows).toHaveAttribute('aria-invalid', 'true');

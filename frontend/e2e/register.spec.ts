@@ -81,7 +81,7 @@ test('a New Zealand follow-up member registers judicial training, links it from 
   }).toPass();
   await edit.getByLabel('End date').fill('2015-01-01');
   await edit.getByRole('button', { name: 'Save changes' }).click();
-  await expect(edit.locator('#e-end-error')).toContainText('before start_date');
+  await expect(edit.locator('#e-end-error')).toContainText('cannot be before the start date');
   await edit.getByRole('link', { name: 'Cancel' }).click();
   await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
 
@@ -136,5 +136,5 @@ test('search and the register refuse bad input plainly', async ({ browser }) => 
   await page.goto('/#/search?q=' + encodeURIComponent('"" + - * ()'));
   await expect(page.getByRole('alert')).toContainText(/no word to search for/i);
   await page.goto('/#/register?audience=judges');
-  await expect(page.getByRole('alert')).toContainText(/unknown audience/i);
+  await expect(page.getByRole('alert')).toContainText(/there is no audience "judges"/i);
 });

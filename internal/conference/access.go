@@ -292,7 +292,7 @@ func (u *User) MayMark(se *Session, m Marking) bool { return covers(u.ClearanceI
 // what they wrote.
 func checkMarkingCeiling(c Marking, m Marking) error {
 	if m.Valid() && !covers(c, m) {
-		return Invalid("marking", "you may mark only up to your own clearance (%s)", c)
+		return Invalid("marking", "You may mark only up to your own clearance (%s); choose that or a less restricted marking.", c)
 	}
 	return nil
 }
@@ -302,7 +302,7 @@ func checkMarkingCeiling(c Marking, m Marking) error {
 // not read the source.
 func checkMarkingFloor(m, floor Marking, what string) error {
 	if floor != "" && m.Level() < floor.Level() {
-		return Invalid("marking", "%s is marked %s; this cannot be marked less restricted than %s", what, floor, floor)
+		return Invalid("marking", "%s is marked %s, so this cannot be marked less restricted than %s.", sentence(what), floor, floor)
 	}
 	return nil
 }

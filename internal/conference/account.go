@@ -36,7 +36,7 @@ func (s *Service) ChangeOwnPassword(ctx context.Context, actor *User, keep, curr
 	}
 	var v fieldChecks
 	if current == "" {
-		v.check(Invalid("current_password", "the current password is required"))
+		v.check(Invalid("current_password", "Give your current password."))
 	}
 	if err := validatePassword(password); err != nil {
 		v.check(err.(*Error))
@@ -54,7 +54,7 @@ func (s *Service) ChangeOwnPassword(ctx context.Context, actor *User, keep, curr
 	// A wrong current password is a field at fault, not a failed sign-in:
 	// the caller stays signed in.
 	if !s.hasher.Verify(old.PasswordHash, current) {
-		return Invalid("current_password", "the current password is wrong")
+		return Invalid("current_password", "The current password is wrong; type it again.")
 	}
 	return s.setPassword(ctx, old, password, HashSecret(keep))
 }

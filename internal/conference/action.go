@@ -167,7 +167,7 @@ func (a *Action) Validate() error {
 		v.check(Invalid("note_seq", "A note's number is 1 or more."))
 	}
 	if a.NoteSeq > 0 && a.SessionID == "" {
-		v.check(Invalid("session_id", "a note is named by its session and seq: session_id is required"))
+		v.check(Invalid("session_id", "A note is named by its session and number: choose the session too."))
 	}
 	if len(a.Reports) > MaxReports {
 		v.check(Invalid("reports", "An action keeps at most %d progress reports.", MaxReports))
@@ -304,7 +304,7 @@ func (f *ActionFilter) Validate() error {
 	}
 	for _, o := range f.Owners {
 		if !delegationCode.MatchString(o) {
-			return Invalid("owner", "owner %q is not a delegation code (two capital letters)", o)
+			return Invalid("owner", "The owner %q is not a delegation code: use two capital letters, such as NZ.", o)
 		}
 	}
 	return nil
@@ -347,7 +347,7 @@ func (s *Service) filterActions(actor *User, f ActionFilter) ([]*Action, error) 
 		if f.Topic != "" {
 			t := st.topicByIDOrSlug(f.Topic)
 			if t == nil {
-				err = Invalid("topic", "unknown topic %q", f.Topic)
+				err = Invalid("topic", "There is no topic %q.", f.Topic)
 				return
 			}
 			topicID = t.ID
@@ -486,10 +486,10 @@ func (s *Service) PromoteNoteToAction(ctx context.Context, actor *User, sessionI
 		return nil, err
 	}
 	if in.SessionID != "" && in.SessionID != sessionID {
-		return nil, Invalid("session_id", "session_id does not match the note's session")
+		return nil, Invalid("session_id", "The session does not match the note's session.")
 	}
 	if in.NoteSeq != 0 && in.NoteSeq != seq {
-		return nil, Invalid("note_seq", "note_seq does not match the note")
+		return nil, Invalid("note_seq", "The note's number does not match the note.")
 	}
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
@@ -624,13 +624,13 @@ func (s *Service) resolveOrigin(actor *User, a *Action) (actionOrigin, error) {
 			}
 		})
 		if oc == nil {
-			return o, Invalid("outcome_id", "unknown outcome %q", a.OutcomeID)
+			return o, Invalid("outcome_id", "There is no outcome %q.", a.OutcomeID)
 		}
 		if a.SessionID != "" && a.SessionID != oc.SessionID {
-			return o, Invalid("session_id", "session_id does not match the outcome's session")
+			return o, Invalid("session_id", "The session does not match the outcome's session.")
 		}
 		if a.MeetingID != "" && a.MeetingID != oc.MeetingID {
-			return o, Invalid("meeting_id", "meeting_id does not match the outcome's meeting")
+			return o, Invalid("meeting_id", "The meeting does not match the outcome's meeting.")
 		}
 		a.SessionID, a.MeetingID = oc.SessionID, oc.MeetingID
 		o.floor, o.what = oc.Marking, "outcome"
@@ -639,10 +639,10 @@ func (s *Service) resolveOrigin(actor *User, a *Action) (actionOrigin, error) {
 		var se *Session
 		s.read(func(st *state) { se = st.sessions[a.SessionID] })
 		if se == nil {
-			return o, Invalid("session_id", "unknown session %q", a.SessionID)
+			return o, Invalid("session_id", "There is no session %q.", a.SessionID)
 		}
 		if a.MeetingID != "" && a.MeetingID != se.MeetingID {
-			return o, Invalid("meeting_id", "meeting_id does not match the session's meeting")
+			return o, Invalid("meeting_id", "The meeting does not match the session's meeting.")
 		}
 		a.MeetingID = se.MeetingID
 		o.session, o.topics = se, se.Topics
@@ -652,11 +652,11 @@ func (s *Service) resolveOrigin(actor *User, a *Action) (actionOrigin, error) {
 	}
 	if a.NoteSeq != 0 {
 		if a.SessionID == "" {
-			return o, Invalid("session_id", "a note is named by its session and seq: session_id is required")
+			return o, Invalid("session_id", "A note is named by its session and number: choose the session too.")
 		}
 		n, err := s.readableNote(actor, a.SessionID, a.NoteSeq)
 		if err != nil {
-			return o, Invalid("note_seq", "note %d is not in this session's record", a.NoteSeq)
+			return o, Invalid("note_seq", "Note %d is not in this session's record.", a.NoteSeq)
 		}
 		o.floor = mostRestricted(o.floor, n.Marking)
 		if o.what == "session" {
@@ -664,12 +664,12 @@ func (s *Service) resolveOrigin(actor *User, a *Action) (actionOrigin, error) {
 		}
 	}
 	if a.MeetingID == "" {
-		return o, Invalid("meeting_id", "meeting_id is required (or the session_id or outcome_id the action comes from)")
+		return o, Invalid("meeting_id", "Choose the meeting the action comes from (or give the session or outcome it comes from).")
 	}
 	var m *Meeting
 	s.read(func(st *state) { m = st.meetings[a.MeetingID] })
 	if m == nil {
-		return o, Invalid("meeting_id", "unknown meeting %q", a.MeetingID)
+		return o, Invalid("meeting_id", "There is no meeting %q.", a.MeetingID)
 	}
 	if o.what == "" {
 		o.what = "meeting"
@@ -681,12 +681,12 @@ func (s *Service) checkActionRefs(a *Action) error {
 	var err error
 	s.read(func(st *state) {
 		if st.delegations[a.Owner] == nil {
-			err = Invalid("owner", "unknown owner delegation %q", a.Owner)
+			err = Invalid("owner", "There is no delegation %q to own the action.", a.Owner)
 			return
 		}
 		for _, id := range a.Topics {
 			if st.topics[id] == nil {
-				err = Invalid("topics", "unknown topic %q", id)
+				err = Invalid("topics", "There is no topic %q.", id)
 				return
 			}
 		}
@@ -699,7 +699,7 @@ func (s *Service) checkActionRefs(a *Action) error {
 // the current action; status changes follow CheckTransition; done sets the
 // progress to 100.
 func (s *Service) UpdateAction(ctx context.Context, actor *User, id string, upd ActionUpdate) (*Action, error) {
-	return writeSeen(s, actor, upd.Version, "version is required: send the version you edited",
+	return writeSeen(s, actor, upd.Version, "Send the version you edited (version).",
 		func(seen int64) (*Action, error) { return s.editableAction(actor, id, seen) },
 		func(old *Action, _ int64) (*Action, error) {
 			a := *old
@@ -738,15 +738,15 @@ func (s *Service) ReportProgress(ctx context.Context, actor *User, id string, in
 	}
 	text := strings.TrimSpace(in.Text)
 	if text == "" {
-		return nil, Invalid("text", "a progress report needs text")
+		return nil, Invalid("text", "A progress report needs text: write what has been done.")
 	}
 	if utf8.RuneCountInString(text) > MaxReportLength {
-		return nil, Invalid("text", "text is longer than %d characters", MaxReportLength)
+		return nil, Invalid("text", "The report is longer than %d characters.", MaxReportLength)
 	}
 	if err := ValidLongText("text", text); err != nil {
 		return nil, err
 	}
-	return writeSeen(s, actor, in.Version, "version is required: send the version you reported on",
+	return writeSeen(s, actor, in.Version, "Send the version you reported on (version).",
 		func(seen int64) (*Action, error) { return s.editableAction(actor, id, seen) },
 		func(old *Action, _ int64) (*Action, error) {
 			a := *old

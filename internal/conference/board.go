@@ -175,7 +175,7 @@ func (s *Service) ProgressSince(ctx context.Context, actor *User, since, owner s
 			}
 		})
 		if p.LastMeeting == nil {
-			return nil, Invalid("since", "no meeting has ended yet: give since (YYYY-MM-DD)")
+			return nil, Invalid("since", "No meeting has ended yet: give the since parameter as YYYY-MM-DD.")
 		}
 		end, _ := time.Parse(DateLayout, p.LastMeeting.EndDate)
 		p.Since = end.AddDate(0, 0, 1).Format(DateLayout)

@@ -157,7 +157,7 @@ func (s *Service) briefRequest(ctx context.Context, actor *User, meetingID strin
 	var v fieldChecks
 	f.Delegation = strings.ToUpper(strings.TrimSpace(f.Delegation))
 	if f.Delegation != "" && !slices.Contains(m.Delegations, f.Delegation) {
-		v.check(Invalid("delegation", "delegation %q does not take part in %s", f.Delegation, m.Title))
+		v.check(Invalid("delegation", "The delegation %q does not take part in %s; choose one that does.", f.Delegation, m.Title))
 	}
 	if f.Date != "" {
 		v.check(ValidateDate("date", f.Date))

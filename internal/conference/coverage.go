@@ -32,15 +32,15 @@ func (f CoverageFilter) years() (from, to int) {
 func (f CoverageFilter) validate() error {
 	var v fieldChecks
 	for _, y := range []struct {
-		name string
-		n    int
-	}{{"year", f.Year}, {"from", f.From}, {"to", f.To}} {
+		name, words string
+		n           int
+	}{{"year", "year", f.Year}, {"from", "first year", f.From}, {"to", "last year", f.To}} {
 		if y.n != 0 && (y.n < 1900 || y.n > 2200) {
-			v.check(Invalid(y.name, "%s %d is out of range (1900 to 2200)", y.name, y.n))
+			v.check(Invalid(y.name, "The %s %d is out of range: choose one from 1900 to 2200.", y.words, y.n))
 		}
 	}
 	if from, to := f.years(); from != 0 && to != 0 && from > to {
-		v.check(Invalid("from", "the years asked for (from %d to %d, year %d) leave none", f.From, f.To, f.Year))
+		v.check(Invalid("from", "The years asked for (from %d to %d, year %d) leave none; widen them.", f.From, f.To, f.Year))
 	}
 	return v.err()
 }
@@ -133,7 +133,7 @@ func (s *Service) Coverage(ctx context.Context, actor *User, f CoverageFilter) (
 			return
 		}
 		if f.Meeting != "" && st.meetings[f.Meeting] == nil {
-			err = Invalid("meeting", "unknown meeting %q", f.Meeting)
+			err = Invalid("meeting", "There is no meeting %q.", f.Meeting)
 			return
 		}
 		cov = st.coverage(c, f, nowYear)

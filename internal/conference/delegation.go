@@ -31,15 +31,15 @@ var delegationCode = regexp.MustCompile(`^[A-Z]{2}$`)
 func (d *Delegation) Validate() error {
 	var v fieldChecks
 	if !delegationCode.MatchString(d.Code) {
-		v.check(Invalid("code", "delegation code %q must be two capital letters (ISO 3166 alpha-2)", d.Code))
+		v.check(Invalid("code", "The delegation code %q must be two capital letters (ISO 3166 alpha-2), such as NZ.", d.Code))
 	}
 	if strings.TrimSpace(d.Name) == "" {
-		v.check(Invalid("name", "name is required"))
+		v.check(Invalid("name", "Give the delegation's name."))
 	}
 	v.check(ValidShortText("name", d.Name))
 	for _, a := range d.Agencies {
 		if strings.TrimSpace(a) == "" {
-			v.check(Invalid("agencies", "agency names must not be empty"))
+			v.check(Invalid("agencies", "An agency's name cannot be empty; give it or remove the agency."))
 		}
 		v.check(ValidShortText("agencies", a))
 	}

@@ -52,16 +52,16 @@ type LinkInput struct {
 
 func (in *LinkInput) Validate() error {
 	if !in.FromKind.Valid() {
-		return Invalid("from_kind", "unknown from_kind %q (one of topic, note, outcome, action)", in.FromKind)
+		return Invalid("from_kind", "There is no kind %q to link from: choose one of topic, note, outcome, action.", in.FromKind)
 	}
 	if strings.TrimSpace(in.FromID) == "" {
-		return Invalid("from_id", "from_id is required")
+		return Invalid("from_id", "Choose the item to link from.")
 	}
 	if err := ValidID("from_id", in.FromID); err != nil {
 		return err
 	}
 	if strings.TrimSpace(in.EntryID) == "" {
-		return Invalid("entry_id", "entry_id is required")
+		return Invalid("entry_id", "Choose the register entry to link to.")
 	}
 	if err := ValidID("entry_id", in.EntryID); err != nil {
 		return err
@@ -222,13 +222,13 @@ func (s *Service) CreateLink(ctx context.Context, actor *User, in LinkInput) (l 
 		existing = st.links[LinkID(in.FromKind, in.FromID, in.EntryID)]
 	})
 	if !src.readable(actor) {
-		return nil, false, Invalid("from_id", "no %s %q", in.FromKind, in.FromID)
+		return nil, false, Invalid("from_id", "There is no %s %q to link from.", in.FromKind, in.FromID)
 	}
 	if !actor.MayLink(in.FromKind, src.session, src.owner) {
 		return nil, false, Errorf(EFORBIDDEN, "%s", linkRuleMessage(in.FromKind))
 	}
 	if entry == nil {
-		return nil, false, Invalid("entry_id", "no register entry %q", in.EntryID)
+		return nil, false, Invalid("entry_id", "There is no register entry %q.", in.EntryID)
 	}
 	if existing != nil {
 		return existing, false, nil
@@ -291,7 +291,7 @@ func (s *Service) LinksFrom(ctx context.Context, actor *User, kind LinkKind, id 
 		return nil, err
 	}
 	if !kind.Valid() {
-		return nil, Invalid("from_kind", "unknown from_kind %q (one of topic, note, outcome, action)", kind)
+		return nil, Invalid("from_kind", "There is no kind %q to link from: choose one of topic, note, outcome, action.", kind)
 	}
 	var out []LinkedEntry
 	var src linkSource

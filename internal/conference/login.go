@@ -54,10 +54,10 @@ type PasswordHasher interface {
 
 func validatePassword(pw string) error {
 	if utf8.RuneCountInString(pw) < MinPasswordLength {
-		return Invalid("password", "password must be at least %d characters", MinPasswordLength)
+		return Invalid("password", "The password must be at least %d characters long.", MinPasswordLength)
 	}
 	if utf8.RuneCountInString(pw) > MaxPasswordLength {
-		return Invalid("password", "password must be at most %d characters", MaxPasswordLength)
+		return Invalid("password", "The password must be at most %d characters long.", MaxPasswordLength)
 	}
 	return nil
 }
@@ -255,7 +255,7 @@ func (s *Service) CreateToken(ctx context.Context, actor *User, userID, name str
 		name = "token"
 	}
 	if len(name) > 100 {
-		return "", Invalid("name", "token name is longer than 100 characters")
+		return "", Invalid("name", "The token's name is longer than 100 characters.")
 	}
 	if err := ValidShortText("name", name); err != nil {
 		return "", err

@@ -113,7 +113,7 @@ func (m *Meeting) Validate() error {
 		requireLine("title", m.Title, 200),
 	)
 	if m.Host == "" {
-		v.check(Invalid("host", "host delegation is required"))
+		v.check(Invalid("host", "Choose the host delegation."))
 	}
 	v.check(
 		ValidID("host", m.Host),
@@ -121,26 +121,26 @@ func (m *Meeting) Validate() error {
 		checkLine("venue", m.Venue, 200),
 	)
 	if m.TimeZone == "" || m.TimeZone == "Local" {
-		v.check(Invalid("time_zone", "time zone is required (an IANA name such as Europe/London)"))
+		v.check(Invalid("time_zone", "Choose a time zone, such as Europe/London (an IANA name)."))
 	}
 	if _, err := time.LoadLocation(m.TimeZone); err != nil {
-		v.check(Invalid("time_zone", "unknown time zone %q (use an IANA name such as Europe/London)", m.TimeZone))
+		v.check(Invalid("time_zone", "There is no time zone %q: choose an IANA name, such as Europe/London.", m.TimeZone))
 	}
 	start, errStart := time.Parse(DateLayout, m.StartDate)
 	if errStart != nil {
-		v.check(Invalid("start_date", "start_date %q is not a date (YYYY-MM-DD)", m.StartDate))
+		v.check(Invalid("start_date", "The start date %q is not a date: write it as YYYY-MM-DD.", m.StartDate))
 	}
 	end, errEnd := time.Parse(DateLayout, m.EndDate)
 	if errEnd != nil {
-		v.check(Invalid("end_date", "end_date %q is not a date (YYYY-MM-DD)", m.EndDate))
+		v.check(Invalid("end_date", "The end date %q is not a date: write it as YYYY-MM-DD.", m.EndDate))
 	}
 	// The span is the end's to answer for only when both are dates.
 	if errStart == nil && errEnd == nil {
 		if end.Before(start) {
-			v.check(Invalid("end_date", "end_date %s is before start_date %s", m.EndDate, m.StartDate))
+			v.check(Invalid("end_date", "The end date (%s) cannot be before the start date (%s).", m.EndDate, m.StartDate))
 		}
 		if end.AddDate(0, 0, 1).Sub(start) > 31*24*time.Hour {
-			v.check(Invalid("end_date", "a meeting lasts at most 31 days"))
+			v.check(Invalid("end_date", "A meeting lasts at most 31 days: bring the end date closer to the start date."))
 		}
 	}
 	if m.BriefPublished != "" {
@@ -149,11 +149,11 @@ func (m *Meeting) Validate() error {
 	switch m.Override {
 	case OverrideNone, OverrideClosed, OverrideOpen:
 	default:
-		v.check(Invalid("override", "unknown override %q (closed or open)", m.Override))
+		v.check(Invalid("override", "There is no override %q: choose closed or open.", m.Override))
 	}
 	v.check(validIDs("delegations", m.Delegations))
 	if !slices.Contains(m.Delegations, m.Host) {
-		v.check(Invalid("delegations", "the host delegation %s must take part", m.Host))
+		v.check(Invalid("delegations", "The host delegation %s must take part: add it to the delegations.", m.Host))
 	}
 	v.check(validIDs("topics", m.Topics))
 	return v.err()
@@ -242,21 +242,21 @@ func (st *state) checkNewMeeting(m *Meeting) error {
 func (st *state) checkMeetingRefs(m *Meeting) error {
 	for _, code := range m.Delegations {
 		if st.delegations[code] == nil {
-			return Invalid("delegations", "unknown delegation %q", code)
+			return Invalid("delegations", "There is no delegation %q.", code)
 		}
 	}
 	if st.delegations[m.Host] == nil {
-		return Invalid("host", "unknown delegation %q", m.Host)
+		return Invalid("host", "There is no delegation %q to host the meeting.", m.Host)
 	}
 	if hasDuplicate(m.Delegations) {
-		return Invalid("delegations", "a delegation is listed twice")
+		return Invalid("delegations", "A delegation is listed twice; list each delegation once.")
 	}
 	if hasDuplicate(m.Topics) {
-		return Invalid("topics", "a topic is listed twice")
+		return Invalid("topics", "A topic is listed twice; list each topic once.")
 	}
 	for _, id := range m.Topics {
 		if st.topics[id] == nil {
-			return Invalid("topics", "unknown topic %q", id)
+			return Invalid("topics", "There is no topic %q.", id)
 		}
 	}
 	return nil
@@ -316,7 +316,7 @@ func (st *state) checkMeetingEdit(m *Meeting) error {
 	for _, se := range st.sessionsByMeeting[m.ID] {
 		inOld := !se.Start.Before(oldFrom) && !se.End.After(oldUntil)
 		if inOld && (se.Start.Before(from) || se.End.After(until)) {
-			return Invalid("start_date", "session %q would fall outside the meeting's new dates; move it first", se.Title)
+			return Invalid("start_date", "The session %q would fall outside the meeting's new dates; move it first.", se.Title)
 		}
 	}
 	return nil

@@ -62,9 +62,9 @@ func checkWrittenAt(w, now time.Time, se *Session) *Error {
 	}
 	switch {
 	case w.After(now.Add(NoteClockSkew)):
-		return Invalid("written_at", "written_at is in the future (the server's time is %s); check this device's clock", now.Format(time.RFC3339))
+		return Invalid("written_at", "The time the note was written is in the future (the server's time is %s); check this device's clock.", now.Format(time.RFC3339))
 	case w.Before(started.Add(-NoteEarlyMargin)):
-		return Invalid("written_at", "written_at is before the session started (%s)", started.Format(time.RFC3339))
+		return Invalid("written_at", "The time the note was written is before the session started (%s).", started.Format(time.RFC3339))
 	}
 	return nil
 }
@@ -77,11 +77,11 @@ func (n *Note) Validate() error {
 		oneOf("marking", "marking", n.Marking, Markings),
 	)
 	if n.ClientID == "" {
-		v.check(Invalid("client_id", "client_id is required"))
+		v.check(Invalid("client_id", "Give the note's client id, which makes sending it again safe."))
 	}
 	v.check(ValidID("client_id", n.ClientID))
 	if n.Amends < 0 || (n.Seq > 0 && n.Amends >= n.Seq) {
-		v.check(Invalid("amends", "a note can amend only an earlier note"))
+		v.check(Invalid("amends", "A note can amend only an earlier note."))
 	}
 	return v.err()
 }
@@ -177,7 +177,7 @@ func (s *Service) postNote(ctx context.Context, actor *User, sessionID string, i
 	}
 	// No default marking: a forgotten one must not publish a note to observers.
 	if in.Marking == "" {
-		return nil, false, false, Invalid("marking", "marking is required (all, delegations or heads)")
+		return nil, false, false, Invalid("marking", "Choose who may read the note: all, delegations or heads.")
 	}
 	note := Note{
 		ID:        s.NewID(),
@@ -249,7 +249,7 @@ func (s *Service) Notes(ctx context.Context, actor *User, sessionID string, afte
 		return nil, 0, err
 	}
 	if after < 0 {
-		return nil, 0, Invalid("after", "after must be 0 or more")
+		return nil, 0, Invalid("after", "The after parameter must be 0 or more.")
 	}
 	se, all, err := s.sessionNotes(sessionID)
 	if err != nil {

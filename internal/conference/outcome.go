@@ -153,18 +153,18 @@ func (o *Outcome) Validate() error {
 		oneOf("status", "status", o.Status, OutcomeStatuses),
 	)
 	if len(o.Sources) > MaxOutcomeSources {
-		v.check(Invalid("sources", "an outcome cites at most %d notes", MaxOutcomeSources))
+		v.check(Invalid("sources", "An outcome cites at most %d notes; remove some.", MaxOutcomeSources))
 	}
 	for i, seq := range o.Sources {
 		if seq < 1 {
-			v.check(Invalid("sources", "source %d is not a note number (1 or more)", seq))
+			v.check(Invalid("sources", "Source %d is not a note number: a note's number is 1 or more.", seq))
 		}
 		if i > 0 && o.Sources[i-1] == seq {
-			v.check(Invalid("sources", "note %d is cited twice", seq))
+			v.check(Invalid("sources", "Note %d is cited twice; cite each note once.", seq))
 		}
 	}
 	if o.Status == OutcomeDraft && len(o.SignOffs) > 0 {
-		v.check(Invalid("status", "a draft outcome carries no sign-offs"))
+		v.check(Invalid("status", "A draft outcome carries no sign-offs."))
 	}
 	return v.err()
 }
@@ -420,7 +420,7 @@ func (s *Service) sourcesFloor(actor *User, sessionID string, seqs []int64) (Mar
 	floor := Marking("")
 	for _, seq := range seqs {
 		if seq < 1 || seq > int64(len(notes)) || !covers(c, notes[seq-1].Marking) {
-			return "", Invalid("sources", "note %d is not in this session's record", seq)
+			return "", Invalid("sources", "Note %d is not in this session's record.", seq)
 		}
 		if m := notes[seq-1].Marking; floor == "" || m.Level() > floor.Level() {
 			floor = m
@@ -436,7 +436,7 @@ func (s *Service) sourcesFloor(actor *User, sessionID string, seqs []int64) (Mar
 // is not edited in place: it is reopened first, so that no sign-off ever
 // stands under a text it was not given to.
 func (s *Service) UpdateOutcome(ctx context.Context, actor *User, id string, upd OutcomeUpdate) (*OutcomeView, error) {
-	return writeSeen(s, actor, upd.Version, "version is required: send the version you edited",
+	return writeSeen(s, actor, upd.Version, "Send the version you edited (version).",
 		func(int64) (*Outcome, error) { return s.storedOutcome(actor, id) },
 		func(old *Outcome, seen int64) (*OutcomeView, error) {
 			se, err := s.Session(ctx, actor, old.SessionID)

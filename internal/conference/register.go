@@ -72,7 +72,7 @@ func (st *state) compileFilter(f RegisterFilter) (*compiledFilter, error) {
 		for _, d := range f.Delegations {
 			d = strings.ToUpper(strings.TrimSpace(d))
 			if st.delegations[d] == nil {
-				return nil, Invalid("delegation", "unknown delegation %q", d)
+				return nil, Invalid("delegation", "There is no delegation %q.", d)
 			}
 			c.delegations[d] = true
 		}
@@ -82,7 +82,7 @@ func (st *state) compileFilter(f RegisterFilter) (*compiledFilter, error) {
 		for _, key := range f.Topics {
 			t := st.topicByIDOrSlug(key)
 			if t == nil {
-				return nil, Invalid("topic", "unknown topic %q", key)
+				return nil, Invalid("topic", "There is no topic %q.", key)
 			}
 			c.topics[t.ID] = true
 			for _, l := range st.linksByFrom[linkFromKey(LinkTopic, t.ID)] {
@@ -109,18 +109,18 @@ func (st *state) compileFilter(f RegisterFilter) (*compiledFilter, error) {
 		}
 	}
 	if f.Year != 0 && (f.Year < 1900 || f.Year > 2200) {
-		return nil, Invalid("year", "year %d is out of range", f.Year)
+		return nil, Invalid("year", "The year %d is out of range: choose one from 1900 to 2200.", f.Year)
 	}
 	switch f.Archived {
 	case "", "false", "true", "any":
 	default:
-		return nil, Invalid("archived", "archived must be true, false or any, not %q", f.Archived)
+		return nil, Invalid("archived", "The archived parameter must be true, false or any, not %q.", f.Archived)
 	}
 	if f.Limit < 0 || f.Limit > MaxRegisterPage {
-		return nil, Invalid("limit", "limit must be between 1 and %d", MaxRegisterPage)
+		return nil, Invalid("limit", "The limit parameter must be between 1 and %d.", MaxRegisterPage)
 	}
 	if f.Offset < 0 {
-		return nil, Invalid("offset", "offset must be 0 or more")
+		return nil, Invalid("offset", "The offset parameter must be 0 or more.")
 	}
 	return c, nil
 }

@@ -160,10 +160,10 @@ func (e *RegisterEntry) fieldChecks() []func() *Error {
 		func() *Error { return checkLines("summary", e.Summary, MaxEntrySummary) },
 		func() *Error {
 			if e.LeadDelegation == "" {
-				return Invalid("lead_delegation", "lead_delegation is required")
+				return Invalid("lead_delegation", "Choose the lead delegation.")
 			}
 			if !delegationCode.MatchString(e.LeadDelegation) {
-				return Invalid("lead_delegation", "lead_delegation %q must be a delegation code such as NZ", e.LeadDelegation)
+				return Invalid("lead_delegation", "The lead delegation must be a delegation code such as NZ; %q is not one.", e.LeadDelegation)
 			}
 			return nil
 		},
@@ -171,20 +171,20 @@ func (e *RegisterEntry) fieldChecks() []func() *Error {
 		func() *Error {
 			for _, p := range e.PartnerDelegations {
 				if !delegationCode.MatchString(p) {
-					return Invalid("partner_delegations", "partner delegation %q must be a delegation code such as CA", p)
+					return Invalid("partner_delegations", "A partner delegation must be a delegation code such as CA; %q is not one.", p)
 				}
 				if p == e.LeadDelegation {
-					return Invalid("partner_delegations", "the lead delegation %s cannot also be a partner", p)
+					return Invalid("partner_delegations", "The lead delegation %s cannot also be a partner; remove it from the partners.", p)
 				}
 			}
 			if hasDuplicate(e.PartnerDelegations) {
-				return Invalid("partner_delegations", "a partner delegation is listed twice")
+				return Invalid("partner_delegations", "A partner delegation is listed twice; list each partner once.")
 			}
 			return nil
 		},
 		func() *Error {
 			if len(e.Audiences) == 0 {
-				return Invalid("audiences", "at least one audience is required (prosecutors, judiciary, investigators, policy, other)")
+				return Invalid("audiences", "Choose at least one audience: prosecutors, judiciary, investigators, policy or other.")
 			}
 			for _, a := range e.Audiences {
 				if err := oneOf("audiences", "audience", a, Audiences); err != nil {
@@ -192,7 +192,7 @@ func (e *RegisterEntry) fieldChecks() []func() *Error {
 				}
 			}
 			if hasDuplicate(e.Audiences) {
-				return Invalid("audiences", "an audience is listed twice")
+				return Invalid("audiences", "An audience is listed twice; list each audience once.")
 			}
 			return nil
 		},
@@ -200,10 +200,10 @@ func (e *RegisterEntry) fieldChecks() []func() *Error {
 		func() *Error { return oneOf("status", "status", e.Status, EntryStatuses) },
 		func() *Error {
 			if e.StartDate == "" {
-				return Invalid("start_date", "start_date is required (YYYY-MM-DD)")
+				return Invalid("start_date", "Give the start date as YYYY-MM-DD.")
 			}
 			if _, err := time.Parse(DateLayout, e.StartDate); err != nil {
-				return Invalid("start_date", "start_date %q is not a date (YYYY-MM-DD)", e.StartDate)
+				return Invalid("start_date", "The start date %q is not a date: write it as YYYY-MM-DD.", e.StartDate)
 			}
 			return nil
 		},
@@ -213,22 +213,22 @@ func (e *RegisterEntry) fieldChecks() []func() *Error {
 			}
 			end, err := time.Parse(DateLayout, e.EndDate)
 			if err != nil {
-				return Invalid("end_date", "end_date %q is not a date (YYYY-MM-DD)", e.EndDate)
+				return Invalid("end_date", "The end date %q is not a date: write it as YYYY-MM-DD.", e.EndDate)
 			}
 			if start, err := time.Parse(DateLayout, e.StartDate); err == nil && end.Before(start) {
-				return Invalid("end_date", "end_date %s is before start_date %s", e.EndDate, e.StartDate)
+				return Invalid("end_date", "The end date (%s) cannot be before the start date (%s).", e.EndDate, e.StartDate)
 			}
 			return nil
 		},
 		func() *Error {
 			if hasDuplicate(e.Topics) {
-				return Invalid("topics", "a topic is listed twice")
+				return Invalid("topics", "A topic is listed twice; list each topic once.")
 			}
 			return validIDs("topics", e.Topics)
 		},
 		func() *Error {
 			if len(e.References) > MaxEntryReferences {
-				return Invalid("references", "at most %d references", MaxEntryReferences)
+				return Invalid("references", "An entry has at most %d references; remove some.", MaxEntryReferences)
 			}
 			for i := range e.References {
 				if err := e.References[i].validate(i); err != nil {
@@ -243,10 +243,10 @@ func (e *RegisterEntry) fieldChecks() []func() *Error {
 func (r *Reference) validate(i int) *Error {
 	field := func(name string) string { return "references[" + strconv.Itoa(i) + "]." + name }
 	if r.URL == "" {
-		return Invalid(field("url"), "a reference needs a url")
+		return Invalid(field("url"), "Give the reference's web address.")
 	}
 	if len(r.URL) > MaxReferenceURL {
-		return Invalid(field("url"), "url is longer than %d characters", MaxReferenceURL)
+		return Invalid(field("url"), "The reference's web address is longer than %d characters.", MaxReferenceURL)
 	}
 	if err := ValidShortText(field("url"), r.URL); err != nil {
 		return err
@@ -255,22 +255,22 @@ func (r *Reference) validate(i int) *Error {
 	// Only web addresses: a javascript: or data: URL shown as a link would run
 	// in the reader's browser.
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return Invalid(field("url"), "url %q must be an http or https address", r.URL)
+		return Invalid(field("url"), "The reference %q must be a web address beginning with http:// or https://.", r.URL)
 	}
 	if utf8.RuneCountInString(r.Catalogue) > 100 {
-		return Invalid(field("catalogue"), "catalogue is longer than 100 characters")
+		return Invalid(field("catalogue"), "The reference's catalogue is longer than 100 characters.")
 	}
 	if err := ValidShortText(field("catalogue"), r.Catalogue); err != nil {
 		return err
 	}
 	if utf8.RuneCountInString(r.Identifier) > 200 {
-		return Invalid(field("identifier"), "identifier is longer than 200 characters")
+		return Invalid(field("identifier"), "The reference's identifier is longer than 200 characters.")
 	}
 	if err := ValidShortText(field("identifier"), r.Identifier); err != nil {
 		return err
 	}
 	if r.Identifier != "" && strings.TrimSpace(r.Catalogue) == "" {
-		return Invalid(field("catalogue"), "an identifier needs the name of the catalogue it belongs to")
+		return Invalid(field("catalogue"), "An identifier needs the name of the catalogue it belongs to; give the catalogue.")
 	}
 	return nil
 }
@@ -422,11 +422,11 @@ func (st *state) checkEntryRefs(e *RegisterEntry) error {
 func (st *state) entryRefProblems(e *RegisterEntry) []*Error {
 	var out []*Error
 	if st.delegations[e.LeadDelegation] == nil {
-		out = append(out, Invalid("lead_delegation", "unknown delegation %q", e.LeadDelegation))
+		out = append(out, Invalid("lead_delegation", "There is no delegation %q to lead the entry.", e.LeadDelegation))
 	}
 	for _, p := range e.PartnerDelegations {
 		if st.delegations[p] == nil {
-			out = append(out, Invalid("partner_delegations", "unknown delegation %q", p))
+			out = append(out, Invalid("partner_delegations", "There is no delegation %q to be a partner.", p))
 			break
 		}
 	}
@@ -436,13 +436,13 @@ func (st *state) entryRefProblems(e *RegisterEntry) []*Error {
 	for i, key := range e.Topics {
 		t := st.topicByIDOrSlug(key)
 		if t == nil {
-			return append(out, Invalid("topics", "unknown topic %q", key))
+			return append(out, Invalid("topics", "There is no topic %q.", key))
 		}
 		ids[i] = t.ID
 	}
 	e.Topics = ids
 	if hasDuplicate(e.Topics) {
-		out = append(out, Invalid("topics", "a topic is listed twice"))
+		out = append(out, Invalid("topics", "A topic is listed twice; list each topic once."))
 	}
 	return out
 }
@@ -450,7 +450,7 @@ func (st *state) entryRefProblems(e *RegisterEntry) []*Error {
 // UpdateRegisterEntry changes an entry, or archives or restores it, and
 // records what changed in its history.
 func (s *Service) UpdateRegisterEntry(ctx context.Context, actor *User, id string, upd RegisterEntryUpdate) (*RegisterEntry, error) {
-	return writeSeen(s, actor, upd.Version, "version is required: send the version you edited, so that a concurrent change is not overwritten",
+	return writeSeen(s, actor, upd.Version, "Send the version you edited (version), so that a concurrent change is not overwritten.",
 		func(int64) (*RegisterEntry, error) { return s.RegisterEntry(ctx, actor, id) },
 		func(old *RegisterEntry, seen int64) (*RegisterEntry, error) {
 			if !actor.MayEditEntry(old) {

@@ -138,12 +138,12 @@ func (s *Service) ImportRegisterCSV(ctx context.Context, actor *User, r io.Reade
 		return rep, importRefused(rep)
 	}
 	if len(rows) == 0 {
-		rep.Problems = append(rep.Problems, ImportProblem{Row: 2, Message: "the file has a header but no entries"})
+		rep.Problems = append(rep.Problems, ImportProblem{Row: 2, Message: "The file has a header but no entries."})
 		return rep, importRefused(rep)
 	}
 	if len(rows) > MaxImportRows {
 		rep.Problems = append(rep.Problems, ImportProblem{Row: rows[MaxImportRows].row,
-			Message: fmt.Sprintf("at most %d entries per import; split the file", MaxImportRows)})
+			Message: fmt.Sprintf("At most %d entries per import; split the file.", MaxImportRows)})
 		return rep, importRefused(rep)
 	}
 
@@ -152,7 +152,7 @@ func (s *Service) ImportRegisterCSV(ctx context.Context, actor *User, r io.Reade
 		for _, rec := range rows {
 			if len(rec.cells) != len(header) {
 				rep.Problems = append(rep.Problems, ImportProblem{Row: rec.row, Line: rec.line,
-					Message: fmt.Sprintf("the row has %d cells; the header has %d", len(rec.cells), len(header))})
+					Message: fmt.Sprintf("The row has %d cells; the header has %d.", len(rec.cells), len(header))})
 				continue
 			}
 			e, ps := s.entryFromRow(st, actor, cols, rec.cells)
@@ -338,7 +338,7 @@ func importRefused(rep *ImportReport) error {
 		field = rep.Problems[0].Field
 	}
 	return &Error{Code: EINVALID, Field: field, Message: fmt.Sprintf(
-		"The file was not imported: %d problem(s) in %d row(s); nothing was added. The first: row %d: %s.",
+		"The file was not imported: %d problem(s) in %d row(s); nothing was added. The first, on row %d: %s",
 		len(rep.Problems), len(rows), rep.Problems[0].Row, rep.Problems[0].Message)}
 }
 
@@ -353,14 +353,14 @@ type csvRow struct {
 func readCSV(r io.Reader) ([]string, []csvRow, *ImportProblem) {
 	raw, err := io.ReadAll(r)
 	if err != nil {
-		return nil, nil, &ImportProblem{Row: 0, Message: "could not read the file"}
+		return nil, nil, &ImportProblem{Row: 0, Message: "The file could not be read."}
 	}
 	raw = bytes.TrimPrefix(raw, []byte(utf8BOM))
 	cr := csv.NewReader(bytes.NewReader(raw))
 	cr.FieldsPerRecord = -1 // rows of the wrong length are reported with the others, not fatal
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
-		return nil, nil, &ImportProblem{Row: 1, Message: "the file is empty; it needs a header row"}
+		return nil, nil, &ImportProblem{Row: 1, Message: "The file is empty; it needs a header row."}
 	}
 	if err != nil {
 		return nil, nil, csvSyntax(err)
@@ -389,9 +389,9 @@ func readCSV(r io.Reader) ([]string, []csvRow, *ImportProblem) {
 func csvSyntax(err error) *ImportProblem {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
-		return &ImportProblem{Row: pe.StartLine, Message: fmt.Sprintf("malformed CSV at line %d, column %d: %v", pe.Line, pe.Column, pe.Err)}
+		return &ImportProblem{Row: pe.StartLine, Message: fmt.Sprintf("The file is not valid CSV at line %d, column %d: %v.", pe.Line, pe.Column, pe.Err)}
 	}
-	return &ImportProblem{Message: "malformed CSV: " + err.Error()}
+	return &ImportProblem{Message: "The file is not valid CSV: " + err.Error() + "."}
 }
 
 // csvHeader maps column names to their index, and reports unknown,
@@ -403,19 +403,19 @@ func csvHeader(header []string) (map[string]int, []ImportProblem) {
 		name = strings.ToLower(strings.TrimSpace(name))
 		switch {
 		case name == "":
-			problems = append(problems, ImportProblem{Row: 1, Message: fmt.Sprintf("column %d has no name", i+1)})
+			problems = append(problems, ImportProblem{Row: 1, Message: fmt.Sprintf("Column %d has no name; give every column a name.", i+1)})
 		case !slices.Contains(csvColumns, name):
 			problems = append(problems, ImportProblem{Row: 1, Field: name,
-				Message: fmt.Sprintf("unknown column %q (columns: %s)", name, strings.Join(csvColumns, ", "))})
+				Message: fmt.Sprintf("There is no column %q; the columns are %s.", name, strings.Join(csvColumns, ", "))})
 		case cols[name] != 0:
-			problems = append(problems, ImportProblem{Row: 1, Field: name, Message: fmt.Sprintf("column %q appears twice", name)})
+			problems = append(problems, ImportProblem{Row: 1, Field: name, Message: fmt.Sprintf("The column %q appears twice; keep one.", name)})
 		default:
 			cols[name] = i + 1 // +1: zero means absent
 		}
 	}
 	for _, name := range csvRequired {
 		if cols[name] == 0 {
-			problems = append(problems, ImportProblem{Row: 1, Field: name, Message: fmt.Sprintf("the required column %q is missing", name)})
+			problems = append(problems, ImportProblem{Row: 1, Field: name, Message: fmt.Sprintf("The required column %q is missing.", name)})
 		}
 	}
 	return cols, problems
@@ -458,17 +458,17 @@ func (s *Service) entryFromRow(st *state, actor *User, cols map[string]int, cell
 	}
 	in.References = refs
 	if id := get("id"); id != "" {
-		problems = append(problems, Invalid("id", "import adds new entries: leave id empty (entry %s is edited in the register)", id))
+		problems = append(problems, Invalid("id", "An import adds new entries: leave the id column empty (edit entry %s in the register).", id))
 	}
 	if v := strings.ToLower(get("archived")); v != "" && v != "false" {
-		problems = append(problems, Invalid("archived", "import adds active entries: leave archived empty or false"))
+		problems = append(problems, Invalid("archived", "An import adds active entries: leave the archived column empty or false."))
 	}
 	switch v := strings.ToLower(get("example")); v {
 	case "", "false":
 	case "true":
 		in.Example = true
 	default:
-		problems = append(problems, Invalid("example", "example must be true or false, not %q", v))
+		problems = append(problems, Invalid("example", "The example column must be true or false, not %q.", v))
 	}
 	e := s.newEntry(actor, in, "imported")
 	problems = append(problems, e.Problems()...)
@@ -521,7 +521,7 @@ func parseReferences(cell string) ([]Reference, *Error) {
 		}
 		parts := strings.Split(line, "|")
 		if len(parts) > 3 {
-			return out, Invalid("references", "a reference is \"url | catalogue | identifier\", one per line; %q has too many parts", line)
+			return out, Invalid("references", "A reference is \"url | catalogue | identifier\", one per line; %q has too many parts.", line)
 		}
 		r := Reference{URL: strings.TrimSpace(parts[0])}
 		if len(parts) > 1 {

@@ -70,13 +70,13 @@ type Fragment struct {
 func parseSearchQuery(q string) ([]textindex.Term, error) {
 	q = strings.TrimSpace(q)
 	if q == "" {
-		return nil, Invalid("q", "q is required: type a few words to search for")
+		return nil, Invalid("q", "Type a few words to search for.")
 	}
 	if !utf8.ValidString(q) {
-		return nil, Invalid("q", "q is not valid UTF-8")
+		return nil, Invalid("q", "The search is not valid UTF-8 text.")
 	}
 	if utf8.RuneCountInString(q) > MaxSearchQuery {
-		return nil, Invalid("q", "q is longer than %d characters", MaxSearchQuery)
+		return nil, Invalid("q", "The search is longer than %d characters; use fewer words.", MaxSearchQuery)
 	}
 	var terms []textindex.Term
 	seen := map[string]bool{}
@@ -86,7 +86,7 @@ func parseSearchQuery(q string) ([]textindex.Term, error) {
 		w := string(b)
 		n++
 		if n > MaxSearchTerms {
-			err = Invalid("q", "q has more than %d words", MaxSearchTerms)
+			err = Invalid("q", "The search has more than %d words; use fewer.", MaxSearchTerms)
 			return
 		}
 		if seen[w] {
@@ -99,7 +99,7 @@ func parseSearchQuery(q string) ([]textindex.Term, error) {
 		return nil, err
 	}
 	if len(terms) == 0 {
-		return nil, Invalid("q", "q holds no word to search for, only signs; operators are not supported")
+		return nil, Invalid("q", "The search holds no word to search for, only signs; operators are not supported.")
 	}
 	return terms, nil
 }
@@ -119,14 +119,14 @@ func (s *Service) Search(ctx context.Context, actor *User, q SearchQuery) (*Sear
 	}
 	for _, k := range q.Kinds {
 		if !k.Valid() {
-			return nil, Invalid("kind", "unknown kind %q (one of note, outcome, action, register, topic, session)", k)
+			return nil, Invalid("kind", "There is no kind %q: choose one of note, outcome, action, register, topic, session.", k)
 		}
 	}
 	switch {
 	case q.Limit == 0:
 		q.Limit = DefaultSearchHit
 	case q.Limit < 0 || q.Limit > MaxSearchHits:
-		return nil, Invalid("limit", "limit must be between 1 and %d", MaxSearchHits)
+		return nil, Invalid("limit", "The limit parameter must be between 1 and %d.", MaxSearchHits)
 	}
 	level := actor.Clearance().Level()
 	if level < 0 {
@@ -138,7 +138,7 @@ func (s *Service) Search(ctx context.Context, actor *User, q SearchQuery) (*Sear
 	}
 	s.read(func(st *state) {
 		if q.Meeting != "" && st.meetings[q.Meeting] == nil {
-			err = Invalid("meeting", "unknown meeting %q", q.Meeting)
+			err = Invalid("meeting", "There is no meeting %q.", q.Meeting)
 			return
 		}
 		st.search(actor, level, terms, q, res)

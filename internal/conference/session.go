@@ -45,16 +45,16 @@ func (s *Session) Validate() error {
 		requireLine("title", s.Title, 200),
 	)
 	if s.Start.IsZero() {
-		v.check(Invalid("start", "start is required"))
+		v.check(Invalid("start", "Give the time the session starts."))
 	}
 	if s.End.IsZero() {
-		v.check(Invalid("end", "end is required"))
+		v.check(Invalid("end", "Give the time the session ends."))
 	}
 	if !s.End.After(s.Start) {
-		v.check(Invalid("end", "end must be after start"))
+		v.check(Invalid("end", "The session must end after it starts."))
 	}
 	if s.End.Sub(s.Start) > 12*time.Hour {
-		v.check(Invalid("end", "a session lasts at most 12 hours"))
+		v.check(Invalid("end", "A session lasts at most 12 hours: bring the end closer to the start."))
 	}
 	v.check(checkLine("room", s.Room, 200))
 	if s.Chair != "" {
@@ -65,13 +65,13 @@ func (s *Session) Validate() error {
 	switch s.Status {
 	case SessionScheduled, SessionLive, SessionEnded:
 	default:
-		v.check(Invalid("status", "unknown status %q (one of scheduled, live, ended)", s.Status))
+		v.check(Invalid("status", "There is no status %q: choose one of scheduled, live, ended.", s.Status))
 	}
 	if hasDuplicate(s.Rapporteurs) {
-		v.check(Invalid("rapporteurs", "a rapporteur is listed twice"))
+		v.check(Invalid("rapporteurs", "A rapporteur is listed twice; list each rapporteur once."))
 	}
 	if hasDuplicate(s.Topics) {
-		v.check(Invalid("topics", "a topic is listed twice"))
+		v.check(Invalid("topics", "A topic is listed twice; list each topic once."))
 	}
 	return v.err()
 }
@@ -153,10 +153,10 @@ func (st *state) checkSession(se *Session, meant timesMeant) error {
 	}
 	var v fieldChecks
 	if !meant.overnight && se.End.After(se.Start) && EndsNextDay(se.Start, se.End, m.Location()) {
-		v.check(Invalid("end", "the session ends on the next day in %s; say it runs overnight (overnight: true) if that is meant", m.TimeZone))
+		v.check(Invalid("end", "The session ends on the next day in %s; if that is meant, say it runs past midnight (overnight: true).", m.TimeZone))
 	}
 	if from, until := m.Span(); !meant.outsideDates && (se.Start.Before(from) || se.End.After(until)) {
-		v.check(Invalid("start", "the session must fall within the meeting's dates, %s to %s (%s), unless it is meant to (outside_dates: true)",
+		v.check(Invalid("start", "The session must fall within the meeting's dates, %s to %s (%s), unless it is meant to fall outside them (outside_dates: true).",
 			m.StartDate, m.EndDate, m.TimeZone))
 	}
 	old := st.sessions[se.ID]
@@ -164,20 +164,20 @@ func (st *state) checkSession(se *Session, meant timesMeant) error {
 		t := st.topics[id]
 		switch {
 		case t == nil:
-			v.check(Invalid("topics", "unknown topic %q", id))
+			v.check(Invalid("topics", "There is no topic %q.", id))
 		case t.Retired && (old == nil || !slices.Contains(old.Topics, id)):
-			v.check(Invalid("topics", "topic %q is retired; restore it before adding it to a session", t.Title))
+			v.check(Invalid("topics", "The topic %q is retired; restore it before adding it to a session.", t.Title))
 		}
 	}
 	if se.Chair != "" && st.users[se.Chair] == nil {
-		v.check(Invalid("chair", "unknown user %q", se.Chair))
+		v.check(Invalid("chair", "There is no user %q to chair the session.", se.Chair))
 	}
 	for _, id := range se.Rapporteurs {
 		u := st.users[id]
 		if u == nil {
-			v.check(Invalid("rapporteurs", "unknown user %q", id))
+			v.check(Invalid("rapporteurs", "There is no user %q to be rapporteur.", id))
 		} else if !u.Has(RoleRapporteur) {
-			v.check(Invalid("rapporteurs", "%s does not hold the rapporteur role", u.Name))
+			v.check(Invalid("rapporteurs", "%s does not hold the rapporteur role: choose a rapporteur, or give them the role first.", u.Name))
 		}
 	}
 	return v.err()

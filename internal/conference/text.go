@@ -3,7 +3,9 @@ package conference
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -53,13 +55,13 @@ var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$`)
 // not repeat s: an id that fails may be a megabyte long or hold markup.
 func ValidID(field, s string) *Error {
 	if s == "" {
-		return Invalid(field, "%s is required", field)
+		return Invalid(field, "Give %s.", fieldWords(field))
 	}
 	if len(s) > MaxIDLength {
-		return Invalid(field, "%s is longer than %d characters", field, MaxIDLength)
+		return Invalid(field, "%s is longer than %d characters.", sentence(fieldWords(field)), MaxIDLength)
 	}
 	if !idPattern.MatchString(s) {
-		return Invalid(field, "%s is not an id: use 1 to %d letters, digits, hyphens and underscores, beginning with a letter or digit", field, MaxIDLength)
+		return Invalid(field, "%s is not a valid id: use 1 to %d letters, digits, hyphens and underscores, beginning with a letter or digit.", sentence(fieldWords(field)), MaxIDLength)
 	}
 	return nil
 }
@@ -80,7 +82,7 @@ func ValidLinkID(field, s string) *Error {
 	kind, rest, ok := strings.Cut(s, ":")
 	from, entry, ok2 := strings.Cut(rest, ":")
 	if !ok || !ok2 || !LinkKind(kind).Valid() || ValidID(field, from) != nil || ValidID(field, entry) != nil {
-		return Invalid(field, "%s is not a link id (kind:from_id:entry_id)", field)
+		return Invalid(field, "%s is not a link id: a link id is kind:from_id:entry_id.", sentence(fieldWords(field)))
 	}
 	return nil
 }
@@ -93,7 +95,7 @@ func ValidLongText(field, s string) *Error { return checkText(field, s, true) }
 
 func checkText(field, s string, long bool) *Error {
 	if !utf8.ValidString(s) {
-		return Invalid(field, "%s is not valid UTF-8 text", field)
+		return Invalid(field, "%s is not valid UTF-8 text.", sentence(fieldWords(field)))
 	}
 	pos := 0 // in characters, from 1, so that a person can find it
 	for i, r := range s {
@@ -103,9 +105,9 @@ func checkText(field, s string, long bool) *Error {
 		}
 		if what := forbidden(r); what != "" {
 			if !long && (r == '\n' || r == '\r' || r == '\u2028' || r == '\u2029') {
-				return Invalid(field, "%s must be one line: it holds a line break (%s) at character %d", field, codePoint(r), pos)
+				return Invalid(field, "%s must be one line: it holds a line break (%s) at character %d.", sentence(fieldWords(field)), codePoint(r), pos)
 			}
-			return Invalid(field, "%s holds %s (%s) at character %d; remove it", field, what, codePoint(r), pos)
+			return Invalid(field, "%s holds %s (%s) at character %d; remove it.", sentence(fieldWords(field)), what, codePoint(r), pos)
 		}
 	}
 	return nil
@@ -135,7 +137,7 @@ func codePoint(r rune) string { return fmt.Sprintf("U+%04X", r) }
 // characters, and free of what one line of text may not hold.
 func requireLine(field, s string, max int) *Error {
 	if strings.TrimSpace(s) == "" {
-		return Invalid(field, "%s is required", field)
+		return Invalid(field, "Give %s.", fieldWords(field))
 	}
 	return checkLine(field, s, max)
 }
@@ -143,7 +145,7 @@ func requireLine(field, s string, max int) *Error {
 // requireLines is requireLine for a field of several lines.
 func requireLines(field, s string, max int) *Error {
 	if strings.TrimSpace(s) == "" {
-		return Invalid(field, "%s is required", field)
+		return Invalid(field, "Give %s.", fieldWords(field))
 	}
 	return checkLines(field, s, max)
 }
@@ -152,7 +154,7 @@ func requireLines(field, s string, max int) *Error {
 // free of what one line of text may not hold.
 func checkLine(field, s string, max int) *Error {
 	if utf8.RuneCountInString(s) > max {
-		return Invalid(field, "%s is longer than %d characters", field, max)
+		return Invalid(field, "%s is longer than %d characters.", sentence(fieldWords(field)), max)
 	}
 	return ValidShortText(field, s)
 }
@@ -160,7 +162,69 @@ func checkLine(field, s string, max int) *Error {
 // checkLines is checkLine for a field of several lines.
 func checkLines(field, s string, max int) *Error {
 	if utf8.RuneCountInString(s) > max {
-		return Invalid(field, "%s is longer than %d characters", field, max)
+		return Invalid(field, "%s is longer than %d characters.", sentence(fieldWords(field)), max)
 	}
 	return ValidLongText(field, s)
+}
+
+// fieldWords names a field as a sentence does ("start_date" is "the start
+// date"), so that the messages the helpers build read as plain words next to
+// the form's field. A name not in the table reads with spaces for
+// underscores; a reference's field (references[2].url) is named by its place
+// in the list, counted from 1.
+func fieldWords(field string) string {
+	if words, ok := fieldNames[field]; ok {
+		return words
+	}
+	if rest, ok := strings.CutPrefix(field, "references["); ok {
+		if i, name, ok := strings.Cut(rest, "]."); ok {
+			if n, err := strconv.Atoi(i); err == nil {
+				return fmt.Sprintf("the %s of reference %d", referenceParts[name], n+1)
+			}
+		}
+	}
+	return "the " + strings.ReplaceAll(field, "_", " ")
+}
+
+// fieldNames holds the fields whose words are not just the name.
+var fieldNames = map[string]string{
+	"agencies":        "an agency's name",
+	"brief_published": "the date the brief was published",
+	"chair":           "the chair",
+	"client_id":       "the note's client id",
+	"code":            "the delegation code",
+	"date":            "the date",
+	"delegations":     "a delegation's code",
+	"due":             "the due date",
+	"due_before":      "the due_before parameter",
+	"email":           "the e-mail address",
+	"end_date":        "the end date",
+	"entry_id":        "the register entry",
+	"from_id":         "the item to link from",
+	"host":            "the host delegation",
+	"id":              "the id",
+	"lead_agency":     "the lead agency",
+	"meeting_id":      "the meeting",
+	"name":            "the name",
+	"outcome_id":      "the outcome",
+	"rapporteurs":     "a rapporteur's id",
+	"session_id":      "the session",
+	"since":           "the since parameter",
+	"start_date":      "the start date",
+	"text":            "the text",
+	"title":           "the title",
+	"topics":          "a topic's id",
+}
+
+// referenceParts names the fields of a register entry's reference.
+var referenceParts = map[string]string{
+	"url":        "web address",
+	"catalogue":  "catalogue",
+	"identifier": "identifier",
+}
+
+// sentence starts words with a capital letter, to begin a sentence.
+func sentence(words string) string {
+	r, size := utf8.DecodeRuneInString(words)
+	return string(unicode.ToUpper(r)) + words[size:]
 }

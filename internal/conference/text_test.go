@@ -241,7 +241,7 @@ func TestValidLinkID(t *testing.T) {
 func TestText_MessageLocatesCharacter(t *testing.T) {
 	err := conference.ValidShortText("title", "Zoë\u202eabc")
 	assertInvalid(t, err, "title")
-	if got, want := conference.ErrorMessage(err), "title holds a bidirectional control character (U+202E) at character 4; remove it"; got != want {
+	if got, want := conference.ErrorMessage(err), "The title holds a bidirectional control character (U+202E) at character 4; remove it."; got != want {
 		t.Fatalf("message=%q, want %q", got, want)
 	}
 }

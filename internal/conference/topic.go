@@ -25,7 +25,7 @@ func (t *Topic) Validate() error {
 	var v fieldChecks
 	v.check(ValidID("id", t.ID))
 	if !slugPattern.MatchString(t.Slug) || len(t.Slug) > 80 {
-		v.check(Invalid("slug", "slug %q must be lower-case words joined by hyphens, at most 80 characters", t.Slug))
+		v.check(Invalid("slug", "The slug %q must be lower-case words joined by hyphens, at most 80 characters, such as cross-border-evidence.", t.Slug))
 	}
 	v.check(
 		requireLine("title", t.Title, 200),

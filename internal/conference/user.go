@@ -57,22 +57,22 @@ func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(
 func (u *User) Validate() error {
 	var v fieldChecks
 	if u.Email == "" {
-		v.check(Invalid("email", "email is required"))
+		v.check(Invalid("email", "Give the e-mail address."))
 	}
 	v.check(ValidShortText("email", u.Email))
 	if a, err := mail.ParseAddress(u.Email); err != nil || a.Address != u.Email {
-		v.check(Invalid("email", "email %q is not a valid address", u.Email))
+		v.check(Invalid("email", "The e-mail address %q is not valid: write it as name@example.org.", u.Email))
 	}
 	v.check(requireLine("name", u.Name, 200))
 	if len(u.Roles) == 0 {
-		v.check(Invalid("roles", "at least one role is required"))
+		v.check(Invalid("roles", "Choose at least one role."))
 	}
 	for _, r := range u.Roles {
 		v.check(oneOf("roles", "role", r, Roles))
 	}
 	needsDelegation := u.Has(RoleDelegate) || u.Has(RoleHead) || u.Has(RoleFollowup)
 	if needsDelegation && u.Delegation == "" {
-		v.check(Invalid("delegation", "roles delegate, head and followup need a delegation"))
+		v.check(Invalid("delegation", "The roles delegate, head and followup need a delegation; choose one."))
 	}
 	if u.Delegation != "" {
 		v.check(ValidID("delegation", u.Delegation))
@@ -240,7 +240,7 @@ func (st *state) userRefProblems(u *User) []*Error {
 		out = append(out, &Error{Code: EDUPLICATE, Field: "email", Message: "An account with email " + u.Email + " already exists."})
 	}
 	if u.Delegation != "" && st.delegations[u.Delegation] == nil {
-		out = append(out, Invalid("delegation", "unknown delegation %q", u.Delegation))
+		out = append(out, Invalid("delegation", "There is no delegation %q.", u.Delegation))
 	}
 	return out
 }
@@ -273,10 +273,10 @@ func (s *Service) UpdateUser(ctx context.Context, actor *User, id string, upd Us
 		return nil, err
 	}
 	if old.ID == actor.ID && upd.Disabled != nil && *upd.Disabled {
-		return nil, Invalid("disabled", "you cannot disable your own account")
+		return nil, Invalid("disabled", "You cannot disable your own account.")
 	}
 	if old.ID == actor.ID && upd.Roles != nil && !slices.Contains(*upd.Roles, RoleAdmin) {
-		return nil, Invalid("roles", "you cannot give up your own admin role")
+		return nil, Invalid("roles", "You cannot give up your own admin role.")
 	}
 	setTrimmed(&u.Name, upd.Name)
 	if upd.Roles != nil {

@@ -57,11 +57,11 @@ func (s *Service) ImportUsers(ctx context.Context, actor *User, r io.Reader) ([]
 		return nil, err
 	}
 	if len(rows) == 0 {
-		return nil, fileRefused(2, "the file has a header but no accounts")
+		return nil, fileRefused(2, "The file has a header but no accounts.")
 	}
 	if len(rows) > MaxUserImportRows {
 		return nil, fileRefused(rows[MaxUserImportRows].row,
-			fmt.Sprintf("at most %d accounts per import; split the file", MaxUserImportRows))
+			fmt.Sprintf("At most %d accounts per import; split the file.", MaxUserImportRows))
 	}
 
 	// Under the writers' lock from the first check to the last write, so
@@ -77,7 +77,7 @@ func (s *Service) ImportUsers(ctx context.Context, actor *User, r io.Reader) ([]
 			where := rowName(rec)
 			if len(rec.cells) != len(header) {
 				problems = append(problems, FieldError{Field: fmt.Sprintf("rows[%d]", rec.row),
-					Message: fmt.Sprintf("%s: the row has %d cells; the header has %d", where, len(rec.cells), len(header))})
+					Message: fmt.Sprintf("%s: The row has %d cells; the header has %d.", where, len(rec.cells), len(header))})
 				continue
 			}
 			get := func(name string) string { return strings.TrimSpace(csvUnsafe(rec.cells[cols[name]])) }
@@ -88,7 +88,7 @@ func (s *Service) ImportUsers(ctx context.Context, actor *User, r io.Reader) ([]
 			}
 			v.check(st.userRefProblems(u)...)
 			if first, dup := firstRow[u.Email]; dup && u.Email != "" {
-				v.check(Invalid("email", "%s is also on row %d of the file", u.Email, first))
+				v.check(Invalid("email", "The e-mail address %s is also on row %d of the file; each account needs its own.", u.Email, first))
 			} else if u.Email != "" {
 				firstRow[u.Email] = rec.row
 			}
@@ -163,18 +163,18 @@ func userImportHeader(header []string) (map[string]int, error) {
 		name = strings.ToLower(strings.TrimSpace(name))
 		switch _, seen := cols[name]; {
 		case name == "":
-			v.check(Invalid(fmt.Sprintf("header[%d]", i+1), "Line 1: column %d has no name; the header is %s", i+1, want))
+			v.check(Invalid(fmt.Sprintf("header[%d]", i+1), "Line 1: Column %d has no name; the header is %s.", i+1, want))
 		case !slices.Contains(userImportColumns, name):
-			v.check(Invalid(fmt.Sprintf("header[%d]", i+1), "Line 1: unknown column %q; the header is %s", name, want))
+			v.check(Invalid(fmt.Sprintf("header[%d]", i+1), "Line 1: There is no column %q; the header is %s.", name, want))
 		case seen:
-			v.check(Invalid(fmt.Sprintf("header[%d]", i+1), "Line 1: column %q appears twice", name))
+			v.check(Invalid(fmt.Sprintf("header[%d]", i+1), "Line 1: The column %q appears twice; keep one.", name))
 		default:
 			cols[name] = i
 		}
 	}
 	for _, name := range userImportColumns {
 		if _, ok := cols[name]; !ok {
-			v.check(Invalid("header."+name, "Line 1: the column %q is missing; the header is %s", name, want))
+			v.check(Invalid("header."+name, "Line 1: The column %q is missing; the header is %s.", name, want))
 		}
 	}
 	return cols, v.err()

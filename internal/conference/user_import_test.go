@@ -26,31 +26,31 @@ func TestService_ImportUsers_Refused(t *testing.T) {
 		fields    []string // every field named, in order
 		message   string   // part of the first field's message
 	}{
-		{"empty file", "", []string{"file"}, "Line 1: the file is empty"},
-		{"header only", importHeader, []string{"file"}, "Line 2: the file has a header but no accounts"},
-		{"unknown column", "name,email,roles,delegation,phone\nAnn,ann@example.org,observer,,1\n", []string{"header[5]"}, `unknown column "phone"`},
-		{"missing column", "name,email,delegation\nAnn,ann@example.org,\n", []string{"header.roles"}, `the column "roles" is missing`},
+		{"empty file", "", []string{"file"}, "Line 1: The file is empty; it needs a header row."},
+		{"header only", importHeader, []string{"file"}, "Line 2: The file has a header but no accounts."},
+		{"unknown column", "name,email,roles,delegation,phone\nAnn,ann@example.org,observer,,1\n", []string{"header[5]"}, `Line 1: There is no column "phone"; the header is name,email,roles,delegation.`},
+		{"missing column", "name,email,delegation\nAnn,ann@example.org,\n", []string{"header.roles"}, `Line 1: The column "roles" is missing; the header is name,email,roles,delegation.`},
 		{"bad e-mail", importHeader + "Ann,ann@example.org,observer,\nBob,not-an-address,observer,\n",
-			[]string{"rows[3].email"}, `Line 3: email "not-an-address" is not a valid address`},
-		{"unknown role", importHeader + "Ann,ann@example.org,observer chair,\n", []string{"rows[2].roles"}, `Line 2: unknown role "chair"`},
-		{"no role", importHeader + "Ann,ann@example.org,,\n", []string{"rows[2].roles"}, "at least one role"},
-		{"unknown delegation", importHeader + "Ann,ann@example.org,delegate,XX\n", []string{"rows[2].delegation"}, `Line 2: unknown delegation "XX"`},
-		{"delegate without delegation", importHeader + "Ann,ann@example.org,delegate,\n", []string{"rows[2].delegation"}, "need a delegation"},
+			[]string{"rows[3].email"}, `Line 3: The e-mail address "not-an-address" is not valid`},
+		{"unknown role", importHeader + "Ann,ann@example.org,observer chair,\n", []string{"rows[2].roles"}, `Line 2: There is no role "chair": choose one of admin, rapporteur, delegate, head, followup, observer.`},
+		{"no role", importHeader + "Ann,ann@example.org,,\n", []string{"rows[2].roles"}, "Line 2: Choose at least one role."},
+		{"unknown delegation", importHeader + "Ann,ann@example.org,delegate,XX\n", []string{"rows[2].delegation"}, `Line 2: There is no delegation "XX".`},
+		{"delegate without delegation", importHeader + "Ann,ann@example.org,delegate,\n", []string{"rows[2].delegation"}, "Line 2: The roles delegate, head and followup need a delegation; choose one."},
 		{"duplicate in file", importHeader + "Ann,ann@example.org,observer,\nAnn again,ANN@example.org,observer,\n",
-			[]string{"rows[3].email"}, "Line 3: ann@example.org is also on row 2 of the file"},
+			[]string{"rows[3].email"}, "Line 3: The e-mail address ann@example.org is also on row 2 of the file"},
 		{"existing e-mail", importHeader + "Ann,Observer@Example.org,observer,\n", []string{"rows[2].email"}, "already exists"},
-		{"short row", importHeader + "Ann,ann@example.org,observer\n", []string{"rows[2]"}, "Line 2: the row has 3 cells; the header has 4"},
-		{"too many rows", many.String(), []string{"file"}, fmt.Sprintf("Line %d: at most %d accounts", conference.MaxUserImportRows+2, conference.MaxUserImportRows)},
+		{"short row", importHeader + "Ann,ann@example.org,observer\n", []string{"rows[2]"}, "Line 2: The row has 3 cells; the header has 4."},
+		{"too many rows", many.String(), []string{"file"}, fmt.Sprintf("Line %d: At most %d accounts per import; split the file.", conference.MaxUserImportRows+2, conference.MaxUserImportRows)},
 		{"too large", importHeader + "Ann,ann@example.org,observer," + strings.Repeat(" ", conference.MaxUserImportBytes) + "\n", []string{"file"}, "larger than 1 MiB"},
-		{"malformed", importHeader + "\"Ann,ann@example.org,observer,\n", []string{"file"}, "malformed CSV"},
+		{"malformed", importHeader + "\"Ann,ann@example.org,observer,\n", []string{"file"}, "Line 2: The file is not valid CSV at line 2"},
 		{"every bad row named", importHeader +
 			"Ann,ann@example.org,observer,\n" +
 			",bob@,delegate,XX\n" +
 			"Cat,cat@example.org,rapporteur,\n" +
 			"Dan,dan@example.org,judge,GB\n",
-			[]string{"rows[3].name", "rows[3].email", "rows[3].delegation", "rows[5].roles"}, "Line 3: name is required"},
+			[]string{"rows[3].name", "rows[3].email", "rows[3].delegation", "rows[5].roles"}, "Line 3: Give the name."},
 		{"quoted cell with a line break", importHeader + "\"Ann\nSmith\",ann@example.org,observer,\nBob,bob@,observer,\n",
-			[]string{"rows[2].name", "rows[3].email"}, "Line 2: name"},
+			[]string{"rows[2].name", "rows[3].email"}, "Line 2: The name must be one line: it holds a line break (U+000A) at character 4."},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			b := l.before(t)

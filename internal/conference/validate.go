@@ -13,10 +13,10 @@ import (
 // ValidateDate checks that s is a calendar date, YYYY-MM-DD.
 func ValidateDate(field, s string) *Error {
 	if s == "" {
-		return Invalid(field, "%s is required (YYYY-MM-DD)", field)
+		return Invalid(field, "Give %s as YYYY-MM-DD.", fieldWords(field))
 	}
 	if _, err := time.Parse(DateLayout, s); err != nil {
-		return Invalid(field, "%s %q is not a date (YYYY-MM-DD)", field, s)
+		return Invalid(field, "%s %q is not a date: write it as YYYY-MM-DD.", sentence(fieldWords(field)), s)
 	}
 	return nil
 }
@@ -44,7 +44,7 @@ func oneOf[T ~string](field, what string, v T, all []T) *Error {
 	for i, x := range all {
 		names[i] = string(x)
 	}
-	return Invalid(field, "unknown %s %q (one of %s)", what, v, strings.Join(names, ", "))
+	return Invalid(field, "There is no %s %q: choose one of %s.", what, v, strings.Join(names, ", "))
 }
 
 // fieldChecks gathers what a Validate finds wrong, so that a 400 names every

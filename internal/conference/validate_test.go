@@ -672,7 +672,7 @@ func TestValidate_NamesEveryField(t *testing.T) {
 	}
 	want := []conference.FieldError{
 		{Field: "slug", Message: e.Message},
-		{Field: "title", Message: "title is required"},
+		{Field: "title", Message: "Give the title."},
 	}
 	if fmt.Sprint(e.Fields) != fmt.Sprint(want) {
 		t.Errorf("Fields %v, want %v", e.Fields, want)
@@ -680,7 +680,7 @@ func TestValidate_NamesEveryField(t *testing.T) {
 
 	d := validDelegation()
 	d.Name = ""
-	if err := d.Validate(); !errors.As(err, &e) || len(e.Fields) != 0 || e.Message != "name is required" {
+	if err := d.Validate(); !errors.As(err, &e) || len(e.Fields) != 0 || e.Message != "Give the delegation's name." {
 		t.Errorf("one invalid field: %#v, want its one problem and no Fields", err)
 	}
 

@@ -100,7 +100,7 @@ func (a *api) issueResetLink(c *gin.Context) {
 
 func (a *api) importUsers(c *gin.Context) {
 	if c.Request.Body == nil || c.Request.Body == http.NoBody {
-		a.writeError(c, conference.Invalid("file", "send the CSV file as the request body (Content-Type: text/csv)"))
+		a.writeError(c, conference.Invalid("file", "Send the CSV file as the request body (Content-Type: text/csv)."))
 		return
 	}
 	got, err := a.svc.ImportUsers(c, actor(c), c.Request.Body)

@@ -182,14 +182,14 @@ func actionFilter(vals url.Values) (conference.ActionFilter, error) {
 	case "true", "1":
 		fl.Overdue = true
 	default:
-		return fl, conference.Invalid("overdue", "overdue must be true or false, not %q", v)
+		return fl, conference.Invalid("overdue", "The overdue parameter must be true or false, not %q.", v)
 	}
 	switch v := strings.ToLower(vals.Get("due_soon")); v {
 	case "", "false", "0":
 	case "true", "1":
 		fl.DueSoon = true
 	default:
-		return fl, conference.Invalid("due_soon", "due_soon must be true or false, not %q", v)
+		return fl, conference.Invalid("due_soon", "The due_soon parameter must be true or false, not %q.", v)
 	}
 	if s := strings.TrimSpace(vals.Get("due_before")); s != "" {
 		// A time stands for its day, as written: due dates are days.
@@ -201,7 +201,7 @@ func actionFilter(vals url.Values) (conference.ActionFilter, error) {
 	if s := strings.TrimSpace(vals.Get("changed_since")); s != "" {
 		t, err := parseSince(s)
 		if err != nil {
-			return fl, conference.Invalid("changed_since", "changed_since %q is neither a date (YYYY-MM-DD) nor a time (RFC 3339)", s)
+			return fl, conference.Invalid("changed_since", "The changed_since parameter %q is neither a date (YYYY-MM-DD) nor a time (RFC 3339).", s)
 		}
 		fl.ChangedSince = t
 	}

@@ -153,11 +153,11 @@ func (a *api) login(c *gin.Context) {
 		return
 	}
 	if req.Email == "" {
-		a.writeError(c, conference.Invalid("email", "email is required"))
+		a.writeError(c, conference.Invalid("email", "Give your e-mail address."))
 		return
 	}
 	if req.Password == "" {
-		a.writeError(c, conference.Invalid("password", "password is required"))
+		a.writeError(c, conference.Invalid("password", "Give your password."))
 		return
 	}
 	now := time.Now()

@@ -107,12 +107,12 @@ func decodeError(err error) error {
 		if field == "" {
 			return conference.Errorf(conference.EINVALID, "The request body must be a JSON %s.", jsonKind(typ.Type))
 		}
-		return conference.Invalid(field, "%s must be %s, not %s", field, jsonKind(typ.Type), typ.Value)
+		return conference.Invalid(field, "The field %s must be %s, not %s.", field, jsonKind(typ.Type), typ.Value)
 	case errors.As(err, &parse):
-		return conference.Invalid("", "%q is not a time in RFC 3339 format (such as 2014-07-09T09:30:00+01:00)", parse.Value)
+		return conference.Invalid("", "The time %q is not in RFC 3339 format (such as 2014-07-09T09:30:00+01:00).", parse.Value)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return conference.Invalid(field, "unknown field %q", field)
+		return conference.Invalid(field, "There is no field %q.", field)
 	default:
 		return conference.Errorf(conference.EINVALID, "Malformed JSON: %s.", err.Error())
 	}

@@ -200,7 +200,7 @@ func join(path string, key []byte) string {
 }
 
 func duplicateKey(name string) error {
-	return conference.Invalid(name, "%s is given more than once", name)
+	return conference.Invalid(name, "The field %s is given more than once; send it once.", name)
 }
 
 // deref strips pointers, and answers nil for a type that decodes itself (its
@@ -226,10 +226,10 @@ type structFields struct {
 func (f *structFields) caseVariant(key, name string) error {
 	for n := range f.byName {
 		if strings.EqualFold(n, key) {
-			return conference.Invalid(name, "unknown field %q: names match exactly (did you mean %q?)", name, n)
+			return conference.Invalid(name, "There is no field %q: names match exactly (did you mean %q?).", name, n)
 		}
 	}
-	return conference.Invalid(name, "unknown field %q", name)
+	return conference.Invalid(name, "There is no field %q.", name)
 }
 
 var fieldCache sync.Map // reflect.Type → *structFields

@@ -68,7 +68,7 @@ func (a *api) idempotency(c *gin.Context) {
 		if errors.As(err, &tooLarge) {
 			err = &conference.Error{Code: ETOOLARGE, Message: fmt.Sprintf("The request body is larger than %d bytes.", tooLarge.Limit)}
 		} else {
-			err = conference.Invalid("body", "the request body could not be read")
+			err = conference.Invalid("body", "The request body could not be read.")
 		}
 		a.writeError(c, err)
 		c.Abort()
@@ -204,15 +204,15 @@ func (w *keepingWriter) WriteString(s string) (int, error) {
 // would hide.
 func checkIdempotencyKey(values []string) error {
 	if len(values) != 1 {
-		return conference.Invalid(IdempotencyKeyHeader, "send one Idempotency-Key header, not %d", len(values))
+		return conference.Invalid(IdempotencyKeyHeader, "Send one Idempotency-Key header, not %d.", len(values))
 	}
 	k := values[0]
 	if k == "" || len(k) > maxIdempotencyKey {
-		return conference.Invalid(IdempotencyKeyHeader, "Idempotency-Key must be 1 to %d characters", maxIdempotencyKey)
+		return conference.Invalid(IdempotencyKeyHeader, "Idempotency-Key must be 1 to %d characters.", maxIdempotencyKey)
 	}
 	for i := 0; i < len(k); i++ {
 		if k[i] < 0x20 || k[i] > 0x7e {
-			return conference.Invalid(IdempotencyKeyHeader, "Idempotency-Key must be printable ASCII")
+			return conference.Invalid(IdempotencyKeyHeader, "Idempotency-Key must be printable ASCII.")
 		}
 	}
 	return nil

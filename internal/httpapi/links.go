@@ -33,7 +33,7 @@ func (h *linkAPI) list(c *gin.Context) {
 	kind := conference.LinkKind(c.Query("from_kind"))
 	id := c.Query("from_id")
 	if id == "" {
-		h.writeError(c, conference.Invalid("from_id", "from_id is required"))
+		h.writeError(c, conference.Invalid("from_id", "Choose the item to link from."))
 		return
 	}
 	v, err := h.svc.LinksFrom(c, actor(c), kind, id)

@@ -124,15 +124,15 @@ func readList(c *gin.Context) (listRequest, error) {
 		case err != nil && len(s) > 0 && strings.Trim(s, "0123456789") == "":
 			n = spec.max // more digits than an int holds: clamped like any large limit
 		case err != nil:
-			return r, conference.Invalid("limit", "limit must be a whole number, not %q", s)
+			return r, conference.Invalid("limit", "The limit parameter must be a whole number, not %q.", s)
 		case n < 1:
-			return r, conference.Invalid("limit", "limit must be 1 or more, not %d", n)
+			return r, conference.Invalid("limit", "The limit parameter must be 1 or more, not %d.", n)
 		}
 		r.limit = min(n, spec.max)
 	}
 	if s, ok := c.GetQuery("sort"); ok && len(spec.sorts) > 0 {
 		if !slices.Contains(spec.sortValues(), s) {
-			return r, conference.Invalid("sort", "sort must be one of %s, not %q", strings.Join(spec.sortValues(), ", "), s)
+			return r, conference.Invalid("sort", "The sort parameter must be one of %s, not %q.", strings.Join(spec.sortValues(), ", "), s)
 		}
 		r.sort = s
 	}
@@ -143,10 +143,10 @@ func readList(c *gin.Context) (listRequest, error) {
 			err = json.Unmarshal(b, &p)
 		}
 		if err != nil || p.ID == "" || p.N < 1 {
-			return r, conference.Invalid("cursor", "cursor is not one this list gave; start again without it")
+			return r, conference.Invalid("cursor", "The cursor is not one this list gave; start again without it.")
 		}
 		if p.Sort != r.sort {
-			return r, conference.Invalid("cursor", "cursor was given for sort %q, not %q", p.Sort, r.sort)
+			return r, conference.Invalid("cursor", "The cursor was given for sort %q, not %q; start again without it.", p.Sort, r.sort)
 		}
 		r.after = p
 	}

@@ -41,7 +41,7 @@ func (h *noteAPI) list(c *gin.Context) {
 	if s := c.Query("after"); s != "" {
 		n, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || n < 0 {
-			h.writeError(c, conference.Invalid("after", "after must be a whole number, 0 or more"))
+			h.writeError(c, conference.Invalid("after", "The after parameter must be a whole number, 0 or more."))
 			return
 		}
 		after = n

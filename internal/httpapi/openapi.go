@@ -375,7 +375,7 @@ var responseHeaders = map[string]map[int]map[string]any{
 // errorExamples are the document's example error answers, by status: the
 // code, the field at fault if one is, and the detail.
 var errorExamples = map[int]struct{ code, field, detail string }{
-	http.StatusBadRequest:            {conference.EINVALID, "colour", "unknown query parameter \"colour\""},
+	http.StatusBadRequest:            {conference.EINVALID, "colour", "There is no query parameter \"colour\"."},
 	http.StatusUnauthorized:          {conference.EUNAUTHORIZED, "", "Sign in first."},
 	http.StatusForbidden:             {conference.EFORBIDDEN, "", "Your role does not allow this."},
 	http.StatusNotFound:              {conference.ENOTFOUND, "", "No such thing."},

@@ -43,7 +43,7 @@ func (h *outcomeAPI) routes() []route {
 func seqParam(c *gin.Context, w errorWriter) (int64, bool) {
 	seq, err := strconv.ParseInt(c.Param("seq"), 10, 64)
 	if err != nil || seq < 1 {
-		w.writeError(c, conference.Invalid("seq", "the note's seq must be a whole number, 1 or more"))
+		w.writeError(c, conference.Invalid("seq", "The note's number (seq) must be a whole number, 1 or more."))
 		return 0, false
 	}
 	return seq, true

@@ -44,7 +44,7 @@ func (a *api) pathIDs(path string) gin.HandlerFunc {
 		for _, p := range params {
 			if err := p.check(p.name, c.Param(p.name)); err != nil {
 				a.writeError(c, &conference.Error{Code: conference.ENOTFOUND, Field: p.name,
-					Message: "The path's " + p.name + " names nothing: " + err.Message + "."})
+					Message: "The path's " + p.name + " names nothing. " + err.Message})
 				return
 			}
 		}

@@ -185,10 +185,10 @@ func queryFaults(vals url.Values, declared map[string]queryParameter, takes stri
 		switch {
 		case !ok:
 			bad = append(bad, conference.FieldError{Field: name,
-				Message: fmt.Sprintf("unknown query parameter %q (%s)", name, takes)})
+				Message: fmt.Sprintf("There is no query parameter %q: %s.", name, takes)})
 		case !p.repeatable && len(vals[name]) > 1:
 			bad = append(bad, conference.FieldError{Field: name,
-				Message: fmt.Sprintf("%s is given %d times; it takes one value", name, len(vals[name]))})
+				Message: fmt.Sprintf("The %s parameter is given %d times; it takes one value.", name, len(vals[name]))})
 		}
 	}
 	return bad

@@ -17,7 +17,7 @@ import (
 func knownParams(vals url.Values, known ...string) error {
 	for k := range vals {
 		if !slices.Contains(known, k) {
-			return conference.Invalid(k, "unknown query parameter %q (known: %s)", k, strings.Join(known, ", "))
+			return conference.Invalid(k, "There is no query parameter %q (known: %s).", k, strings.Join(known, ", "))
 		}
 	}
 	return nil
@@ -50,7 +50,7 @@ func intParam(c *gin.Context, name string) (int, error) {
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil {
-		return 0, conference.Invalid(name, "%s must be a whole number, not %q", name, s)
+		return 0, conference.Invalid(name, "The %s parameter must be a whole number, not %q.", name, s)
 	}
 	return n, nil
 }
@@ -62,7 +62,7 @@ func boolParam(c *gin.Context, name string) (bool, error) {
 	}
 	b, err := strconv.ParseBool(s)
 	if err != nil {
-		return false, conference.Invalid(name, "%s must be true or false, not %q", name, s)
+		return false, conference.Invalid(name, "The %s parameter must be true or false, not %q.", name, s)
 	}
 	return b, nil
 }

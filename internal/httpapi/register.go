@@ -235,7 +235,7 @@ func (h *registerAPI) importCSV(c *gin.Context) {
 		return
 	}
 	if c.Request.Body == nil || c.Request.Body == http.NoBody {
-		h.writeError(c, conference.Invalid("file", "send the CSV file as the request body (Content-Type: text/csv)"))
+		h.writeError(c, conference.Invalid("file", "Send the CSV file as the request body (Content-Type: text/csv)."))
 		return
 	}
 	rep, err := h.svc.ImportRegisterCSV(c, actor(c), c.Request.Body, dry)

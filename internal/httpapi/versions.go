@@ -90,7 +90,7 @@ func precondition(c *gin.Context, version **int64) (editPrecondition, error) {
 	}
 	if *version != nil && **version != v {
 		return editPrecondition{}, conference.Invalid("version",
-			"If-Match names version %d and the body version %d; send one, or the same in both", v, **version)
+			"If-Match names version %d and the body version %d; send one, or the same in both.", v, **version)
 	}
 	*version = &v
 	return editPrecondition{ifMatch: true}, nil
@@ -105,7 +105,7 @@ func ifMatchVersion(header string) (int64, error) {
 	}
 	n, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimPrefix(header, `"`), `"`), 10, 64)
 	if err != nil || n < 1 || len(header) < 3 || header[0] != '"' || header[len(header)-1] != '"' {
-		return 0, conference.Invalid("If-Match", `If-Match must name one version as its ETag did, such as "3"`)
+		return 0, conference.Invalid("If-Match", `If-Match must name one version as its ETag did, such as "3".`)
 	}
 	return n, nil
 }
